@@ -1,0 +1,142 @@
+"""Story-wide checks that need the whole model: links, reachability, endings, facts, the map.
+
+The loader calls :func:`check_story` after building the model; each check reports
+into the same list of diagnostics, so a writer sees every problem at once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.errors import RouteMapError
+from game.story import diagnostics as dx
+from game.story.diagnostics import Diagnostic
+from game.story.model import Story
+from game.story.source import SourceSpan
+from game.story.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from game.story.loader import _Builder
+
+
+def check_story(story: Story, builder: _Builder, check_map: bool = True) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    _check_links(story, out)
+    _check_reachability(story, out)
+    _check_endings(story, out)
+    _check_facts(story, out)
+    if check_map:
+        _check_map(story, out)
+    return out
+
+
+def _missing_node(story: Story, target: str) -> str:
+    return did_you_mean(target, story.nodes, "Create a node with that id, or fix the spelling.")
+
+
+def _check_links(story: Story, out: list[Diagnostic]) -> None:
+    if story.start and story.start not in story.nodes:
+        span = story.spans.get("start", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
+        out.append(dx.make("ER022", span, target=story.start, suggestion=_missing_node(story, story.start)))
+    for node in story.nodes.values():
+        for choice in node.choices:
+            if choice.goto and choice.goto not in story.nodes:
+                out.append(dx.make("ER020", choice.goto_span, key="goto", target=choice.goto,
+                                   suggestion=_missing_node(story, choice.goto)))
+            if choice.roll and choice.roll.fail and choice.roll.fail not in story.nodes:
+                out.append(dx.make("ER020", choice.roll.fail_span, key="fail", target=choice.roll.fail,
+                                   suggestion=_missing_node(story, choice.roll.fail)))
+        if node.ending is None and not node.choices:
+            out.append(dx.make("ER041", node.span, node=node.id))
+        conditional = [c for c in node.choices if c.condition_source]
+        if node.choices and len(conditional) == len(node.choices):
+            out.append(dx.make("ER042", node.span, node=node.id))
+
+
+def successors(story: Story, node_id: str) -> list[str]:
+    """Nodes a choice of ``node_id`` can lead to, by goto or by a failed roll."""
+    node = story.nodes.get(node_id)
+    if node is None:
+        return []
+    result = []
+    for choice in node.choices:
+        result.append(choice.goto)
+        if choice.roll:
+            result.append(choice.roll.fail)
+    return [n for n in result if n in story.nodes]
+
+
+def reachable(story: Story) -> set[str]:
+    """Every node reachable from the start, ignoring conditions (they can all be true somehow)."""
+    if story.start not in story.nodes:
+        return set()
+    seen = {story.start}
+    queue = deque([story.start])
+    while queue:
+        for nxt in successors(story, queue.popleft()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _check_reachability(story: Story, out: list[Diagnostic]) -> None:
+    if story.start not in story.nodes:
+        return
+    seen = reachable(story)
+    targeted = {t for n in story.nodes for t in successors(story, n)}
+    for node in story.nodes.values():
+        if node.id in seen:
+            continue
+        if node.ending is not None and node.id not in targeted:
+            out.append(dx.make("ER043", node.span, node=node.id))
+        else:
+            out.append(dx.make("ER040", node.span, node=node.id))
+
+
+def _check_endings(story: Story, out: list[Diagnostic]) -> None:
+    first: dict[str, tuple[str, SourceSpan]] = {}
+    for node in story.nodes.values():
+        if node.ending is None:
+            continue
+        kind, span = first.setdefault(node.ending.id, (node.ending.kind, node.span))
+        if kind != node.ending.kind:
+            out.append(dx.make("ER044", node.span, ending=node.ending.id, kind=node.ending.kind, other_kind=kind,
+                               other=str(span)))
+
+
+def _check_facts(story: Story, out: list[Diagnostic]) -> None:
+    used: set[str] = set()
+    for node in story.nodes.values():
+        for fact_id, span in zip(node.facts, node.fact_spans or (node.span,) * len(node.facts), strict=True):
+            used.add(fact_id)
+            if fact_id not in story.facts:
+                out.append(dx.make("ER050", span, fact=fact_id,
+                                   suggestion=did_you_mean(fact_id, story.facts, "Add the fact to facts.yaml.")))
+    for fact in story.facts.values():
+        if fact.id not in used:
+            out.append(dx.make("ER051", fact.span, fact=fact.id))
+
+
+def _check_map(story: Story, out: list[Diagnostic]) -> None:
+    if story.map_path is None:
+        return
+    span = story.spans.get("map", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
+    try:
+        from game.route import load_route_map
+
+        route = load_route_map(story.map_path)
+    except RouteMapError as exc:
+        where = f" ({exc.path}:{exc.line}:{exc.column})" if exc.line else ""
+        out.append(dx.make("ER061", span, detail=exc.message + where,
+                           fix=exc.hint or "Regenerate it with 'python tools/make_map.py' or fix the path in story.yaml."))
+        return
+    known = set(route.locations)
+    for node in story.nodes.values():
+        for place, place_span in ((node.location, node.location_span), (node.heading, node.heading_span)):
+            if place and place not in known:
+                out.append(dx.make("ER060", place_span or node.span, location=place,
+                                   suggestion=did_you_mean(place, known, "Add the place to the map's 'locations' "
+                                                                         "layer in Tiled, or fix the spelling.")))

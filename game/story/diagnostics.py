@@ -1,0 +1,229 @@
+"""The catalogue of everything the checker can say about a story.
+
+Each problem has a stable code (``ER###``), a message template, a severity, a hint
+that says how to fix it, and a tiny example story that shows it. The examples are
+not decoration: ``tests/test_diagnostics.py`` loads every one and asserts that its
+code is reported at the stated file and line, so the catalogue cannot drift from
+what the checker does (the idea is Yarn Spinner's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from game.story.source import SourceSpan
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem at one place, ready to print as ``file:line:col: severity: CODE message``."""
+
+    code: str
+    severity: Severity
+    message: str
+    span: SourceSpan
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.span}: {self.severity.value}: {self.code} {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.span.file,
+            "line": self.span.line,
+            "column": self.span.col,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A catalogue entry. ``example`` files are laid over the base story; ``at`` is (file, line)."""
+
+    code: str
+    title: str
+    severity: Severity
+    template: str
+    hint: str
+    example: dict[str, str] = field(default_factory=dict)
+    at: tuple[str, int] = ("", 0)
+
+
+# The smallest valid story. Every example replaces some of these files.
+BASE_STORY: dict[str, str] = {
+    "story.yaml": """\
+title: Example
+version: "1"
+year: 2010
+start: a
+content_note: An example.
+resources:
+  cash: {start: 10, min: 0, label: Cash, unit: "¥"}
+flags: [warned]
+items:
+  phone: {label: Phone}
+""",
+    "01_a.yaml": """\
+nodes:
+  a:
+    text: The start.
+    choices:
+      - text: Go on
+        goto: b
+  b:
+    text: The end.
+    ending: {id: done, kind: safe, title: Done}
+""",
+}
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_ENTRIES = [
+    Entry("ER001", "YAML syntax error", E, "{detail}",
+          "Check indentation and quoting on this line or the one before; quote text that contains ': ' or starts with a special character.",
+          {"01_a.yaml": "nodes:\n  a:\n    text: The start.\n    choices:\n      - text: Go: on\n        goto: b\n"},
+          ("01_a.yaml", 5)),
+    Entry("ER002", "file too large", E, "file is {size} bytes; story files may be at most {limit} bytes",
+          "Split the chapter into several files.",
+          {"01_a.yaml": "# " + "x" * (4 * 1024 * 1024 + 16) + "\n"}, ("01_a.yaml", 1)),
+    Entry("ER003", "not UTF-8", E, "file is not valid UTF-8 ({detail})",
+          "Save the file as UTF-8 in your editor (in VS Code: the encoding in the status bar, 'Save with Encoding').",
+          {"01_a.yaml": "nodes:\n  a:\n    text: caf\udce9\n"}, ("01_a.yaml", 3)),
+    Entry("ER004", "forbidden YAML tag", E, "the tag '{tag}' is not allowed in story files",
+          "Story files are plain data: remove the tag. Only strings, numbers, true/false, lists and mappings are allowed.",
+          {"01_a.yaml": "nodes:\n  a: !!python/object:os.system\n    text: x\n"}, ("01_a.yaml", 2)),
+    Entry("ER005", "alias expansion too large", E, "YAML aliases expand to more than {limit} values",
+          "Write the values out instead of nesting anchors (&) and aliases (*).",
+          {"01_a.yaml": "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                        "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"},
+          ("01_a.yaml", 1)),
+    Entry("ER006", "duplicate key", E, "the key '{key}' appears twice in this mapping (first at line {first})",
+          "Remove one of them; YAML would silently keep only the last.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    text: Again.\n")},
+          ("01_a.yaml", 4)),
+    Entry("ER007", "story folder incomplete", E, "{detail}",
+          "A story folder needs story.yaml and at least one chapter file with 'nodes:'.",
+          {"story.yaml": None}, ("story.yaml", 1)),  # type: ignore[dict-item]
+    Entry("ER010", "unknown key", E, "unknown key '{key}' in {where}",
+          "{suggestion}",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b", "        goto: b\n        gotoo: b")},
+          ("01_a.yaml", 7)),
+    Entry("ER011", "wrong type", E, "{key} must be {expected}, not {got}",
+          "{fix}",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    choices:\n", "    tags: checkpoint\n    choices:\n")},
+          ("01_a.yaml", 4)),
+    Entry("ER012", "missing key", E, "{where} needs '{key}'",
+          "Add '{key}:' here; see docs/story-format.md.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "")}, ("01_a.yaml", 5)),
+    Entry("ER013", "choices and ending", E, "node '{node}' {detail}",
+          "A node has either 'choices:' (a list) or 'ending:', never both.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    ending:", "    choices: []\n    ending:")},
+          ("01_a.yaml", 7)),
+    Entry("ER014", "bad value", E, "{detail}",
+          "{fix}",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("kind: safe", "kind: great")}, ("01_a.yaml", 9)),
+    Entry("ER020", "missing target", E, "'{key}' leads to '{target}', which is not a node",
+          "{suggestion}",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: bb")}, ("01_a.yaml", 6)),
+    Entry("ER021", "duplicate node id", E, "node '{node}' is also defined at {other}",
+          "Node ids are shared by all chapter files: rename one of them.",
+          {"02_b.yaml": "nodes:\n  b:\n    text: Again.\n    ending: {id: done, kind: safe, title: Done}\n"},
+          ("02_b.yaml", 2)),
+    Entry("ER022", "start node missing", E, "the start node '{target}' is not defined",
+          "{suggestion}",
+          {"story.yaml": BASE_STORY["story.yaml"].replace("start: a", "start: aa")}, ("story.yaml", 4)),
+    Entry("ER023", "duplicate declaration", E, "'{name}' is declared as {what} and also at {other}",
+          "Each name is declared once, as a resource, a flag or an item; rename one.",
+          {"01_a.yaml": "flags: [warned]\n" + BASE_STORY["01_a.yaml"]}, ("01_a.yaml", 1)),
+    Entry("ER030", "undeclared name", E, "'{name}' is not declared",
+          "{suggestion}",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cahs > 5\n")},
+          ("01_a.yaml", 6)),
+    Entry("ER031", "expression syntax", E, "{detail}",
+          "Expressions use numbers, declared names, + - * /, comparisons, and/or/not and parentheses.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cash >= \n")},
+          ("01_a.yaml", 6)),
+    Entry("ER032", "type mismatch", E, "{detail}",
+          "Compare numbers with numbers; use and/or/not only with true/false values.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cash + warned\n")},
+          ("01_a.yaml", 6)),
+    Entry("ER033", "unknown function", E, "{detail}",
+          "The functions are visited(node), visits(node), has(item), min(a, b, ...) and max(a, b, ...).",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: hass(phone)\n")},
+          ("01_a.yaml", 6)),
+    Entry("ER034", "bad text template", E, "{detail}",
+          "Write {name} for a value, and {if condition}...{else}...{end} for conditional text; {{ and }} for braces.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("text: The start.", "text: \"{if warned}Careful.\"")},
+          ("01_a.yaml", 3)),
+    Entry("ER035", "bad effect", E, "{detail}",
+          "{fix}",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        goto: b\n        effects: {money: -5}\n", 1)},
+          ("01_a.yaml", 7)),
+    Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start",
+          "Add a choice that leads here, or delete the node.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"] + "  c:\n    text: Lonely.\n    choices:\n      - {text: Back, goto: b}\n"},
+          ("01_a.yaml", 10)),
+    Entry("ER041", "dead end", E, "node '{node}' has no choices and is not an ending",
+          "Add at least one choice, or make it an ending with 'ending:'.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: c") + "  c:\n    text: Stuck.\n"},
+          ("01_a.yaml", 10)),
+    Entry("ER042", "possible soft-lock", W, "every choice of node '{node}' has a condition; if all are false the player is stuck",
+          "Add one choice without 'if:' so there is always a way on.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cash > 5\n")},
+          ("01_a.yaml", 2)),
+    Entry("ER043", "ending never referenced", W, "ending node '{node}' is never the target of a choice",
+          "Point a 'goto' or 'fail' at it, or delete it.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"] + "  c:\n    text: Orphan.\n    ending: {id: orphan, kind: lost, title: Orphan}\n"},
+          ("01_a.yaml", 10)),
+    Entry("ER044", "inconsistent ending", W, "ending '{ending}' has kind '{kind}' here but '{other_kind}' at {other}",
+          "Nodes that share an ending id should share its kind and title.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n        goto: b\n",
+                                                           "      - text: Go on\n        goto: b\n      - text: Other\n        goto: c\n")
+                        + "  c:\n    text: Also.\n    ending: {id: done, kind: lost, title: Done}\n"},
+          ("01_a.yaml", 12)),
+    Entry("ER050", "unknown fact", E, "fact '{fact}' is not in facts.yaml",
+          "{suggestion}",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    facts: [no_such_fact]\n")},
+          ("01_a.yaml", 4)),
+    Entry("ER051", "fact never linked", W, "fact '{fact}' is not linked from any node",
+          "Link it with 'facts: [{fact}]' on the node that states it, or remove it.",
+          {"facts.yaml": "facts:\n  spare:\n    text: A fact.\n    source: https://example.org\n    source_title: Example, 2010\n"
+                         "    year: 2010\n    confidence: medium\n"},
+          ("facts.yaml", 2)),
+    Entry("ER060", "unknown location", E, "location '{location}' is not on the route map",
+          "{suggestion}",
+          {"story.yaml": BASE_STORY["story.yaml"] + "map: map.tmx\n",
+           "map.tmx": None,  # filled in by the test helper with a small valid map
+           "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    location: hyesn\n")},
+          ("01_a.yaml", 4)),
+    Entry("ER061", "map unusable", E, "the route map cannot be used: {detail}",
+          "{fix}",
+          {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11)),
+]
+
+CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
+
+
+def make(code: str, span: SourceSpan, **fields: object) -> Diagnostic:
+    """Build the diagnostic ``code`` at ``span``, filling its templates from ``fields``."""
+    entry = CATALOGUE[code]
+    return Diagnostic(
+        code=code,
+        severity=entry.severity,
+        message=entry.template.format(**fields),
+        span=span,
+        hint=entry.hint.format(**fields) if "{" in entry.hint else entry.hint,
+    )

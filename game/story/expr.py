@@ -1,0 +1,488 @@
+"""The story's small expression language: parsed by hand, checked, and run by our own interpreter.
+
+Conditions, chances and computed effects are written as text in YAML, for example
+``cash >= 150 and not winter_crossing`` or ``max(0.05, 0.3 - trust / 50)``. Python's
+``eval`` would make every story file a program; instead the text is tokenised and
+parsed here into a tree whose nodes carry their column, checked against what the
+story declares, and compiled into small closures that only know numbers, booleans,
+the declared names and five functions. There is no attribute access, no strings, no
+indexing and no way to reach a Python builtin: the grammar cannot express them.
+
+Grammar (one function per precedence level, as in jinja2's parser)::
+
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | compare
+    compare := sum (("=="|"!="|"<"|"<="|">"|">=") sum)?
+    sum     := product (("+"|"-") product)*
+    product := unary (("*"|"/") unary)*
+    unary   := "-" unary | "+" unary | atom
+    atom    := NUMBER | "true" | "false" | NAME | NAME "(" args ")" | "(" or ")"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from game.errors import ExprError
+
+NUMBER, BOOL = "number", "true/false"
+
+
+class Env(Protocol):
+    """What an expression may read: declared values, carried items and visit counts."""
+
+    vars: dict[str, Any]
+    items: set[str]
+    visits: dict[str, int]
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # "num", "name", "op", "end"
+    text: str
+    col: int  # 1-based
+
+
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_][A-Za-z0-9_]*)|(==|!=|<=|>=|[-+*/(),<>]))")
+_KEYWORDS = {"and", "or", "not", "true", "false"}
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split an expression into tokens, or raise ExprError at the first character we don't know."""
+    tokens: list[Token] = []
+    pos, length = 0, len(text)
+    while pos < length:
+        match = _TOKEN.match(text, pos)
+        if match is None or match.end() == pos:
+            rest = text[pos:].lstrip()
+            if not rest:
+                break
+            col = length - len(rest) + 1
+            char = rest[0]
+            if char == "=":
+                raise ExprError("'=' is not a comparison; write '==' to compare", col)
+            if char in "'\"":
+                raise ExprError("text in quotes is not allowed in expressions", col,
+                                "Conditions compare numbers and true/false values; names need no quotes.")
+            if char in ".[]":
+                raise ExprError(f"'{char}' is not allowed in expressions", col,
+                                "Expressions have no attributes or indexing: use a declared name.")
+            raise ExprError(f"unexpected character '{char}'", col)
+        number, name, op = match.groups()
+        start = match.start(match.lastindex or 0) + 1
+        if number is not None:
+            tokens.append(Token("num", number, start))
+        elif name is not None:
+            tokens.append(Token("op" if name in _KEYWORDS else "name", name, start))
+        else:
+            tokens.append(Token("op", op, start))
+        pos = match.end()
+    tokens.append(Token("end", "", length + 1))
+    return tokens
+
+
+# ---------------------------------------------------------------- tree
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    value: float | int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bool:
+    value: bool
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    name: str
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # "-", "+", "not"
+    operand: Expr
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # + - * / == != < <= > >= and or
+    left: Expr
+    right: Expr
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    func: str
+    args: tuple[Expr, ...]
+    col: int
+
+
+Expr = Num | Bool | Name | Unary | Binary | Call
+
+
+class _Parser:
+    """Recursive descent over the token list; errors say what was expected and what was found."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.pos = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.pos]
+
+    def take(self) -> Token:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def expect(self, text: str) -> Token:
+        if self.tok.text != text or self.tok.kind not in ("op",):
+            raise ExprError(f"expected '{text}', got {_describe(self.tok)}", self.tok.col)
+        return self.take()
+
+    def parse(self) -> Expr:
+        if self.tok.kind == "end":
+            raise ExprError("the expression is empty", 1)
+        expr = self.parse_or()
+        if self.tok.kind != "end":
+            raise ExprError(f"expected an operator or the end, got {_describe(self.tok)}", self.tok.col)
+        return expr
+
+    def parse_or(self) -> Expr:
+        left = self.parse_and()
+        while self.tok.kind == "op" and self.tok.text == "or":
+            col = self.take().col
+            left = Binary("or", left, self.parse_and(), col)
+        return left
+
+    def parse_and(self) -> Expr:
+        left = self.parse_not()
+        while self.tok.kind == "op" and self.tok.text == "and":
+            col = self.take().col
+            left = Binary("and", left, self.parse_not(), col)
+        return left
+
+    def parse_not(self) -> Expr:
+        if self.tok.kind == "op" and self.tok.text == "not":
+            col = self.take().col
+            return Unary("not", self.parse_not(), col)
+        return self.parse_compare()
+
+    def parse_compare(self) -> Expr:
+        left = self.parse_sum()
+        if self.tok.kind == "op" and self.tok.text in ("==", "!=", "<", "<=", ">", ">="):
+            tok = self.take()
+            left = Binary(tok.text, left, self.parse_sum(), tok.col)
+            if self.tok.kind == "op" and self.tok.text in ("==", "!=", "<", "<=", ">", ">="):
+                raise ExprError("comparisons cannot be chained; join them with 'and'", self.tok.col)
+        return left
+
+    def parse_sum(self) -> Expr:
+        left = self.parse_product()
+        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
+            tok = self.take()
+            left = Binary(tok.text, left, self.parse_product(), tok.col)
+        return left
+
+    def parse_product(self) -> Expr:
+        left = self.parse_unary()
+        while self.tok.kind == "op" and self.tok.text in ("*", "/"):
+            tok = self.take()
+            left = Binary(tok.text, left, self.parse_unary(), tok.col)
+        return left
+
+    def parse_unary(self) -> Expr:
+        if self.tok.kind == "op" and self.tok.text in ("-", "+"):
+            tok = self.take()
+            return Unary(tok.text, self.parse_unary(), tok.col)
+        return self.parse_atom()
+
+    def parse_atom(self) -> Expr:
+        tok = self.tok
+        if tok.kind == "num":
+            self.take()
+            value = float(tok.text) if "." in tok.text else int(tok.text)
+            return Num(value, tok.col)
+        if tok.kind == "op" and tok.text in ("true", "false"):
+            self.take()
+            return Bool(tok.text == "true", tok.col)
+        if tok.kind == "name":
+            self.take()
+            if self.tok.kind == "op" and self.tok.text == "(":
+                self.take()
+                args: list[Expr] = []
+                if not (self.tok.kind == "op" and self.tok.text == ")"):
+                    args.append(self.parse_or())
+                    while self.tok.kind == "op" and self.tok.text == ",":
+                        self.take()
+                        args.append(self.parse_or())
+                self.expect(")")
+                return Call(tok.text, tuple(args), tok.col)
+            return Name(tok.text, tok.col)
+        if tok.kind == "op" and tok.text == "(":
+            self.take()
+            inner = self.parse_or()
+            self.expect(")")
+            return inner
+        raise ExprError(f"expected a number, a name or '(', got {_describe(tok)}", tok.col)
+
+
+def _describe(tok: Token) -> str:
+    return "the end of the expression" if tok.kind == "end" else f"'{tok.text}'"
+
+
+def parse(text: str) -> Expr:
+    """Parse expression text into a tree, or raise ExprError with the column of the problem."""
+    if not isinstance(text, str):
+        raise ExprError("an expression must be text", 1)
+    if len(text) > 2000:
+        raise ExprError("the expression is longer than 2000 characters", 1)
+    try:
+        return _Parser(text).parse()
+    except RecursionError:
+        raise ExprError("the expression is nested too deeply", 1) from None
+
+
+# ---------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The names an expression may use: resources are numbers, flags are true/false."""
+
+    resources: frozenset[str]
+    flags: frozenset[str]
+    items: frozenset[str]
+    nodes: frozenset[str]
+
+    def names(self) -> list[str]:
+        return sorted(self.resources | self.flags)
+
+
+FUNCTIONS = {"visited": BOOL, "visits": NUMBER, "has": BOOL, "min": NUMBER, "max": NUMBER}
+
+
+class CheckProblem(ExprError):
+    """A problem found while checking a parsed expression; ``code`` is the catalogue code."""
+
+    def __init__(self, code: str, message: str, column: int, name: str = "", candidates: Iterable[str] = ()) -> None:
+        super().__init__(message, column)
+        self.code = code
+        self.name = name
+        self.candidates = list(candidates)
+
+
+def check(expr: Expr, scope: Scope, expected: str | None = None) -> list[CheckProblem]:
+    """Every problem in ``expr``: undeclared names, unknown functions, mixed types."""
+    problems: list[CheckProblem] = []
+    kind = _type_of(expr, scope, problems)
+    if expected and kind and kind != expected and not problems:
+        want = "a condition (true or false)" if expected == BOOL else "a number"
+        got = "a number" if kind == NUMBER else "true/false"
+        problems.append(CheckProblem("ER032", f"this must be {want}, but it gives {got}", _col(expr)))
+    return problems
+
+
+def _col(expr: Expr) -> int:
+    if isinstance(expr, Binary):
+        return _col(expr.left)
+    return expr.col
+
+
+def _type_of(expr: Expr, scope: Scope, problems: list[CheckProblem]) -> str | None:
+    if isinstance(expr, Num):
+        return NUMBER
+    if isinstance(expr, Bool):
+        return BOOL
+    if isinstance(expr, Name):
+        if expr.name in scope.resources:
+            return NUMBER
+        if expr.name in scope.flags:
+            return BOOL
+        if expr.name in scope.items:
+            problems.append(CheckProblem("ER030", f"'{expr.name}' is an item: write has({expr.name})", expr.col,
+                                         expr.name, [f"has({expr.name})"]))
+            return BOOL
+        problems.append(CheckProblem("ER030", f"'{expr.name}' is not declared", expr.col, expr.name, scope.names()))
+        return None
+    if isinstance(expr, Unary):
+        inner = _type_of(expr.operand, scope, problems)
+        want = BOOL if expr.op == "not" else NUMBER
+        if inner and inner != want:
+            problems.append(CheckProblem("ER032", f"'{expr.op}' needs {_name(want)}, not {_name(inner)}", expr.col))
+        return want
+    if isinstance(expr, Binary):
+        left = _type_of(expr.left, scope, problems)
+        right = _type_of(expr.right, scope, problems)
+        if expr.op in ("and", "or"):
+            want, result = BOOL, BOOL
+        elif expr.op in ("==", "!="):
+            if left and right and left != right:
+                problems.append(CheckProblem("ER032", f"'{expr.op}' compares {_name(left)} with {_name(right)}",
+                                             expr.col))
+            return BOOL
+        elif expr.op in ("<", "<=", ">", ">="):
+            want, result = NUMBER, BOOL
+        else:
+            want, result = NUMBER, NUMBER
+        for side in (left, right):
+            if side and side != want:
+                problems.append(CheckProblem("ER032", f"'{expr.op}' needs {_name(want)} on both sides, "
+                                                      f"not {_name(side)}", expr.col))
+                break
+        return result
+    if isinstance(expr, Call):
+        return _type_of_call(expr, scope, problems)
+    raise TypeError(expr)  # pragma: no cover
+
+
+def _name(kind: str) -> str:
+    return "numbers" if kind == NUMBER else "true/false values"
+
+
+def _type_of_call(expr: Call, scope: Scope, problems: list[CheckProblem]) -> str | None:
+    if expr.func not in FUNCTIONS:
+        problems.append(CheckProblem("ER033", f"there is no function '{expr.func}'", expr.col, expr.func,
+                                     list(FUNCTIONS)))
+        return None
+    if expr.func in ("visited", "visits", "has"):
+        what, known = ("an item", scope.items) if expr.func == "has" else ("a node id", scope.nodes)
+        if len(expr.args) != 1 or not isinstance(expr.args[0], Name):
+            problems.append(CheckProblem("ER033", f"{expr.func}() takes one name: {what}", expr.col))
+        elif expr.args[0].name not in known:
+            arg = expr.args[0]
+            problems.append(CheckProblem("ER030", f"'{arg.name}' is not {what}", arg.col, arg.name, known))
+        return FUNCTIONS[expr.func]
+    if not expr.args:
+        problems.append(CheckProblem("ER033", f"{expr.func}() needs at least one number", expr.col))
+    for arg in expr.args:
+        kind = _type_of(arg, scope, problems)
+        if kind and kind != NUMBER:
+            problems.append(CheckProblem("ER032", f"{expr.func}() takes numbers, not true/false", _col(arg)))
+    return NUMBER
+
+
+# ---------------------------------------------------------------- interpreter
+
+Compiled = Callable[[Env], Any]
+
+
+def compile_expr(expr: Expr) -> Compiled:
+    """Turn a checked tree into a closure over an Env.
+
+    Closures instead of walking the tree at each evaluation: the simulator evaluates
+    conditions millions of times, and a closure call is several times cheaper than a
+    dispatch on node type. Division by zero gives 0 rather than an error, so a story
+    can never crash the game with a number.
+    """
+    if isinstance(expr, (Num, Bool)):
+        value = expr.value
+        return lambda env: value
+    if isinstance(expr, Name):
+        name = expr.name
+        return lambda env: env.vars[name]
+    if isinstance(expr, Unary):
+        inner = compile_expr(expr.operand)
+        if expr.op == "not":
+            return lambda env: not inner(env)
+        if expr.op == "-":
+            return lambda env: -inner(env)
+        return inner
+    if isinstance(expr, Binary):
+        return _compile_binary(expr.op, compile_expr(expr.left), compile_expr(expr.right))
+    if isinstance(expr, Call):
+        return _compile_call(expr)
+    raise TypeError(expr)  # pragma: no cover
+
+
+def _divide(a: float, b: float) -> float:
+    return a / b if b else 0
+
+
+_BINARY: Mapping[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": _divide,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _compile_binary(op: str, left: Compiled, right: Compiled) -> Compiled:
+    if op == "and":
+        return lambda env: bool(left(env)) and bool(right(env))
+    if op == "or":
+        return lambda env: bool(left(env)) or bool(right(env))
+    if op == ">=":
+        return lambda env: left(env) >= right(env)
+    if op == "<":
+        return lambda env: left(env) < right(env)
+    fn = _BINARY[op]
+    return lambda env: fn(left(env), right(env))
+
+
+def _compile_call(expr: Call) -> Compiled:
+    if expr.func in ("visited", "visits", "has"):
+        arg = expr.args[0].name if expr.args and isinstance(expr.args[0], Name) else ""
+        if expr.func == "has":
+            return lambda env: arg in env.items
+        if expr.func == "visited":
+            return lambda env: env.visits.get(arg, 0) > 0
+        return lambda env: env.visits.get(arg, 0)
+    args = tuple(compile_expr(a) for a in expr.args)
+    pick = min if expr.func == "min" else max
+    return lambda env: pick(a(env) for a in args)
+
+
+# ---------------------------------------------------------------- showing
+
+
+_SHOW = {">=": "≥", "<=": "≤", "!=": "≠", "==": "="}
+_PRECEDENCE = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6}
+
+
+def show(expr: Expr, label: Callable[[str], str] = str) -> str:
+    """Write an expression back as readable text, with labels for names (for 'needs …' reasons)."""
+    if isinstance(expr, Num):
+        return f"{expr.value:g}" if isinstance(expr.value, float) else str(expr.value)
+    if isinstance(expr, Bool):
+        return "true" if expr.value else "false"
+    if isinstance(expr, Name):
+        return label(expr.name)
+    if isinstance(expr, Unary):
+        return ("not " if expr.op == "not" else expr.op) + _wrap(expr.operand, 7, label)
+    if isinstance(expr, Binary):
+        level = _PRECEDENCE[expr.op]
+        return f"{_wrap(expr.left, level, label)} {_SHOW.get(expr.op, expr.op)} {_wrap(expr.right, level + 1, label)}"
+    if isinstance(expr, Call):
+        if expr.func == "has" and expr.args and isinstance(expr.args[0], Name):
+            return label("has:" + expr.args[0].name)
+        return f"{expr.func}({', '.join(show(a, label) for a in expr.args)})"
+    raise TypeError(expr)  # pragma: no cover
+
+
+def _wrap(expr: Expr, level: int, label: Callable[[str], str]) -> str:
+    text = show(expr, label)
+    if isinstance(expr, Binary) and _PRECEDENCE[expr.op] < level:
+        return f"({text})"
+    return text

@@ -1,0 +1,669 @@
+"""Story files → :class:`~game.story.model.Story`, with every problem reported where it is.
+
+Loading runs in passes so that one mistake never hides the next:
+
+1. read and parse every file (``yamlsrc``: positions, safety limits);
+2. read the declarations in ``story.yaml`` and ``facts.yaml``, and every chapter's
+   node ids and flags (expressions may name any node or flag of any file);
+3. build each node, parsing and checking its expressions, text and effects;
+4. run the story-wide checks in ``game.story.check`` (targets, reachability, …).
+
+The result is the model (as complete as the mistakes allow) and the full list of
+diagnostics. ``load_story`` is the strict door for players: it raises
+``StoryLoadError`` with all the errors instead of returning a broken story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.errors import ExprError, StoryLoadError
+from game.story import diagnostics as dx
+from game.story import expr as ex
+from game.story import template as tpl
+from game.story.diagnostics import Diagnostic, Severity
+from game.story.model import (
+    CONFIDENCE,
+    ENDING_KINDS,
+    Choice,
+    Effect,
+    Ending,
+    Fact,
+    Item,
+    Node,
+    Resource,
+    Roll,
+    Story,
+)
+from game.story.source import SourceSpan
+from game.story.suggest import did_you_mean
+from game.story.yamlsrc import LList, LMap, Loc, SourceFile, locate_in, parse_yaml
+
+STORY_FILE, FACTS_FILE = "story.yaml", "facts.yaml"
+
+# Field specs: key -> (type, required). Types: text, number, int, bool, texts (list of text),
+# map, list, expr (text or number), version (text or number).
+_STORY = {"title": ("text", True), "version": ("version", True), "year": ("int", True), "start": ("text", True),
+          "map": ("text", False), "content_note": ("text", True), "resources": ("map", True),
+          "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False)}
+_RESOURCE = {"start": ("number", True), "min": ("number", False), "max": ("number", False),
+             "label": ("text", True), "unit": ("text", False), "unit_plural": ("text", False),
+             "better": ("text", False)}
+_ITEM = {"label": ("text", True)}
+_CHAPTER = {"chapter": ("text", False), "flags": ("texts", False), "nodes": ("map", True)}
+_NODE = {"text": ("text", True), "title": ("text", False), "location": ("text", False),
+         "heading": ("text", False), "effects": ("map", False), "facts": ("texts", False),
+         "discuss": ("text", False), "tags": ("texts", False), "rollback": ("bool", False),
+         "choices": ("list", False), "ending": ("map", False)}
+_CHOICE = {"text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
+           "effects": ("map", False), "hidden_cost": ("map", False), "roll": ("map", False)}
+_ROLL = {"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False)}
+_ENDING = {"id": ("text", True), "kind": ("text", True), "title": ("text", True), "debrief": ("text", False)}
+_FACTS = {"facts": ("map", True)}
+_FACT = {"text": ("text", True), "source": ("text", True), "source_title": ("text", True), "year": ("int", True),
+         "confidence": ("text", True)}
+
+_TYPE_WORDS = {"text": "text", "number": "a number", "int": "a whole number", "bool": "true or false",
+               "texts": "a list of words or texts", "map": "a mapping (indented 'key: value' lines)",
+               "list": "a list ('- ' items)", "expr": "a number or an expression", "version": "text"}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else type(value).__name__
+
+
+def _fits(kind: str, value: Any) -> bool:
+    if kind in ("text",):
+        return isinstance(value, str)
+    if kind == "version":
+        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "texts":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "map":
+        return isinstance(value, LMap)
+    if kind == "list":
+        return isinstance(value, LList)
+    if kind == "expr":
+        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    raise ValueError(kind)  # pragma: no cover
+
+
+_TYPE_FIX = {
+    "texts": "Write a list: [a, b] or one '- item' per line.",
+    "map": "Indent 'key: value' lines under this key.",
+    "list": "Start each entry on its own line with '- '.",
+    "text": "Put the text in quotes if it looks like a number or true/false.",
+}
+
+
+@dataclass
+class _File:
+    """A parsed file and the diagnostics list it reports into."""
+
+    src: SourceFile
+    out: list[Diagnostic]
+
+    @property
+    def name(self) -> str:
+        return self.src.name
+
+    def report(self, code: str, span: SourceSpan, **fields: object) -> None:
+        self.out.append(dx.make(code, span, **fields))
+
+    def fields(self, data: Any, spec: dict[str, tuple[str, bool]], where: str, loc: Loc) -> LMap | None:
+        """Check a mapping against a spec; report unknown, missing and mistyped keys. Returns the map or None."""
+        if not isinstance(data, LMap):
+            self.report("ER011", loc.span, key=where, expected="a mapping", got=_kind_of(data),
+                        fix=_TYPE_FIX["map"])
+            return None
+        for key in data:
+            if key not in spec:
+                hint = did_you_mean(str(key), spec, "Allowed here: " + ", ".join(spec) + ".")
+                self.report("ER010", data.key_locs[key].span, key=key, where=where, suggestion=hint)
+        for key, (kind, required) in spec.items():
+            if key not in data:
+                if required:
+                    self.report("ER012", data.loc.span, key=key, where=where)
+                continue
+            value = data[key]
+            if not _fits(kind, value):
+                self.report("ER011", data.value_locs[key].span, key=f"'{key}'", expected=_TYPE_WORDS[kind],
+                            got=_kind_of(value), fix=_TYPE_FIX.get(kind, "See docs/story-format.md."))
+        return data
+
+    @staticmethod
+    def get(data: LMap | None, key: str, kind: str, default: Any = None) -> Any:
+        """The value at ``key`` if it has the right type (already reported otherwise)."""
+        if data is None or key not in data or not _fits(kind, data[key]):
+            return default
+        value = data[key]
+        return str(value) if kind == "version" else value
+
+
+@dataclass
+class Analysis:
+    """Everything the loader learnt: the story (if it could be built), all diagnostics, file stats."""
+
+    story: Story | None
+    diagnostics: list[Diagnostic]
+    files: list[str] = field(default_factory=list)
+    words: int = 0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def story_files(root: Path) -> tuple[Path | None, Path | None, list[Path]]:
+    """story.yaml, facts.yaml and the chapter files (sorted by name) of a story folder."""
+    if not root.is_dir():
+        return None, None, []
+    story = root / STORY_FILE
+    facts = root / FACTS_FILE
+    chapters = sorted(p for p in root.glob("*.yaml") if p.name not in (STORY_FILE, FACTS_FILE)
+                      and not p.name.startswith("."))
+    return (story if story.is_file() else None), (facts if facts.is_file() else None), chapters
+
+
+class ParseCache:
+    """Parsed files keyed by path, kept while their size and modification time are unchanged.
+
+    Hot reload uses one cache across reloads, so that after an edit only the changed
+    file is parsed again.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], bytes, SourceFile, list[Diagnostic]]] = {}
+
+    def read(self, path: Path, name: str) -> tuple[bytes, SourceFile, list[Diagnostic]]:
+        try:
+            stat = path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            cached = self._entries.get(path)
+            if cached and cached[0] == key and cached[2].name == name:
+                return cached[1], cached[2], cached[3]
+            raw = path.read_bytes()
+        except OSError as exc:
+            span = SourceSpan(name, 1, 1)
+            return b"", SourceFile(name, "", None), [dx.make("ER007", span, detail=f"cannot read the file: {exc.strerror}")]
+        src, problems = parse_yaml(name, raw)
+        self._entries[path] = (key, raw, src, problems)
+        return raw, src, problems
+
+
+def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool = True) -> Analysis:
+    """Load a story folder and run every check. Never raises for a problem in the files."""
+    root = Path(root)
+    cache = cache or ParseCache()
+    out: list[Diagnostic] = []
+    story_path, facts_path, chapter_paths = story_files(root)
+    shown = str(root)
+
+    def display(path: Path) -> str:
+        return str(Path(shown) / path.name)
+
+    if story_path is None:
+        out.append(dx.make("ER007", SourceSpan(str(Path(shown) / STORY_FILE), 1, 1),
+                           detail=f"no {STORY_FILE} in {shown}" if root.is_dir() else f"{shown} is not a folder"))
+        return Analysis(None, out)
+    if not chapter_paths:
+        out.append(dx.make("ER007", SourceSpan(display(story_path), 1, 1),
+                           detail=f"no chapter files (*.yaml with 'nodes:') in {shown}"))
+
+    digest = hashlib.sha256()
+    files: dict[str, _File] = {}
+    for path in [story_path, *([facts_path] if facts_path else []), *chapter_paths]:
+        raw, src, problems = cache.read(path, display(path))
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        out.extend(problems)
+        files[path.name] = _File(src, out)
+
+    builder = _Builder(root, files, out)
+    story = builder.build(digest.hexdigest()[:16])
+    words = builder.words
+    if story is not None:
+        from game.story.check import check_story  # here, not at the top: check imports the model only
+
+        out.extend(check_story(story, builder, check_map=check_map))
+    out.sort(key=lambda d: (d.span.file, d.span.line, d.span.col, d.code))
+    return Analysis(story, out, [f.name for f in files.values()], words)
+
+
+def load_story(root: str | Path, cache: ParseCache | None = None) -> Story:
+    """Load a story for playing; raises StoryLoadError listing every error if there is any."""
+    analysis = analyse(root, cache, check_map=False)
+    errors = analysis.errors
+    if errors or analysis.story is None:
+        count = len(errors)
+        raise StoryLoadError(f"the story in {root} has {count} error{'s' if count != 1 else ''}; "
+                             f"run 'escape-route check {root}' to see them", errors)
+    return analysis.story
+
+
+class _Builder:
+    """Builds the model from parsed files, reporting into a shared diagnostics list."""
+
+    def __init__(self, root: Path, files: dict[str, _File], out: list[Diagnostic]) -> None:
+        self.root = root
+        self.files = files
+        self.out = out
+        self.words = 0
+        self.decl_spans: dict[str, tuple[str, SourceSpan]] = {}  # name -> (what, where)
+        self.resources: dict[str, Resource] = {}
+        self.flags: list[str] = []
+        self.items: dict[str, Item] = {}
+        self.node_data: dict[str, tuple[_File, LMap, Loc, str]] = {}  # id -> (file, data, loc, chapter)
+        self.node_key_spans: dict[str, SourceSpan] = {}
+        self.chapters: list[tuple[str, str]] = []
+        self.scope: ex.Scope | None = None
+        self.story_fields: LMap | None = None
+
+    # ---------------------------------------------------------------- declarations
+
+    def declare(self, f: _File, name: str, what: str, span: SourceSpan) -> bool:
+        if name in self.decl_spans:
+            other_what, other = self.decl_spans[name]
+            f.report("ER023", span, name=name, what=what, other=f"{other} (as {other_what})")
+            return False
+        self.decl_spans[name] = (what, span)
+        return True
+
+    def read_story_yaml(self) -> LMap | None:
+        f = self.files[STORY_FILE]
+        data = f.src.data
+        if data is None:
+            if not any(d.span.file == f.name for d in self.out):
+                f.report("ER007", SourceSpan(f.name, 1, 1), detail=f"{f.name} is empty")
+            return None
+        top = f.fields(data, _STORY, STORY_FILE, getattr(data, "loc", Loc(SourceSpan(f.name, 1, 1))))
+        if top is None:
+            return None
+        resources = f.get(top, "resources", "map", LMap(top.loc))
+        for name, spec in resources.items():
+            loc = resources.value_locs[name]
+            rdata = f.fields(spec, _RESOURCE, f"resource '{name}'", loc)
+            if rdata is None or not self.declare(f, name, "a resource", resources.key_locs[name].span):
+                continue
+            lo, hi = f.get(rdata, "min", "number"), f.get(rdata, "max", "number")
+            start = f.get(rdata, "start", "number", 0)
+            if lo is not None and hi is not None and lo > hi:
+                f.report("ER014", rdata.value_locs["min"].span, detail=f"resource '{name}' has min {lo} above max {hi}",
+                         fix="Swap min and max.")
+            elif (lo is not None and start < lo) or (hi is not None and start > hi):
+                f.report("ER014", rdata.value_locs["start"].span,
+                         detail=f"resource '{name}' starts at {start}, outside its bounds",
+                         fix="Make start lie between min and max.")
+            unit = f.get(rdata, "unit", "text", "")
+            better = f.get(rdata, "better", "text", "higher")
+            if better not in ("higher", "lower"):
+                f.report("ER014", rdata.value_locs["better"].span, detail=f"better must be 'higher' or 'lower', "
+                         f"not '{better}'", fix="Write better: lower for things like exposure or debt.")
+                better = "higher"
+            self.resources[name] = Resource(name, start, lo, hi, f.get(rdata, "label", "text", name), unit,
+                                            f.get(rdata, "unit_plural", "text", unit + "s" if unit else ""),
+                                            resources.key_locs[name].span, better)
+        self.declare_flags(f, top)
+        items = f.get(top, "items", "map", LMap(top.loc))
+        for name, spec in items.items():
+            idata = f.fields(spec, _ITEM, f"item '{name}'", items.value_locs[name])
+            if idata is not None and self.declare(f, name, "an item", items.key_locs[name].span):
+                self.items[name] = Item(name, f.get(idata, "label", "text", name), items.key_locs[name].span)
+        return top
+
+    def declare_flags(self, f: _File, data: LMap) -> None:
+        flags = f.get(data, "flags", "texts", [])
+        for i, name in enumerate(flags):
+            span = flags.item_locs[i].span
+            if not _is_identifier(name):
+                f.report("ER014", span, detail=f"'{name}' is not a valid flag name",
+                         fix="Names use letters, digits and _ and start with a letter.")
+            elif self.declare(f, name, "a flag", span):
+                self.flags.append(name)
+
+    def read_facts(self) -> dict[str, Fact]:
+        facts: dict[str, Fact] = {}
+        f = self.files.get(FACTS_FILE)
+        if f is None or f.src.data is None:
+            return facts
+        top = f.fields(f.src.data, _FACTS, FACTS_FILE, getattr(f.src.data, "loc", Loc(SourceSpan(f.name, 1, 1))))
+        entries = f.get(top, "facts", "map", None)
+        if entries is None:
+            return facts
+        for fact_id, data in entries.items():
+            loc = entries.value_locs[fact_id]
+            fd = f.fields(data, _FACT, f"fact '{fact_id}'", loc)
+            if fd is None:
+                continue
+            confidence = f.get(fd, "confidence", "text", "weak")
+            if "confidence" in fd and confidence not in CONFIDENCE:
+                f.report("ER014", fd.value_locs["confidence"].span,
+                         detail=f"confidence '{confidence}' is not one of {', '.join(CONFIDENCE)}",
+                         fix=did_you_mean(confidence, CONFIDENCE, "Use strong, medium or weak."))
+            source = f.get(fd, "source", "text", "")
+            if source and not source.startswith(("http://", "https://")):
+                f.report("ER014", fd.value_locs["source"].span, detail=f"source of fact '{fact_id}' is not a URL",
+                         fix="Give the address of the article or report, starting with https://.")
+            facts[fact_id] = Fact(fact_id, f.get(fd, "text", "text", ""), source,
+                                  f.get(fd, "source_title", "text", ""), f.get(fd, "year", "int", 0), confidence,
+                                  entries.key_locs[fact_id].span)
+        return facts
+
+    def read_chapters(self) -> None:
+        """Pass 1 over chapters: node ids (duplicates across files) and chapter flags."""
+        for name, f in self.files.items():
+            if name in (STORY_FILE, FACTS_FILE):
+                continue
+            data = f.src.data
+            if data is None:
+                continue
+            top = f.fields(data, _CHAPTER, "a chapter file", getattr(data, "loc", Loc(SourceSpan(f.name, 1, 1))))
+            if top is None:
+                continue
+            title = f.get(top, "chapter", "text", Path(name).stem)
+            self.chapters.append((f.name, title))
+            self.declare_flags(f, top)
+            nodes = f.get(top, "nodes", "map", None)
+            if nodes is None:
+                continue
+            for node_id, node in nodes.items():
+                span = nodes.key_locs[node_id].span
+                if not _is_identifier(str(node_id)):
+                    f.report("ER014", span, detail=f"'{node_id}' is not a valid node id",
+                             fix="Node ids use letters, digits and _ and start with a letter.")
+                    continue
+                if node_id in self.node_data:
+                    f.report("ER021", span, node=node_id, other=str(self.node_key_spans[node_id]))
+                    continue
+                self.node_data[node_id] = (f, node, nodes.value_locs[node_id], title)
+                self.node_key_spans[node_id] = span
+
+    # ---------------------------------------------------------------- the whole story
+
+    def build(self, digest: str) -> Story | None:
+        top = self.read_story_yaml()
+        facts = self.read_facts()
+        self.read_chapters()
+        if top is None:
+            return None
+        self.story_fields = top
+        self.scope = ex.Scope(frozenset(self.resources), frozenset(self.flags), frozenset(self.items),
+                              frozenset(self.node_data))
+        nodes = {}
+        for node_id, (f, data, loc, chapter) in self.node_data.items():
+            node = self.build_node(node_id, f, data, loc, chapter)
+            if node is not None:
+                nodes[node_id] = node
+        f = self.files[STORY_FILE]
+        map_text = f.get(top, "map", "text", None)
+        spans = {key: top.value_locs[key].span for key in top}
+        return Story(
+            root=self.root,
+            title=f.get(top, "title", "text", ""),
+            version=f.get(top, "version", "version", ""),
+            year=f.get(top, "year", "int", 0),
+            start=f.get(top, "start", "text", ""),
+            map_path=(self.root / map_text) if map_text else None,
+            content_note=f.get(top, "content_note", "text", "").strip(),
+            resources=self.resources,
+            flags=tuple(self.flags),
+            items=self.items,
+            facts=facts,
+            nodes=nodes,
+            chapters=tuple(self.chapters),
+            debrief_questions=tuple(f.get(top, "debrief_questions", "texts", [])),
+            digest=digest,
+            spans=spans,
+        )
+
+    def build_node(self, node_id: str, f: _File, raw: Any, loc: Loc, chapter: str) -> Node | None:
+        data = f.fields(raw, _NODE, f"node '{node_id}'", loc)
+        if data is None:
+            return None
+        text_source = f.get(data, "text", "text", "")
+        self.words += len(text_source.split())
+        render = self.template(f, text_source, data.value_locs.get("text", loc))
+        has_choices, has_ending = "choices" in data, "ending" in data
+        if has_choices and has_ending:
+            f.report("ER013", self.node_key_spans[node_id], node=node_id, detail="has both 'choices' and 'ending'")
+        choices = []
+        for i, choice_data in enumerate(f.get(data, "choices", "list", [])):
+            choice = self.build_choice(f, node_id, len(choices), choice_data, data["choices"].item_locs[i])
+            if choice is not None:
+                choices.append(choice)
+        ending = None
+        if has_ending:
+            ending = self.build_ending(f, node_id, data["ending"], data.value_locs["ending"])
+        facts = f.get(data, "facts", "texts", [])
+        return Node(
+            id=node_id,
+            file=f.name,
+            chapter=chapter,
+            title=f.get(data, "title", "text", ""),
+            text=render,
+            text_source=text_source,
+            location=f.get(data, "location", "text", ""),
+            heading=f.get(data, "heading", "text", ""),
+            effects=self.effects(f, data, "effects"),
+            facts=tuple(facts),
+            discuss=f.get(data, "discuss", "text", "").strip(),
+            tags=tuple(f.get(data, "tags", "texts", [])),
+            rollback=f.get(data, "rollback", "bool", True),
+            choices=tuple(choices),
+            ending=ending,
+            span=self.node_key_spans[node_id],
+            location_span=data.value_locs["location"].span if "location" in data else None,
+            heading_span=data.value_locs["heading"].span if "heading" in data else None,
+            fact_spans=tuple(facts.item_locs[i].span for i in range(len(facts))) if facts else (),
+        )
+
+    def build_choice(self, f: _File, node_id: str, index: int, raw: Any, loc: Loc) -> Choice | None:
+        data = f.fields(raw, _CHOICE, f"a choice of node '{node_id}'", loc)
+        if data is None:
+            return None
+        text_source = f.get(data, "text", "text", "")
+        self.words += len(text_source.split())
+        condition, tree, cond_source = None, None, ""
+        if "if" in data and _fits("expr", data["if"]):
+            cond_source = str(data["if"])
+            compiled = self.expression(f, data["if"], data.value_locs["if"], ex.BOOL)
+            if compiled:
+                condition, tree = compiled
+        roll = None
+        if "roll" in data and isinstance(data["roll"], LMap):
+            roll = self.build_roll(f, node_id, data["roll"], data.value_locs["roll"])
+        return Choice(
+            index=index,
+            text=self.template(f, text_source, data.value_locs.get("text", loc)),
+            text_source=text_source,
+            condition=condition,
+            condition_source=cond_source,
+            condition_tree=tree,
+            reason=f.get(data, "reason", "text", ""),
+            effects=self.effects(f, data, "effects"),
+            hidden=self.effects(f, data, "hidden_cost"),
+            roll=roll,
+            goto=f.get(data, "goto", "text", ""),
+            span=loc.span,
+            goto_span=data.value_locs["goto"].span if "goto" in data else loc.span,
+        )
+
+    def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:
+        data = f.fields(raw, _ROLL, f"a roll in node '{node_id}'", loc)
+        if data is None or not _fits("expr", data.get("chance")):
+            return None
+        chance = data["chance"]
+        constant = None
+        if isinstance(chance, (int, float)):
+            constant = float(chance)
+            if not 0 <= constant <= 1:
+                f.report("ER014", data.value_locs["chance"].span, detail=f"chance {chance} is not between 0 and 1",
+                         fix="Write a chance as a fraction: 0.2 means 20%.")
+            fn: Callable[[Any], float] = lambda env, c=constant: c
+        else:
+            compiled = self.expression(f, chance, data.value_locs["chance"], ex.NUMBER)
+            if compiled is None:
+                return None
+            fn = compiled[0]
+        return Roll(
+            chance=fn,
+            chance_source=str(chance),
+            label=f.get(data, "label", "text", "risk"),
+            fail=f.get(data, "fail", "text", ""),
+            fail_effects=self.effects(f, data, "fail_effects"),
+            span=loc.span,
+            fail_span=data.value_locs["fail"].span if "fail" in data else loc.span,
+            constant=constant,
+        )
+
+    def build_ending(self, f: _File, node_id: str, raw: Any, loc: Loc) -> Ending | None:
+        data = f.fields(raw, _ENDING, f"the ending of node '{node_id}'", loc)
+        if data is None:
+            return None
+        kind = f.get(data, "kind", "text", "lost")
+        if "kind" in data and kind not in ENDING_KINDS:
+            f.report("ER014", data.value_locs["kind"].span, detail=f"ending kind '{kind}' is not one of "
+                     f"{', '.join(ENDING_KINDS)}", fix=did_you_mean(kind, ENDING_KINDS, "Pick one of the kinds."))
+        return Ending(f.get(data, "id", "text", node_id), kind, f.get(data, "title", "text", ""),
+                      f.get(data, "debrief", "text", "").strip())
+
+    # ---------------------------------------------------------------- expressions, effects, text
+
+    def expression(self, f: _File, value: Any, loc: Loc, expected: str) -> tuple[Callable, ex.Expr] | None:
+        """Parse, check and compile an expression value; report problems at their column."""
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        text = str(value)
+        try:
+            tree = ex.parse(text)
+        except ExprError as exc:
+            span = locate_in(f.src, loc, exc.column - 1, text[exc.column - 1:exc.column])
+            f.out.append(dx.Diagnostic("ER031", Severity.ERROR, exc.message, span,
+                                       exc.hint or dx.CATALOGUE["ER031"].hint))
+            return None
+        problems = ex.check(tree, self.scope, expected)
+        for problem in problems:
+            self.report_problem(f, loc, text, problem)
+        if problems:
+            return None
+        return ex.compile_expr(tree), tree
+
+    def report_problem(self, f: _File, loc: Loc, text: str, problem: ex.CheckProblem, base: int = 0) -> None:
+        offset = base + problem.column - 1
+        snippet = problem.name or text[problem.column - 1:problem.column]
+        span = locate_in(f.src, loc, offset, snippet)
+        if problem.code == "ER030":
+            hint = did_you_mean(problem.name, problem.candidates,
+                                "Declare it in story.yaml (resources, flags or items) or fix the spelling.")
+            f.out.append(dx.Diagnostic("ER030", Severity.ERROR, problem.message, span, hint))
+        elif problem.code == "ER033":
+            hint = did_you_mean(problem.name, problem.candidates, dx.CATALOGUE["ER033"].hint) if problem.name \
+                else dx.CATALOGUE["ER033"].hint
+            f.out.append(dx.Diagnostic("ER033", Severity.ERROR, problem.message, span, hint))
+        else:
+            f.report(problem.code, span, detail=problem.message)
+
+    def template(self, f: _File, text: str, loc: Loc) -> Callable[..., str]:
+        """Parse and check story text; on error, fall back to the raw text so play can continue."""
+        try:
+            parts = tpl.parse_template(text)
+        except tpl.TemplateError as exc:
+            span = locate_in(f.src, loc, exc.offset, exc.snippet)
+            code = exc.code
+            hint = dx.CATALOGUE[code].hint
+            f.out.append(dx.Diagnostic(code, Severity.ERROR, exc.message, span, hint))
+            return lambda env, show: text
+        ok = True
+        for kind, payload, offset in tpl.names_in(parts):
+            if kind == "value":
+                if payload not in self.scope.resources and payload not in self.scope.flags:
+                    problem = ex.CheckProblem("ER030", f"'{payload}' in the text is not declared", 1, payload,
+                                              self.scope.names())
+                    self.report_problem(f, loc, text, problem, base=offset)
+                    ok = False
+            else:
+                source, tree = payload
+                for problem in ex.check(tree, self.scope, ex.BOOL):
+                    self.report_problem(f, loc, text, problem, base=offset)
+                    ok = False
+        return tpl.compile_template(parts) if ok else (lambda env, show: text)
+
+    def effects(self, f: _File, data: LMap, key: str) -> tuple[Effect, ...]:
+        raw = f.get(data, key, "map", None)
+        if raw is None:
+            return ()
+        result: list[Effect] = []
+        for target, value in raw.items():
+            loc = raw.value_locs[target]
+            span = raw.key_locs[target].span
+            if target == "set":
+                if not isinstance(value, LMap):
+                    f.report("ER035", loc.span, detail="'set' must be a mapping of resources to values",
+                             fix="Write set: {cash: 0}.")
+                    continue
+                for name, v in value.items():
+                    if name not in self.resources:
+                        f.report("ER035", value.key_locs[name].span, detail=f"'set' can only set resources; "
+                                 f"'{name}' is not one", fix=did_you_mean(name, self.resources, "Use a resource name."))
+                        continue
+                    effect = self.number_effect(f, "set", name, v, value.value_locs[name])
+                    if effect:
+                        result.append(effect)
+                continue
+            if target in self.resources:
+                effect = self.number_effect(f, "add", target, value, loc)
+                if effect:
+                    result.append(effect)
+            elif target in self.flags or target in self.items:
+                kind = "flag" if target in self.flags else "item"
+                if not isinstance(value, bool):
+                    f.report("ER035", loc.span, detail=f"'{target}' is {'a flag' if kind == 'flag' else 'an item'}: "
+                             f"its effect must be true or false, not {_kind_of(value)}",
+                             fix=f"Write {target}: true to {'set it' if kind == 'flag' else 'give it'}, "
+                                 f"{target}: false to {'clear it' if kind == 'flag' else 'take it away'}.")
+                    continue
+                result.append(Effect(kind, target, value, str(value).lower()))
+            else:
+                known = [*self.resources, *self.flags, *self.items, "set"]
+                f.report("ER035", span, detail=f"'{target}' is not a declared resource, flag or item",
+                         fix=did_you_mean(target, known, "Declare it in story.yaml first."))
+        return tuple(result)
+
+    def number_effect(self, f: _File, kind: str, target: str, value: Any, loc: Loc) -> Effect | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            f.report("ER035", loc.span, detail=f"the change to '{target}' must be a number or an expression, "
+                     f"not {_kind_of(value)}", fix=f"Write {target}: -10 or {target}: \"-{target} / 2\".")
+            return None
+        if isinstance(value, (int, float)):
+            return Effect(kind, target, value, str(value))
+        compiled = self.expression(f, value, loc, ex.NUMBER)
+        if compiled is None:
+            return None
+        return Effect(kind, target, compiled[0], value, computed=True)
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isidentifier() and name.isascii() and not name.startswith("__")

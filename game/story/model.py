@@ -1,0 +1,184 @@
+"""The story as the engine sees it: frozen data, built once by the loader, never changed while playing.
+
+Expressions and text templates are stored both as source (for messages and tools)
+and compiled (closures the engine calls). Everything that changes during play lives
+in ``game.engine.state.GameState`` instead; that split is ink's Story/StoryState.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.story.source import SourceSpan
+
+ENDING_KINDS = ("safe", "caught", "lost", "stayed", "trapped", "returned")
+CONFIDENCE = ("strong", "medium", "weak")
+CURRENCY_SYMBOLS = ("¥", "฿", "₩", "$", "€", "£")
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A number that changes during play (cash, health, days), with bounds and how to show it."""
+
+    name: str
+    start: float
+    min: float | None
+    max: float | None
+    label: str
+    unit: str
+    unit_plural: str
+    span: SourceSpan
+    better: str = "higher"  # or "lower": which way a change is good for her, for colouring
+
+    @property
+    def is_currency(self) -> bool:
+        return self.unit in CURRENCY_SYMBOLS
+
+    def clamp(self, value: float) -> float:
+        if self.min is not None and value < self.min:
+            value = self.min
+        if self.max is not None and value > self.max:
+            value = self.max
+        return value
+
+    def format(self, value: float, signed: bool = False) -> str:
+        """``¥150``, ``3 days``, ``75`` — and with ``signed``, ``+¥150`` or ``−3 days``."""
+        number = round(value)
+        magnitude = abs(number) if signed else number
+        sign = ("+" if number > 0 else "−" if number < 0 else "") if signed else ""
+        digits = f"{magnitude:,}"
+        if not self.unit:
+            return f"{sign}{digits}"
+        if self.unit in CURRENCY_SYMBOLS:
+            return f"{sign}{self.unit}{digits}"
+        unit = self.unit if abs(number) == 1 else self.unit_plural
+        return f"{sign}{digits} {unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    name: str
+    label: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A fact the game states, in the project's words, with where it comes from."""
+
+    id: str
+    text: str
+    source: str
+    source_title: str
+    year: int
+    confidence: str
+    span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Effect:
+    """One change: ``add`` to a resource, ``set`` a resource, set a ``flag``, give or take an ``item``."""
+
+    kind: str
+    target: str
+    value: Any  # a number or bool; for computed effects, the compiled expression
+    source: str  # as written, for tools and messages
+    computed: bool = False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Roll:
+    """A visible risk: with probability ``chance`` the choice fails and leads to ``fail``."""
+
+    chance: Callable[[Any], float]
+    chance_source: str
+    label: str
+    fail: str
+    fail_effects: tuple[Effect, ...]
+    span: SourceSpan
+    fail_span: SourceSpan
+    constant: float | None = None  # set when the chance is a plain number
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Choice:
+    index: int
+    text: Callable[..., str]
+    text_source: str
+    condition: Callable[[Any], bool] | None
+    condition_source: str
+    condition_tree: Any
+    reason: str
+    effects: tuple[Effect, ...]
+    hidden: tuple[Effect, ...]
+    roll: Roll | None
+    goto: str
+    span: SourceSpan
+    goto_span: SourceSpan
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    id: str
+    kind: str
+    title: str
+    debrief: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Node:
+    id: str
+    file: str
+    chapter: str
+    title: str
+    text: Callable[..., str]
+    text_source: str
+    location: str
+    heading: str
+    effects: tuple[Effect, ...]
+    facts: tuple[str, ...]
+    discuss: str
+    tags: tuple[str, ...]
+    rollback: bool
+    choices: tuple[Choice, ...]
+    ending: Ending | None
+    span: SourceSpan
+    location_span: SourceSpan | None = None
+    heading_span: SourceSpan | None = None
+    fact_spans: tuple[SourceSpan, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Story:
+    """A whole loaded story. ``digest`` identifies the exact files it was built from."""
+
+    root: Path
+    title: str
+    version: str
+    year: int
+    start: str
+    map_path: Path | None
+    content_note: str
+    resources: dict[str, Resource]
+    flags: tuple[str, ...]
+    items: dict[str, Item]
+    facts: dict[str, Fact]
+    nodes: dict[str, Node]
+    chapters: tuple[tuple[str, str], ...]  # (file, title) in reading order
+    debrief_questions: tuple[str, ...]
+    digest: str
+    spans: dict[str, SourceSpan] = field(default_factory=dict)  # declarations by name, story.yaml keys
+
+    def label(self, name: str) -> str:
+        """What the player calls a name: a resource's or item's label, or the flag's words."""
+        if name.startswith("has:"):
+            item = self.items.get(name[4:])
+            return item.label if item else name[4:]
+        if name in self.resources:
+            return self.resources[name].label
+        if name in self.items:
+            return self.items[name].label
+        return name.replace("_", " ")

@@ -1,0 +1,174 @@
+"""Story text with values and conditions: ``{cash}``, ``{if has(phone)}…{else}…{end}``.
+
+A template is parsed once at load into a small tree of parts, checked with the same
+scope as expressions, and compiled to a render function. ``{{`` and ``}}`` are
+literal braces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from game.errors import ExprError
+from game.story import expr as ex
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    name: str
+    offset: int  # 0-based character offset of the name in the template
+
+
+@dataclass(frozen=True, slots=True)
+class Cond:
+    """``{if}`` with its ``{elif}`` branches; each branch is (condition source, tree, offset, parts)."""
+
+    branches: tuple[tuple[str, ex.Expr, int, tuple[Part, ...]], ...]
+    otherwise: tuple[Part, ...]
+
+
+Part = Literal | Value | Cond
+
+
+class TemplateError(ExprError):
+    """A template problem; ``offset`` is the 0-based character offset in the template, ``snippet`` the text there."""
+
+    def __init__(self, message: str, offset: int, snippet: str, code: str = "ER034") -> None:
+        super().__init__(message, offset + 1)
+        self.offset = offset
+        self.snippet = snippet
+        self.code = code
+
+
+_TAG = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+@dataclass(slots=True)
+class _Open:
+    """An ``{if}`` being parsed: its branches so far, the else-branch once seen, and where it began."""
+
+    branches: list[tuple[str, ex.Expr, int, list[Part]]]
+    otherwise: list[Part] | None
+    outer: list[Part]
+    offset: int
+    snippet: str
+
+
+def parse_template(text: str) -> tuple[Part, ...]:
+    """Parse template text; raises TemplateError at the first malformed tag."""
+    stack: list[_Open] = []
+    parts: list[Part] = []
+    pos = 0
+    for match in _TAG.finditer(text):
+        if match.start() > pos:
+            parts.append(Literal(text[pos:match.start()]))
+        pos = match.end()
+        whole = match.group(0)
+        if whole in ("{{", "}}"):
+            parts.append(Literal(whole[0]))
+            continue
+        if whole in ("{", "}"):
+            raise TemplateError(f"a lone '{whole}': write '{whole}{whole}' for a brace in the text",
+                                match.start(), whole)
+        raw = match.group(1)
+        inner = raw.strip()
+        word, _, rest = inner.partition(" ")
+        inner_offset = match.start(1) + (len(raw) - len(raw.lstrip()))
+        if word in ("if", "elif"):
+            if not rest.strip():
+                raise TemplateError(f"'{{{word}}}' needs a condition", match.start(), whole)
+            cond_offset = inner_offset + len(word) + 1 + (len(rest) - len(rest.lstrip()))
+            try:
+                tree = ex.parse(rest)
+            except ExprError as exc:
+                raise TemplateError(exc.message, cond_offset + exc.column - 1, whole, "ER031") from None
+            if word == "if":
+                stack.append(_Open([], None, parts, match.start(), whole))
+            elif not stack or stack[-1].otherwise is not None:
+                raise TemplateError("'{elif}' without an '{if}' before it", match.start(), whole)
+            parts = []
+            stack[-1].branches.append((rest.strip(), tree, cond_offset, parts))
+        elif word == "else" and not rest:
+            if not stack or stack[-1].otherwise is not None:
+                raise TemplateError("'{else}' without an '{if}' before it", match.start(), whole)
+            parts = stack[-1].otherwise = []
+        elif word == "end" and not rest:
+            if not stack:
+                raise TemplateError("'{end}' without an '{if}' before it", match.start(), whole)
+            done = stack.pop()
+            parts = done.outer
+            parts.append(Cond(tuple((c, t, o, tuple(p)) for c, t, o, p in done.branches),
+                              tuple(done.otherwise or ())))
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", inner):
+            parts.append(Value(inner, inner_offset))
+        else:
+            raise TemplateError(f"'{whole}' is neither a name nor {{if …}}, {{elif …}}, {{else}} or {{end}}",
+                                match.start(), whole)
+    if stack:
+        raise TemplateError(f"'{stack[-1].snippet}' is never closed with '{{end}}'", stack[-1].offset,
+                            stack[-1].snippet)
+    if pos < len(text):
+        parts.append(Literal(text[pos:]))
+    return tuple(parts)
+
+
+def names_in(parts: tuple[Part, ...]):
+    """Yield (kind, payload, offset) for every name and condition, for the checker."""
+    for part in parts:
+        if isinstance(part, Value):
+            yield "value", part.name, part.offset
+        elif isinstance(part, Cond):
+            for source, tree, offset, inner in part.branches:
+                yield "cond", (source, tree), offset
+                yield from names_in(inner)
+            yield from names_in(part.otherwise)
+
+
+Renderer = Callable[[ex.Env, Callable[[str, object], str]], str]
+
+
+def compile_template(parts: tuple[Part, ...]) -> Renderer:
+    """A function (env, show_value) → text; ``show_value(name, value)`` formats ``{name}``."""
+    if len(parts) == 1 and isinstance(parts[0], Literal):
+        text = parts[0].text
+        return lambda env, show: text
+    steps: list[Callable[[ex.Env, Callable[[str, object], str]], str]] = []
+    for part in parts:
+        if isinstance(part, Literal):
+            steps.append(lambda env, show, t=part.text: t)
+        elif isinstance(part, Value):
+            steps.append(lambda env, show, n=part.name: show(n, env.vars.get(n)))
+        else:
+            branches = tuple((ex.compile_expr(tree), compile_template(inner))
+                             for _, tree, _, inner in part.branches)
+            otherwise = compile_template(part.otherwise)
+
+            def pick(env, show, branches=branches, otherwise=otherwise):
+                for test, render in branches:
+                    if test(env):
+                        return render(env, show)
+                return otherwise(env, show)
+
+            steps.append(pick)
+    return lambda env, show: "".join(step(env, show) for step in steps)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Split rendered text into paragraphs: blank lines separate, single line breaks join."""
+    result = []
+    for block in _BLANK_LINE.split(text.strip()):
+        para = " ".join(line.strip() for line in block.splitlines() if line.strip())
+        para = re.sub(r" {2,}", " ", para)
+        if para:
+            result.append(para)
+    return tuple(result)

@@ -1,0 +1,87 @@
+"""Shared fixtures: headless SDL, a private data folder, and tiny stories written to disk."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+STORY = REPO / "story"
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory, monkeypatch):
+    """Every test gets its own user data folder, so no test touches real saves or another test's."""
+    path = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(path))
+    return path
+
+
+def write_story(folder: Path, files: dict[str, str | None]) -> Path:
+    """Write a story folder from {name: text}; None deletes the file. Text may carry surrogate-escaped bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = folder / name
+        if text is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    return folder
+
+
+TINY = {
+    "story.yaml": """\
+title: Tiny
+version: "1"
+year: 2010
+start: river
+content_note: A test story.
+resources:
+  cash: {start: 300, min: 0, label: Cash, unit: "¥"}
+  health: {start: 50, min: 0, max: 100, label: Health}
+  days: {start: 0, min: 0, label: Days, unit: day, better: lower}
+flags: [warned]
+items:
+  phone: {label: Chinese phone}
+""",
+    "01_river.yaml": """\
+chapter: The River
+nodes:
+  river:
+    title: The river
+    text: |
+      You have {cash}. {if warned}You were warned.{else}Nobody warned you.{end}
+
+      The water is cold.
+    choices:
+      - text: Pay the guard
+        if: cash >= 150
+        effects: {cash: -150, days: 1, phone: true}
+        roll: {chance: 0.5, label: turned in, fail: caught}
+        goto: bank
+      - text: Buy a boat
+        if: cash >= 1000
+        goto: bank
+      - text: Wait a week
+        effects: {days: 7, health: -10, warned: true}
+        goto: river
+  bank:
+    text: Safe on the far bank with {cash}.
+    ending: {id: crossed, kind: safe, title: Across}
+  caught:
+    text: The guard's torch finds you.
+    ending: {id: caught, kind: caught, title: Caught at the river}
+""",
+}
+
+
+@pytest.fixture
+def tiny_story(tmp_path) -> Path:
+    return write_story(tmp_path / "tiny", TINY)

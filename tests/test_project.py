@@ -1,0 +1,101 @@
+"""Rules of the codebase itself: a pure core, no eval, a README that CI follows, a schema that fits."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+import yaml
+from conftest import REPO, STORY
+
+CORE = ["game/story", "game/engine", "game/route"]
+
+
+def python_files(*folders):
+    for folder in folders:
+        yield from sorted((REPO / folder).rglob("*.py"))
+
+
+def test_core_source_never_imports_pygame():
+    for path in python_files(*CORE):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                assert not name.startswith(("pygame", "game.ui")), f"{path} imports {name}"
+
+
+def test_core_runs_without_loading_pygame():
+    code = ("import sys, game.story.loader, game.story.check, game.engine.engine, game.engine.save, game.textui, "
+            "game.cli; print('pygame' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_no_eval_exec_or_unsafe_yaml():
+    pattern = re.compile(r"\b(eval|exec)\(|yaml\.load\(|yaml\.unsafe_load|FullLoader|UnsafeLoader")
+    for path in python_files("game", "tools"):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            assert not pattern.search(line), f"{path}:{number}: {line.strip()}"
+
+
+def quick_start_blocks() -> list[str]:
+    text = (REPO / "README.md").read_text()
+    section = re.search(r"^## Quick start\n(.*?)(?=^## )", text, re.S | re.M).group(1)
+    return re.findall(r"```(?:sh)?\n(.*?)\n```", section, re.S)
+
+
+def test_readme_has_two_commands_and_ci_runs_the_test_one():
+    blocks = quick_start_blocks()
+    assert len(blocks) == 2
+    play, test = blocks
+    assert "python3 -m venv" in play and "escape-route" in play
+    assert "python3 -m venv" in test and "pytest" in test
+    assert test in (REPO / ".ci" / "run").read_text()
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads((REPO / "game" / "story" / "schema.json").read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+@pytest.mark.parametrize("path", sorted(STORY.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_story_file_fits_the_schema(validator, path):
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(yaml.safe_load(path.read_text()))]
+    assert errors == []
+
+
+def test_schema_catches_a_misspelt_key(validator):
+    chapter = {"nodes": {"a": {"text": "x", "choices": [{"text": "go", "gotoo": "b"}]}}}
+    assert list(validator.iter_errors(chapter))
+
+
+def test_check_command_exit_codes_and_json(tmp_path):
+    from conftest import TINY, write_story
+
+    good = write_story(tmp_path / "good", TINY)
+    bad = write_story(tmp_path / "bad", {**TINY, "01_river.yaml": TINY["01_river.yaml"].replace("goto: bank", "goto: bnak", 1)})
+
+    def check(folder):
+        return subprocess.run([sys.executable, "-m", "game", "check", str(folder), "--json"], capture_output=True,
+                              text=True, cwd=REPO)
+
+    ok = check(good)
+    assert ok.returncode == 0
+    report = json.loads(ok.stdout)
+    assert report["errors"] == [] and report["stats"] == {"nodes": 3, "choices": 3, "endings": 2, "words": 34,
+                                                          "facts": 0, "files": 2}
+    failed = check(bad)
+    assert failed.returncode == 1
+    (error,) = json.loads(failed.stdout)["errors"]
+    assert {k: error[k] for k in ("line", "column", "code", "hint")} == {
+        "line": 14, "column": 15, "code": "ER020", "hint": "Did you mean 'bank'?"}
+    assert error["file"].endswith("01_river.yaml")

@@ -1,0 +1,399 @@
+"""The rules: what the player sees now, and what happens when she chooses.
+
+Front-ends *ask* (:meth:`Engine.view`) and *tell* (:meth:`Engine.choose`); they
+never decide anything themselves, so the pygame game, the terminal mode, the
+simulator and the classroom mode all play by exactly the same rules. Every choice
+comes with ``available`` and a ``reason``, its costs and its risk as numbers and
+as text, so each front-end can show them its own way (Yarn Spinner's options).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from game.engine.rng import Pcg32
+from game.engine.state import GameState
+from game.errors import EngineError, Impossible
+from game.story import expr as ex
+from game.story import template as tpl
+from game.story.model import CURRENCY_SYMBOLS, Choice, Effect, Ending, Node, Story
+
+
+class Phase(Enum):
+    CHOOSING = "choosing"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class CostView:
+    """One visible consequence of a choice: ``¥150``, ``1 day``, ``−10 Health``."""
+
+    name: str
+    delta: float
+    text: str
+    good: bool | None  # True: better for her, False: worse, None: neither
+
+
+@dataclass(frozen=True, slots=True)
+class RiskView:
+    """A visible risk: the chance (0..1) that it goes wrong, and what going wrong means."""
+
+    chance: float
+    label: str
+
+    @property
+    def percent(self) -> str:
+        if 0 < self.chance < 0.01:
+            return "<1%"
+        if 0.99 < self.chance < 1:
+            return ">99%"
+        return f"{round(self.chance * 100)}%"
+
+    @property
+    def text(self) -> str:
+        return f"{self.percent}: {self.label}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    index: int
+    text: str
+    available: bool
+    reason: str
+    costs: tuple[CostView, ...]
+    risk: RiskView | None
+    goto: str
+
+    @property
+    def cost_text(self) -> str:
+        """The costs in one line: ``¥150 · 1 day``."""
+        return " · ".join(c.text for c in self.costs)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeView:
+    """What to show now."""
+
+    node_id: str
+    title: str
+    chapter: str
+    paragraphs: tuple[str, ...]
+    location: str
+    heading: str
+    choices: tuple[ChoiceView, ...]
+    ending: Ending | None
+    facts: tuple[str, ...]
+    discuss: str
+    can_rollback: bool
+
+    @property
+    def phase(self) -> Phase:
+        return Phase.ENDED if self.ending else Phase.CHOOSING
+
+
+@dataclass(frozen=True, slots=True)
+class RollResult:
+    chance: float
+    label: str
+    value: float
+    failed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a choice did: for the HUD's change markers, the journal and the class record."""
+
+    from_node: str
+    index: int
+    choice_text: str
+    deltas: dict[str, float]
+    gained: tuple[str, ...]
+    lost: tuple[str, ...]
+    roll: RollResult | None
+    to_node: str
+    ending: Ending | None
+
+
+class Engine:
+    """Plays a :class:`Story`. Holds no journey state of its own: every call takes a GameState.
+
+    ``keep_journal`` and ``keep_undo`` can be turned off by the simulator, which
+    plays millions of choices and never shows a history or rolls back.
+    """
+
+    def __init__(self, story: Story, *, keep_journal: bool = True, keep_undo: bool = True) -> None:
+        self.story = story
+        self.keep_journal = keep_journal
+        self.keep_undo = keep_undo
+        self._env = _Env()
+
+    # ---------------------------------------------------------------- starting
+
+    def new_game(self, seed: int | None = None, start: str | None = None) -> GameState:
+        """A fresh journey at the story's start (or at ``start``, for writers testing a scene)."""
+        story = self.story
+        if seed is None:
+            seed = secrets.randbits(31)
+        start = start or story.start
+        if start not in story.nodes:
+            raise EngineError(f"there is no node '{start}' to start from")
+        values: dict[str, Any] = {name: r.start for name, r in story.resources.items()}
+        values.update({flag: False for flag in story.flags})
+        state = GameState(seed=seed, node=start, vars=values, items=set(), visits={},
+                          rng=Pcg32.seeded(seed).to_json(), story_version=story.version,
+                          story_digest=story.digest)
+        self._enter(state, start, None)
+        return state
+
+    # ---------------------------------------------------------------- asking
+
+    def node(self, state: GameState) -> Node:
+        try:
+            return self.story.nodes[state.node]
+        except KeyError:
+            raise EngineError(f"the journey is at '{state.node}', which this story does not have") from None
+
+    def phase(self, state: GameState) -> Phase:
+        return Phase.ENDED if self.node(state).ending else Phase.CHOOSING
+
+    def view(self, state: GameState) -> NodeView:
+        node = self.node(state)
+        return NodeView(
+            node_id=node.id,
+            title=node.title,
+            chapter=node.chapter,
+            paragraphs=self.paragraphs(state, node),
+            location=node.location,
+            heading=node.heading,
+            choices=tuple(self.choice_view(state, c) for c in node.choices),
+            ending=node.ending,
+            facts=node.facts,
+            discuss=node.discuss,
+            can_rollback=self.can_rollback(state)[0],
+        )
+
+    def paragraphs(self, state: GameState, node: Node) -> tuple[str, ...]:
+        return tpl.paragraphs(node.text(self._bind(state), self.show_value))
+
+    def show_value(self, name: str, value: Any) -> str:
+        """How ``{name}`` appears in text: a resource with its unit, a flag as yes/no."""
+        resource = self.story.resources.get(name)
+        if resource is not None:
+            return resource.format(value)
+        return "yes" if value else "no"
+
+    def available(self, state: GameState, choice: Choice) -> bool:
+        return choice.condition is None or bool(choice.condition(self._bind(state)))
+
+    def choice_view(self, state: GameState, choice: Choice) -> ChoiceView:
+        env = self._bind(state)
+        ok = choice.condition is None or bool(choice.condition(env))
+        risk = None
+        if choice.roll is not None:
+            risk = RiskView(_clamp01(choice.roll.chance(env)), choice.roll.label)
+        return ChoiceView(
+            index=choice.index,
+            text=choice.text(env, self.show_value).strip(),
+            available=ok,
+            reason="" if ok else (choice.reason or self.explain(choice)),
+            costs=tuple(self.cost_views(state, choice.effects)),
+            risk=risk,
+            goto=choice.goto,
+        )
+
+    def explain(self, choice: Choice) -> str:
+        """A reason written from the condition, for choices whose writer gave none."""
+        tree = choice.condition_tree
+        story = self.story
+        if isinstance(tree, ex.Binary) and tree.op in (">=", ">") and isinstance(tree.left, ex.Name) \
+                and isinstance(tree.right, ex.Num) and tree.left.name in story.resources:
+            resource = story.resources[tree.left.name]
+            amount = tree.right.value + (0 if tree.op == ">=" else 1)
+            if resource.unit in CURRENCY_SYMBOLS:
+                return f"needs {resource.format(amount)}"
+            return f"needs {resource.label} {round(amount)} or more"
+        if tree is None:
+            return "not possible now"
+        return "needs " + ex.show(tree, story.label)
+
+    def cost_views(self, state: GameState, effects: Iterable[Effect]) -> Iterable[CostView]:
+        env = self._bind(state)
+        for effect in effects:
+            if effect.kind == "add":
+                delta = effect.value(env) if effect.computed else effect.value
+                if not delta:
+                    continue
+                yield CostView(effect.target, delta, self._cost_text(effect.target, delta),
+                               self._is_good(effect.target, delta))
+            elif effect.kind == "set":
+                value = effect.value(env) if effect.computed else effect.value
+                resource = self.story.resources[effect.target]
+                delta = value - state.vars[effect.target]
+                yield CostView(effect.target, delta, f"{resource.label} → {resource.format(value)}",
+                               self._is_good(effect.target, delta) if delta else None)
+            elif effect.kind == "item":
+                label = self.story.items[effect.target].label
+                has = effect.target in state.items
+                if effect.value and not has:
+                    yield CostView(effect.target, 1, f"+ {label}", True)
+                elif not effect.value and has:
+                    yield CostView(effect.target, -1, f"− {label}", False)
+
+    def _cost_text(self, name: str, delta: float) -> str:
+        resource = self.story.resources[name]
+        if resource.unit in CURRENCY_SYMBOLS:
+            # Money spent is shown as a price (¥150); money gained with a plus.
+            return resource.format(-delta) if delta < 0 else resource.format(delta, signed=True)
+        if resource.unit:
+            return resource.format(delta) if delta > 0 else resource.format(delta, signed=True)
+        return f"{resource.format(delta, signed=True)} {resource.label}"
+
+    def _is_good(self, name: str, delta: float) -> bool | None:
+        if not delta:
+            return None
+        return (delta < 0) if self.story.resources[name].better == "lower" else (delta > 0)
+
+    # ---------------------------------------------------------------- telling
+
+    def choose(self, state: GameState, index: int) -> Outcome:
+        """Take choice ``index`` of the current node: apply effects, roll the risk, move on.
+
+        Raises EngineError after the ending or for an index that does not exist (a
+        front-end bug), and Impossible for a choice the rules do not allow now.
+        """
+        node = self.node(state)
+        if node.ending is not None:
+            raise EngineError(f"choose() was called at the ending '{node.ending.id}'; the journey is over")
+        if not 0 <= index < len(node.choices):
+            raise EngineError(f"node '{node.id}' has {len(node.choices)} choices; there is no choice {index}")
+        choice = node.choices[index]
+        env = self._bind(state)
+        if choice.condition is not None and not choice.condition(env):
+            raise Impossible(choice.reason or self.explain(choice))
+        # The risk and the words are taken as the player saw them, before any effect applies.
+        chance = _clamp01(choice.roll.chance(env)) if choice.roll is not None else 0.0
+        chosen_text = choice.text(env, self.show_value).strip() if self.keep_journal else ""
+        if self.keep_undo:
+            state.undo.append(state.snapshot())
+        before = dict(state.vars)
+        items_before = set(state.items)
+        self._apply(state, choice.effects)
+        self._apply(state, choice.hidden)
+        roll_result = None
+        target = choice.goto
+        if choice.roll is not None:
+            rng = Pcg32.from_json(state.rng)
+            value = rng.random()
+            state.rng = rng.to_json()
+            failed = value < chance
+            roll_result = RollResult(chance, choice.roll.label, value, failed)
+            if failed:
+                self._apply(state, choice.roll.fail_effects)
+                target = choice.roll.fail
+        state.step += 1
+        if self.keep_journal and state.journal:
+            entry = state.journal[-1]
+            entry["choice"] = chosen_text
+            entry["choice_index"] = index
+            if roll_result is not None:
+                entry["roll"] = {"chance": roll_result.chance, "label": roll_result.label,
+                                 "failed": roll_result.failed}
+        self._enter(state, target, node.id)
+        deltas = {k: state.vars[k] - before[k] for k in self.story.resources if state.vars[k] != before[k]}
+        return Outcome(
+            from_node=node.id,
+            index=index,
+            choice_text=choice.text_source,
+            deltas=deltas,
+            gained=tuple(sorted(state.items - items_before)),
+            lost=tuple(sorted(items_before - state.items)),
+            roll=roll_result,
+            to_node=target,
+            ending=self.story.nodes[target].ending,
+        )
+
+    def can_rollback(self, state: GameState) -> tuple[bool, str]:
+        """Whether the last choice can be undone, and if not, why."""
+        if not state.undo:
+            return False, "there is no choice to undo yet"
+        last = self.story.nodes.get(state.undo[-1]["node"])
+        if last is not None and not last.rollback:
+            return False, "this choice cannot be undone"
+        return True, ""
+
+    def rollback(self, state: GameState) -> None:
+        """Undo the last choice, restoring the exact state (random generator included) before it."""
+        ok, reason = self.can_rollback(state)
+        if not ok:
+            raise Impossible(reason)
+        state.restore(state.undo.pop())
+        if state.journal:
+            for key in ("choice", "choice_index", "roll"):
+                state.journal[-1].pop(key, None)
+
+    def jump(self, state: GameState, node_id: str) -> None:
+        """Move the journey to another node (writers' --start, hot reload); not a player action."""
+        if node_id not in self.story.nodes:
+            raise EngineError(f"there is no node '{node_id}'")
+        self._enter(state, node_id, state.node)
+
+    # ---------------------------------------------------------------- inside
+
+    def _bind(self, state: GameState) -> _Env:
+        env = self._env
+        env.vars, env.items, env.visits = state.vars, state.items, state.visits
+        return env
+
+    def _apply(self, state: GameState, effects: Iterable[Effect]) -> None:
+        resources = self.story.resources
+        env = self._bind(state)
+        for effect in effects:
+            kind = effect.kind
+            if kind == "add" or kind == "set":
+                value = effect.value(env) if effect.computed else effect.value
+                if value != value or value in (float("inf"), float("-inf")):
+                    continue  # a computed NaN or infinity changes nothing rather than poisoning the state
+                new = state.vars[effect.target] + value if kind == "add" else value
+                state.vars[effect.target] = resources[effect.target].clamp(new)
+            elif kind == "flag":
+                state.vars[effect.target] = effect.value
+            elif effect.value:
+                state.items.add(effect.target)
+            else:
+                state.items.discard(effect.target)
+
+    def _enter(self, state: GameState, node_id: str, came_from: str | None) -> None:
+        node = self.story.nodes[node_id]
+        state.node = node_id
+        state.visits[node_id] = state.visits.get(node_id, 0) + 1
+        self._apply(state, node.effects)
+        if self.keep_journal:
+            state.journal.append({
+                "node": node_id,
+                "title": node.title,
+                "chapter": node.chapter,
+                "location": node.location,
+                "day": round(state.vars.get("days", 0)),
+                "text": list(self.paragraphs(state, node)),
+            })
+
+
+class _Env:
+    """The view of a state that compiled expressions read (reused to avoid an allocation per call)."""
+
+    __slots__ = ("vars", "items", "visits")
+
+    def __init__(self) -> None:
+        self.vars: dict[str, Any] = {}
+        self.items: set[str] = set()
+        self.visits: dict[str, int] = {}
+
+
+def _clamp01(value: float) -> float:
+    if value != value:  # NaN
+        return 0.0
+    return 0.0 if value < 0 else 1.0 if value > 1 else float(value)

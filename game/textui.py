@@ -1,0 +1,222 @@
+"""Play in a terminal: plain text, numbered choices, works with a screen reader and with pipes.
+
+Input comes from stdin one line at a time, so a playthrough can be piped in
+(``printf '1\n2\n' | escape-route play --text``). Bad input is answered politely
+and asked again. End of input or Ctrl-C saves the journey and exits 0. The last
+line of a finished journey is always ``THE END — <title> [<kind>]``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from typing import TextIO
+
+from game.engine.engine import ChoiceView, Engine, NodeView, Outcome
+from game.engine.save import AUTOSAVE, load_save_safely, slot_path, write_save
+from game.engine.state import GameState
+from game.errors import Impossible, StoryError
+from game.story.model import Story
+
+HELP = ("Type the number of a choice and press Enter. Other commands: "
+        "'u' undoes the last choice, 's' shows what she carries, 'q' saves and quits, '?' shows this help.")
+
+
+class _Style:
+    """ANSI emphasis, only when the output is a terminal that wants it (NO_COLOR, TERM=dumb respected)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.on = (hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM", "") not in ("", "dumb")
+                   and "NO_COLOR" not in os.environ)
+
+    def bold(self, text: str) -> str:
+        return f"\x1b[1m{text}\x1b[0m" if self.on else text
+
+    def dim(self, text: str) -> str:
+        return f"\x1b[2m{text}\x1b[0m" if self.on else text
+
+
+class TextGame:
+    """One terminal session over an Engine."""
+
+    def __init__(self, story: Story, state: GameState, stdin: TextIO, stdout: TextIO, autosave: bool = True) -> None:
+        self.story = story
+        self.engine = Engine(story)
+        self.state = state
+        self.stdin = stdin
+        self.out = stdout
+        self.autosave = autosave
+        self.style = _Style(stdout)
+        self.width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 2))
+        self.chapter = ""
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def wrap(self, text: str, indent: str = "") -> None:
+        self.say(textwrap.fill(text, self.width, initial_indent=indent, subsequent_indent=indent))
+
+    def run(self) -> int:
+        while True:
+            view = self.engine.view(self.state)
+            self.show(view)
+            if view.ending is not None:
+                self.show_ending(view)
+                return 0
+            self.save()
+            index = self.ask(view)
+            if index is None:
+                self.save()
+                self.say()
+                self.say("Your journey is saved. Continue it with: escape-route play --text --continue")
+                return 0
+            if index == "undo":
+                self.undo()
+                continue
+            try:
+                outcome = self.engine.choose(self.state, index)
+            except Impossible as exc:
+                self.say(f"That choice is not open to her: {exc}.")
+                continue
+            self.report(outcome)
+
+    def show(self, view: NodeView) -> None:
+        if view.chapter and view.chapter != self.chapter:
+            self.chapter = view.chapter
+            self.say()
+            self.say(self.style.bold(f"== {view.chapter} =="))
+        self.say()
+        if view.title:
+            self.say(self.style.bold(view.title))
+            self.say()
+        for para in view.paragraphs:
+            self.wrap(para)
+            self.say()
+        if view.ending is None:
+            self.say(self.style.dim(self.status_line()))
+            self.say()
+            for choice in view.choices:
+                self.show_choice(choice)
+
+    def status_line(self) -> str:
+        parts = [f"{r.label} {r.format(self.state.vars[name]) if r.is_currency else round(self.state.vars[name])}"
+                 for name, r in self.story.resources.items()]
+        line = " · ".join(parts)
+        if self.state.items:
+            line += " | Carrying: " + ", ".join(self.story.items[i].label for i in sorted(self.state.items))
+        return line
+
+    def show_choice(self, choice: ChoiceView) -> None:
+        number = f"{choice.index + 1}."
+        details = [choice.cost_text] if choice.costs else []
+        if choice.risk is not None:
+            details.append(f"risk {choice.risk.text}")
+        text = choice.text + (" — " + " · ".join(details) if details else "")
+        if not choice.available:
+            self.wrap(f"{number} (not available: {choice.reason}) {text}", "   ")
+        else:
+            self.wrap(f"{number} {text}", "   ")
+
+    def ask(self, view: NodeView) -> int | str | None:
+        """Read until a valid choice number (or a command); None on end of input or Ctrl-C."""
+        count = len(view.choices)
+        while True:
+            try:
+                self.out.write("> ")
+                self.out.flush()
+                line = self.stdin.readline()
+            except KeyboardInterrupt:
+                return None
+            if not line:
+                return None
+            answer = line.strip().lower()
+            if answer in ("q", "quit", "exit"):
+                return None
+            if answer in ("?", "h", "help"):
+                self.wrap(HELP)
+                continue
+            if answer in ("u", "undo", "back"):
+                return "undo"
+            if answer in ("s", "status"):
+                self.say(self.status_line())
+                continue
+            if answer.isdigit() and 1 <= int(answer) <= count:
+                choice = view.choices[int(answer) - 1]
+                if not choice.available:
+                    self.say(f"That choice is not open to her: {choice.reason}. Pick another.")
+                    continue
+                return int(answer) - 1
+            self.say(f"Please type a number from 1 to {count}, or '?' for help.")
+
+    def undo(self) -> None:
+        try:
+            self.engine.rollback(self.state)
+            self.say("The last choice is undone.")
+        except Impossible as exc:
+            self.say(f"Cannot undo: {exc}.")
+
+    def report(self, outcome: Outcome) -> None:
+        lines = []
+        if outcome.roll is not None:
+            verdict = "it went wrong" if outcome.roll.failed else "it passed"
+            lines.append(f"Risk {round(outcome.roll.chance * 100)}% ({outcome.roll.label}): {verdict}.")
+        changes = [self.story.resources[name].format(delta, signed=True) + ("" if self.story.resources[name].unit
+                                                                            else f" {self.story.resources[name].label}")
+                   for name, delta in outcome.deltas.items()]
+        changes += [f"+ {self.story.items[i].label}" for i in outcome.gained]
+        changes += [f"− {self.story.items[i].label}" for i in outcome.lost]
+        if changes:
+            lines.append("Changes: " + ", ".join(changes) + ".")
+        if lines:
+            self.say()
+            for line in lines:
+                self.wrap(self.style.dim(line))
+
+    def show_ending(self, view: NodeView) -> None:
+        ending = view.ending
+        assert ending is not None
+        if ending.debrief:
+            self.say(self.style.bold("What followed, in reality"))
+            self.say()
+            for para in ending.debrief.split("\n\n"):
+                self.wrap(" ".join(para.split()))
+                self.say()
+        facts = [self.story.facts[f] for f in view.facts if f in self.story.facts]
+        if facts:
+            self.say(self.style.bold("Sources"))
+            for fact in facts:
+                self.wrap(f"- {fact.text} ({fact.source_title}: {fact.source})", "  ")
+            self.say()
+        self.save()
+        self.say(f"THE END — {ending.title} [{ending.kind}]")
+
+    def save(self) -> None:
+        if not self.autosave:
+            return
+        try:
+            write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
+        except StoryError as exc:
+            self.say(f"(Could not autosave: {exc})")
+
+
+def run_text(story: Story, seed: int | None, resume: bool, start: str | None = None,
+             presets: dict | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Entry point for ``escape-route play --text``."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    engine = Engine(story)
+    state = None
+    if resume:
+        state, notice = load_save_safely(slot_path(AUTOSAVE), story)
+        print(notice or "Continuing your saved journey.", file=stdout)
+    if state is None:
+        state = engine.new_game(seed, start=start)
+        if presets:
+            state.vars.update(presets)
+        if not start:
+            print(story.title.upper(), file=stdout)
+            print(file=stdout)
+            print("Content note: " + " ".join(story.content_note.split()), file=stdout)
+    return TextGame(story, state, stdin, stdout).run()

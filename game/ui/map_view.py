@@ -1,0 +1,468 @@
+"""Map screen widget: draws the journey over the terrain image.
+
+Layout: the map sheet fills the height of the given rect (it is a tall map),
+cropped to the journey's bounding box; the space left over becomes a side
+panel with the distance caption, the current place and a legend. When the rect
+is too narrow for a panel, the caption sits on a translucent strip over the map.
+
+Performance: everything that only depends on the rect size (scaled terrain,
+every place's dot, panel background, legend) is cached per size; the route
+overlay is cached per journey state. A frame is then two blits plus an
+optional tooltip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from game.route.map import RouteMap
+
+FontFactory = Callable[[int], pygame.font.Font]
+Point = tuple[float, float]
+Color = tuple[int, int, int]
+
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "fonts"
+
+BACKGROUND: Color = (27, 29, 31)
+PANEL_TEXT: Color = (222, 214, 198)
+PANEL_MUTED: Color = (150, 144, 134)
+PANEL_RULE: Color = (70, 70, 68)
+FRAME: Color = (12, 13, 14)
+INK: Color = (46, 44, 42)
+PAPER: Color = (240, 234, 221)
+TRAVELLED: Color = (166, 92, 52)
+PLANNED: Color = (122, 76, 52)
+VISITED: Color = (140, 70, 38)
+CURRENT: Color = (178, 28, 36)
+PLACE_DOT: Color = (98, 96, 92)
+
+
+def draw_dashed_polyline(surface: pygame.Surface, color: Color, points: Sequence[Point],
+                         width: int, dash: float, gap: float) -> None:
+    """Dashed polyline whose dash pattern runs on across vertices (pygame has none)."""
+    period = dash + gap
+    phase = 0.0
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        seg_len = math.hypot(x1 - x0, y1 - y0)
+        pos = 0.0
+        while pos < seg_len:
+            in_dash = phase < dash
+            step = min(seg_len - pos, (dash - phase) if in_dash else (period - phase))
+            if in_dash and step > 0:
+                t0, t1 = pos / seg_len, (pos + step) / seg_len
+                pygame.draw.line(surface, color,
+                                 (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0),
+                                 (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1), width)
+            pos += step
+            phase = (phase + step) % period
+
+
+def _font_file(*names: str) -> Path | None:
+    for name in names:
+        path = FONT_DIR / name
+        if path.is_file():
+            return path
+    return None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Geometry for one rect size; all rects are relative to the view's rect."""
+
+    size: tuple[int, int]
+    crop: pygame.Rect  # source pixels of the terrain shown
+    sheet: pygame.Rect  # where the crop lands
+    panel: pygame.Rect | None  # side panel, or None when the caption overlays the map
+    scale: float
+    unit: float  # 1.0 at 1080 px tall: sizes of lines, dots and text scale with it
+
+
+class MapView:
+    """Renders a :class:`RouteMap` with the player's progress. Never mutates the model."""
+
+    def __init__(self, route: RouteMap, terrain_path: str | Path, *, total_miles: float = 3000.0,
+                 font: FontFactory | None = None, zoom_to_journey: bool = True,
+                 travel_modes: Sequence[str] | None = None) -> None:
+        self.route = route
+        self.terrain_path = Path(terrain_path)
+        self.total_miles = total_miles
+        self.zoom_to_journey = zoom_to_journey
+        self.travel_modes = None if travel_modes is None else tuple(travel_modes)
+        self._font_factory = font
+        self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
+        self._terrain: pygame.Surface | None = None
+        self._layouts: dict[tuple[int, int], tuple[_Layout, pygame.Surface]] = {}
+        self._overlays: dict[tuple[object, ...], tuple[pygame.Surface, pygame.Rect]] = {}
+        self._text_cache: dict[tuple[object, ...], pygame.Surface] = {}
+        self.caption_rect: pygame.Rect | None = None  # screen rect of the caption, after draw
+
+    # ------------------------------------------------------------------ fonts
+    def _font(self, kind: str, size: int) -> pygame.font.Font:
+        """kind: 'sans', 'bold', 'serif', 'ko' (Hangul). Cached per (kind, size)."""
+        key = (kind, size)
+        if key in self._fonts:
+            return self._fonts[key]
+        path: Path | None = None
+        if kind == "ko":
+            path = _font_file("NanumGothic.ttf", "NotoSansKR-Regular.otf", "NotoSansKR-Regular.ttf")
+        elif self._font_factory is not None:
+            self._fonts[key] = self._font_factory(size)
+            return self._fonts[key]
+        else:
+            path = _font_file({"sans": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf",
+                               "serif": "NotoSerif-Regular.ttf"}[kind])
+        self._fonts[key] = pygame.font.Font(str(path) if path else None, size)
+        return self._fonts[key]
+
+    def _text(self, kind: str, size: int, text: str, color: Color,
+              halo: Color | None = None) -> pygame.Surface:
+        """Rendered (and cached) text; ``halo`` draws a soft outline for text on the map."""
+        key = (kind, size, text, color, halo)
+        cached = self._text_cache.get(key)
+        if cached is not None:
+            return cached
+        font = self._font(kind, size)
+        img = font.render(text, True, color)
+        if halo is not None:
+            back = font.render(text, True, halo)
+            out = pygame.Surface((img.get_width() + 4, img.get_height() + 4), pygame.SRCALPHA)
+            for dx, dy in ((0, 0), (4, 0), (0, 4), (4, 4), (2, 0), (0, 2), (4, 2), (2, 4)):
+                out.blit(back, (dx, dy))
+            out.blit(img, (2, 2))
+            img = out
+        self._text_cache[key] = img
+        return img
+
+    # ------------------------------------------------------------------ geometry
+    def _journey_bounds(self) -> pygame.Rect:
+        width, height = self.route.pixel_size
+        if not self.zoom_to_journey or not self.route.locations:
+            return pygame.Rect(0, 0, width, height)
+        xs = [loc.x for loc in self.route.locations.values()]
+        ys = [loc.y for loc in self.route.locations.values()]
+        margin = 0.06 * max(width, height)
+        left, top = max(0.0, min(xs) - margin), max(0.0, min(ys) - margin)
+        right, bottom = min(width, max(xs) + margin), min(height, max(ys) + margin)
+        return pygame.Rect(round(left), round(top), round(right - left), round(bottom - top))
+
+    def _compute_layout(self, size: tuple[int, int]) -> _Layout:
+        w, h = size
+        unit = max(0.5, min(w / 1920 * 1.78, h / 1080))
+        pad = round(28 * unit)
+        bounds = self._journey_bounds()
+        img_w, img_h = self.route.pixel_size
+        panel_w = round(420 * unit)
+        avail_w = w - 2 * pad
+        # Prefer a side panel if the map, at full height, leaves room for it.
+        scale = (h - 2 * pad) / bounds.h
+        with_panel = bounds.w * scale + panel_w + pad <= avail_w
+        map_w = avail_w - (panel_w + pad if with_panel else 0)
+        scale = min(scale, map_w / bounds.w)
+        # Grow the crop around the journey to fill the sheet's aspect where the image allows.
+        crop_w = min(img_w, map_w / scale)
+        crop_h = min(img_h, (h - 2 * pad) / scale)
+        cx, cy = bounds.centerx, bounds.centery
+        left = min(max(0.0, cx - crop_w / 2), img_w - crop_w)
+        top = min(max(0.0, cy - crop_h / 2), img_h - crop_h)
+        crop = pygame.Rect(round(left), round(top), round(crop_w), round(crop_h))
+        sheet = pygame.Rect(0, 0, round(crop.w * scale), round(crop.h * scale))
+        panel = None
+        if with_panel:
+            # Centre panel + sheet as one composition; spare width goes to the margins.
+            panel_w = min(w - sheet.w - 3 * pad, round(560 * unit))
+            left = (w - (panel_w + pad + sheet.w)) // 2
+            panel = pygame.Rect(left, pad, panel_w, h - 2 * pad)
+            sheet.topleft = (panel.right + pad, (h - sheet.h) // 2)
+        else:
+            sheet.center = (w // 2, h // 2)
+        return _Layout(size, crop, sheet, panel, scale, unit)
+
+    def _to_sheet(self, lay: _Layout, x: float, y: float) -> Point:
+        return (lay.sheet.x + (x - lay.crop.x) * lay.scale,
+                lay.sheet.y + (y - lay.crop.y) * lay.scale)
+
+    def screen_pos(self, rect: pygame.Rect, loc_id: str) -> Point:
+        """Screen position of a place for the given view rect."""
+        lay, _ = self.layout(rect)
+        loc = self.route.locations[loc_id]
+        sx, sy = self._to_sheet(lay, loc.x, loc.y)
+        return rect.x + sx, rect.y + sy
+
+    def location_at(self, rect: pygame.Rect, pos: Point) -> str | None:
+        """The place under ``pos`` (screen coordinates), nearest within a small radius."""
+        lay, _ = self.layout(rect)
+        radius = 12 * lay.unit
+        best: tuple[float, str] | None = None
+        for loc_id in sorted(self.route.locations):
+            sx, sy = self.screen_pos(rect, loc_id)
+            d = math.hypot(sx - pos[0], sy - pos[1])
+            if d <= radius and (best is None or d < best[0]):
+                best = (d, loc_id)
+        return best[1] if best else None
+
+    # ------------------------------------------------------------------ static layer
+    def _load_terrain(self) -> pygame.Surface:
+        if self._terrain is None:
+            self._terrain = pygame.image.load(str(self.terrain_path))
+        return self._terrain
+
+    def layout(self, rect: pygame.Rect) -> tuple[_Layout, pygame.Surface]:
+        """Geometry and the static layer for ``rect``'s size (computed once per size)."""
+        size = (rect.w, rect.h)
+        cached = self._layouts.get(size)
+        if cached is None:
+            lay = self._compute_layout(size)
+            cached = (lay, self._render_static(lay))
+            self._layouts = {size: cached}  # one size at a time: resizes are rare
+            self._overlays.clear()
+        return cached
+
+    def _render_static(self, lay: _Layout) -> pygame.Surface:
+        surf = pygame.Surface(lay.size)
+        surf.fill(BACKGROUND)
+        u = lay.unit
+        terrain = self._load_terrain().subsurface(lay.crop)
+        sheet_img = pygame.transform.smoothscale(terrain, lay.sheet.size)
+        shadow = lay.sheet.move(round(6 * u), round(8 * u))
+        pygame.draw.rect(surf, FRAME, shadow)
+        surf.blit(sheet_img, lay.sheet)
+        pygame.draw.rect(surf, (88, 84, 78), lay.sheet.inflate(2, 2), 1)
+        r = max(2, round(2.6 * u))
+        for loc in sorted(self.route.locations.values(), key=lambda item: item.id):
+            pos = self._to_sheet(lay, loc.x, loc.y)
+            pygame.draw.circle(surf, PAPER, pos, r + 1)
+            pygame.draw.circle(surf, PLACE_DOT, pos, r)
+        if lay.panel is not None:
+            self._draw_panel_static(surf, lay)
+        return surf
+
+    def _draw_panel_static(self, surf: pygame.Surface, lay: _Layout) -> None:
+        assert lay.panel is not None
+        u = lay.unit
+        p = lay.panel
+        title = self._text("serif", round(40 * u), "The Route", PANEL_TEXT)
+        surf.blit(title, (p.x, p.y))
+        y = p.y + title.get_height() + round(6 * u)
+        sub = self._text("sans", round(17 * u), "North Korea to South Korea, overland", PANEL_MUTED)
+        surf.blit(sub, (p.x, y))
+        # Legend at the bottom of the panel.
+        rows = (("travelled", "solid"), ("the way ahead", "dashed"), ("you are here", "ring"),
+                ("a place on the way", "dot"))
+        line_h = round(30 * u)
+        y = p.bottom - line_h * len(rows)
+        pygame.draw.line(surf, PANEL_RULE, (p.x, y - round(16 * u)), (p.right, y - round(16 * u)))
+        for label, style in rows:
+            cy = y + line_h // 2
+            x0, x1 = p.x, p.x + round(40 * u)
+            if style == "solid":
+                pygame.draw.line(surf, TRAVELLED, (x0, cy), (x1, cy), max(2, round(3 * u)))
+            elif style == "dashed":
+                draw_dashed_polyline(surf, (196, 140, 108), [(x0, cy), (x1, cy)], max(1, round(2 * u)),
+                                     8 * u, 5 * u)
+            elif style == "ring":
+                self._draw_current(surf, ((x0 + x1) / 2, cy), u)
+            else:
+                pygame.draw.circle(surf, PAPER, ((x0 + x1) / 2, cy), round(3.6 * u))
+                pygame.draw.circle(surf, PLACE_DOT, ((x0 + x1) / 2, cy), round(2.6 * u))
+            text = self._text("sans", round(17 * u), label, PANEL_MUTED)
+            surf.blit(text, (x1 + round(14 * u), cy - text.get_height() // 2))
+            y += line_h
+
+    # ------------------------------------------------------------------ route overlay
+    @staticmethod
+    def _draw_current(surf: pygame.Surface, pos: Point, u: float) -> None:
+        outer = max(6, round(10 * u))
+        pygame.draw.circle(surf, PAPER, pos, outer + 2)
+        pygame.draw.circle(surf, CURRENT, pos, outer, max(2, round(3 * u)))
+        pygame.draw.circle(surf, CURRENT, pos, max(2, round(3.5 * u)))
+
+    def _miles_so_far(self, visited: Sequence[str]) -> float:
+        legs = self.route.journey(list(visited), self.travel_modes)
+        return self.route.km_to_miles(sum(leg.km for leg in legs))
+
+    def _overlay(self, lay: _Layout, visited: tuple[str, ...], current: str | None,
+                 heading: str | None) -> tuple[pygame.Surface, pygame.Rect]:
+        """Route, markers, labels and caption for one journey state (cached), and the
+        caption's rect relative to the view."""
+        key = (lay.size, visited, current, heading)
+        cached = self._overlays.get(key)
+        if cached is not None:
+            return cached
+        u = lay.unit
+        surf = pygame.Surface(lay.size, pygame.SRCALPHA)
+        stops = list(visited)
+        if current is not None and (not stops or stops[-1] != current):
+            stops.append(current)
+        here = stops[-1] if stops else None
+        width = max(2, round(3.2 * u))
+        if here is not None and heading is not None and heading != here:
+            node = here
+            for leg in self.route.path(here, heading, self.travel_modes):
+                pts = [self._to_sheet(lay, *p) for p in leg.points_from(node)]
+                pygame.draw.lines(surf, (*PAPER, 150), False, pts, width + 3)
+                draw_dashed_polyline(surf, PLANNED, pts, width, 10 * u, 6 * u)
+                node = leg.other(node)
+        for a, b in itertools.pairwise(stops):
+            node = a
+            for leg in self.route.path(a, b, self.travel_modes):
+                pts = [self._to_sheet(lay, *p) for p in leg.points_from(node)]
+                pygame.draw.lines(surf, (*PAPER, 200), False, pts, width + 3)
+                pygame.draw.lines(surf, TRAVELLED, False, pts, width)
+                node = leg.other(node)
+        for loc_id in dict.fromkeys(stops):
+            loc = self.route.locations[loc_id]
+            pos = self._to_sheet(lay, loc.x, loc.y)
+            if loc_id == here:
+                self._draw_current(surf, pos, u)
+            else:
+                pygame.draw.circle(surf, PAPER, pos, round(5.5 * u))
+                pygame.draw.circle(surf, VISITED, pos, round(4.2 * u))
+        self._draw_labels(surf, lay, list(dict.fromkeys(stops)), here, heading)
+        caption = self._draw_caption(surf, lay, stops, here, heading)
+        self._overlays = {key: (surf, caption)}
+        return surf, caption
+
+    def _draw_labels(self, surf: pygame.Surface, lay: _Layout, places: Sequence[str],
+                     here: str | None, heading: str | None) -> None:
+        u = lay.unit
+        shown = list(places)
+        if heading is not None and heading not in shown:
+            shown.append(heading)
+        # Most important first (here, then heading, then latest stops) so that
+        # crowded border towns keep the label that matters.
+        ranked = sorted(shown, key=lambda i: (i != here, i != heading, -shown.index(i)))
+        taken: list[pygame.Rect] = []
+        for loc_id in ranked:
+            loc = self.route.locations[loc_id]
+            x, y = self._to_sheet(lay, loc.x, loc.y)
+            strong = loc_id == here
+            size = round((20 if strong else 16) * u)
+            kind = "bold" if strong else "sans"
+            color = CURRENT if strong else INK
+            img = self._text(kind, size, loc.label, color, halo=PAPER)
+            gap = round(10 * u)
+            for lx in (x + gap, x - gap - img.get_width()):  # right of the dot, else left
+                box = img.get_rect(midleft=(round(lx), round(y)))
+                if lay.sheet.contains(box) and box.collidelist(taken) < 0:
+                    surf.blit(img, box)
+                    taken.append(box)
+                    break
+
+    def _draw_caption(self, surf: pygame.Surface, lay: _Layout, stops: Sequence[str],
+                      here: str | None, heading: str | None) -> pygame.Rect:
+        u = lay.unit
+        miles = self._miles_so_far(stops)
+        main = f"{miles:,.0f} of ~{self.total_miles:,.0f} miles"
+        lines: list[tuple[str, int, str, Color]] = [("serif", round(34 * u), main, PANEL_TEXT)]
+        if here is not None and heading is not None and heading != here:
+            ahead = self.route.km_to_miles(self.route.distance_km(here, heading, self.travel_modes))
+            lines.append(("sans", round(20 * u),
+                          f"{ahead:,.0f} miles to {self.route.locations[heading].label}", PANEL_TEXT))
+        if lay.panel is not None:
+            x, y = lay.panel.x, lay.panel.y + round(150 * u)
+            label = self._text("sans", round(14 * u), "DISTANCE TRAVELLED", PANEL_MUTED)
+            surf.blit(label, (x, y))
+            y += label.get_height() + round(4 * u)
+        else:
+            x, y = lay.sheet.x + round(16 * u), lay.sheet.bottom - round(100 * u)
+        imgs = [self._text(kind, size, text, color) for kind, size, text, color in lines]
+        box = pygame.Rect(x, y, max(i.get_width() for i in imgs),
+                          sum(i.get_height() for i in imgs) + round(6 * u) * (len(imgs) - 1))
+        if lay.panel is None:
+            strip = box.inflate(round(24 * u), round(16 * u))
+            pygame.draw.rect(surf, (*BACKGROUND, 215), strip, border_radius=round(4 * u))
+        for img in imgs:
+            surf.blit(img, (x, y))
+            y += img.get_height() + round(6 * u)
+        if lay.panel is not None and here is not None:
+            self._draw_place_card(surf, lay, here, y + round(30 * u))
+        return box
+
+    def _draw_place_card(self, surf: pygame.Surface, lay: _Layout, loc_id: str, y: int) -> None:
+        """Current place in the panel: name, Hangul name and its note."""
+        assert lay.panel is not None
+        u = lay.unit
+        loc = self.route.locations[loc_id]
+        x = lay.panel.x
+        pygame.draw.line(surf, PANEL_RULE, (x, y), (lay.panel.right, y))
+        y += round(18 * u)
+        name = self._text("serif", round(28 * u), loc.label, PANEL_TEXT)
+        surf.blit(name, (x, y))
+        ko = self._text("ko", round(20 * u), loc.label_ko, PANEL_MUTED)
+        surf.blit(ko, (x + name.get_width() + round(12 * u),
+                       y + name.get_height() - ko.get_height() - round(4 * u)))
+        y += name.get_height() + round(8 * u)
+        for line in self._wrap(loc.note, "sans", round(18 * u), lay.panel.w):
+            img = self._text("sans", round(18 * u), line, PANEL_MUTED)
+            surf.blit(img, (x, y))
+            y += img.get_height()
+
+    def _wrap(self, text: str, kind: str, size: int, width: int) -> list[str]:
+        font = self._font(kind, size)
+        avg = max(1, font.size("abcdefghij klmnopqrs")[0] // 20)
+        return textwrap.wrap(text, max(12, width // avg))
+
+    # ------------------------------------------------------------------ tooltip
+    def _draw_tooltip(self, surface: pygame.Surface, rect: pygame.Rect, lay: _Layout,
+                      loc_id: str, pos: Point) -> None:
+        u = lay.unit
+        loc = self.route.locations[loc_id]
+        pad = round(12 * u)
+        head = self._text("bold", round(19 * u), loc.label, INK)
+        ko = self._text("ko", round(17 * u), loc.label_ko, (96, 90, 82))
+        body = [self._text("sans", round(16 * u), line, INK)
+                for line in self._wrap(loc.note, "sans", round(16 * u), round(330 * u))]
+        w = max([head.get_width() + ko.get_width() + round(10 * u)] + [b.get_width() for b in body])
+        h = head.get_height() + round(6 * u) + sum(b.get_height() for b in body)
+        box = pygame.Rect(0, 0, w + 2 * pad, h + 2 * pad)
+        box.topleft = (round(pos[0] + 16 * u), round(pos[1] + 16 * u))
+        sheet = lay.sheet.move(rect.topleft)
+        if box.right > sheet.right:  # flip to the cursor's left rather than leave the map
+            box.right = round(pos[0] - 16 * u)
+        box.clamp_ip(rect)
+        shadow = box.move(round(3 * u), round(4 * u))
+        pygame.draw.rect(surface, FRAME, shadow, border_radius=round(3 * u))
+        pygame.draw.rect(surface, PAPER, box, border_radius=round(3 * u))
+        pygame.draw.rect(surface, (150, 140, 126), box, 1, border_radius=round(3 * u))
+        x, y = box.x + pad, box.y + pad
+        surface.blit(head, (x, y))
+        surface.blit(ko, (x + head.get_width() + round(10 * u),
+                          y + head.get_height() - ko.get_height() - round(2 * u)))
+        y += head.get_height() + round(6 * u)
+        for img in body:
+            surface.blit(img, (x, y))
+            y += img.get_height()
+
+    # ------------------------------------------------------------------ frame
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect, visited: Sequence[str],
+             current: str | None, heading: str | None, hover_pos: Point | None = None,
+             fonts: FontFactory | None = None) -> None:
+        """Draw one frame into ``rect`` of ``surface``.
+
+        ``visited`` are location ids in travel order; ``current`` the place the
+        player is at (appended to ``visited`` if not already last); ``heading``
+        the next destination, drawn dashed with its distance. ``fonts``
+        replaces the Latin font factory (caches are reset when it changes).
+        """
+        if fonts is not None and fonts is not self._font_factory:
+            self._font_factory = fonts
+            self._fonts.clear()
+            self._text_cache.clear()
+            self._layouts.clear()
+            self._overlays.clear()
+        lay, static = self.layout(rect)
+        surface.blit(static, rect)
+        overlay, caption = self._overlay(lay, tuple(visited), current, heading)
+        surface.blit(overlay, rect)
+        self.caption_rect = caption.move(rect.topleft)
+        if hover_pos is not None:
+            hit = self.location_at(rect, hover_pos)
+            if hit is not None:
+                self._draw_tooltip(surface, rect, lay, hit, hover_pos)

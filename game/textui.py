@@ -78,7 +78,7 @@ class TextGame:
             try:
                 outcome = self.engine.choose(self.state, index)
             except Impossible as exc:
-                self.say(f"That choice is not open to her: {exc}.")
+                self.say(f"That choice is not open to her: {str(exc).rstrip('.')}.")
                 continue
             self.report(outcome)
 
@@ -145,7 +145,7 @@ class TextGame:
             if answer.isdigit() and 1 <= int(answer) <= count:
                 choice = view.choices[int(answer) - 1]
                 if not choice.available:
-                    self.say(f"That choice is not open to her: {choice.reason}. Pick another.")
+                    self.say(f"That choice is not open to her: {choice.reason.rstrip('.')}. Pick another.")
                     continue
                 return int(answer) - 1
             self.say(f"Please type a number from 1 to {count}, or '?' for help.")

@@ -82,3 +82,11 @@ def test_undeclared_name_in_block_text_points_at_its_line_and_column(tmp_path):
     (diag,) = analysis.errors
     assert (diag.code, diag.span.line, diag.span.col) == ("ER030", 5, 17)
     assert diag.hint == "Did you mean 'cash'?"
+
+
+def test_complementary_conditions_are_not_a_soft_lock(tmp_path):
+    files = dict(dx.BASE_STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace(
+        "      - text: Go on\n        goto: b\n",
+        "      - text: Go on\n        if: cash > 5\n        goto: b\n      - text: Stay\n        if: cash <= 5\n        goto: b\n")
+    assert [d.code for d in analyse(write_story(tmp_path / "story", files)).diagnostics] == []

@@ -120,3 +120,15 @@ def test_arbitrary_unicode_only_raises_expr_error(text):
 def test_show_writes_readable_conditions():
     tree = ex.parse("cash >= 150 and (trust > 2 or has(phone))")
     assert ex.show(tree) == "cash ≥ 150 and (trust > 2 or has:phone)"
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("debt > 0", "debt <= 0", True),
+    ("warned", "not warned", True),
+    ("not (cash >= 5)", "cash >= 5", True),
+    ("cash >= 5", "cash < 5", True),
+    ("cash >= 5", "cash < 6", False),
+    ("cash > 0", "trust <= 0", False),
+])
+def test_negation_is_recognised_for_the_soft_lock_check(a, b, expected):
+    assert ex.negates(ex.parse(a), ex.parse(b)) is expected

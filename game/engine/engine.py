@@ -245,7 +245,10 @@ class Engine:
 
     def _cost_text(self, name: str, delta: float) -> str:
         resource = self.story.resources[name]
-        if resource.unit in CURRENCY_SYMBOLS:
+        if resource.is_currency and resource.better == "lower":
+            # A debt: "+¥40,000 Debt to broker", never a bare "+¥40,000" that reads like money gained.
+            return f"{resource.format(delta, signed=True)} {resource.label}"
+        if resource.is_currency:
             # Money spent is shown as a price (¥150); money gained with a plus.
             return resource.format(-delta) if delta < 0 else resource.format(delta, signed=True)
         if resource.unit:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from game.errors import RouteMapError
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
+from game.story.expr import negates
 from game.story.model import Story
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
@@ -50,9 +51,14 @@ def _check_links(story: Story, out: list[Diagnostic]) -> None:
                                    suggestion=_missing_node(story, choice.roll.fail)))
         if node.ending is None and not node.choices:
             out.append(dx.make("ER041", node.span, node=node.id))
-        conditional = [c for c in node.choices if c.condition_source]
-        if node.choices and len(conditional) == len(node.choices):
+        if node.choices and all(c.condition_source for c in node.choices) and not _always_one_open(node):
             out.append(dx.make("ER042", node.span, node=node.id))
+
+
+def _always_one_open(node) -> bool:
+    """Whether two of the node's conditions are plainly each other's negation, so one is always true."""
+    trees = [c.condition_tree for c in node.choices if c.condition_tree is not None]
+    return any(negates(a, b) for i, a in enumerate(trees) for b in trees[i + 1:])
 
 
 def successors(story: Story, node_id: str) -> list[str]:

@@ -109,7 +109,7 @@ _ENTRIES = [
           {"01_a.yaml": "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
                         "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"},
-          ("01_a.yaml", 1)),
+          ("01_a.yaml", 3)),
     Entry("ER006", "duplicate key", E, "the key '{key}' appears twice in this mapping (first at line {first})",
           "Remove one of them; YAML would silently keep only the last.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    text: Again.\n")},

@@ -377,6 +377,41 @@ def _type_of_call(expr: Call, scope: Scope, problems: list[CheckProblem]) -> str
     return NUMBER
 
 
+_OPPOSITE = {">": "<=", "<=": ">", ">=": "<", "<": ">=", "==": "!=", "!=": "=="}
+
+
+def negates(a: Expr, b: Expr) -> bool:
+    """True when ``b`` is plainly the negation of ``a`` (``x`` / ``not x``, ``debt > 0`` / ``debt <= 0``).
+
+    The checker uses this to see that two conditional choices always leave one open,
+    without solving conditions in general.
+    """
+    if isinstance(a, Unary) and a.op == "not":
+        return _same(a.operand, b)
+    if isinstance(b, Unary) and b.op == "not":
+        return _same(b.operand, a)
+    if isinstance(a, Binary) and isinstance(b, Binary) and _OPPOSITE.get(a.op) == b.op:
+        return _same(a.left, b.left) and _same(a.right, b.right)
+    return False
+
+
+def _same(a: Expr, b: Expr) -> bool:
+    """Structural equality that ignores columns."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (Num, Bool)):
+        return a.value == b.value
+    if isinstance(a, Name):
+        return a.name == b.name
+    if isinstance(a, Unary):
+        return a.op == b.op and _same(a.operand, b.operand)
+    if isinstance(a, Binary):
+        return a.op == b.op and _same(a.left, b.left) and _same(a.right, b.right)
+    if isinstance(a, Call):
+        return a.func == b.func and len(a.args) == len(b.args) and all(map(_same, a.args, b.args))
+    return False  # pragma: no cover
+
+
 # ---------------------------------------------------------------- interpreter
 
 Compiled = Callable[[Env], Any]

@@ -48,6 +48,7 @@ class TemplateError(ExprError):
 
 
 _TAG = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(slots=True)
@@ -106,7 +107,7 @@ def parse_template(text: str) -> tuple[Part, ...]:
             parts = done.outer
             parts.append(Cond(tuple((c, t, o, tuple(p)) for c, t, o, p in done.branches),
                               tuple(done.otherwise or ())))
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", inner):
+        elif _NAME.fullmatch(inner):
             parts.append(Value(inner, inner_offset))
         else:
             raise TemplateError(f"'{whole}' is neither a name nor {{if …}}, {{elif …}}, {{else}} or {{end}}",

@@ -48,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(check, positional=True)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     check.add_argument("--list-codes", action="store_true", help="list every diagnostic code with its hint")
+    simulate = sub.add_parser("simulate", help="play the story many times and report endings, coverage, soft-locks")
+    _story_arg(simulate, positional=True)
+    simulate.add_argument("--runs", type=int, default=1000, help="number of playthroughs (default 1000)")
+    simulate.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
+    simulate.add_argument("--policy", choices=("random", "careful", "greedy", "first", "all"), default="random",
+                          help="how the simulated player chooses (default random; 'all' compares them)")
+    simulate.add_argument("--workers", type=int, default=1, help="processes to use (results do not change)")
+    simulate.add_argument("--json", action="store_true", help="print one JSON object")
+    simulate.add_argument("--exhaustive", action="store_true",
+                          help="exact ending probabilities over every choice and roll outcome")
+    simulate.add_argument("--state-limit", type=int, default=200_000, help="with --exhaustive: states to explore")
     return parser
 
 
@@ -59,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "simulate":
+            from game.simreport import cmd_simulate
+
+            return cmd_simulate(args)
         return cmd_play(args)
     except KeyboardInterrupt:
         return 130

@@ -67,6 +67,9 @@ class ChoiceView:
     costs: tuple[CostView, ...]
     risk: RiskView | None
     goto: str
+    # The kind of ending the choice leads to directly ('' if none): for simulated players,
+    # who must know that "stay home" gives up the journey as a human reader does.
+    ends_in: str = ""
 
     @property
     def cost_text(self) -> str:
@@ -177,7 +180,7 @@ class Engine:
         )
 
     def paragraphs(self, state: GameState, node: Node) -> tuple[str, ...]:
-        return tpl.paragraphs(node.text(self._bind(state), self.show_value))
+        return tpl.paragraphs(node.text(self.bind(state), self.show_value))
 
     def show_value(self, name: str, value: Any) -> str:
         """How ``{name}`` appears in text: a resource with its unit, a flag as yes/no."""
@@ -187,10 +190,10 @@ class Engine:
         return "yes" if value else "no"
 
     def available(self, state: GameState, choice: Choice) -> bool:
-        return choice.condition is None or bool(choice.condition(self._bind(state)))
+        return choice.condition is None or bool(choice.condition(self.bind(state)))
 
     def choice_view(self, state: GameState, choice: Choice) -> ChoiceView:
-        env = self._bind(state)
+        env = self.bind(state)
         ok = choice.condition is None or bool(choice.condition(env))
         risk = None
         if choice.roll is not None:
@@ -203,7 +206,12 @@ class Engine:
             costs=tuple(self.cost_views(state, choice.effects)),
             risk=risk,
             goto=choice.goto,
+            ends_in=self._ending_kind(choice.goto),
         )
+
+    def _ending_kind(self, node_id: str) -> str:
+        target = self.story.nodes.get(node_id)
+        return target.ending.kind if target is not None and target.ending is not None else ""
 
     def explain(self, choice: Choice) -> str:
         """A reason written from the condition, for choices whose writer gave none."""
@@ -221,7 +229,7 @@ class Engine:
         return "needs " + ex.show(tree, story.label)
 
     def cost_views(self, state: GameState, effects: Iterable[Effect]) -> Iterable[CostView]:
-        env = self._bind(state)
+        env = self.bind(state)
         for effect in effects:
             if effect.kind == "add":
                 delta = effect.value(env) if effect.computed else effect.value
@@ -262,11 +270,18 @@ class Engine:
 
     # ---------------------------------------------------------------- telling
 
-    def choose(self, state: GameState, index: int) -> Outcome:
+    def risk_of(self, state: GameState, choice: Choice) -> float:
+        """The chance (0..1) that ``choice``'s risk falls, as the player would see it now."""
+        return _clamp01(choice.roll.chance(self.bind(state))) if choice.roll is not None else 0.0
+
+    def choose(self, state: GameState, index: int, forced_failure: bool | None = None) -> Outcome:
         """Take choice ``index`` of the current node: apply effects, roll the risk, move on.
 
-        Raises EngineError after the ending or for an index that does not exist (a
-        front-end bug), and Impossible for a choice the rules do not allow now.
+        ``forced_failure`` decides the roll instead of the dice (the exhaustive explorer
+        follows both outcomes; the classroom replay re-enacts a recorded one); the
+        generator is not advanced then. Raises EngineError after the ending or for an
+        index that does not exist (a front-end bug), and Impossible for a choice the
+        rules do not allow now.
         """
         node = self.node(state)
         if node.ending is not None:
@@ -274,7 +289,7 @@ class Engine:
         if not 0 <= index < len(node.choices):
             raise EngineError(f"node '{node.id}' has {len(node.choices)} choices; there is no choice {index}")
         choice = node.choices[index]
-        env = self._bind(state)
+        env = self.bind(state)
         if choice.condition is not None and not choice.condition(env):
             raise Impossible(choice.reason or self.explain(choice))
         # The risk and the words are taken as the player saw them, before any effect applies.
@@ -289,10 +304,13 @@ class Engine:
         roll_result = None
         target = choice.goto
         if choice.roll is not None:
-            rng = Pcg32.from_json(state.rng)
-            value = rng.random()
-            state.rng = rng.to_json()
-            failed = value < chance
+            if forced_failure is None:
+                rng = Pcg32.from_json(state.rng)
+                value = rng.random()
+                state.rng = rng.to_json()
+                failed = value < chance
+            else:
+                failed, value = forced_failure, (0.0 if forced_failure else 1.0)
             roll_result = RollResult(chance, choice.roll.label, value, failed)
             if failed:
                 self._apply(state, choice.roll.fail_effects)
@@ -346,14 +364,15 @@ class Engine:
 
     # ---------------------------------------------------------------- inside
 
-    def _bind(self, state: GameState) -> _Env:
+    def bind(self, state: GameState) -> _Env:
+        """The expression environment for ``state`` (one reused object: valid until the next call)."""
         env = self._env
         env.vars, env.items, env.visits = state.vars, state.items, state.visits
         return env
 
     def _apply(self, state: GameState, effects: Iterable[Effect]) -> None:
         resources = self.story.resources
-        env = self._bind(state)
+        env = self.bind(state)
         for effect in effects:
             kind = effect.kind
             if kind == "add" or kind == "set":

@@ -1,0 +1,161 @@
+"""The simulator finds planted problems, and exhaustive odds equal hand-computed fractions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from conftest import REPO, write_story
+from game.engine import sim
+from game.story.loader import load_story
+
+HEADER = """\
+title: Planted
+version: "1"
+year: 2010
+start: start
+content_note: A test story.
+resources:
+  cash: {start: 100, min: 0, label: Cash, unit: "¥"}
+"""
+
+PLANTED = """\
+nodes:
+  start:
+    text: Where now?
+    choices:
+      - text: Into the dead end
+        goto: stuck
+      - text: Home
+        goto: home
+      - text: A door that never opens
+        if: cash > 99999
+        goto: never_end
+      - text: Stay
+        if: cash <= 99999
+        goto: home
+  stuck:
+    text: Nothing opens.
+    choices:
+      - text: Pay a fortune
+        if: cash > 5000
+        goto: home
+  home:
+    text: Home.
+    ending: {id: home, kind: safe, title: Home}
+  never_end:
+    text: Never seen.
+    ending: {id: never, kind: lost, title: Never}
+  island:
+    text: Nobody comes here.
+    choices:
+      - text: Leave
+        goto: home
+"""
+
+ODDS = """\
+nodes:
+  start:
+    text: Two ways.
+    choices:
+      - text: The guard
+        roll: {chance: 0.2, label: turned in, fail: caught}
+        goto: river
+      - text: Give up
+        goto: lost
+  river:
+    text: The river.
+    choices:
+      - text: Swim
+        roll: {chance: 0.5, label: current, fail: drowned}
+        goto: safe
+  caught:
+    text: Caught.
+    ending: {id: caught, kind: caught, title: Caught}
+  drowned:
+    text: Drowned.
+    ending: {id: drowned, kind: lost, title: Drowned}
+  safe:
+    text: Safe.
+    ending: {id: safe, kind: safe, title: Safe}
+  lost:
+    text: Gave up.
+    ending: {id: gave_up, kind: returned, title: Gave up}
+"""
+
+
+@pytest.fixture
+def planted(tmp_path):
+    return write_story(tmp_path / "planted", {"story.yaml": HEADER, "01.yaml": PLANTED})
+
+
+def simulate_json(folder, *extra):
+    out = subprocess.run([sys.executable, "-m", "game", "simulate", str(folder), "--json", *extra],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    return out.returncode, json.loads(out.stdout)
+
+
+def test_simulate_reports_planted_problems(planted):
+    code, report = simulate_json(planted, "--runs", "300", "--seed", "2")
+    assert code == 1  # a soft-lock makes the command fail
+    assert report["runs"] == 300
+    assert {lock["node"] for lock in report["soft_locks"]} == {"stuck"}
+    assert report["soft_locks"][0]["path"] == ["start", "stuck"]
+    assert {n["node"] for n in report["unvisited_nodes"]} == {"never_end", "island"}
+    assert {(c["node"], c["choice"]) for c in report["untaken_choices"]} >= {("start", 3), ("stuck", 1), ("island", 1)}
+    assert set(report["endings"]) == {"home"}
+    assert report["node_coverage"] == pytest.approx(3 / 5)
+    first = report["unvisited_nodes"][0]
+    assert first["file"].endswith("01.yaml") and first["line"] > 1
+
+
+def test_exhaustive_reports_the_soft_lock_and_the_unreachable_ending(planted):
+    result = sim.exhaustive(load_story(planted))
+    assert result["soft_locks"] == {"stuck": Fraction(1, 3)}
+    assert result["endings"] == {"home": Fraction(2, 3)}
+    assert "never" not in result["endings"]
+
+
+def test_exhaustive_odds_equal_hand_computed_fractions(tmp_path):
+    story = load_story(write_story(tmp_path / "odds", {"story.yaml": HEADER, "01.yaml": ODDS}))
+    uniform = sim.exhaustive(story, "random")
+    assert uniform["endings"] == {"caught": Fraction(1, 10), "drowned": Fraction(1, 5), "safe": Fraction(1, 5),
+                                  "gave_up": Fraction(1, 2)}
+    assert uniform["unresolved"] == 0 and not uniform["hit_limit"]
+    careful = sim.exhaustive(story, "careful")  # never gives up: takes the guard
+    assert careful["endings"] == {"caught": Fraction(1, 5), "drowned": Fraction(2, 5), "safe": Fraction(2, 5)}
+
+
+def test_simulated_shares_match_the_exact_odds(tmp_path):
+    story = load_story(write_story(tmp_path / "odds", {"story.yaml": HEADER, "01.yaml": ODDS}))
+    report = sim.summarise(story, sim.run_many(story, "random", 4000, 7), "random", 7)
+    for ending, exact in {"caught": 0.1, "drowned": 0.2, "safe": 0.2, "gave_up": 0.5}.items():
+        low, high = report["ending_shares"][ending]["ci95"]
+        assert low - 0.01 <= exact <= high + 0.01
+
+
+def test_results_do_not_depend_on_the_number_of_workers(tmp_path):
+    story = load_story(write_story(tmp_path / "odds", {"story.yaml": HEADER, "01.yaml": ODDS}))
+    one = sim.summarise(story, sim.run_many(story, "random", 400, 3, workers=1), "random", 3)
+    two = sim.summarise(story, sim.run_many(story, "random", 400, 3, workers=2), "random", 3)
+    assert one == two
+
+
+def test_exhaustive_state_limit_is_reported(tmp_path):
+    looping = ODDS.replace("      - text: Give up\n        goto: lost\n",
+                           "      - text: Give up\n        goto: lost\n      - text: Wait\n        effects: {cash: 1}\n"
+                           "        goto: start\n")
+    story = load_story(write_story(tmp_path / "loop", {"story.yaml": HEADER.replace("min: 0,", "min: 0,"),
+                                                       "01.yaml": looping}))
+    result = sim.exhaustive(story, "random", state_limit=50)
+    assert result["hit_limit"] and result["unresolved"] > 0
+
+
+def test_shipped_story_has_no_soft_locks_in_2000_runs():
+    code, report = simulate_json(REPO / "story", "--runs", "2000", "--seed", "1", "--workers", "2")
+    assert report["soft_locks"] == [] and report["loops"] == []
+    assert code == 0

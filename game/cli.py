@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--exhaustive", action="store_true",
                           help="exact ending probabilities over every choice and roll outcome")
     simulate.add_argument("--state-limit", type=int, default=200_000, help="with --exhaustive: states to explore")
+    graph = sub.add_parser("graph", help="draw the story map (DOT, SVG, Mermaid or a self-contained HTML page)")
+    _story_arg(graph, positional=True)
+    graph.add_argument("--format", choices=("dot", "svg", "mermaid", "html"), default="dot")
+    graph.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
     return parser
 
 
@@ -70,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "graph":
+            from game.graph import cmd_graph
+
+            return cmd_graph(args)
         if args.command == "simulate":
             from game.simreport import cmd_simulate
 

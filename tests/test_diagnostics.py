@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import write_story
 
+from conftest import write_story
 from game.story import diagnostics as dx
 from game.story.loader import analyse
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from conftest import TINY, write_story
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import TINY, write_story
 from game.story.loader import analyse
 from game.story.yamlsrc import MAX_FILE_BYTES
 

@@ -11,6 +11,7 @@ import sys
 import jsonschema
 import pytest
 import yaml
+
 from conftest import REPO, STORY
 
 CORE = ["game/story", "game/engine", "game/route"]

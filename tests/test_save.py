@@ -10,8 +10,8 @@ import sys
 import time
 
 import pytest
-from conftest import TINY, write_story
 
+from conftest import TINY, write_story
 from game.engine.engine import Engine
 from game.engine.save import list_saves, load_save_safely, read_save, slot_path, write_save
 from game.errors import SaveError

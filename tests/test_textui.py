@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 from conftest import REPO, TINY, write_story
-
 from game.engine.save import AUTOSAVE, read_save, slot_path
 from game.story.loader import load_story
 from game.textui import run_text

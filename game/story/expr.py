@@ -22,6 +22,7 @@ Grammar (one function per precedence level, as in jinja2's parser)::
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -246,8 +247,13 @@ def _describe(tok: Token) -> str:
     return "the end of the expression" if tok.kind == "end" else f"'{tok.text}'"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Expr:
-    """Parse expression text into a tree, or raise ExprError with the column of the problem."""
+    """Parse expression text into a tree, or raise ExprError with the column of the problem.
+
+    Cached: trees are immutable, and the same conditions recur across a story and its
+    texts' {if …} tags. Failures are not cached (lru_cache does not keep exceptions).
+    """
     if not isinstance(text, str):
         raise ExprError("an expression must be text", 1)
     if len(text) > 2000:

@@ -642,6 +642,8 @@ class _Builder:
         return render
 
     def effects(self, f: _File, data: LMap, key: str) -> tuple[Effect, ...]:
+        if key not in data:
+            return ()
         raw = f.get(data, key, "map", None)
         if raw is None:
             return ()

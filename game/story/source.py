@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SourceSpan:
+class SourceSpan(NamedTuple):
     """A place in a file. Lines and columns are 1-based; ``end_line``/``end_col`` are exclusive.
 
     Every diagnostic, model object and expression node carries one, so that any
-    problem found at any stage can be reported where the writer can fix it.
+    problem found at any stage can be reported where the writer can fix it. A named
+    tuple rather than a frozen dataclass: just as immutable, and several times
+    cheaper to create, which matters for a story with a hundred thousand of them.
     """
 
     file: str

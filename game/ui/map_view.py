@@ -22,13 +22,14 @@ from pathlib import Path
 
 import pygame
 
+from game.paths import assets_dir
 from game.route.map import RouteMap
 
 FontFactory = Callable[[int], pygame.font.Font]
 Point = tuple[float, float]
 Color = tuple[int, int, int]
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "fonts"
+FONT_DIR = assets_dir() / "fonts"
 
 BACKGROUND: Color = (27, 29, 31)
 PANEL_TEXT: Color = (222, 214, 198)
@@ -466,3 +467,13 @@ class MapView:
             hit = self.location_at(rect, hover_pos)
             if hit is not None:
                 self._draw_tooltip(surface, rect, lay, hit, hover_pos)
+
+    def draw_tooltip(self, surface: pygame.Surface, rect: pygame.Rect, hover_pos: Point) -> bool:
+        """Draw only the tooltip of the place under ``hover_pos`` (for callers that keep the
+        drawn map in a surface of their own); False when no place is there."""
+        lay, _ = self.layout(rect)
+        hit = self.location_at(rect, hover_pos)
+        if hit is None:
+            return False
+        self._draw_tooltip(surface, rect, lay, hit, hover_pos)
+        return True

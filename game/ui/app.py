@@ -1,0 +1,375 @@
+"""The pygame front-end: window, loop, scene stack, and the journey the scenes share.
+
+The loop follows "Fix Your Timestep!": real time is accumulated and spent in fixed
+steps of 1/60 s that advance only animation (text reveal, HUD markers, fades);
+the engine never sees time. Each frame: events → commands → the scene stack (top
+first, down until a scene consumes the command) → fixed updates → draw → flip.
+:meth:`App.step` is one such frame and is what the tests and the benchmark call,
+so they drive the very code a player does, without sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import xml.etree.ElementTree as ET
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from game.engine.engine import Engine
+from game.engine.save import AUTOSAVE, load_save_safely, slot_path, write_save
+from game.engine.state import GameState
+from game.errors import RouteMapError, StoryError
+from game.story.model import Story
+from game.ui import commands as c
+from game.ui.bench_support import first_frame_seconds
+from game.ui.scenes.base import Scene, SceneStack
+from game.ui.settings import Settings, load_settings, save_settings
+from game.ui.theme import Fonts, Theme
+from game.ui.widgets.text import TextCache
+
+STEP = 1 / 60
+MIN_SIZE = (640, 400)
+NO_DISPLAY = "escape-route: no display available; play in the terminal with: escape-route play --text"
+TOAST_LIFE = 4.5
+
+
+class App:
+    """One game window and one journey at a time."""
+
+    def __init__(self, story: Story, *, seed: int | None = None, start: str | None = None,
+                 presets: dict[str, Any] | None = None, resume: bool = False, autoplay: str | None = None,
+                 fast: bool = False, quit_at_end: bool = False, size: tuple[int, int] | None = None,
+                 skip_title: bool = False) -> None:
+        self.story = story
+        self.engine = Engine(story)
+        self.seed = seed
+        self.start = start
+        self.presets = dict(presets or {})
+        self.quit_at_end = quit_at_end
+        self.state: GameState | None = None
+        self.running = True
+        self.exit_code = 0
+        self.ended_line = ""
+        self.settings, notice = load_settings()
+        self.toasts: list[list[Any]] = []
+        if notice:
+            self.notify(notice)
+        if not pygame.get_init():
+            pygame.init()
+        pygame.font.init()
+        pygame.display.set_caption(story.title)
+        pygame.key.set_repeat(350, 40)
+        self._windowed_size = size or self.settings.window
+        self.screen = self._open_window(fullscreen=self.settings.fullscreen and size is None)
+        self.fonts = Fonts()
+        self.text = TextCache(self.fonts)
+        self.theme = Theme.build(self.screen.get_size(), self.settings)
+        self.stack = SceneStack()
+        self.commands: deque[c.Command] = deque()
+        self.clock = pygame.time.Clock()
+        self.time = 0.0
+        self._accumulator = 0.0
+        self._fade = 0.0
+        self._seen_change = 0
+        self._veil: pygame.Surface | None = None
+        self._route: Any = None
+        self._map_view: Any = None
+        self.frames = 0
+        from game.ui.autoplay import Autoplayer
+        self.autoplayer = Autoplayer(self, autoplay, seed, fast) if autoplay else None
+        from game.ui.scenes.title import TitleScene
+        if resume and self.continue_journey():
+            pass
+        elif skip_title or start:
+            self.new_journey()
+        else:
+            self.stack.replace_all(TitleScene(self))
+        self._seen_change = self.stack.changed
+
+    # ------------------------------------------------------------------ window
+    def _open_window(self, fullscreen: bool) -> pygame.Surface:
+        if fullscreen:
+            try:
+                return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            except pygame.error:
+                pass
+        w, h = self._windowed_size
+        return pygame.display.set_mode((max(MIN_SIZE[0], w), max(MIN_SIZE[1], h)), pygame.RESIZABLE)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        if self.settings.fullscreen:
+            return
+        w, h = max(MIN_SIZE[0], min(8192, size[0])), max(MIN_SIZE[1], min(8192, size[1]))
+        if (w, h) != self.screen.get_size():
+            try:
+                self.screen = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+            except pygame.error as exc:
+                self.notify(f"Could not resize the window: {exc}")
+                return
+        self._windowed_size = (w, h)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        surface = pygame.display.get_surface()
+        if surface is not None:
+            self.screen = surface
+        self.theme = Theme.build(self.screen.get_size(), self.settings)
+        self._veil = None
+        self.stack.relayout()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use and persist new settings (called by the settings screen)."""
+        old = self.settings
+        self.settings = settings
+        if settings.fullscreen != old.fullscreen:
+            try:
+                self.screen = self._open_window(settings.fullscreen)
+            except pygame.error as exc:
+                self.settings = settings = settings.changed(fullscreen=old.fullscreen)
+                self.notify(f"Could not change the display mode: {exc}")
+        problem = save_settings(self.settings.changed(window=tuple(self._windowed_size)))
+        if problem:
+            self.notify(problem)
+        self._relayout()
+
+    # ------------------------------------------------------------------ journey
+    def new_journey(self) -> None:
+        from game.ui.scenes.story import StoryScene
+
+        self.state = self.engine.new_game(self.seed, start=self.start)
+        if self.presets:
+            self.state.vars.update(self.presets)
+        self.autosave()
+        self.stack.replace_all(StoryScene(self))
+
+    def continue_journey(self) -> bool:
+        return self.load(slot_path(AUTOSAVE))
+
+    def load(self, path: Path) -> bool:
+        """Load a save and go to the story; on failure show why (never raise). True when loaded."""
+        from game.ui.scenes.dialog import MessageScene
+        from game.ui.scenes.story import StoryScene
+        from game.ui.scenes.title import TitleScene
+
+        state, notice = load_save_safely(path, self.story)
+        if state is None:
+            if not self.stack.scenes:
+                self.stack.replace_all(TitleScene(self))
+            self.stack.push(MessageScene(self, "This save cannot be loaded", notice))
+            return False
+        self.state = state
+        self.stack.replace_all(StoryScene(self))
+        if notice:
+            self.notify(notice)
+        return True
+
+    def autosave(self) -> None:
+        if self.state is None:
+            return
+        try:
+            write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
+        except StoryError as exc:
+            self.notify(f"Could not autosave: {exc}")
+
+    def to_title(self) -> None:
+        from game.ui.scenes.title import TitleScene
+
+        self.stack.replace_all(TitleScene(self))
+
+    def finish(self, ending: Any) -> None:
+        """The journey reached its end and the game was asked to stop there (--quit-at-end)."""
+        self.ended_line = f"THE END — {ending.title} [{ending.kind}]"
+        print(self.ended_line, flush=True)
+        self.running = False
+
+    def place(self, location: str) -> tuple[str, str]:
+        """(English, Korean) name of a location id."""
+        route = self.route
+        if route is not None and location in route.locations:
+            loc = route.locations[location]
+            return loc.label, loc.label_ko
+        return location.replace("_", " ").title(), ""
+
+    @property
+    def route(self) -> Any:
+        """The story's route map, loaded once; None when the story has none or it cannot be read."""
+        if self._route is None and self.story.map_path is not None:
+            from game.route import load_route_map
+
+            try:
+                self._route = load_route_map(self.story.map_path)
+            except (RouteMapError, OSError) as exc:
+                self._route = False
+                self.notify(f"The map could not be loaded: {exc}")
+        return self._route or None
+
+    @property
+    def map_view(self) -> Any:
+        if self._map_view is None and self.route is not None:
+            from game.ui.map_view import MapView
+
+            self._map_view = MapView(self.route, terrain_path(Path(self.story.map_path)))
+        return self._map_view
+
+    # ------------------------------------------------------------------ messages
+    def notify(self, text: str) -> None:
+        """A one-line notice at the bottom of the screen for a few seconds."""
+        self.toasts.append([text, 0.0])
+        self.toasts = self.toasts[-3:]
+
+    def push(self, scene: Scene) -> None:
+        self.stack.push(scene)
+
+    def pop(self) -> None:
+        self.stack.pop()
+        if not self.stack.scenes:
+            self.to_title()
+
+    # ------------------------------------------------------------------ loop
+    def post(self, cmd: c.Command) -> None:
+        """Queue a command as if it came from the keyboard or mouse (the autoplayer uses this)."""
+        self.commands.append(cmd)
+
+    def dispatch(self, cmd: c.Command) -> None:
+        if isinstance(cmd, c.Quit):
+            self.running = False
+            return
+        if isinstance(cmd, c.Resize):
+            self.resize(cmd.size)
+            return
+        if isinstance(cmd, c.ToggleFullscreen):
+            self.apply_settings(self.settings.changed(fullscreen=not self.settings.fullscreen))
+            return
+        self.stack.handle(cmd)
+
+    def step(self, events: list[pygame.event.Event] | None = None, dt: float = STEP) -> None:
+        """One frame: input, fixed-step animation, drawing. Deterministic for a given ``dt``."""
+        if events is None:
+            events = pygame.event.get()
+        for event in events:
+            if event.type in (pygame.WINDOWSIZECHANGED,) and not self.settings.fullscreen:
+                size = (getattr(event, "x", 0), getattr(event, "y", 0))
+                if size != self.screen.get_size() and size[0] > 0:
+                    self.post(c.Resize(size))
+                continue
+            cmd = c.from_event(event)
+            if cmd is not None:
+                self.post(cmd)
+        if self.autoplayer is not None:
+            self.autoplayer.tick(dt)
+        while self.commands and self.running:
+            self.dispatch(self.commands.popleft())
+        if self.stack.changed != self._seen_change:
+            self._seen_change = self.stack.changed
+            self._fade = 0.0 if self.settings.reduced_motion else 1.0
+        self._accumulator += min(dt, 0.25)
+        while self._accumulator >= STEP:
+            self._accumulator -= STEP
+            self.update(STEP)
+        self.draw()
+        pygame.display.flip()
+        self.frames += 1
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        self._fade = max(0.0, self._fade - dt / 0.22)
+        for toast in self.toasts:
+            toast[1] += dt
+        self.toasts = [t for t in self.toasts if t[1] < TOAST_LIFE]
+        self.stack.update(dt)
+
+    def draw(self) -> None:
+        surface = self.screen
+        surface.fill(self.theme.palette.bg)
+        self.stack.draw(surface)
+        if self._fade > 0:
+            if self._veil is None or self._veil.get_size() != surface.get_size():
+                self._veil = pygame.Surface(surface.get_size())
+                self._veil.fill(self.theme.palette.bg)
+            self._veil.set_alpha(round(200 * self._fade))
+            surface.blit(self._veil, (0, 0))
+        if self.toasts:
+            self._draw_toasts(surface)
+
+    def _draw_toasts(self, surface: pygame.Surface) -> None:
+        theme, p = self.theme, self.theme.palette
+        y = surface.get_height() - theme.px(70)
+        for text, age in reversed(self.toasts):
+            width = min(surface.get_width() - 2 * theme.margin, theme.px(1100))
+            block = self.text.block(text, "sans", theme.ui, width - theme.px(40), p.strong, 1.35)
+            box = pygame.Rect(0, 0, block.width + theme.px(40), block.height + theme.px(24))
+            box.midbottom = (surface.get_width() // 2, y)
+            pygame.draw.rect(surface, p.panel_hi, box, border_radius=theme.px(6))
+            pygame.draw.rect(surface, p.accent, box, max(1, theme.px(1)), border_radius=theme.px(6))
+            for line in block.lines:
+                surface.blit(line.image, (box.x + theme.px(20) + line.x, box.y + theme.px(12) + line.y))
+            y = box.y - theme.px(10)
+            del age
+
+    def run(self) -> int:
+        bench = os.environ.get("ESCAPE_ROUTE_BENCH_FIRST_FRAME") == "1"
+        self.step(dt=0.0)
+        if bench:
+            print(f"first-frame {first_frame_seconds():.4f}", flush=True)
+            return 0
+        while self.running:
+            dt = self.clock.tick(60) / 1000.0
+            self.step(dt=dt)
+        return self.exit_code
+
+    def close(self) -> None:
+        while self.stack.scenes:
+            self.stack.pop()
+
+
+def terrain_path(tmx: Path) -> Path:
+    """The terrain image the map's image layer names (route_terrain.png beside the map by default)."""
+    try:
+        root = ET.parse(tmx).getroot()
+        for layer in root.iter("imagelayer"):
+            image = layer.find("image")
+            if image is not None and image.get("source"):
+                return (tmx.parent / image.get("source", "")).resolve()
+    except (ET.ParseError, OSError):
+        pass
+    return tmx.parent / "route_terrain.png"
+
+
+def display_available() -> bool:
+    """False when SDL has nothing to open a window on (a server, an SSH session without X)."""
+    if os.environ.get("SDL_VIDEODRIVER"):
+        return True
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    return True
+
+
+def run_game(story: Story, args: Any) -> int:
+    """Entry point for ``escape-route play`` (graphical)."""
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    try:
+        pygame.display.init()
+        pygame.font.init()
+    except pygame.error:
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    from game.cli import parse_presets
+
+    presets = parse_presets(story, list(getattr(args, "set", []) or []))
+    try:
+        app = App(story, seed=getattr(args, "seed", None), start=getattr(args, "start", None), presets=presets,
+                  resume=bool(getattr(args, "resume", False)), autoplay=getattr(args, "autoplay", None),
+                  fast=bool(getattr(args, "fast", False)), quit_at_end=bool(getattr(args, "quit_at_end", False)))
+    except pygame.error as exc:
+        print(f"{NO_DISPLAY} ({exc})", file=sys.stderr)
+        return 1
+    try:
+        return app.run()
+    finally:
+        pygame.quit()

@@ -1,0 +1,146 @@
+"""The journal: everything read and chosen so far (``GameState.journal``), to reread at leisure.
+
+Opens at the latest page. Wheel, arrows, PgUp/PgDn, Home/End scroll; H or Esc closes.
+The page is laid out once per window size into placed text blocks; a frame blits
+only the blocks that are on screen.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui import commands as c
+from game.ui.scenes.base import Scene
+from game.ui.widgets.text import Block, blit_block
+
+
+class JournalScene(Scene):
+    name = "journal"
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.scroll = 0.0
+        self.placed: list[tuple[Block, int, int]] = []
+        self.rules: list[int] = []
+        self.height = 0
+        self._first = True
+
+    def enter(self) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        theme, text, story = self.theme, self.app.text, self.app.story
+        p = theme.palette
+        w, h = theme.size
+        m = theme.margin
+        serif = text.fonts.get("serif", theme.body)
+        col = min(w - 2 * m, round(serif.size("x" * 10)[0] / 10 * 68))
+        x = (w - col) // 2
+        self.header_h = theme.px(40) + round(theme.body * 1.5) + theme.px(30)
+        self.view_rect = pygame.Rect(0, self.header_h, w, h - self.header_h - theme.px(24))
+        self.title = text.line("Journal", "serif-bold", round(theme.body * 1.5), p.strong)
+        self.hint = text.line("Wheel, arrows or Page Up/Down to scroll  ·  H or Esc to return", "sans",
+                              theme.small, p.faint)
+        self.col_x = x
+        placed: list[tuple[Block, int, int]] = []
+        rules: list[int] = []
+        y = theme.px(10)
+        chapter = None
+        state = self.app.state
+        entries = state.journal if state is not None else []
+        small_gap = round(theme.body * 0.5)
+        for entry in entries:
+            if entry.get("chapter") and entry.get("chapter") != chapter:
+                chapter = entry.get("chapter")
+                y += theme.px(18)
+                block = text.block(str(chapter).upper(), "sans-bold", theme.small, col, p.accent, 1.3)
+                placed.append((block, x, y))
+                y += block.height + theme.px(10)
+            elif placed:
+                rules.append(y)
+                y += theme.px(20)
+            place = self.app.place(str(entry.get("location", "")))[0] if entry.get("location") else ""
+            meta = " · ".join(part for part in (f"Day {entry.get('day', 0)}", place) if part)
+            block = text.block(meta, "sans", theme.small, col, p.muted, 1.3)
+            placed.append((block, x, y))
+            y += block.height + theme.px(4)
+            if entry.get("title"):
+                block = text.block(str(entry["title"]), "serif-bold", round(theme.body * 1.15), col, p.strong, 1.3)
+                placed.append((block, x, y))
+                y += block.height + small_gap
+            for para in entry.get("text", []):
+                block = text.block(str(para), "serif", theme.body, col, p.text, 1.55)
+                placed.append((block, x, y))
+                y += block.height + small_gap
+            if entry.get("choice"):
+                block = text.block(f"You chose: {entry['choice']}", "sans-bold", theme.ui, col, p.accent, 1.4)
+                placed.append((block, x, y))
+                y += block.height + theme.px(4)
+            roll = entry.get("roll")
+            if isinstance(roll, dict):
+                chance = float(roll.get("chance", 0))
+                fell = bool(roll.get("failed"))
+                words = (f"The risk fell ({round(chance * 100)}%: {roll.get('label', '')})." if fell else
+                         f"The risk passed ({round(chance * 100)}%: {roll.get('label', '')}).")
+                block = text.block(words, "sans", theme.small, col, p.bad if fell else p.good, 1.4)
+                placed.append((block, x, y))
+                y += block.height + theme.px(4)
+            y += small_gap
+        self.placed, self.rules, self.height = placed, rules, y
+        self.col_w = col
+        del story
+        if self._first:
+            self.scroll = float(self.max_scroll)
+            self._first = False
+        self.scroll = max(0.0, min(self.scroll, float(self.max_scroll)))
+
+    @property
+    def max_scroll(self) -> int:
+        return max(0, self.height - self.view_rect.h)
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        line = round(self.theme.body * 1.55)
+        if isinstance(cmd, (c.Back, c.OpenJournal)):
+            self.app.pop()
+            return None
+        if isinstance(cmd, c.Move) and cmd.dy:
+            self.scroll += cmd.dy * line * 2
+        elif isinstance(cmd, c.Scroll):
+            if cmd.to:
+                self.scroll = 0.0 if cmd.to < 0 else float(self.max_scroll)
+            self.scroll += cmd.lines * line + cmd.pages * self.view_rect.h * 0.9
+        self.scroll = max(0.0, min(self.scroll, float(self.max_scroll)))
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.theme
+        p = theme.palette
+        surface.fill(p.bg)
+        m = theme.margin
+        surface.blit(self.title, (self.col_x, theme.px(40)))
+        surface.blit(self.hint, (self.col_x + self.col_w - self.hint.get_width(),
+                                 theme.px(40) + self.title.get_height() - self.hint.get_height() - theme.px(6)))
+        top = self.view_rect.y
+        pygame.draw.line(surface, p.rule, (self.col_x, top - theme.px(12)), (self.col_x + self.col_w, top - theme.px(12)))
+        clip = surface.get_clip()
+        surface.set_clip(self.view_rect)
+        scroll = round(self.scroll)
+        for block, x, y in self.placed:
+            sy = top + y - scroll
+            if sy > self.view_rect.bottom or sy + block.height < top:
+                continue
+            blit_block(surface, block, x, sy)
+        for y in self.rules:
+            sy = top + y - scroll + theme.px(10)
+            if top <= sy <= self.view_rect.bottom:
+                cx = self.col_x + self.col_w // 2
+                pygame.draw.line(surface, p.rule, (cx - theme.px(30), sy), (cx + theme.px(30), sy))
+        surface.set_clip(clip)
+        # A thin scroll indicator on the right.
+        if self.max_scroll > 0:
+            track = pygame.Rect(surface.get_width() - m // 2, top, max(2, theme.px(3)), self.view_rect.h)
+            pygame.draw.rect(surface, p.panel, track)
+            frac = self.view_rect.h / self.height
+            thumb = pygame.Rect(track.x, top + round((self.scroll / self.height) * self.view_rect.h),
+                                track.w, max(theme.px(30), round(frac * self.view_rect.h)))
+            pygame.draw.rect(surface, p.muted, thumb)

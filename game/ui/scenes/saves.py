@@ -1,0 +1,125 @@
+"""Saving to and loading from named slots, with the place, the day and when each was saved.
+
+Saves are the core's: atomic, versioned JSON under the user's data folder. A save
+that cannot be loaded (damaged, from a newer game, from a story that changed too
+much) is listed with its problem in words and opens a message instead of loading.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pygame
+
+from game.engine.save import AUTOSAVE, SaveInfo, list_saves, slot_path, write_save
+from game.errors import StoryError
+from game.ui import commands as c
+from game.ui.scenes.base import Scene
+from game.ui.widgets.button import Menu, MenuItem
+from game.ui.widgets.text import blit_block
+
+SLOTS = tuple(f"slot-{i}" for i in range(1, 7))
+MAX_LISTED = 9
+
+
+def slot_name(slot: str) -> str:
+    if slot == AUTOSAVE:
+        return "Autosave"
+    if slot.startswith("slot-"):
+        return f"Slot {slot[5:]}"
+    return slot
+
+
+class SavesScene(Scene):
+    name = "saves"
+
+    def __init__(self, app, mode: str) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.mode = mode if mode in ("save", "load") else "load"
+        if self.mode == "save" and app.state is None:
+            self.mode = "load"
+        self.menu = Menu([])
+
+    def enter(self) -> None:
+        self.rebuild()
+
+    def describe(self, info: SaveInfo) -> str:
+        when = time.strftime("%d %b %Y, %H:%M", time.localtime(info.saved_at)) if info.saved_at else ""
+        if info.problem:
+            return f"Cannot be loaded: {info.problem}"
+        place = self.app.place(info.location)[0] if info.location else ""
+        parts = [p for p in (place, f"day {info.day}", info.chapter, f"saved {when}" if when else "") if p]
+        return " · ".join(parts)
+
+    def rebuild(self) -> None:
+        infos = {info.slot: info for info in list_saves()}
+        items: list[MenuItem] = []
+        if self.mode == "save":
+            for slot in SLOTS:
+                info = infos.get(slot)
+                label = slot_name(slot) + (f": {info.title}" if info and info.title else "" if info else ": empty")
+                items.append(MenuItem(label, lambda s=slot: self.save(s),
+                                      self.describe(info) if info else "Save the journey here"))
+        else:
+            listed = list(infos.values())[:MAX_LISTED]
+            for info in listed:
+                label = slot_name(info.slot) + (f": {info.title}" if info.title else "")
+                items.append(MenuItem(label, lambda i=info: self.load(i), self.describe(info),
+                                      danger=bool(info.problem)))
+            if not listed:
+                items.append(MenuItem("No saved journeys yet", None, "Your journey is saved automatically at "
+                                      "every page; F5 saves it in a slot.", enabled=False))
+        items.append(MenuItem("Back", self.app.pop, key_hint="Esc"))
+        focus = self.menu.focus if len(self.menu.items) == len(items) else 0
+        self.menu = Menu(items, focus=focus, numbered=True)
+        self.relayout()
+
+    def save(self, slot: str) -> None:
+        app = self.app
+        if app.state is None:
+            return
+        place = app.place(app.engine.view(app.state).location)[0]
+        label = f"{place}, day {round(app.state.vars.get('days', 0))}"
+        try:
+            write_save(slot_path(slot), app.state, app.story, label=label)
+        except StoryError as exc:
+            app.notify(str(exc))
+            return
+        app.notify(f"Saved in {slot_name(slot).lower()}: {label}.")
+        self.rebuild()
+
+    def load(self, info: SaveInfo) -> None:
+        if info.problem:
+            from game.ui.scenes.dialog import MessageScene
+            self.app.push(MessageScene(self.app, "This save cannot be loaded",
+                                       f"{slot_name(info.slot)}: {info.problem}"))
+            return
+        self.app.load(info.path)
+
+    def relayout(self) -> None:
+        theme, text = self.theme, self.app.text
+        p = theme.palette
+        w, h = theme.size
+        col = min(w - 2 * theme.margin, theme.px(900) + round(theme.px(200) * (theme.text_scale - 1)))
+        x = (w - col) // 2
+        y = theme.px(48)
+        title = "Save the journey" if self.mode == "save" else "Load a journey"
+        self.title = text.block(title, "serif-bold", round(theme.body * 1.5), col, p.strong, 1.2)
+        self.title_pos = (x, y)
+        y += self.title.height + theme.px(24)
+        self.menu.layout(theme, text, x, y, col, gap=8)
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, c.Back) or (isinstance(cmd, c.OpenSaves) and cmd.mode == self.mode):
+            self.app.pop()
+        elif isinstance(cmd, c.OpenSaves):
+            self.mode = cmd.mode if self.app.state is not None else "load"
+            self.rebuild()
+        else:
+            self.menu.handle(cmd)
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(self.theme.palette.bg)
+        blit_block(surface, self.title, *self.title_pos)
+        self.menu.draw(surface, self.theme, self.app.text)

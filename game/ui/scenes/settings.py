@@ -1,0 +1,96 @@
+"""Settings: text size and speed, display, contrast, motion. Each change applies and is saved at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pygame
+
+from game.ui import commands as c
+from game.ui.scenes.base import Scene
+from game.ui.settings import TEXT_SIZES, TEXT_SPEEDS
+from game.ui.widgets.button import Menu, MenuItem
+from game.ui.widgets.text import blit_block
+
+NAMES = {"small": "Small", "medium": "Medium", "large": "Large", "x-large": "Extra large",
+         "slow": "Slow", "normal": "Normal", "fast": "Fast", "instant": "Instant (no reveal)"}
+
+# (field, label, values, words for each value, explanation)
+ROWS: Sequence[tuple[str, str, tuple[Any, ...], tuple[str, ...], str]] = (
+    ("text_size", "Text size", TEXT_SIZES, tuple(NAMES[v] for v in TEXT_SIZES),
+     "Story and interface text; the page reflows to fit."),
+    ("text_speed", "Text speed", TEXT_SPEEDS, tuple(NAMES[v] for v in TEXT_SPEEDS),
+     "How fast a new page appears. Any key or click shows it all at once."),
+    ("fullscreen", "Display", (False, True), ("Window", "Full screen"), "F11 switches at any time."),
+    ("high_contrast", "High contrast", (False, True), ("Off", "On"), "Pure black and white, stronger outlines."),
+    ("reduced_motion", "Reduced motion", (False, True), ("Off", "On"),
+     "No fades, no rising numbers: changes appear and disappear in place."),
+)
+
+
+class SettingsScene(Scene):
+    name = "settings"
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.menu = Menu([])
+
+    def enter(self) -> None:
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        s = self.app.settings
+        items = []
+        for i, (field, label, values, words, explain) in enumerate(ROWS):
+            value = getattr(s, field)
+            word = words[values.index(value)] if value in values else str(value)
+            items.append(MenuItem(f"{label}:  ‹ {word} ›", lambda i=i: self.change(i, 1), explain))
+        items.append(MenuItem("Volume:  no sound yet", None, "The game has no sound yet.", enabled=False))
+        items.append(MenuItem("Back", self.app.pop, key_hint="Esc"))
+        focus = self.menu.focus if self.menu.items else 0
+        self.menu = Menu(items, focus=focus, numbered=True)
+        self.relayout()
+
+    def change(self, row: int, step: int) -> None:
+        field, _, values, _, _ = ROWS[row]
+        current = getattr(self.app.settings, field)
+        index = values.index(current) if current in values else 0
+        self.app.apply_settings(self.app.settings.changed(**{field: values[(index + step) % len(values)]}))
+        self.rebuild()
+
+    def relayout(self) -> None:
+        theme, text = self.theme, self.app.text
+        p = theme.palette
+        w, h = theme.size
+        col = min(w - 2 * theme.margin, theme.px(820) + round(theme.px(240) * (theme.text_scale - 1)))
+        x = (w - col) // 2
+        y = theme.px(48)
+        self.title = text.block("Settings", "serif-bold", round(theme.body * 1.5), col, p.strong, 1.2)
+        self.title_pos = (x, y)
+        y += self.title.height + theme.px(8)
+        self.sub = text.block("Left and right arrows change a setting; it is saved at once.", "sans", theme.small,
+                              col, p.muted, 1.3)
+        self.sub_pos = (x, y)
+        y += self.sub.height + theme.px(20)
+        self.menu.layout(theme, text, x, y, col, gap=8)
+        self.sample_pos = (x, self.menu.rects[-1].bottom + theme.px(28)) if self.menu.rects else (x, y)
+        self.sample = text.block("The lights of Changbai burn across the Yalu.", "serif", theme.body, col, p.text,
+                                 1.5)
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, (c.Back, c.OpenSettings)):
+            self.app.pop()
+        elif isinstance(cmd, c.Move) and cmd.dx and self.menu.focus < len(ROWS):
+            self.change(self.menu.focus, cmd.dx)
+        else:
+            self.menu.handle(cmd)
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(self.theme.palette.bg)
+        blit_block(surface, self.title, *self.title_pos)
+        blit_block(surface, self.sub, *self.sub_pos)
+        self.menu.draw(surface, self.theme, self.app.text)
+        if self.sample_pos[1] + self.sample.height < self.theme.size[1]:
+            blit_block(surface, self.sample, *self.sample_pos)

@@ -1,0 +1,221 @@
+"""The title screen and the content note that comes before every new journey."""
+
+from __future__ import annotations
+
+import time
+
+import pygame
+
+from game import __version__
+from game.engine.save import AUTOSAVE, read_info, slot_path
+from game.ui import commands as c
+from game.ui.scenes.base import Scene
+from game.ui.widgets.button import Menu, MenuItem
+from game.ui.widgets.text import blit_block
+
+
+def backdrop(app, size: tuple[int, int]) -> pygame.Surface | None:  # noqa: ANN001
+    """The route's terrain with the whole way drawn faintly, dimmed into the background from the left."""
+    route = app.route
+    if route is None or app.story.map_path is None:
+        return None
+    from game.ui.app import terrain_path
+
+    try:
+        terrain = pygame.image.load(str(terrain_path(app.story.map_path)))
+    except (pygame.error, FileNotFoundError):
+        return None
+    w, h = size
+    theme = app.theme
+    xs = [loc.x for loc in route.locations.values()]
+    ys = [loc.y for loc in route.locations.values()]
+    pad = 0.08 * max(terrain.get_size())
+    box = pygame.Rect(round(min(xs) - pad), round(min(ys) - pad), round(max(xs) - min(xs) + 2 * pad),
+                      round(max(ys) - min(ys) + 2 * pad)).clip(terrain.get_rect())
+    area = pygame.Rect(round(w * 0.38), 0, w - round(w * 0.38), h)
+    scale = max(area.h / box.h, area.w / terrain.get_width())  # the whole way, top to bottom
+    crop_w, crop_h = round(area.w / scale), round(area.h / scale)
+    crop = pygame.Rect(0, 0, crop_w, crop_h)
+    crop.center = box.center
+    crop.clamp_ip(terrain.get_rect())
+    crop = crop.clip(terrain.get_rect())
+    image = pygame.transform.smoothscale(terrain.subsurface(crop), area.size)
+    # The whole route, faint: where she will go.
+    width = max(2, theme.px(3))
+    for leg in route.legs:
+        if leg.mode == "plane":  # the flight to Seoul is not a line on the ground
+            continue
+        pts = [(area.x + (x - crop.x) * scale, area.y + (y - crop.y) * scale) for x, y in leg.points]
+        if len(pts) >= 2:
+            pygame.draw.lines(image, (150, 84, 50), False, [(x - area.x, y - area.y) for x, y in pts], width)
+    surf = pygame.Surface((w, h))
+    surf.fill(theme.palette.bg)
+    surf.blit(image, area)
+    veil = pygame.Surface((w, h), pygame.SRCALPHA)
+    strength = 200 if not theme.high_contrast else 225
+    for x in range(w):
+        t = min(1.0, max(0.0, (x - area.x) / (w * 0.32)))
+        alpha = round(255 - t * (255 - strength))
+        pygame.draw.line(veil, (*theme.palette.bg, alpha), (x, 0), (x, h))
+    surf.blit(veil, (0, 0))
+    return surf
+
+
+class TitleScene(Scene):
+    name = "title"
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.menu = Menu([])
+        self._backdrop: pygame.Surface | None = None
+        self._backdrop_key: object = None
+
+    def enter(self) -> None:
+        self._build_menu()
+
+    def resume(self) -> None:
+        self._build_menu()
+
+    def _build_menu(self) -> None:
+        app = self.app
+        info = read_info(slot_path(AUTOSAVE)) if slot_path(AUTOSAVE).exists() else None
+        if info is None:
+            cont = MenuItem("Continue", None, "No journey saved yet", enabled=False)
+        elif info.problem:
+            cont = MenuItem("Continue", lambda: app.continue_journey(), "The autosave cannot be loaded: "
+                            + info.problem)
+        else:
+            place = app.place(info.location)[0] if info.location else info.title
+            when = time.strftime("%d %b, %H:%M", time.localtime(info.saved_at))
+            parts = [place, f"day {info.day}", f"saved {when}"]
+            cont = MenuItem("Continue", lambda: app.continue_journey(), " · ".join(p for p in parts if p))
+        self.menu = Menu([
+            MenuItem("New journey", self.new_journey),
+            cont,
+            MenuItem("Load a saved journey", lambda: self._push_saves()),
+            MenuItem("Settings", lambda: self._push_settings()),
+            MenuItem("Quit", self.quit),
+        ], focus=1 if info is not None and not info.problem else 0, numbered=True)
+        self.relayout()
+
+    def new_journey(self) -> None:
+        self.app.push(ContentNoteScene(self.app))
+
+    def _push_saves(self) -> None:
+        from game.ui.scenes.saves import SavesScene
+        self.app.push(SavesScene(self.app, "load"))
+
+    def _push_settings(self) -> None:
+        from game.ui.scenes.settings import SettingsScene
+        self.app.push(SettingsScene(self.app))
+
+    def quit(self) -> None:
+        self.app.running = False
+
+    def relayout(self) -> None:
+        theme, text = self.theme, self.app.text
+        p = theme.palette
+        w, h = theme.size
+        m = theme.margin
+        x = max(m, round(w * 0.08))
+        col = min(round(w * 0.4), theme.px(620) + round(theme.px(200) * (theme.text_scale - 1)))
+        col = max(col, min(w - 2 * m, theme.px(460)))
+        self.title_block = text.block(self.app.story.title, "serif-bold", theme.type(96, 40), col, p.strong, 1.1)
+        self.sub_block = text.block("One woman's escape from North Korea, from the Yalu river to Seoul. "
+                                    "A story drawn from published accounts.", "serif-italic",
+                                    theme.type(24, 16), col, p.muted, 1.45)
+        y = round(h * 0.16)
+        self.title_pos = (x, y)
+        y += self.title_block.height + theme.px(14)
+        self.sub_pos = (x, y)
+        y += self.sub_block.height + theme.px(44)
+        self.menu.layout(theme, text, x, y, min(col, theme.px(520) + round(theme.px(160) * (theme.text_scale - 1))),
+                         gap=10)
+        self.foot = text.line(f"escape-route {__version__}  ·  Enter or 1-5 to choose  ·  F11 full screen",
+                              "sans", theme.small, p.faint)
+        self.foot_pos = (x, h - m - self.foot.get_height())
+        key = (theme.key,)
+        if key != self._backdrop_key:
+            self._backdrop_key = key
+            self._backdrop = backdrop(self.app, (w, h))
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, c.Back):
+            return None
+        if isinstance(cmd, c.OpenSettings):
+            self._push_settings()
+        elif isinstance(cmd, c.OpenSaves) and cmd.mode == "load":
+            self._push_saves()
+        else:
+            self.menu.handle(cmd)
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if self._backdrop is not None:
+            surface.blit(self._backdrop, (0, 0))
+        blit_block(surface, self.title_block, *self.title_pos)
+        pygame.draw.line(surface, self.theme.palette.accent,
+                         (self.title_pos[0], self.sub_pos[1] - self.theme.px(8)),
+                         (self.title_pos[0] + self.theme.px(64), self.sub_pos[1] - self.theme.px(8)),
+                         max(2, self.theme.px(3)))
+        blit_block(surface, self.sub_block, self.sub_pos[0], self.sub_pos[1] + self.theme.px(6))
+        self.menu.draw(surface, self.theme, self.app.text)
+        surface.blit(self.foot, self.foot_pos)
+
+
+class ContentNoteScene(Scene):
+    """What the story depicts and where it comes from, read before a new journey begins."""
+
+    name = "content-note"
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.menu = Menu([MenuItem("Begin the journey", app.new_journey),
+                          MenuItem("Back", self.back)])
+
+    def back(self) -> None:
+        self.app.pop()
+
+    def enter(self) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        theme, text = self.theme, self.app.text
+        p = theme.palette
+        w, h = theme.size
+        serif = text.fonts.get("serif", theme.body)
+        col = min(w - 2 * theme.margin, round(serif.size("x" * 10)[0] / 10 * 64))
+        x = (w - col) // 2
+        note = " ".join(self.app.story.content_note.split("\n\n")[0].split()) if self.app.story.content_note else ""
+        paras = [" ".join(part.split()) for part in self.app.story.content_note.split("\n\n") if part.strip()]
+        del note
+        blocks = [("kicker", text.block("BEFORE YOU BEGIN", "sans", theme.small, col, p.accent, 1.3)),
+                  ("title", text.block("A note on what this story contains", "serif-bold",
+                                       round(theme.body * 1.4), col, p.strong, 1.25))]
+        blocks += [("para", text.block(para, "serif", theme.body, col, p.text, 1.55)) for para in paras]
+        blocks.append(("help", text.block(
+            "Every choice shows what it costs and what it risks before you make it. You can reread the journal "
+            "(H), undo a choice (Backspace), see the map (M) and save (F5) at any time. If you would rather read "
+            "in a terminal or with a screen reader, start the game with: escape-route play --text",
+            "sans", theme.small, col, p.muted, 1.5)))
+        gap = round(theme.body * 0.8)
+        total = sum(b.height for _, b in blocks) + gap * (len(blocks) - 1)
+        menu_h = self.menu.layout(theme, text, 0, 0, min(col, theme.px(460)))
+        y = max(theme.margin, (h - total - menu_h - theme.px(40)) // 2)
+        self.placed = []
+        for _, block in blocks:
+            self.placed.append((block, x, y))
+            y += block.height + gap
+        self.menu.layout(theme, text, x, y + theme.px(16), min(col, theme.px(460)))
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, c.Back):
+            self.back()
+        else:
+            self.menu.handle(cmd)
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        for block, x, y in self.placed:
+            blit_block(surface, block, x, y)
+        self.menu.draw(surface, self.theme, self.app.text)

@@ -1,0 +1,1 @@
+"""Reusable drawing pieces: cached text layout, buttons and menus, the HUD."""

@@ -194,11 +194,14 @@ class ParseCache:
     """Parsed files keyed by path, kept while their size and modification time are unchanged.
 
     Hot reload uses one cache across reloads, so that after an edit only the changed
-    file is parsed again.
+    file is parsed and built again.
     """
 
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[tuple[int, int], bytes, SourceFile, list[Diagnostic]]] = {}
+        # Built nodes per chapter, reused while the file is the same parsed object and the
+        # story's declarations and node ids are unchanged (the loader checks both).
+        self.built: dict[str, tuple] = {}
 
     def read(self, path: Path, name: str) -> tuple[bytes, SourceFile, list[Diagnostic]]:
         try:
@@ -258,7 +261,7 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
         out.extend(problems)
         files[path.name] = _File(src, out)
 
-    builder = _Builder(root, files, out)
+    builder = _Builder(root, files, out, cache)
     story = builder.build(digest.hexdigest()[:16])
     words = builder.words
     if story is not None:
@@ -283,8 +286,10 @@ def load_story(root: str | Path, cache: ParseCache | None = None) -> Story:
 class _Builder:
     """Builds the model from parsed files, reporting into a shared diagnostics list."""
 
-    def __init__(self, root: Path, files: dict[str, _File], out: list[Diagnostic]) -> None:
+    def __init__(self, root: Path, files: dict[str, _File], out: list[Diagnostic],
+                 cache: ParseCache | None = None) -> None:
         self.root = root
+        self.cache = cache
         self.files = files
         self.out = out
         self.words = 0
@@ -433,10 +438,33 @@ class _Builder:
         self.scope = ex.Scope(frozenset(self.resources), frozenset(self.flags), frozenset(self.items),
                               frozenset(self.node_data))
         nodes = {}
-        for node_id, (f, data, loc, chapter) in self.node_data.items():
-            node = self.build_node(node_id, f, data, loc, chapter)
-            if node is not None:
-                nodes[node_id] = node
+        by_file: dict[str, list[str]] = {}
+        for node_id, (f, *_rest) in self.node_data.items():
+            by_file.setdefault(f.name, []).append(node_id)
+        signature = (self.scope, tuple(sorted(self.resources)))
+        for name, ids in by_file.items():
+            source = self.node_data[ids[0]][0]
+            key = (id(source.src), signature, tuple(ids))
+            cached = self.cache.built.get(name) if self.cache is not None else None
+            if cached is not None and cached[0] == key:
+                _, built, problems, words = cached
+            else:
+                problems: list[Diagnostic] = []
+                local = _File(source.src, problems)
+                words_before = self.words
+                built = {}
+                for node_id in ids:
+                    _, data, loc, chapter = self.node_data[node_id]
+                    node = self.build_node(node_id, local, data, loc, chapter)
+                    if node is not None:
+                        built[node_id] = node
+                words = self.words - words_before
+                self.words = words_before
+                if self.cache is not None:
+                    self.cache.built[name] = (key, built, problems, words)
+            nodes.update(built)
+            self.out.extend(problems)
+            self.words += words
         f = self.files[STORY_FILE]
         map_text = f.get(top, "map", "text", None)
         spans = {key: top.value_locs[key].span for key in top}

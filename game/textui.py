@@ -202,12 +202,14 @@ class TextGame:
 
 
 def run_text(story: Story, seed: int | None, resume: bool, start: str | None = None,
-             presets: dict | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    """Entry point for ``escape-route play --text``."""
+             presets: dict | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None,
+             state: GameState | None = None) -> int:
+    """Entry point for ``escape-route play --text`` (``state``: start from a given moment, e.g. a note)."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     engine = Engine(story)
-    state = None
+    if state is not None:
+        return TextGame(story, state, stdin, stdout).run()
     if resume:
         state, notice = load_save_safely(slot_path(AUTOSAVE), story)
         print(notice or "Continuing your saved journey.", file=stdout)

@@ -74,3 +74,33 @@ def test_only_the_changed_chapter_is_parsed_and_built_again(tmp_path, monkeypatc
     assert reloader.poll().story is not None
     assert [os.path.basename(p) for p in parsed] == ["03_part.yaml"]
     assert built and all(int(n[1:]) in range(400, 600) for n in built if n.startswith("n"))
+
+
+def test_notes_keep_the_moment_and_replay_it(tmp_path):
+    import io
+    import json
+    import subprocess
+
+    from game.notes import add_note, read_notes, state_from_note
+    from game.story.loader import load_story
+    from game.textui import run_text
+
+    folder = write_story(tmp_path / "s", TINY)
+    story = load_story(folder)
+    engine = Engine(story)
+    state = engine.new_game(seed=5)
+    engine.choose(state, 2)
+    note = add_note(story, state, "  The wait  is too cheap. ")
+    assert note["text"] == "The wait is too cheap." and note["line"] == 3 and note["file"].endswith("01_river.yaml")
+    again, notice = state_from_note(note["id"], story)
+    assert notice == "" and again.to_dict() == state.to_dict()
+    out = io.StringIO()
+    run_text(story, None, False, stdin=io.StringIO("1\n"), stdout=out, state=again)
+    assert "You have ¥300. You were warned." in out.getvalue()
+    with open(tmp_path / "userdata.jsonl", "w") as handle:
+        handle.write('{"torn": ')
+    listing = subprocess.run([sys.executable, "-m", "game", "notes", "--json"], capture_output=True, text=True,
+                             cwd=REPO, timeout=60)
+    assert [n["id"] for n in json.loads(listing.stdout)] == [note["id"]]
+    notes, problems = read_notes()
+    assert len(notes) == 1 and problems == []

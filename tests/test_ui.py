@@ -211,7 +211,7 @@ def test_save_to_a_slot_and_load_it_back(story, make_app):
     app = make_app(story, skip_title=True)
     key(app, pygame.K_SPACE)
     key(app, pygame.K_3)
-    key(app, pygame.K_F5)
+    key(app, pygame.K_F6)
     assert app.stack.top.name == "saves"
     key(app, pygame.K_1)  # slot 1
     assert slot_path("slot-1").exists()
@@ -361,7 +361,7 @@ def test_five_thousand_random_events_raise_nothing(map_story, make_app):
     app = make_app(map_story, size=(1280, 720))
     keys = [pygame.K_RETURN, pygame.K_SPACE, pygame.K_ESCAPE, pygame.K_BACKSPACE, pygame.K_UP, pygame.K_DOWN,
             pygame.K_LEFT, pygame.K_RIGHT, pygame.K_PAGEUP, pygame.K_PAGEDOWN, pygame.K_HOME, pygame.K_END,
-            pygame.K_h, pygame.K_m, pygame.K_F5, pygame.K_F9, pygame.K_F2, pygame.K_TAB, pygame.K_a, pygame.K_u,
+            pygame.K_h, pygame.K_m, pygame.K_F5, pygame.K_F6, pygame.K_n, pygame.K_F9, pygame.K_F2, pygame.K_TAB, pygame.K_a, pygame.K_u,
             *range(pygame.K_1, pygame.K_9 + 1)]
     seen: set[str] = set()
     for i in range(5000):
@@ -465,3 +465,54 @@ def test_settings_are_written_atomically_and_read_back(private_data_dir):
     assert save_settings(Settings(text_size="x-large", reduced_motion=True)) == ""
     assert not list(private_data_dir.glob(".settings.json.*"))
     assert load_settings() == (Settings(text_size="x-large", reduced_motion=True), "")
+
+
+def test_hot_reload_swaps_the_story_and_shows_errors_without_stopping(tmp_path, make_app):
+    import os
+    import time
+
+    from conftest import TINY, write_story
+    from game.story.loader import load_story
+
+    folder = write_story(tmp_path / "live", TINY)
+    app = make_app(load_story(folder), skip_title=True, hot_reload=True)
+    key(app, pygame.K_SPACE)  # complete the text reveal
+    key(app, pygame.K_3)  # wait a week
+    days = app.state.vars["days"]
+    assert days == 7
+
+    def save(text):
+        path = folder / "01_river.yaml"
+        path.write_text(text)
+        later = time.time() + 5
+        os.utime(path, (later, later))
+
+    save(TINY["01_river.yaml"].replace("The water is cold.", "The water is black."))
+    key(app, pygame.K_F5)
+    assert "The water is black." in app.engine.view(app.state).paragraphs
+    assert app.state.vars["days"] == days and app.reload_errors == []
+    save(TINY["01_river.yaml"].replace("goto: bank", "goto: bnak", 1))
+    for _ in range(3):  # the watcher looks twice a second
+        app.step([], dt=0.25)
+    assert [d.code for d in app.reload_errors] == ["ER020"]
+    assert "The water is black." in app.engine.view(app.state).paragraphs  # still the previous story
+    top_left = app.screen.get_at((app.theme.margin + 4, app.theme.px(12) + 4))[:3]
+    assert top_left != app.theme.palette.bg  # the error panel is drawn over the game
+    key(app, pygame.K_SPACE)
+    key(app, pygame.K_1)  # and the old story goes on
+    assert app.state.step == 2
+
+
+def test_playtest_note_is_typed_and_kept(make_app, story):
+    from game.notes import read_notes
+
+    app = make_app(story, skip_title=True)
+    key(app, pygame.K_SPACE)
+    key(app, pygame.K_n)
+    assert app.stack.top.name == "note"
+    app.step([pygame.event.Event(pygame.TEXTINPUT, text="too easy here")])
+    key(app, pygame.K_BACKSPACE)
+    key(app, pygame.K_RETURN)
+    (note,) = read_notes()[0]
+    assert note["text"] == "too easy her" and note["node"] == app.state.node
+    assert app.stack.top.name == "story"

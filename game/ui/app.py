@@ -43,7 +43,7 @@ class App:
     def __init__(self, story: Story, *, seed: int | None = None, start: str | None = None,
                  presets: dict[str, Any] | None = None, resume: bool = False, autoplay: str | None = None,
                  fast: bool = False, quit_at_end: bool = False, size: tuple[int, int] | None = None,
-                 skip_title: bool = False) -> None:
+                 skip_title: bool = False, state: GameState | None = None, hot_reload: bool = False) -> None:
         self.story = story
         self.engine = Engine(story)
         self.seed = seed
@@ -79,10 +79,23 @@ class App:
         self._route: Any = None
         self._map_view: Any = None
         self.frames = 0
+        # Writers: the story folder is watched and reloaded when a file is saved (see game.story.reload).
+        self.reloader = None
+        self.reload_errors: list[Any] = []
+        self._reload_clock = 0.0
+        if hot_reload:
+            from game.story.reload import StoryReloader
+
+            self.reloader = StoryReloader(story.root)
         from game.ui.autoplay import Autoplayer
         self.autoplayer = Autoplayer(self, autoplay, seed, fast) if autoplay else None
         from game.ui.scenes.title import TitleScene
-        if resume and self.continue_journey():
+        if state is not None:
+            self.state = state
+            from game.ui.scenes.story import StoryScene
+
+            self.stack.replace_all(StoryScene(self))
+        elif resume and self.continue_journey():
             pass
         elif skip_title or start:
             self.new_journey()
@@ -244,7 +257,49 @@ class App:
         if isinstance(cmd, c.ToggleFullscreen):
             self.apply_settings(self.settings.changed(fullscreen=not self.settings.fullscreen))
             return
+        if isinstance(cmd, c.ReloadStory):
+            self.reload_story(force=True)
+            return
+        if isinstance(cmd, c.OpenNote) and self.state is not None and getattr(self.stack.top, "name", "") == "story":
+            from game.ui.scenes.note import NoteScene
+
+            self.push(NoteScene(self))
+            return
         self.stack.handle(cmd)
+
+    # ------------------------------------------------------------------ hot reload
+    def reload_story(self, force: bool = False) -> None:
+        """Pick up edited story files; on errors keep the old story and show them over the game."""
+        if self.reloader is None:
+            if force:
+                self.notify("Reloading is for writers: run the game from the repository or with --story DIR.")
+            return
+        result = self.reloader.poll(force=force)
+        if result is None:
+            return
+        if result.story is None:
+            self.reload_errors = result.errors
+            self.notify(result.message)
+            return
+        from game.story.reload import carry_over
+
+        if self.state is not None:
+            trial = self.state.copy()
+            problem = carry_over(trial, result.story)
+            if problem:
+                self.reload_errors = []
+                self.notify(problem)
+                return
+            self.state = trial
+        self.reload_errors = []
+        self.story = result.story
+        self.engine = Engine(result.story)
+        self._route = self._map_view = None
+        if self.state is not None:
+            from game.ui.scenes.story import StoryScene
+
+            self.stack.replace_all(StoryScene(self))
+        self.notify(f"Story reloaded ({len(result.story.nodes)} passages).")
 
     def step(self, events: list[pygame.event.Event] | None = None, dt: float = STEP) -> None:
         """One frame: input, fixed-step animation, drawing. Deterministic for a given ``dt``."""
@@ -277,6 +332,11 @@ class App:
     def update(self, dt: float) -> None:
         self.time += dt
         self._fade = max(0.0, self._fade - dt / 0.22)
+        if self.reloader is not None:
+            self._reload_clock += dt
+            if self._reload_clock >= 0.5:  # two looks a second at a dozen file dates costs nothing
+                self._reload_clock = 0.0
+                self.reload_story()
         for toast in self.toasts:
             toast[1] += dt
         self.toasts = [t for t in self.toasts if t[1] < TOAST_LIFE]
@@ -292,8 +352,31 @@ class App:
                 self._veil.fill(self.theme.palette.bg)
             self._veil.set_alpha(round(200 * self._fade))
             surface.blit(self._veil, (0, 0))
+        if self.reload_errors:
+            self._draw_reload_errors(surface)
         if self.toasts:
             self._draw_toasts(surface)
+
+    def _draw_reload_errors(self, surface: pygame.Surface) -> None:
+        """The edited story's errors over the game, until a save fixes them (the old story keeps running)."""
+        theme, p = self.theme, self.theme.palette
+        width = surface.get_width() - 2 * theme.margin
+        lines = ["The edited story has errors — still playing the previous version. Fix and save, or press F5."]
+        for diag in self.reload_errors[:5]:
+            lines.append(f"{diag.span}: {diag.code} {diag.message}" + (f" — {diag.hint}" if diag.hint else ""))
+        if len(self.reload_errors) > 5:
+            lines.append(f"… and {len(self.reload_errors) - 5} more (escape-route check)")
+        blocks = [self.text.block(line, "sans", theme.small if i else theme.ui, width - theme.px(32),
+                                  p.strong if i == 0 else p.text, 1.3) for i, line in enumerate(lines)]
+        height = sum(b.height for b in blocks) + theme.px(12) * (len(blocks) + 1)
+        box = pygame.Rect(theme.margin, theme.px(12), width, height)
+        pygame.draw.rect(surface, p.panel_hi, box, border_radius=theme.px(6))
+        pygame.draw.rect(surface, p.danger, box, max(2, theme.px(2)), border_radius=theme.px(6))
+        y = box.y + theme.px(12)
+        for block in blocks:
+            for line in block.lines:
+                surface.blit(line.image, (box.x + theme.px(16) + line.x, y + line.y))
+            y += block.height + theme.px(12)
 
     def _draw_toasts(self, surface: pygame.Surface) -> None:
         theme, p = self.theme, self.theme.palette
@@ -362,10 +445,19 @@ def run_game(story: Story, args: Any) -> int:
     from game.cli import parse_presets
 
     presets = parse_presets(story, list(getattr(args, "set", []) or []))
+    state = None
+    if getattr(args, "from_note", None):
+        from game.notes import state_from_note
+
+        state, _notice = state_from_note(args.from_note, story)
+    from game.paths import running_from_repository
+
+    hot_reload = running_from_repository() or getattr(args, "story", None) is not None
     try:
         app = App(story, seed=getattr(args, "seed", None), start=getattr(args, "start", None), presets=presets,
                   resume=bool(getattr(args, "resume", False)), autoplay=getattr(args, "autoplay", None),
-                  fast=bool(getattr(args, "fast", False)), quit_at_end=bool(getattr(args, "quit_at_end", False)))
+                  fast=bool(getattr(args, "fast", False)), quit_at_end=bool(getattr(args, "quit_at_end", False)),
+                  state=state, hot_reload=hot_reload and not getattr(args, "autoplay", None))
     except pygame.error as exc:
         print(f"{NO_DISPLAY} ({exc})", file=sys.stderr)
         return 1

@@ -36,7 +36,9 @@ class Move(Command):
 
 @dataclass(frozen=True, slots=True)
 class Confirm(Command):
-    """Enter: take the focused item."""
+    """Enter (or Space, with ``space`` set: a text field types it instead): take the focused item."""
+
+    space: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,23 @@ class Resize(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class ReloadStory(Command):
+    """F5: read the story files again now (writers; the game also notices saved files by itself)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenNote(Command):
+    """N: write a one-line playtest note about this moment."""
+
+
+@dataclass(frozen=True, slots=True)
+class TypeText(Command):
+    """Characters typed (from SDL's text input, so any keyboard layout and IME works)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Quit(Command):
     """The window was closed or the player chose to quit."""
 
@@ -112,14 +131,15 @@ _KEYS: dict[int, Command] = {
     pygame.K_UP: Move(dy=-1), pygame.K_DOWN: Move(dy=1),
     pygame.K_LEFT: Move(dx=-1), pygame.K_RIGHT: Move(dx=1),
     pygame.K_TAB: Move(dy=1),
-    pygame.K_RETURN: Confirm(), pygame.K_KP_ENTER: Confirm(), pygame.K_SPACE: Confirm(),
+    pygame.K_RETURN: Confirm(), pygame.K_KP_ENTER: Confirm(), pygame.K_SPACE: Confirm(space=True),
     pygame.K_ESCAPE: Back(),
     pygame.K_BACKSPACE: Rollback(), pygame.K_u: Rollback(),
     pygame.K_PAGEUP: Scroll(pages=-1), pygame.K_PAGEDOWN: Scroll(pages=1),
     pygame.K_HOME: Scroll(to=-1), pygame.K_END: Scroll(to=1),
     pygame.K_h: OpenJournal(), pygame.K_j: OpenJournal(),
     pygame.K_m: OpenMap(),
-    pygame.K_F5: OpenSaves("save"), pygame.K_F9: OpenSaves("load"),
+    pygame.K_F6: OpenSaves("save"), pygame.K_F9: OpenSaves("load"),
+    pygame.K_F5: ReloadStory(), pygame.K_n: OpenNote(),
     pygame.K_F2: OpenSettings(),
     pygame.K_F11: ToggleFullscreen(),
 }
@@ -137,11 +157,18 @@ def from_event(event: pygame.event.Event) -> Command | None:
             return Move(dy=-1)
         if key == pygame.K_RETURN and mod & pygame.KMOD_ALT:
             return ToggleFullscreen()
+        if key == pygame.K_s and mod & pygame.KMOD_CTRL:
+            return OpenSaves("save")
+        if key == pygame.K_o and mod & pygame.KMOD_CTRL:
+            return OpenSaves("load")
         if pygame.K_1 <= key <= pygame.K_9:
             return Pick(key - pygame.K_1)
         if pygame.K_KP1 <= key <= pygame.K_KP9:
             return Pick(key - pygame.K_KP1)
         return _KEYS.get(key, AnyKey())
+    if kind == pygame.TEXTINPUT:
+        text = getattr(event, "text", "")
+        return TypeText(text) if text else None
     if kind == pygame.MOUSEBUTTONDOWN:
         button = getattr(event, "button", 1)
         pos = tuple(getattr(event, "pos", (0, 0)))

@@ -100,7 +100,7 @@ class PauseScene(PanelScene):
             MenuItem("Return to the story", self.close, key_hint="Esc"),
             MenuItem("Journal", then(c.OpenJournal()), key_hint="H"),
             MenuItem("Map", then(c.OpenMap()), key_hint="M", enabled=self.app.route is not None),
-            MenuItem("Save", then(c.OpenSaves("save")), key_hint="F5"),
+            MenuItem("Save", then(c.OpenSaves("save")), key_hint="F6"),
             MenuItem("Load", then(c.OpenSaves("load")), key_hint="F9"),
             MenuItem("Settings", then(c.OpenSettings()), key_hint="F2"),
             MenuItem("Leave to the title screen", self.app.to_title,

@@ -258,7 +258,7 @@ class StoryScene(Scene):
     def _layout_tools(self) -> None:
         theme, text = self.theme, self.app.text
         specs = [("Journal", "H", c.OpenJournal(), True), ("Map", "M", c.OpenMap(), self.app.route is not None),
-                 ("Undo", "Backspace", c.Rollback(), self.can_undo[0]), ("Save", "F5", c.OpenSaves("save"), True),
+                 ("Undo", "Backspace", c.Rollback(), self.can_undo[0]), ("Save", "F6", c.OpenSaves("save"), True),
                  ("Load", "F9", c.OpenSaves("load"), True), ("Settings", "F2", c.OpenSettings(), True),
                  ("Menu", "Esc", c.Back(), True)]
         x = theme.margin

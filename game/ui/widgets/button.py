@@ -18,7 +18,7 @@ class MenuItem:
     action: Callable[[], None] | None = None
     detail: str = ""
     enabled: bool = True
-    key_hint: str = ""  # shown at the right: "H", "F5"
+    key_hint: str = ""  # shown at the right: "H", "F6"
     danger: bool = False
 
 

@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="let the game play itself through the real interface")
     play.add_argument("--fast", action="store_true", help="with --autoplay: no reading pauses")
     play.add_argument("--quit-at-end", action="store_true", help="with --autoplay: exit at the ending")
+    play.add_argument("--from-note", metavar="ID", default=None,
+                      help="start at the exact moment a playtest note was taken")
 
     check = sub.add_parser("check", help="check story files and report every problem")
     _story_arg(check, positional=True)
@@ -59,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--exhaustive", action="store_true",
                           help="exact ending probabilities over every choice and roll outcome")
     simulate.add_argument("--state-limit", type=int, default=200_000, help="with --exhaustive: states to explore")
+    notes = sub.add_parser("notes", help="list playtest notes by file and line")
+    notes.add_argument("file", nargs="?", type=Path, default=None, help="notes file (default: your notes)")
+    notes.add_argument("--json", action="store_true")
+
     graph = sub.add_parser("graph", help="draw the story map (DOT, SVG, Mermaid or a self-contained HTML page)")
     _story_arg(graph, positional=True)
     graph.add_argument("--format", choices=("dot", "svg", "mermaid", "html"), default="dot")
@@ -74,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "notes":
+            from game.notes import cmd_notes
+
+            return cmd_notes(args)
         if args.command == "graph":
             from game.graph import cmd_graph
 
@@ -170,7 +180,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.text:
         from game.textui import run_text
 
-        return run_text(story, args.seed, args.resume, start=args.start, presets=presets)
+        state = None
+        if args.from_note:
+            from game.notes import state_from_note
+
+            state, notice = state_from_note(args.from_note, story)
+            if notice:
+                print(notice)
+        return run_text(story, args.seed, args.resume, start=args.start, presets=presets, state=state)
     try:
         from game.ui.app import run_game
     except ImportError as exc:  # pragma: no cover - the UI ships with the package

@@ -227,6 +227,10 @@ class LegSpec:
 
 LEGS: tuple[LegSpec, ...] = (
     LegSpec("hyesan", "changbai", "river"),
+    # Roads on the North Korean side, so a journey that moves along the border before
+    # crossing is not measured as a detour through China.
+    LegSpec("hyesan", "musan", "bus"),
+    LegSpec("musan", "hoeryong", "bus"),
     LegSpec("musan", "nanping", "river"),
     LegSpec("nanping", "helong", "bus", ("erdao",)),
     LegSpec("hoeryong", "tumen", "river", ("tumen_bend", "jongsong")),

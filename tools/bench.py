@@ -2,10 +2,13 @@
 """Benchmarks: prints figures and ratios (never a pass/fail test).
 
     python tools/bench.py            # everything available
-    python tools/bench.py load       # story loading and checking only
+    python tools/bench.py load sim   # some parts: load, reload, sim, ui
 
 Targets (from the issues): load+check of a 10,000-node story ≤ 1.5× the time
-libyaml's CSafeLoader takes merely to compose the same files.
+libyaml's CSafeLoader takes merely to compose the same files; reload after editing
+one chapter of it < 0.5 s; simulated choices per second ≥ 3× inkjs on the same
+story; first frame < 0.5 s after start; frame p99 < 4 ms on the story and map
+scenes at 1920×1080; peak memory < 150 MB.
 """
 
 from __future__ import annotations
@@ -99,12 +102,96 @@ def bench_reload() -> None:
         print(f"reload after editing one chapter: best {min(times):.3f} s, worst {max(times):.3f} s (target < 0.5 s)")
 
 
+def bench_sim() -> None:
+    print("== Simulated playthroughs (choices per second, one core) ==")
+    import json
+    import shutil
+    import subprocess
+
+    from genstory import build_graph, to_ink, to_yaml
+
+    from game.engine import sim
+    from game.engine.engine import Engine
+
+    def ours(story, target: int = 100_000) -> float:
+        engine = Engine(story, keep_journal=False, keep_undo=False)
+        choices = runs = 0
+        started = time.perf_counter()
+        while choices < target:
+            choices += sim.play_one(engine, "random", 1, runs).choices
+            runs += 1
+        return choices / (time.perf_counter() - started)
+
+    shipped = ours(load_story(ROOT / "story"))
+    print(f"shipped story:             {shipped:10,.0f} choices/s")
+    graph = build_graph(10_000, seed=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, text in to_yaml(graph, 20).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        generated = ours(load_story(folder))
+        print(f"generated 10,000 nodes:    {generated:10,.0f} choices/s")
+        node = shutil.which("node")
+        npm = shutil.which("npm")
+        if node is None or npm is None:
+            print("Node.js is not installed: no inkjs comparison (install nodejs and npm to see it)")
+            return
+        cache = ROOT / "tools" / "ink" / ".cache"
+        if not (cache / "node_modules" / "inkjs").is_dir():
+            print("installing inkjs 2.4.0 from npm into tools/ink/.cache …")
+            subprocess.run([npm, "install", "--silent", "--prefix", str(cache), "inkjs@2.4.0"], check=True,
+                           capture_output=True)
+        env = {**os.environ, "NODE_PATH": str(cache / "node_modules")}
+        (folder / "gen.ink").write_text(to_ink(graph), encoding="utf-8")
+        subprocess.run([node, str(ROOT / "tools" / "ink" / "compile.js"), str(folder / "gen.ink"),
+                        str(folder / "gen.ink.json")], check=True, env=env, capture_output=True)
+        out = subprocess.run([node, str(ROOT / "tools" / "ink" / "play.js"), str(folder / "gen.ink.json"), "100000",
+                              "1"], check=True, env=env, capture_output=True, text=True)
+        inkjs = json.loads(out.stdout)["per_second"]
+        print(f"inkjs on the same story:   {inkjs:10,.0f} choices/s")
+        print(f"ratio: ours {generated / inkjs:.1f}× inkjs (target ≥ 3×)")
+
+
+def bench_ui() -> None:
+    print("== The game window (headless, 1920×1080) ==")
+    import statistics
+    import subprocess
+
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "ESCAPE_ROUTE_BENCH_FIRST_FRAME": "1",
+           "ESCAPE_ROUTE_DATA_DIR": tempfile.mkdtemp()}
+    starts = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-m", "game", "play"], env=env, capture_output=True, text=True, cwd=ROOT)
+        line = [x for x in out.stdout.splitlines() if x.startswith("first-frame")]
+        if line:
+            starts.append(float(line[0].split()[1]))
+    if starts:
+        print(f"process start to first frame: best {min(starts):.2f} s (target < 0.5 s)")
+    code = ("import json, resource, sys; sys.path.insert(0, '.');"
+            "from game.ui.bench_support import frame_times;"
+            "r = {s: frame_times(s, (1920, 1080), 400) for s in ('story', 'map')};"
+            "r['rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        print("frame timing failed:", out.stderr.strip().splitlines()[-1:])
+        return
+    import json
+
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    for scene in ("story", "map"):
+        times = sorted(t * 1000 for t in result[scene])
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        print(f"{scene:5} scene: frame p50 {statistics.median(times):.2f} ms, p99 {p99:.2f} ms (target p99 < 4 ms)")
+    print(f"peak memory (RSS): {result['rss_mb']:.0f} MB (target < 150 MB)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("parts", nargs="*", default=["load", "reload"], help="which benchmarks: load, reload")
+    parser.add_argument("parts", nargs="*", default=["load", "reload", "sim", "ui"],
+                        help="which benchmarks: load, reload, sim, ui")
     args = parser.parse_args()
     for part in args.parts:
-        {"load": bench_load, "reload": bench_reload}[part]()
+        {"load": bench_load, "reload": bench_reload, "sim": bench_sim, "ui": bench_ui}[part]()
     return 0
 
 

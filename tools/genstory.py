@@ -102,3 +102,36 @@ def to_yaml(graph: list[GenNode], files: int) -> dict[str, str]:
 
 def generate(nodes: int = 10_000, files: int = 20, seed: int = 1) -> dict[str, str]:
     return to_yaml(build_graph(nodes, seed), files)
+
+
+def to_ink(graph: list[GenNode]) -> str:
+    """The same story in ink: same passages, choices, conditions, effects and risks.
+
+    Used by tools/bench.py to compare our engine with inkjs on one story. Cash never
+    goes below 0 on either side (our resources have min 0; here MAX does it), and a
+    risk of 0.2 is RANDOM(1, 1000) <= 200.
+    """
+    lines = ["VAR cash = 300", "VAR days = 0", "-> n0", ""]
+    for node in graph:
+        lines.append(f"=== {node.id} ===")
+        for para in node.text.split("\n\n"):
+            para = para.replace("{if cash > 50}", "{cash > 50:").replace("{else}", "|").replace("{end}", "}")
+            lines.append(para)
+        if node.ending:
+            lines.append("-> END")
+            lines.append("")
+            continue
+        for choice in node.choices:
+            condition = f"{{{choice.condition}}} " if choice.condition else ""
+            lines.append(f"+ {condition}[{choice.text}]")
+            for name, value in choice.effects.items():
+                if name == "cash":
+                    lines.append(f"  ~ cash = MAX(cash + {value}, 0)")
+                else:
+                    lines.append(f"  ~ {name} = {name} + {value}")
+            if choice.roll:
+                chance, fail = choice.roll
+                lines.append(f"  {{RANDOM(1, 1000) <= {round(chance * 1000)}: -> {fail}}}")
+            lines.append(f"  -> {choice.goto}")
+        lines.append("")
+    return "\n".join(lines) + "\n"

@@ -283,6 +283,25 @@ class Engine:
         index that does not exist (a front-end bug), and Impossible for a choice the
         rules do not allow now.
         """
+        from_node = state.node
+        before = dict(state.vars)
+        items_before = set(state.items)
+        choice, roll_result = self.advance(state, index, forced_failure)
+        deltas = {k: state.vars[k] - before[k] for k in self.story.resources if state.vars[k] != before[k]}
+        return Outcome(
+            from_node=from_node,
+            index=index,
+            choice_text=choice.text_source,
+            deltas=deltas,
+            gained=tuple(sorted(state.items - items_before)),
+            lost=tuple(sorted(items_before - state.items)),
+            roll=roll_result,
+            to_node=state.node,
+            ending=self.story.nodes[state.node].ending,
+        )
+
+    def advance(self, state: GameState, index: int, forced_failure: bool | None = None) -> tuple[Choice, RollResult | None]:
+        """The rules of :meth:`choose` without the Outcome report: the simulator's hot path."""
         node = self.node(state)
         if node.ending is not None:
             raise EngineError(f"choose() was called at the ending '{node.ending.id}'; the journey is over")
@@ -297,8 +316,6 @@ class Engine:
         chosen_text = choice.text(env, self.show_value).strip() if self.keep_journal else ""
         if self.keep_undo:
             state.undo.append(state.snapshot())
-        before = dict(state.vars)
-        items_before = set(state.items)
         self._apply(state, choice.effects)
         self._apply(state, choice.hidden)
         roll_result = None
@@ -324,18 +341,7 @@ class Engine:
                 entry["roll"] = {"chance": roll_result.chance, "label": roll_result.label,
                                  "failed": roll_result.failed}
         self._enter(state, target, node.id)
-        deltas = {k: state.vars[k] - before[k] for k in self.story.resources if state.vars[k] != before[k]}
-        return Outcome(
-            from_node=node.id,
-            index=index,
-            choice_text=choice.text_source,
-            deltas=deltas,
-            gained=tuple(sorted(state.items - items_before)),
-            lost=tuple(sorted(items_before - state.items)),
-            roll=roll_result,
-            to_node=target,
-            ending=self.story.nodes[target].ending,
-        )
+        return choice, roll_result
 
     def can_rollback(self, state: GameState) -> tuple[bool, str]:
         """Whether the last choice can be undone, and if not, why."""

@@ -64,7 +64,8 @@ def play_one(engine: Engine, policy_name: str, seed: int, index: int) -> RunResu
     env = engine.bind(state)
     while True:
         node = nodes[state.node]
-        words += len(node.text(env, show).split())
+        text = node.text(env, show)
+        words += text.count(" ") + text.count("\n") + 1  # about the word count, at a fraction of split()'s cost
         if node.ending is not None:
             return RunResult(index, node.ending.id, node.ending.kind, steps, words, dict(state.vars),
                              set(path), taken, path=path)
@@ -79,7 +80,7 @@ def play_one(engine: Engine, policy_name: str, seed: int, index: int) -> RunResu
         if pick < 0:
             return RunResult(index, None, "", steps, words, dict(state.vars), set(path), taken, "soft-lock", path)
         taken.add((node.id, pick))
-        engine.choose(state, pick)
+        engine.advance(state, pick)
         env = engine.bind(state)
         path.append(state.node)
         steps += 1
@@ -219,7 +220,7 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000)
                     if p == 0:
                         continue
                     child = state.copy()
-                    engine.choose(child, choice.index, forced_failure=failed if choice.roll else None)
+                    engine.advance(child, choice.index, forced_failure=failed if choice.roll else None)
                     key = _key(child)
                     if key in nxt:
                         nxt[key] = (nxt[key][0], nxt[key][1] + share * p)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -268,3 +269,19 @@ def test_map_view_draws_route_marker_and_caption_headless(route: RouteMap) -> No
     assert pygame.image.tobytes(surface, "RGB") != pygame.image.tobytes(plain, "RGB")
     view.draw(surface, rect, visited, "kunming", "mohan")
     assert pygame.image.tobytes(surface, "RGB") == pygame.image.tobytes(plain, "RGB")
+
+
+@pytest.mark.skipif(shutil.which("tmxrasterizer") is None,
+                    reason="Tiled's tmxrasterizer is not installed (apt-get install tiled)")
+def test_tiled_itself_renders_the_map(tmp_path):
+    """The map stays a real Tiled map: Tiled's own renderer draws it, and the picture is not empty."""
+    out = tmp_path / "route.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(["tmxrasterizer", "--scale", "0.25", str(TMX), str(out)], capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    pygame = pytest.importorskip("pygame")
+    image = pygame.image.load(str(out))
+    assert image.get_width() > 500
+    colours = {image.get_at((x, y))[:3] for x in range(0, image.get_width(), 37) for y in range(0, image.get_height(), 37)}
+    assert len(colours) > 50  # sea, land, rivers and borders, not a blank sheet

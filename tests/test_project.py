@@ -100,3 +100,32 @@ def test_check_command_exit_codes_and_json(tmp_path):
     assert {k: error[k] for k in ("line", "column", "code", "hint")} == {
         "line": 14, "column": 15, "code": "ER020", "hint": "Did you mean 'bank'?"}
     assert error["file"].endswith("01_river.yaml")
+
+
+def test_every_code_folder_is_packaged():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "game").rglob("*.py")}
+    assert folders <= listed, f"add to pyproject.toml's packages: {sorted(folders - listed)}"
+
+
+@pytest.mark.slow
+def test_the_installed_package_finds_its_story_and_assets(tmp_path):
+    """Built as a wheel and installed elsewhere, the game still finds the story, the map and the fonts."""
+    wheel_dir, target = tmp_path / "wheel", tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir),
+                    str(REPO)], check=True, capture_output=True, timeout=300)
+    wheel = next(wheel_dir.glob("*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    env = {**__import__("os").environ, "PYTHONPATH": str(target), "ESCAPE_ROUTE_DATA_DIR": str(tmp_path / "data")}
+    check = subprocess.run([sys.executable, "-m", "game", "check", "--json"], capture_output=True, text=True,
+                           cwd=tmp_path, env=env, timeout=120)
+    report = json.loads(check.stdout)
+    assert check.returncode == 0 and report["errors"] == [] and report["stats"]["nodes"] >= 120
+    where = subprocess.run([sys.executable, "-c", "import game.paths as p; print(p.story_dir()); "
+                            "print(sorted(f.name for f in (p.assets_dir() / 'fonts').glob('*.ttf')))"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    story_path, fonts = where.stdout.splitlines()
+    assert story_path.startswith(str(target)) and "NanumGothic.ttf" in fonts

@@ -18,6 +18,7 @@ from game.engine.engine import ChoiceView, Engine, NodeView, Outcome
 from game.engine.save import AUTOSAVE, load_save_safely, slot_path, write_save
 from game.engine.state import GameState
 from game.errors import Impossible, StoryError
+from game.story import template as tpl
 from game.story.model import Story
 
 HELP = ("Type the number of a choice and press Enter. Other commands: "
@@ -213,12 +214,17 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
     if resume:
         state, notice = load_save_safely(slot_path(AUTOSAVE), story)
         print(notice or "Continuing your saved journey.", file=stdout)
+    game = None
     if state is None:
         state = engine.new_game(seed, start=start)
         if presets:
             state.vars.update(presets)
         if not start:
-            print(story.title.upper(), file=stdout)
-            print(file=stdout)
-            print("Content note: " + " ".join(story.content_note.split()), file=stdout)
-    return TextGame(story, state, stdin, stdout).run()
+            game = TextGame(story, state, stdin, stdout)
+            game.say(story.title.upper())
+            game.say()
+            for number, para in enumerate(tpl.paragraphs(story.content_note)):
+                if number:
+                    game.say()
+                game.wrap(("Content note: " if number == 0 else "") + para)
+    return (game or TextGame(story, state, stdin, stdout)).run()

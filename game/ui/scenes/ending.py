@@ -16,7 +16,8 @@ from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.scenes.map import MapCache, journey_places
 from game.ui.widgets.button import Menu, MenuItem
-from game.ui.widgets.text import Block, blit_block
+from game.ui.widgets.scroll import Scrolling
+from game.ui.widgets.text import Block
 
 KIND_WORDS = {"safe": "She reached safety", "caught": "Caught", "lost": "Lost", "stayed": "She stayed",
               "trapped": "Trapped", "returned": "Sent back"}
@@ -45,7 +46,7 @@ def retry_point(journal: list[dict]) -> int | None:
     return None
 
 
-class DebriefScene(Scene):
+class DebriefScene(Scrolling, Scene):
     name = "ending"
 
     def __init__(self, app) -> None:  # noqa: ANN001
@@ -247,26 +248,18 @@ class DebriefScene(Scene):
             for q in story.debrief_questions:
                 add(text.block("—  " + q, "serif-italic", theme.body, col, p.text, 1.5), 0.4)
         self.placed, self.rules, self.height, self.col_w = placed, rules, y, col
-        self.scroll = max(0.0, min(self.scroll, float(self.max_scroll)))
-
-    @property
-    def max_scroll(self) -> int:
-        return max(0, self.height - self.view_rect.h)
+        self.clamp_scroll()
 
     def handle(self, cmd: c.Command) -> c.Command | None:
-        line = round(self.theme.body * 1.5)
-        if isinstance(cmd, c.Scroll):
-            if cmd.to:
-                self.scroll = 0.0 if cmd.to < 0 else float(self.max_scroll)
-            self.scroll += cmd.lines * line + cmd.pages * self.view_rect.h * 0.9
-        elif isinstance(cmd, c.Back):
+        if self.scroll_with(cmd, round(self.theme.body * 1.5)):
+            return None
+        if isinstance(cmd, c.Back):
             self.app.pop()  # back to the ending's page
         elif isinstance(cmd, c.OpenJournal):
             from game.ui.scenes.journal import JournalScene
             self.app.push(JournalScene(self.app))
         else:
             self.menu.handle(cmd)
-        self.scroll = max(0.0, min(self.scroll, float(self.max_scroll)))
         return None
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -274,15 +267,11 @@ class DebriefScene(Scene):
         p = theme.palette
         if self.map_rect is not None and self.app.map_view is not None:
             self.map_cache.draw(self.app.map_view, surface, self.map_rect, self.visited, self.current, None)
+        self.blit_visible(surface, self.placed)
         clip = surface.get_clip()
         surface.set_clip(self.view_rect)
         top = self.view_rect.y
         scroll = round(self.scroll)
-        for block, x, y in self.placed:
-            sy = top + y - scroll
-            if sy > self.view_rect.bottom or sy + block.height < top:
-                continue
-            blit_block(surface, block, x, sy)
         for y in self.rules:
             sy = top + y - scroll
             pygame.draw.line(surface, p.rule, (self.col_x, sy), (self.col_x + self.col_w, sy))

@@ -11,10 +11,11 @@ import pygame
 
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
-from game.ui.widgets.text import Block, blit_block
+from game.ui.widgets.scroll import Scrolling
+from game.ui.widgets.text import Block
 
 
-class JournalScene(Scene):
+class JournalScene(Scrolling, Scene):
     name = "journal"
 
     def __init__(self, app) -> None:  # noqa: ANN001
@@ -92,24 +93,13 @@ class JournalScene(Scene):
         if self._first:
             self.scroll = float(self.max_scroll)
             self._first = False
-        self.scroll = max(0.0, min(self.scroll, float(self.max_scroll)))
-
-    @property
-    def max_scroll(self) -> int:
-        return max(0, self.height - self.view_rect.h)
+        self.clamp_scroll()
 
     def handle(self, cmd: c.Command) -> c.Command | None:
-        line = round(self.theme.body * 1.55)
         if isinstance(cmd, (c.Back, c.OpenJournal)):
             self.app.pop()
             return None
-        if isinstance(cmd, c.Move) and cmd.dy:
-            self.scroll += cmd.dy * line * 2
-        elif isinstance(cmd, c.Scroll):
-            if cmd.to:
-                self.scroll = 0.0 if cmd.to < 0 else float(self.max_scroll)
-            self.scroll += cmd.lines * line + cmd.pages * self.view_rect.h * 0.9
-        self.scroll = max(0.0, min(self.scroll, float(self.max_scroll)))
+        self.scroll_with(cmd, round(self.theme.body * 1.55), arrows=True)
         return None
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -122,14 +112,10 @@ class JournalScene(Scene):
                                  theme.px(40) + self.title.get_height() - self.hint.get_height() - theme.px(6)))
         top = self.view_rect.y
         pygame.draw.line(surface, p.rule, (self.col_x, top - theme.px(12)), (self.col_x + self.col_w, top - theme.px(12)))
+        self.blit_visible(surface, self.placed)
         clip = surface.get_clip()
         surface.set_clip(self.view_rect)
         scroll = round(self.scroll)
-        for block, x, y in self.placed:
-            sy = top + y - scroll
-            if sy > self.view_rect.bottom or sy + block.height < top:
-                continue
-            blit_block(surface, block, x, sy)
         for y in self.rules:
             sy = top + y - scroll + theme.px(10)
             if top <= sy <= self.view_rect.bottom:

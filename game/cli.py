@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="let the game play itself through the real interface")
     play.add_argument("--fast", action="store_true", help="with --autoplay: no reading pauses")
     play.add_argument("--quit-at-end", action="store_true", help="with --autoplay: exit at the ending")
+    play.add_argument("--replay", metavar="SESSION", default=None,
+                      help="re-enact a recorded classroom session step by step")
     play.add_argument("--from-note", metavar="ID", default=None,
                       help="start at the exact moment a playtest note was taken")
 
@@ -61,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--exhaustive", action="store_true",
                           help="exact ending probabilities over every choice and roll outcome")
     simulate.add_argument("--state-limit", type=int, default=200_000, help="with --exhaustive: states to explore")
+    facilitate = sub.add_parser("facilitate", help="run the story with a class: votes, discussion, debrief")
+    _story_arg(facilitate)
+    from game.classroom.cli import add_facilitate_arguments, add_report_arguments
+
+    add_facilitate_arguments(facilitate)
+    report = sub.add_parser("report", help="write a class report (HTML, CSV) from recorded sessions")
+    add_report_arguments(report)
+
     notes = sub.add_parser("notes", help="list playtest notes by file and line")
     notes.add_argument("file", nargs="?", type=Path, default=None, help="notes file (default: your notes)")
     notes.add_argument("--json", action="store_true")
@@ -80,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "facilitate":
+            from game.classroom.cli import cmd_facilitate
+
+            return cmd_facilitate(args)
+        if args.command == "report":
+            from game.classroom.cli import cmd_report
+
+            return cmd_report(args)
         if args.command == "notes":
             from game.notes import cmd_notes
 
@@ -177,6 +195,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.start, story.nodes, "Run 'escape-route check' to list problems.")
         raise StoryError(f"--start: there is no node '{args.start}'. {hint}")
     presets = parse_presets(story, args.set)
+    if args.replay:
+        from game.classroom.cli import cmd_replay
+
+        return cmd_replay(story, args)
     if args.text:
         from game.textui import run_text
 

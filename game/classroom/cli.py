@@ -1,0 +1,292 @@
+"""Arguments and entry points for ``escape-route facilitate``, ``escape-route report`` and ``play --replay``.
+
+Argument parsing and dispatch only; the work is in :mod:`game.classroom` (pure) and
+the facilitator scenes (pygame, imported only when a window is needed, so
+``report`` and ``play --replay --text`` run on a machine without a display).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, TextIO
+
+from game.classroom.content import LEVELS
+
+
+def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=None, help="seed, so every group can meet the same fate")
+    parser.add_argument("--name", default=None, help="session name (class, group), shown and recorded")
+    parser.add_argument("--groups", type=int, default=0, help="number of groups (0: the whole class)")
+    parser.add_argument("--group", type=int, default=1, help="which group this screen is (1-based)")
+    parser.add_argument("--level", choices=LEVELS, default="full",
+                        help="content level: full, or younger (veils the passages that depict forced marriage)")
+    parser.add_argument("--minutes", type=int, default=3, help="default discussion timer in minutes")
+    parser.add_argument("--resume", metavar="SESSION", nargs="?", const="last", default=None,
+                        help="continue a session after a crash (default: the latest record)")
+    parser.add_argument("--size", default=None, metavar="WxH", help="window size (default 1280x720)")
+    parser.add_argument("--skip-setup", action="store_true", help="start at once with the given settings")
+    # Hidden: an automatic class and facilitator, for tests and demonstrations.
+    parser.add_argument("--autotally", choices=("random",), default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--autotally-pace", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--quit-at-end", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--session-file", type=Path, default=None, help=argparse.SUPPRESS)
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sessions", nargs="+", help="session record files (.jsonl)")
+    parser.add_argument("-o", "--output", default="report.html", help="the HTML report to write")
+    parser.add_argument("--csv", default=None, help="also write the votes as CSV")
+    parser.add_argument("--title", default="", help="the report's title (default: the session name)")
+
+
+# --------------------------------------------------------------------------- report
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from game.classroom.report import write_report
+
+    paths = [Path(p) for p in args.sessions]
+    output = Path(args.output)
+    csv_path = Path(args.csv) if args.csv else None
+    try:
+        loaded, messages = write_report(paths, output, csv_path, title=args.title)
+    except OSError as exc:
+        print(f"escape-route report: could not write the report: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for line in messages:
+        print(f"escape-route report: {line}", file=sys.stderr)
+    n = len(loaded.sessions)
+    print(f"{output}: {n} session{'s' * (n != 1)}" + (f", votes in {csv_path}" if csv_path else "")
+          + (f"; {len(loaded.skipped)} file{'s' * (len(loaded.skipped) != 1)} skipped" if loaded.skipped else ""))
+    return 0 if n else 1
+
+
+# --------------------------------------------------------------------------- facilitate
+
+
+def latest_session() -> Path | None:
+    from game.classroom.session import sessions_dir
+
+    folder = sessions_dir()
+    files = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+    return files[-1] if files else None
+
+
+def _size(text: str | None) -> tuple[int, int]:
+    if not text:
+        return (1280, 720)
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+        return (w, h)
+    except ValueError:
+        raise SystemExit(f"escape-route facilitate: --size {text}: write WIDTHxHEIGHT, e.g. 1280x720") from None
+
+
+def cmd_facilitate(args: argparse.Namespace) -> int:
+    from game.errors import StoryError
+    from game.paths import story_dir
+    from game.story.loader import load_story
+
+    story = load_story(args.story or story_dir())
+    from game.classroom.facilitation import Facilitation, FacilitatorSettings
+
+    resume_path: Path | None = None
+    if args.resume:
+        resume_path = latest_session() if args.resume == "last" else Path(args.resume)
+        if resume_path is None or not resume_path.is_file():
+            print(f"escape-route facilitate: no session record to resume ({args.resume})", file=sys.stderr)
+            return 1
+    try:
+        preset = FacilitatorSettings(name=args.name or "Class session", groups=max(0, args.groups),
+                                     group=max(1, args.group), level=args.level,
+                                     discussion_seconds=max(1, args.minutes) * 60,
+                                     **({"seed": args.seed} if args.seed is not None else {}))
+    except ValueError as exc:
+        print(f"escape-route facilitate: {exc}", file=sys.stderr)
+        return 2
+    app = open_app(story, _size(args.size))
+    if app is None:
+        return 1
+    fac = None
+    try:
+        from game.ui.scenes.facilitate_setup import FacilitateSetupScene
+        from game.ui.scenes.facilitate_story import start_session
+
+        if resume_path is not None:
+            fac = Facilitation.resume(story, resume_path)
+        elif args.skip_setup or args.autotally:
+            fac = Facilitation.start(story, preset, path=args.session_file)
+        if args.autotally:
+            from game.classroom.vote import RandomTally
+            from game.ui.scenes.facilitate_auto import FacilitateDriver
+
+            pace = args.autotally_pace
+            if pace is None:
+                pace = float(os.environ.get("ESCAPE_ROUTE_AUTOTALLY_PACE", "0") or 0)
+            fac.sources.append(RandomTally(fac.settings.seed * 31 + fac.settings.group))  # each group its own class
+            app.autoplayer = FacilitateDriver(app, pace=pace, quit_at_end=args.quit_at_end)
+        if fac is not None:
+            start_session(app, fac)
+            print(f"session record: {fac.path}", flush=True)
+        else:
+            app.stack.replace_all(FacilitateSetupScene(app, preset))
+        return app.run()
+    except StoryError as exc:
+        print(f"escape-route facilitate: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        fac = getattr(app, "facilitation", None) or fac
+        if fac is not None:
+            fac.close()
+        import pygame
+
+        pygame.quit()
+
+
+def open_app(story: Any, size: tuple[int, int]) -> Any:
+    """The game window in projector mode (high contrast for this run only, not saved), or None."""
+    from game.ui.app import NO_DISPLAY, App, display_available
+
+    if not display_available():
+        print(NO_DISPLAY.replace("play in the terminal with: escape-route play --text",
+                                 "facilitate needs a screen (a projector)"), file=sys.stderr)
+        return None
+    import pygame
+
+    try:
+        pygame.display.init()
+        pygame.font.init()
+        app = App(story, size=size)
+    except pygame.error as exc:
+        print(f"escape-route: could not open a window ({exc})", file=sys.stderr)
+        return None
+    projector_mode(app)
+    return app
+
+
+def projector_mode(app: Any) -> None:
+    """High contrast and large text for this session only: the player's saved settings are not touched."""
+    from game.ui.theme import Theme
+
+    app.settings = app.settings.changed(high_contrast=True, text_size="x-large")
+    app.theme = Theme.build(app.screen.get_size(), app.settings)
+    app.stack.relayout()
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def cmd_replay(story: Any, args: argparse.Namespace) -> int:
+    """``escape-route play --replay SESSION``: with --text print the session, else step through it on screen."""
+    from game.classroom.session import SessionError, read_session
+
+    path = Path(args.replay)
+    record = read_session(path)
+    if not record.is_session:
+        print(f"escape-route: {path}: " + (record.problems[-1] if record.problems else "not a session record"),
+              file=sys.stderr)
+        return 1
+    for problem in record.problems:
+        print(f"escape-route: {path.name}: {problem}", file=sys.stderr)
+    if getattr(args, "text", False):
+        try:
+            print_session(story, record, sys.stdout)
+        except SessionError as exc:
+            print(f"escape-route: {exc}", file=sys.stderr)
+            return 1
+        except BrokenPipeError:  # piped into head or less, which stopped reading
+            sys.stderr.close()
+        return 0
+    from game.classroom.facilitation import Facilitation
+    from game.ui.scenes.facilitate_replay import ReplayScene, replay_steps
+
+    try:
+        fac = Facilitation.replay(story, record)
+        steps = replay_steps(story, record)
+    except SessionError as exc:
+        print(f"escape-route: {exc}", file=sys.stderr)
+        return 1
+    app = open_app(story, _size(None))
+    if app is None:
+        return 1
+    try:
+        app.state = fac.state
+        app.stack.replace_all(ReplayScene(app, fac, record, steps))
+        return app.run()
+    finally:
+        import pygame
+
+        pygame.quit()
+
+
+def print_session(story: Any, record: Any, out: TextIO, width: int = 78) -> None:
+    """The session as text: who, when, then each passage, vote, choice, roll, pause, in order."""
+    from game.classroom import session as s
+
+    def say(text: str, indent: str = "") -> None:
+        out.write(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent) + "\n")
+
+    start = record.start
+    header = start.get("story", {}) if isinstance(start.get("story"), dict) else {}
+    settings = record.settings
+    say(f"Session: {record.label}")
+    level = settings.get("level", "full")
+    say(f"Story: {header.get('title', '?')} (version {header.get('version', '?')}) · seed {start.get('seed')} · "
+        f"content: {'younger classes' if level == 'younger' else level} · started {start.get('started_at', '?')}")
+    resources = header.get("resources", {}) if isinstance(header.get("resources"), dict) else {}
+    options: dict[str, list[dict[str, Any]]] = {}
+    for ev in record.events[1:]:
+        kind = ev["type"]
+        if kind == s.NODE:
+            out.write("\n")
+            say(f"[{ev.get('title') or ev.get('node')}]  ({ev.get('node')})")
+            values = ev.get("vars", {}) if isinstance(ev.get("vars"), dict) else {}
+            say("  " + " · ".join(f"{(resources.get(k) or {}).get('label', k)} {_show(v, resources.get(k))}"
+                                  for k, v in values.items()))
+        elif kind == s.VOTE_OPENED:
+            options[str(ev.get("decision"))] = [o for o in ev.get("options", []) if isinstance(o, dict)]
+        elif kind == s.TALLY:
+            counts = ev.get("counts", {}) if isinstance(ev.get("counts"), dict) else {}
+            for opt in options.get(str(ev.get("decision")), []):
+                n = counts.get(str(opt.get("index")), 0)
+                closed = "" if opt.get("available", True) else "  (closed)"
+                say(f"{opt.get('index', 0) + 1}. {opt.get('text', '')}: {n} vote{'s' * (n != 1)}{closed}", "  ")
+        elif kind == s.CHOICE:
+            how = {"vote": "by vote", "tie-break": "tie settled by the facilitator",
+                   "facilitator": "decided by the facilitator"}.get(str(ev.get("decided_by")), ev.get("decided_by"))
+            say(f"> The class took {int(ev.get('index', 0)) + 1}: {ev.get('text', '')} ({how})", "  ")
+            roll = ev.get("roll")
+            if isinstance(roll, dict):
+                pct = round(float(roll.get("chance", 0)) * 100)
+                say(f"Risk {pct}%, {roll.get('label', '')}: " + ("it fell." if roll.get("failed") else
+                                                               "it passed."), "  ")
+        elif kind == s.ROLLBACK:
+            say(f"< The class went back ({ev.get('reason', '')}).", "  ")
+        elif kind == s.DISCUSSION:
+            say(f"Discussion, {round(float(ev.get('seconds', 0)))} s ({ev.get('how', '')}): {ev.get('prompt', '')}",
+                "  ")
+        elif kind == s.FACT:
+            fact = story.facts.get(str(ev.get("fact"))) if story is not None else None
+            say(f"Fact card: {fact.text if fact else ev.get('fact')}", "  ")
+        elif kind == s.BLANKED:
+            say(f"Screen blanked for {round(float(ev.get('seconds', 0)))} s", "  ")
+        elif kind == s.PAUSED:
+            say(f"Paused for {round(float(ev.get('seconds', 0)))} s", "  ")
+        elif kind == s.RESUMED:
+            say(f"-- resumed after an interruption (after event {ev.get('after_seq')}) --", "  ")
+        elif kind == s.ENDED:
+            out.write("\n")
+            say(f"THE END — {ev.get('title', '')} [{ev.get('kind', '')}]")
+
+
+def _show(value: Any, meta: Any) -> str:
+    unit = meta.get("unit", "") if isinstance(meta, dict) else ""
+    try:
+        number = f"{round(float(value)):,}"
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{unit}{number}" if unit in ("¥", "$", "€", "£", "฿", "₩") else number

@@ -1,0 +1,721 @@
+"""The class report: one self-contained HTML file (and a CSV of the votes) from session records.
+
+Reads any number of records (five groups of one class, or a term of classes), each
+through :func:`game.classroom.session.read_session`, which never raises for damage:
+a torn or garbage line is reported in the file's notes and the rest used; a file that
+is not a session is listed as skipped. Nothing here is fatal.
+
+The HTML needs no network and no script: charts are inline SVG written here by hand,
+styles are inline, and print CSS gives A4 pages with sections kept whole, so
+"Print → Save as PDF" in any browser gives a clean handout. Every string that comes
+from a record (class names, group names, story text) is HTML-escaped, in text and in
+attributes alike.
+
+Pure core: no pygame.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game import __version__
+from game.classroom import session as s
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print order.
+SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7a7a7a", "#000000")
+OPTION_COLOURS = ("#2f6f9f", "#d08a2e", "#5a9e6f", "#a05a8c", "#8c7a4f", "#4a4a4a")
+KIND_COLOURS = {"safe": "#2e7d4f", "caught": "#b3261e", "lost": "#5b5b5b", "stayed": "#8a6d1f",
+                "trapped": "#7b3f8c", "returned": "#a65e2e"}
+KIND_WORDS = {"safe": "reached safety", "caught": "caught", "lost": "lost", "stayed": "stayed",
+              "trapped": "trapped", "returned": "sent back"}
+CHART_RESOURCES = ("cash", "days", "exposure", "health", "debt")
+
+
+def e(value: Any) -> str:
+    """Escape for HTML text and attributes (quotes included)."""
+    return html.escape(str(value), quote=True)
+
+
+# --------------------------------------------------------------------------- reading sessions
+
+
+@dataclass
+class DecisionRow:
+    """One vote in one session."""
+
+    id: str
+    node: str
+    title: str
+    step: int
+    options: list[dict[str, Any]]
+    counts: dict[int, int] = field(default_factory=dict)
+    chosen: int | None = None
+    chosen_text: str = ""
+    decided_by: str = ""
+    roll: dict[str, Any] | None = None
+    undone: bool = False
+    t_open: float = 0.0
+    t_close: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class SessionSummary:
+    record: s.SessionRecord
+    decisions: list[DecisionRow]
+    points: list[dict[str, Any]]          # node_shown events: node, vars, step
+    discussions: list[dict[str, Any]]
+    facts: list[str]
+    rollbacks: int
+    ending: dict[str, Any] | None
+    duration: float
+    blank_seconds: float
+    colour: str = "#000"
+    display: str = ""  # how tables name it: the group alone when every session has the same name
+
+    @property
+    def label(self) -> str:
+        return self.display or self.record.label
+
+    @property
+    def short(self) -> str:
+        return self.record.group or self.record.name
+
+    @property
+    def discussion_seconds(self) -> float:
+        return sum(float(d.get("seconds", 0) or 0) for d in self.discussions)
+
+    @property
+    def path(self) -> list[str]:
+        """The chosen path: node ids of the decisions that stood (not undone), in order."""
+        return [d.node for d in self.decisions if d.chosen is not None and not d.undone]
+
+
+def summarise(record: s.SessionRecord) -> SessionSummary:
+    decisions: dict[str, DecisionRow] = {}
+    order: list[DecisionRow] = []
+    points: list[dict[str, Any]] = []
+    discussions: list[dict[str, Any]] = []
+    facts: list[str] = []
+    rollbacks = 0
+    blank = 0.0
+    ending = None
+    taken: list[DecisionRow] = []
+    for ev in record.events:
+        kind = ev["type"]
+        if kind == s.VOTE_OPENED:
+            options = [o for o in ev.get("options", []) if isinstance(o, dict)] \
+                if isinstance(ev.get("options"), list) else []
+            row = DecisionRow(str(ev.get("decision", "")), str(ev.get("node", "")), str(ev.get("title", "")),
+                              _int(ev.get("step")), options, t_open=float(ev["t"]))
+            decisions[row.id] = row
+            order.append(row)
+        elif kind == s.TALLY:
+            row = decisions.get(str(ev.get("decision", "")))
+            counts = ev.get("counts") if isinstance(ev.get("counts"), dict) else {}
+            if row is not None:
+                row.counts = {_int(k): _int(v) for k, v in counts.items() if _int(v) > 0}
+        elif kind == s.CHOICE:
+            row = decisions.get(str(ev.get("decision", "")))
+            if row is not None:
+                row.chosen = _int(ev.get("index"))
+                row.chosen_text = str(ev.get("text", ""))
+                row.decided_by = str(ev.get("decided_by", ""))
+                row.roll = ev.get("roll") if isinstance(ev.get("roll"), dict) else None
+                row.t_close = float(ev["t"])
+                taken.append(row)
+        elif kind == s.ROLLBACK:
+            rollbacks += 1
+            if taken:
+                taken.pop().undone = True
+            ending = None
+        elif kind == s.NODE:
+            points.append(ev)
+        elif kind == s.DISCUSSION:
+            discussions.append(ev)
+        elif kind == s.FACT:
+            facts.append(str(ev.get("fact", "")))
+        elif kind == s.BLANKED:
+            blank += float(ev.get("seconds", 0) or 0)
+        elif kind == s.ENDED:
+            ending = ev
+    # Points on the journey's own line: drop the ones a rollback undid (a node shown again after a
+    # rollback repeats an earlier point; keep the latest reading of each step).
+    by_step: dict[int, dict[str, Any]] = {}
+    for p in points:
+        by_step[_int(p.get("step"))] = p
+    line = [by_step[k] for k in sorted(by_step)]
+    times = [float(ev["t"]) for ev in record.events]
+    duration = (max(times) - min(times)) if times else 0.0
+    return SessionSummary(record, order, line, discussions, facts, rollbacks, ending, duration, blank)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@dataclass
+class Loaded:
+    sessions: list[SessionSummary]
+    skipped: list[tuple[str, str]]          # (file, why)
+    damaged: list[tuple[str, list[str]]]    # (file, problems) for files that were used
+
+
+def load_sessions(paths: Iterable[Path]) -> Loaded:
+    sessions, skipped, damaged = [], [], []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            skipped.append((path.name, "is a folder; name the .jsonl files inside it"))
+            continue
+        record = s.read_session(path)
+        if not record.is_session:
+            why = record.problems[-1] if record.problems else "is not a session record"
+            skipped.append((path.name, why))
+            continue
+        if record.problems:
+            damaged.append((path.name, list(record.problems)))
+        sessions.append(summarise(record))
+    sessions.sort(key=lambda x: (float(x.record.start.get("t", 0)), x.label))
+    same_name = len({x.record.name for x in sessions}) == 1
+    for i, summary in enumerate(sessions):
+        summary.colour = SERIES[i % len(SERIES)]
+        if same_name and summary.record.group:
+            summary.display = summary.record.group
+    return Loaded(sessions, skipped, damaged)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+CSV_HEADER = ("session_file", "session", "group", "decision", "step", "node", "title", "option", "option_text",
+              "available", "votes", "chosen", "decided_by", "undone")
+
+
+def votes_csv(loaded: Loaded) -> str:
+    """One row per option per vote: spreadsheets can pivot it any way."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for summary in loaded.sessions:
+        rec = summary.record
+        for d in summary.decisions:
+            for opt in d.options:
+                index = _int(opt.get("index"))
+                writer.writerow([rec.path.name, _cell(rec.name), _cell(rec.group), d.id, d.step, d.node,
+                                 _cell(d.title), index + 1, _cell(opt.get("text", "")),
+                                 "yes" if opt.get("available", True) else "no", d.counts.get(index, 0),
+                                 "yes" if d.chosen == index else "no", d.decided_by if d.chosen == index else "",
+                                 "yes" if d.undone and d.chosen == index else "no"])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --------------------------------------------------------------------------- charts (inline SVG)
+
+
+def svg_endings(sessions: Sequence[SessionSummary]) -> str:
+    counts: dict[tuple[str, str], list[SessionSummary]] = {}
+    for summary in sessions:
+        end = summary.ending
+        key = (str(end.get("title", "")), str(end.get("kind", ""))) if end else ("Not finished", "")
+        counts.setdefault(key, []).append(summary)
+    rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0][0]))
+    width, label_w, bar_h, gap = 680, 250, 26, 10
+    most = max((len(v) for v in counts.values()), default=1)
+    height = len(rows) * (bar_h + gap) + 10
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="Endings reached">']
+    for i, ((title, kind), members) in enumerate(rows):
+        y = 5 + i * (bar_h + gap)
+        w = max(4, (width - label_w - 60) * len(members) / most)
+        colour = KIND_COLOURS.get(kind, "#999")
+        parts.append(f'<text x="{label_w - 10}" y="{y + bar_h * 0.68:.1f}" text-anchor="end" class="lbl">'
+                     f'{e(_clip(title, 34))}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" fill="{colour}">'
+                     f'<title>{e(title)}: {", ".join(e(m.label) for m in members)}</title></rect>')
+        parts.append(f'<text x="{label_w + w + 8:.1f}" y="{y + bar_h * 0.68:.1f}" class="num">{len(members)}'
+                     f'</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_split(d: DecisionRow, width: int = 420, height: int = 22) -> str:
+    """One vote as a 100% bar split by option; the option taken is outlined."""
+    total = d.total
+    parts = [f'<svg class="split" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="votes">']
+    if total <= 0:
+        parts.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eee"/>'
+                     f'<text x="8" y="{height * 0.7:.1f}" class="note">no tally: decided by the facilitator'
+                     f'</text></svg>')
+        return "".join(parts)
+    x = 0.0
+    for opt in d.options:
+        index = _int(opt.get("index"))
+        n = d.counts.get(index, 0)
+        if n <= 0:
+            continue
+        w = width * n / total
+        colour = OPTION_COLOURS[index % len(OPTION_COLOURS)]
+        parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{colour}">'
+                     f'<title>{index + 1}. {e(opt.get("text", ""))}: {n}</title></rect>')
+        if w > 26:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{height * 0.72:.1f}" text-anchor="middle" class="in">'
+                         f'{n}</text>')
+        if d.chosen == index:
+            parts.append(f'<rect x="{x + 1.5:.1f}" y="1.5" width="{max(0.0, w - 3):.1f}" height="{height - 3}" '
+                         f'fill="none" stroke="#111" stroke-width="3"/>')
+        x += w
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any], width: int = 330,
+              height: int = 190) -> str:
+    """A resource over the journey: one line per session, x = page number along the journey."""
+    series = []
+    for summary in sessions:
+        values = [(i, _num(p.get("vars", {}).get(name))) for i, p in enumerate(summary.points)
+                  if isinstance(p.get("vars"), dict) and name in p["vars"]]
+        if values:
+            series.append((summary, values))
+    left, right, top, bottom = 46, 10, 12, 26
+    pw, ph = width - left - right, height - top - bottom
+    label = str(meta.get("label", name))
+    unit = str(meta.get("unit", ""))
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{e(label)} over the journey">']
+    if not series:
+        parts.append(f'<text x="{left}" y="{top + 20}" class="note">not recorded</text></svg>')
+        return "".join(parts)
+    xmax = max(1, max(v[-1][0] for _, v in series))
+    lo = min(min(y for _, y in v) for _, v in series)
+    hi = max(max(y for _, y in v) for _, v in series)
+    if isinstance(meta.get("min"), (int, float)):
+        lo = min(lo, float(meta["min"]))
+    if isinstance(meta.get("max"), (int, float)) and hi > 0.5 * float(meta["max"]):
+        hi = max(hi, float(meta["max"]))
+    if hi <= lo:
+        hi = lo + 1
+    lo, hi, ticks = _nice_range(lo, hi)
+
+    def px(i: float, v: float) -> tuple[float, float]:
+        return left + pw * i / xmax, top + ph * (1 - (v - lo) / (hi - lo))
+
+    for t in ticks:
+        _, y = px(0, t)
+        parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
+                     f'{e(_fmt(t, unit))}</text>')
+    parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" class="axis"/>')
+    parts.append(f'<text x="{left + pw}" y="{height - 6}" text-anchor="end" class="tick">pages along the '
+                 f'journey →</text>')
+    for summary, values in series:
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(i, v) for i, v in values))
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{summary.colour}" stroke-width="2.5" '
+                     f'stroke-linejoin="round"><title>{e(summary.label)}</title></polyline>')
+        lx, ly = px(*values[-1])
+        parts.append(f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="3.5" fill="{summary.colour}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_discussion(sessions: Sequence[SessionSummary], width: int = 680) -> str:
+    label_w, bar_h, gap = 200, 22, 8
+    most = max((x.discussion_seconds for x in sessions), default=0) or 1
+    height = len(sessions) * (bar_h + gap) + 8
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="Time in discussion">']
+    for i, summary in enumerate(sessions):
+        y = 4 + i * (bar_h + gap)
+        secs = summary.discussion_seconds
+        w = max(2, (width - label_w - 90) * secs / most)
+        parts.append(f'<text x="{label_w - 10}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" class="lbl">'
+                     f'{e(_clip(summary.label, 28))}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" '
+                     f'fill="{summary.colour}"/>')
+        parts.append(f'<text x="{label_w + w + 8:.1f}" y="{y + bar_h * 0.7:.1f}" class="num">'
+                     f'{e(_minutes(secs))} in {len(summary.discussions)} pause'
+                     f'{"s" * (len(summary.discussions) != 1)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def _nice_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
+    span = hi - lo
+    raw = span / 4
+    mag = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
+    step = next((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), 10 * mag)
+    start = (lo // step) * step
+    end = -(-hi // step) * step
+    ticks = []
+    t = start
+    while t <= end + 1e-9:
+        ticks.append(t)
+        t += step
+    return start, end, ticks
+
+
+def _num(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _fmt(value: float, unit: str) -> str:
+    number = f"{round(value):,}"
+    return f"{unit}{number}" if unit in ("¥", "$", "€", "£", "฿", "₩") else number
+
+
+def _minutes(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------- divergence
+
+
+@dataclass
+class Fork:
+    node: str
+    title: str
+    step: int
+    groups: dict[str, list[SessionSummary]]  # option text → sessions that took it
+
+
+def forks(sessions: Sequence[SessionSummary]) -> list[Fork]:
+    """Decisions met by two or more sessions at which they did not all take the same option.
+
+    Each session's first decision at a passage is compared (a class that waited and met
+    the river again is compared on its first meeting with it).
+    """
+    met: dict[str, dict[str, list[SessionSummary]]] = {}
+    titles: dict[str, str] = {}
+    steps: dict[str, int] = {}
+    for summary in sessions:
+        seen: set[str] = set()
+        for d in summary.decisions:
+            if d.chosen is None or d.undone or d.node in seen:
+                continue
+            seen.add(d.node)
+            titles[d.node] = d.title
+            steps[d.node] = min(steps.get(d.node, d.step), d.step)
+            met.setdefault(d.node, {}).setdefault(d.chosen_text or str(d.chosen + 1), []).append(summary)
+    result = []
+    for node, groups in met.items():
+        count = sum(len(v) for v in groups.values())
+        if count >= 2 and len(groups) >= 2:
+            result.append(Fork(node, titles[node], steps[node], groups))
+    return sorted(result, key=lambda f: f.step)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+CSS = """
+:root { --ink:#1b1b1b; --muted:#5c5c5c; --rule:#d9d4cb; --accent:#9c4a1a; --paper:#fffdf9; }
+* { box-sizing: border-box; }
+body { margin:0; background:#ece8e1; color:var(--ink);
+  font: 15px/1.5 "Noto Serif", Georgia, "Times New Roman", serif; }
+main { max-width: 210mm; margin: 24px auto; background: var(--paper); padding: 18mm 16mm;
+  box-shadow: 0 1px 6px rgba(0,0,0,.15); }
+h1, h2, h3, .sans, table, .kicker, .meta, figcaption { font-family: "Noto Sans", "Helvetica Neue", Arial,
+  sans-serif; }
+h1 { font-size: 28px; margin: 2px 0 4px; line-height: 1.2; }
+h2 { font-size: 19px; margin: 28px 0 8px; padding-top: 10px; border-top: 2px solid var(--ink); }
+h3 { font-size: 15px; margin: 16px 0 4px; }
+.kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 11.5px; color: var(--accent);
+  font-weight: 700; }
+.meta { color: var(--muted); font-size: 13px; }
+.lead { font-size: 16px; }
+table { border-collapse: collapse; width: 100%; font-size: 12.5px; margin: 6px 0 4px; }
+th, td { text-align: left; padding: 5px 8px 5px 0; border-bottom: 1px solid var(--rule); vertical-align: top; }
+th { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.swatch { display:inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px;
+  vertical-align: baseline; }
+.kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; margin: 14px 0 6px; }
+.kpi { border: 1px solid var(--rule); border-radius: 4px; padding: 8px 10px; font-family: "Noto Sans", Arial,
+  sans-serif; }
+.kpi b { display:block; font-size: 22px; line-height: 1.2; }
+.kpi span { font-size: 11.5px; color: var(--muted); }
+.decision { break-inside: avoid; page-break-inside: avoid; margin: 12px 0 16px; }
+.decision table td { border-bottom: none; padding: 3px 8px 3px 0; vertical-align: middle; }
+.legend { font-family: "Noto Sans", Arial, sans-serif; font-size: 12px; margin: 2px 0 6px; }
+.legend span { margin-right: 14px; white-space: nowrap; }
+.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 18px; }
+figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
+figcaption { font-size: 12.5px; font-weight: 600; margin: 6px 0 2px; }
+svg.chart, svg.split { max-width: 100%; height: auto; display: block; }
+svg text { font-family: "Noto Sans", Arial, sans-serif; }
+svg .lbl { font-size: 12.5px; fill: #1b1b1b; } svg .num { font-size: 12.5px; fill: #1b1b1b; font-weight: 700; }
+svg .tick { font-size: 10.5px; fill: #5c5c5c; } svg .note { font-size: 11.5px; fill: #5c5c5c; }
+svg .in { font-size: 11.5px; fill: #fff; font-weight: 700; }
+svg .grid { stroke: #e6e1d8; stroke-width: 1; } svg .axis { stroke: #8a8a8a; stroke-width: 1; }
+.fork { break-inside: avoid; border-left: 3px solid var(--accent); padding: 2px 0 2px 12px; margin: 10px 0; }
+.fork.first { background: #f7efe6; }
+.problems { font-family: "Noto Sans", Arial, sans-serif; font-size: 12.5px; background: #fbf4e8;
+  border: 1px solid #e8d6b8; border-radius: 4px; padding: 8px 12px; }
+.problems li { margin: 2px 0; }
+.q li { margin: 4px 0; }
+.tag { font-family: "Noto Sans", Arial, sans-serif; font-size: 11px; border: 1px solid var(--rule);
+  border-radius: 3px; padding: 0 5px; color: var(--muted); white-space: nowrap; }
+footer { margin-top: 28px; font-size: 11.5px; color: var(--muted); font-family: "Noto Sans", Arial, sans-serif; }
+section { break-inside: auto; }
+h2, h3 { break-after: avoid; page-break-after: avoid; }
+@page { size: A4; margin: 14mm 12mm 16mm; }
+@media print {
+  body { background: #fff; font-size: 11pt; }
+  main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
+  .pagebreak { break-before: page; page-break-before: always; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+
+def render_html(loaded: Loaded, title: str = "") -> str:
+    sessions = loaded.sessions
+    out: list[str] = []
+    add = out.append
+    story = sessions[0].record.start.get("story", {}) if sessions else {}
+    story = story if isinstance(story, dict) else {}
+    story_title = str(story.get("title", "")) or "the story"
+    heading = title or (sessions[0].record.name if len({x.record.name for x in sessions}) == 1 and sessions
+                        else "Class sessions")
+    add("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+    add(f"<title>{e(heading)} · {e(story_title)} · class report</title>")
+    add('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    add(f"<style>{CSS}</style></head><body><main>")
+    add(f'<div class="kicker">{e(story_title)} · class report</div>')
+    add(f"<h1>{e(heading)}</h1>")
+    dates = sorted({str(x.record.start.get("started_at", ""))[:10] for x in sessions if x.record.start})
+    meta = [f"{len(sessions)} session{'s' * (len(sessions) != 1)}"]
+    if dates:
+        meta.append(dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}")
+    versions = sorted({str(story.get('version', '?'))} | {str((x.record.start.get("story") or {}).get("version", "?"))
+                                                          for x in sessions})
+    meta.append("story version " + ", ".join(versions))
+    seeds = sorted({str(x.record.start.get("seed", "?")) for x in sessions})
+    meta.append(("seed " if len(seeds) == 1 else "seeds ") + ", ".join(seeds[:8]))
+    add(f'<p class="meta">{e(" · ".join(meta))}</p>')
+    if not sessions:
+        add("<p class=\"lead\">No session could be read. See the notes below.</p>")
+    else:
+        _overview(add, sessions)
+        _endings(add, sessions)
+        _votes(add, sessions)
+        _divergence(add, sessions)
+        _resources(add, sessions)
+        _discussion(add, sessions)
+    _problems(add, loaded)
+    add(f"<footer>Written by escape-route {e(__version__)} on {e(time.strftime('%Y-%m-%d %H:%M'))} from "
+        f"{len(sessions)} session record{'s' * (len(sessions) != 1)}. Every count here comes from the records "
+        f"the game wrote during the sessions; nothing was sent anywhere.</footer>")
+    add("</main></body></html>\n")
+    return "".join(out)
+
+
+def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    total_votes = sum(d.total for x in sessions for d in x.decisions)
+    decisions = sum(1 for x in sessions for d in x.decisions if d.chosen is not None)
+    safe = sum(1 for x in sessions if x.ending and x.ending.get("kind") == "safe")
+    talk = sum(x.discussion_seconds for x in sessions)
+    add('<div class="kpis">')
+    for value, label in ((f"{safe} of {len(sessions)}", "reached safety"), (str(decisions), "decisions taken"),
+                         (f"{total_votes:,}", "votes counted"), (_minutes(talk), "in discussion")):
+        add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
+    add("</div>")
+    add("<table><thead><tr><th>Session</th><th>Content</th><th class=n>Decisions</th><th class=n>Undone</th>"
+        "<th class=n>Length</th><th>Ending</th></tr></thead><tbody>")
+    for x in sessions:
+        end = x.ending
+        ending = f"{end.get('title', '')}" if end else "not finished"
+        kind = KIND_WORDS.get(str(end.get("kind")), str(end.get("kind"))) if end else ""
+        level = str(x.record.settings.get("level", "full"))
+        add(f'<tr><td><span class="swatch" style="background:{x.colour}"></span>{e(x.label)}</td>'
+            f"<td>{e('younger classes' if level == 'younger' else level)}</td>"
+            f"<td class=n>{sum(1 for d in x.decisions if d.chosen is not None)}</td>"
+            f"<td class=n>{x.rollbacks}</td><td class=n>{e(_minutes(x.duration) if x.duration >= 1 else '—')}</td>"
+            f"<td>{e(ending)}{' <span class=tag>' + e(kind) + '</span>' if kind else ''}</td></tr>")
+    add("</tbody></table>")
+
+
+def _endings(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    add("<section><h2>Endings reached</h2>")
+    add(svg_endings(sessions))
+    risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
+    if risks:
+        fell = [(x, d) for x, d in risks if d.roll and d.roll.get("failed")]
+        add(f'<p class="meta">{len(risks)} risk{"s" * (len(risks) != 1)} taken across the sessions; '
+            f'{len(fell)} fell. The risks that fell:</p>')
+        if fell:
+            add("<table><thead><tr><th>Session</th><th>At</th><th>Risk</th><th class=n>Chance</th>"
+                "<th class=n>Risks taken</th></tr></thead><tbody>")
+            for x, d in fell:
+                roll = d.roll or {}
+                taken = sum(1 for y in x.decisions if y.roll and not y.undone)
+                add(f"<tr><td><span class=swatch style=\"background:{x.colour}\"></span>{e(x.label)}</td>"
+                    f"<td>{e(d.title or d.node)}</td><td><b>{e(roll.get('label', ''))}</b></td>"
+                    f"<td class=n>{round(_num(roll.get('chance')) * 100)}%</td><td class=n>{taken}</td></tr>")
+            add("</tbody></table>")
+    add("</section>")
+
+
+def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    add('<section class="pagebreak"><h2>How the votes split</h2>')
+    add('<p class="meta">One bar per session at each decision: the width of each colour is the share of votes for '
+        'that option; the outlined part is the option the class took. Decisions a class undid are marked.</p>')
+    groups: dict[str, list[tuple[SessionSummary, DecisionRow, int]]] = {}
+    for x in sessions:
+        visits: dict[str, int] = {}
+        for d in x.decisions:
+            visits[d.node] = visits.get(d.node, 0) + 1
+            groups.setdefault(d.node, []).append((x, d, visits[d.node]))
+    # In the order the journeys met them: by the earliest step at which any session voted there.
+    for node, rows in sorted(groups.items(), key=lambda kv: (min(d.step for _, d, _ in kv[1]), kv[0])):
+        first = rows[0][1]
+        met = len({id(x) for x, _, _ in rows})
+        add(f'<div class="decision"><h3>{e(first.title or node)} <span class="tag">{e(node)}</span> '
+            f'<span class="tag">met by {met} of {len(sessions)}</span></h3>')
+        add('<div class="legend">')
+        for opt in first.options:
+            index = _int(opt.get("index"))
+            avail = "" if opt.get("available", True) else " (closed)"
+            add(f'<span><span class="swatch" style="background:{OPTION_COLOURS[index % len(OPTION_COLOURS)]}">'
+                f'</span>{index + 1}. {e(opt.get("text", ""))}{e(avail)}</span>')
+        add("</div><table>")
+        for x, d, visit in rows:
+            how = {"tie-break": "tie settled by the facilitator",
+                   "facilitator": "decided by the facilitator"}.get(d.decided_by, "")
+            taken = f"took {d.chosen + 1}" if d.chosen is not None else "no decision"
+            if d.undone:
+                taken += ", then undone"
+            again = f" ({_ordinal(visit)} time)" if visit > 1 else ""
+            add(f'<tr><td style="width:30%"><span class="swatch" style="background:{x.colour}"></span>'
+                f'{e(_clip(x.short, 26))}{e(again)}</td><td style="width:50%">{svg_split(d, 360)}</td>'
+                f'<td class="meta">{d.total} vote{"s" * (d.total != 1)} · {e(taken)}'
+                f'{"<br>" + e(how) if how else ""}</td></tr>')
+        add("</table></div>")
+    add("</section>")
+
+
+def _divergence(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    if len(sessions) < 2:
+        return
+    add("<section><h2>Where the groups diverged</h2>")
+    found = forks(sessions)
+    if not found:
+        add('<p>Every decision that two or more sessions met was taken the same way.</p></section>')
+        return
+    add(f'<p class="meta">{len(found)} decision{"s" * (len(found) != 1)} met by two or more sessions and taken '
+        f'differently. The first is where the journeys parted.</p>')
+    for i, fork in enumerate(found):
+        add(f'<div class="fork{" first" if i == 0 else ""}"><b>{e(fork.title or fork.node)}</b> '
+            f'<span class="tag">{e(fork.node)}</span><ul>')
+        for text, members in sorted(fork.groups.items(), key=lambda kv: -len(kv[1])):
+            names = ", ".join(e(m.short) for m in members)
+            add(f"<li>{e(text)}: {names}</li>")
+        add("</ul></div>")
+    add("</section>")
+
+
+def _resources(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    story = sessions[0].record.start.get("story", {})
+    resources = story.get("resources", {}) if isinstance(story, dict) else {}
+    names = [n for n in CHART_RESOURCES if n in resources] or list(resources)[:4]
+    if not names:
+        return
+    add('<section class="pagebreak"><h2>Money, days and exposure over the journey</h2>')
+    add('<div class="legend">' + "".join(f'<span><span class="swatch" style="background:{x.colour}"></span>'
+                                         f'{e(x.label)}</span>' for x in sessions) + "</div>")
+    add('<div class="charts">')
+    for name in names:
+        meta = resources.get(name, {}) if isinstance(resources.get(name), dict) else {}
+        better = "lower is better" if meta.get("better") == "lower" else "higher is better"
+        add(f"<figure><figcaption>{e(meta.get('label', name))} <span class=meta>({better})</span></figcaption>"
+            f"{svg_lines(sessions, name, meta)}</figure>")
+    add("</div></section>")
+
+
+def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    add("<section><h2>Time in discussion</h2>")
+    add(svg_discussion(sessions))
+    prompts: dict[str, list[tuple[SessionSummary, float, str]]] = {}
+    text_of: dict[str, str] = {}
+    for x in sessions:
+        for d in x.discussions:
+            node = str(d.get("node", ""))
+            text_of[node] = str(d.get("prompt", ""))
+            prompts.setdefault(node, []).append((x, _num(d.get("seconds")), str(d.get("how", ""))))
+    if prompts:
+        add("<table><thead><tr><th>Prompt</th><th class=n>Sessions</th><th class=n>Average</th><th class=n>"
+            "Longest</th></tr></thead><tbody>")
+        for node, rows in prompts.items():
+            secs = [r[1] for r in rows]
+            add(f"<tr><td>{e(text_of[node])} <span class=tag>{e(node)}</span></td><td class=n>{len(rows)}</td>"
+                f"<td class=n>{e(_minutes(sum(secs) / len(secs)))}</td><td class=n>{e(_minutes(max(secs)))}</td>"
+                f"</tr>")
+        add("</tbody></table>")
+    facts: dict[str, int] = {}
+    for x in sessions:
+        for f in x.facts:
+            facts[f] = facts.get(f, 0) + 1
+    if facts:
+        add('<h3>Fact cards shown</h3><p class="meta">' +
+            " · ".join(f"{e(f)} ×{n}" for f, n in sorted(facts.items(), key=lambda kv: -kv[1])) + "</p>")
+    add("</section>")
+
+
+def _problems(add: Any, loaded: Loaded) -> None:
+    if not loaded.skipped and not loaded.damaged:
+        return
+    add("<section><h2>Notes on the files</h2><div class=problems><ul>")
+    for name, problems in loaded.damaged:
+        add(f"<li><b>{e(name)}</b> was used, with {len(problems)} problem{'s' * (len(problems) != 1)}: "
+            + "; ".join(e(p) for p in problems[:6]) + ("; …" if len(problems) > 6 else "") + "</li>")
+    for name, why in loaded.skipped:
+        add(f"<li><b>{e(name)}</b> was skipped: {e(why)}</li>")
+    add("</ul></div></section>")
+
+
+def write_report(paths: Sequence[Path], output: Path, csv_path: Path | None = None,
+                 title: str = "") -> tuple[Loaded, list[str]]:
+    """Write the HTML (and CSV); returns what was loaded and one line per problem, for the terminal."""
+    from game.engine.save import atomic_write_text
+
+    loaded = load_sessions(paths)
+    messages = [f"{name}: skipped: {why}" for name, why in loaded.skipped]
+    messages += [f"{name}: {p}" for name, problems in loaded.damaged for p in problems]
+    atomic_write_text(output, render_html(loaded, title))
+    if csv_path is not None:
+        atomic_write_text(csv_path, votes_csv(loaded))
+    return loaded, messages

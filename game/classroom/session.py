@@ -1,0 +1,443 @@
+"""The class's session record: one JSON object per line, appended and fsynced event by event.
+
+A facilitated session is a story played with a class; the record says what the
+class saw, how it voted, what it chose and what the dice did, so that a report can
+be written and a crashed session resumed. The format (``docs/facilitator-guide.md``
+shows an example):
+
+- one JSON object per line (JSON Lines), UTF-8, ``\\n`` after every line;
+- every line carries ``v`` (the format version), ``seq`` (1, 2, 3, ... without gaps),
+  ``t`` (Unix time in seconds) and ``type`` (what happened, in the past tense);
+- the first line is ``session_started``: story title, version and digest, the seed and
+  the facilitator's settings, and the story's resource labels, so a report can be
+  written without the story files.
+
+Writing: each event is one ``write`` of a whole line to a file opened for appending,
+then ``flush`` and ``fsync``. A crash or a power cut can therefore lose only the
+event being written, and can leave at worst one torn last line, which the reader
+reports and skips and :meth:`SessionWriter.reopen` cuts off before appending again.
+
+Reading never raises for damage: a torn last line, a garbage line in the middle, a
+gap in the numbering or a line from a newer version are collected in
+``SessionRecord.problems`` (one sentence each) and the rest of the file is used.
+
+Rebuilding: :func:`rebuild` replays the recorded choices through the engine with their
+recorded roll outcomes (``Engine.choose(..., forced_failure=...)``) and rollbacks, then
+restores the generator state recorded with each choice, so the rebuilt GameState is
+the exact one the class had: same node, same resources, same future.
+
+This module is part of the pure core of the classroom: it imports no pygame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game import __version__
+from game.engine.engine import Engine
+from game.engine.state import GameState
+from game.errors import EngineError, Impossible, StoryError
+from game.paths import user_data_dir
+from game.story.model import Story
+
+SESSION_FORMAT = "escape-route-session"
+SESSION_VERSION = 1
+MAX_SESSION_BYTES = 64 * 1024 * 1024
+MAX_LINE_CHARS = 1024 * 1024
+
+# Event types, in the past tense (they record what happened).
+STARTED = "session_started"
+RESUMED = "session_resumed"
+NODE = "node_shown"
+VOTE_OPENED = "vote_opened"
+TALLY = "tally_recorded"
+CHOICE = "choice_made"
+ROLLBACK = "rolled_back"
+DISCUSSION = "discussion_held"
+FACT = "fact_shown"
+BLANKED = "screen_blanked"
+PAUSED = "paused"
+VEIL = "passage_revealed"
+ENDED = "session_ended"
+EVENT_TYPES = (STARTED, RESUMED, NODE, VOTE_OPENED, TALLY, CHOICE, ROLLBACK, DISCUSSION, FACT, BLANKED, PAUSED,
+               VEIL, ENDED)
+
+
+class SessionError(StoryError):
+    """A session record that cannot be written, or cannot be used for what was asked (resume, replay)."""
+
+
+def sessions_dir() -> Path:
+    return user_data_dir() / "sessions"
+
+
+def session_filename(name: str, group: str = "", when: float | None = None) -> str:
+    """``20240315-0930-9B-history-group-2.jsonl``: sortable by time, readable, safe on every filesystem."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when if when is not None else time.time()))
+    words = f"{name} {group}".strip()
+    safe = re.sub(r"[^A-Za-z0-9]+", "-", words).strip("-")[:60] or "session"
+    return f"{stamp}-{safe}.jsonl"
+
+
+def new_session_path(name: str, group: str = "", folder: Path | None = None) -> Path:
+    """A path for a new record that does not exist yet (a suffix is added if two start in one second)."""
+    folder = folder or sessions_dir()
+    base = session_filename(name, group)
+    path = folder / base
+    n = 2
+    while path.exists():
+        path = folder / base.replace(".jsonl", f"-{n}.jsonl")
+        n += 1
+    return path
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class SessionWriter:
+    """Appends events to one record; every event is on disk (fsynced) before ``write`` returns.
+
+    Lifecycle: :meth:`create` for a new session, :meth:`reopen` to continue one after a
+    crash, :meth:`close` at the end (closing twice is harmless).
+    """
+
+    def __init__(self, path: Path, handle: Any, next_seq: int) -> None:
+        self.path = path
+        self._handle = handle
+        self.seq = next_seq - 1  # the last sequence number written
+
+    @classmethod
+    def create(cls, path: Path) -> SessionWriter:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = open(path, "xb")  # noqa: SIM115 - kept open for the whole session
+        except FileExistsError:
+            raise SessionError(f"the session record {path} already exists") from None
+        except OSError as exc:
+            raise SessionError(f"could not create the session record {path}: {exc.strerror or exc}") from None
+        _fsync_dir(path.parent)
+        return cls(path, handle, 1)
+
+    @classmethod
+    def reopen(cls, path: Path, record: SessionRecord) -> tuple[SessionWriter, int]:
+        """Continue ``record`` (read from ``path``): cut a torn last line, then append after the last event.
+
+        Returns the writer and how many bytes of a torn line were cut (0 normally).
+        """
+        try:
+            data = path.read_bytes()
+            cut = 0
+            if data and not data.endswith(b"\n"):
+                keep = data.rfind(b"\n") + 1
+                cut = len(data) - keep
+                with open(path, "r+b") as handle:
+                    handle.truncate(keep)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            handle = open(path, "ab")  # noqa: SIM115 - kept open for the whole session
+        except OSError as exc:
+            raise SessionError(f"could not reopen the session record {path}: {exc.strerror or exc}") from None
+        return cls(path, handle, record.last_seq + 1), cut
+
+    def write(self, event_type: str, /, **data: Any) -> dict[str, Any]:
+        """Append one event and make it durable; returns the event as written."""
+        if self._handle is None:
+            raise SessionError(f"the session record {self.path.name} is closed")
+        event = {"v": SESSION_VERSION, "seq": self.seq + 1, "t": round(time.time(), 3), "type": event_type, **data}
+        line = json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+        try:
+            self._handle.write(line.encode("utf-8"))
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        except OSError as exc:
+            raise SessionError(f"could not write to the session record {self.path.name}: "
+                               f"{exc.strerror or exc}") from None
+        self.seq += 1
+        return event
+
+    def close(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a new file's directory entry durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class SessionRecord:
+    """A record as read: the good events in order, and a sentence for each problem met."""
+
+    path: Path
+    events: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    torn_tail: bool = False
+
+    @property
+    def is_session(self) -> bool:
+        return bool(self.events) and self.events[0].get("type") == STARTED
+
+    @property
+    def start(self) -> dict[str, Any]:
+        return self.events[0] if self.is_session else {}
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        value = self.start.get("settings")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def name(self) -> str:
+        return str(self.settings.get("name") or self.path.stem)
+
+    @property
+    def group(self) -> str:
+        return str(self.settings.get("group") or "")
+
+    @property
+    def label(self) -> str:
+        """``9B History · Group 2`` — how reports and lists name this session."""
+        return f"{self.name} · {self.group}" if self.group else self.name
+
+    @property
+    def last_seq(self) -> int:
+        return max((int(e["seq"]) for e in self.events), default=0)
+
+    @property
+    def ended(self) -> dict[str, Any] | None:
+        return next((e for e in reversed(self.events) if e.get("type") == ENDED), None)
+
+    def of(self, *kinds: str) -> Iterator[dict[str, Any]]:
+        return (e for e in self.events if e.get("type") in kinds)
+
+
+def read_session(path: Path) -> SessionRecord:
+    """Read a record defensively. Never raises for a damaged or foreign file: see ``problems``."""
+    record = SessionRecord(Path(path))
+    try:
+        size = record.path.stat().st_size
+        if size > MAX_SESSION_BYTES:
+            record.problems.append(f"{record.path.name} is too large to be a session record ({size:,} bytes)")
+            return record
+        raw = record.path.read_bytes()
+    except OSError as exc:
+        record.problems.append(f"could not read {record.path.name}: {exc.strerror or exc}")
+        return record
+    text = raw.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    complete = text.endswith("\n")
+    if complete:
+        lines.pop()  # the empty string after the final newline
+    last_seq = 0
+    for number, line in enumerate(lines, 1):
+        is_last = number == len(lines)
+        if not line.strip():
+            continue
+        event = _parse_line(line)
+        if event is None or not isinstance(event, dict):
+            if is_last and not complete:
+                record.torn_tail = True
+                record.problems.append(f"line {number} is incomplete (the game stopped while writing it); "
+                                       f"it was skipped")
+            else:
+                record.problems.append(f"line {number} is damaged (not a JSON object); it was skipped")
+            continue
+        problem = _check_event(event)
+        if problem:
+            record.problems.append(f"line {number} {problem}; it was skipped")
+            continue
+        if not record.events and event["type"] != STARTED:
+            record.problems.append(f"line {number}: the record does not begin with '{STARTED}'")
+            if number > 3:
+                break
+            continue
+        if record.events and event["type"] == STARTED:
+            record.problems.append(f"line {number} starts a second session in the same file; it was skipped")
+            continue
+        seq = event["seq"]
+        if seq <= last_seq:
+            record.problems.append(f"line {number} repeats or goes back in the numbering (seq {seq}); skipped")
+            continue
+        if last_seq and seq != last_seq + 1:
+            record.problems.append(f"events {last_seq + 1}-{seq - 1} are missing before line {number}")
+        last_seq = seq
+        record.events.append(event)
+    if record.events and record.events[0].get("format") != SESSION_FORMAT:
+        record.problems.append(f"{record.path.name} does not say it is an {SESSION_FORMAT} record")
+        record.events.clear()
+    if not record.events and not any("not a session" in p for p in record.problems):
+        record.problems.append(f"{record.path.name} is not a session record of this game")
+    return record
+
+
+def _parse_line(line: str) -> Any:
+    if len(line) > MAX_LINE_CHARS:
+        return None
+    try:
+        return json.loads(line)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        return None
+
+
+def _check_event(event: dict[str, Any]) -> str:
+    """'' when the line has the shape every event has; else what is wrong with it."""
+    version = event.get("v")
+    if not isinstance(version, int) or isinstance(version, bool):
+        return "has no format version"
+    if version > SESSION_VERSION:
+        return f"was written by a newer version of the game (format {version})"
+    seq = event.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        return "has no sequence number"
+    if not isinstance(event.get("t"), (int, float)) or isinstance(event.get("t"), bool):
+        return "has no time"
+    if event.get("type") not in EVENT_TYPES:
+        return f"has an unknown event type {str(event.get('type'))[:40]!r}"
+    return ""
+
+
+# --------------------------------------------------------------------------- what a story says about itself
+
+
+def story_header(story: Story) -> dict[str, Any]:
+    """The story's identity and resource labels, stored in ``session_started`` for readers without the story."""
+    return {
+        "title": story.title,
+        "version": story.version,
+        "digest": story.digest,
+        "start": story.start,
+        "resources": {name: {"label": r.label, "unit": r.unit, "start": r.start, "min": r.min, "max": r.max,
+                             "better": r.better} for name, r in story.resources.items()},
+    }
+
+
+def state_summary(story: Story, state: GameState) -> dict[str, Any]:
+    """The resources and items now: what ``node_shown`` carries, and what a resume is checked against."""
+    return {"vars": {k: v for k, v in state.vars.items() if k in story.resources},
+            "flags": {k: v for k, v in state.vars.items() if k in story.flags},
+            "items": sorted(state.items), "step": state.step}
+
+
+def started_event(story: Story, seed: int, settings: dict[str, Any]) -> dict[str, Any]:
+    return {"format": SESSION_FORMAT, "game_version": __version__, "story": story_header(story), "seed": seed,
+            "settings": settings, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+# --------------------------------------------------------------------------- rebuilding
+
+
+@dataclass
+class Rebuilt:
+    """A session re-enacted through the engine."""
+
+    state: GameState
+    notes: list[str]          # anything that did not match exactly (a changed story), for the facilitator
+    decisions: int            # choices replayed
+    discussed: set[str]       # node ids whose discussion was held at their latest visit
+
+
+def rebuild(story: Story, record: SessionRecord, engine: Engine | None = None,
+            upto_seq: int | None = None) -> Rebuilt:
+    """Replay ``record`` (up to ``upto_seq``) through the engine to the exact state the class had.
+
+    Raises SessionError when the record is not a session or its choices cannot be
+    replayed on this story (a node or a choice that no longer exists).
+    """
+    if not record.is_session:
+        raise SessionError(f"{record.path.name} is not a session record of this game")
+    engine = engine or Engine(story)
+    start = record.start
+    notes: list[str] = []
+    header = start.get("story") if isinstance(start.get("story"), dict) else {}
+    if header.get("digest") != story.digest:
+        notes.append(f"The session was recorded with story version {header.get('version', '?')}; the story is "
+                     f"now version {story.version}. The recorded choices and dice are replayed as they were.")
+    seed = start.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise SessionError(f"{record.path.name} has no seed in its first line")
+    start_node = header.get("start") if isinstance(header.get("start"), str) else None
+    try:
+        state = engine.new_game(seed, start=start_node if start_node in story.nodes else None)
+    except EngineError as exc:
+        raise SessionError(f"cannot start the session again: {exc}") from None
+    presets = start.get("settings", {}).get("presets") if isinstance(start.get("settings"), dict) else None
+    if isinstance(presets, dict):
+        state.vars.update({k: v for k, v in presets.items() if k in state.vars})
+    decisions = 0
+    discussed: set[str] = set()
+    for event in record.events:
+        if upto_seq is not None and event["seq"] > upto_seq:
+            break
+        kind = event["type"]
+        if kind == CHOICE:
+            _replay_choice(engine, state, event, notes)
+            decisions += 1
+            discussed.discard(state.node)
+        elif kind == ROLLBACK:
+            try:
+                engine.rollback(state)
+            except Impossible as exc:
+                raise SessionError(f"event {event['seq']}: the recorded rollback cannot be replayed ({exc})") \
+                    from None
+            discussed.discard(state.node)
+        elif kind == DISCUSSION and event.get("node") == state.node:
+            discussed.add(state.node)
+        elif kind == NODE and event.get("node") != state.node:
+            notes.append(f"Event {event['seq']} showed '{event.get('node')}' but the replay is at '{state.node}'.")
+    return Rebuilt(state, notes, decisions, discussed)
+
+
+def _replay_choice(engine: Engine, state: GameState, event: dict[str, Any], notes: list[str]) -> None:
+    seq = event["seq"]
+    if event.get("from_node") != state.node:
+        raise SessionError(f"event {seq}: the choice was made at '{event.get('from_node')}', but the replay is at "
+                           f"'{state.node}'")
+    index = event.get("index")
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise SessionError(f"event {seq}: the choice has no index")
+    roll = event.get("roll") if isinstance(event.get("roll"), dict) else None
+    forced = bool(roll.get("failed")) if roll is not None else None
+    try:
+        outcome = engine.choose(state, index, forced_failure=forced)
+    except (EngineError, Impossible) as exc:
+        raise SessionError(f"event {seq}: the recorded choice {index + 1} at '{state.node}' cannot be replayed "
+                           f"({exc})") from None
+    # A forced roll does not advance the generator; the record holds its state after the real roll.
+    rng = event.get("rng")
+    if isinstance(rng, str) and rng:
+        state.rng = rng
+    if (roll is None) != (outcome.roll is None):
+        notes.append(f"Event {seq}: the choice's risk differs in the current story.")
+    if event.get("to_node") and event["to_node"] != state.node:
+        notes.append(f"Event {seq}: the choice led to '{event['to_node']}' then, and to '{state.node}' now.")
+
+
+def iter_choices(record: SessionRecord) -> Iterable[dict[str, Any]]:
+    return record.of(CHOICE)

@@ -1,0 +1,189 @@
+"""Blank screen (B), the facilitator's pause menu (P or Esc), and the question before going back.
+
+The blank screen is entirely black and shows nothing until any key is pressed:
+for when the class must look at the facilitator, not at the screen. Both the blank
+and the pause record how long they lasted. Going back one decision asks first,
+because a class that wants "to try the other way" must see that this is a choice,
+and the record marks it as such.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.errors import Impossible
+from game.ui import commands as c
+from game.ui.scenes.facilitate_common import FacilitateScene, letter
+from game.ui.widgets.text import blit_block
+
+
+class BlankScene(FacilitateScene):
+    name = "facilitate-blank"
+
+    def __init__(self, app, fac) -> None:  # noqa: ANN001
+        super().__init__(app, fac)
+        self.seconds = 0.0
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, (c.Hover, c.Scroll, c.AnyKey, c.Pick)):
+            # A letter key sends AnyKey and then its TypeText: leave on the text, so that the letter is
+            # used up here and does not also act on the screen below (B would blank again).
+            return None
+        self.fac.blanked(self.seconds)
+        self.app.pop()
+        return None
+
+    def update(self, dt: float) -> None:
+        self.seconds += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill((0, 0, 0))
+
+
+class _Panel(FacilitateScene):
+    """A card over the dimmed screen with numbered rows (1-9, Up/Down and Enter)."""
+
+    transparent = True
+    title = ""
+    body = ""
+
+    def rows(self) -> list[tuple[str, object]]:
+        return []
+
+    def enter(self) -> None:
+        self.focus = 0
+        self.relayout()
+
+    def relayout(self) -> None:
+        pj, p = self.pj, self.theme.palette
+        self.items = self.rows()
+        width = min(pj.safe.w, pj.px(820))
+        pad = pj.px(28)
+        inner = width - 2 * pad
+        self.title_block = self.block(self.title, "serif-bold", pj.title, inner, p.strong, 1.15)
+        self.body_block = self.block(self.body, "serif", pj.ui, inner, p.text, 1.4) if self.body else None
+        self.row_blocks = [self.block(f"{i + 1}.  {label}", "sans-bold", pj.ui, inner - pj.px(20), p.strong, 1.3)
+                           for i, (label, _) in enumerate(self.items)]
+        height = pad + self.title_block.height + pj.px(14)
+        height += (self.body_block.height + pj.px(14)) if self.body_block else 0
+        height += sum(b.height + pj.px(16) for b in self.row_blocks) + pad
+        self.card = pygame.Rect(0, 0, width, min(height, pj.safe.h))
+        self.card.center = pj.safe.center
+        self.pad = pad
+        self.shade = pygame.Surface(self.theme.size, pygame.SRCALPHA)
+        self.shade.fill(p.shade)
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, c.Move) and cmd.dy and self.items:
+            self.focus = (self.focus + cmd.dy) % len(self.items)
+        elif isinstance(cmd, c.Pick) and cmd.index < len(self.items):
+            self.focus = cmd.index
+            self.activate()
+        elif isinstance(cmd, c.Confirm) and self.items:
+            self.activate()
+        elif isinstance(cmd, c.Back):
+            self.cancel()
+        elif letter(cmd) == "b" and self.fac is not None:
+            self.common(cmd)
+        return None
+
+    def activate(self) -> None:
+        action = self.items[self.focus][1]
+        action()  # type: ignore[operator]
+
+    def cancel(self) -> None:
+        self.app.pop()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        pj, p = self.pj, self.theme.palette
+        surface.blit(self.shade, (0, 0))
+        pygame.draw.rect(surface, p.bg, self.card, border_radius=pj.px(8))
+        pygame.draw.rect(surface, p.accent, self.card, max(2, pj.px(2)), border_radius=pj.px(8))
+        x, y = self.card.x + self.pad, self.card.y + self.pad
+        blit_block(surface, self.title_block, x, y)
+        y += self.title_block.height + pj.px(14)
+        if self.body_block is not None:
+            blit_block(surface, self.body_block, x, y)
+            y += self.body_block.height + pj.px(14)
+        for i, block in enumerate(self.row_blocks):
+            rect = pygame.Rect(x - pj.px(10), y - pj.px(6), self.card.w - 2 * self.pad + pj.px(20),
+                               block.height + pj.px(12))
+            if i == self.focus:
+                pygame.draw.rect(surface, p.panel_hi, rect, border_radius=pj.px(6))
+                pygame.draw.rect(surface, p.accent, pygame.Rect(rect.x, rect.y, pj.px(5), rect.h))
+            blit_block(surface, block, x + pj.px(6), y)
+            y += block.height + pj.px(16)
+
+
+class FacilitatePauseScene(_Panel):
+    name = "facilitate-pause"
+    title = "Paused"
+
+    def __init__(self, app, fac) -> None:  # noqa: ANN001
+        super().__init__(app, fac)
+        self.seconds = 0.0
+
+    def rows(self) -> list[tuple[str, object]]:
+        items: list[tuple[str, object]] = [("Continue", self.cancel), ("Blank the screen", self.blank)]
+        ok, _ = self.fac.can_rollback()
+        if ok:
+            items.append(("Go back one decision (try the other way)", self.back_one))
+        if not self.fac.ended:
+            items.append(("End the session now and go to the debrief", self.end_now))
+        items.append(("Quit (the session is saved; resume it with --resume)", self.quit))
+        return items
+
+    def update(self, dt: float) -> None:
+        self.seconds += dt
+
+    def cancel(self) -> None:
+        self.fac.paused(self.seconds)
+        self.app.pop()
+
+    def blank(self) -> None:
+        self.cancel()
+        self.app.push(BlankScene(self.app, self.fac))
+
+    def back_one(self) -> None:
+        self.cancel()
+        self.app.push(ConfirmRollbackScene(self.app, self.fac))
+
+    def end_now(self) -> None:
+        self.cancel()
+        while self.app.stack.top is not None and self.app.stack.top.name != "facilitate-story":
+            self.app.stack.pop()
+        from game.ui.scenes.facilitate_debrief import ClassDebriefScene
+
+        self.app.push(ClassDebriefScene(self.app, self.fac))
+
+    def quit(self) -> None:
+        self.cancel()
+        self.app.running = False
+
+
+class ConfirmRollbackScene(_Panel):
+    name = "facilitate-confirm"
+    title = "Go back one decision?"
+    body = ("The class returns to before its last decision, with the same money, days and risks, and can try the "
+            "other way. The dice are not rolled again for the same choice. The session record keeps both.")
+
+    def rows(self) -> list[tuple[str, object]]:
+        return [("Yes, go back", self.confirm), ("No, stay here", self.cancel)]
+
+    def confirm(self) -> None:
+        app = self.app
+        app.pop()
+        try:
+            self.fac.rollback()
+        except Impossible as exc:
+            app.notify(f"Cannot go back: {exc}.")
+            return
+        # Back to the passage, whatever was open over it (the debrief of an ending, a vote).
+        from game.ui.scenes.facilitate_story import FacilitateStoryScene
+
+        while app.stack.top is not None and not isinstance(app.stack.top, FacilitateStoryScene):
+            app.stack.pop()
+        story = app.stack.top
+        if isinstance(story, FacilitateStoryScene):
+            story.refresh()
+        app.notify("Back before the last decision. The class can try the other way.")

@@ -230,7 +230,7 @@ def test_generator_is_deterministic_and_assets_are_up_to_date(tmp_path: Path) ->
     for proc in procs:
         stdout, stderr = proc.communicate(timeout=300)
         assert proc.returncode == 0, stderr.decode()
-    for name in ("route.tmx", "route_terrain.png"):
+    for name in ("route.tmx", "route_terrain.png", "route_terrain_half.png"):
         first = (outs[0] / name).read_bytes()
         assert first == (outs[1] / name).read_bytes(), name
         assert first == (ROOT / "assets" / "maps" / name).read_bytes(), f"{name} is stale"

@@ -159,14 +159,16 @@ def bench_ui() -> None:
 
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "ESCAPE_ROUTE_BENCH_FIRST_FRAME": "1",
            "ESCAPE_ROUTE_DATA_DIR": tempfile.mkdtemp()}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a player's machine: compiled modules are cached
     starts = []
-    for _ in range(3):
+    for _ in range(4):
         out = subprocess.run([sys.executable, "-m", "game", "play"], env=env, capture_output=True, text=True, cwd=ROOT)
         line = [x for x in out.stdout.splitlines() if x.startswith("first-frame")]
         if line:
             starts.append(float(line[0].split()[1]))
+    starts = starts[1:]  # the first run writes the compiled-module cache
     if starts:
-        print(f"process start to first frame: best {min(starts):.2f} s (target < 0.5 s)")
+        print(f"process start to first frame: best {min(starts):.2f} s, worst {max(starts):.2f} s (target < 0.5 s)")
     code = ("import json, resource, sys; sys.path.insert(0, '.');"
             "from game.ui.bench_support import frame_times;"
             "r = {s: frame_times(s, (1920, 1080), 400) for s in ('story', 'map')};"

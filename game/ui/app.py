@@ -58,8 +58,9 @@ class App:
         self.toasts: list[list[Any]] = []
         if notice:
             self.notify(notice)
-        if not pygame.get_init():
-            pygame.init()
+        # Only the modules the game uses: pygame.init() would also open the audio device,
+        # which costs start-up time and prints ALSA errors on machines without sound.
+        pygame.display.init()
         pygame.font.init()
         pygame.display.set_caption(story.title)
         pygame.key.set_repeat(350, 40)

@@ -45,6 +45,24 @@ CURRENT: Color = (178, 28, 36)
 PLACE_DOT: Color = (98, 96, 92)
 
 
+def scaled_terrain(path: Path, crop: pygame.Rect, size: tuple[int, int]) -> pygame.Surface:
+    """``crop`` (in full-size map pixels) of the terrain image, scaled to ``size``.
+
+    Reads the half-size copy beside the image (``route_terrain_half.png``) when the
+    result is no larger than half the crop: decoding a quarter of the pixels keeps
+    both memory and start-up low, and the picture is the same. Nothing is cached: the
+    caller keeps only the scaled result.
+    """
+    half = path.with_name(path.stem + "_half" + path.suffix)
+    if size[0] * 2 <= crop.w and size[1] * 2 <= crop.h and half.is_file():
+        image = pygame.image.load(str(half))
+        crop = pygame.Rect(crop.x // 2, crop.y // 2, crop.w // 2, crop.h // 2).clip(image.get_rect())
+    else:
+        image = pygame.image.load(str(path))
+        crop = crop.clip(image.get_rect())
+    return pygame.transform.smoothscale(image.subsurface(crop), size)
+
+
 def draw_dashed_polyline(surface: pygame.Surface, color: Color, points: Sequence[Point],
                          width: int, dash: float, gap: float) -> None:
     """Dashed polyline whose dash pattern runs on across vertices (pygame has none)."""
@@ -98,7 +116,6 @@ class MapView:
         self.travel_modes = None if travel_modes is None else tuple(travel_modes)
         self._font_factory = font
         self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
-        self._terrain: pygame.Surface | None = None
         self._layouts: dict[tuple[int, int], tuple[_Layout, pygame.Surface]] = {}
         self._overlays: dict[tuple[object, ...], tuple[pygame.Surface, pygame.Rect]] = {}
         self._text_cache: dict[tuple[object, ...], pygame.Surface] = {}
@@ -209,11 +226,6 @@ class MapView:
         return best[1] if best else None
 
     # ------------------------------------------------------------------ static layer
-    def _load_terrain(self) -> pygame.Surface:
-        if self._terrain is None:
-            self._terrain = pygame.image.load(str(self.terrain_path))
-        return self._terrain
-
     def layout(self, rect: pygame.Rect) -> tuple[_Layout, pygame.Surface]:
         """Geometry and the static layer for ``rect``'s size (computed once per size)."""
         size = (rect.w, rect.h)
@@ -229,8 +241,7 @@ class MapView:
         surf = pygame.Surface(lay.size)
         surf.fill(BACKGROUND)
         u = lay.unit
-        terrain = self._load_terrain().subsurface(lay.crop)
-        sheet_img = pygame.transform.smoothscale(terrain, lay.sheet.size)
+        sheet_img = scaled_terrain(Path(self.terrain_path), pygame.Rect(lay.crop), lay.sheet.size)
         shadow = lay.sheet.move(round(6 * u), round(8 * u))
         pygame.draw.rect(surf, FRAME, shadow)
         surf.blit(sheet_img, lay.sheet)

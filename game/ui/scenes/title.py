@@ -20,26 +20,27 @@ def backdrop(app, size: tuple[int, int]) -> pygame.Surface | None:  # noqa: ANN0
     if route is None or app.story.map_path is None:
         return None
     from game.ui.app import terrain_path
+    from game.ui.map_view import scaled_terrain
 
-    try:
-        terrain = pygame.image.load(str(terrain_path(app.story.map_path)))
-    except (pygame.error, FileNotFoundError):
-        return None
+    full = pygame.Rect((0, 0), route.pixel_size)
     w, h = size
     theme = app.theme
     xs = [loc.x for loc in route.locations.values()]
     ys = [loc.y for loc in route.locations.values()]
-    pad = 0.08 * max(terrain.get_size())
+    pad = 0.08 * max(full.size)
     box = pygame.Rect(round(min(xs) - pad), round(min(ys) - pad), round(max(xs) - min(xs) + 2 * pad),
-                      round(max(ys) - min(ys) + 2 * pad)).clip(terrain.get_rect())
+                      round(max(ys) - min(ys) + 2 * pad)).clip(full)
     area = pygame.Rect(round(w * 0.38), 0, w - round(w * 0.38), h)
-    scale = max(area.h / box.h, area.w / terrain.get_width())  # the whole way, top to bottom
+    scale = max(area.h / box.h, area.w / full.w)  # the whole way, top to bottom
     crop_w, crop_h = round(area.w / scale), round(area.h / scale)
     crop = pygame.Rect(0, 0, crop_w, crop_h)
     crop.center = box.center
-    crop.clamp_ip(terrain.get_rect())
-    crop = crop.clip(terrain.get_rect())
-    image = pygame.transform.smoothscale(terrain.subsurface(crop), area.size)
+    crop.clamp_ip(full)
+    crop = crop.clip(full)
+    try:
+        image = scaled_terrain(terrain_path(app.story.map_path), crop, area.size)
+    except (pygame.error, FileNotFoundError):
+        return None
     # The whole route, faint: where she will go.
     width = max(2, theme.px(3))
     for leg in route.legs:
@@ -134,10 +135,15 @@ class TitleScene(Scene):
         self.foot = text.line(f"escape-route {__version__}  ·  Enter or 1-5 to choose  ·  F11 full screen",
                               "sans", theme.small, p.faint)
         self.foot_pos = (x, h - m - self.foot.get_height())
-        key = (theme.key,)
-        if key != self._backdrop_key:
-            self._backdrop_key = key
-            self._backdrop = backdrop(self.app, (w, h))
+        self._backdrop_wanted = (theme.key, (w, h))
+
+    def update(self, dt: float) -> None:
+        # The map behind the title is built on the first update, not in the first frame:
+        # decoding and scaling the terrain would otherwise delay the window's first picture.
+        wanted = getattr(self, "_backdrop_wanted", None)
+        if wanted is not None and wanted != self._backdrop_key:
+            self._backdrop_key = wanted
+            self._backdrop = backdrop(self.app, wanted[1])
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Back):

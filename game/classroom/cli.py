@@ -29,6 +29,11 @@ def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
                         help="continue a session after a crash (default: the latest record)")
     parser.add_argument("--size", default=None, metavar="WxH", help="window size (default 1280x720)")
     parser.add_argument("--skip-setup", action="store_true", help="start at once with the given settings")
+    parser.add_argument("--lan", action="store_true",
+                        help="let students vote from their phones and laptops over the local network")
+    parser.add_argument("--port", type=int, default=0, help="with --lan: the port (default: any free one)")
+    parser.add_argument("--bind", default="auto",
+                        help="with --lan: the address to listen on (default: this machine's LAN address)")
     # Hidden: an automatic class and facilitator, for tests and demonstrations.
     parser.add_argument("--autotally", choices=("random",), default=None, help=argparse.SUPPRESS)
     parser.add_argument("--autotally-pace", type=float, default=None, help=argparse.SUPPRESS)
@@ -111,6 +116,8 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     app = open_app(story, _size(args.size))
     if app is None:
         return 1
+    if args.lan:
+        app.lan_options = (args.bind, args.port)
     fac = None
     try:
         from game.ui.scenes.facilitate_setup import FacilitateSetupScene
@@ -142,6 +149,9 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         fac = getattr(app, "facilitation", None) or fac
         if fac is not None:
             fac.close()
+        server = getattr(app, "vote_server", None)
+        if server is not None:
+            server.stop()
         import pygame
 
         pygame.quit()

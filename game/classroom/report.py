@@ -614,7 +614,7 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
                 f'</span>{index + 1}. {e(opt.get("text", ""))}{e(avail)}</span>')
         add("</div><table>")
         for x, d, visit in rows:
-            how = {"tie-break": "tie settled by the facilitator",
+            how = {"tie-break": "tie settled by the facilitator", "override": "the facilitator overrode the vote",
                    "facilitator": "decided by the facilitator"}.get(d.decided_by, "")
             taken = f"took {d.chosen + 1}" if d.chosen is not None else "no decision"
             if d.undone:

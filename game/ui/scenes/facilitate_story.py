@@ -24,6 +24,8 @@ def start_session(app, fac) -> None:  # noqa: ANN001
     """Show a started or resumed session: the journey becomes the app's, the passage goes on screen."""
     app.state = fac.state
     app.facilitation = fac
+    if getattr(app, "lan_options", None):
+        start_lan(app, fac)
     if fac.ended:
         app.stack.replace_all(FacilitateStoryScene(app, fac))
         from game.ui.scenes.facilitate_debrief import ClassDebriefScene
@@ -33,6 +35,31 @@ def start_session(app, fac) -> None:  # noqa: ANN001
         app.stack.replace_all(FacilitateStoryScene(app, fac))
     for note in fac.notes[:3]:
         app.notify(note)
+
+
+def start_lan(app, fac) -> None:  # noqa: ANN001
+    """Open the class vote to phones: start the server and add it as a tally source (or say why not)."""
+    from game.classroom import lan
+
+    if not lan.available():
+        app.notify("Voting from phones needs " + ", ".join(lan.missing()) + "; the keyboard tally still works.")
+        return
+    from game.classroom.lan.server import VoteServer
+    from game.classroom.lan.tally import LanTally
+
+    bind, port = app.lan_options
+    server = getattr(app, "vote_server", None)
+    if server is None:
+        server = VoteServer(bind=bind, port=port)
+        try:
+            url = server.start()
+        except (OSError, ValueError) as exc:
+            app.notify(f"Voting from phones could not start ({exc}); the keyboard tally still works.")
+            return
+        app.vote_server = server
+        print(f"class voting: {url}  room code {server.room_code}", flush=True)
+    if not any(getattr(src, "server", None) is server for src in fac.sources):
+        fac.sources.append(LanTally(server, view=fac.view))
 
 
 def resource_strip(scene: FacilitateScene, surface: pygame.Surface, values: dict, y: int) -> int:  # noqa: ANN001

@@ -4,11 +4,19 @@
 or take one); Enter takes the decision. Most votes wins. A tie asks the facilitator
 to pick one of the tied options (↑/↓ then Enter). With no votes at all, the first
 Enter asks for a second to take the highlighted option as the class's decision.
-The counts shown are the sum of every tally source (the keyboard, and later the
-students' phones); the record keeps each source's counts and how it was decided.
+The counts shown are the sum of every tally source (the keyboard, and the students'
+phones); the record keeps each source's counts and how it was decided.
+
+With phones (``facilitate --lan``) a panel shows the join address as a QR code, the
+room code, and live counts of devices and votes; the per-option counts stay hidden
+until the facilitator reveals them (V), so the class does not follow the crowd. T
+starts a 30-second countdown that closes the vote; O takes the highlighted option
+whatever the votes (recorded as an override).
 """
 
 from __future__ import annotations
+
+import io
 
 import pygame
 
@@ -33,6 +41,10 @@ class VoteScene(FacilitateScene):
         self.message = ""
         self._erase = False
         self._shown_counts: dict[int, int] = {}
+        self.server = next((src.server for src in fac.sources if getattr(src, "server", None) is not None), None)
+        self.revealed = self.server is None  # with phones, counts wait for the facilitator
+        self.countdown: float | None = None
+        self._qr: tuple[int, pygame.Surface] | None = None
 
     def enter(self) -> None:
         self.relayout()
@@ -53,6 +65,15 @@ class VoteScene(FacilitateScene):
             self._changed()
         elif isinstance(cmd, c.Rollback):
             self._erase = True  # Backspace erases a digit (U also sends Rollback: see update())
+        elif isinstance(cmd, c.TypeText) and letter(cmd) in ("v", "t", "o") and self.server is not None:
+            key = letter(cmd)
+            if key == "v":
+                self.revealed = not self.revealed
+            elif key == "t":
+                self.countdown = None if self.countdown is not None else 30.0
+            else:
+                self.revealed = True
+                self.take(self.focus, "override")
         elif isinstance(cmd, c.TypeText):
             key = letter(cmd)
             if key == "u":
@@ -68,6 +89,7 @@ class VoteScene(FacilitateScene):
                 self._changed()
         elif isinstance(cmd, c.Confirm):
             if not getattr(cmd, "space", False):
+                self.revealed = True
                 self.decide()
         elif isinstance(cmd, c.Back):
             self.fac.cancel_vote()
@@ -87,6 +109,12 @@ class VoteScene(FacilitateScene):
         counts = self.fac.tally()
         if counts != self._shown_counts:  # another source (phones) may have counted meanwhile
             self._shown_counts = counts
+        if self.countdown is not None:
+            self.countdown -= dt
+            if self.countdown <= 0:
+                self.countdown = None
+                self.revealed = True
+                self.decide()
 
     def decide(self) -> None:
         counts = self.fac.tally()
@@ -131,7 +159,9 @@ class VoteScene(FacilitateScene):
         self.head = self.block(self.view.title or self.view.node_id, "serif-bold", pj.title, safe.w, p.strong, 1.1)
         self.count_w = pj.px(110)
         self.bar_w = pj.px(150)
-        text_w = safe.w - self.count_w - self.bar_w - pj.px(70)
+        self.panel_w = pj.px(300) if self.server is not None else 0
+        self.rows_w = safe.w - (self.panel_w + pj.px(30) if self.panel_w else 0)
+        text_w = self.rows_w - self.count_w - self.bar_w - pj.px(70)
         self.rows = []
         for choice in self.view.choices:
             words = self.block(f"{choice.index + 1}.  {choice.text}", "sans-bold" if choice.available else "sans",
@@ -160,7 +190,7 @@ class VoteScene(FacilitateScene):
         row_gap = pj.px(10)
         for choice, words, meta, risky in self.rows:
             height = words.height + meta.height + pj.px(16)
-            rect = pygame.Rect(safe.x, y, safe.w, height)
+            rect = pygame.Rect(safe.x, y, self.rows_w, height)
             focused = choice.index == self.focus
             tied = choice.index in self.tied
             if focused:
@@ -174,7 +204,7 @@ class VoteScene(FacilitateScene):
                                    meta.height)
                 pygame.draw.rect(surface, p.danger, pill, border_radius=pj.px(4))
             blit_block(surface, meta, rect.x + pj.px(14), rect.y + pj.px(8) + words.height)
-            if choice.available:
+            if choice.available and self.revealed:
                 n = counts.get(choice.index, 0)
                 typed = choice.index in self.fac.keyboard.touched
                 number = text.line(str(n) if (n or typed) else "–", "sans-bold", pj.title,
@@ -189,15 +219,65 @@ class VoteScene(FacilitateScene):
                     fill.w = max(pj.px(4), round(self.bar_w * n / most))
                     pygame.draw.rect(surface, p.accent if n == most else p.muted, fill, border_radius=pj.px(4))
             y += height + row_gap
+        if self.server is not None:
+            self.draw_join_panel(surface, pygame.Rect(safe.right - self.panel_w, safe.y, self.panel_w,
+                                                      safe.h - pj.px(110)))
         summary = f"{total} vote{'s' * (total != 1)}" if total else "No votes yet"
+        if not self.revealed:
+            summary += "  ·  hidden until you reveal them (V)"
+        if self.countdown is not None:
+            summary += f"  ·  closing in {max(0, round(self.countdown))} s"
         sources = [s.name for s in self.fac.sources if s.current()]
         if sources and sources != ["keyboard"]:
             summary += "  ·  counted from " + ", ".join(sources)
+        phones = "V reveal  ·  T timer  ·  O override  ·  " if self.server is not None else ""
+        hint = ("Up/Down option  ·  0-9 votes  ·  Backspace erase  ·  +/− one vote  ·  " + phones
+                + "Enter: decide  ·  Esc: back")
+        hint_h = self.block(hint, "sans", pj.small, safe.w, p.muted, 1.3).height
         line = text.line(summary, "sans-bold", pj.ui, p.strong)
-        footer_y = safe.bottom - round(pj.small * 1.3) - pj.px(12) - line.get_height()
+        footer_y = safe.bottom - hint_h - pj.px(14) - line.get_height()
         surface.blit(line, (safe.x, max(y, footer_y)))
         if self.message:
             msg = self.block(self.message, "sans-bold", pj.ui, safe.w - line.get_width() - pj.px(30), p.accent, 1.25)
             blit_block(surface, msg, safe.x + line.get_width() + pj.px(30), max(y, footer_y))
-        self.hints(surface, "Up/Down option  ·  type the votes (0-9)  ·  Backspace erase  ·  ←→ or +/− one vote  ·  "
-                            "Enter: take the decision  ·  Esc: back")
+        self.hints(surface, hint)
+
+    def draw_join_panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """How to join from a phone: the QR code, the address and the room code, and live counts."""
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        server = self.server
+        pygame.draw.rect(surface, p.panel, rect, border_radius=pj.px(8))
+        x, y, w = rect.x + pj.px(16), rect.y + pj.px(14), rect.w - pj.px(32)
+        label = text.line("VOTE FROM YOUR PHONE", "sans-bold", pj.small, p.accent)
+        surface.blit(label, (x, y))
+        y += label.get_height() + pj.px(10)
+        qr = self.qr_surface(w)
+        if qr is not None:
+            surface.blit(qr, (x + (w - qr.get_width()) // 2, y))
+            y += qr.get_height() + pj.px(10)
+        address = self.block(server.url, "sans", pj.small, w, p.text, 1.25)
+        blit_block(surface, address, x, y)
+        y += address.height + pj.px(8)
+        code = text.line(f"Room {server.room_code}", "sans-bold", pj.title, p.strong)
+        if code.get_width() > w:
+            code = text.line(f"Room {server.room_code}", "sans-bold", round(pj.title * w / code.get_width()), p.strong)
+        surface.blit(code, (x, y))
+        y += code.get_height() + pj.px(8)
+        voted = server.votes_cast()
+        surface.blit(text.line(f"{voted} voted", "sans-bold", pj.ui, p.strong), (x, y))
+        y += round(pj.ui * 1.35)
+        devices = server.connected()
+        surface.blit(text.line(f"{devices} device{'s' * (devices != 1)} connected", "sans", pj.small, p.text), (x, y))
+
+    def qr_surface(self, width: int) -> pygame.Surface | None:
+        """The join link as a QR code, as large as fits (whole pixels per module, so it stays sharp)."""
+        if self._qr is not None and self._qr[0] == width:
+            return self._qr[1]
+        try:
+            modules = len(self.server.qr_matrix(border=2))
+            scale = max(2, width // max(1, modules))
+            image = pygame.image.load(io.BytesIO(self.server.qr_png(scale=scale, border=2)), "qr.png")
+        except (pygame.error, OSError, ValueError):
+            return None
+        self._qr = (width, image)
+        return image

@@ -68,15 +68,28 @@ def _devices(url: str, code: str, clients: int, rounds: int, seed: int, conn) ->
     asyncio.run(asyncio.wait_for(run(), 300))
 
 
-def bench_lan(clients: int = 200, rounds: int = 100, seed: int = 1, quiet: bool = False) -> dict[str, Any]:
-    """Print (unless ``quiet``) and return the figures; the devices run in a child process."""
-    import multiprocessing
-
+def bench_server() -> Any:
+    """A server for the benchmark: loopback, a fixed code, and no per-connection message limit
+    (every device votes once a round, a hundred rounds in a few seconds)."""
     from game.classroom.lan.server import VoteServer
 
-    choices = [{"index": i, "text": f"Option {i + 1}", "cost": "¥100", "risk": "", "available": True} for i in range(3)]
-    server = VoteServer(bind="127.0.0.1", room_code="1234", message_burst=10_000)  # one vote a round, quickly
+    server = VoteServer(bind="127.0.0.1", room_code="1234", message_burst=10_000)
     server.start()
+    return server
+
+
+def bench_lan(clients: int = 200, rounds: int = 100, seed: int = 1, quiet: bool = False, server: Any = None,
+              frame: Any = None) -> dict[str, Any]:
+    """Print (unless ``quiet``) and return the figures; the devices run in a child process.
+
+    With ``frame`` (a callable), the game side draws a projector frame each time it
+    looks at the tally, as the real vote screen does, instead of only polling.
+    """
+    import multiprocessing
+
+    own_server = server is None
+    choices = [{"index": i, "text": f"Option {i + 1}", "cost": "¥100", "risk": "", "available": True} for i in range(3)]
+    server = server or bench_server()
     latencies: list[float] = []     # last vote sent -> full tally visible to the game
     bursts: list[float] = []        # first vote sent -> full tally visible
     acks: list[float] = []          # one device: vote sent -> its ack received
@@ -96,7 +109,10 @@ def bench_lan(clients: int = 200, rounds: int = 100, seed: int = 1, quiet: bool 
             while server.votes_cast() < clients:          # the game's side: read the tally as a frame would
                 if time.perf_counter() > deadline:
                     raise RuntimeError(f"round {r + 1}: the game never saw {clients} votes")
-                time.sleep(0.0005)
+                if frame is not None:
+                    frame()
+                else:
+                    time.sleep(0.0005)
             seen = time.perf_counter()
             if not parent.poll(30):
                 raise RuntimeError("the simulated devices stopped")
@@ -110,7 +126,8 @@ def bench_lan(clients: int = 200, rounds: int = 100, seed: int = 1, quiet: bool 
     finally:
         if devices.is_alive():
             devices.terminate()
-        server.stop()
+        if own_server:
+            server.stop()
     ms = lambda xs, q: round(_percentile(xs, q) * 1000, 2)  # noqa: E731
     result = {
         "clients": clients, "rounds": rounds,

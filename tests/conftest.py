@@ -85,3 +85,24 @@ nodes:
 @pytest.fixture
 def tiny_story(tmp_path) -> Path:
     return write_story(tmp_path / "tiny", TINY)
+
+
+def headless_chromium(profile: Path, size: tuple[int, int] = (1400, 900)):
+    """Debian's Chromium through Selenium, headless, with a fresh profile; skips with the reason where absent."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    # No background networking: this machine (and CI) has no network beyond package registries.
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+                 "--disable-extensions", "--no-default-browser-check", "--metrics-recording-only",
+                 f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))

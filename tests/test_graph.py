@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, STORY, TINY, write_story
+from conftest import REPO, STORY, TINY, headless_chromium, write_story
 from game.graph import to_dot, to_html, to_mermaid
 from game.story.loader import load_story
 
@@ -50,25 +50,10 @@ def test_graph_command_writes_files(tmp_path):
         assert target.stat().st_size > 1000
 
 
-def _chrome():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
-
-
 def test_html_map_opens_without_console_errors_and_a_click_shows_a_node(story, tmp_path):
     page = tmp_path / "map.html"
     page.write_text(to_html(story), encoding="utf-8")
-    browser = _chrome()
+    browser = headless_chromium(tmp_path / "profile")
     try:
         browser.get(page.as_uri())
         nodes = browser.find_elements("css selector", "g.node")

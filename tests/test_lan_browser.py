@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import time
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 pytest.importorskip("aiohttp")
 pytest.importorskip("segno")
 
-from conftest import REPO  # noqa: E402
+from conftest import REPO, headless_chromium  # noqa: E402
 from game.classroom.lan.server import VoteServer  # noqa: E402
 
 CODE = "3907"
@@ -36,20 +35,7 @@ GO_BETWEEN = [
 
 
 def chrome(tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
-                 "--disable-extensions", "--no-default-browser-check", "--metrics-recording-only",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}", "--window-size=360,740"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
+    browser = headless_chromium(tmp_path / "chromium-profile", (360, 740))
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
     return browser

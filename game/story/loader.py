@@ -493,7 +493,7 @@ class _Builder:
             return None
         text_source = f.get(data, "text", "text", "")
         self.words += len(text_source.split())
-        render = self.template(f, text_source, data.value_locs.get("text", loc))
+        render = self.template(f, text_source, lambda: data.value_locs.get("text", loc))
         has_choices, has_ending = "choices" in data, "ending" in data
         if has_choices and has_ending:
             f.report("ER013", self.node_key_spans[node_id], node=node_id, detail="has both 'choices' and 'ending'")
@@ -523,9 +523,9 @@ class _Builder:
             choices=tuple(choices),
             ending=ending,
             span=self.node_key_spans[node_id],
-            location_span=data.value_locs["location"].span if "location" in data else None,
-            heading_span=data.value_locs["heading"].span if "heading" in data else None,
-            fact_spans=tuple(facts.item_locs[i].span for i in range(len(facts))) if facts else (),
+            location_span=data.value_span("location") if "location" in data else None,
+            heading_span=data.value_span("heading") if "heading" in data else None,
+            fact_spans=tuple(facts.item_span(i) for i in range(len(facts))) if facts else (),
         )
 
     def build_choice(self, f: _File, node_id: str, index: int, raw: Any, loc: Loc) -> Choice | None:
@@ -537,7 +537,7 @@ class _Builder:
         condition, tree, cond_source = None, None, ""
         if "if" in data and _fits("expr", data["if"]):
             cond_source = str(data["if"])
-            compiled = self.expression(f, data["if"], data.value_locs["if"], ex.BOOL)
+            compiled = self.expression(f, data["if"], lambda: data.value_locs["if"], ex.BOOL)
             if compiled:
                 condition, tree = compiled
         roll = None
@@ -545,7 +545,7 @@ class _Builder:
             roll = self.build_roll(f, node_id, data["roll"], data.value_locs["roll"])
         return Choice(
             index=index,
-            text=self.template(f, text_source, data.value_locs.get("text", loc)),
+            text=self.template(f, text_source, lambda: data.value_locs.get("text", loc)),
             text_source=text_source,
             condition=condition,
             condition_source=cond_source,
@@ -556,7 +556,7 @@ class _Builder:
             roll=roll,
             goto=f.get(data, "goto", "text", ""),
             span=loc.span,
-            goto_span=data.value_locs["goto"].span if "goto" in data else loc.span,
+            goto_span=data.value_span("goto") if "goto" in data else loc.span,
         )
 
     def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:
@@ -572,7 +572,7 @@ class _Builder:
                          fix="Write a chance as a fraction: 0.2 means 20%.")
             fn: Callable[[Any], float] = lambda env, c=constant: c
         else:
-            compiled = self.expression(f, chance, data.value_locs["chance"], ex.NUMBER)
+            compiled = self.expression(f, chance, lambda: data.value_locs["chance"], ex.NUMBER)
             if compiled is None:
                 return None
             fn = compiled[0]
@@ -583,7 +583,7 @@ class _Builder:
             fail=f.get(data, "fail", "text", ""),
             fail_effects=self.effects(f, data, "fail_effects"),
             span=loc.span,
-            fail_span=data.value_locs["fail"].span if "fail" in data else loc.span,
+            fail_span=data.value_span("fail") if "fail" in data else loc.span,
             constant=constant,
         )
 
@@ -600,8 +600,13 @@ class _Builder:
 
     # ---------------------------------------------------------------- expressions, effects, text
 
-    def expression(self, f: _File, value: Any, loc: Loc, expected: str) -> tuple[Callable, ex.Expr] | None:
-        """Parse, check and compile an expression value; report problems at their column."""
+    def expression(self, f: _File, value: Any, loc: Loc | Callable[[], Loc], expected: str
+                   ) -> tuple[Callable, ex.Expr] | None:
+        """Parse, check and compile an expression value; report problems at their column.
+
+        ``loc`` may be a function that finds the location: it is called only to report
+        a problem, which spares building a location for every expression of a story.
+        """
         if isinstance(value, bool):
             value = "true" if value else "false"
         text = str(value)
@@ -611,11 +616,14 @@ class _Builder:
         try:
             tree = ex.parse(text)
         except ExprError as exc:
+            loc = loc() if callable(loc) else loc
             span = locate_in(f.src, loc, exc.column - 1, text[exc.column - 1:exc.column])
             f.out.append(dx.Diagnostic("ER031", Severity.ERROR, exc.message, span,
                                        exc.hint or dx.CATALOGUE["ER031"].hint))
             return None
         problems = ex.check(tree, self.scope, expected)
+        if problems and callable(loc):
+            loc = loc()
         for problem in problems:
             self.report_problem(f, loc, text, problem)
         if problems:
@@ -638,11 +646,19 @@ class _Builder:
         else:
             f.report(problem.code, span, detail=problem.message)
 
-    def template(self, f: _File, text: str, loc: Loc) -> Callable[..., str]:
-        """Parse and check story text; on error, fall back to the raw text so play can continue."""
+    def template(self, f: _File, text: str, loc: Loc | Callable[[], Loc]) -> Callable[..., str]:
+        """Parse and check story text; on error, fall back to the raw text so play can continue.
+
+        ``loc`` may be a function that finds the location (called only to report a problem).
+        """
         cached = self._text_cache.get(text)
         if cached is not None:
             return cached
+        if "{" not in text and "}" not in text:  # most texts: nothing to parse or check
+            render = self._text_cache[text] = tpl.compile_template((tpl.Literal(text),))
+            return render
+        if callable(loc):
+            loc = loc()
         try:
             parts = tpl.parse_template(text)
         except tpl.TemplateError as exc:
@@ -677,8 +693,11 @@ class _Builder:
             return ()
         result: list[Effect] = []
         for target, value in raw.items():
+            if target in self.resources and isinstance(value, (int, float)) and not isinstance(value, bool):
+                result.append(Effect("add", target, value, str(value)))  # the common case, without locations
+                continue
             loc = raw.value_locs[target]
-            span = raw.key_locs[target].span
+            span = raw.key_span(target)
             if target == "set":
                 if not isinstance(value, LMap):
                     f.report("ER035", loc.span, detail="'set' must be a mapping of resources to values",

@@ -84,6 +84,13 @@ def _loc_of(file: str, event) -> Loc:
     return Loc(file, event.start_mark, event.end_mark, getattr(event, "style", None) or "")
 
 
+def _span_of(file: str, event) -> SourceSpan:
+    if isinstance(event, Loc):
+        return event.span
+    s, e = event.start_mark, event.end_mark
+    return SourceSpan(file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
 class LocView:
     """Locations of a container's keys, values or items, made from parse events on demand.
 
@@ -139,6 +146,13 @@ class LMap(dict):
     def value_locs(self) -> LocView:
         return LocView(self._file, self._values)
 
+    def key_span(self, key: str) -> SourceSpan:
+        """Where ``key`` is written (cheaper than ``key_locs[key].span`` when only the span is needed)."""
+        return _span_of(self._file, self._keys[key])
+
+    def value_span(self, key: str) -> SourceSpan:
+        return _span_of(self._file, self._values[key])
+
 
 class LList(list):
     """A list that remembers the location of itself and of each item."""
@@ -159,6 +173,9 @@ class LList(list):
     @property
     def item_locs(self) -> LocView:
         return LocView(self._file, self._items)
+
+    def item_span(self, index: int) -> SourceSpan:
+        return _span_of(self._file, self._items[index])
 
 
 @dataclass(slots=True)

@@ -225,7 +225,11 @@ def test_a_device_joins_votes_changes_its_vote_and_sees_the_result(server):
             assert server.close_decision() == {0: 1}
             state = await ws.receive_json(timeout=5)
             assert state["status"] == "closed" and state["result"] == {"counts": [{"index": 0, "votes": 1},
-                                                                                  {"index": 2, "votes": 0}], "total": 1}
+                                                                                  {"index": 2, "votes": 0}], "total": 1,
+                                                                       "chosen": None}
+            server.announce(2)  # the facilitator overrode the class
+            state = await ws.receive_json(timeout=5)
+            assert state["result"]["chosen"] == 2
             await ws.send_json({"type": "vote", "decision": "d1", "choice": 2})
             assert (await ws.receive_json(timeout=5))["reason"] == "closed"
             assert server.tally() == {0: 1}

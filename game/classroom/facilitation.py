@@ -201,6 +201,10 @@ class Facilitation:
         before = self.engine.node(self.state)
         outcome = self.engine.choose(self.state, index)
         self.decision = None
+        for src in self.sources:  # sources that show the class the result (the phones) hear what was taken
+            announce = getattr(src, "announce", None)
+            if announce is not None:
+                announce(decision.id, index)
         roll = outcome.roll
         self.writer.write(s.CHOICE, decision=decision.id, from_node=before.id, index=index,
                           text=view.choices[index].text, decided_by=how, to_node=outcome.to_node,

@@ -58,6 +58,7 @@ class Room:
         self.ballots: dict[str, int] = {}     # token -> option index, for the open decision only
         self.counts: dict[int, int] = {}
         self.result: dict[int, int] = {}
+        self.chosen: int | None = None  # the option the class took, once the facilitator decided
         self.version = 0                      # bumped at every change the projector may show
         self.tokens: set[str] = set()
         self._wrong: dict[str, deque[float]] = {}
@@ -145,7 +146,15 @@ class Room:
             self.ballots = {}
             self.counts = {}
             self.result = {}
+            self.chosen = None
             self.version += 1
+
+    def announce(self, index: int) -> None:
+        """After the vote closed: which option the class took (the count's winner, a tie-break or an override)."""
+        with self.lock:
+            if self.status == CLOSED and index in self._all_indices:
+                self.chosen = index
+                self.version += 1
 
     def close(self) -> dict[int, int]:
         """Stop counting; the final counts (only available options can have any). Ballots are dropped."""
@@ -175,5 +184,5 @@ class Room:
             if self.status == CLOSED:
                 result = {"counts": [{"index": c["index"], "votes": self.result.get(c["index"], 0)}
                                      for c in self.choices if c["available"]],
-                          "total": sum(self.result.values())}
+                          "total": sum(self.result.values()), "chosen": self.chosen}
             return {"type": "state", "status": self.status, "decision": decision, "result": result}

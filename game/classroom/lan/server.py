@@ -148,6 +148,11 @@ class VoteServer:
         self._publish()
         return final
 
+    def announce(self, index: int) -> None:
+        """Tell every page which option the class took, after the vote closed."""
+        self.room.announce(index)
+        self._publish()
+
     def tally(self) -> dict[int, int]:
         """The counts now, by option index (cheap: call it every frame if you like)."""
         return self.room.tally()

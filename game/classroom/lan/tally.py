@@ -57,3 +57,7 @@ class LanTally:
             return {}
         self.decision_id = None
         return self.server.close_decision()
+
+    def announce(self, decision_id: str, index: int) -> None:
+        """The phones show which option the class took (the vote step calls this after deciding)."""
+        self.server.announce(index)

@@ -319,6 +319,12 @@
     list.replaceChildren.apply(list, items);
     var total = state.result.total || 0;
     $("total").textContent = total === 1 ? "1 vote in all." : total + " votes in all.";
+    var taken = $("taken");
+    var chosen = state.result.chosen;
+    var pick = typeof chosen === "number"
+      ? decision.choices.filter(function (x) { return x.index === chosen; })[0] : null;
+    taken.hidden = !pick;
+    taken.textContent = pick ? "The class took: " + choiceLabel(pick) : "";
   }
 
   function vote(decisionId, index) {

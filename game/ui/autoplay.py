@@ -18,14 +18,12 @@ if TYPE_CHECKING:
     from game.ui.app import App
 
 
-class Autoplayer:
-    def __init__(self, app: App, mode: str, seed: int | None, fast: bool) -> None:
-        self.app = app
-        self.mode = mode
-        self.rng = random.Random(seed if seed is not None else 0)
-        self.fast = fast
-        self.wait = 0.0 if fast else 1.2
-        self.pages = 0
+class Driver:
+    """Something that plays through the real UI: each frame (``App.step`` calls ``tick``), once
+    its pause is over and the last command was handled, it posts the next command."""
+
+    app: App
+    wait: float = 0.0
 
     def tick(self, dt: float) -> None:
         self.wait -= dt
@@ -34,9 +32,27 @@ class Autoplayer:
         cmd = self.next_command()
         if cmd is not None:
             self.app.post(cmd)
-        self.wait = 0.0 if self.fast else self.pause_after(cmd)
+        self.wait = self.pause_after(cmd)
+
+    def next_command(self) -> c.Command | None:
+        raise NotImplementedError
 
     def pause_after(self, cmd: c.Command | None) -> float:
+        return 0.0
+
+
+class Autoplayer(Driver):
+    def __init__(self, app: App, mode: str, seed: int | None, fast: bool) -> None:
+        self.app = app
+        self.mode = mode
+        self.rng = random.Random(seed if seed is not None else 0)
+        self.fast = fast
+        self.wait = 0.0 if fast else 1.2
+        self.pages = 0
+
+    def pause_after(self, cmd: c.Command | None) -> float:
+        if self.fast:
+            return 0.0
         scene = self.app.stack.top
         if scene is not None and scene.name == "story" and isinstance(cmd, c.Confirm):
             return 0.4

@@ -13,28 +13,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.ui import commands as c
+from game.ui.autoplay import Driver
 
 if TYPE_CHECKING:
     from game.ui.app import App
 
 
-class FacilitateDriver:
+class FacilitateDriver(Driver):
     def __init__(self, app: App, pace: float = 0.0, quit_at_end: bool = False) -> None:
         self.app = app
         self.pace = pace
         self.quit_at_end = quit_at_end
         self.wait = pace
-        self.ticks = 0
 
-    def tick(self, dt: float) -> None:
-        """Called by App.step every frame (the App's ``autoplayer`` hook)."""
-        self.wait -= dt
-        if self.wait > 0 or self.app.commands:
-            return
-        cmd = self.next_command()
-        if cmd is not None:
-            self.app.post(cmd)
-        self.wait = self.pace
+    def pause_after(self, cmd: c.Command | None) -> float:
+        return self.pace
 
     def next_command(self) -> c.Command | None:
         scene = self.app.stack.top

@@ -78,3 +78,11 @@ def test_randomly_corrupted_story_files_only_produce_diagnostics(tmp_path, data)
     for diag in analysis.diagnostics:
         assert diag.span.line >= 1 and diag.span.col >= 1
         assert diag.message
+
+
+def test_complex_and_tagged_keys_are_reported_and_the_rest_is_read():
+    from game.story.yamlsrc import parse_yaml
+
+    source, problems = parse_yaml("t.yaml", b"? {a: 1}\n: b\n!!python/name:os.system k: v\nc: [1, x]\n")
+    assert dict(source.data) == {"c": [1, "x"]}
+    assert [(d.code, d.span.line) for d in problems] == [("ER011", 1), ("ER004", 3)]

@@ -255,16 +255,21 @@ class _Builder:
         next_event = self.next_event
         while True:
             key_event = next_event()
-            if key_event.__class__ is _MapEnd:
+            kind = key_event.__class__
+            if kind is _MapEnd:
                 break
-            value_event = next_event()
-            if key_event.__class__ is not _Scalar:
+            if kind is not _Scalar:  # a list or mapping used as a key: consume it and its value
                 key_loc = self.loc(key_event)
-                self.value(key_event)  # consume it
-                self.value(value_event)
+                self.value(key_event)
+                self.value(next_event())
                 self.diagnostics.append(dx.make(
                     "ER011", key_loc.span, key="a key", expected="a plain word", got="a list or mapping",
                     fix="Keys are plain words such as 'text' or a node id."))
+                continue
+            value_event = next_event()
+            if key_event.tag not in (None, "!") and key_event.tag not in _PLAIN_TAGS:
+                self.refuse(key_event)
+                self.value(value_event)
                 continue
             key = key_event.value
             if key in result:
@@ -272,8 +277,15 @@ class _Builder:
                 self.diagnostics.append(dx.make("ER006", self.loc(key_event).span, key=key,
                                                 first=result.key_locs[key].span.line))
                 continue
-            value, count = self.value(value_event)
-            size += count
+            if value_event.__class__ is _Scalar and value_event.tag is None and value_event.anchor is None:
+                # The common case, inline: a scalar with no tag and no anchor.
+                text = value_event.value
+                value = self.scalar(value_event) if value_event.implicit[0] and text[:1] in _RESOLVERS \
+                    else text
+                size += 1
+            else:
+                value, count = self.value(value_event)
+                size += count
             result[key] = value
             keys[key] = key_event
             values[key] = value_event

@@ -173,7 +173,9 @@ def bench_ui() -> None:
     code = ("import json, resource, sys; sys.path.insert(0, '.');"
             "from game.ui.bench_support import frame_times;"
             "r = {s: frame_times(s, (1920, 1080), 400) for s in ('story', 'map')};"
-            "r['rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))")
+            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')] if sys.platform == 'linux' else [];"
+            "r['rss_mb'] = int(hwm[0].split()[1]) / 1024 if hwm else "
+            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         print("frame timing failed:", out.stderr.strip().splitlines()[-1:])
@@ -185,7 +187,9 @@ def bench_ui() -> None:
         times = sorted(t * 1000 for t in result[scene])
         p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
         print(f"{scene:5} scene: frame p50 {statistics.median(times):.2f} ms, p99 {p99:.2f} ms (target p99 < 4 ms)")
-    print(f"peak memory (RSS): {result['rss_mb']:.0f} MB (target < 150 MB)")
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child started by this
+    # (large) benchmark process would report the benchmark's own peak.
+    print(f"peak memory (RSS) of the game showing the story and the map: {result['rss_mb']:.0f} MB (target < 150 MB)")
 
 
 def bench_lan_part() -> None:

@@ -68,7 +68,7 @@ class SavesScene(Scene):
                                       danger=bool(info.problem)))
             if not listed:
                 items.append(MenuItem("No saved journeys yet", None, "Your journey is saved automatically at "
-                                      "every page; F5 saves it in a slot.", enabled=False))
+                                      "every page; F6 saves it in a slot.", enabled=False))
         items.append(MenuItem("Back", self.app.pop, key_hint="Esc"))
         focus = self.menu.focus if len(self.menu.items) == len(items) else 0
         self.menu = Menu(items, focus=focus, numbered=True)

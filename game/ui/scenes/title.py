@@ -201,7 +201,7 @@ class ContentNoteScene(Scene):
         blocks += [("para", text.block(para, "serif", theme.body, col, p.text, 1.55)) for para in paras]
         blocks.append(("help", text.block(
             "Every choice shows what it costs and what it risks before you make it. You can reread the journal "
-            "(H), undo a choice (Backspace), see the map (M) and save (F5) at any time. If you would rather read "
+            "(H), undo a choice (Backspace), see the map (M) and save (F6) at any time. If you would rather read "
             "in a terminal or with a screen reader, start the game with: escape-route play --text",
             "sans", theme.small, col, p.muted, 1.5)))
         gap = round(theme.body * 0.8)

@@ -73,6 +73,9 @@ _TYPE_WORDS = {"text": "text", "number": "a number", "int": "a whole number", "b
                "list": "a list ('- ' items)", "expr": "a number or an expression", "version": "text"}
 
 
+_MISSING = object()
+
+
 def _kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -137,27 +140,39 @@ class _File:
             self.report("ER011", loc.span, key=where, expected="a mapping", got=_kind_of(data),
                         fix=_TYPE_FIX["map"])
             return None
-        for key in data:
-            if key not in spec:
-                hint = did_you_mean(str(key), spec, "Allowed here: " + ", ".join(spec) + ".")
-                self.report("ER010", data.key_locs[key].span, key=key, where=where, suggestion=hint)
+        if not data.keys() <= spec.keys():
+            for key in data:
+                if key not in spec:
+                    hint = did_you_mean(str(key), spec, "Allowed here: " + ", ".join(spec) + ".")
+                    self.report("ER010", data.key_locs[key].span, key=key, where=where, suggestion=hint)
+        wrong = []
         for key, (kind, required) in spec.items():
-            if key not in data:
+            value = data.get(key, _MISSING)
+            if value is _MISSING:
                 if required:
                     self.report("ER012", data.loc.span, key=key, where=where)
-                continue
-            value = data[key]
-            if not _fits(kind, value):
+            elif not _fits(kind, value):
+                wrong.append(key)
                 self.report("ER011", data.value_locs[key].span, key=f"'{key}'", expected=_TYPE_WORDS[kind],
                             got=_kind_of(value), fix=_TYPE_FIX.get(kind, "See docs/story-format.md."))
+        data.wrong = frozenset(wrong)
         return data
 
     @staticmethod
     def get(data: LMap | None, key: str, kind: str, default: Any = None) -> Any:
-        """The value at ``key`` if it has the right type (already reported otherwise)."""
-        if data is None or key not in data or not _fits(kind, data[key]):
+        """The value at ``key`` if it has the right type (already reported otherwise).
+
+        A mapping that went through :meth:`fields` knows its mistyped keys, so the
+        common case costs one dictionary look-up instead of a second type check.
+        """
+        if data is None:
             return default
-        value = data[key]
+        value = data.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        wrong = data.wrong
+        if (key in wrong) if wrong is not None else not _fits(kind, value):
+            return default
         return str(value) if kind == "version" else value
 
 

@@ -124,7 +124,7 @@ class LocView:
 class LMap(dict):
     """A mapping that remembers the location of itself, each key and each value."""
 
-    __slots__ = ("_file", "_start", "_keys", "_values")
+    __slots__ = ("_file", "_start", "_keys", "_values", "wrong")
 
     def __init__(self, loc_or_file: Loc | str, start_event=None) -> None:
         super().__init__()
@@ -132,6 +132,7 @@ class LMap(dict):
         self._start = start_event if start_event is not None else loc_or_file
         self._keys: dict = {}
         self._values: dict = {}
+        self.wrong: frozenset[str] | None = None  # keys of the wrong type, once the loader has checked them
 
     @property
     def loc(self) -> Loc:

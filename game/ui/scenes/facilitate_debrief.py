@@ -18,6 +18,7 @@ from game.ui.scenes.map import MapCache, journey_places
 from game.ui.widgets.text import Block
 
 MAX_QUESTIONS = 5
+MAX_FACTS = 8  # the ending's facts come first; the report lists them all
 
 
 def debrief_questions(story, prompts_met: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:  # noqa: ANN001
@@ -89,19 +90,25 @@ class ClassDebriefScene(FacilitateScene):
         section("The journey", first, col_x)
         # 2. The risks: those that fell and those that did not.
         risks: list[tuple[Block, int]] = []
+        passed: list[str] = []
         for entry in state.journal:
             roll = entry.get("roll")
             if not isinstance(roll, dict):
                 continue
-            fell = bool(roll.get("failed"))
             pct = round(float(roll.get("chance", 0)) * 100)
+            if not roll.get("failed"):
+                # Risks that passed are listed together: a long journey takes dozens of them.
+                passed.append(f"{roll.get('label', '')} ({pct}%)")
+                continue
             head = f"Day {entry.get('day', 0)} · {entry.get('title', '')}"
             risks.append((self.block(head, "sans", pj.small, safe.w, p.muted, 1.3), 0))
             risks.append((self.block(str(entry.get("choice", "")), "serif", pj.body, safe.w, p.text, 1.3),
                           pj.px(2)))
-            risks.append((self.block(f"{pct}% risk: {roll.get('label', '')}: " + ("it fell." if fell else
-                                                                                 "it passed."),
-                                     "sans-bold", pj.ui, safe.w, p.bad if fell else p.good, 1.3), pj.px(16)))
+            risks.append((self.block(f"{pct}% risk: {roll.get('label', '')}: it fell.", "sans-bold", pj.ui,
+                                     safe.w, p.bad, 1.3), pj.px(16)))
+        if passed:
+            risks.append((self.block(f"{len(passed)} risk{'s' * (len(passed) != 1)} passed: " + ", ".join(passed)
+                                     + ".", "sans", pj.ui, safe.w, p.good, 1.35), pj.px(16)))
         if not risks:
             risks.append((self.block("The class took no risk with a chance attached on this journey.", "serif",
                                      pj.body, safe.w, p.text, 1.4), 0))
@@ -119,11 +126,17 @@ class ClassDebriefScene(FacilitateScene):
             section("What followed, in reality", blocks)
         # 4. The facts, with their sources.
         facts: list[tuple[Block, int]] = []
-        for fid in facts_for(story, state.journal, state.node):
+        fact_ids = facts_for(story, state.journal, state.node)
+        for fid in fact_ids[:MAX_FACTS]:
             fact = story.facts[fid]
             facts.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35), pj.px(2)))
             source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
             facts.append((self.block(f"Source: {source}", "sans", pj.small, safe.w, p.muted, 1.3), pj.px(16)))
+        if len(fact_ids) > MAX_FACTS:
+            more = len(fact_ids) - MAX_FACTS
+            facts.append((self.block(f"{more} more fact{'s' * (more != 1)} behind this journey, with their sources, "
+                                     f"are in the class report (escape-route report).", "sans", pj.small, safe.w,
+                                     p.muted, 1.3), 0))
         if facts:
             section("The facts behind this journey, and their sources", facts)
         # 5. Questions.

@@ -58,6 +58,14 @@ def start_lan(app, fac) -> None:  # noqa: ANN001
             return
         app.vote_server = server
         print(f"class voting: {url}  room code {server.room_code}", flush=True)
+        if bind == "auto":
+            from game.classroom.lan.address import candidates
+
+            others = [f"{c.address} ({c.interface})" if c.interface else c.address
+                      for c in candidates() if c.address not in url]
+            if others:
+                print("  if phones cannot reach it, choose another network with --bind: " + ", ".join(others),
+                      flush=True)
     if not any(getattr(src, "server", None) is server for src in fac.sources):
         fac.sources.append(LanTally(server, view=fac.view))
 

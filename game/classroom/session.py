@@ -36,7 +36,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -438,6 +438,3 @@ def _replay_choice(engine: Engine, state: GameState, event: dict[str, Any], note
     if event.get("to_node") and event["to_node"] != state.node:
         notes.append(f"Event {seq}: the choice led to '{event['to_node']}' then, and to '{state.node}' now.")
 
-
-def iter_choices(record: SessionRecord) -> Iterable[dict[str, Any]]:
-    return record.of(CHOICE)

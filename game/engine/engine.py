@@ -149,7 +149,7 @@ class Engine:
         state = GameState(seed=seed, node=start, vars=values, items=set(), visits={},
                           rng=Pcg32.seeded(seed).to_json(), story_version=story.version,
                           story_digest=story.digest)
-        self._enter(state, start, None)
+        self._enter(state, start)
         return state
 
     # ---------------------------------------------------------------- asking
@@ -340,7 +340,7 @@ class Engine:
             if roll_result is not None:
                 entry["roll"] = {"chance": roll_result.chance, "label": roll_result.label,
                                  "failed": roll_result.failed}
-        self._enter(state, target, node.id)
+        self._enter(state, target)
         return choice, roll_result
 
     def can_rollback(self, state: GameState) -> tuple[bool, str]:
@@ -366,7 +366,7 @@ class Engine:
         """Move the journey to another node (writers' --start, hot reload); not a player action."""
         if node_id not in self.story.nodes:
             raise EngineError(f"there is no node '{node_id}'")
-        self._enter(state, node_id, state.node)
+        self._enter(state, node_id)
 
     # ---------------------------------------------------------------- inside
 
@@ -394,7 +394,7 @@ class Engine:
             else:
                 state.items.discard(effect.target)
 
-    def _enter(self, state: GameState, node_id: str, came_from: str | None) -> None:
+    def _enter(self, state: GameState, node_id: str) -> None:
         node = self.story.nodes[node_id]
         state.node = node_id
         state.visits[node_id] = state.visits.get(node_id, 0) + 1

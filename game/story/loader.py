@@ -316,7 +316,6 @@ class _Builder:
         self.node_key_spans: dict[str, SourceSpan] = {}
         self.chapters: list[tuple[str, str]] = []
         self.scope: ex.Scope | None = None
-        self.story_fields: LMap | None = None
         # Identical conditions and texts recur all over a story ("cash >= 150"); compile each
         # once. Only successes are kept, so every faulty occurrence is still reported where it is.
         self._expr_cache: dict[tuple[str, str], tuple[Callable, ex.Expr]] = {}
@@ -449,7 +448,6 @@ class _Builder:
         self.read_chapters()
         if top is None:
             return None
-        self.story_fields = top
         self.scope = ex.Scope(frozenset(self.resources), frozenset(self.flags), frozenset(self.items),
                               frozenset(self.node_data))
         nodes = {}

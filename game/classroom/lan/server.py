@@ -82,7 +82,6 @@ class VoteServer:
         self._connections = 0
         self._joined = 0
         self._polled = -1
-        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ the game's side
     @property

@@ -70,6 +70,7 @@ class TitleScene(Scene):
         self.menu = Menu([])
         self._backdrop: pygame.Surface | None = None
         self._backdrop_key: object = None
+        self._backdrop_wanted: object = None  # set by relayout, built by the next update
 
     def enter(self) -> None:
         self._build_menu()
@@ -140,10 +141,9 @@ class TitleScene(Scene):
     def update(self, dt: float) -> None:
         # The map behind the title is built on the first update, not in the first frame:
         # decoding and scaling the terrain would otherwise delay the window's first picture.
-        wanted = getattr(self, "_backdrop_wanted", None)
-        if wanted is not None and wanted != self._backdrop_key:
-            self._backdrop_key = wanted
-            self._backdrop = backdrop(self.app, wanted[1])
+        if self._backdrop_wanted is not None and self._backdrop_wanted != self._backdrop_key:
+            self._backdrop_key = self._backdrop_wanted
+            self._backdrop = backdrop(self.app, self._backdrop_key[1])
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Back):

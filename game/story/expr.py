@@ -451,6 +451,34 @@ def compile_expr(expr: Expr) -> Compiled:
     raise TypeError(expr)  # pragma: no cover
 
 
+class Program:
+    """A checked expression that compiles itself to a closure the first time it runs.
+
+    Why not compile at load: a story's every expression is checked when it loads, but
+    one playthrough evaluates only a few of them. And a tree, unlike a closure, can be
+    pickled, which lets the loader build chapters in worker processes
+    (:mod:`game.story.parallel`); a Program pickles as its tree.
+    """
+
+    __slots__ = ("tree", "_run")
+
+    def __init__(self, tree: Expr) -> None:
+        self.tree = tree
+        self._run: Compiled | None = None
+
+    def __call__(self, env: Env) -> Any:
+        run = self._run
+        if run is None:
+            run = self._run = compile_expr(self.tree)
+        return run(env)
+
+    def __reduce__(self) -> tuple[type[Program], tuple[Expr]]:
+        return Program, (self.tree,)
+
+    def __repr__(self) -> str:
+        return f"Program({show(self.tree)!r})"
+
+
 def _divide(a: float, b: float) -> float:
     return a / b if b else 0
 

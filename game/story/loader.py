@@ -318,8 +318,8 @@ class _Builder:
         self.scope: ex.Scope | None = None
         # Identical conditions and texts recur all over a story ("cash >= 150"); compile each
         # once. Only successes are kept, so every faulty occurrence is still reported where it is.
-        self._expr_cache: dict[tuple[str, str], tuple[Callable, ex.Expr]] = {}
-        self._text_cache: dict[str, Callable[..., str]] = {}
+        self._expr_cache: dict[tuple[str, str], tuple[ex.Program, ex.Expr]] = {}
+        self._text_cache: dict[str, tpl.Template] = {}
 
     # ---------------------------------------------------------------- declarations
 
@@ -583,7 +583,7 @@ class _Builder:
             if not 0 <= constant <= 1:
                 f.report("ER014", data.value_locs["chance"].span, detail=f"chance {chance} is not between 0 and 1",
                          fix="Write a chance as a fraction: 0.2 means 20%.")
-            fn: Callable[[Any], float] = lambda env, c=constant: c
+            fn: Callable[[Any], float] = ex.Program(ex.Num(constant, 1))
         else:
             compiled = self.expression(f, chance, lambda: data.value_locs["chance"], ex.NUMBER)
             if compiled is None:
@@ -614,7 +614,7 @@ class _Builder:
     # ---------------------------------------------------------------- expressions, effects, text
 
     def expression(self, f: _File, value: Any, loc: Loc | Callable[[], Loc], expected: str
-                   ) -> tuple[Callable, ex.Expr] | None:
+                   ) -> tuple[ex.Program, ex.Expr] | None:
         """Parse, check and compile an expression value; report problems at their column.
 
         ``loc`` may be a function that finds the location: it is called only to report
@@ -641,7 +641,7 @@ class _Builder:
             self.report_problem(f, loc, text, problem)
         if problems:
             return None
-        result = self._expr_cache[(text, expected)] = (ex.compile_expr(tree), tree)
+        result = self._expr_cache[(text, expected)] = (ex.Program(tree), tree)
         return result
 
     def report_problem(self, f: _File, loc: Loc, text: str, problem: ex.CheckProblem, base: int = 0) -> None:
@@ -659,7 +659,7 @@ class _Builder:
         else:
             f.report(problem.code, span, detail=problem.message)
 
-    def template(self, f: _File, text: str, loc: Loc | Callable[[], Loc]) -> Callable[..., str]:
+    def template(self, f: _File, text: str, loc: Loc | Callable[[], Loc]) -> tpl.Template:
         """Parse and check story text; on error, fall back to the raw text so play can continue.
 
         ``loc`` may be a function that finds the location (called only to report a problem).
@@ -668,7 +668,7 @@ class _Builder:
         if cached is not None:
             return cached
         if "{" not in text and "}" not in text:  # most texts: nothing to parse or check
-            render = self._text_cache[text] = tpl.compile_template((tpl.Literal(text),))
+            render = self._text_cache[text] = tpl.Template.plain(text)
             return render
         if callable(loc):
             loc = loc()
@@ -679,7 +679,7 @@ class _Builder:
             code = exc.code
             hint = dx.CATALOGUE[code].hint
             f.out.append(dx.Diagnostic(code, Severity.ERROR, exc.message, span, hint))
-            return lambda env, show: text
+            return tpl.Template.plain(text)
         ok = True
         for kind, payload, offset in tpl.names_in(parts):
             if kind == "value":
@@ -694,8 +694,8 @@ class _Builder:
                     self.report_problem(f, loc, text, problem, base=offset)
                     ok = False
         if not ok:
-            return lambda env, show: text
-        render = self._text_cache[text] = tpl.compile_template(parts)
+            return tpl.Template.plain(text)
+        render = self._text_cache[text] = tpl.Template(parts)
         return render
 
     def effects(self, f: _File, data: LMap, key: str) -> tuple[Effect, ...]:

@@ -106,7 +106,7 @@ class Roll:
 @dataclass(frozen=True, slots=True, eq=False)
 class Choice:
     index: int
-    text: Callable[..., str]
+    text: Callable[..., str]  # a game.story.template.Template
     text_source: str
     condition: Callable[[Any], bool] | None
     condition_source: str
@@ -134,7 +134,7 @@ class Node:
     file: str
     chapter: str
     title: str
-    text: Callable[..., str]
+    text: Callable[..., str]  # a game.story.template.Template
     text_source: str
     location: str
     heading: str

@@ -46,27 +46,61 @@ from game.story.yamlsrc import LList, LMap, Loc, SourceFile, locate_in, parse_ya
 
 STORY_FILE, FACTS_FILE = "story.yaml", "facts.yaml"
 
-# Field specs: key -> (type, required). Types: text, number, int, bool, texts (list of text),
-# map, list, expr (text or number), version (text or number).
-_STORY = {"title": ("text", True), "version": ("version", True), "year": ("int", True), "start": ("text", True),
-          "map": ("text", False), "content_note": ("text", True), "resources": ("map", True),
-          "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False)}
-_RESOURCE = {"start": ("number", True), "min": ("number", False), "max": ("number", False),
-             "label": ("text", True), "unit": ("text", False), "unit_plural": ("text", False),
-             "better": ("text", False)}
-_ITEM = {"label": ("text", True)}
-_CHAPTER = {"chapter": ("text", False), "flags": ("texts", False), "nodes": ("map", True)}
-_NODE = {"text": ("text", True), "title": ("text", False), "location": ("text", False),
-         "heading": ("text", False), "effects": ("map", False), "facts": ("texts", False),
-         "discuss": ("text", False), "tags": ("texts", False), "rollback": ("bool", False),
-         "choices": ("list", False), "ending": ("map", False)}
-_CHOICE = {"text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
-           "effects": ("map", False), "hidden_cost": ("map", False), "roll": ("map", False)}
-_ROLL = {"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False)}
-_ENDING = {"id": ("text", True), "kind": ("text", True), "title": ("text", True), "debrief": ("text", False)}
-_FACTS = {"facts": ("map", True)}
-_FACT = {"text": ("text", True), "source": ("text", True), "source_title": ("text", True), "year": ("int", True),
-         "confidence": ("text", True)}
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+# Whether a value has a field type's shape (the loader reports it where it does not).
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "text": lambda value: isinstance(value, str),
+    "version": _is_scalar,
+    "number": _is_number,
+    "int": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "bool": lambda value: isinstance(value, bool),
+    "texts": lambda value: isinstance(value, list) and all(isinstance(v, str) for v in value),
+    "map": lambda value: isinstance(value, LMap),
+    "list": lambda value: isinstance(value, LList),
+    "expr": _is_scalar,
+}
+
+
+class _Spec(dict):
+    """A field spec: key -> (type, required). It also keeps its required keys, in order.
+
+    Types: text, number, int, bool, texts (list of text), map, list, expr (text or
+    number), version (text or number).
+    """
+
+    def __init__(self, fields: dict[str, tuple[str, bool]]) -> None:
+        super().__init__(fields)
+        self.required = tuple(key for key, (_, required) in fields.items() if required)
+        self.checks = {key: _CHECKS[kind] for key, (kind, _) in fields.items()}
+
+
+_STORY = _Spec({"title": ("text", True), "version": ("version", True), "year": ("int", True), "start": ("text", True),
+                "map": ("text", False), "content_note": ("text", True), "resources": ("map", True),
+                "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False)})
+_RESOURCE = _Spec({"start": ("number", True), "min": ("number", False), "max": ("number", False),
+                   "label": ("text", True), "unit": ("text", False), "unit_plural": ("text", False),
+                   "better": ("text", False)})
+_ITEM = _Spec({"label": ("text", True)})
+_CHAPTER = _Spec({"chapter": ("text", False), "flags": ("texts", False), "nodes": ("map", True)})
+_NODE = _Spec({"text": ("text", True), "title": ("text", False), "location": ("text", False),
+               "heading": ("text", False), "effects": ("map", False), "facts": ("texts", False),
+               "discuss": ("text", False), "tags": ("texts", False), "rollback": ("bool", False),
+               "choices": ("list", False), "ending": ("map", False)})
+_CHOICE = _Spec({"text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
+                 "effects": ("map", False), "hidden_cost": ("map", False), "roll": ("map", False)})
+_ROLL = _Spec({"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False)})
+_ENDING = _Spec({"id": ("text", True), "kind": ("text", True), "title": ("text", True), "debrief": ("text", False)})
+_FACTS = _Spec({"facts": ("map", True)})
+_FACT = _Spec({"text": ("text", True), "source": ("text", True), "source_title": ("text", True), "year": ("int", True),
+               "confidence": ("text", True)})
 
 _TYPE_WORDS = {"text": "text", "number": "a number", "int": "a whole number", "bool": "true or false",
                "texts": "a list of words or texts", "map": "a mapping (indented 'key: value' lines)",
@@ -74,6 +108,7 @@ _TYPE_WORDS = {"text": "text", "number": "a number", "int": "a whole number", "b
 
 
 _MISSING = object()
+_NONE_WRONG: frozenset[str] = frozenset()
 
 
 def _kind_of(value: Any) -> str:
@@ -91,25 +126,7 @@ def _kind_of(value: Any) -> str:
 
 
 def _fits(kind: str, value: Any) -> bool:
-    if kind in ("text",):
-        return isinstance(value, str)
-    if kind == "version":
-        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "texts":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind == "map":
-        return isinstance(value, LMap)
-    if kind == "list":
-        return isinstance(value, LList)
-    if kind == "expr":
-        return isinstance(value, (str, int, float)) and not isinstance(value, bool)
-    raise ValueError(kind)  # pragma: no cover
+    return _CHECKS[kind](value)
 
 
 _TYPE_FIX = {
@@ -134,28 +151,32 @@ class _File:
     def report(self, code: str, span: SourceSpan, **fields: object) -> None:
         self.out.append(dx.make(code, span, **fields))
 
-    def fields(self, data: Any, spec: dict[str, tuple[str, bool]], where: str, loc: Loc) -> LMap | None:
-        """Check a mapping against a spec; report unknown, missing and mistyped keys. Returns the map or None."""
+    def fields(self, data: Any, spec: _Spec, where: str, loc: Loc) -> LMap | None:
+        """Check a mapping against a spec; report unknown, missing and mistyped keys. Returns the map or None.
+
+        It walks the keys that are there rather than every key the spec allows: a
+        node or choice sets three or four of its eleven possible keys.
+        """
         if not isinstance(data, LMap):
             self.report("ER011", loc.span, key=where, expected="a mapping", got=_kind_of(data),
                         fix=_TYPE_FIX["map"])
             return None
-        if not data.keys() <= spec.keys():
-            for key in data:
-                if key not in spec:
-                    hint = did_you_mean(str(key), spec, "Allowed here: " + ", ".join(spec) + ".")
-                    self.report("ER010", data.key_locs[key].span, key=key, where=where, suggestion=hint)
-        wrong = []
-        for key, (kind, required) in spec.items():
-            value = data.get(key, _MISSING)
-            if value is _MISSING:
-                if required:
-                    self.report("ER012", data.loc.span, key=key, where=where)
-            elif not _fits(kind, value):
+        wrong: list[str] = []
+        checks = spec.checks
+        for key, value in data.items():
+            fits = checks.get(key)
+            if fits is None:
+                hint = did_you_mean(str(key), spec, "Allowed here: " + ", ".join(spec) + ".")
+                self.report("ER010", data.key_span(key), key=key, where=where, suggestion=hint)
+            elif not fits(value):
                 wrong.append(key)
-                self.report("ER011", data.value_locs[key].span, key=f"'{key}'", expected=_TYPE_WORDS[kind],
+                kind = spec[key][0]
+                self.report("ER011", data.value_span(key), key=f"'{key}'", expected=_TYPE_WORDS[kind],
                             got=_kind_of(value), fix=_TYPE_FIX.get(kind, "See docs/story-format.md."))
-        data.wrong = frozenset(wrong)
+        for key in spec.required:
+            if key not in data:
+                self.report("ER012", data.loc.span, key=key, where=where)
+        data.wrong = frozenset(wrong) if wrong else _NONE_WRONG
         return data
 
     @staticmethod
@@ -320,6 +341,9 @@ class _Builder:
         # once. Only successes are kept, so every faulty occurrence is still reported where it is.
         self._expr_cache: dict[tuple[str, str], tuple[ex.Program, ex.Expr]] = {}
         self._text_cache: dict[str, tpl.Template] = {}
+        self._shown_names: frozenset[str] = frozenset()
+        self._good_conditions: set[str] = set()  # {if …} conditions that passed their check
+        self._effects: dict[tuple[str, Any, type], Effect] = {}  # plain "add a number" effects, shared
 
     # ---------------------------------------------------------------- declarations
 
@@ -450,6 +474,7 @@ class _Builder:
             return None
         self.scope = ex.Scope(frozenset(self.resources), frozenset(self.flags), frozenset(self.items),
                               frozenset(self.node_data))
+        self._shown_names = self.scope.resources | self.scope.flags  # what a {name} in a text can show
         nodes = {}
         by_file: dict[str, list[str]] = {}
         for node_id, (f, *_rest) in self.node_data.items():
@@ -511,8 +536,9 @@ class _Builder:
         if has_choices and has_ending:
             f.report("ER013", self.node_key_spans[node_id], node=node_id, detail="has both 'choices' and 'ending'")
         choices = []
-        for i, choice_data in enumerate(f.get(data, "choices", "list", [])):
-            choice = self.build_choice(f, node_id, len(choices), choice_data, data["choices"].item_locs[i])
+        listed = f.get(data, "choices", "list", [])
+        for i, choice_data in enumerate(listed):
+            choice = self.build_choice(f, node_id, len(choices), choice_data, Loc.at(listed.item_span(i)))
             if choice is not None:
                 choices.append(choice)
         ending = None
@@ -670,27 +696,30 @@ class _Builder:
         if "{" not in text and "}" not in text:  # most texts: nothing to parse or check
             render = self._text_cache[text] = tpl.Template.plain(text)
             return render
-        if callable(loc):
-            loc = loc()
         try:
             parts = tpl.parse_template(text)
         except tpl.TemplateError as exc:
-            span = locate_in(f.src, loc, exc.offset, exc.snippet)
+            span = locate_in(f.src, loc() if callable(loc) else loc, exc.offset, exc.snippet)
             code = exc.code
             hint = dx.CATALOGUE[code].hint
             f.out.append(dx.Diagnostic(code, Severity.ERROR, exc.message, span, hint))
             return tpl.Template.plain(text)
         ok = True
+        shown = self._shown_names
         for kind, payload, offset in tpl.names_in(parts):
             if kind == "value":
-                if payload not in self.scope.resources and payload not in self.scope.flags:
+                if payload not in shown:
                     problem = ex.CheckProblem("ER030", f"'{payload}' in the text is not declared", 1, payload,
                                               self.scope.names())
+                    loc = loc() if callable(loc) else loc
                     self.report_problem(f, loc, text, problem, base=offset)
                     ok = False
-            else:
-                source, tree = payload
-                for problem in ex.check(tree, self.scope, ex.BOOL):
+            elif payload[0] not in self._good_conditions:
+                problems = ex.check(payload[1], self.scope, ex.BOOL)
+                if not problems:
+                    self._good_conditions.add(payload[0])
+                for problem in problems:
+                    loc = loc() if callable(loc) else loc
                     self.report_problem(f, loc, text, problem, base=offset)
                     ok = False
         if not ok:
@@ -707,7 +736,13 @@ class _Builder:
         result: list[Effect] = []
         for target, value in raw.items():
             if target in self.resources and isinstance(value, (int, float)) and not isinstance(value, bool):
-                result.append(Effect("add", target, value, str(value)))  # the common case, without locations
+                # The common case, without locations; "days: 1" recurs all over a story, so its
+                # (immutable) Effect is made once.
+                key = (target, value, type(value))
+                effect = self._effects.get(key)
+                if effect is None:
+                    effect = self._effects[key] = Effect("add", target, value, str(value))
+                result.append(effect)
                 continue
             loc = raw.value_locs[target]
             span = raw.key_span(target)

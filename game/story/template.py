@@ -7,6 +7,7 @@ literal braces.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,12 +62,40 @@ class _Open:
     snippet: str
 
 
+@functools.lru_cache(maxsize=4096)
+def _read_tag(raw: str) -> tuple:
+    """What the text between a tag's braces says, with offsets counted from the opening brace.
+
+    One of ``("value", name, at)``, ``("if" or "elif", condition, tree, at)``,
+    ``("else",)``, ``("end",)`` or ``("error", message, at, code)``. Cached: the same
+    few tags (``{cash}``, ``{else}``, ``{if has(phone)}``) recur in text after text.
+    """
+    inner = raw.strip()
+    lead = 1 + len(raw) - len(raw.lstrip())  # where ``inner`` starts
+    word, _, rest = inner.partition(" ")
+    if not rest and word not in ("if", "elif", "else", "end") and _NAME.fullmatch(inner):
+        return ("value", inner, lead)
+    if word in ("if", "elif"):
+        if not rest.strip():
+            return ("error", f"'{{{word}}}' needs a condition", 0, "ER034")
+        at = lead + len(word) + 1 + (len(rest) - len(rest.lstrip()))
+        try:
+            tree = ex.parse(rest)
+        except ExprError as exc:
+            return ("error", exc.message, at + exc.column - 1, "ER031")
+        return (word, rest.strip(), tree, at)
+    if word in ("else", "end") and not rest:
+        return (word,)
+    return ("error", f"'{{{raw}}}' is neither a name nor {{if …}}, {{elif …}}, {{else}} or {{end}}", 0, "ER034")
+
+
 def parse_template(text: str) -> tuple[Part, ...]:
     """Parse template text; raises TemplateError at the first malformed tag.
 
-    Tags are found with ``str.find`` rather than a regular expression: a story has
-    tens of thousands of texts, and scanning for two characters in C is several
-    times faster than a regex trying its alternatives at every position.
+    Tags are found with ``str.find`` rather than a regular expression, and what a
+    tag says is cached: a story has tens of thousands of texts, and scanning for two
+    characters in C is several times faster than a regex trying its alternatives at
+    every position.
     """
     stack: list[_Open] = []
     parts: list[Part] = []
@@ -91,42 +120,34 @@ def parse_template(text: str) -> tuple[Part, ...]:
         if opening > pos:
             parts.append(Literal(text[pos:opening]))
         pos = closing + 1
-        raw = text[opening + 1:closing]
-        inner = raw.strip()
-        inner_offset = opening + 1 + (len(raw) - len(raw.lstrip()))
-        word, _, rest = inner.partition(" ")
-        if not rest and word not in ("else", "end", "if", "elif") and _NAME.fullmatch(inner):
-            parts.append(Value(inner, inner_offset))  # the common case: {name}
+        tag = _read_tag(text[opening + 1:closing])
+        kind = tag[0]
+        if kind == "value":
+            parts.append(Value(tag[1], opening + tag[2]))
             continue
         whole = text[opening:pos]
-        if word in ("if", "elif"):
-            if not rest.strip():
-                raise TemplateError(f"'{{{word}}}' needs a condition", opening, whole)
-            cond_offset = inner_offset + len(word) + 1 + (len(rest) - len(rest.lstrip()))
-            try:
-                tree = ex.parse(rest)
-            except ExprError as exc:
-                raise TemplateError(exc.message, cond_offset + exc.column - 1, whole, "ER031") from None
-            if word == "if":
-                stack.append(_Open([], None, parts, opening, whole))
-            elif not stack or stack[-1].otherwise is not None:
+        if kind == "error":
+            raise TemplateError(tag[1], opening + tag[2], whole, tag[3])
+        if kind == "if":
+            stack.append(_Open([], None, parts, opening, whole))
+        elif kind == "elif":
+            if not stack or stack[-1].otherwise is not None:
                 raise TemplateError("'{elif}' without an '{if}' before it", opening, whole)
-            parts = []
-            stack[-1].branches.append((rest.strip(), tree, cond_offset, parts))
-        elif word == "else" and not rest:
+        elif kind == "else":
             if not stack or stack[-1].otherwise is not None:
                 raise TemplateError("'{else}' without an '{if}' before it", opening, whole)
             parts = stack[-1].otherwise = []
-        elif word == "end" and not rest:
+            continue
+        else:  # end
             if not stack:
                 raise TemplateError("'{end}' without an '{if}' before it", opening, whole)
             done = stack.pop()
             parts = done.outer
             parts.append(Cond(tuple((c, t, o, tuple(p)) for c, t, o, p in done.branches),
                               tuple(done.otherwise or ())))
-        else:
-            raise TemplateError(f"'{whole}' is neither a name nor {{if …}}, {{elif …}}, {{else}} or {{end}}",
-                                opening, whole)
+            continue
+        parts = []
+        stack[-1].branches.append((tag[1], tag[2], opening + tag[3], parts))
     if stack:
         raise TemplateError(f"'{stack[-1].snippet}' is never closed with '{{end}}'", stack[-1].offset,
                             stack[-1].snippet)

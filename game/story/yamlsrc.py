@@ -281,8 +281,10 @@ class _Builder:
             if value_event.__class__ is _Scalar and value_event.tag is None and value_event.anchor is None:
                 # The common case, inline: a scalar with no tag and no anchor.
                 text = value_event.value
+                # Only short words (yes, No, true, null…) or text starting with a digit or a sign
+                # can be anything but a string, so long words skip the resolver's regexes.
                 value = self.scalar(value_event) if value_event.implicit[0] and text[:1] in _RESOLVERS \
-                    else text
+                    and (len(text) <= 5 or not text[0].isalpha()) else text
                 size += 1
             else:
                 value, count = self.value(value_event)

@@ -200,6 +200,22 @@ def _syntax_hint(problem: str) -> str:
     return dx.CATALOGUE["ER001"].hint
 
 
+_new_dict, _new_list = dict.__new__, list.__new__
+
+
+def _new_map(file: str, start_event) -> LMap:
+    """An empty LMap, made without the generality of ``LMap.__init__`` (the builder makes tens of thousands)."""
+    result = _new_dict(LMap)
+    result._file, result._start, result._keys, result._values, result.wrong = file, start_event, {}, {}, None
+    return result
+
+
+def _new_seq(file: str, start_event) -> LList:
+    result = _new_list(LList)
+    result._file, result._start, result._items = file, start_event, []
+    return result
+
+
 class _Builder:
     """Builds LMap/LList/scalars from a YAML event stream and collects diagnostics."""
 
@@ -250,16 +266,17 @@ class _Builder:
     def mapping(self, start) -> tuple[LMap, int]:
         if start.tag not in (None, "!", _TAG + "map"):
             self.refuse(start)
-        result = LMap(self.name, start)
+        result = _new_map(self.name, start)
         keys, values = result._keys, result._values
         size = 1
         next_event = self.next_event
         while True:
             key_event = next_event()
             kind = key_event.__class__
-            if kind is _MapEnd:
-                break
-            if kind is not _Scalar:  # a list or mapping used as a key: consume it and its value
+            if kind is not _Scalar:
+                if kind is _MapEnd:
+                    break
+                # A list or mapping used as a key: consume it and its value
                 key_loc = self.loc(key_event)
                 self.value(key_event)
                 self.value(next_event())
@@ -268,7 +285,8 @@ class _Builder:
                     fix="Keys are plain words such as 'text' or a node id."))
                 continue
             value_event = next_event()
-            if key_event.tag not in (None, "!") and key_event.tag not in _PLAIN_TAGS:
+            tag = key_event.tag
+            if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
                 self.refuse(key_event)
                 self.value(value_event)
                 continue
@@ -297,7 +315,7 @@ class _Builder:
         return result, size
 
     def sequence(self, start) -> tuple[LList, int]:
-        items = LList(self.name, start)
+        items = _new_seq(self.name, start)
         locs = items._items
         size = 1
         next_event = self.next_event

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.story.yamlsrc import LList, LMap, parse_yaml
+from game.story.yamlsrc import LList, LMap, Positions, parse_yaml
 
 # Plain scalars whose type YAML 1.1 decides by their spelling.
 TRICKY = ["yes", "No", "NO", "on", "Off", "true", "False", "TRUE", "null", "Null", "~", "y", "n", "nothing",
@@ -69,3 +69,22 @@ def test_positions_of_keys_values_and_items():
     assert tuple(data["nodes"].key_span("river"))[:3] == ("t.yaml", 2, 3)
     assert tuple(river.value_span("text"))[:5] == ("t.yaml", 3, 11, 3, 22)
     assert tuple(river["tags"].item_span(1))[:3] == ("t.yaml", 4, 19)
+
+
+_LINES = st.lists(st.sampled_from(["key: value", "- item", "  nested: 1", "text: |", "  block line", "# note",
+                                   "", "quoted: \"a b\"", "é: ü"]), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINES, st.sampled_from(["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"]))
+def test_lines_and_columns_match_libyaml_whatever_the_line_breaks(lines, newline):
+    """Positions are kept as character indexes; lines and columns are worked out as libyaml counts them."""
+    text = newline.join(lines) + newline
+    try:
+        events = list(yaml.parse(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader))
+    except yaml.YAMLError:
+        return  # not every mix of these lines is valid YAML
+    positions = Positions("t.yaml", text)
+    for event in events:
+        for mark in (event.start_mark, event.end_mark):
+            assert positions.mark(mark.index) == (mark.line, mark.column, mark.index)

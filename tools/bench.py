@@ -41,7 +41,7 @@ def best_of(fn, repeat: int = 3) -> float:
     return min(times)
 
 
-def bench_load(rounds: int = 5) -> None:
+def bench_load(rounds: int = 7) -> None:
     """Load+check of the generated story against libyaml's compose of the same files.
 
     The two are timed in alternation, ``rounds`` times each, and the best of each is

@@ -13,8 +13,11 @@ UTF-8.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -30,6 +33,7 @@ except ImportError:  # pragma: no cover - pure-Python fallback
     _Parser = None
 
 _TAG = "tag:yaml.org,2002:"
+_UNSEEN = object()
 _PLAIN_TAGS = {_TAG + t: t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _constructor = yaml.constructor.SafeConstructor()
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
@@ -80,34 +84,87 @@ class Loc:
         return self.end_mark.index if self.end_mark is not None else 0
 
 
-def _loc_of(file: str, event) -> Loc:
-    return Loc(file, event.start_mark, event.end_mark, getattr(event, "style", None) or "")
+class Mark(NamedTuple):
+    """A position as libyaml reports it: 0-based line and column, and the character index."""
+
+    line: int
+    column: int
+    index: int
 
 
-def _span_of(file: str, event) -> SourceSpan:
-    if isinstance(event, Loc):
-        return event.span
-    s, e = event.start_mark, event.end_mark
-    return SourceSpan(file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+# Characters that end a line for libyaml (YAML 1.1), beyond plain "\n".
+_RARE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_ANY_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+class Positions:
+    """Where things are in one file, stored the compact way the builder keeps them.
+
+    The builder keeps, for each key, value and list item, one integer: the start and
+    end character indexes packed together (``start << 32 | end``). Keeping the
+    parser's events instead (each with a dictionary and two mark objects) made the
+    parse trees of a large story four times bigger, and allocating and freeing that
+    memory was a tenth of the whole load. Lines and columns are found from the index
+    when a position is asked for, with a table of where each line starts; the style
+    of a scalar is the character it starts with (a quote, ``|`` or ``>``).
+    """
+
+    __slots__ = ("name", "text", "_starts")
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def _line_starts(self) -> list[int]:
+        text = self.text
+        if _RARE_BREAKS.search(text) is None:
+            return list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+        return [0, *(match.end() for match in _ANY_BREAK.finditer(text))]
+
+    def mark(self, index: int) -> Mark:
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = self._line_starts()
+        line = bisect.bisect_right(starts, index) - 1
+        return Mark(line, index - starts[line], index)
+
+    def loc(self, where: int) -> Loc:
+        start = where >> 32
+        first = self.text[start:start + 1]
+        return Loc(self.name, self.mark(start), self.mark(where & 0xFFFFFFFF),
+                   first if first in ("'", '"', "|", ">") else "")
+
+    def span(self, where: int) -> SourceSpan:
+        s, e = self.mark(where >> 32), self.mark(where & 0xFFFFFFFF)
+        return SourceSpan(self.name, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+def _loc_of(file: Positions | str, where: Loc | int) -> Loc:
+    return where if isinstance(where, Loc) else file.loc(where)  # type: ignore[union-attr]
+
+
+def _span_of(file: Positions | str, where: Loc | int) -> SourceSpan:
+    return where.span if isinstance(where, Loc) else file.span(where)  # type: ignore[union-attr]
 
 
 class LocView:
-    """Locations of a container's keys, values or items, made from parse events on demand.
+    """Locations of a container's keys, values or items, made from stored positions on demand.
 
     A story has hundreds of thousands of values and the loader asks where only a few
-    of them are (to report a problem, or to keep a node's position), so keeping the
-    parser's events and building a :class:`Loc` on access is what keeps loading fast.
+    of them are (to report a problem, or to keep a node's position), so keeping a
+    compact position (see :class:`Positions`) and building a :class:`Loc` on access
+    is what keeps loading fast.
     """
 
     __slots__ = ("file", "events")
 
-    def __init__(self, file: str, events) -> None:
+    def __init__(self, file: Positions | str, events) -> None:
         self.file = file
         self.events = events
 
     def __getitem__(self, key) -> Loc:
-        event = self.events[key]
-        return event if isinstance(event, Loc) else _loc_of(self.file, event)
+        return _loc_of(self.file, self.events[key])
 
     def get(self, key, default: Loc | None = None) -> Loc | None:
         return self[key] if key in self else default  # noqa: SIM401 (this is get itself)
@@ -126,18 +183,18 @@ class LMap(dict):
 
     __slots__ = ("_file", "_start", "_keys", "_values", "wrong")
 
-    def __init__(self, loc_or_file: Loc | str, start_event=None) -> None:
+    def __init__(self, loc: Loc) -> None:
+        """An empty mapping said to be at ``loc`` (the builder makes its own, with :func:`_new_map`)."""
         super().__init__()
-        self._file = loc_or_file if isinstance(loc_or_file, str) else loc_or_file.file
-        self._start = start_event if start_event is not None else loc_or_file
+        self._file: Positions | str = loc.file
+        self._start: Loc | int = loc
         self._keys: dict = {}
         self._values: dict = {}
         self.wrong: frozenset[str] | None = None  # keys of the wrong type, once the loader has checked them
 
     @property
     def loc(self) -> Loc:
-        start = self._start
-        return start if isinstance(start, Loc) else _loc_of(self._file, start)
+        return _loc_of(self._file, self._start)
 
     @property
     def key_locs(self) -> LocView:
@@ -160,16 +217,16 @@ class LList(list):
 
     __slots__ = ("_file", "_start", "_items")
 
-    def __init__(self, loc_or_file: Loc | str, start_event=None) -> None:
+    def __init__(self, loc: Loc) -> None:
+        """An empty list said to be at ``loc`` (the builder makes its own, with :func:`_new_seq`)."""
         super().__init__()
-        self._file = loc_or_file if isinstance(loc_or_file, str) else loc_or_file.file
-        self._start = start_event if start_event is not None else loc_or_file
+        self._file: Positions | str = loc.file
+        self._start: Loc | int = loc
         self._items: list = []
 
     @property
     def loc(self) -> Loc:
-        start = self._start
-        return start if isinstance(start, Loc) else _loc_of(self._file, start)
+        return _loc_of(self._file, self._start)
 
     @property
     def item_locs(self) -> LocView:
@@ -203,16 +260,18 @@ def _syntax_hint(problem: str) -> str:
 _new_dict, _new_list = dict.__new__, list.__new__
 
 
-def _new_map(file: str, start_event) -> LMap:
+def _new_map(file: Positions, start_event) -> LMap:
     """An empty LMap, made without the generality of ``LMap.__init__`` (the builder makes tens of thousands)."""
     result = _new_dict(LMap)
-    result._file, result._start, result._keys, result._values, result.wrong = file, start_event, {}, {}, None
+    result._file, result._keys, result._values, result.wrong = file, {}, {}, None
+    result._start = start_event.start_mark.index << 32 | start_event.end_mark.index
     return result
 
 
-def _new_seq(file: str, start_event) -> LList:
+def _new_seq(file: Positions, start_event) -> LList:
     result = _new_list(LList)
-    result._file, result._start, result._items = file, start_event, []
+    result._file, result._items = file, []
+    result._start = start_event.start_mark.index << 32 | start_event.end_mark.index
     return result
 
 
@@ -222,6 +281,7 @@ class _Builder:
     def __init__(self, name: str, text: str, events) -> None:
         self.name = name
         self.text = text
+        self.positions = Positions(name, text)
         self.next_event = events
         self.diagnostics: list[Diagnostic] = []
         self.anchors: dict[str, tuple[Any, int, Loc]] = {}
@@ -230,6 +290,7 @@ class _Builder:
         self.limit = len(text) // 2 + 1000
         self.budget = self.limit
         self.exhausted = False
+        self.resolved: dict[str, Any] = {}  # plain scalar text -> the value it resolved to
 
     def loc(self, event) -> Loc:
         return Loc(self.name, event.start_mark, event.end_mark, getattr(event, "style", None) or "")
@@ -266,10 +327,10 @@ class _Builder:
     def mapping(self, start) -> tuple[LMap, int]:
         if start.tag not in (None, "!", _TAG + "map"):
             self.refuse(start)
-        result = _new_map(self.name, start)
+        result = _new_map(self.positions, start)
         keys, values = result._keys, result._values
         size = 1
-        next_event = self.next_event
+        next_event, resolved = self.next_event, self.resolved
         while True:
             key_event = next_event()
             kind = key_event.__class__
@@ -300,22 +361,31 @@ class _Builder:
                 # The common case, inline: a scalar with no tag and no anchor.
                 text = value_event.value
                 # Only short words (yes, No, true, null…) or text starting with a digit or a sign
-                # can be anything but a string, so long words skip the resolver's regexes.
-                value = self.scalar(value_event) if value_event.implicit[0] and text[:1] in _RESOLVERS \
-                    and (len(text) <= 5 or not text[0].isalpha()) else text
+                # can be anything but a string, so long words skip the resolver's regexes; and
+                # the numbers and words that do need them ("4", "-7", "0.09", "n12") recur, so
+                # what each resolves to is remembered.
+                if value_event.implicit[0] and text[:1] in _RESOLVERS and (len(text) <= 5 or not text[0].isalpha()):
+                    value = resolved.get(text, _UNSEEN)
+                    if value is _UNSEEN:
+                        reported = len(self.diagnostics)
+                        value = self.scalar(value_event)
+                        if len(self.diagnostics) == reported and len(resolved) < 10_000:
+                            resolved[text] = value
+                else:
+                    value = text
                 size += 1
             else:
                 value, count = self.value(value_event)
                 size += count
             result[key] = value
-            keys[key] = key_event
-            values[key] = value_event
+            keys[key] = key_event.start_mark.index << 32 | key_event.end_mark.index
+            values[key] = value_event.start_mark.index << 32 | value_event.end_mark.index
         if start.tag not in (None, "!", _TAG + "map"):
             return None, size  # type: ignore[return-value]
         return result, size
 
     def sequence(self, start) -> tuple[LList, int]:
-        items = _new_seq(self.name, start)
+        items = _new_seq(self.positions, start)
         locs = items._items
         size = 1
         next_event = self.next_event
@@ -326,7 +396,7 @@ class _Builder:
             value, count = self.value(event)
             size += count
             items.append(value)
-            locs.append(event)
+            locs.append(event.start_mark.index << 32 | event.end_mark.index)
         if start.tag not in (None, "!", _TAG + "seq"):
             self.refuse(start)
             return None, size  # type: ignore[return-value]

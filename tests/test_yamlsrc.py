@@ -88,3 +88,13 @@ def test_lines_and_columns_match_libyaml_whatever_the_line_breaks(lines, newline
     for event in events:
         for mark in (event.start_mark, event.end_mark):
             assert positions.mark(mark.index) == (mark.line, mark.column, mark.index)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\n\r\x85", max_size=40), st.data())
+def test_a_span_agrees_with_the_marks_of_its_ends(text, data):
+    positions = Positions("t.yaml", text)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    s, e = positions.mark(start), positions.mark(end)
+    assert tuple(positions.span(start << 32 | end)) == ("t.yaml", s.line + 1, s.column + 1, e.line + 1, e.column + 1)

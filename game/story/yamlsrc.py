@@ -136,8 +136,16 @@ class Positions:
                    first if first in ("'", '"', "|", ">") else "")
 
     def span(self, where: int) -> SourceSpan:
-        s, e = self.mark(where >> 32), self.mark(where & 0xFFFFFFFF)
-        return SourceSpan(self.name, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+        """The span at a stored position (the loader asks for tens of thousands: node ids, choices, gotos)."""
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = self._line_starts()
+        start, end = where >> 32, where & 0xFFFFFFFF
+        line = bisect.bisect_right(starts, start) - 1
+        # Most values end on the line they start on, or at the start of the next one.
+        end_line = line if line + 1 == len(starts) or end < starts[line + 1] else \
+            bisect.bisect_right(starts, end, line + 1) - 1
+        return SourceSpan(self.name, line + 1, start - starts[line] + 1, end_line + 1, end - starts[end_line] + 1)
 
 
 def _loc_of(file: Positions | str, where: Loc | int) -> Loc:

@@ -180,6 +180,18 @@ class _File:
         return data
 
     @staticmethod
+    def getter(data: LMap) -> Callable[..., Any]:
+        """``get(key, default)`` for a mapping checked by :meth:`fields`: its value, or default if mistyped.
+
+        For the usual mapping with nothing mistyped, that is the dictionary's own
+        ``get``: the loader reads hundreds of thousands of fields.
+        """
+        wrong = data.wrong
+        if not wrong:
+            return data.get
+        return lambda key, default=None: default if key in wrong else data.get(key, default)
+
+    @staticmethod
     def get(data: LMap | None, key: str, kind: str, default: Any = None) -> Any:
         """The value at ``key`` if it has the right type (already reported otherwise).
 
@@ -529,14 +541,15 @@ class _Builder:
         data = f.fields(raw, _NODE, f"node '{node_id}'", loc)
         if data is None:
             return None
-        text_source = f.get(data, "text", "text", "")
+        get = f.getter(data)
+        text_source = get("text", "")
         self.words += len(text_source.split())
         render = self.template(f, text_source, lambda: data.value_locs.get("text", loc))
         has_choices, has_ending = "choices" in data, "ending" in data
         if has_choices and has_ending:
             f.report("ER013", self.node_key_spans[node_id], node=node_id, detail="has both 'choices' and 'ending'")
         choices = []
-        listed = f.get(data, "choices", "list", [])
+        listed = get("choices", [])
         for i, choice_data in enumerate(listed):
             choice = self.build_choice(f, node_id, len(choices), choice_data, Loc.at(listed.item_span(i)))
             if choice is not None:
@@ -544,21 +557,21 @@ class _Builder:
         ending = None
         if has_ending:
             ending = self.build_ending(f, node_id, data["ending"], data.value_locs["ending"])
-        facts = f.get(data, "facts", "texts", [])
+        facts = get("facts", [])
         return Node(
             id=node_id,
             file=f.name,
             chapter=chapter,
-            title=f.get(data, "title", "text", ""),
+            title=get("title", ""),
             text=render,
             text_source=text_source,
-            location=f.get(data, "location", "text", ""),
-            heading=f.get(data, "heading", "text", ""),
+            location=get("location", ""),
+            heading=get("heading", ""),
             effects=self.effects(f, data, "effects"),
             facts=tuple(facts),
-            discuss=f.get(data, "discuss", "text", "").strip(),
-            tags=tuple(f.get(data, "tags", "texts", [])),
-            rollback=f.get(data, "rollback", "bool", True),
+            discuss=get("discuss", "").strip(),
+            tags=tuple(get("tags", [])),
+            rollback=get("rollback", True),
             choices=tuple(choices),
             ending=ending,
             span=self.node_key_spans[node_id],
@@ -571,7 +584,8 @@ class _Builder:
         data = f.fields(raw, _CHOICE, f"a choice of node '{node_id}'", loc)
         if data is None:
             return None
-        text_source = f.get(data, "text", "text", "")
+        get = f.getter(data)
+        text_source = get("text", "")
         self.words += len(text_source.split())
         condition, tree, cond_source = None, None, ""
         if "if" in data and _fits("expr", data["if"]):
@@ -589,11 +603,11 @@ class _Builder:
             condition=condition,
             condition_source=cond_source,
             condition_tree=tree,
-            reason=f.get(data, "reason", "text", ""),
+            reason=get("reason", ""),
             effects=self.effects(f, data, "effects"),
             hidden=self.effects(f, data, "hidden_cost"),
             roll=roll,
-            goto=f.get(data, "goto", "text", ""),
+            goto=get("goto", ""),
             span=loc.span,
             goto_span=data.value_span("goto") if "goto" in data else loc.span,
         )

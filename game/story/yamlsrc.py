@@ -4,11 +4,12 @@ Why not ``yaml.safe_load``: it forgets positions, silently keeps the last of two
 duplicate keys, and expands aliases without limit. We read libyaml's (when present)
 *event stream* and build plain Python values from it ourselves: mappings become
 :class:`LMap` and lists :class:`LList`, which remember the position of each key
-and value. Building from events skips PyYAML's node tree and its regex-per-scalar
-tag resolution, which makes loading a large story several times faster than even
-``yaml.compose``. Anything that is not plain data is refused with a diagnostic: tags
-that would build Python objects, alias bombs, huge files, and bytes that are not
-UTF-8.
+and value (as packed character indexes: see :class:`Positions`). Building from
+events skips PyYAML's node tree and most of its regex-per-scalar type resolution,
+so that reading a story with positions costs about what ``yaml.compose`` alone
+costs (``tools/bench.py load``). Anything that is not plain data is refused with a
+diagnostic: tags that would build Python objects, alias bombs, huge files, and
+bytes that are not UTF-8.
 """
 
 from __future__ import annotations

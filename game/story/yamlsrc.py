@@ -123,10 +123,15 @@ class Positions:
             return list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
         return [0, *(match.end() for match in _ANY_BREAK.finditer(text))]
 
-    def mark(self, index: int) -> Mark:
+    def _table(self) -> list[int]:
+        """Where each line starts (made on first use)."""
         starts = self._starts
         if starts is None:
             starts = self._starts = self._line_starts()
+        return starts
+
+    def mark(self, index: int) -> Mark:
+        starts = self._table()
         line = bisect.bisect_right(starts, index) - 1
         return Mark(line, index - starts[line], index)
 
@@ -138,9 +143,7 @@ class Positions:
 
     def span(self, where: int) -> SourceSpan:
         """The span at a stored position (the loader asks for tens of thousands: node ids, choices, gotos)."""
-        starts = self._starts
-        if starts is None:
-            starts = self._starts = self._line_starts()
+        starts = self._table()
         start, end = where >> 32, where & 0xFFFFFFFF
         line = bisect.bisect_right(starts, start) - 1
         # Most values end on the line they start on, or at the start of the next one.
@@ -166,25 +169,25 @@ class LocView:
     is what keeps loading fast.
     """
 
-    __slots__ = ("file", "events")
+    __slots__ = ("file", "places")
 
-    def __init__(self, file: Positions | str, events) -> None:
+    def __init__(self, file: Positions | str, places) -> None:
         self.file = file
-        self.events = events
+        self.places = places
 
     def __getitem__(self, key) -> Loc:
-        return _loc_of(self.file, self.events[key])
+        return _loc_of(self.file, self.places[key])
 
     def get(self, key, default: Loc | None = None) -> Loc | None:
         return self[key] if key in self else default  # noqa: SIM401 (this is get itself)
 
     def __contains__(self, key) -> bool:
-        if isinstance(self.events, list):
-            return isinstance(key, int) and -len(self.events) <= key < len(self.events)
-        return key in self.events
+        if isinstance(self.places, list):
+            return isinstance(key, int) and -len(self.places) <= key < len(self.places)
+        return key in self.places
 
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self.places)
 
 
 class LMap(dict):

@@ -90,3 +90,47 @@ def test_complementary_conditions_are_not_a_soft_lock(tmp_path):
         "      - text: Go on\n        goto: b\n",
         "      - text: Go on\n        if: cash > 5\n        goto: b\n      - text: Stay\n        if: cash <= 5\n        goto: b\n")
     assert [d.code for d in analyse(write_story(tmp_path / "story", files)).diagnostics] == []
+
+
+@pytest.mark.parametrize("value", ['!!str "You have {cahs} left."', '&words "You have {cahs} left."',
+                                   "!!str 'You have {cahs} left.'"])
+def test_a_tag_or_anchor_before_quoted_text_does_not_move_the_column(tmp_path, value):
+    files = dict(dx.BASE_STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace("    text: The start.\n", f"    text: {value}\n")
+    (diag,) = analyse(write_story(tmp_path / "story", files)).errors
+    line = files["01_a.yaml"].splitlines()[diag.span.line - 1]
+    assert diag.code == "ER030"
+    assert line[diag.span.col - 1:].startswith("cahs}")
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\u2028"])
+def test_an_error_in_block_text_is_on_its_line_whatever_ends_the_lines(tmp_path, newline):
+    files = dict(dx.BASE_STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace(
+        "    text: The start.\n", "    text: |\n      First line.\n      You have {cahs} left.\n").replace("\n", newline)
+    (diag,) = analyse(write_story(tmp_path / "story", files)).errors
+    assert (diag.code, diag.span.line, diag.span.col) == ("ER030", 5, 17)
+
+
+def test_two_byte_order_marks_do_not_shift_positions(tmp_path):
+    files = dict(dx.BASE_STORY)
+    plain = analyse(write_story(tmp_path / "plain", files))
+    files["01_a.yaml"] = "\ufeff\ufeff" + files["01_a.yaml"].replace("goto: b", "goto: bb")
+    marked = analyse(write_story(tmp_path / "marked", files))
+    (diag,) = marked.errors
+    lines = files["01_a.yaml"].lstrip("\ufeff").splitlines()
+    where = next((number, line.index("bb") + 1) for number, line in enumerate(lines, 1) if "goto: bb" in line)
+    assert (diag.code, diag.span.line, diag.span.col) == ("ER020", *where)
+    assert [n.span[1:] for n in marked.story.nodes.values()] == [n.span[1:] for n in plain.story.nodes.values()]
+
+
+def test_equal_numbers_written_differently_stay_different_effects(tmp_path):
+    files = dict(dx.BASE_STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace(
+        "      - text: Go on\n        goto: b\n",
+        "      - text: Go on\n        effects: {cash: 0.0}\n        goto: b\n"
+        "      - text: Wait\n        effects: {cash: -0.0}\n        goto: b\n")
+    analysis = analyse(write_story(tmp_path / "story", files))
+    assert not analysis.errors
+    sources = [c.effects[0].source for n in analysis.story.nodes.values() for c in n.choices if c.effects]
+    assert sources == ["0.0", "-0.0"]

@@ -355,7 +355,7 @@ class _Builder:
         self._text_cache: dict[str, tpl.Template] = {}
         self._shown_names: frozenset[str] = frozenset()
         self._good_conditions: set[str] = set()  # {if …} conditions that passed their check
-        self._effects: dict[tuple[str, Any, type], Effect] = {}  # plain "add a number" effects, shared
+        self._effects: dict[tuple[str, str], Effect] = {}  # plain "add a number" effects, shared
 
     # ---------------------------------------------------------------- declarations
 
@@ -752,10 +752,10 @@ class _Builder:
             if target in self.resources and isinstance(value, (int, float)) and not isinstance(value, bool):
                 # The common case, without locations; "days: 1" recurs all over a story, so its
                 # (immutable) Effect is made once.
-                key = (target, value, type(value))
-                effect = self._effects.get(key)
+                source = str(value)  # as the key: 0.0 and -0.0 are equal but not the same effect
+                effect = self._effects.get((target, source))
                 if effect is None:
-                    effect = self._effects[key] = Effect("add", target, value, str(value))
+                    effect = self._effects[(target, source)] = Effect("add", target, value, source)
                 result.append(effect)
                 continue
             loc = raw.value_locs[target]

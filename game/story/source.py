@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 
@@ -28,8 +29,19 @@ class SourceSpan(NamedTuple):
         return SourceSpan(self.file, self.line, self.col + columns, self.line, self.col + columns + 1)
 
 
+# What ends a line in YAML (1.1, as libyaml reads it): "\n", and these rarer ones.
+RARE_LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def position_of(text: str, index: int) -> tuple[int, int]:
-    """The 1-based line and column of character ``index`` in ``text``."""
-    line = text.count("\n", 0, index) + 1
-    start = text.rfind("\n", 0, index) + 1
-    return line, index - start + 1
+    """The 1-based line and column of character ``index`` in ``text``, counting lines as YAML does.
+
+    Besides "\n", YAML ends a line at "\r\n", a lone "\r" (old Mac files), NEL,
+    and the Unicode line and paragraph separators.
+    """
+    head = text[:index]
+    if not any(rare in head for rare in RARE_LINE_BREAKS):
+        return head.count("\n") + 1, index - (head.rfind("\n") + 1) + 1
+    breaks = [found.end() for found in LINE_BREAK.finditer(head)]
+    return len(breaks) + 1, index - (breaks[-1] if breaks else 0) + 1

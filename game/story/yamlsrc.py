@@ -24,7 +24,7 @@ import yaml
 
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
-from game.story.source import SourceSpan, position_of
+from game.story.source import LINE_BREAK, RARE_LINE_BREAKS, SourceSpan, position_of
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 
@@ -93,9 +93,7 @@ class Mark(NamedTuple):
     index: int
 
 
-# Characters that end a line for libyaml (YAML 1.1), beyond plain "\n".
-_RARE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-_ANY_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_PROPERTIES = re.compile(r"(?:[!&]\S*\s+)+")  # tags and anchors before a value
 
 
 class Positions:
@@ -119,9 +117,9 @@ class Positions:
 
     def _line_starts(self) -> list[int]:
         text = self.text
-        if not any(rare in text for rare in _RARE_BREAKS):  # str's own search: a regex is far slower here
+        if not any(rare in text for rare in RARE_LINE_BREAKS):  # str's own search: a regex is far slower here
             return list(itertools.accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
-        return [0, *(match.end() for match in _ANY_BREAK.finditer(text))]
+        return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
 
     def _table(self) -> list[int]:
         """Where each line starts (made on first use)."""
@@ -136,10 +134,20 @@ class Positions:
         return Mark(line, index - starts[line], index)
 
     def loc(self, where: int) -> Loc:
-        start = where >> 32
-        first = self.text[start:start + 1]
-        return Loc(self.name, self.mark(start), self.mark(where & 0xFFFFFFFF),
-                   first if first in ("'", '"', "|", ">") else "")
+        """Where a value is, for pointing inside it: from its first character, after any tag or anchor.
+
+        libyaml starts a value at its tag or anchor (``!!str "…"``, ``&t "…"``); a
+        column inside the text must count from the text itself, and whether it is
+        quoted is told by the character the text starts with.
+        """
+        start, end = where >> 32, where & 0xFFFFFFFF
+        text = self.text
+        if text[start:start + 1] in ("!", "&"):
+            found = _PROPERTIES.match(text, start)
+            if found is not None and found.end() < end:
+                start = found.end()
+        first = text[start:start + 1]
+        return Loc(self.name, self.mark(start), self.mark(end), first if first in ("'", '"', "|", ">") else "")
 
     def span(self, where: int) -> SourceSpan:
         """The span at a stored position (the loader asks for tens of thousands: node ids, choices, gotos)."""
@@ -472,8 +480,9 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
         line, col = position_of(good, len(good))
         detail = f"byte 0x{raw[exc.start]:02x} at line {line}, column {col}"
         return SourceFile(name, "", None), [dx.make("ER003", SourceSpan(name, line, col), detail=detail)]
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    # libyaml skips a byte order mark without counting it: drop them all (some editors
+    # write two), so that character indexes stay the same as libyaml's.
+    text = text.lstrip("\ufeff")
     try:
         next_event = _events(text)
         next_event()  # StreamStart

@@ -100,7 +100,8 @@ _ROLL = _Spec({"chance": ("expr", True), "fail": ("text", True), "label": ("text
 _ENDING = _Spec({"id": ("text", True), "kind": ("text", True), "title": ("text", True), "debrief": ("text", False)})
 _FACTS = _Spec({"facts": ("map", True)})
 _FACT = _Spec({"text": ("text", True), "source": ("text", True), "source_title": ("text", True), "year": ("int", True),
-               "confidence": ("text", True)})
+               "confidence": ("text", True), "quote": ("text", False), "where": ("text", False),
+               "checked": ("text", False), "not_rechecked": ("text", False)})
 
 _TYPE_WORDS = {"text": "text", "number": "a number", "int": "a whole number", "bool": "true or false",
                "texts": "a list of words or texts", "map": "a mapping (indented 'key: value' lines)",
@@ -444,7 +445,9 @@ class _Builder:
                          fix="Give the address of the article or report, starting with https://.")
             facts[fact_id] = Fact(fact_id, f.get(fd, "text", "text", ""), source,
                                   f.get(fd, "source_title", "text", ""), f.get(fd, "year", "int", 0), confidence,
-                                  entries.key_locs[fact_id].span)
+                                  entries.key_locs[fact_id].span, quote=f.get(fd, "quote", "text", ""),
+                                  where=f.get(fd, "where", "text", ""), checked=str(f.get(fd, "checked", "text", "")),
+                                  not_rechecked=f.get(fd, "not_rechecked", "text", ""))
         return facts
 
     def read_chapters(self) -> None:

@@ -76,6 +76,15 @@ class Fact:
     year: int
     confidence: str
     span: SourceSpan
+    #: The passage of the source the fact rests on (a short verbatim quote), where it
+    #: is in the source (page or section), and the date it was last read against it
+    #: (YYYY-MM-DD). A reviewer checks the fact in seconds from these three.
+    quote: str = ""
+    where: str = ""
+    checked: str = ""
+    #: Why the fact could not be re-checked against its source (the source cannot be
+    #: read here): empty when ``quote`` and ``checked`` are given.
+    not_rechecked: str = ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from game.errors import RouteMapError
 from game.story import diagnostics as dx
@@ -18,11 +17,12 @@ from game.story.model import Story
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
 
-if TYPE_CHECKING:
-    from game.story.loader import _Builder
 
+def check_story(story: Story, check_map: bool = True) -> list[Diagnostic]:
+    """Every story-wide problem of a built model (the loader has already reported those of each file).
 
-def check_story(story: Story, builder: _Builder, check_map: bool = True) -> list[Diagnostic]:
+    It needs only the model: the loader imports the checker, never the reverse.
+    """
     out: list[Diagnostic] = []
     _check_links(story, out)
     _check_reachability(story, out)

@@ -26,6 +26,7 @@ from game.errors import ExprError, StoryLoadError
 from game.story import diagnostics as dx
 from game.story import expr as ex
 from game.story import template as tpl
+from game.story.check import check_story
 from game.story.diagnostics import Diagnostic, Severity
 from game.story.model import (
     CONFIDENCE,
@@ -314,9 +315,7 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
     story = builder.build(digest.hexdigest()[:16])
     words = builder.words
     if story is not None:
-        from game.story.check import check_story  # here, not at the top: check imports the model only
-
-        out.extend(check_story(story, builder, check_map=check_map))
+        out.extend(check_story(story, check_map=check_map))
     out.sort(key=lambda d: (d.span.file, d.span.line, d.span.col, d.code))
     return Analysis(story, out, [f.name for f in files.values()], words)
 

@@ -160,32 +160,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if analysis.errors else 0
 
 
-def parse_presets(story, items: list[str]) -> dict:
-    """``--set cash=100 --set told_mother=true`` → values, checked against the story's declarations."""
-    from game.story.suggest import did_you_mean
-
-    values: dict = {}
-    for item in items:
-        name, sep, raw = item.partition("=")
-        name, raw = name.strip(), raw.strip()
-        if not sep:
-            raise StoryError(f"--set {item}: write NAME=VALUE, for example --set cash=100")
-        if name in story.resources:
-            try:
-                values[name] = story.resources[name].clamp(float(raw) if "." in raw else int(raw))
-            except ValueError:
-                raise StoryError(f"--set {item}: '{raw}' is not a number") from None
-        elif name in story.flags:
-            if raw.lower() not in ("true", "false"):
-                raise StoryError(f"--set {item}: a flag is true or false")
-            values[name] = raw.lower() == "true"
-        else:
-            hint = did_you_mean(name, [*story.resources, *story.flags], "")
-            raise StoryError(f"--set {item}: '{name}' is not a declared resource or flag. {hint}".strip())
-    return values
-
-
 def cmd_play(args: argparse.Namespace) -> int:
+    from game.engine.presets import parse_presets
     from game.story.loader import load_story
     from game.story.suggest import did_you_mean
 
@@ -199,16 +175,16 @@ def cmd_play(args: argparse.Namespace) -> int:
         from game.classroom.cli import cmd_replay
 
         return cmd_replay(story, args)
+    state = None
+    if args.from_note:
+        from game.notes import state_from_note
+
+        state, notice = state_from_note(args.from_note, story)
+        if notice and args.text:
+            print(notice)
     if args.text:
         from game.textui import run_text
 
-        state = None
-        if args.from_note:
-            from game.notes import state_from_note
-
-            state, notice = state_from_note(args.from_note, story)
-            if notice:
-                print(notice)
         return run_text(story, args.seed, args.resume, start=args.start, presets=presets, state=state)
     try:
         from game.ui.app import run_game
@@ -216,4 +192,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         print(f"escape-route: the graphical game is unavailable ({exc}); play in the terminal with --text",
               file=sys.stderr)
         return 1
-    return run_game(story, args)
+    from game.paths import running_from_repository
+
+    hot_reload = (running_from_repository() or args.story is not None) and not args.autoplay
+    return run_game(story, seed=args.seed, start=args.start, presets=presets, resume=args.resume,
+                    autoplay=args.autoplay, fast=args.fast, quit_at_end=args.quit_at_end, state=state,
+                    hot_reload=hot_reload)

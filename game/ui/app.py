@@ -432,8 +432,10 @@ def display_available() -> bool:
     return True
 
 
-def run_game(story: Story, args: Any) -> int:
-    """Entry point for ``escape-route play`` (graphical)."""
+def run_game(story: Story, *, seed: int | None = None, start: str | None = None, presets: dict | None = None,
+             resume: bool = False, autoplay: str | None = None, fast: bool = False, quit_at_end: bool = False,
+             state: GameState | None = None, hot_reload: bool = False) -> int:
+    """Entry point for ``escape-route play`` (graphical); the command line has parsed and checked the arguments."""
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
@@ -443,22 +445,9 @@ def run_game(story: Story, args: Any) -> int:
     except pygame.error:
         print(NO_DISPLAY, file=sys.stderr)
         return 1
-    from game.cli import parse_presets
-
-    presets = parse_presets(story, list(getattr(args, "set", []) or []))
-    state = None
-    if getattr(args, "from_note", None):
-        from game.notes import state_from_note
-
-        state, _notice = state_from_note(args.from_note, story)
-    from game.paths import running_from_repository
-
-    hot_reload = running_from_repository() or getattr(args, "story", None) is not None
     try:
-        app = App(story, seed=getattr(args, "seed", None), start=getattr(args, "start", None), presets=presets,
-                  resume=bool(getattr(args, "resume", False)), autoplay=getattr(args, "autoplay", None),
-                  fast=bool(getattr(args, "fast", False)), quit_at_end=bool(getattr(args, "quit_at_end", False)),
-                  state=state, hot_reload=hot_reload and not getattr(args, "autoplay", None))
+        app = App(story, seed=seed, start=start, presets=presets or {}, resume=resume, autoplay=autoplay,
+                  fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload)
     except pygame.error as exc:
         print(f"{NO_DISPLAY} ({exc})", file=sys.stderr)
         return 1

@@ -19,11 +19,11 @@ aiohttp = pytest.importorskip("aiohttp")
 pytest.importorskip("segno")
 
 from conftest import REPO, TINY, write_story  # noqa: E402
-from game.classroom.lan import protocol as p  # noqa: E402
-from game.classroom.lan.address import candidates, pick_address  # noqa: E402
-from game.classroom.lan.room import Room  # noqa: E402
-from game.classroom.lan.server import VoteServer  # noqa: E402
-from game.classroom.lan.tally import LanTally, choices_from_view  # noqa: E402
+from game.lan import protocol as p  # noqa: E402
+from game.lan.address import candidates, pick_address  # noqa: E402
+from game.lan.room import Room  # noqa: E402
+from game.lan.server import VoteServer  # noqa: E402
+from game.lan.tally import LanTally, choices_from_decision  # noqa: E402
 
 CODE = "2468"
 CHOICES = [
@@ -368,7 +368,7 @@ def test_the_join_address_as_a_qr_code(server):
 
 
 def test_importing_the_game_does_not_need_the_lan_packages():
-    code = ("import sys, game.classroom.facilitation, game.classroom.lan as lan; "
+    code = ("import sys, game.classroom.facilitation, game.lan as lan; "
             "assert 'aiohttp' not in sys.modules and 'segno' not in sys.modules; print(lan.available())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -380,16 +380,16 @@ def test_importing_the_game_does_not_need_the_lan_packages():
 def test_the_phones_are_a_tally_source_for_the_facilitated_vote(server, tmp_path):
     from game.classroom import session as s
     from game.classroom.facilitation import Facilitation, FacilitatorSettings
-    from game.classroom.vote import TallySource
+    from game.classroom.vote import TallySource, VoteChannel
     from game.story.loader import load_story
 
     story = load_story(write_story(tmp_path / "tiny", TINY))
     fac = Facilitation.start(story, FacilitatorSettings(name="9B", seed=5), tmp_path / "class.jsonl")
-    phones = LanTally(server, view=fac.view)
-    assert isinstance(phones, TallySource)
+    phones = LanTally(server)
+    assert isinstance(phones, TallySource) and isinstance(phones, VoteChannel)
     fac.sources.append(phones)
     decision = fac.open_vote()
-    sent = choices_from_view(fac.view())
+    sent = choices_from_decision(decision)
     assert [c["cost"] for c in sent][0] and sent[0]["risk"].endswith("risk: turned in") and not sent[1]["available"]
 
     async def go():

@@ -16,7 +16,7 @@ pytest.importorskip("aiohttp")
 pytest.importorskip("segno")
 
 from conftest import REPO, headless_chromium  # noqa: E402
-from game.classroom.lan.server import VoteServer  # noqa: E402
+from game.lan.server import VoteServer  # noqa: E402
 
 CODE = "3907"
 XSS = [

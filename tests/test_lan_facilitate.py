@@ -26,6 +26,7 @@ def press(app, key, text=""):
 
 
 def test_phone_votes_reach_the_projector_and_the_record(tmp_path):
+    from game.classroom.cli import start_vote_channel
     from game.ui.scenes.facilitate_story import start_session
     from game.ui.scenes.facilitate_vote import VoteScene
 
@@ -33,11 +34,10 @@ def test_phone_votes_reach_the_projector_and_the_record(tmp_path):
     pygame.display.init()
     pygame.font.init()
     app = App(story, size=(1280, 720))
-    app.lan_options = ("127.0.0.1", 0)
+    server = start_vote_channel(app, "127.0.0.1", 0)  # the command line starts it and hands it to the screens
     fac = Facilitation.start(story, FacilitatorSettings(name="9B", seed=4), path=tmp_path / "s.jsonl")
     try:
         start_session(app, fac)
-        server = app.vote_server
         assert server.url.startswith("http://127.0.0.1:") and len(server.room_code) == 4
         vote = VoteScene(app, fac)
         app.push(vote)
@@ -61,7 +61,7 @@ def test_phone_votes_reach_the_projector_and_the_record(tmp_path):
         assert fac.state.step == 1
     finally:
         fac.close()
-        app.vote_server.stop()
+        server.stop()
         pygame.quit()
     events = [e for e in read_session(tmp_path / "s.jsonl").events if e.get("type") == "tally_recorded"]
     assert events and events[0]["by_source"]["phones"] == {"1": 3}

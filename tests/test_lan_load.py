@@ -16,8 +16,8 @@ import pytest
 
 aiohttp = pytest.importorskip("aiohttp")
 
-from game.classroom.lan import protocol as p  # noqa: E402
-from game.classroom.lan.server import VoteServer  # noqa: E402
+from game.lan import protocol as p  # noqa: E402
+from game.lan.server import VoteServer  # noqa: E402
 
 CODE = "5731"
 CHOICES = [

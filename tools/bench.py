@@ -222,7 +222,7 @@ def bench_lan_part() -> None:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("ESCAPE_ROUTE_DATA_DIR", tempfile.mkdtemp())
-    from game.classroom import lan
+    from game import lan
 
     if not lan.available():
         print("== LAN voting ==\nnot available here: " + ", ".join(lan.missing()) + " missing")
@@ -231,8 +231,8 @@ def bench_lan_part() -> None:
 
     from game.classroom.cli import projector_mode
     from game.classroom.facilitation import Facilitation, FacilitatorSettings
-    from game.classroom.lan.bench import bench_lan, bench_server
-    from game.classroom.lan.tally import LanTally
+    from game.lan.bench import bench_lan, bench_server
+    from game.lan.tally import LanTally
     from game.ui.app import App
     from game.ui.scenes.facilitate_story import start_session
     from game.ui.scenes.facilitate_vote import VoteScene

@@ -116,8 +116,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     app = open_app(story, _size(args.size))
     if app is None:
         return 1
-    if args.lan:
-        app.lan_options = (args.bind, args.port)
+    server = start_vote_channel(app, args.bind, args.port) if args.lan else None
     fac = None
     try:
         from game.ui.scenes.facilitate_setup import FacilitateSetupScene
@@ -149,12 +148,42 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         fac = getattr(app, "facilitation", None) or fac
         if fac is not None:
             fac.close()
-        server = getattr(app, "vote_server", None)
         if server is not None:
             server.stop()
         import pygame
 
         pygame.quit()
+
+
+def start_vote_channel(app: Any, bind: str, port: int) -> Any:
+    """Open the class vote to phones: start the LAN server and hand it to the projector as its vote channel.
+
+    Returns the running server (the caller stops it), or None when it cannot run;
+    then the projector says why and the keyboard tally still works.
+    """
+    from game import lan
+
+    if not lan.available():
+        app.notify("Voting from phones needs " + ", ".join(lan.missing()) + "; the keyboard tally still works.")
+        return None
+    from game.lan.address import candidates
+    from game.lan.server import VoteServer
+    from game.lan.tally import LanTally
+
+    server = VoteServer(bind=bind, port=port)
+    try:
+        url = server.start()
+    except (OSError, ValueError) as exc:
+        app.notify(f"Voting from phones could not start ({exc}); the keyboard tally still works.")
+        return None
+    app.vote_channel = LanTally(server)
+    print(f"class voting: {url}  room code {server.room_code}", flush=True)
+    if bind == "auto":
+        others = [f"{c.address} ({c.interface})" if c.interface else c.address
+                  for c in candidates() if c.address not in url]
+        if others:
+            print("  if phones cannot reach it, choose another network with --bind: " + ", ".join(others), flush=True)
+    return server
 
 
 def open_app(story: Any, size: tuple[int, int]) -> Any:

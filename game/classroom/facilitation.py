@@ -167,8 +167,10 @@ class Facilitation:
         if view.ending is not None:
             raise Impossible("the journey is over; there is nothing to vote on")
         self.decisions += 1
-        decision = Decision(f"d{self.decisions}", view.node_id, view.title,
-                            tuple(Option(c.index, c.text, c.available) for c in view.choices))
+        options = tuple(Option(c.index, c.text, c.available, c.cost_text or "",
+                               f"{c.risk.percent} risk: {c.risk.label}" if c.risk else "", c.reason or "")
+                        for c in view.choices)
+        decision = Decision(f"d{self.decisions}", view.node_id, view.title, options)
         self.decision = decision
         for source in self.sources:
             source.open(decision)

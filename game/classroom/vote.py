@@ -25,9 +25,14 @@ MAX_VOTES = 9999
 
 @dataclass(frozen=True, slots=True)
 class Option:
+    """One option of a vote, with what the projector shows beside it (so phones can show the same)."""
+
     index: int
     text: str
     available: bool
+    cost: str = ""  # "¥5,000 · 3 days", as the engine words it
+    risk: str = ""  # "12% risk: the guard talks", empty when there is none
+    reason: str = ""  # why a closed option is closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +65,33 @@ class TallySource(Protocol):
     def current(self) -> dict[int, int]: ...
 
     def close(self, decision_id: str) -> dict[int, int]: ...
+
+
+@runtime_checkable
+class VoteChannel(TallySource, Protocol):
+    """Votes from the students' own devices: a tally source that also says how to join it.
+
+    The LAN server (``game.lan``) offers one; the command line starts it and hands it
+    to the projector, which shows the address, the room code and the QR code, and
+    how many devices have joined. The classroom's pure logic and the screens know
+    only this interface, never the server.
+    """
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def room_code(self) -> str: ...
+
+    def connected(self) -> int: ...
+
+    def votes_cast(self) -> int: ...
+
+    def qr_matrix(self, border: int = 4, with_code: bool = True) -> list[list[bool]]: ...
+
+    def qr_png(self, scale: int = 8, border: int = 4, with_code: bool = True) -> bytes: ...
+
+    def announce(self, decision_id: str, index: int) -> None: ...
 
 
 class KeyboardTally:

@@ -21,53 +21,23 @@ HINTS = ("Enter: next  ·  F: facts  ·  D: discuss  ·  V: vote  ·  M: map  ·
 
 
 def start_session(app, fac) -> None:  # noqa: ANN001
-    """Show a started or resumed session: the journey becomes the app's, the passage goes on screen."""
+    """Show a started or resumed session: the journey becomes the app's, the passage goes on screen.
+
+    When the command line started a vote channel (phones over the LAN) and handed it
+    to the app as ``app.vote_channel``, the class's votes come from it too.
+    """
     app.state = fac.state
     app.facilitation = fac
-    if getattr(app, "lan_options", None):
-        start_lan(app, fac)
+    channel = getattr(app, "vote_channel", None)
+    if channel is not None and channel not in fac.sources:
+        fac.sources.append(channel)
+    app.stack.replace_all(FacilitateStoryScene(app, fac))
     if fac.ended:
-        app.stack.replace_all(FacilitateStoryScene(app, fac))
         from game.ui.scenes.facilitate_debrief import ClassDebriefScene
 
         app.push(ClassDebriefScene(app, fac))
-    else:
-        app.stack.replace_all(FacilitateStoryScene(app, fac))
     for note in fac.notes[:3]:
         app.notify(note)
-
-
-def start_lan(app, fac) -> None:  # noqa: ANN001
-    """Open the class vote to phones: start the server and add it as a tally source (or say why not)."""
-    from game.classroom import lan
-
-    if not lan.available():
-        app.notify("Voting from phones needs " + ", ".join(lan.missing()) + "; the keyboard tally still works.")
-        return
-    from game.classroom.lan.server import VoteServer
-    from game.classroom.lan.tally import LanTally
-
-    bind, port = app.lan_options
-    server = getattr(app, "vote_server", None)
-    if server is None:
-        server = VoteServer(bind=bind, port=port)
-        try:
-            url = server.start()
-        except (OSError, ValueError) as exc:
-            app.notify(f"Voting from phones could not start ({exc}); the keyboard tally still works.")
-            return
-        app.vote_server = server
-        print(f"class voting: {url}  room code {server.room_code}", flush=True)
-        if bind == "auto":
-            from game.classroom.lan.address import candidates
-
-            others = [f"{c.address} ({c.interface})" if c.interface else c.address
-                      for c in candidates() if c.address not in url]
-            if others:
-                print("  if phones cannot reach it, choose another network with --bind: " + ", ".join(others),
-                      flush=True)
-    if not any(getattr(src, "server", None) is server for src in fac.sources):
-        fac.sources.append(LanTally(server, view=fac.view))
 
 
 def resource_strip(scene: FacilitateScene, surface: pygame.Surface, values: dict, y: int) -> int:  # noqa: ANN001

@@ -20,7 +20,7 @@ import io
 
 import pygame
 
-from game.classroom.vote import settle
+from game.classroom.vote import VoteChannel, settle
 from game.errors import Impossible
 from game.ui import commands as c
 from game.ui.scenes.facilitate_common import FacilitateScene, letter
@@ -41,8 +41,8 @@ class VoteScene(FacilitateScene):
         self.message = ""
         self._erase = False
         self._shown_counts: dict[int, int] = {}
-        self.server = next((src.server for src in fac.sources if getattr(src, "server", None) is not None), None)
-        self.revealed = self.server is None  # with phones, counts wait for the facilitator
+        self.channel = next((src for src in fac.sources if isinstance(src, VoteChannel)), None)
+        self.revealed = self.channel is None  # with phones, counts wait for the facilitator
         self.countdown: float | None = None
         self._qr: tuple[int, pygame.Surface] | None = None
 
@@ -65,7 +65,7 @@ class VoteScene(FacilitateScene):
             self._changed()
         elif isinstance(cmd, c.Rollback):
             self._erase = True  # Backspace erases a digit (U also sends Rollback: see update())
-        elif isinstance(cmd, c.TypeText) and letter(cmd) in ("v", "t", "o") and self.server is not None:
+        elif isinstance(cmd, c.TypeText) and letter(cmd) in ("v", "t", "o") and self.channel is not None:
             key = letter(cmd)
             if key == "v":
                 self.revealed = not self.revealed
@@ -159,7 +159,7 @@ class VoteScene(FacilitateScene):
         self.head = self.block(self.view.title or self.view.node_id, "serif-bold", pj.title, safe.w, p.strong, 1.1)
         self.count_w = pj.px(110)
         self.bar_w = pj.px(150)
-        self.panel_w = pj.px(300) if self.server is not None else 0
+        self.panel_w = pj.px(300) if self.channel is not None else 0
         self.rows_w = safe.w - (self.panel_w + pj.px(30) if self.panel_w else 0)
         text_w = self.rows_w - self.count_w - self.bar_w - pj.px(70)
         self.rows = []
@@ -219,7 +219,7 @@ class VoteScene(FacilitateScene):
                     fill.w = max(pj.px(4), round(self.bar_w * n / most))
                     pygame.draw.rect(surface, p.accent if n == most else p.muted, fill, border_radius=pj.px(4))
             y += height + row_gap
-        if self.server is not None:
+        if self.channel is not None:
             self.draw_join_panel(surface, pygame.Rect(safe.right - self.panel_w, safe.y, self.panel_w,
                                                       safe.h - pj.px(110)))
         summary = f"{total} vote{'s' * (total != 1)}" if total else "No votes yet"
@@ -230,7 +230,7 @@ class VoteScene(FacilitateScene):
         sources = [s.name for s in self.fac.sources if s.current()]
         if sources and sources != ["keyboard"]:
             summary += "  ·  counted from " + ", ".join(sources)
-        phones = "V reveal  ·  T timer  ·  O override  ·  " if self.server is not None else ""
+        phones = "V reveal  ·  T timer  ·  O override  ·  " if self.channel is not None else ""
         hint = ("Up/Down option  ·  0-9 votes  ·  Backspace erase  ·  +/− one vote  ·  " + phones
                 + "Enter: decide  ·  Esc: back")
         hint_h = self.block(hint, "sans", pj.small, safe.w, p.muted, 1.3).height
@@ -245,7 +245,7 @@ class VoteScene(FacilitateScene):
     def draw_join_panel(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """How to join from a phone: the QR code, the address and the room code, and live counts."""
         pj, p, text = self.pj, self.theme.palette, self.app.text
-        server = self.server
+        channel = self.channel
         pygame.draw.rect(surface, p.panel, rect, border_radius=pj.px(8))
         x, y, w = rect.x + pj.px(16), rect.y + pj.px(14), rect.w - pj.px(32)
         label = text.line("VOTE FROM YOUR PHONE", "sans-bold", pj.small, p.accent)
@@ -255,18 +255,18 @@ class VoteScene(FacilitateScene):
         if qr is not None:
             surface.blit(qr, (x + (w - qr.get_width()) // 2, y))
             y += qr.get_height() + pj.px(10)
-        address = self.block(server.url, "sans", pj.small, w, p.text, 1.25)
+        address = self.block(channel.url, "sans", pj.small, w, p.text, 1.25)
         blit_block(surface, address, x, y)
         y += address.height + pj.px(8)
-        code = text.line(f"Room {server.room_code}", "sans-bold", pj.title, p.strong)
+        code = text.line(f"Room {channel.room_code}", "sans-bold", pj.title, p.strong)
         if code.get_width() > w:
-            code = text.line(f"Room {server.room_code}", "sans-bold", round(pj.title * w / code.get_width()), p.strong)
+            code = text.line(f"Room {channel.room_code}", "sans-bold", round(pj.title * w / code.get_width()), p.strong)
         surface.blit(code, (x, y))
         y += code.get_height() + pj.px(8)
-        voted = server.votes_cast()
+        voted = channel.votes_cast()
         surface.blit(text.line(f"{voted} voted", "sans-bold", pj.ui, p.strong), (x, y))
         y += round(pj.ui * 1.35)
-        devices = server.connected()
+        devices = channel.connected()
         surface.blit(text.line(f"{devices} device{'s' * (devices != 1)} connected", "sans", pj.small, p.text), (x, y))
 
     def qr_surface(self, width: int) -> pygame.Surface | None:
@@ -274,9 +274,9 @@ class VoteScene(FacilitateScene):
         if self._qr is not None and self._qr[0] == width:
             return self._qr[1]
         try:
-            modules = len(self.server.qr_matrix(border=2))
+            modules = len(self.channel.qr_matrix(border=2))
             scale = max(2, width // max(1, modules))
-            image = pygame.image.load(io.BytesIO(self.server.qr_png(scale=scale, border=2)), "qr.png")
+            image = pygame.image.load(io.BytesIO(self.channel.qr_png(scale=scale, border=2)), "qr.png")
         except (pygame.error, OSError, ValueError):
             return None
         self._qr = (width, image)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from game.classroom.lan.protocol import CODE_DIGITS, clean_choices, clean_title
+from game.lan.protocol import CODE_DIGITS, clean_choices, clean_title
 
 WAITING, VOTING, CLOSED = "waiting", "voting", "closed"
 

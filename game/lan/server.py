@@ -30,9 +30,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from game.classroom.lan import protocol as p
-from game.classroom.lan.address import pick_address
-from game.classroom.lan.room import Room
+from game.lan import protocol as p
+from game.lan.address import pick_address
+from game.lan.room import Room
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class VoteServer:
         self.message_burst = message_burst     # messages one connection may send in MESSAGE_WINDOW seconds
         self.room = Room(room_code, wrong_code_limit=wrong_code_limit, wrong_code_window=wrong_code_window)
         self.on_change = on_change
-        self._files = {route: (resources.files("game.classroom.lan").joinpath("static", name).read_bytes(), kind)
+        self._files = {route: (resources.files("game.lan").joinpath("static", name).read_bytes(), kind)
                        for route, (name, kind) in STATIC.items()}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

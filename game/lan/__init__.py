@@ -1,8 +1,8 @@
 """Voting from phones and laptops over the school's local network (optional).
 
-A :class:`~game.classroom.lan.server.VoteServer` runs a small web server in a
+A :class:`~game.lan.server.VoteServer` runs a small web server in a
 background thread: students open the join address (or scan its QR code), type the
-room code and vote on the open decision. :class:`~game.classroom.lan.tally.LanTally`
+room code and vote on the open decision. :class:`~game.lan.tally.LanTally`
 plugs it into the facilitator's vote step as one more tally source. Nothing here is
 imported by the game unless the facilitator turns LAN voting on; it needs the
 optional packages aiohttp and segno (:func:`available` says whether they are there).

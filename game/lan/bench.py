@@ -71,7 +71,7 @@ def _devices(url: str, code: str, clients: int, rounds: int, seed: int, conn) ->
 def bench_server() -> Any:
     """A server for the benchmark: loopback, a fixed code, and no per-connection message limit
     (every device votes once a round, a hundred rounds in a few seconds)."""
-    from game.classroom.lan.server import VoteServer
+    from game.lan.server import VoteServer
 
     server = VoteServer(bind="127.0.0.1", room_code="1234", message_burst=10_000)
     server.start()

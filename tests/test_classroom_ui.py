@@ -15,8 +15,8 @@ from test_classroom import CLASS
 
 from conftest import REPO, STORY, write_story
 from game.classroom import session as s
-from game.classroom.cli import projector_mode
 from game.classroom.facilitation import Facilitation, FacilitatorSettings
+from game.cli.classroom import projector_mode
 from game.story.loader import load_story
 from game.ui.app import App
 
@@ -318,7 +318,7 @@ def test_resume_in_the_ui_shows_the_same_passage(class_story, make_app, tmp_path
 
 
 def test_replay_steps_through_a_recorded_session(class_story, make_app, tmp_path):
-    from game.classroom.cli import cmd_replay  # noqa: F401 - the entry point exists
+    from game.cli.classroom import cmd_replay  # noqa: F401 - the entry point exists
     from game.ui.scenes.facilitate_replay import ReplayScene, replay_steps
 
     path = tmp_path / "p.jsonl"

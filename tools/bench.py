@@ -229,8 +229,8 @@ def bench_lan_part() -> None:
         return
     import pygame
 
-    from game.classroom.cli import projector_mode
     from game.classroom.facilitation import Facilitation, FacilitatorSettings
+    from game.cli.classroom import projector_mode
     from game.lan.bench import bench_lan, bench_server
     from game.lan.tally import LanTally
     from game.ui.app import App

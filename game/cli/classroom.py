@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import textwrap
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from game.classroom.content import LEVELS
 
@@ -232,6 +231,8 @@ def cmd_replay(story: Any, args: argparse.Namespace) -> int:
     for problem in record.problems:
         print(f"escape-route: {path.name}: {problem}", file=sys.stderr)
     if getattr(args, "text", False):
+        from game.classroom.transcript import print_session
+
         try:
             print_session(story, record, sys.stdout)
         except SessionError as exc:
@@ -260,72 +261,3 @@ def cmd_replay(story: Any, args: argparse.Namespace) -> int:
         import pygame
 
         pygame.quit()
-
-
-def print_session(story: Any, record: Any, out: TextIO, width: int = 78) -> None:
-    """The session as text: who, when, then each passage, vote, choice, roll, pause, in order."""
-    from game.classroom import session as s
-
-    def say(text: str, indent: str = "") -> None:
-        out.write(textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent) + "\n")
-
-    start = record.start
-    header = start.get("story", {}) if isinstance(start.get("story"), dict) else {}
-    settings = record.settings
-    say(f"Session: {record.label}")
-    level = settings.get("level", "full")
-    say(f"Story: {header.get('title', '?')} (version {header.get('version', '?')}) · seed {start.get('seed')} · "
-        f"content: {'younger classes' if level == 'younger' else level} · started {start.get('started_at', '?')}")
-    resources = header.get("resources", {}) if isinstance(header.get("resources"), dict) else {}
-    options: dict[str, list[dict[str, Any]]] = {}
-    for ev in record.events[1:]:
-        kind = ev["type"]
-        if kind == s.NODE:
-            out.write("\n")
-            say(f"[{ev.get('title') or ev.get('node')}]  ({ev.get('node')})")
-            values = ev.get("vars", {}) if isinstance(ev.get("vars"), dict) else {}
-            say("  " + " · ".join(f"{(resources.get(k) or {}).get('label', k)} {_show(v, resources.get(k))}"
-                                  for k, v in values.items()))
-        elif kind == s.VOTE_OPENED:
-            options[str(ev.get("decision"))] = [o for o in ev.get("options", []) if isinstance(o, dict)]
-        elif kind == s.TALLY:
-            counts = ev.get("counts", {}) if isinstance(ev.get("counts"), dict) else {}
-            for opt in options.get(str(ev.get("decision")), []):
-                n = counts.get(str(opt.get("index")), 0)
-                closed = "" if opt.get("available", True) else "  (closed)"
-                say(f"{opt.get('index', 0) + 1}. {opt.get('text', '')}: {n} vote{'s' * (n != 1)}{closed}", "  ")
-        elif kind == s.CHOICE:
-            how = {"vote": "by vote", "tie-break": "tie settled by the facilitator",
-                   "facilitator": "decided by the facilitator"}.get(str(ev.get("decided_by")), ev.get("decided_by"))
-            say(f"> The class took {int(ev.get('index', 0)) + 1}: {ev.get('text', '')} ({how})", "  ")
-            roll = ev.get("roll")
-            if isinstance(roll, dict):
-                pct = round(float(roll.get("chance", 0)) * 100)
-                say(f"Risk {pct}%, {roll.get('label', '')}: " + ("it fell." if roll.get("failed") else
-                                                               "it passed."), "  ")
-        elif kind == s.ROLLBACK:
-            say(f"< The class went back ({ev.get('reason', '')}).", "  ")
-        elif kind == s.DISCUSSION:
-            say(f"Discussion, {round(float(ev.get('seconds', 0)))} s ({ev.get('how', '')}): {ev.get('prompt', '')}",
-                "  ")
-        elif kind == s.FACT:
-            fact = story.facts.get(str(ev.get("fact"))) if story is not None else None
-            say(f"Fact card: {fact.text if fact else ev.get('fact')}", "  ")
-        elif kind == s.BLANKED:
-            say(f"Screen blanked for {round(float(ev.get('seconds', 0)))} s", "  ")
-        elif kind == s.PAUSED:
-            say(f"Paused for {round(float(ev.get('seconds', 0)))} s", "  ")
-        elif kind == s.RESUMED:
-            say(f"-- resumed after an interruption (after event {ev.get('after_seq')}) --", "  ")
-        elif kind == s.ENDED:
-            out.write("\n")
-            say(f"THE END — {ev.get('title', '')} [{ev.get('kind', '')}]")
-
-
-def _show(value: Any, meta: Any) -> str:
-    unit = meta.get("unit", "") if isinstance(meta, dict) else ""
-    try:
-        number = f"{round(float(value)):,}"
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{unit}{number}" if unit in ("¥", "$", "€", "£", "฿", "₩") else number

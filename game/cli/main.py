@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--state-limit", type=int, default=200_000, help="with --exhaustive: states to explore")
     facilitate = sub.add_parser("facilitate", help="run the story with a class: votes, discussion, debrief")
     _story_arg(facilitate)
-    from game.classroom.cli import add_facilitate_arguments, add_report_arguments
+    from game.cli.classroom import add_facilitate_arguments, add_report_arguments
 
     add_facilitate_arguments(facilitate)
     report = sub.add_parser("report", help="write a class report (HTML, CSV) from recorded sessions")
@@ -91,11 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return cmd_check(args)
         if args.command == "facilitate":
-            from game.classroom.cli import cmd_facilitate
+            from game.cli.classroom import cmd_facilitate
 
             return cmd_facilitate(args)
         if args.command == "report":
-            from game.classroom.cli import cmd_report
+            from game.cli.classroom import cmd_report
 
             return cmd_report(args)
         if args.command == "notes":
@@ -172,7 +172,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         raise StoryError(f"--start: there is no node '{args.start}'. {hint}")
     presets = parse_presets(story, args.set)
     if args.replay:
-        from game.classroom.cli import cmd_replay
+        from game.cli.classroom import cmd_replay
 
         return cmd_replay(story, args)
     state = None

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from conftest import REPO, STORY, TINY, headless_chromium, write_story
-from game.graph import to_dot, to_html, to_mermaid
 from game.story.loader import load_story
+from game.writer.graph import to_dot, to_html, to_mermaid
 
 
 @pytest.fixture(scope="module")

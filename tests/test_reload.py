@@ -9,7 +9,7 @@ import time
 from conftest import REPO, TINY, write_story
 from game.engine.engine import Engine
 from game.story import loader
-from game.story.reload import StoryReloader, carry_over
+from game.writer.reload import StoryReloader, carry_over
 
 
 def touch_later(path, text):
@@ -81,9 +81,9 @@ def test_notes_keep_the_moment_and_replay_it(tmp_path):
     import json
     import subprocess
 
-    from game.notes import add_note, read_notes, state_from_note
     from game.story.loader import load_story
     from game.textui import run_text
+    from game.writer.notes import add_note, read_notes, state_from_note
 
     folder = write_story(tmp_path / "s", TINY)
     story = load_story(folder)

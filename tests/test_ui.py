@@ -504,7 +504,7 @@ def test_hot_reload_swaps_the_story_and_shows_errors_without_stopping(tmp_path, 
 
 
 def test_playtest_note_is_typed_and_kept(make_app, story):
-    from game.notes import read_notes
+    from game.writer.notes import read_notes
 
     app = make_app(story, skip_title=True)
     key(app, pygame.K_SPACE)

@@ -102,7 +102,7 @@ def bench_load(rounds: int = 7) -> None:
 
 def bench_reload() -> None:
     print("== Hot reload ==")
-    from game.story.reload import StoryReloader
+    from game.writer.reload import StoryReloader
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -99,15 +99,15 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_report(args)
         if args.command == "notes":
-            from game.notes import cmd_notes
+            from game.writer.notes import cmd_notes
 
             return cmd_notes(args)
         if args.command == "graph":
-            from game.graph import cmd_graph
+            from game.writer.graph import cmd_graph
 
             return cmd_graph(args)
         if args.command == "simulate":
-            from game.simreport import cmd_simulate
+            from game.writer.simreport import cmd_simulate
 
             return cmd_simulate(args)
         return cmd_play(args)
@@ -177,7 +177,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         return cmd_replay(story, args)
     state = None
     if args.from_note:
-        from game.notes import state_from_note
+        from game.writer.notes import state_from_note
 
         state, notice = state_from_note(args.from_note, story)
         if notice and args.text:

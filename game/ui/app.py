@@ -80,12 +80,12 @@ class App:
         self._route: Any = None
         self._map_view: Any = None
         self.frames = 0
-        # Writers: the story folder is watched and reloaded when a file is saved (see game.story.reload).
+        # Writers: the story folder is watched and reloaded when a file is saved (see game.writer.reload).
         self.reloader = None
         self.reload_errors: list[Any] = []
         self._reload_clock = 0.0
         if hot_reload:
-            from game.story.reload import StoryReloader
+            from game.writer.reload import StoryReloader
 
             self.reloader = StoryReloader(story.root)
         from game.ui.autoplay import Autoplayer
@@ -282,7 +282,7 @@ class App:
             self.reload_errors = result.errors
             self.notify(result.message)
             return
-        from game.story.reload import carry_over
+        from game.writer.reload import carry_over
 
         if self.state is not None:
             trial = self.state.copy()

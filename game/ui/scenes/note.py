@@ -1,14 +1,14 @@
-"""N during play: a one-line playtest note, stored with the exact moment (see game.notes)."""
+"""N during play: a one-line playtest note, stored with the exact moment (see game.writer.notes)."""
 
 from __future__ import annotations
 
 import pygame
 
 from game.errors import StoryError
-from game.notes import add_note
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.widgets.text import blit_block
+from game.writer.notes import add_note
 
 MAX_NOTE = 300
 

@@ -89,7 +89,7 @@ def events(app: App) -> list[dict]:
 
 
 def test_a_facilitated_session_from_setup_to_debrief(class_story, make_app):
-    from game.ui.scenes.facilitate_setup import FacilitateSetupScene
+    from game.ui.classroom.setup import FacilitateSetupScene
 
     app = make_app(class_story)
     app.stack.replace_all(FacilitateSetupScene(app))
@@ -232,7 +232,7 @@ def test_a_facilitated_session_from_setup_to_debrief(class_story, make_app):
 def test_younger_classes_see_a_veil_until_the_facilitator_reveals(make_app):
     story = load_story(STORY)
     app = make_app(story)
-    from game.ui.scenes.facilitate_story import start_session
+    from game.ui.classroom.story import start_session
 
     fac = Facilitation.start(story, FacilitatorSettings(seed=1, level="younger"))
     fac.engine.jump(fac.state, "china_sold")
@@ -302,7 +302,7 @@ def test_sigkill_in_the_middle_of_a_session_loses_nothing_but_the_event_in_fligh
 
 
 def test_resume_in_the_ui_shows_the_same_passage(class_story, make_app, tmp_path):
-    from game.ui.scenes.facilitate_story import start_session
+    from game.ui.classroom.story import start_session
 
     path = tmp_path / "r.jsonl"
     fac = Facilitation.start(class_story, FacilitatorSettings(seed=3), path)
@@ -319,7 +319,7 @@ def test_resume_in_the_ui_shows_the_same_passage(class_story, make_app, tmp_path
 
 def test_replay_steps_through_a_recorded_session(class_story, make_app, tmp_path):
     from game.cli.classroom import cmd_replay  # noqa: F401 - the entry point exists
-    from game.ui.scenes.facilitate_replay import ReplayScene, replay_steps
+    from game.ui.classroom.replay import ReplayScene, replay_steps
 
     path = tmp_path / "p.jsonl"
     fac = Facilitation.start(class_story, FacilitatorSettings(name="Replay me", seed=3), path)

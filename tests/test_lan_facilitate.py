@@ -27,8 +27,8 @@ def press(app, key, text=""):
 
 def test_phone_votes_reach_the_projector_and_the_record(tmp_path):
     from game.cli.classroom import start_vote_channel
-    from game.ui.scenes.facilitate_story import start_session
-    from game.ui.scenes.facilitate_vote import VoteScene
+    from game.ui.classroom.story import start_session
+    from game.ui.classroom.vote import VoteScene
 
     story = load_story(STORY)
     pygame.display.init()

@@ -234,8 +234,8 @@ def bench_lan_part() -> None:
     from game.lan.bench import bench_lan, bench_server
     from game.lan.tally import LanTally
     from game.ui.app import App
-    from game.ui.scenes.facilitate_story import start_session
-    from game.ui.scenes.facilitate_vote import VoteScene
+    from game.ui.classroom.story import start_session
+    from game.ui.classroom.vote import VoteScene
 
     story = load_story(ROOT / "story")
     pygame.display.init()

@@ -118,8 +118,8 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     server = start_vote_channel(app, args.bind, args.port) if args.lan else None
     fac = None
     try:
-        from game.ui.scenes.facilitate_setup import FacilitateSetupScene
-        from game.ui.scenes.facilitate_story import start_session
+        from game.ui.classroom.setup import FacilitateSetupScene
+        from game.ui.classroom.story import start_session
 
         if resume_path is not None:
             fac = Facilitation.resume(story, resume_path)
@@ -127,7 +127,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
             fac = Facilitation.start(story, preset, path=args.session_file)
         if args.autotally:
             from game.classroom.vote import RandomTally
-            from game.ui.scenes.facilitate_auto import FacilitateDriver
+            from game.ui.classroom.auto import FacilitateDriver
 
             pace = args.autotally_pace
             if pace is None:
@@ -242,7 +242,7 @@ def cmd_replay(story: Any, args: argparse.Namespace) -> int:
             sys.stderr.close()
         return 0
     from game.classroom.facilitation import Facilitation
-    from game.ui.scenes.facilitate_replay import ReplayScene, replay_steps
+    from game.ui.classroom.replay import ReplayScene, replay_steps
 
     try:
         fac = Facilitation.replay(story, record)

@@ -18,8 +18,8 @@ import pygame
 from game.classroom import session as s
 from game.engine.engine import Engine, NodeView
 from game.ui import commands as c
-from game.ui.scenes.facilitate_common import FacilitateScene
-from game.ui.scenes.facilitate_story import resource_strip
+from game.ui.classroom.common import FacilitateScene
+from game.ui.classroom.story import resource_strip
 from game.ui.widgets.text import blit_block
 
 
@@ -77,7 +77,7 @@ class ReplayScene(FacilitateScene):
                 self.index += 1
                 self.relayout()
             else:
-                from game.ui.scenes.facilitate_debrief import ClassDebriefScene
+                from game.ui.classroom.debrief import ClassDebriefScene
                 self.app.push(ClassDebriefScene(self.app, self.fac))
         elif isinstance(cmd, c.Move) and (cmd.dx < 0 or cmd.dy < 0):
             self.index = max(0, self.index - 1)

@@ -17,7 +17,7 @@ from game.classroom.content import LEVEL_LABELS, LEVELS, content_note
 from game.classroom.facilitation import WHOLE_CLASS, Facilitation, FacilitatorSettings
 from game.errors import StoryError
 from game.ui import commands as c
-from game.ui.scenes.facilitate_common import FacilitateScene, letter
+from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
 
 MAX_GROUPS = 8
@@ -103,7 +103,7 @@ class FacilitateSetupScene(FacilitateScene):
             self.error = f"Could not start the session: {exc}"
             self.relayout()
             return
-        from game.ui.scenes.facilitate_story import start_session
+        from game.ui.classroom.story import start_session
 
         start_session(app, fac)
 

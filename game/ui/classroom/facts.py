@@ -9,7 +9,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.facilitate_common import FacilitateScene, letter
+from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
 
 

@@ -50,12 +50,12 @@ class FacilitateScene(Scene):
         """B and P on every screen; True when used."""
         key = letter(cmd)
         if key == "b" and self.fac is not None:
-            from game.ui.scenes.facilitate_pause import BlankScene
+            from game.ui.classroom.pause import BlankScene
 
             self.app.push(BlankScene(self.app, self.fac))
             return True
         if key == "p" and self.fac is not None:
-            from game.ui.scenes.facilitate_pause import FacilitatePauseScene
+            from game.ui.classroom.pause import FacilitatePauseScene
 
             self.app.push(FacilitatePauseScene(self.app, self.fac))
             return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.facilitate_common import FacilitateScene, letter
+from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
 
 IDLE, RUNNING, PAUSED, DONE = "idle", "running", "paused", "done"
@@ -56,7 +56,7 @@ class DiscussionScene(FacilitateScene):
         app = self.app
         app.pop()
         if then_vote:
-            from game.ui.scenes.facilitate_story import FacilitateStoryScene
+            from game.ui.classroom.story import FacilitateStoryScene
 
             story = app.stack.find(FacilitateStoryScene)
             if story is not None and self.fac.view().ending is None:

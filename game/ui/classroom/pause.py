@@ -13,7 +13,7 @@ import pygame
 
 from game.errors import Impossible
 from game.ui import commands as c
-from game.ui.scenes.facilitate_common import FacilitateScene, letter
+from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
 
 
@@ -152,7 +152,7 @@ class FacilitatePauseScene(_Panel):
         self.cancel()
         while self.app.stack.top is not None and self.app.stack.top.name != "facilitate-story":
             self.app.stack.pop()
-        from game.ui.scenes.facilitate_debrief import ClassDebriefScene
+        from game.ui.classroom.debrief import ClassDebriefScene
 
         self.app.push(ClassDebriefScene(self.app, self.fac))
 
@@ -179,7 +179,7 @@ class ConfirmRollbackScene(_Panel):
             app.notify(f"Cannot go back: {exc}.")
             return
         # Back to the passage, whatever was open over it (the debrief of an ending, a vote).
-        from game.ui.scenes.facilitate_story import FacilitateStoryScene
+        from game.ui.classroom.story import FacilitateStoryScene
 
         while app.stack.top is not None and not isinstance(app.stack.top, FacilitateStoryScene):
             app.stack.pop()

@@ -23,7 +23,7 @@ import pygame
 from game.classroom.vote import VoteChannel, settle
 from game.errors import Impossible
 from game.ui import commands as c
-from game.ui.scenes.facilitate_common import FacilitateScene, letter
+from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
 
 
@@ -146,7 +146,7 @@ class VoteScene(FacilitateScene):
             app.notify(f"Not possible: {exc}.")
             return
         app.pop()
-        from game.ui.scenes.facilitate_story import FacilitateStoryScene
+        from game.ui.classroom.story import FacilitateStoryScene
 
         story = app.stack.find(FacilitateStoryScene)
         if story is not None:

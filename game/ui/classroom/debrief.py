@@ -12,8 +12,8 @@ from __future__ import annotations
 import pygame
 
 from game.ui import commands as c
+from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
 from game.ui.scenes.ending import KIND_WORDS, facts_for
-from game.ui.scenes.facilitate_common import FacilitateScene, draw_page, letter, wrap_pages
 from game.ui.scenes.map import MapCache, journey_places
 from game.ui.widgets.text import Block
 
@@ -174,10 +174,10 @@ class ClassDebriefScene(FacilitateScene):
             if not ok:
                 self.app.notify(f"Cannot go back: {why}.")
             else:
-                from game.ui.scenes.facilitate_pause import ConfirmRollbackScene
+                from game.ui.classroom.pause import ConfirmRollbackScene
                 self.app.push(ConfirmRollbackScene(self.app, self.fac))
         elif isinstance(cmd, c.Back):
-            from game.ui.scenes.facilitate_pause import FacilitatePauseScene
+            from game.ui.classroom.pause import FacilitatePauseScene
             self.app.push(FacilitatePauseScene(self.app, self.fac))
         return None
 

@@ -13,7 +13,7 @@ import pygame
 
 from game.engine.engine import NodeView, Outcome
 from game.ui import commands as c
-from game.ui.scenes.facilitate_common import FacilitateScene, draw_page, letter, wrap_pages
+from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
 from game.ui.widgets.text import Block, blit_block
 
 HINTS = ("Enter: next  ·  F: facts  ·  D: discuss  ·  V: vote  ·  M: map  ·  B: blank  ·  P: pause  ·  "
@@ -33,7 +33,7 @@ def start_session(app, fac) -> None:  # noqa: ANN001
         fac.sources.append(channel)
     app.stack.replace_all(FacilitateStoryScene(app, fac))
     if fac.ended:
-        from game.ui.scenes.facilitate_debrief import ClassDebriefScene
+        from game.ui.classroom.debrief import ClassDebriefScene
 
         app.push(ClassDebriefScene(app, fac))
     for note in fac.notes[:3]:
@@ -177,7 +177,7 @@ class FacilitateStoryScene(FacilitateScene):
         elif isinstance(cmd, c.Rollback):
             self.ask_rollback()
         elif isinstance(cmd, c.Back):
-            from game.ui.scenes.facilitate_pause import FacilitatePauseScene
+            from game.ui.classroom.pause import FacilitatePauseScene
             self.app.push(FacilitatePauseScene(self.app, fac))
         return None
 
@@ -186,7 +186,7 @@ class FacilitateStoryScene(FacilitateScene):
         if view is None:
             return
         if view.ending is not None:
-            from game.ui.scenes.facilitate_debrief import ClassDebriefScene
+            from game.ui.classroom.debrief import ClassDebriefScene
             self.app.push(ClassDebriefScene(self.app, self.fac))
         elif self.fac.needs_discussion():
             self.open_discussion()
@@ -194,11 +194,11 @@ class FacilitateStoryScene(FacilitateScene):
             self.open_vote()
 
     def open_discussion(self) -> None:
-        from game.ui.scenes.facilitate_discussion import DiscussionScene
+        from game.ui.classroom.discussion import DiscussionScene
         self.app.push(DiscussionScene(self.app, self.fac))
 
     def open_vote(self) -> None:
-        from game.ui.scenes.facilitate_vote import VoteScene
+        from game.ui.classroom.vote import VoteScene
         self.app.push(VoteScene(self.app, self.fac))
 
     def open_facts(self) -> None:
@@ -207,7 +207,7 @@ class FacilitateStoryScene(FacilitateScene):
         if not facts:
             self.app.notify("No facts are linked to this passage.")
             return
-        from game.ui.scenes.facilitate_facts import FactCardScene
+        from game.ui.classroom.facts import FactCardScene
         self.app.push(FactCardScene(self.app, self.fac, facts))
 
     def ask_rollback(self) -> None:
@@ -215,7 +215,7 @@ class FacilitateStoryScene(FacilitateScene):
         if not ok:
             self.app.notify(f"Cannot go back: {why}.")
             return
-        from game.ui.scenes.facilitate_pause import ConfirmRollbackScene
+        from game.ui.classroom.pause import ConfirmRollbackScene
         self.app.push(ConfirmRollbackScene(self.app, self.fac))
 
     def chosen(self, outcome: Outcome) -> None:

@@ -129,3 +129,18 @@ def test_the_installed_package_finds_its_story_and_assets(tmp_path):
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     story_path, fonts = where.stdout.splitlines()
     assert story_path.startswith(str(target)) and "NanumGothic.ttf" in fonts
+
+
+def test_readme_layout_matches_the_tree():
+    """Every part of game/ has its line in the README's Layout section, and every path there exists."""
+    text = (REPO / "README.md").read_text()
+    section = re.search(r"^## Layout\n(.*?)(?=^## |\Z)", text, re.S | re.M).group(1)
+    block = re.search(r"```\n(.*?)\n```", section, re.S).group(1)
+    listed = {m for line in block.splitlines() for m in re.findall(r"\b((?:game|story|assets|tools|tests)/[\w./]*)",
+                                                                      line)}
+    for path in listed:
+        assert (REPO / path).exists(), f"README's Layout names {path}, which does not exist"
+    parts = {f"game/{p.name}/" for p in (REPO / "game").iterdir() if (p / "__init__.py").is_file()}
+    parts |= {f"game/{p.name}" for p in (REPO / "game").glob("*.py") if p.name not in ("__init__.py", "__main__.py")}
+    missing = {p for p in parts if p not in listed and p.rstrip("/") + "/" not in listed}
+    assert not missing, f"README's Layout does not describe {sorted(missing)}"

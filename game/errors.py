@@ -7,6 +7,8 @@
     ├── ExprError               an expression failed to parse or names something undeclared
     ├── SaveError               a save cannot be written or read (damaged, incompatible)
     ├── RouteMapError           the Tiled map is missing or malformed
+    ├── DataFileError           a file cannot be read as what it should be (missing, too large,
+    │                           not a regular file, not UTF-8, not JSON): game.files raises it
     └── EngineError             the engine was asked something at the wrong moment (a bug in a front-end)
     Impossible                  a refusal the rules expect (a choice that is not available); shown to
                                 the player, never logged as a crash
@@ -69,6 +71,23 @@ class RouteMapError(StoryError):
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
+
+
+class DataFileError(StoryError):
+    """A file the program reads is missing, unreadable, too large, not a regular file, or damaged.
+
+    ``str()`` is one line for a person: the file, what is wrong, and what to do.
+    """
+
+    def __init__(self, message: str, path: object = None, hint: str = "") -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}" if self.path else self.message
+        return f"{text}. {self.hint}" if self.hint else text
 
 
 class EngineError(StoryError):

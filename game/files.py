@@ -1,0 +1,134 @@
+"""The one way the program reads a file it did not write this minute: bounded, regular, decoded, explained.
+
+Every file the game reads (story chapters, saves, settings, playtest notes, session
+records, the route map) can be damaged by a disk or by a person, or be something
+other than a file: a link to ``/dev/zero`` has no end, a FIFO blocks the first
+``read`` forever, and ``stat()`` says 0 bytes for both. So every reader here
+
+1. opens without blocking (``O_NONBLOCK``: opening a FIFO returns at once),
+2. asks the *open* descriptor (``fstat``) whether it is a regular file,
+3. reads at most ``limit + 1`` bytes, so a file that grows or lies is still bounded,
+4. decodes UTF-8, with or without a byte order mark (editors on Windows add one),
+
+and answers every problem with :class:`~game.errors.DataFileError`, whose message
+names the file and says what to do, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from game.errors import DataFileError
+
+KB = 1024
+MB = 1024 * KB
+
+#: The largest file of each kind the program reads. Generous for real use (the
+#: shipped story's largest chapter is 60 KB; a whole class session a few hundred KB).
+LIMITS = {
+    "story": 16 * MB,       # one chapter, story.yaml or facts.yaml
+    "map": 32 * MB,         # the Tiled map (.tmx)
+    "save": 4 * MB,
+    "settings": 64 * KB,
+    "notes": 16 * MB,
+    "session": 64 * MB,     # a session record (JSONL)
+    "endings": 4 * MB,
+}
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _size_words(n: int) -> str:
+    return f"{n // MB} MB" if n >= MB else f"{n // KB} KB" if n >= KB else f"{n} bytes"
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else is a :class:`DataFileError`.
+
+    ``what`` names the kind of file for the message ("save", "settings file", "story file").
+    """
+    path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise DataFileError(f"there is no {what} here", path, "Check the name and the folder.") from None
+    except IsADirectoryError:
+        raise DataFileError(f"is a folder, not a {what}", path, f"Give the path of the {what} itself.") from None
+    except OSError as exc:
+        raise DataFileError(f"cannot be read: {exc.strerror or exc}", path,
+                            "Check that the file exists and that you may read it.") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            raise DataFileError(f"is {kind}, not a {what}", path, f"Give the path of a real {what}.")
+        if info.st_size > limit:
+            raise DataFileError(f"is too large to be a {what} ({_size_words(info.st_size)}; at most "
+                                f"{_size_words(limit)})", path, "It is damaged, or not the file you meant.")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a regular file: ordinary reads from here on
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, MB))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise DataFileError(f"cannot be read: {exc.strerror or exc}", path,
+                            "The disk may be failing; copy the file somewhere safe.") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise DataFileError(f"is too large to be a {what} (more than {_size_words(limit)})", path,
+                            "It is damaged, or not the file you meant.")
+    return data
+
+
+def decode(data: bytes, path: str | os.PathLike[str], what: str = "file") -> str:
+    """UTF-8 text, a leading byte order mark dropped; undecodable bytes are a :class:`DataFileError`."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise DataFileError(f"is not UTF-8 text (a stray byte 0x{data[exc.start]:02x} on line {line})", path,
+                            f"Save the {what} as UTF-8, or replace it.") from None
+
+
+def read_text(path: str | os.PathLike[str], limit: int, what: str = "file") -> str:
+    """:func:`read_bytes`, then :func:`decode`."""
+    return decode(read_bytes(path, limit, what), path, what)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(text: str, path: str | os.PathLike[str], what: str = "file") -> Any:
+    """Strict JSON: no NaN or Infinity, integers of at most 4,300 digits (Python's own limit), bounded nesting.
+
+    A document nested too deeply for the parser raises RecursionError inside ``json``;
+    it is answered like any other damage.
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"is damaged: {exc.msg} at line {exc.lineno}, column {exc.colno}", path,
+                            f"Replace the {what}, or fix it in a text editor.") from None
+    except RecursionError:
+        raise DataFileError("is damaged: it nests too deeply", path, f"Replace the {what}.") from None
+    except ValueError as exc:  # NaN/Infinity, an integer too long to convert
+        raise DataFileError(f"is damaged: {exc}", path, f"Replace the {what}.") from None
+
+
+def read_json(path: str | os.PathLike[str], limit: int, what: str = "file") -> Any:
+    """A whole JSON file, read with :func:`read_text` and parsed with :func:`parse_json`."""
+    return parse_json(read_text(path, limit, what), path, what)

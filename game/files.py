@@ -99,7 +99,7 @@ def decode(data: bytes, path: str | os.PathLike[str], what: str = "file") -> str
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise DataFileError(f"is not UTF-8 text (a stray byte 0x{data[exc.start]:02x} on line {line})", path,
+        raise DataFileError(f"is damaged (not UTF-8 text: a stray byte 0x{data[exc.start]:02x} on line {line})", path,
                             f"Save the {what} as UTF-8, or replace it.") from None
 
 
@@ -121,12 +121,12 @@ def parse_json(text: str, path: str | os.PathLike[str], what: str = "file") -> A
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise DataFileError(f"is damaged: {exc.msg} at line {exc.lineno}, column {exc.colno}", path,
+        raise DataFileError(f"is damaged (not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno})", path,
                             f"Replace the {what}, or fix it in a text editor.") from None
     except RecursionError:
-        raise DataFileError("is damaged: it nests too deeply", path, f"Replace the {what}.") from None
+        raise DataFileError("is damaged (it nests too deeply)", path, f"Replace the {what}.") from None
     except ValueError as exc:  # NaN/Infinity, an integer too long to convert
-        raise DataFileError(f"is damaged: {exc}", path, f"Replace the {what}.") from None
+        raise DataFileError(f"is damaged ({exc})", path, f"Replace the {what}.") from None
 
 
 def read_json(path: str | os.PathLike[str], limit: int, what: str = "file") -> Any:

@@ -15,7 +15,7 @@ import textwrap
 from typing import TextIO
 
 from game.engine.engine import ChoiceView, Engine, NodeView, Outcome
-from game.engine.save import AUTOSAVE, load_save_safely, slot_path, write_save
+from game.engine.save import AUTOSAVE, load_save_safely, remove_stale_temporaries, saves_dir, slot_path, write_save
 from game.engine.state import GameState
 from game.errors import Impossible, StoryError
 from game.story import template as tpl
@@ -69,9 +69,11 @@ class TextGame:
             self.save()
             index = self.ask(view)
             if index is None:
-                self.save()
                 self.say()
-                self.say("Your journey is saved. Continue it with: escape-route play --text --continue")
+                if self.save():
+                    self.say("Your journey is saved. Continue it with: escape-route play --text --continue")
+                else:
+                    self.say("Your journey could not be saved (see above).")
                 return 0
             if index == "undo":
                 self.undo()
@@ -193,13 +195,16 @@ class TextGame:
         self.save()
         self.say(f"THE END — {ending.title} [{ending.kind}]")
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Autosave; True when the journey is on disk now."""
         if not self.autosave:
-            return
+            return False
         try:
             write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
         except StoryError as exc:
             self.say(f"(Could not autosave: {exc})")
+            return False
+        return True
 
 
 def run_text(story: Story, seed: int | None, resume: bool, start: str | None = None,
@@ -211,9 +216,13 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
     engine = Engine(story)
     if state is not None:
         return TextGame(story, state, stdin, stdout).run()
+    remove_stale_temporaries(saves_dir())
+    keep_autosave = False
     if resume:
         state, notice = load_save_safely(slot_path(AUTOSAVE), story)
         print(notice or "Continuing your saved journey.", file=stdout)
+        # A save that could not be read nor moved aside stays where it is: never write over it.
+        keep_autosave = state is None and os.path.lexists(slot_path(AUTOSAVE))
     game = None
     if state is None:
         state = engine.new_game(seed, start=start)
@@ -227,4 +236,7 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
                 if number:
                     game.say()
                 game.wrap(("Content note: " if number == 0 else "") + para)
-    return (game or TextGame(story, state, stdin, stdout)).run()
+    game = game or TextGame(story, state, stdin, stdout)
+    if keep_autosave:
+        game.autosave = False
+    return game.run()

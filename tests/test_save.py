@@ -66,11 +66,16 @@ def test_damaged_save_gives_one_clear_message(played):
     story, _, state = played
     path = slot_path("broken")
     write_save(path, state, story)
-    path.write_bytes(path.read_bytes()[:200])
+    damaged = path.read_bytes()[:200]
+    path.write_bytes(damaged)
+    assert list_saves()[0].problem.startswith("broken.json is damaged (not valid JSON: ")
     loaded, message = load_save_safely(path, story)
     assert loaded is None
-    assert message == "broken.json is damaged (it is not valid JSON); start a new journey or load another save"
-    assert list_saves()[0].problem == message
+    assert message.startswith("broken.json is damaged (not valid JSON: ")
+    assert "start a new journey or load another save. The file was kept as " in message
+    kept = list((path.parent / "unreadable").glob("broken.unreadable-*.json"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged and str(kept[0]) in message
+    assert not path.exists()
 
 
 @pytest.mark.parametrize("change, message", [

@@ -9,12 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from game.errors import StoryError
+from game.story.limits import number_problem
 from game.story.model import Story
 from game.story.suggest import did_you_mean
 
 
 def parse_presets(story: Story, items: list[str]) -> dict[str, Any]:
-    """``--set cash=100 --set told_mother=true`` → values, checked against the story's declarations."""
+    """``--set cash=100 --set told_mother=true`` → values, checked against the story's declarations.
+
+    Numbers are held to the same limits as numbers written in a story (finite, at most
+    :data:`game.story.limits.MAX_NUMBER`), so a preset can never start a journey that
+    the engine cannot show.
+    """
     values: dict[str, Any] = {}
     for item in items:
         name, sep, raw = item.partition("=")
@@ -23,9 +29,13 @@ def parse_presets(story: Story, items: list[str]) -> dict[str, Any]:
             raise StoryError(f"--set {item}: write NAME=VALUE, for example --set cash=100")
         if name in story.resources:
             try:
-                values[name] = story.resources[name].clamp(float(raw) if "." in raw else int(raw))
+                number = float(raw) if any(c in raw for c in ".eE") or raw.lower() in ("nan", "inf", "-inf") else int(raw)
             except ValueError:
                 raise StoryError(f"--set {item}: '{raw}' is not a number") from None
+            problem = number_problem(number)
+            if problem:
+                raise StoryError(f"--set {item}: '{raw}' {problem}")
+            values[name] = story.resources[name].clamp(number)
         elif name in story.flags:
             if raw.lower() not in ("true", "false"):
                 raise StoryError(f"--set {item}: a flag is true or false")

@@ -20,15 +20,23 @@ from typing import Any
 
 from game import __version__
 from game.engine.state import GameState
-from game.errors import SaveError, StoryError
+from game.errors import DataFileError, SaveError, StoryError
+from game.files import LIMITS, read_json
 from game.paths import user_data_dir
+from game.story.limits import number_problem
 from game.story.model import Story
 
 SAVE_FORMAT = "escape-route-save"
 SAVE_VERSION = 1
 MIN_LOADABLE_VERSION = 1
 AUTOSAVE = "autosave"
-MAX_SAVE_BYTES = 16 * 1024 * 1024
+MAX_SAVE_BYTES = LIMITS["save"]
+UNREADABLE = "unreadable"  # the folder beside the saves where a save that cannot be loaded is kept
+#: A temporary file left by a write that was killed is removed once it is this old
+#: (younger ones may belong to another copy of the game writing right now).
+STALE_TEMP_SECONDS = 60.0
+#: Saved-at times outside this range (1970 to 2100) are damage, not dates.
+_LATEST_TIME = 4102444800.0
 
 
 def saves_dir() -> Path:
@@ -106,19 +114,12 @@ def write_save(path: Path, state: GameState, story: Story, label: str = "") -> N
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    if not os.path.lexists(path):
+        raise SaveError(f"there is no save {path.name}")
     try:
-        if path.stat().st_size > MAX_SAVE_BYTES:
-            raise SaveError(f"{path.name} is too large to be a save")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SaveError(f"there is no save {path.name}") from None
-    except OSError as exc:
-        raise SaveError(f"could not read {path.name}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise SaveError(f"{path.name} is damaged (it is not valid JSON); start a new journey or load another "
-                        f"save") from None
+        data = read_json(path, MAX_SAVE_BYTES, "save")
+    except DataFileError as exc:
+        raise SaveError(f"{path.name} {exc.message}; start a new journey or load another save") from None
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
         raise SaveError(f"{path.name} is not a save of this game")
     version = data.get("save_version")
@@ -139,13 +140,32 @@ def read_info(path: Path) -> SaveInfo:
     try:
         data = _read_json(path)
         summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
-        return SaveInfo(slot, path, str(data.get("label", "")), float(data.get("saved_at", 0) or 0),
-                        str(summary.get("node", "")), str(summary.get("title", "")),
-                        str(summary.get("location", "")), int(summary.get("day", 0) or 0),
-                        str(summary.get("chapter", "")))
-    except (SaveError, ValueError, TypeError) as exc:
-        mtime = path.stat().st_mtime if path.exists() else 0.0
-        return SaveInfo(slot, path, "", mtime, "", "", "", 0, "", problem=str(exc))
+        saved_at = data.get("saved_at")
+        if not _plain_number(saved_at) or not 0 <= saved_at <= _LATEST_TIME:
+            saved_at = _mtime(path)
+        day = summary.get("day")
+        return SaveInfo(slot, path, _short(data.get("label")), float(saved_at), _short(summary.get("node")),
+                        _short(summary.get("title")), _short(summary.get("location")),
+                        round(day) if _plain_number(day) and abs(day) < 1e9 else 0, _short(summary.get("chapter")))
+    except SaveError as exc:
+        return SaveInfo(slot, path, "", _mtime(path), "", "", "", 0, "", problem=str(exc))
+
+
+def _plain_number(value: Any) -> bool:
+    """A finite number of sane size (what a story may hold), not true/false."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not number_problem(value)
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    """A text field of a save summary, as text of sane length (the summary is for show only)."""
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return min(max(path.lstat().st_mtime, 0.0), _LATEST_TIME)
+    except OSError:
+        return 0.0
 
 
 def list_saves(folder: Path | None = None) -> list[SaveInfo]:
@@ -171,8 +191,9 @@ def read_save(path: Path, story: Story) -> tuple[GameState, str]:
     except SaveError as exc:
         raise SaveError(f"{path.name} is damaged: {exc}") from None
     if state.story_digest == story.digest:
-        if state.node not in story.nodes:  # pragma: no cover - same files, so the node exists
-            raise SaveError(f"{path.name} points at an unknown node '{state.node}'")
+        problem = state_problem(state, story)
+        if problem:
+            raise SaveError(f"{path.name} is damaged: {problem}")
         return state, ""
     saved_story = data.get("story") if isinstance(data.get("story"), dict) else {}
     saved_version = saved_story.get("version", "?")
@@ -180,6 +201,9 @@ def read_save(path: Path, story: Story) -> tuple[GameState, str]:
         raise SaveError(f"{path.name} was made with story version {saved_version} and is at the passage "
                         f"'{state.node}', which the current story (version {story.version}) no longer has")
     adapt(state, story)
+    problem = state_problem(state, story)
+    if problem:
+        raise SaveError(f"{path.name} is damaged: {problem}")
     return state, (f"This save was made with story version {saved_version}; the story is now version "
                    f"{story.version}. The journey continues at the same passage; earlier choices can no longer "
                    f"be undone.")
@@ -202,9 +226,159 @@ def adapt(state: GameState, story: Story) -> None:
     state.story_version, state.story_digest = story.version, story.digest
 
 
+def state_problem(state: GameState, story: Story) -> str:
+    """'' when a loaded state fits ``story`` exactly; otherwise what does not, in one phrase.
+
+    ``GameState.from_dict`` checked the types; this checks the state against the story
+    it will be played with, so that nothing a save says can fail later, at play: every
+    declared resource is a finite number within its bounds, every flag true or false,
+    every item, node and visit one the story has, and the journal and the rollback
+    points have the shape the screens read.
+    """
+    problem = _values_problem(state.vars, story)
+    if problem:
+        return problem
+    if state.node not in story.nodes:
+        return f"it is at a passage '{_short(state.node, 60)}' that the story does not have"
+    unknown = sorted(state.items - set(story.items))
+    if unknown:
+        return f"it carries an item '{_short(unknown[0], 60)}' that the story does not declare"
+    if any(node not in story.nodes or count < 0 for node, count in state.visits.items()):
+        return "its visit counts name passages the story does not have"
+    if not 0 <= state.step <= 10**9:
+        return "its step count is out of range"
+    for entry in state.journal:
+        problem = _journal_problem(entry)
+        if problem:
+            return problem
+    for snap in state.undo:
+        problem = _snapshot_problem(snap, story, len(state.journal))
+        if problem:
+            return problem
+    return ""
+
+
+def _values_problem(values: Any, story: Story) -> str:
+    if not isinstance(values, dict):
+        return "its values are not a mapping"
+    for name, resource in story.resources.items():
+        value = values.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"it has no number for '{name}'"
+        if number_problem(value) or resource.clamp(value) != value:
+            return f"its value of '{name}' ({value!r:.40}) is outside what the story allows"
+    for flag in story.flags:
+        if not isinstance(values.get(flag), bool):
+            return f"it has no true/false value for '{flag}'"
+    extra = sorted(set(values) - set(story.resources) - set(story.flags))
+    if extra:
+        return f"it has a value '{_short(extra[0], 60)}' that the story does not declare"
+    return ""
+
+
+_JOURNAL_TEXT = ("node", "title", "chapter", "location")
+
+
+def _journal_problem(entry: Any) -> str:
+    if not isinstance(entry, dict):
+        return "its journal holds something that is not an entry"
+    if not all(isinstance(entry.get(key, ""), str) for key in (*_JOURNAL_TEXT, "choice")):
+        return "a journal entry has a title or place that is not text"
+    text = entry.get("text", [])
+    if not isinstance(text, list) or not all(isinstance(t, str) for t in text):
+        return "a journal entry's text is not a list of paragraphs"
+    for key in ("day", "choice_index"):
+        if key in entry and not _plain_number(entry[key]):
+            return f"a journal entry's {key} is not a number"
+    roll = entry.get("roll")
+    if roll is not None and not (isinstance(roll, dict) and _plain_number(roll.get("chance"))
+                                 and isinstance(roll.get("label", ""), str)
+                                 and isinstance(roll.get("failed", False), bool)):
+        return "a journal entry's risk is damaged"
+    return ""
+
+
+def _snapshot_problem(snap: dict[str, Any], story: Story, journal_len: int) -> str:
+    from game.engine.rng import Pcg32
+
+    problem = _values_problem(snap["vars"], story)
+    if problem:
+        return f"a point to go back to is damaged ({problem})"
+    items, visits, step, length = snap["items"], snap["visits"], snap["step"], snap["journal_len"]
+    if (not isinstance(snap["node"], str) or snap["node"] not in story.nodes or not isinstance(items, list)
+            or not all(isinstance(i, str) and i in story.items for i in items)
+            or not isinstance(visits, dict)
+            or not all(k in story.nodes and isinstance(v, int) and not isinstance(v, bool) for k, v in visits.items())
+            or not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= 10**9
+            or not isinstance(length, int) or isinstance(length, bool) or not 0 <= length <= journal_len
+            or not isinstance(snap["rng"], str)):
+        return "a point to go back to is damaged"
+    try:
+        Pcg32.from_json(snap["rng"])
+    except (ValueError, TypeError, SaveError):
+        return "a point to go back to is damaged"
+    return ""
+
+
+def set_aside(path: Path) -> Path | None:
+    """Move a save that cannot be loaded into ``saves/unreadable/``, under a name that says when; never delete it.
+
+    Returns where it went, or None when it could not be moved (then it must not be
+    written over either: the caller stops autosaving).
+    """
+    folder = path.parent / UNREADABLE
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in range(1000):
+            target = folder / f"{path.stem}.unreadable-{stamp}{f'-{n}' if n else ''}{path.suffix}"
+            if not os.path.lexists(target):
+                os.replace(path, target)
+                return target
+    except OSError:
+        return None
+    return None
+
+
 def load_save_safely(path: Path, story: Story) -> tuple[GameState | None, str]:
-    """For front-ends: (state, notice) or (None, the reason in one sentence). Never raises a StoryError."""
+    """For front-ends: (state, notice) or (None, the reason in one sentence). Never raises a StoryError.
+
+    A save that is there but cannot be loaded is moved aside (:func:`set_aside`) and
+    the reason says where it is now, so that the next autosave can never overwrite it.
+    If it cannot be moved, the reason says so, and the file is still at ``path``: a
+    front-end then must not autosave over it.
+    """
     try:
         return read_save(path, story)
     except StoryError as exc:
-        return None, str(exc)
+        reason = str(exc)
+    if not os.path.lexists(path):
+        return None, reason
+    kept = set_aside(path)
+    if kept is not None:
+        return None, f"{reason}. The file was kept as {kept}; a new journey will not overwrite it."
+    return None, f"{reason}. It could not be moved aside, so this journey will not be saved over it."
+
+
+def remove_stale_temporaries(*folders: Path) -> list[Path]:
+    """Delete the temporary files (``.NAME.json.*.tmp``) that writes killed mid-way left behind.
+
+    Only those older than STALE_TEMP_SECONDS: a younger one may be another copy of
+    the game writing at this moment. Returns what was removed.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    for folder in folders:
+        try:
+            candidates = [p for p in folder.glob(".*.tmp") if p.name.count(".") >= 3]
+        except OSError:
+            continue
+        for tmp in candidates:
+            try:
+                info = tmp.lstat()
+                if now - info.st_mtime >= STALE_TEMP_SECONDS and os.path.isfile(tmp) and not tmp.is_symlink():
+                    tmp.unlink()
+                    removed.append(tmp)
+            except OSError:
+                continue
+    return removed

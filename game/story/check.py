@@ -33,22 +33,42 @@ def check_story(story: Story, check_map: bool = True) -> list[Diagnostic]:
     return out
 
 
-def _missing_node(story: Story, target: str) -> str:
-    return did_you_mean(target, story.nodes, "Create a node with that id, or fix the spelling.")
+#: How many different misspelt node ids get a did-you-mean. Each suggestion compares the
+#: name with every node id; a file of broken gotos (a bad search-and-replace) would
+#: otherwise take minutes. Past this many, the hint says only how to fix it.
+MAX_SUGGESTIONS = 200
+_NO_CLOSE_NODE = "Create a node with that id, or fix the spelling."
+
+
+class _NodeSuggestions:
+    """Did-you-mean for missing node ids: each name looked up once, at most MAX_SUGGESTIONS names."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.known: dict[str, str] = {}
+
+    def __call__(self, target: str) -> str:
+        hint = self.known.get(target)
+        if hint is None:
+            hint = (did_you_mean(target, self.story.nodes, _NO_CLOSE_NODE) if len(self.known) < MAX_SUGGESTIONS
+                    else _NO_CLOSE_NODE)
+            self.known[target] = hint
+        return hint
 
 
 def _check_links(story: Story, out: list[Diagnostic]) -> None:
+    _missing_node = _NodeSuggestions(story)
+    span = story.spans.get("start", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
     if story.start and story.start not in story.nodes:
-        span = story.spans.get("start", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
-        out.append(dx.make("ER022", span, target=story.start, suggestion=_missing_node(story, story.start)))
+        out.append(dx.make("ER022", span, target=story.start, suggestion=_missing_node(story.start)))
     for node in story.nodes.values():
         for choice in node.choices:
             if choice.goto and choice.goto not in story.nodes:
                 out.append(dx.make("ER020", choice.goto_span, key="goto", target=choice.goto,
-                                   suggestion=_missing_node(story, choice.goto)))
+                                   suggestion=_missing_node(choice.goto)))
             if choice.roll and choice.roll.fail and choice.roll.fail not in story.nodes:
                 out.append(dx.make("ER020", choice.roll.fail_span, key="fail", target=choice.roll.fail,
-                                   suggestion=_missing_node(story, choice.roll.fail)))
+                                   suggestion=_missing_node(choice.roll.fail)))
         if node.ending is None and not node.choices:
             out.append(dx.make("ER041", node.span, node=node.id))
         if node.choices and all(c.condition_source for c in node.choices) and not _always_one_open(node):

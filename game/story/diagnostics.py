@@ -117,6 +117,9 @@ _ENTRIES = [
     Entry("ER007", "story folder incomplete", E, "{detail}",
           "A story folder needs story.yaml and at least one chapter file with 'nodes:'.",
           {"story.yaml": None}, ("story.yaml", 1)),  # type: ignore[dict-item]
+    Entry("ER008", "number out of range", E, "the number {value} {problem}",
+          "Write a finite number no larger than 1,000,000,000,000,000 (.nan and .inf are not numbers a story can use).",
+          {"story.yaml": BASE_STORY["story.yaml"].replace("start: 10,", "start: .inf,")}, ("story.yaml", 7)),
     Entry("ER010", "unknown key", E, "unknown key '{key}' in {where}",
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b", "        goto: b\n        gotoo: b")},

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from game.errors import ExprError
+from game.story.limits import MAX_NESTING, number_problem
 
 NUMBER, BOOL = "number", "true/false"
 
@@ -218,6 +219,9 @@ class _Parser:
         if tok.kind == "num":
             self.take()
             value = float(tok.text) if "." in tok.text else int(tok.text)
+            problem = number_problem(value)
+            if problem:
+                raise ExprError(f"the number {tok.text} {problem}", tok.col)
             return Num(value, tok.col)
         if tok.kind == "op" and tok.text in ("true", "false"):
             self.take()
@@ -259,9 +263,29 @@ def parse(text: str) -> Expr:
     if len(text) > 2000:
         raise ExprError("the expression is longer than 2000 characters", 1)
     try:
-        return _Parser(text).parse()
+        tree = _Parser(text).parse()
     except RecursionError:
-        raise ExprError("the expression is nested too deeply", 1) from None
+        raise ExprError(f"the expression is nested more than {MAX_NESTING} levels deep", 1,
+                        "Split it, or name a part of it as a resource.") from None
+    if _depth(tree) > MAX_NESTING:
+        raise ExprError(f"the expression is nested more than {MAX_NESTING} levels deep", 1,
+                        "Split it, or name a part of it as a resource.")
+    return tree
+
+
+def _depth(tree: Expr) -> int:
+    """How deep a tree goes, counted without recursion (the tree may be deeper than the stack)."""
+    deepest, todo = 0, [(tree, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, Unary):
+            todo.append((node.operand, depth + 1))
+        elif isinstance(node, Binary):
+            todo += [(node.left, depth + 1), (node.right, depth + 1)]
+        elif isinstance(node, Call):
+            todo += [(arg, depth + 1) for arg in node.args]
+    return deepest
 
 
 # ---------------------------------------------------------------- checking
@@ -470,7 +494,13 @@ class Program:
         run = self._run
         if run is None:
             run = self._run = compile_expr(self.tree)
-        return run(env)
+        try:
+            return run(env)
+        except (OverflowError, ValueError):
+            # An integer too large for a float met a float (values grew without a bound the
+            # story set). A story that checked clean must not crash: the answer is "nothing",
+            # which is 0 for a number, false for a condition, and no change for an effect.
+            return 0
 
     def __reduce__(self) -> tuple[type[Program], tuple[Expr]]:
         return Program, (self.tree,)

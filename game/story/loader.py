@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.errors import ExprError, StoryLoadError
+from game.errors import DataFileError, ExprError, StoryLoadError
+from game.files import LIMITS, read_bytes
 from game.story import diagnostics as dx
 from game.story import expr as ex
 from game.story import template as tpl
 from game.story.check import check_story
 from game.story.diagnostics import Diagnostic, Severity
+from game.story.limits import number_problem
 from game.story.model import (
     CONFIDENCE,
     ENDING_KINDS,
@@ -260,10 +262,13 @@ class ParseCache:
             cached = self._entries.get(path)
             if cached and cached[0] == key and cached[2].name == name:
                 return cached[1], cached[2], cached[3]
-            raw = path.read_bytes()
+            raw = read_bytes(path, LIMITS["story"], "story file")
         except OSError as exc:
             span = SourceSpan(name, 1, 1)
             return b"", SourceFile(name, "", None), [dx.make("ER007", span, detail=f"cannot read the file: {exc.strerror}")]
+        except DataFileError as exc:  # a FIFO, a device, a link to /dev/zero, far too large
+            span = SourceSpan(name, 1, 1)
+            return b"", SourceFile(name, "", None), [dx.make("ER007", span, detail=f"the file {exc.message}")]
         src, problems = parse_yaml(name, raw)
         self._entries[path] = (key, raw, src, problems)
         return raw, src, problems
@@ -385,7 +390,9 @@ class _Builder:
                 continue
             lo, hi = f.get(rdata, "min", "number"), f.get(rdata, "max", "number")
             start = f.get(rdata, "start", "number", 0)
-            if lo is not None and hi is not None and lo > hi:
+            if any(number_problem(v) for v in (lo, hi, start) if v is not None):
+                pass  # already an ER008 where it stands; comparing it would only repeat the problem
+            elif lo is not None and hi is not None and lo > hi:
                 f.report("ER014", rdata.value_locs["min"].span, detail=f"resource '{name}' has min {lo} above max {hi}",
                          fix="Swap min and max.")
             elif (lo is not None and start < lo) or (hi is not None and start > hi):
@@ -520,6 +527,9 @@ class _Builder:
         f = self.files[STORY_FILE]
         map_text = f.get(top, "map", "text", None)
         spans = {key: top.value_locs[key].span for key in top}
+        if isinstance(top.get("start"), str) and not top["start"].strip():
+            f.report("ER014", spans["start"], detail="'start' is empty",
+                     fix="Write the id of the node the story begins at, for example start: hyesan_market.")
         return Story(
             root=self.root,
             title=f.get(top, "title", "text", ""),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from game.errors import ExprError
 from game.story import expr as ex
+from game.story.limits import MAX_NESTING
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,8 @@ def parse_template(text: str) -> tuple[Part, ...]:
         if kind == "error":
             raise TemplateError(tag[1], opening + tag[2], whole, tag[3])
         if kind == "if":
+            if len(stack) >= MAX_NESTING:
+                raise TemplateError(f"'{{if}}' tags are nested more than {MAX_NESTING} deep here", opening, whole)
             stack.append(_Open([], None, parts, opening, whole))
         elif kind == "elif":
             if not stack or stack[-1].otherwise is not None:

@@ -24,6 +24,7 @@ import yaml
 
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
+from game.story.limits import number_problem
 from game.story.source import LINE_BREAK, RARE_LINE_BREAKS, SourceSpan, position_of
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -442,11 +443,11 @@ class _Builder:
         try:
             if kind == "int":
                 try:
-                    return int(value)
+                    return self.bounded(event, int(value))
                 except ValueError:
-                    return _constructor.construct_yaml_int(yaml.ScalarNode(_TAG + "int", value))
+                    return self.bounded(event, _constructor.construct_yaml_int(yaml.ScalarNode(_TAG + "int", value)))
             if kind == "float":
-                return _constructor.construct_yaml_float(yaml.ScalarNode(_TAG + "float", value))
+                return self.bounded(event, _constructor.construct_yaml_float(yaml.ScalarNode(_TAG + "float", value)))
             if kind == "bool":
                 return value.lower() in ("true", "yes", "on")
             if kind == "null":
@@ -456,6 +457,17 @@ class _Builder:
                                             expected=f"a valid {kind}", got="text", fix="Quote it to keep it as text."))
             return None
         return value  # str, and timestamps: a date written in a text stays text
+
+    def bounded(self, event, number: int | float) -> int | float:
+        """A number as written; reported as ER008 where it is infinite, NaN or too large to play with.
+
+        The value itself is kept (the reader resolves YAML exactly as PyYAML does); the
+        error keeps the story from being played.
+        """
+        problem = number_problem(number)
+        if problem:
+            self.diagnostics.append(dx.make("ER008", self.loc(event).span, value=event.value, problem=problem))
+        return number
 
     def refuse(self, event) -> None:
         self.diagnostics.append(dx.make("ER004", self.loc(event).span, tag=event.tag.replace(_TAG, "!!")))

@@ -20,9 +20,10 @@ from typing import Any
 import pygame
 
 from game.engine.engine import Engine
-from game.engine.save import AUTOSAVE, load_save_safely, slot_path, write_save
+from game.engine.save import AUTOSAVE, load_save_safely, remove_stale_temporaries, saves_dir, slot_path, write_save
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
+from game.paths import user_data_dir
 from game.story.model import Story
 from game.ui import commands as c
 from game.ui.bench_support import first_frame_seconds
@@ -54,6 +55,10 @@ class App:
         self.running = True
         self.exit_code = 0
         self.ended_line = ""
+        # True when the autosave slot holds a save that could not be read nor moved aside:
+        # then this window never autosaves over it.
+        self.autosave_blocked = False
+        remove_stale_temporaries(saves_dir(), user_data_dir())
         self.settings, notice = load_settings()
         self.toasts: list[list[Any]] = []
         if notice:
@@ -171,6 +176,8 @@ class App:
 
         state, notice = load_save_safely(path, self.story)
         if state is None:
+            if path == slot_path(AUTOSAVE) and os.path.lexists(path):
+                self.autosave_blocked = True
             if not self.stack.scenes:
                 self.stack.replace_all(TitleScene(self))
             self.stack.push(MessageScene(self, "This save cannot be loaded", notice))
@@ -182,7 +189,7 @@ class App:
         return True
 
     def autosave(self) -> None:
-        if self.state is None:
+        if self.state is None or self.autosave_blocked:
             return
         try:
             write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")

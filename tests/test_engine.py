@@ -22,7 +22,7 @@ def test_view_shows_text_costs_risks_and_reasons(engine):
     pay, boat, wait = view.choices
     assert (pay.available, pay.cost_text, pay.risk.text) == (True, "¥150 · 1 day · + Chinese phone", "50%: turned in")
     assert [c.good for c in pay.costs] == [False, False, True]
-    assert (boat.available, boat.reason) == (False, "needs ¥1,000")
+    assert (boat.available, boat.reason) == (False, "needs ¥1,000; you have ¥300")
     assert (wait.cost_text, wait.risk) == ("7 days · −10 Health", None)
     assert view.phase is Phase.CHOOSING and not view.can_rollback
 
@@ -82,16 +82,38 @@ def test_same_seed_same_choices_same_journey(engine):
     assert any(play(11)["rng"] != play(s)["rng"] for s in range(12, 20))
 
 
-def test_rollback_restores_the_exact_state_including_the_future(engine):
-    state = engine.new_game(seed=5)
-    engine.choose(state, 2)
-    before = state.to_dict()
-    first = engine.choose(state, 0)
-    engine.rollback(state)
-    after = state.to_dict()
-    assert {k: v for k, v in after.items() if k != "undo"} == {k: v for k, v in before.items() if k != "undo"}
-    again = engine.choose(state, 0)
-    assert again.roll == first.roll  # the same dice: rollback cannot be used to reroll
+def test_rollback_restores_the_state_and_rolls_the_dice_again(engine):
+    rerolled = 0
+    for seed in range(20):
+        state = engine.new_game(seed=seed)
+        engine.choose(state, 2)
+        before = state.to_dict()
+        first = engine.choose(state, 0)
+        engine.rollback(state)
+        after = state.to_dict()
+        same = {k for k in before if k not in ("undo", "rng")}
+        assert {k: after[k] for k in same} == {k: before[k] for k in same}
+        assert after["rng"] != before["rng"]  # the generator went on: the dice are rolled again
+        again = engine.choose(state, 0)
+        rerolled += again.roll.value != first.roll.value
+        # Deterministic all the same: the same seed, choices and rollbacks give the same dice.
+        replay = engine.new_game(seed=seed)
+        engine.choose(replay, 2)
+        engine.choose(replay, 0)
+        engine.rollback(replay)
+        assert engine.choose(replay, 0).roll == again.roll
+    assert rerolled == 20
+
+
+def test_rollback_goes_back_to_any_earlier_decision(engine):
+    state = engine.new_game(seed=3)
+    for _ in range(3):
+        engine.choose(state, 2)  # wait a week, three times
+    points = engine.retry_points(state)
+    assert [p.depth for p in points] == [1, 2, 3] and all(p.choice == "Wait a week" for p in points)
+    engine.rollback(state, depth=3)
+    assert state.step == 0 and state.vars["days"] == 0 and len(state.journal) == 1 and not state.undo
+    assert engine.can_rollback(state, 1) == (False, "there is no choice to undo yet")
 
 
 def test_rollback_can_be_forbidden_by_the_story(tmp_path):
@@ -101,7 +123,8 @@ def test_rollback_can_be_forbidden_by_the_story(tmp_path):
     engine = Engine(load_story(write_story(tmp_path / "s", {**TINY, "01_river.yaml": chapter})))
     state = engine.new_game(seed=1)
     engine.choose(state, 2)
-    assert engine.can_rollback(state) == (False, "this choice cannot be undone")
+    assert engine.can_rollback(state) == (False, "the choice at “The river” cannot be undone")
+    assert engine.retry_points(state) == ()
     with pytest.raises(Impossible):
         engine.rollback(state)
 

@@ -36,7 +36,7 @@ def test_piped_playthrough_ends_with_the_end_line(tiny_story):
 def test_bad_input_is_answered_politely(tiny_story):
     code, out = play(tiny_story, "9\nhello\n2\n3\n", seed=2)
     assert "Please type a number from 1 to 3, or '?' for help." in out
-    assert "That choice is not open to her: needs ¥1,000. Pick another." in out
+    assert "That choice is not open to her: needs ¥1,000; you have ¥300. Pick another." in out
 
 
 def test_end_of_input_saves_and_continue_resumes(tiny_story):

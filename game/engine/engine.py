@@ -99,6 +99,21 @@ class NodeView:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryPoint:
+    """A decision of the journey she can go back to: ``depth`` is how many choices back (1 = the last).
+
+    ``title`` is the passage where she chose, ``choice`` what she chose there, and
+    ``risk_fell`` whether that choice's risk fell. Going back rolls the dice again.
+    """
+
+    depth: int
+    node: str
+    title: str
+    choice: str
+    risk_fell: bool
+
+
+@dataclass(frozen=True, slots=True)
 class RollResult:
     chance: float
     label: str
@@ -198,12 +213,13 @@ class Engine:
         risk = None
         if choice.roll is not None:
             risk = RiskView(_clamp01(choice.roll.chance(env)), choice.roll.label)
+        text = choice.text(env, self.show_value).strip()
         return ChoiceView(
             index=choice.index,
-            text=choice.text(env, self.show_value).strip(),
+            text=text,
             available=ok,
-            reason="" if ok else (choice.reason or self.explain(choice)),
-            costs=tuple(self.cost_views(state, choice.effects)),
+            reason="" if ok else self.reason(state, choice),
+            costs=self.costs_of(state, choice),
             risk=risk,
             goto=choice.goto,
             ends_in=self._ending_kind(choice.goto),
@@ -212,6 +228,60 @@ class Engine:
     def _ending_kind(self, node_id: str) -> str:
         target = self.story.nodes.get(node_id)
         return target.ending.kind if target is not None and target.ending is not None else ""
+
+    def reason(self, state: GameState, choice: Choice) -> str:
+        """Why a closed choice is closed: the writer's reason, and what exactly is missing now.
+
+        The writer's ``reason`` says it in the story's words; the engine adds the part of
+        the condition that failed with the numbers ("needs ¥40,000; you have ¥38,370"),
+        so the player never has to guess which part it was.
+        """
+        missing = self.missing(state, choice)
+        if choice.reason:
+            return f"{choice.reason} ({missing})" if missing else choice.reason
+        return missing or self.explain(choice)
+
+    def missing(self, state: GameState, choice: Choice) -> str:
+        """The failing parts of a closed choice's condition that name a resource or an item, with values."""
+        tree = choice.condition_tree
+        if tree is None:
+            return ""
+        env = self.bind(state)
+        parts: list[str] = []
+        todo = [tree]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ex.Binary) and node.op == "and":
+                todo += [node.right, node.left]
+                continue
+            if ex.Program(node)(env):
+                continue  # this part holds
+            parts.append(self._missing_part(node, state))
+        return "; ".join(p for p in parts if p)
+
+    def _missing_part(self, node: ex.Expr, state: GameState) -> str:
+        story = self.story
+        if isinstance(node, ex.Binary) and node.op in (">=", ">", "<=", "<") and isinstance(node.left, ex.Name) \
+                and isinstance(node.right, ex.Num) and node.left.name in story.resources:
+            resource = story.resources[node.left.name]
+            have = state.vars.get(node.left.name, resource.start)
+            step = 0 if node.op in (">=", "<=") else 1
+            if node.op in (">=", ">"):
+                amount = node.right.value + step
+                need = resource.format(amount) if resource.is_currency else f"{resource.label} {round(amount):,} or more"
+            else:
+                amount = node.right.value - step
+                need = (f"at most {resource.format(amount)}" if resource.is_currency
+                        else f"{resource.label} {round(amount):,} or less")
+            return f"needs {need}; you have {resource.format(have)}"
+        if isinstance(node, ex.Call) and node.func == "has" and node.args and isinstance(node.args[0], ex.Name):
+            item = story.items.get(node.args[0].name)
+            return f"needs {item.label if item else node.args[0].name}"
+        if isinstance(node, ex.Unary) and node.op == "not" and isinstance(node.operand, ex.Call) \
+                and node.operand.func == "has" and node.operand.args and isinstance(node.operand.args[0], ex.Name):
+            item = story.items.get(node.operand.args[0].name)
+            return f"only without {item.label if item else node.operand.args[0].name}"
+        return ""
 
     def explain(self, choice: Choice) -> str:
         """A reason written from the condition, for choices whose writer gave none."""
@@ -227,6 +297,44 @@ class Engine:
         if tree is None:
             return "not possible now"
         return "needs " + ex.show(tree, story.label)
+
+    def preview(self, state: GameState, choice: Choice) -> GameState:
+        """Where a choice leads when its risk does not fall: its effects, then the next page's.
+
+        Only values, items and visits are copied (no journal, no undo): cheap enough to
+        call for every choice on every page, so what a choice shows is what it does.
+        """
+        scratch = GameState(seed=state.seed, node=state.node, vars=dict(state.vars), items=set(state.items),
+                            visits=dict(state.visits), rng=state.rng)
+        self._apply(scratch, choice.effects)
+        target = self.story.nodes.get(choice.goto)
+        if target is not None:
+            scratch.node = target.id
+            scratch.visits[target.id] = scratch.visits.get(target.id, 0) + 1
+            self._apply(scratch, target.effects)
+        return scratch
+
+    def costs_of(self, state: GameState, choice: Choice) -> tuple[CostView, ...]:
+        """Everything the choice will change when its risk does not fall, including what the next page applies."""
+        after = self.preview(state, choice)
+        views: list[CostView] = []
+        target = self.story.nodes.get(choice.goto)
+        written = [e.target for e in (*choice.effects, *(target.effects if target is not None else ()))]
+        for name in dict.fromkeys([*written, *self.story.resources]):  # the writer's order first
+            if name not in self.story.resources:
+                continue
+            delta = after.vars[name] - state.vars[name]
+            if delta:
+                views.append(CostView(name, delta, self._cost_text(name, delta), self._is_good(name, delta)))
+        for name in dict.fromkeys([*written, *self.story.items]):
+            item = self.story.items.get(name)
+            if item is None:
+                continue
+            if name in after.items and name not in state.items:
+                views.append(CostView(name, 1, f"+ {item.label}", True))
+            elif name in state.items and name not in after.items:
+                views.append(CostView(name, -1, f"− {item.label}", False))
+        return tuple(views)
 
     def cost_views(self, state: GameState, effects: Iterable[Effect]) -> Iterable[CostView]:
         env = self.bind(state)
@@ -343,24 +451,132 @@ class Engine:
         self._enter(state, target)
         return choice, roll_result
 
-    def can_rollback(self, state: GameState) -> tuple[bool, str]:
-        """Whether the last choice can be undone, and if not, why."""
+    def can_rollback(self, state: GameState, depth: int = 1) -> tuple[bool, str]:
+        """Whether the last ``depth`` choices can be undone, and if not, why."""
         if not state.undo:
             return False, "there is no choice to undo yet"
-        last = self.story.nodes.get(state.undo[-1]["node"])
-        if last is not None and not last.rollback:
-            return False, "this choice cannot be undone"
+        if not 1 <= depth <= len(state.undo):
+            return False, "that point is before this journey was started or loaded"
+        for snap in state.undo[-depth:]:
+            node = self.story.nodes.get(snap["node"])
+            if node is not None and not node.rollback:
+                return False, f"the choice at “{node.title or node.id}” cannot be undone"
         return True, ""
 
-    def rollback(self, state: GameState) -> None:
-        """Undo the last choice, restoring the exact state (random generator included) before it."""
-        ok, reason = self.can_rollback(state)
+    def rollback(self, state: GameState, depth: int = 1) -> None:
+        """Go back ``depth`` choices (1: undo the last), to the moment before that choice.
+
+        Everything is restored except the random generator, which goes on from where it
+        is: the dice are rolled again from the point she returns to. Restoring it too
+        would make every risk that fell fall again, so "try again" could never end
+        differently. The journey stays deterministic: the same seed and the same
+        choices and rollbacks give the same dice.
+        """
+        ok, reason = self.can_rollback(state, depth)
         if not ok:
             raise Impossible(reason)
-        state.restore(state.undo.pop())
+        rng = state.rng
+        snap = state.undo[-depth]
+        del state.undo[-depth:]
+        state.restore(snap)
+        state.rng = rng
         if state.journal:
             for key in ("choice", "choice_index", "roll"):
                 state.journal[-1].pop(key, None)
+
+    def retry_points(self, state: GameState, differing: bool = False) -> tuple[RetryPoint, ...]:
+        """Every decision she can go back to, the last first (only those rollback allows).
+
+        With ``differing`` (at an ending), only the decisions from which the journey can
+        still end differently: in the years after arrival, for example, every choice leads
+        to the same ending, and offering to go back there would promise what it cannot do.
+        """
+        points: list[RetryPoint] = []
+        ending = self.node(state).ending
+        for depth in range(1, len(state.undo) + 1):
+            if not self.can_rollback(state, depth)[0]:
+                break
+            if differing and ending is not None:
+                back = state.copy()
+                self.rollback(back, depth)
+                if self.another_ending(back, ending.id) is None:
+                    continue
+            snap = state.undo[-depth]
+            entry = state.journal[snap["journal_len"] - 1] if 0 < snap["journal_len"] <= len(state.journal) else {}
+            node = self.story.nodes.get(snap["node"])
+            roll = entry.get("roll")
+            points.append(RetryPoint(depth, snap["node"], (node.title if node else "") or snap["node"],
+                                     str(entry.get("choice", "")),
+                                     isinstance(roll, dict) and bool(roll.get("failed"))))
+        return tuple(points)
+
+    def another_ending(self, state: GameState, ending_id: str, limit: int = 4000) -> list[tuple[int, bool]] | None:
+        """A way from ``state`` to an ending other than ``ending_id``: [(choice, risk fell), …], or None.
+
+        First a few random journeys from ``state`` (they find a witness at once from most
+        points); then depth-first over the choices open at each page and both outcomes of
+        each risk, each distinct (page, values, items, visits) visited once, which proves
+        it when no other ending can be reached. After ``limit`` states without a witness
+        it answers with an empty list ("probably": too large to be sure, and offering the
+        retry is the kinder error).
+        """
+        quiet = Engine(self.story, keep_journal=False, keep_undo=False)
+        found = self._dive(quiet, state, ending_id)
+        if found is not None:
+            return found
+        seen: set[tuple] = set()
+        todo: list[tuple[GameState, list[tuple[int, bool]]]] = [(state, [])]
+        while todo:
+            current, path = todo.pop()
+            key = (current.node, tuple(sorted(current.vars.items())), tuple(sorted(current.items)),
+                   tuple(sorted(current.visits.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > limit:
+                return []
+            node = self.story.nodes[current.node]
+            if node.ending is not None:
+                if node.ending.id != ending_id:
+                    return path
+                continue
+            env = quiet.bind(current)
+            for choice in reversed(node.choices):
+                if choice.condition is not None and not choice.condition(env):
+                    continue
+                outcomes = (False, True) if choice.roll is not None else (False,)
+                for fell in outcomes:
+                    nxt = GameState(seed=current.seed, node=current.node, vars=dict(current.vars),
+                                    items=set(current.items), visits=dict(current.visits), rng=current.rng,
+                                    step=current.step)
+                    quiet.choose(nxt, choice.index, forced_failure=fell if choice.roll is not None else None)
+                    todo.append((nxt, [*path, (choice.index, fell)]))
+                env = quiet.bind(current)
+        return None
+
+    def _dive(self, quiet: Engine, state: GameState, ending_id: str, dives: int = 24,
+              steps: int = 600) -> list[tuple[int, bool]] | None:
+        """Random journeys (random choices, risks falling at random) looking for another ending."""
+        rng = Pcg32.seeded(len(state.journal) * 7919 + state.step)  # deterministic: the same question, the same answer
+        for _ in range(dives):
+            current = GameState(seed=state.seed, node=state.node, vars=dict(state.vars), items=set(state.items),
+                                visits=dict(state.visits), rng=state.rng, step=state.step)
+            path: list[tuple[int, bool]] = []
+            for _ in range(steps):
+                node = self.story.nodes[current.node]
+                if node.ending is not None:
+                    if node.ending.id != ending_id:
+                        return path
+                    break
+                env = quiet.bind(current)
+                open_choices = [c for c in node.choices if c.condition is None or c.condition(env)]
+                if not open_choices:
+                    break
+                choice = open_choices[rng.below(len(open_choices))]
+                fell = choice.roll is not None and rng.random() < 0.5
+                quiet.choose(current, choice.index, forced_failure=fell if choice.roll is not None else None)
+                path.append((choice.index, fell))
+        return None
 
     def jump(self, state: GameState, node_id: str) -> None:
         """Move the journey to another node (writers' --start, hot reload); not a player action."""

@@ -69,9 +69,13 @@ class TextGame:
             self.save()
             index = self.ask(view)
             if index is None:
-                self.save()
+                saved = self.save()
                 self.say()
-                self.say("Your journey is saved. Continue it with: escape-route play --text --continue")
+                if saved:
+                    self.say("Your journey is saved. Continue it with: escape-route play --text --continue")
+                elif self.autosave:
+                    self.say("Your journey could not be saved (see above); --continue resumes only from the "
+                             "last page that was saved, if any.")
                 return 0
             if index == "undo":
                 self.undo()
@@ -193,13 +197,16 @@ class TextGame:
         self.save()
         self.say(f"THE END — {ending.title} [{ending.kind}]")
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Autosave; False when there is nothing saved to continue (autosave off, or the save failed)."""
         if not self.autosave:
-            return
+            return False
         try:
             write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
         except StoryError as exc:
             self.say(f"(Could not autosave: {exc})")
+            return False
+        return True
 
 
 def run_text(story: Story, seed: int | None, resume: bool, start: str | None = None,

@@ -14,30 +14,66 @@ from pathlib import Path
 from typing import Any
 
 from game.classroom.content import LEVELS
+from game.cli.main import MAX_SIZE, MIN_SIZE, decimal_number, describe_os_error, whole_number, window_size
+
+MAX_GROUPS = 8          # as on the set-up screen (game.ui.classroom.setup)
+MAX_MINUTES = 20        # the discussion timer, as on the set-up screen
+
+
+def group_count(text: str) -> int:
+    """``--groups``: 0 (the whole class) or 2 to :data:`MAX_GROUPS`."""
+    value = whole_number(0, MAX_GROUPS)(text)
+    if value == 1:
+        raise argparse.ArgumentTypeError("1 group is the whole class: give 0, or 2 to 8 groups")
+    return value
+
+
+def bind_address(text: str) -> str:
+    """``--bind``: ``auto``, an IP address of this machine, or a name of it (``localhost``), resolved here."""
+    from game.lan.address import resolve_bind
+
+    try:
+        return resolve_bind(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def check_facilitate_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Arguments that are each fine but wrong together: a usage error (exit 2)."""
+    if args.groups and args.group > args.groups:
+        parser.error(f"--group {args.group}: there are only {args.groups} groups (--groups {args.groups})")
 
 
 def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="seed, so every group can meet the same fate")
     parser.add_argument("--name", default=None, help="session name (class, group), shown and recorded")
-    parser.add_argument("--groups", type=int, default=0, help="number of groups (0: the whole class)")
-    parser.add_argument("--group", type=int, default=1, help="which group this screen is (1-based)")
+    parser.add_argument("--groups", type=group_count, default=0,
+                        help=f"number of groups: 0 (the whole class, the default) or 2 to {MAX_GROUPS}")
+    parser.add_argument("--group", type=whole_number(1, MAX_GROUPS), default=1,
+                        help="which group this screen is, from 1 to --groups")
     parser.add_argument("--level", choices=LEVELS, default="full",
                         help="content level: full, or younger (veils the passages that depict forced marriage)")
-    parser.add_argument("--minutes", type=int, default=3, help="default discussion timer in minutes")
+    parser.add_argument("--minutes", type=whole_number(1, MAX_MINUTES), default=3,
+                        help=f"default discussion timer in minutes, 1 to {MAX_MINUTES} (default 3)")
     parser.add_argument("--resume", metavar="SESSION", nargs="?", const="last", default=None,
                         help="continue a session after a crash (default: the latest record)")
-    parser.add_argument("--size", default=None, metavar="WxH", help="window size (default 1280x720)")
+    parser.add_argument("--size", type=window_size, default=None, metavar="WxH",
+                        help=f"window size (default 1280x720; from {MIN_SIZE[0]}x{MIN_SIZE[1]} to "
+                             f"{MAX_SIZE[0]}x{MAX_SIZE[1]})")
     parser.add_argument("--skip-setup", action="store_true", help="start at once with the given settings")
     parser.add_argument("--lan", action="store_true",
                         help="let students vote from their phones and laptops over the local network")
-    parser.add_argument("--port", type=int, default=0, help="with --lan: the port (default: any free one)")
-    parser.add_argument("--bind", default="auto",
-                        help="with --lan: the address to listen on (default: this machine's LAN address)")
+    parser.add_argument("--port", type=whole_number(0, 65535), default=0,
+                        help="with --lan: the port, 0 to 65535 (default 0: any free one)")
+    parser.add_argument("--bind", type=bind_address, default="auto",
+                        help="with --lan: the address to listen on, an IP address or a name of this machine "
+                             "such as localhost (default: this machine's LAN address)")
     # Hidden: an automatic class and facilitator, for tests and demonstrations.
     parser.add_argument("--autotally", choices=("random",), default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--autotally-pace", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--autotally-pace", type=decimal_number(0, 60), default=None, help=argparse.SUPPRESS)
     parser.add_argument("--quit-at-end", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--session-file", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.set_defaults(check_arguments=lambda args: check_facilitate_arguments(parser, args))
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,7 +95,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         loaded, messages = write_report(paths, output, csv_path, title=args.title)
     except OSError as exc:
-        print(f"escape-route report: could not write the report: {exc.strerror or exc}", file=sys.stderr)
+        print(f"escape-route report: could not write the report: {describe_os_error(exc)}", file=sys.stderr)
         return 1
     for line in messages:
         print(f"escape-route report: {line}", file=sys.stderr)
@@ -80,14 +116,9 @@ def latest_session() -> Path | None:
     return files[-1] if files else None
 
 
-def _size(text: str | None) -> tuple[int, int]:
-    if not text:
-        return (1280, 720)
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-        return (w, h)
-    except ValueError:
-        raise SystemExit(f"escape-route facilitate: --size {text}: write WIDTHxHEIGHT, e.g. 1280x720") from None
+def _size(size: tuple[int, int] | None) -> tuple[int, int]:
+    """The window size: ``--size`` (checked by :func:`game.cli.main.window_size`), else 1280×720."""
+    return size or (1280, 720)
 
 
 def cmd_facilitate(args: argparse.Namespace) -> int:
@@ -121,10 +152,14 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         from game.ui.classroom.setup import FacilitateSetupScene
         from game.ui.classroom.story import start_session
 
-        if resume_path is not None:
-            fac = Facilitation.resume(story, resume_path)
-        elif args.skip_setup or args.autotally:
-            fac = Facilitation.start(story, preset, path=args.session_file)
+        try:
+            if resume_path is not None:
+                fac = Facilitation.resume(story, resume_path)
+            elif args.skip_setup or args.autotally:
+                fac = Facilitation.start(story, preset, path=args.session_file)
+        except OSError as exc:  # a class is never run unrecorded: say why, and stop
+            print(f"escape-route facilitate: cannot record the session: {describe_os_error(exc)}", file=sys.stderr)
+            return 1
         if args.autotally:
             from game.classroom.vote import RandomTally
             from game.ui.classroom.auto import FacilitateDriver
@@ -169,11 +204,15 @@ def start_vote_channel(app: Any, bind: str, port: int) -> Any:
     from game.lan.server import VoteServer
     from game.lan.tally import LanTally
 
-    server = VoteServer(bind=bind, port=port)
+    where = f"{bind}:{port}" if bind != "auto" else "this machine's LAN address"
     try:
+        server = VoteServer(bind=bind, port=port)
         url = server.start()
     except (OSError, ValueError) as exc:
-        app.notify(f"Voting from phones could not start ({exc}); the keyboard tally still works.")
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        print(f"escape-route facilitate: voting from phones could not start on {where}: {reason} "
+              "The keyboard tally still works.", file=sys.stderr, flush=True)
+        app.notify(f"Voting from phones could not start ({reason}); the keyboard tally still works.")
         return None
     app.vote_channel = LanTally(server)
     print(f"class voting: {url}  room code {server.room_code}", flush=True)
@@ -238,9 +277,7 @@ def cmd_replay(story: Any, args: argparse.Namespace) -> int:
         except SessionError as exc:
             print(f"escape-route: {exc}", file=sys.stderr)
             return 1
-        except BrokenPipeError:  # piped into head or less, which stopped reading
-            sys.stderr.close()
-        return 0
+        return 0  # piped into head or less, which stopped reading: game.cli.main ends quietly (141)
     from game.classroom.facilitation import Facilitation
     from game.ui.classroom.replay import ReplayScene, replay_steps
 

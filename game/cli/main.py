@@ -1,20 +1,158 @@
 """The ``escape-route`` command: argument parsing only; the work happens in the modules it calls.
 
 ``escape-route`` alone starts the game; ``python -m game`` is the same command.
+
+Bad input never ends in a traceback:
+
+- a number or size out of range is refused while the arguments are parsed, with
+  argparse's usage line and one sentence (exit status 2);
+- :func:`main` answers, in one line on standard error, a story, save or map problem
+  (``StoryError``, exit 1) and a file or network problem (``OSError``: what failed, on
+  which path, what to do; exit 1);
+- Ctrl-C exits with 130, like any Unix tool;
+- output piped into a reader that stops early (``escape-route check | head -1``) ends
+  quietly with 141, the status a shell gives a tool ended by SIGPIPE: standard output
+  is pointed at the null device first, as the Python documentation recommends, so
+  nothing more is written to the closed pipe.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
+import os
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from game import __version__
 from game.errors import StoryError, StoryLoadError
 from game.paths import story_dir
 
+EXIT_INTERRUPTED = 130     # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141     # 128 + SIGPIPE
+MAX_RUNS = 1_000_000       # simulate --runs
+MAX_WORKERS = 64           # simulate --workers
+MAX_STATE_LIMIT = 5_000_000  # simulate --exhaustive --state-limit (200,000 explore the shipped story)
+MIN_SIZE, MAX_SIZE = (320, 240), (7680, 4320)  # facilitate --size: from a small window to an 8K projector
 
+
+# --------------------------------------------------------------------------- argument types
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number from ``low`` to ``high``; anything else is a usage error."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a whole number; give one from {low:,} to "
+                                             f"{high:,}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value:,} is out of range; give a whole number from {low:,} to "
+                                             f"{high:,}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def decimal_number(low: float, high: float) -> Callable[[str], float]:
+    """An argparse ``type`` for a finite number from ``low`` to ``high``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number") from None
+        if not low <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{text} is out of range; give a number from {low:g} to {high:g}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``WIDTHxHEIGHT`` within :data:`MIN_SIZE` and :data:`MAX_SIZE`."""
+    match = re.fullmatch(r"\s*(\d{1,7})\s*[xX×]\s*(\d{1,7})\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{_shown(text)}: write WIDTHxHEIGHT, e.g. 1280x720")
+    size = (int(match.group(1)), int(match.group(2)))
+    if not all(low <= v <= high for v, low, high in zip(size, MIN_SIZE, MAX_SIZE, strict=True)):
+        raise argparse.ArgumentTypeError(f"{size[0]}x{size[1]} is out of range; from {MIN_SIZE[0]}x{MIN_SIZE[1]} "
+                                         f"to {MAX_SIZE[0]}x{MAX_SIZE[1]}")
+    return size
+
+
+# --------------------------------------------------------------------------- one line for a failed file or socket
+_OS_HINTS = {
+    errno.EISDIR: "It is a folder: give the name of a file.",
+    errno.ENOTDIR: "A part of the path is a file, not a folder: check the path.",
+    errno.EEXIST: "A file of that name stands where a folder should be: check the path.",
+    errno.EACCES: "You may not use it: choose another place, or change its permissions.",
+    errno.EPERM: "You may not use it: choose another place, or change its permissions.",
+    errno.EROFS: "The disk is read-only: choose another place.",
+    errno.ENOSPC: "The disk is full: free some space, then try again.",
+    errno.EDQUOT: "Your disk quota is used up: free some space, then try again.",
+    errno.ENAMETOOLONG: "The name is too long: choose a shorter one.",
+    errno.ELOOP: "Symbolic links loop: check the path.",
+    errno.EMFILE: "Too many files are open: close some programs and try again.",
+    errno.ENFILE: "Too many files are open: close some programs and try again.",
+    errno.EADDRINUSE: "Another program uses that port: choose another with --port, or leave --port out.",
+    errno.EADDRNOTAVAIL: "That is not an address of this machine: give one of its addresses, or leave --bind out.",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One sentence for a person: the path (or address), what the system said, and what to do."""
+    reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+    name = exc.filename2 if exc.filename2 is not None else exc.filename  # a rename: the place it was to go
+    if name is None:
+        hint = _OS_HINTS.get(exc.errno or 0, "")
+        return f"{reason}. {hint}".strip()
+    path = os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else str(name)
+    hint = _OS_HINTS.get(exc.errno or 0, "Check the path and try again.")
+    if exc.errno == errno.ENOENT:
+        parent = Path(path).parent
+        hint = (f"The folder {parent} does not exist: create it, or choose another." if not parent.is_dir()
+                else "Check the name.")
+    text = f"{path}: {reason}. {hint}"
+    from game.paths import user_data_dir
+
+    data = user_data_dir()
+    try:
+        inside = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(data))
+    except (OSError, ValueError):
+        inside = False
+    if inside:
+        text += (f" It is in the game's data folder ({data}); set ESCAPE_ROUTE_DATA_DIR to a folder you may "
+                 "write to.")
+    return text
+
+
+def _say(line: str) -> None:
+    """A line on standard error, which may itself be closed."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: point standard output at the null device, so that Python's last flush at exit
+    writes nowhere instead of raising again (https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+# --------------------------------------------------------------------------- the parser
 def _story_arg(parser: argparse.ArgumentParser, positional: bool = False) -> None:
     if positional:
         parser.add_argument("story", nargs="?", type=Path, default=None,
@@ -54,15 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--list-codes", action="store_true", help="list every diagnostic code with its hint")
     simulate = sub.add_parser("simulate", help="play the story many times and report endings, coverage, soft-locks")
     _story_arg(simulate, positional=True)
-    simulate.add_argument("--runs", type=int, default=1000, help="number of playthroughs (default 1000)")
+    simulate.add_argument("--runs", type=whole_number(1, MAX_RUNS), default=1000,
+                          help=f"number of playthroughs, 1 to {MAX_RUNS:,} (default 1000)")
     simulate.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
     simulate.add_argument("--policy", choices=("random", "careful", "greedy", "first", "all"), default="random",
                           help="how the simulated player chooses (default random; 'all' compares them)")
-    simulate.add_argument("--workers", type=int, default=1, help="processes to use (results do not change)")
+    simulate.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=1,
+                          help=f"processes to use, 1 to {MAX_WORKERS} (results do not change)")
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
     simulate.add_argument("--exhaustive", action="store_true",
                           help="exact ending probabilities over every choice and roll outcome")
-    simulate.add_argument("--state-limit", type=int, default=200_000, help="with --exhaustive: states to explore")
+    simulate.add_argument("--state-limit", type=whole_number(1, MAX_STATE_LIMIT), default=200_000,
+                          help=f"with --exhaustive: states to explore, 1 to {MAX_STATE_LIMIT:,} (default 200,000)")
     facilitate = sub.add_parser("facilitate", help="run the story with a class: votes, discussion, debrief")
     _story_arg(facilitate)
     from game.cli.classroom import add_facilitate_arguments, add_report_arguments
@@ -87,40 +228,55 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["play", *(argv if argv is not None else sys.argv[1:])])
+    check = getattr(args, "check_arguments", None)
+    if check is not None:
+        check(args)  # arguments that are wrong together: a usage error, exit 2
     try:
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "facilitate":
-            from game.cli.classroom import cmd_facilitate
-
-            return cmd_facilitate(args)
-        if args.command == "report":
-            from game.cli.classroom import cmd_report
-
-            return cmd_report(args)
-        if args.command == "notes":
-            from game.writer.notes import cmd_notes
-
-            return cmd_notes(args)
-        if args.command == "graph":
-            from game.writer.graph import cmd_graph
-
-            return cmd_graph(args)
-        if args.command == "simulate":
-            from game.writer.simreport import cmd_simulate
-
-            return cmd_simulate(args)
-        return cmd_play(args)
+        status = _run(args)
+        sys.stdout.flush()  # a reader that left early is found here, not in Python's flush at exit
+        return status
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except StoryLoadError as exc:
-        print(f"escape-route: {exc}", file=sys.stderr)
+        _say(f"escape-route: {exc}")
         for diag in exc.diagnostics[:10]:
-            print(diag, file=sys.stderr)
+            _say(str(diag))
         return 1
     except StoryError as exc:
-        print(f"escape-route: {exc}", file=sys.stderr)
+        _say(f"escape-route: {exc}")
         return 1
+    except OSError as exc:
+        _say(f"escape-route: {describe_os_error(exc)}")
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return cmd_check(args)
+    if args.command == "facilitate":
+        from game.cli.classroom import cmd_facilitate
+
+        return cmd_facilitate(args)
+    if args.command == "report":
+        from game.cli.classroom import cmd_report
+
+        return cmd_report(args)
+    if args.command == "notes":
+        from game.writer.notes import cmd_notes
+
+        return cmd_notes(args)
+    if args.command == "graph":
+        from game.writer.graph import cmd_graph
+
+        return cmd_graph(args)
+    if args.command == "simulate":
+        from game.writer.simreport import cmd_simulate
+
+        return cmd_simulate(args)
+    return cmd_play(args)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

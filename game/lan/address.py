@@ -11,6 +11,7 @@ addresses of real interfaces (Wi-Fi, Ethernet) come before those of virtual ones
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import struct
 import sys
@@ -86,3 +87,45 @@ def pick_address() -> str:
     """The address to serve the class on; 127.0.0.1 (this machine only) when no network is up."""
     found = candidates()
     return found[0].address if found else "127.0.0.1"
+
+
+_HOST_NAME = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+                        r"[A-Za-z0-9])?)*\.?")
+
+
+def _resolve_name(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    if not _HOST_NAME.fullmatch(text) or text.replace(".", "").isdigit():
+        raise ValueError(f"{text[:60]!r} is neither an IP address (like 192.168.1.20) nor a host name")
+    try:
+        infos = socket.getaddrinfo(text, None, socket.AF_UNSPEC, socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise ValueError(f"{text!r} is not a name this machine knows; give one of its IP addresses "
+                         "(or leave --bind out)") from None
+    found = sorted({str(info[4][0]).split("%")[0] for info in infos}, key=lambda a: (":" in a, a))
+    if not found:
+        raise ValueError(f"{text!r} has no IP address")
+    return ipaddress.ip_address(found[0])
+
+
+def resolve_bind(text: str) -> str:
+    """The one address to listen on for ``--bind``: ``auto``, an IP address, or a name of this machine.
+
+    A name (``localhost``, the machine's own name) is resolved once, here, to an IP
+    address (IPv4 preferred); the server never binds to a name. Raises ValueError with a
+    sentence for a person: not an address, a name that does not resolve, or an address
+    that is not one (0.0.0.0 would listen on every network, a multicast address on none).
+    Whether the address belongs to this machine is known only when binding (``start``).
+    """
+    text = text.strip()
+    if text == "auto":
+        return text
+    try:
+        ip = ipaddress.ip_address(text[1:-1] if text.startswith("[") and text.endswith("]") else text)
+    except ValueError:
+        ip = _resolve_name(text)
+    if ip.is_unspecified:
+        raise ValueError(f"{ip} means every network at once: give one address (this machine's LAN address, or "
+                         "127.0.0.1 for this machine only), or leave --bind out")
+    if ip.is_multicast:
+        raise ValueError(f"{ip} is a multicast address, not an address of this machine")
+    return str(ip)

@@ -64,10 +64,16 @@ class VoteServer:
                  max_connections: int = MAX_CONNECTIONS, wrong_code_limit: int = 5, wrong_code_window: float = 60.0,
                  message_burst: int = MESSAGE_BURST, on_change: Callable[[TallyUpdate], None] | None = None) -> None:
         address = pick_address() if bind == "auto" else bind
-        ip = ipaddress.ip_address(address)  # ValueError for a host name: bind to one address, never a name
+        try:
+            ip = ipaddress.ip_address(address)  # one address, never a name: the command line resolves names
+        except ValueError:
+            raise ValueError(f"{address!r} is not an IP address; the vote server binds to one address, never a "
+                             "name (game.lan.address.resolve_bind resolves one)") from None
         if ip.is_unspecified:
             raise ValueError("bind to one address (the LAN or loopback address), not to every interface")
         self.address = str(ip)
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise ValueError(f"the port must be a whole number from 0 to 65535 (0: any free port), not {port!r}")
         self.port = port
         self.max_connections = max_connections
         self.message_burst = message_burst     # messages one connection may send in MESSAGE_WINDOW seconds

@@ -1,28 +1,46 @@
 """Load the journey map (``assets/maps/route.tmx``) into a pure, pygame-free model.
 
-The TMX is read twice on purpose:
+Every way a map can be wrong is a ``RouteMapError`` with the file, the line (where
+there is one) and a hint; nothing else escapes :func:`load_route_map`.
 
-1. ElementTree validates the XML and the game's own rules (required layers,
-   properties, numeric coordinates) so every problem is reported as a
-   ``RouteMapError`` with a line number an author can jump to; pytmx/expat
-   tracebacks never reach the player.
-2. pytmx then loads the validated file (without loading images, so no display
-   is needed), which keeps us compatible with whatever Tiled writes.
+1. The file is read with :func:`game.files.read_bytes`: a regular file of bounded
+   size (a FIFO, a device or a link to ``/dev/zero`` is refused before it is read).
+2. expat parses it, keeping each element's line. A DOCTYPE is refused (Tiled never
+   writes one); tile layers and tilesets are skipped (the game uses neither, and a
+   compressed tile layer or a tileset's file could make pytmx read without bounds).
+3. The game's own rules are checked and the model is built from the same elements,
+   so what was checked is exactly what is used: one layer each of ``locations`` and
+   ``legs``; every place named, with its properties, lat/lon and country, on the map;
+   every leg a polyline of finite points on the map between two places, with a mode
+   and a distance; all places joined by legs; a map of sane size.
+4. pytmx, Tiled's reader for Python, then parses the same checked elements (never the
+   file again, and without loading images) so the map stays readable by other tools.
+
+The terrain image the map names is not read here: :func:`read_terrain` checks it
+(``escape-route check`` reports a missing one) and the map screen draws without it.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import math
-import re
+import os
+import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 import pytmx
+from pytmx.pytmx import convert_to_bool
+from pytmx.pytmx import prop_type as pytmx_property_types
+from pytmx.pytmx import types as pytmx_types
 
+from game.errors import DataFileError
+from game.files import LIMITS, read_bytes
 from game.route.errors import RouteMapError
 from game.route.geo import Mercator, haversine_km
 from game.route.geo import km_to_miles as _km_to_miles
@@ -77,17 +95,21 @@ class RouteMap:
     """Places and legs of the journey, with shortest-path distances over the legs.
 
     Immutable after construction: renderers and the story engine may share one
-    instance freely.
+    instance freely. ``terrain`` is the image the map names (None when it names
+    none), ``terrain_line`` the line of the TMX that names it.
     """
 
     def __init__(self, locations: Mapping[str, Location], legs: Sequence[Leg],
                  pixel_size: tuple[int, int], projection: Mercator | None = None,
-                 source: str | None = None) -> None:
+                 source: str | None = None, terrain: Path | None = None,
+                 terrain_line: int | None = None) -> None:
         self.locations: dict[str, Location] = dict(locations)
         self.legs: tuple[Leg, ...] = tuple(legs)
         self.pixel_size = pixel_size
         self.projection = projection
         self.source = source
+        self.terrain = terrain
+        self.terrain_line = terrain_line
         self._adjacent: dict[str, list[Leg]] = {loc: [] for loc in self.locations}
         for leg in self.legs:
             self._adjacent[leg.from_id].append(leg)
@@ -172,34 +194,109 @@ class RouteMap:
 
 
 # --------------------------------------------------------------------------- loading
-class _SourceIndex:
-    """Line numbers of elements in the raw TMX text (ElementTree keeps none)."""
+#: Bounds on what a route map may describe: far beyond the shipped map (3,200 × 3,296
+#: pixels, 58 objects, a few hundred elements), far below what would exhaust memory.
+MAX_MAP_SIDE = 32_768          # pixels, each way
+MAX_ELEMENTS = 100_000         # XML elements the game keeps (tile layers and tilesets are skipped)
+MAX_LEG_KM = 50_000.0          # more than once round the Earth is a typing mistake
+MAX_IMAGE_SIDE = 16_384        # pixels, each way, of the terrain image
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: Elements the game does not use and pytmx would decode without bounds (a compressed
+#: tile layer can expand a thousandfold; a tileset can name any file to read): skipped.
+SKIPPED = frozenset({"layer", "tileset"})
+#: The elements whose attributes pytmx casts to numbers (see pytmx.pytmx.types).
+CAST_BY_PYTMX = frozenset({"map", "group", "imagelayer", "objectgroup", "object"})
 
-    _OBJECT = re.compile(r"<object\b[^>]*?\bid=\"(\d+)\"")
-    _GROUP = re.compile(r"<objectgroup\b[^>]*?\bname=\"([^\"]*)\"")
+# pytmx logs an error before it raises; the game reports the RouteMapError instead,
+# so its records go nowhere unless the application configures logging.
+logging.getLogger("pytmx").addHandler(logging.NullHandler())
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.objects = {m.group(1): m.start() for m in self._OBJECT.finditer(text)}
-        self.groups = {m.group(1): m.start() for m in self._GROUP.finditer(text)}
 
-    def line_at(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+class _Tree:
+    """The TMX as ElementTree elements, with the line each element starts on (ElementTree keeps none)."""
 
-    def object_line(self, obj_id: str | None, prop: str | None = None) -> int | None:
-        """Line of an object, or of one of its properties when present."""
-        if obj_id is None or obj_id not in self.objects:
-            return None
-        start = self.objects[obj_id]
-        if prop is not None:
-            end = self.text.find("</object>", start)
-            hit = self.text.find(f'name="{prop}"', start, end if end >= 0 else None)
-            if hit >= 0:
-                return self.line_at(hit)
-        return self.line_at(start)
+    def __init__(self, root: ET.Element, lines: dict[ET.Element, int]) -> None:
+        self.root = root
+        self.lines = lines
 
-    def group_line(self, name: str) -> int | None:
-        return self.line_at(self.groups[name]) if name in self.groups else None
+    def line(self, element: ET.Element | None) -> int | None:
+        return None if element is None else self.lines.get(element)
+
+    def prop_line(self, obj: ET.Element, name: str) -> int | None:
+        """The line of one of an object's properties, else the object's own line."""
+        for prop in obj.iterfind("properties/property"):
+            if prop.get("name") == name:
+                return self.line(prop)
+        return self.line(obj)
+
+
+class _Refused(Exception):
+    """Raised from inside the XML parser's callbacks; carries the message."""
+
+
+def _parse_xml(raw: bytes, path: Path) -> _Tree:
+    """Parse with expat directly, so every element knows its line.
+
+    A DOCTYPE is refused (Tiled never writes one; it is how entity expansion bombs
+    start), tile layers and tilesets are skipped (see :data:`SKIPPED`), and the number
+    of elements kept is bounded.
+    """
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    stack: list[ET.Element] = []
+    lines: dict[ET.Element, int] = {}
+    top: list[ET.Element] = []
+    skipping = 0  # depth inside a skipped element
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal skipping
+        if skipping or (stack and tag in SKIPPED):
+            skipping += 1
+            return
+        if len(lines) >= MAX_ELEMENTS:
+            raise _Refused(f"has more than {MAX_ELEMENTS:,} elements")
+        element = ET.Element(tag, attrs)
+        if stack:
+            stack[-1].append(element)
+        else:
+            top.append(element)
+        stack.append(element)
+        lines[element] = parser.CurrentLineNumber
+
+    def end(tag: str) -> None:
+        nonlocal skipping
+        if skipping:
+            skipping -= 1
+        else:
+            stack.pop()
+
+    def text(data: str) -> None:
+        if skipping or not stack:
+            return
+        element = stack[-1]
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + data
+        else:
+            element.text = (element.text or "") + data
+
+    def doctype(*_: object) -> None:
+        raise _Refused("has a DOCTYPE declaration, which Tiled never writes")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(raw, True)
+    except expat.ExpatError as exc:
+        raise RouteMapError(f"not a valid TMX file ({expat.ErrorString(exc.code)})", path, exc.lineno,
+                            exc.offset + 1, hint="the file is damaged or truncated; " + REGENERATE_HINT) from None
+    except _Refused as exc:
+        raise RouteMapError(f"not a usable TMX file: it {exc}", path, parser.CurrentLineNumber,
+                            hint=REGENERATE_HINT) from None
+    except RecursionError:  # pragma: no cover - expat is iterative; kept for safety
+        raise RouteMapError("not a usable TMX file: it nests too deeply", path, hint=REGENERATE_HINT) from None
+    return _Tree(top[0], lines)
 
 
 def _properties(node: ET.Element) -> dict[str, str]:
@@ -209,16 +306,21 @@ def _properties(node: ET.Element) -> dict[str, str]:
     return {p.get("name", ""): p.get("value", p.text or "") for p in props.findall("property")}
 
 
-def _object_layer(root: ET.Element, name: str, path: Path, index: _SourceIndex) -> ET.Element:
-    for group in root.iter("objectgroup"):
-        if group.get("name") == name:
-            return group
-    raise RouteMapError(f"the map has no object layer named {name!r}", path,
-                        line=index.line_at(index.text.find("<map")) if "<map" in index.text else 1,
-                        hint=REGENERATE_HINT + f", or add an object layer '{name}' in Tiled")
+def _object_layer(tree: _Tree, name: str, path: Path) -> ET.Element:
+    found = [group for group in tree.root.iter("objectgroup") if group.get("name") == name]
+    if not found:
+        raise RouteMapError(f"the map has no object layer named {name!r}", path, line=tree.line(tree.root) or 1,
+                            hint=REGENERATE_HINT + f", or add an object layer '{name}' in Tiled")
+    if len(found) > 1:
+        raise RouteMapError(f"the map has {len(found)} object layers named {name!r}; the game needs exactly one",
+                            path, tree.line(found[1]),
+                            hint=f"rename or merge the layers in Tiled (the first is on line {tree.line(found[0])})")
+    return found[0]
 
 
-def _number(value: str, what: str, path: Path, line: int | None) -> float:
+def _number(value: str | None, what: str, path: Path, line: int | None) -> float:
+    if value is None:
+        raise RouteMapError(f"{what} is missing", path, line, hint=REGENERATE_HINT)
     try:
         number = float(value)
     except ValueError:
@@ -228,113 +330,282 @@ def _number(value: str, what: str, path: Path, line: int | None) -> float:
     return number
 
 
-def _validate(root: ET.Element, path: Path, index: _SourceIndex) -> None:
-    """Check the game's rules on the raw XML so errors can cite lines."""
-    if root.tag != "map":
-        raise RouteMapError(f"not a Tiled map: root element is <{root.tag}>", path, 1,
+def _whole(value: str | None, what: str, path: Path, line: int | None, low: int, high: int) -> int:
+    if value is None:
+        raise RouteMapError(f"{what} is missing", path, line, hint=REGENERATE_HINT)
+    try:
+        number = int(value)
+    except ValueError:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise RouteMapError(f"{what} must be a whole number, got {shown!r}", path, line) from None
+    if not low <= number <= high:
+        raise RouteMapError(f"{what} must be from {low:,} to {high:,}, got {number:,}", path, line,
                             hint=REGENERATE_HINT)
-    seen: set[str] = set()
-    for obj in _object_layer(root, LOCATIONS_LAYER, path, index).findall("object"):
-        oid = obj.get("id")
+    return number
+
+
+def _check_pytmx_types(tree: _Tree, path: Path) -> None:
+    """The attributes and typed properties pytmx will convert, converted first here, so a bad
+    value is reported with its line instead of as a bare ValueError from inside pytmx."""
+    for element in tree.root.iter():
+        if element.tag in CAST_BY_PYTMX:
+            for key, value in element.items():
+                cast = pytmx_types[key]
+                if cast in (int, float, convert_to_bool):
+                    try:
+                        cast(value)
+                    except (ValueError, OverflowError):
+                        shown = value if len(value) <= 40 else value[:40] + "…"
+                        raise RouteMapError(f"<{element.tag}> has {key}={shown!r}, which is not a "
+                                            f"{'whole number' if cast is int else 'number' if cast is float else 'boolean'}",
+                                            path, tree.line(element), hint=REGENERATE_HINT) from None
+        elif element.tag == "property":
+            kind = element.get("type")
+            if kind is not None and (kind not in pytmx_property_types or kind == "class"):
+                raise RouteMapError(f"property {element.get('name')!r} has the type {kind!r}, which the game cannot "
+                                    "read", path, tree.line(element),
+                                    hint="one of " + ", ".join(sorted(set(pytmx_property_types) - {"class"})))
+            cast = {"int": int, "object": int, "float": float, "bool": convert_to_bool}.get(kind or "")
+            if cast is not None:
+                try:
+                    cast(element.get("value"))
+                except (ValueError, TypeError, OverflowError):
+                    raise RouteMapError(f"property {element.get('name')!r} is of type {kind} but its value is "
+                                        f"{element.get('value')!r}", path, tree.line(element),
+                                        hint="fix the value or the type in Tiled") from None
+        elif element.tag in ("polyline", "polygon"):
+            _points(element.get("points"), f"the points of a <{element.tag}>", path, tree.line(element))
+
+
+def _points(text: str | None, what: str, path: Path, line: int | None) -> list[tuple[float, float]]:
+    """Tiled's ``points="x,y x,y ..."``: pairs of finite numbers."""
+    points = []
+    for token in (text or "").split():
+        parts = token.split(",")
+        if len(parts) != 2:
+            raise RouteMapError(f"{what}: {token[:40]!r} is not a point 'x,y'", path, line, hint=REGENERATE_HINT)
+        points.append((_number(parts[0], what, path, line), _number(parts[1], what, path, line)))
+    return points
+
+
+def _pixel_size(tree: _Tree, path: Path) -> tuple[tuple[int, int], Mercator | None]:
+    root, line = tree.root, tree.line(tree.root)
+    tiles_w = _whole(root.get("width"), "the map's width (in tiles)", path, line, 1, MAX_MAP_SIDE)
+    tiles_h = _whole(root.get("height"), "the map's height (in tiles)", path, line, 1, MAX_MAP_SIDE)
+    tile_w = _whole(root.get("tilewidth"), "the map's tile width", path, line, 1, MAX_MAP_SIDE)
+    tile_h = _whole(root.get("tileheight"), "the map's tile height", path, line, 1, MAX_MAP_SIDE)
+    size = (tiles_w * tile_w, tiles_h * tile_h)
+    props = _properties(root)
+    projection = None
+    if props.get("projection") == "mercator":
+        def at(name: str) -> int | None:
+            return next((tree.line(p) for p in root.iterfind("properties/property") if p.get("name") == name), line)
+
+        lon_min = _number(props.get("lon_min"), "the projection's lon_min", path, at("lon_min"))
+        lon_max = _number(props.get("lon_max"), "the projection's lon_max", path, at("lon_max"))
+        lat_max = _number(props.get("lat_max"), "the projection's lat_max", path, at("lat_max"))
+        width = _whole(props.get("width_px"), "the projection's width_px", path, at("width_px"), 1, MAX_MAP_SIDE)
+        height = _whole(props.get("height_px"), "the projection's height_px", path, at("height_px"), 1, MAX_MAP_SIDE)
+        if not (-180 <= lon_min < lon_max <= 180 and -85 < lat_max < 85):
+            raise RouteMapError(f"bad projection properties: lon_min {lon_min}, lon_max {lon_max}, lat_max {lat_max}",
+                                path, at("lon_min"), hint="lon_min < lon_max within ±180, lat_max within ±85; "
+                                + REGENERATE_HINT)
+        projection = Mercator(lon_min=lon_min, lon_max=lon_max, lat_max=lat_max, width=width, height=height)
+        size = (width, height)
+    if size[0] > MAX_MAP_SIDE or size[1] > MAX_MAP_SIDE:
+        raise RouteMapError(f"the map is {size[0]:,} × {size[1]:,} pixels; at most {MAX_MAP_SIDE:,} each way",
+                            path, line, hint=REGENERATE_HINT)
+    return size, projection
+
+
+def _position(obj: ET.Element, what: str, size: tuple[int, int], path: Path, line: int | None) -> tuple[float, float]:
+    x = _number(obj.get("x", "0"), f"x of {what}", path, line)
+    y = _number(obj.get("y", "0"), f"y of {what}", path, line)
+    _on_map(x, y, what, size, path, line)
+    return x, y
+
+
+def _on_map(x: float, y: float, what: str, size: tuple[int, int], path: Path, line: int | None) -> None:
+    if not (-0.5 <= x <= size[0] + 0.5 and -0.5 <= y <= size[1] + 0.5):
+        raise RouteMapError(f"{what} lies off the map, at ({x:g}, {y:g}); the map is {size[0]} × {size[1]} pixels",
+                            path, line, hint="move it onto the map in Tiled, or " + REGENERATE_HINT)
+
+
+def _locations(tree: _Tree, path: Path, size: tuple[int, int]) -> dict[str, Location]:
+    locations: dict[str, Location] = {}
+    layer = _object_layer(tree, LOCATIONS_LAYER, path)
+    for obj in layer.findall("object"):
+        line = tree.line(obj)
         name = obj.get("name", "")
         if not name:
-            raise RouteMapError("a location object has no name (its location id)", path,
-                                index.object_line(oid))
-        if name in seen:
-            raise RouteMapError(f"location {name!r} is defined twice", path, index.object_line(oid))
-        seen.add(name)
+            raise RouteMapError("a location object has no name (its location id)", path, line,
+                                hint="name the object in Tiled: the name is the id the story uses")
+        if name in locations:
+            raise RouteMapError(f"location {name!r} is defined twice", path, line)
         props = _properties(obj)
         for key in REQUIRED_LOCATION_PROPS:
             if key not in props:
-                raise RouteMapError(f"location {name!r} has no {key!r} property", path,
-                                    index.object_line(oid),
+                raise RouteMapError(f"location {name!r} has no {key!r} property", path, line,
                                     hint="required: " + ", ".join(REQUIRED_LOCATION_PROPS))
-        lat = _number(props["lat"], f"lat of {name!r}", path, index.object_line(oid, "lat"))
-        lon = _number(props["lon"], f"lon of {name!r}", path, index.object_line(oid, "lon"))
+        lat = _number(props["lat"], f"lat of {name!r}", path, tree.prop_line(obj, "lat"))
+        lon = _number(props["lon"], f"lon of {name!r}", path, tree.prop_line(obj, "lon"))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise RouteMapError(f"lat/lon of {name!r} out of range: {lat}, {lon}", path,
-                                index.object_line(oid, "lat"))
+            raise RouteMapError(f"lat/lon of {name!r} out of range: {lat}, {lon}", path, tree.prop_line(obj, "lat"))
         if props["country"] not in COUNTRIES:
-            raise RouteMapError(f"country of {name!r} is {props['country']!r}", path,
-                                index.object_line(oid, "country"),
+            raise RouteMapError(f"country of {name!r} is {props['country']!r}", path, tree.prop_line(obj, "country"),
                                 hint="one of " + ", ".join(sorted(COUNTRIES)))
-    for obj in _object_layer(root, LEGS_LAYER, path, index).findall("object"):
-        oid = obj.get("id")
-        name = obj.get("name", f"object {oid}")
+        x, y = _position(obj, f"location {name!r}", size, path, line)
+        locations[name] = Location(id=name, label=props["label"], label_ko=props["label_ko"], country=props["country"],
+                                   lat=lat, lon=lon, note=props["note"], x=x, y=y)
+    if not locations:
+        raise RouteMapError(f"the object layer {LOCATIONS_LAYER!r} has no places", path, tree.line(layer),
+                            hint=REGENERATE_HINT)
+    return locations
+
+
+def _legs(tree: _Tree, path: Path, size: tuple[int, int], locations: Mapping[str, Location]) -> list[Leg]:
+    legs = []
+    for obj in _object_layer(tree, LEGS_LAYER, path).findall("object"):
+        line = tree.line(obj)
         props = _properties(obj)
+        name = obj.get("name") or f"object {obj.get('id', '?')}"
         for key in REQUIRED_LEG_PROPS:
             if key not in props:
-                raise RouteMapError(f"leg {name!r} has no {key!r} property", path,
-                                    index.object_line(oid),
+                raise RouteMapError(f"leg {name!r} has no {key!r} property", path, line,
                                     hint="required: " + ", ".join(REQUIRED_LEG_PROPS))
         for key in ("from", "to"):
-            if props[key] not in seen:
-                raise RouteMapError(f"leg {name!r}: {key} {props[key]!r} is not a location",
-                                    path, index.object_line(oid, key))
+            if props[key] not in locations:
+                raise RouteMapError(f"leg {name!r}: {key} {props[key]!r} is not a location", path,
+                                    tree.prop_line(obj, key))
         if props["mode"] not in MODES:
-            raise RouteMapError(f"leg {name!r}: mode {props['mode']!r} is unknown", path,
-                                index.object_line(oid, "mode"), hint="one of " + ", ".join(sorted(MODES)))
-        km = _number(props["km"], f"km of leg {name!r}", path, index.object_line(oid, "km"))
-        if km < 0:
-            raise RouteMapError(f"km of leg {name!r} is negative", path, index.object_line(oid, "km"))
-        if obj.find("polyline") is None:
-            raise RouteMapError(f"leg {name!r} is not a polyline", path, index.object_line(oid))
+            raise RouteMapError(f"leg {name!r}: mode {props['mode']!r} is unknown", path, tree.prop_line(obj, "mode"),
+                                hint="one of " + ", ".join(sorted(MODES)))
+        km = _number(props["km"], f"km of leg {name!r}", path, tree.prop_line(obj, "km"))
+        if not 0 <= km <= MAX_LEG_KM:
+            raise RouteMapError(f"km of leg {name!r} is {km:g}; it must be from 0 to {MAX_LEG_KM:,.0f}", path,
+                                tree.prop_line(obj, "km"))
+        polyline = obj.find("polyline")
+        if polyline is None:
+            raise RouteMapError(f"leg {name!r} is not a polyline", path, line,
+                                hint="draw the leg with Tiled's polyline tool, from one place to the other")
+        x0, y0 = _position(obj, f"leg {name!r}", size, path, line)
+        where = tree.line(polyline)
+        relative = _points(polyline.get("points"), f"the polyline of leg {name!r}", path, where)
+        if len(relative) < 2:
+            raise RouteMapError(f"the polyline of leg {name!r} has {len(relative)} point{'s' * (len(relative) != 1)}; "
+                                "a leg needs at least two", path, where,
+                                hint="redraw the leg in Tiled, or " + REGENERATE_HINT)
+        points = tuple((x0 + dx, y0 + dy) for dx, dy in relative)
+        for number, (x, y) in enumerate(points, 1):
+            _on_map(x, y, f"point {number} of leg {name!r}", size, path, where)
+        legs.append(Leg(id=obj.get("name") or f"{props['from']}-{props['to']}", from_id=props["from"],
+                        to_id=props["to"], mode=props["mode"], km=km, points=points))
+    return legs
 
 
-def _parse_xml(path: Path) -> tuple[ET.Element, _SourceIndex]:
+def _check_connected(tree: _Tree, path: Path, locations: Mapping[str, Location], legs: Sequence[Leg]) -> None:
+    """Every place reachable from every other over the legs: the map screen draws the way between any two."""
+    neighbours: dict[str, set[str]] = {name: set() for name in locations}
+    for leg in legs:
+        neighbours[leg.from_id].add(leg.to_id)
+        neighbours[leg.to_id].add(leg.from_id)
+    first = next(iter(locations))
+    seen, todo = {first}, [first]
+    while todo:
+        for nxt in neighbours[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    apart = [name for name in locations if name not in seen]
+    if apart:
+        layer = _object_layer(tree, LOCATIONS_LAYER, path)
+        obj = next((o for o in layer.findall("object") if o.get("name") == apart[0]), None)
+        raise RouteMapError(f"location {apart[0]!r} is not joined to {first!r} by any legs"
+                            + (f" (nor are {len(apart) - 1} more)" if len(apart) > 1 else ""), path, tree.line(obj),
+                            hint="add a leg to it in the 'legs' layer, or " + REGENERATE_HINT)
+
+
+def _terrain(tree: _Tree, path: Path) -> tuple[Path | None, int | None]:
+    """The terrain image the map names (its image layer 'terrain', else the first image layer), and its line."""
+    layers = list(tree.root.iter("imagelayer"))
+    layers.sort(key=lambda layer: layer.get("name") != TERRAIN_LAYER)
+    for layer in layers:
+        image = layer.find("image")
+        if image is None:
+            raise RouteMapError(f"the image layer {layer.get('name', '')!r} has no image", path, tree.line(layer),
+                                hint="choose its image in Tiled, or delete the layer")
+        source = image.get("source")
+        if not source:
+            raise RouteMapError(f"the image layer {layer.get('name', '')!r} names no image file", path,
+                                tree.line(image), hint="choose its image in Tiled, or " + REGENERATE_HINT)
+        return path.parent / source, tree.line(image)
+    return None, None
+
+
+def _tiled_reads(tree: _Tree, path: Path) -> None:
+    """pytmx, the library that reads Tiled's files, must accept the map too (it is what other tools use).
+
+    It is given the tree already read and checked (never the file), so it reads nothing
+    more from the disk: tile layers and tilesets were skipped, and the image loader
+    only names images.
+    """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RouteMapError("route map file not found", path, hint=REGENERATE_HINT) from None
-    except OSError as exc:
-        raise RouteMapError(f"cannot read route map: {exc.strerror}", path) from None
+        tmx = pytmx.TiledMap()
+        tmx.filename = str(path)
+        tmx.parse_xml(tree.root)
+    except Exception as exc:  # noqa: BLE001 - pytmx raises assorted types; never leak them
+        reason = str(exc).strip() or type(exc).__name__
+        raise RouteMapError(f"Tiled's reader (pytmx) cannot load the map: {reason}", path,
+                            hint=REGENERATE_HINT) from None
+
+
+def _read(path: Path) -> bytes:
     try:
-        root = ET.fromstring(raw)
-    except ET.ParseError as exc:
-        line, column = exc.position
-        reason = str(exc).split(":")[0]
-        raise RouteMapError(f"not a valid TMX file ({reason})", path, line, column + 1,
-                            hint="the file is damaged or truncated; " + REGENERATE_HINT) from None
-    return root, _SourceIndex(raw.decode("utf-8", errors="replace"))
+        return read_bytes(path, LIMITS["map"], "route map")
+    except DataFileError as exc:
+        if not os.path.lexists(path):
+            raise RouteMapError("route map file not found", path, hint=REGENERATE_HINT) from None
+        raise RouteMapError(exc.message, path, hint=exc.hint or REGENERATE_HINT) from None
 
 
 def load_route_map(path: str | Path) -> RouteMap:
-    """Read and validate a route TMX; every failure is a ``RouteMapError``."""
+    """Read and validate a route TMX; every failure is a ``RouteMapError`` (file, line, hint)."""
     path = Path(path)
-    root, index = _parse_xml(path)
-    _validate(root, path, index)
+    tree = _parse_xml(_read(path), path)
+    if tree.root.tag != "map":
+        raise RouteMapError(f"not a Tiled map: root element is <{tree.root.tag}>", path, tree.line(tree.root) or 1,
+                            hint=REGENERATE_HINT)
+    size, projection = _pixel_size(tree, path)
+    locations = _locations(tree, path, size)
+    legs = _legs(tree, path, size, locations)
+    _check_connected(tree, path, locations, legs)
+    terrain, terrain_line = _terrain(tree, path)
+    _check_pytmx_types(tree, path)
+    _tiled_reads(tree, path)
+    return RouteMap(locations, legs, size, projection, str(path), terrain=terrain, terrain_line=terrain_line)
+
+
+def read_terrain(path: str | Path) -> bytes:
+    """The terrain image's bytes: a regular file of bounded size and, for a PNG, of sane dimensions.
+
+    Anything else is a ``RouteMapError``: ``escape-route check`` reports it, and the map
+    screen draws the map without its terrain. Pure (no pygame): the decoding is the
+    screen's business.
+    """
+    path = Path(path)
     try:
-        tmx = pytmx.TiledMap(str(path))
-        loc_layer = tmx.get_layer_by_name(LOCATIONS_LAYER)
-        leg_layer = tmx.get_layer_by_name(LEGS_LAYER)
-    except Exception as exc:  # noqa: BLE001 - pytmx raises assorted types; never leak them
-        raise RouteMapError(f"Tiled could not load the map: {exc}", path,
-                            hint=REGENERATE_HINT) from None
-
-    locations: dict[str, Location] = {}
-    for obj in loc_layer:
-        p = obj.properties
-        locations[obj.name] = Location(
-            id=obj.name, label=str(p["label"]), label_ko=str(p["label_ko"]),
-            country=str(p["country"]), lat=float(p["lat"]), lon=float(p["lon"]),
-            note=str(p["note"]), x=float(obj.x), y=float(obj.y))
-    legs = []
-    for obj in leg_layer:
-        p = obj.properties
-        legs.append(Leg(
-            id=obj.name or f"{p['from']}-{p['to']}", from_id=str(p["from"]), to_id=str(p["to"]),
-            mode=str(p["mode"]), km=float(p["km"]),
-            points=tuple((float(pt.x), float(pt.y)) for pt in obj.points)))
-
-    props = tmx.properties
-    projection = None
-    if props.get("projection") == "mercator":
-        try:
-            projection = Mercator.from_properties(props)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise RouteMapError(f"bad projection properties: {exc}", path, 1,
-                                hint=REGENERATE_HINT) from None
-    size = (int(tmx.width * tmx.tilewidth), int(tmx.height * tmx.tileheight))
-    if projection is not None:
-        size = (projection.width, projection.height)
-    return RouteMap(locations, legs, size, projection, str(path))
+        data = read_bytes(path, LIMITS["map"], "terrain image")
+    except DataFileError as exc:
+        missing = not os.path.lexists(path)
+        raise RouteMapError("the terrain image is missing" if missing else f"the terrain image {exc.message}", path,
+                            hint=("put the image beside the map, or " if missing else "") + REGENERATE_HINT) from None
+    if data[:8] == PNG_SIGNATURE:
+        if len(data) < 24:
+            raise RouteMapError("the terrain image is a truncated PNG", path, hint=REGENERATE_HINT)
+        width, height = struct.unpack(">II", data[16:24])
+        if not (0 < width <= MAX_IMAGE_SIDE and 0 < height <= MAX_IMAGE_SIDE):
+            raise RouteMapError(f"the terrain image is {width:,} × {height:,} pixels; at most {MAX_IMAGE_SIDE:,} each way",
+                                path, hint=REGENERATE_HINT)
+    elif path.suffix.lower() == ".png":
+        raise RouteMapError("the terrain image is not a PNG image (its first bytes are wrong)", path,
+                            hint="it is damaged; " + REGENERATE_HINT)
+    return data

@@ -147,18 +147,32 @@ def _check_facts(story: Story, out: list[Diagnostic]) -> None:
 
 
 def _check_map(story: Story, out: list[Diagnostic]) -> None:
+    """The map loads, names every place the story goes, and its terrain image is there and sound."""
     if story.map_path is None:
         return
     span = story.spans.get("map", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
-    try:
-        from game.route import load_route_map
+    from game.route import load_route_map
+    from game.route.map import read_terrain
 
+    def unusable(exc: RouteMapError, fix: str) -> None:
+        where = exc.path or str(story.map_path)
+        if exc.line is not None:
+            where += f":{exc.line}" + (f":{exc.column}" if exc.column is not None else "")
+        out.append(dx.make("ER061", span, detail=f"{exc.message} ({where})", fix=exc.hint or fix))
+
+    try:
         route = load_route_map(story.map_path)
     except RouteMapError as exc:
-        where = f" ({exc.path}:{exc.line}:{exc.column})" if exc.line else ""
-        out.append(dx.make("ER061", span, detail=exc.message + where,
-                           fix=exc.hint or "Regenerate it with 'python tools/make_map.py' or fix the path in story.yaml."))
+        unusable(exc, "Regenerate it with 'python tools/make_map.py' or fix the path in story.yaml.")
         return
+    if route.terrain is not None:
+        try:
+            read_terrain(route.terrain)
+        except RouteMapError as exc:  # the game still runs: its map screen draws the map without the terrain
+            named_at = f"{story.map_path}:{route.terrain_line}" if route.terrain_line else str(story.map_path)
+            out.append(dx.make("ER061", span, detail=f"{exc.message} ({exc.path}, named at {named_at})",
+                               fix=exc.hint or "Put the image beside the map, or regenerate it with "
+                                               "'python tools/make_map.py'."))
     known = set(route.locations)
     for node in story.nodes.values():
         for place, place_span in ((node.location, node.location_span), (node.heading, node.heading_span)):

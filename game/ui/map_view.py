@@ -13,6 +13,7 @@ optional tooltip.
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import textwrap
@@ -22,8 +23,9 @@ from pathlib import Path
 
 import pygame
 
+from game.errors import RouteMapError
 from game.paths import assets_dir
-from game.route.map import RouteMap
+from game.route.map import Leg, RouteMap, read_terrain
 
 FontFactory = Callable[[int], pygame.font.Font]
 Point = tuple[float, float]
@@ -45,21 +47,49 @@ CURRENT: Color = (178, 28, 36)
 PLACE_DOT: Color = (98, 96, 92)
 
 
+class TerrainUnavailable(pygame.error):
+    """The terrain image is missing, damaged or absurd; the message says which and where.
+
+    A ``pygame.error``, so callers that already expect pygame's own decoding errors
+    (the title screen's backdrop) handle it too.
+    """
+
+
+def _load_image(path: Path) -> pygame.Surface:
+    """Decode an image read through :func:`read_terrain` (bounded, a regular file, sane dimensions)."""
+    try:
+        data = read_terrain(path)
+        return pygame.image.load(io.BytesIO(data), path.name)
+    except RouteMapError as exc:
+        raise TerrainUnavailable(str(exc)) from None
+    except (pygame.error, ValueError, MemoryError) as exc:
+        raise TerrainUnavailable(f"{path}: the terrain image cannot be decoded ({exc})") from None
+
+
 def scaled_terrain(path: Path, crop: pygame.Rect, size: tuple[int, int]) -> pygame.Surface:
     """``crop`` (in full-size map pixels) of the terrain image, scaled to ``size``.
 
     Reads the half-size copy beside the image (``route_terrain_half.png``) when the
     result is no larger than half the crop: decoding a quarter of the pixels keeps
     both memory and start-up low, and the picture is the same. Nothing is cached: the
-    caller keeps only the scaled result.
+    caller keeps only the scaled result. A missing or damaged image raises
+    :class:`TerrainUnavailable` (a damaged half-size copy falls back to the full image).
     """
+    path = Path(path)
     half = path.with_name(path.stem + "_half" + path.suffix)
+    image = None
     if size[0] * 2 <= crop.w and size[1] * 2 <= crop.h and half.is_file():
-        image = pygame.image.load(str(half))
-        crop = pygame.Rect(crop.x // 2, crop.y // 2, crop.w // 2, crop.h // 2).clip(image.get_rect())
-    else:
-        image = pygame.image.load(str(path))
+        try:
+            image = _load_image(half)
+            crop = pygame.Rect(crop.x // 2, crop.y // 2, crop.w // 2, crop.h // 2).clip(image.get_rect())
+        except TerrainUnavailable:
+            image = None
+    if image is None:
+        image = _load_image(path)
         crop = crop.clip(image.get_rect())
+    if crop.w <= 0 or crop.h <= 0:
+        raise TerrainUnavailable(f"{path}: the terrain image ({image.get_width()} × {image.get_height()} pixels) "
+                                 "does not cover the map")
     return pygame.transform.smoothscale(image.subsurface(crop), size)
 
 
@@ -120,6 +150,7 @@ class MapView:
         self._overlays: dict[tuple[object, ...], tuple[pygame.Surface, pygame.Rect]] = {}
         self._text_cache: dict[tuple[object, ...], pygame.Surface] = {}
         self.caption_rect: pygame.Rect | None = None  # screen rect of the caption, after draw
+        self.terrain_problem: str | None = None  # why the terrain is not drawn, after draw
 
     # ------------------------------------------------------------------ fonts
     def _font(self, kind: str, size: int) -> pygame.font.Font:
@@ -241,7 +272,12 @@ class MapView:
         surf = pygame.Surface(lay.size)
         surf.fill(BACKGROUND)
         u = lay.unit
-        sheet_img = scaled_terrain(Path(self.terrain_path), pygame.Rect(lay.crop), lay.sheet.size)
+        try:
+            sheet_img = scaled_terrain(Path(self.terrain_path), pygame.Rect(lay.crop), lay.sheet.size)
+            self.terrain_problem = None
+        except TerrainUnavailable as exc:  # the map without its terrain, and a notice that says why
+            self.terrain_problem = str(exc)
+            sheet_img = self._plain_sheet(lay)
         shadow = lay.sheet.move(round(6 * u), round(8 * u))
         pygame.draw.rect(surf, FRAME, shadow)
         surf.blit(sheet_img, lay.sheet)
@@ -254,6 +290,19 @@ class MapView:
         if lay.panel is not None:
             self._draw_panel_static(surf, lay)
         return surf
+
+    def _plain_sheet(self, lay: _Layout) -> pygame.Surface:
+        """The sheet without terrain: paper, with one line at the foot that says the image is missing."""
+        sheet = pygame.Surface(lay.sheet.size)
+        sheet.fill(PAPER)
+        notice = self._text("sans", max(10, round(15 * lay.unit)), "The terrain image could not be loaded: "
+                            "the places and the route are shown without it.", INK)
+        if notice.get_width() > sheet.get_width() - 8:
+            scale = (sheet.get_width() - 8) / notice.get_width()
+            notice = pygame.transform.smoothscale(notice, (max(1, round(notice.get_width() * scale)),
+                                                           max(1, round(notice.get_height() * scale))))
+        sheet.blit(notice, notice.get_rect(midbottom=(sheet.get_width() // 2, sheet.get_height() - 6)))
+        return sheet
 
     def _draw_panel_static(self, surf: pygame.Surface, lay: _Layout) -> None:
         assert lay.panel is not None
@@ -295,8 +344,16 @@ class MapView:
         pygame.draw.circle(surf, CURRENT, pos, outer, max(2, round(3 * u)))
         pygame.draw.circle(surf, CURRENT, pos, max(2, round(3.5 * u)))
 
+    def _way(self, a: str, b: str) -> list[Leg]:
+        """The legs from ``a`` to ``b``; none when the map has no way between them with the allowed modes
+        (the loader makes sure every place is joined, but ``travel_modes`` may leave some apart)."""
+        try:
+            return self.route.path(a, b, self.travel_modes)
+        except RouteMapError:
+            return []
+
     def _miles_so_far(self, visited: Sequence[str]) -> float:
-        legs = self.route.journey(list(visited), self.travel_modes)
+        legs = [leg for a, b in itertools.pairwise(visited) for leg in self._way(a, b)]
         return self.route.km_to_miles(sum(leg.km for leg in legs))
 
     def _overlay(self, lay: _Layout, visited: tuple[str, ...], current: str | None,
@@ -316,14 +373,14 @@ class MapView:
         width = max(2, round(3.2 * u))
         if here is not None and heading is not None and heading != here:
             node = here
-            for leg in self.route.path(here, heading, self.travel_modes):
+            for leg in self._way(here, heading):
                 pts = [self._to_sheet(lay, *p) for p in leg.points_from(node)]
                 pygame.draw.lines(surf, (*PAPER, 150), False, pts, width + 3)
                 draw_dashed_polyline(surf, PLANNED, pts, width, 10 * u, 6 * u)
                 node = leg.other(node)
         for a, b in itertools.pairwise(stops):
             node = a
-            for leg in self.route.path(a, b, self.travel_modes):
+            for leg in self._way(a, b):
                 pts = [self._to_sheet(lay, *p) for p in leg.points_from(node)]
                 pygame.draw.lines(surf, (*PAPER, 200), False, pts, width + 3)
                 pygame.draw.lines(surf, TRAVELLED, False, pts, width)
@@ -374,7 +431,7 @@ class MapView:
         main = f"{miles:,.0f} of ~{self.total_miles:,.0f} miles"
         lines: list[tuple[str, int, str, Color]] = [("serif", round(34 * u), main, PANEL_TEXT)]
         if here is not None and heading is not None and heading != here:
-            ahead = self.route.km_to_miles(self.route.distance_km(here, heading, self.travel_modes))
+            ahead = self.route.km_to_miles(sum(leg.km for leg in self._way(here, heading)))
             lines.append(("sans", round(20 * u),
                           f"{ahead:,.0f} miles to {self.route.locations[heading].label}", PANEL_TEXT))
         if lay.panel is not None:

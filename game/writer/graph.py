@@ -14,8 +14,12 @@ clicked node's text and its file:line. It loads nothing from the network.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import html
 import json
+import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -249,6 +253,49 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         sys.stdout.write(output)
     else:
-        Path(args.output).write_text(output, encoding="utf-8")
+        write_output(Path(args.output), output)
         print(f"wrote {args.output} ({len(story.nodes)} nodes)")
     return 0
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole, or leave what was there: a full disk never leaves half a graph.
+
+    A new or regular file is written beside itself and renamed over; a device or a pipe
+    (``/dev/stdout``), or a file in a folder where no new file may be made, is written
+    in place. A folder, a missing folder or a place that cannot be written raises an
+    ``OSError`` naming ``path``, which the command line turns into one sentence
+    (``game.cli.main.describe_os_error``).
+    """
+    target = path.resolve() if path.is_symlink() else path
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "cannot write the graph there", str(path))
+    if target.parent.exists() and not target.parent.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "cannot write the graph there", str(path))
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "cannot write the graph there", str(path))
+    fd = None
+    if not target.exists() or target.is_file():
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the usual mode, after the umask
+        except OSError as exc:
+            if not target.exists():
+                raise type(exc)(exc.errno, f"cannot write the graph there ({exc.strerror})", str(path)) from None
+    if fd is None:  # a device or a pipe, or a file in a folder where no new file may be made: in place
+        try:
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise type(exc)(exc.errno, f"cannot write the graph there ({exc.strerror})", str(path)) from None
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise type(exc)(exc.errno, f"cannot write the graph there ({exc.strerror})", str(path)) from None
+        raise

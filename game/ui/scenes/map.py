@@ -1,4 +1,8 @@
-"""The map (M): the route so far over the real coastline, with tooltips for every place."""
+"""The map (M): the route so far over the real coastline, with tooltips for every place.
+
+Without its terrain image (missing or damaged) the map still shows the places and the
+route on a plain sheet, and a notice says which file could not be loaded.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +57,7 @@ class MapScene(Scene):
         super().__init__(app)
         self.hover: tuple[int, int] | None = None
         self.cache = MapCache()
+        self.told: str | None = None  # the terrain problem already shown as a notice
 
     def enter(self) -> None:
         self.visited, self.current, self.heading = journey_places(self.app)
@@ -80,6 +85,10 @@ class MapScene(Scene):
         if view is None:
             return
         self.cache.draw(view, surface, self.rect, self.visited, self.current, self.heading)
+        problem = getattr(view, "terrain_problem", None)
+        if problem and problem != self.told:
+            self.told = problem
+            self.app.notify(f"The map is drawn without its terrain: {problem}")
         if self.hover is not None:
             view.draw_tooltip(surface, self.rect, self.hover)
         theme = self.theme

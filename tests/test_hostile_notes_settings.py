@@ -21,6 +21,7 @@ from conftest import TINY, write_story
 from game.engine.engine import Engine
 from game.errors import StoryError
 from game.story.loader import load_story
+from game.ui.settings import TEXT_SIZES, TEXT_SPEEDS, Settings, load_settings
 from game.writer.notes import add_note, cmd_notes, read_notes, state_from_note
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -162,7 +163,84 @@ def test_a_notes_file_that_is_a_fifo_dev_zero_or_a_folder_is_one_problem_at_once
     assert {"fifo": "named pipe", "zero": "device", "folder": "folder"}[kind] in problems[0]
 
 
+# --------------------------------------------------------------------------- D6: settings
+
+
+def test_a_five_thousand_digit_text_size_gives_the_defaults_and_a_notice(private_data_dir):
+    (private_data_dir / "settings.json").write_text('{"text_size": ' + "9" * 5000 + "}")
+    settings_, notice = load_settings()
+    assert settings_ == Settings() and "settings file was damaged" in notice
+    assert "\n" not in notice
+
+
+@pytest.mark.parametrize("window, kept", [
+    ([16384, 16384], False), ([7681, 1000], False), ([1000, 4321], False), ([7680, 4320], True),
+    ([320, 320], True), ([319, 600], False), ([1e3, 700], False), ([1280, 760, 1], False), ("1280x760", False),
+])
+def test_the_window_is_bounded_to_a_sane_size(private_data_dir, window, kept):
+    (private_data_dir / "settings.json").write_text(json.dumps({"window": window, "high_contrast": True}))
+    settings_, notice = load_settings()
+    assert notice == "" and settings_.high_contrast
+    assert settings_.window == (tuple(window) if kept else Settings().window)
+
+
+def test_a_settings_file_with_a_byte_order_mark_is_read(private_data_dir):
+    (private_data_dir / "settings.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"text_size": "large"}).encode())
+    assert load_settings() == (Settings(text_size="large"), "")
+
+
+def _load_settings(path: str) -> tuple[Settings, str]:
+    return load_settings(Path(path))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero", "folder"])
+def test_a_settings_file_that_is_a_fifo_dev_zero_or_a_folder_gives_the_defaults_at_once(tmp_path, kind):
+    path = tmp_path / "settings.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    status, value, took = in_child(_load_settings, str(path))
+    assert status == "ok", value
+    settings_, notice = value
+    assert settings_ == Settings() and took < 1.0
+    assert "settings" in notice and "defaults" in notice and "\n" not in notice
+
+
 # --------------------------------------------------------------------------- properties
+
+
+GOOD_SETTINGS = {"text_size": "large", "text_speed": "fast", "fullscreen": False, "high_contrast": True,
+                 "reduced_motion": False, "window": [1280, 760]}
+SETTINGS_PLACES = field_paths(GOOD_SETTINGS)
+
+
+def valid(settings_: Settings) -> bool:
+    w, h = settings_.window
+    return (settings_.text_size in TEXT_SIZES and settings_.text_speed in TEXT_SPEEDS
+            and all(isinstance(v, bool) for v in (settings_.fullscreen, settings_.high_contrast,
+                                                  settings_.reduced_motion))
+            and type(w) is int and type(h) is int and 320 <= w <= 7680 and 320 <= h <= 4320)
+
+
+@PROPERTY
+@given(place=st.sampled_from(SETTINGS_PLACES), value=JSON_VALUES)
+def test_any_json_in_any_settings_field_gives_valid_settings(private_data_dir, place, value):
+    data = json.loads(json.dumps(GOOD_SETTINGS))
+    put(data, place, value)
+    (private_data_dir / "settings.json").write_text(dumps(data), encoding="utf-8")
+    settings_, notice = load_settings()
+    assert valid(settings_) and isinstance(notice, str) and "\n" not in notice
+
+
+@PROPERTY
+@given(data=st.binary(max_size=300) | JSON_VALUES.map(lambda v: dumps(v).encode("utf-8", "surrogatepass")))
+def test_any_bytes_as_settings_give_valid_settings(private_data_dir, data):
+    (private_data_dir / "settings.json").write_bytes(data)
+    settings_, notice = load_settings()
+    assert valid(settings_) and isinstance(notice, str)
 
 
 @pytest.fixture(scope="module")

@@ -264,6 +264,7 @@ def read_session(path: Path) -> SessionRecord:
     if complete:
         lines.pop()  # the empty string after the final newline
     last_seq = 0
+    problems_then = 0  # how many problems there were when the last event was kept
     for number, line in enumerate(lines, 1):
         is_last = number == len(lines)
         if not line.strip():
@@ -303,9 +304,14 @@ def read_session(path: Path) -> SessionRecord:
         if seq <= last_seq:
             record.problems.append(f"line {number} repeats or goes back in the numbering (seq {seq}); skipped")
             continue
-        if last_seq and seq != last_seq + 1:
-            record.problems.append(f"events {last_seq + 1}-{seq - 1} are missing before line {number}")
+        # A gap the skipped lines above explain was said once already, line by line.
+        skipped = len(record.problems) - problems_then
+        if last_seq and seq - last_seq - 1 > skipped:
+            first, last = last_seq + 1, seq - 1
+            record.problems.append(f"event {first} is missing before line {number}" if first == last else
+                                   f"events {first}-{last} are missing before line {number}")
         last_seq = seq
+        problems_then = len(record.problems)
         record.events.append(event)
     if record.events and record.events[0].get("format") != SESSION_FORMAT:
         record.problems.append(f"{record.path.name} does not say it is an {SESSION_FORMAT} record")

@@ -138,6 +138,15 @@ def test_a_notes_file_with_a_byte_order_mark_and_a_bad_byte_keeps_its_good_notes
     assert problems == [f"{path}:2: not a note (damaged line skipped)"]
 
 
+def test_thousands_of_bad_lines_are_fifty_problem_lines_and_a_count(noted):
+    _, path, notes = noted
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("garbage\n" * 3000)
+    loaded, problems = read_notes(path)
+    assert len(loaded) == 2 and len(problems) == 51
+    assert problems[-1] == f"{path}: … and 2,950 more lines skipped like these"
+
+
 def test_no_notes_file_is_no_notes_and_no_problem(tmp_path):
     assert read_notes(tmp_path / "none.jsonl") == ([], [])
 

@@ -284,6 +284,16 @@ def test_a_gap_is_reported_only_when_the_skipped_lines_do_not_explain_it(tmp_pat
                                              "events 6-7 are missing before line 6"]
 
 
+def test_thousands_of_bad_lines_are_fifty_problem_lines_and_a_count(tmp_path):
+    lines = GOLDEN.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines[:5] + ["garbage"] * 5000 + lines[5:]) + "\n", encoding="utf-8")
+    record = s.read_session(path)
+    assert record.is_session and len(record.events) == len(lines)
+    assert len(record.problems) == s.MAX_PROBLEMS + 1
+    assert record.problems[-1] == f"… and {5000 - s.MAX_PROBLEMS:,} more problems like these"
+
+
 def test_a_byte_order_mark_at_the_start_is_accepted(tmp_path):
     path = tmp_path / "bom.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + GOLDEN.read_bytes())

@@ -60,6 +60,7 @@ SESSION_FORMAT = "escape-route-session"
 SESSION_VERSION = 1
 MAX_SESSION_BYTES = LIMITS["session"]
 MAX_LINE_CHARS = 1024 * 1024
+MAX_PROBLEMS = 50  # problem lines kept per record; the rest are counted in one more line
 
 # Event types, in the past tense (they record what happened).
 STARTED = "session_started"
@@ -263,8 +264,16 @@ def read_session(path: Path) -> SessionRecord:
     complete = raw.endswith(b"\n")
     if complete:
         lines.pop()  # the empty string after the final newline
+    seen = 0  # problems met so far; the first MAX_PROBLEMS are kept, then only counted
+
+    def note(problem: str) -> None:
+        nonlocal seen
+        seen += 1
+        if seen <= MAX_PROBLEMS:
+            record.problems.append(problem)
+
     last_seq = 0
-    problems_then = 0  # how many problems there were when the last event was kept
+    problems_then = 0  # how many problems had been met when the last event was kept
     for number, line in enumerate(lines, 1):
         is_last = number == len(lines)
         if not line.strip():
@@ -273,46 +282,47 @@ def read_session(path: Path) -> SessionRecord:
         if event is None or not isinstance(event, dict):
             if is_last and not complete:
                 record.torn_tail = True
-                record.problems.append(f"line {number} is incomplete (the game stopped while writing it); "
-                                       f"it was skipped")
+                note(f"line {number} is incomplete (the game stopped while writing it); it was skipped")
             else:
-                record.problems.append(f"line {number} is damaged (not a JSON object); it was skipped")
+                note(f"line {number} is damaged (not a JSON object); it was skipped")
             continue
         problem = _check_event(event)
         if problem:
-            record.problems.append(f"line {number} {problem}; it was skipped")
+            note(f"line {number} {problem}; it was skipped")
             continue
         if not record.events and event["type"] != STARTED:
-            record.problems.append(f"line {number}: the record does not begin with '{STARTED}'")
+            note(f"line {number}: the record does not begin with '{STARTED}'")
             if number > 3:
                 break
             continue
         if record.events and event["type"] == STARTED:
-            record.problems.append(f"line {number} starts a second session in the same file; it was skipped")
+            note(f"line {number} starts a second session in the same file; it was skipped")
             continue
         where = check_fields(event)
         if not where and not_finite:
             where = f"{event['type']} holds NaN or Infinity, which JSON does not allow"
         if where:
             if event["type"] == STARTED:
-                record.problems.append(f"line {number}: {where}, so {record.path.name} is not a session record "
-                                       f"this game can use")
+                record.problems.append(f"line {number}: {where}, so {record.path.name} is not a session "
+                                       f"record this game can use")
                 break
-            record.problems.append(f"line {number}: {where}; the event was skipped")
+            note(f"line {number}: {where}; the event was skipped")
             continue
         seq = event["seq"]
         if seq <= last_seq:
-            record.problems.append(f"line {number} repeats or goes back in the numbering (seq {seq}); skipped")
+            note(f"line {number} repeats or goes back in the numbering (seq {seq}); skipped")
             continue
         # A gap the skipped lines above explain was said once already, line by line.
-        skipped = len(record.problems) - problems_then
+        skipped = seen - problems_then
         if last_seq and seq - last_seq - 1 > skipped:
             first, last = last_seq + 1, seq - 1
-            record.problems.append(f"event {first} is missing before line {number}" if first == last else
-                                   f"events {first}-{last} are missing before line {number}")
+            note(f"event {first} is missing before line {number}" if first == last else
+                 f"events {first}-{last} are missing before line {number}")
         last_seq = seq
-        problems_then = len(record.problems)
+        problems_then = seen
         record.events.append(event)
+    if seen > MAX_PROBLEMS:
+        record.problems.append(f"… and {seen - MAX_PROBLEMS:,} more problems like these")
     if record.events and record.events[0].get("format") != SESSION_FORMAT:
         record.problems.append(f"{record.path.name} does not say it is an {SESSION_FORMAT} record")
         record.events.clear()

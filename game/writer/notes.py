@@ -90,12 +90,15 @@ def read_notes(path: Path | None = None) -> tuple[list[dict[str, Any]], list[str
             problems.append(f"{path}:{number}: {who}: {what}; the note was skipped")
             continue
         notes.append({name: note[name] for name in _FIELDS if name in note})
+    if len(problems) > MAX_PROBLEMS:
+        problems[MAX_PROBLEMS:] = [f"{path}: … and {len(problems) - MAX_PROBLEMS:,} more lines skipped like these"]
     return notes, problems
 
 
 # --------------------------------------------------------------------------- the shape of a note
 
 MAX_ID = 100
+MAX_PROBLEMS = 50         # problem lines shown per file; the rest are counted in one more line
 MAX_TEXT = 100_000
 MAX_NUMBER = 1e15
 MAX_DEPTH = 32            # a note's state nests about six deep

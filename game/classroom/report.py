@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -365,18 +366,27 @@ def _ordinal(n: int) -> str:
 
 
 def _nice_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
+    """A rounded axis that holds ``lo`` to ``hi``, and its ticks: about five, never more than a dozen.
+
+    Values too close to tell apart at their size (a single value of 1e22: adding 1 to
+    it changes nothing) get an axis a tenth of their size wide; the ticks are counted,
+    not added up step by step, so the axis ends whatever the numbers.
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return 0.0, 1.0, [0.0, 1.0]
+    lo, hi = min(lo, hi), max(lo, hi)
+    if hi - lo <= max(abs(lo), abs(hi)) * 1e-9:
+        hi = lo + max(1.0, abs(lo) * 0.1)
     span = hi - lo
+    if not math.isfinite(span):
+        return 0.0, 1.0, [0.0, 1.0]
     raw = span / 4
     mag = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
     step = next((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), 10 * mag)
     start = (lo // step) * step
     end = -(-hi // step) * step
-    ticks = []
-    t = start
-    while t <= end + 1e-9:
-        ticks.append(t)
-        t += step
-    return start, end, ticks
+    count = min(12, max(1, round((end - start) / step)))
+    return start, end, [start + i * step for i in range(count + 1)]
 
 
 def _num(value: Any) -> float:

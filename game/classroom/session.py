@@ -17,9 +17,15 @@ then ``flush`` and ``fsync``. A crash or a power cut can therefore lose only the
 event being written, and can leave at worst one torn last line, which the reader
 reports and skips and :meth:`SessionWriter.reopen` cuts off before appending again.
 
-Reading never raises for damage: a torn last line, a garbage line in the middle, a
-gap in the numbering or a line from a newer version are collected in
-``SessionRecord.problems`` (one sentence each) and the rest of the file is used.
+Reading never raises for damage, and never changes the file: a torn last line, a
+garbage line in the middle, a gap in the numbering, a line from a newer version or an
+event whose fields have the wrong shape are collected in ``SessionRecord.problems``
+(one sentence each, naming the line and the field) and the rest of the file is used.
+Every event is checked at this boundary against the shape its type has (``_EVENTS``):
+types, finite numbers of sane size, lists and mappings shaped right. An event that
+fails is skipped; a first event (``session_started``) that fails makes the file "not a
+session record". Past the boundary, the report, the transcript, the replay and resume
+trust the values they read.
 
 Rebuilding: :func:`rebuild` replays the recorded choices through the engine with their
 recorded roll outcomes (``Engine.choose(..., forced_failure=...)``) and rollbacks, then
@@ -33,10 +39,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,14 +51,16 @@ from typing import Any
 from game import __version__
 from game.engine.engine import Engine
 from game.engine.state import GameState
-from game.errors import EngineError, Impossible, StoryError
+from game.errors import DataFileError, EngineError, Impossible, StoryError
+from game.files import LIMITS, parse_json, read_bytes
 from game.paths import user_data_dir
 from game.story.model import Story
 
 SESSION_FORMAT = "escape-route-session"
 SESSION_VERSION = 1
-MAX_SESSION_BYTES = 64 * 1024 * 1024
+MAX_SESSION_BYTES = LIMITS["session"]
 MAX_LINE_CHARS = 1024 * 1024
+MAX_PROBLEMS = 50  # problem lines kept per record; the rest are counted in one more line
 
 # Event types, in the past tense (they record what happened).
 STARTED = "session_started"
@@ -133,7 +142,10 @@ class SessionWriter:
         Returns the writer and how many bytes of a torn line were cut (0 normally).
         """
         try:
-            data = path.read_bytes()
+            data = read_bytes(path, MAX_SESSION_BYTES, "session record")
+        except DataFileError as exc:
+            raise SessionError(f"could not reopen the session record: {exc}") from None
+        try:
             cut = 0
             if data and not data.endswith(b"\n"):
                 keep = data.rfind(b"\n") + 1
@@ -239,56 +251,78 @@ class SessionRecord:
 
 
 def read_session(path: Path) -> SessionRecord:
-    """Read a record defensively. Never raises for a damaged or foreign file: see ``problems``."""
+    """Read a record defensively. Never raises for a damaged or foreign file, never writes: see ``problems``."""
     record = SessionRecord(Path(path))
     try:
-        size = record.path.stat().st_size
-        if size > MAX_SESSION_BYTES:
-            record.problems.append(f"{record.path.name} is too large to be a session record ({size:,} bytes)")
-            return record
-        raw = record.path.read_bytes()
-    except OSError as exc:
-        record.problems.append(f"could not read {record.path.name}: {exc.strerror or exc}")
+        raw = read_bytes(record.path, MAX_SESSION_BYTES, "session record")
+    except DataFileError as exc:
+        record.problems.append(str(exc))
         return record
-    text = raw.decode("utf-8", errors="replace")
-    lines = text.split("\n")
-    complete = text.endswith("\n")
+    if raw.startswith(b"\xef\xbb\xbf"):  # a byte order mark, from an editor on Windows
+        raw = raw[3:]
+    lines = raw.split(b"\n")
+    complete = raw.endswith(b"\n")
     if complete:
         lines.pop()  # the empty string after the final newline
+    seen = 0  # problems met so far; the first MAX_PROBLEMS are kept, then only counted
+
+    def note(problem: str) -> None:
+        nonlocal seen
+        seen += 1
+        if seen <= MAX_PROBLEMS:
+            record.problems.append(problem)
+
     last_seq = 0
+    problems_then = 0  # how many problems had been met when the last event was kept
     for number, line in enumerate(lines, 1):
         is_last = number == len(lines)
         if not line.strip():
             continue
-        event = _parse_line(line)
+        event, not_finite = _parse_line(line, record.path)
         if event is None or not isinstance(event, dict):
             if is_last and not complete:
                 record.torn_tail = True
-                record.problems.append(f"line {number} is incomplete (the game stopped while writing it); "
-                                       f"it was skipped")
+                note(f"line {number} is incomplete (the game stopped while writing it); it was skipped")
             else:
-                record.problems.append(f"line {number} is damaged (not a JSON object); it was skipped")
+                note(f"line {number} is damaged (not a JSON object); it was skipped")
             continue
         problem = _check_event(event)
         if problem:
-            record.problems.append(f"line {number} {problem}; it was skipped")
+            note(f"line {number} {problem}; it was skipped")
             continue
         if not record.events and event["type"] != STARTED:
-            record.problems.append(f"line {number}: the record does not begin with '{STARTED}'")
+            note(f"line {number}: the record does not begin with '{STARTED}'")
             if number > 3:
                 break
             continue
         if record.events and event["type"] == STARTED:
-            record.problems.append(f"line {number} starts a second session in the same file; it was skipped")
+            note(f"line {number} starts a second session in the same file; it was skipped")
+            continue
+        where = check_fields(event)
+        if not where and not_finite:
+            where = f"{event['type']} holds NaN or Infinity, which JSON does not allow"
+        if where:
+            if event["type"] == STARTED:
+                record.problems.append(f"line {number}: {where}, so {record.path.name} is not a session "
+                                       f"record this game can use")
+                break
+            note(f"line {number}: {where}; the event was skipped")
             continue
         seq = event["seq"]
         if seq <= last_seq:
-            record.problems.append(f"line {number} repeats or goes back in the numbering (seq {seq}); skipped")
+            note(f"line {number} repeats or goes back in the numbering (seq {seq}); skipped")
             continue
-        if last_seq and seq != last_seq + 1:
-            record.problems.append(f"events {last_seq + 1}-{seq - 1} are missing before line {number}")
+        # A gap the skipped lines above explain was said once already, line by line.
+        skipped = seen - problems_then
+        if last_seq and seq - last_seq - 1 > skipped:
+            first, last = last_seq + 1, seq - 1
+            note(f"event {first} is missing before line {number}" if first == last else
+                 f"events {first}-{last} are missing before line {number}")
         last_seq = seq
+        problems_then = seen
         record.events.append(event)
+    if seen > MAX_PROBLEMS:
+        record.problems.append(f"… and {seen - MAX_PROBLEMS:,} more problems like these")
     if record.events and record.events[0].get("format") != SESSION_FORMAT:
         record.problems.append(f"{record.path.name} does not say it is an {SESSION_FORMAT} record")
         record.events.clear()
@@ -297,30 +331,231 @@ def read_session(path: Path) -> SessionRecord:
     return record
 
 
-def _parse_line(line: str) -> Any:
+def _parse_line(line: bytes, path: Path) -> tuple[Any, bool]:
+    """One line as strict JSON (no NaN or Infinity, bounded integers and nesting): (value, False).
+
+    A line that is JSON only with NaN or Infinity in it is parsed again allowing them,
+    so that the problem line can name the field; it comes back as (value, True) and is
+    never used. Anything else that is not JSON is (None, False).
+    """
     if len(line) > MAX_LINE_CHARS:
-        return None
+        return None, False
     try:
-        return json.loads(line)
-    except (json.JSONDecodeError, RecursionError, ValueError):
-        return None
+        text = line.decode("utf-8")
+        return parse_json(text, path, "session record"), False
+    except UnicodeDecodeError:
+        return None, False
+    except DataFileError:
+        pass
+    try:
+        return json.loads(text), True
+    except (ValueError, RecursionError):
+        return None, False
 
 
 def _check_event(event: dict[str, Any]) -> str:
     """'' when the line has the shape every event has; else what is wrong with it."""
     version = event.get("v")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         return "has no format version"
     if version > SESSION_VERSION:
-        return f"was written by a newer version of the game (format {version})"
+        return f"was written by a newer version of the game (format {_clip(version)})"
     seq = event.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_WHOLE:
         return "has no sequence number"
-    if not isinstance(event.get("t"), (int, float)) or isinstance(event.get("t"), bool):
+    moment = event.get("t")
+    if not isinstance(moment, (int, float)) or isinstance(moment, bool) or not 0 <= moment <= MAX_TIME:
         return "has no time"
     if event.get("type") not in EVENT_TYPES:
-        return f"has an unknown event type {str(event.get('type'))[:40]!r}"
+        return f"has an unknown event type {_clip(event.get('type'))}"
     return ""
+
+
+# --------------------------------------------------------------------------- the shape of each event
+#
+# One small checker per event type, built from the pieces below. A checker answers None
+# when the value has its shape, or (where inside the value, what is wrong): for example
+# (".roll.chance", "is not a number"). Fields an event may lack are not required (the
+# readers use defaults); a field that is there must have the right shape. Fields the
+# game does not know are left alone (a later version of format 1 may add some).
+
+MAX_NUMBER = 1e15          # no count, resource, duration or money in a session comes near this
+MAX_WHOLE = 10**15
+MAX_SEED = 10**30          # the generator uses 64 bits of a seed; a longer one is damage
+MAX_TIME = 1e11            # Unix time in seconds: the year 5138
+MAX_TEXT = 100_000         # characters in one text field
+MAX_ENTRIES = 10_000       # entries in one list or mapping
+MAX_OPTION = 999           # option numbers (0-based) a vote can have
+
+Check = Callable[[Any], "tuple[str, str] | None"]
+
+
+def _clip(value: Any) -> str:
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "(a number too long to show)"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _text(pattern: str | None = None, what: str = "") -> Check:
+    compiled = re.compile(pattern) if pattern else None
+
+    def check(value: Any) -> tuple[str, str] | None:
+        if not isinstance(value, str):
+            return "", "is not text"
+        if len(value) > MAX_TEXT:
+            return "", "is too long"
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "", "is not text (it holds half of a character)"
+        if compiled is not None and not compiled.fullmatch(value):
+            return "", f"is not {what}"
+        return None
+    return check
+
+
+def _number(low: float = -MAX_NUMBER, high: float = MAX_NUMBER, whole: bool = False) -> Check:
+    def check(value: Any) -> tuple[str, str] | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or whole and not isinstance(value, int):
+            return "", "is not a whole number" if whole else "is not a number"
+        if not ((isinstance(value, int) or math.isfinite(value)) and low <= value <= high):
+            return "", f"is out of range ({low:g} to {high:g})"
+        return None
+    return check
+
+
+def _whole(low: float = -MAX_WHOLE, high: float = MAX_WHOLE) -> Check:
+    return _number(low, high, whole=True)
+
+
+def _flag(value: Any) -> tuple[str, str] | None:
+    return None if isinstance(value, bool) else ("", "is not true or false")
+
+
+def _number_or_flag(value: Any) -> tuple[str, str] | None:
+    if isinstance(value, bool):
+        return None
+    found = _NUMBER(value)
+    return ("", "is not a number or true/false") if found and found[1] == "is not a number" else found
+
+
+def _maybe(inner: Check) -> Check:
+    def check(value: Any) -> tuple[str, str] | None:
+        return None if value is None else inner(value)
+    return check
+
+
+def _list(inner: Check) -> Check:
+    def check(value: Any) -> tuple[str, str] | None:
+        if not isinstance(value, list):
+            return "", "is not a list"
+        if len(value) > MAX_ENTRIES:
+            return "", "is too long a list"
+        for i, item in enumerate(value):
+            found = inner(item)
+            if found:
+                return f"[{i}]{found[0]}", found[1]
+        return None
+    return check
+
+
+def _mapping(inner: Check, keys: str | None = None, key_words: str = "") -> Check:
+    """A mapping of names to values; ``keys``, a pattern every name must match (``key_words`` says what)."""
+    compiled = re.compile(keys) if keys else None
+
+    def check(value: Any) -> tuple[str, str] | None:
+        if not isinstance(value, dict):
+            return "", "is not a mapping"
+        if len(value) > MAX_ENTRIES:
+            return "", "has too many entries"
+        for key, item in value.items():
+            if compiled is not None and not compiled.fullmatch(key):
+                return "", f"has a key {_clip(key)} that is not {key_words}"
+            found = inner(item)
+            if found:
+                return f"[{_clip(key)}]{found[0]}", found[1]
+        return None
+    return check
+
+
+def _fields(shape: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
+    """A mapping with named fields, each of its own shape; ``required`` ones must be there."""
+    def check(value: Any) -> tuple[str, str] | None:
+        if not isinstance(value, dict):
+            return "", "is not a mapping"
+        for name in required:
+            if name not in value:
+                return f".{name}", "is missing"
+        for name, inner in shape.items():
+            if name in value:
+                found = inner(value[name])
+                if found:
+                    return f".{name}{found[0]}", found[1]
+        return None
+    return check
+
+
+_TEXT = _text()
+_NUMBER = _number()
+_COUNT = _whole(0)
+_STEP = _whole(0)
+_SECONDS = _number(0)
+_OPTION = _whole(0, MAX_OPTION)
+_OPTION_KEY = r"0|[1-9][0-9]{0,2}"
+_VOTES = _mapping(_COUNT, keys=_OPTION_KEY, key_words="an option number")
+_NAMES = _list(_TEXT)
+_VALUES = _mapping(_number_or_flag)
+_SUMMARY = {"vars": _VALUES, "flags": _VALUES, "items": _NAMES, "step": _STEP}
+
+_EVENTS: dict[str, Check] = {
+    STARTED: _fields({
+        "format": _TEXT, "game_version": _TEXT, "started_at": _TEXT, "seed": _whole(-MAX_SEED, MAX_SEED),
+        "story": _fields({
+            "title": _TEXT, "version": _TEXT, "digest": _TEXT, "start": _TEXT,
+            "resources": _mapping(_fields({"label": _TEXT, "unit": _TEXT, "start": _NUMBER, "min": _maybe(_NUMBER),
+                                           "max": _maybe(_NUMBER), "better": _TEXT})),
+        }),
+        "settings": _fields({"name": _TEXT, "group": _TEXT, "level": _TEXT, "seed": _whole(-MAX_SEED, MAX_SEED),
+                             "groups": _COUNT, "group_number": _COUNT, "discussion_seconds": _COUNT,
+                             "presets": _VALUES}),
+    }, required=("format", "story", "seed")),
+    RESUMED: _fields({"after_seq": _COUNT, "cut_bytes": _COUNT, "problems": _NAMES, "notes": _NAMES, "node": _TEXT}),
+    NODE: _fields({"node": _TEXT, "title": _TEXT, "chapter": _TEXT, "location": _TEXT, "discuss": _TEXT,
+                   "facts": _NAMES, "veiled": _flag, **_SUMMARY}, required=("node",)),
+    VOTE_OPENED: _fields({
+        "decision": _TEXT, "node": _TEXT, "title": _TEXT, "step": _STEP,
+        "options": _list(_fields({"index": _OPTION, "text": _TEXT, "available": _flag, "reason": _maybe(_TEXT),
+                                  "costs": _maybe(_TEXT), "risk": _maybe(_TEXT)}, required=("index",))),
+    }, required=("decision", "options")),
+    TALLY: _fields({"decision": _TEXT, "node": _TEXT, "counts": _VOTES, "by_source": _mapping(_VOTES),
+                    "total": _COUNT, "tied": _list(_OPTION)}, required=("decision", "counts")),
+    CHOICE: _fields({
+        "decision": _TEXT, "from_node": _TEXT, "to_node": _TEXT, "index": _OPTION, "text": _TEXT,
+        "decided_by": _TEXT, "deltas": _VALUES, "step": _STEP,
+        "roll": _maybe(_fields({"chance": _number(0, 1), "label": _TEXT, "value": _number(0, 1),
+                                "failed": _flag})),
+        # As Pcg32.to_json writes it; '' for none.
+        "rng": _text(r"([0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16})?", "a generator state"),
+    }, required=("index",)),
+    ROLLBACK: _fields({"from_node": _TEXT, "to_node": _TEXT, "reason": _TEXT, "step": _STEP}),
+    DISCUSSION: _fields({"node": _TEXT, "prompt": _TEXT, "seconds": _SECONDS, "planned": _SECONDS, "how": _TEXT}),
+    FACT: _fields({"node": _TEXT, "fact": _TEXT}),
+    BLANKED: _fields({"node": _TEXT, "seconds": _SECONDS}),
+    PAUSED: _fields({"node": _TEXT, "seconds": _SECONDS}),
+    VEIL: _fields({"node": _TEXT}),
+    ENDED: _fields({"node": _TEXT, "ending": _TEXT, "kind": _TEXT, "title": _TEXT, "decisions": _COUNT,
+                    **_SUMMARY}),
+}
+
+
+def check_fields(event: dict[str, Any]) -> str:
+    """'' when every field of ``event`` has the shape its type gives it; else which field and what is wrong.
+
+    For example ``discussion_held.seconds is not a number``. ``event`` must have passed
+    :func:`_check_event` (a known type).
+    """
+    found = _EVENTS[event["type"]](event)
+    return f"{event['type']}{found[0]} {found[1]}" if found else ""
 
 
 # --------------------------------------------------------------------------- what a story says about itself
@@ -371,7 +606,8 @@ def rebuild(story: Story, record: SessionRecord, engine: Engine | None = None,
     replayed on this story (a node or a choice that no longer exists).
     """
     if not record.is_session:
-        raise SessionError(f"{record.path.name} is not a session record of this game")
+        raise SessionError(record.problems[-1] if record.problems else
+                           f"{record.path.name} is not a session record of this game")
     engine = engine or Engine(story)
     start = record.start
     notes: list[str] = []

@@ -112,8 +112,14 @@ def latest_session() -> Path | None:
     from game.classroom.session import sessions_dir
 
     folder = sessions_dir()
-    files = sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
-    return files[-1] if files else None
+    found: list[tuple[float, Path]] = []
+    for path in folder.glob("*.jsonl") if folder.is_dir() else ():
+        try:  # a record, not a FIFO, a device or a link to nowhere, which read_session would refuse anyway
+            if path.is_file():
+                found.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    return max(found)[1] if found else None
 
 
 def _size(size: tuple[int, int] | None) -> tuple[int, int]:

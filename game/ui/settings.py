@@ -2,24 +2,34 @@
 
 A missing file gives the defaults silently; a damaged one gives the defaults and a
 one-line notice for the title screen, never a crash. Values the game does not know
-(a hand-edited file, a newer version) fall back key by key. Writing goes through
-``atomic_write_text`` so a crash never leaves half a file.
+(a hand-edited file, a newer version) fall back key by key. Reading goes through
+:mod:`game.files` (bounded, regular files only, a byte order mark accepted, strict
+JSON) and never changes the file. Writing goes through ``atomic_write_text`` so a
+crash never leaves half a file.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from game.engine.save import atomic_write_text
+from game.errors import DataFileError
+from game.files import LIMITS, parse_json, read_text
 from game.paths import user_data_dir
 
 TEXT_SIZES = ("small", "medium", "large", "x-large")
 TEXT_SCALE = {"small": 0.86, "medium": 1.0, "large": 1.2, "x-large": 1.45}
 TEXT_SPEEDS = ("slow", "normal", "fast", "instant")
 CHARS_PER_SECOND = {"slow": 35.0, "normal": 80.0, "fast": 200.0, "instant": 0.0}  # 0: no reveal
+# The window a settings file may ask for, in pixels: from small to an 8K screen. A pure
+# bound (the display's own size is the front-end's business): 16384×16384 would take
+# 1 GB per surface.
+MIN_WINDOW = (320, 320)
+MAX_WINDOW = (7680, 4320)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +71,8 @@ def _clean(data: dict[str, Any]) -> Settings:
                 values[f.name] = value
         elif f.name == "window":
             if (isinstance(value, list) and len(value) == 2
-                    and all(isinstance(v, int) and not isinstance(v, bool) and 320 <= v <= 16384 for v in value)):
+                    and all(isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+                            for v, low, high in zip(value, MIN_WINDOW, MAX_WINDOW, strict=True))):
                 values[f.name] = (value[0], value[1])
         elif isinstance(value, bool) and isinstance(getattr(default, f.name), bool):
             values[f.name] = value
@@ -71,19 +82,21 @@ def _clean(data: dict[str, Any]) -> Settings:
 def load_settings(path: Path | None = None) -> tuple[Settings, str]:
     """(settings, notice): the notice is '' unless the file was there but could not be used."""
     path = path or settings_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return Settings(), ""
-    except OSError as exc:
-        return Settings(), f"Could not read your settings ({exc.strerror or exc}); using the defaults."
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return Settings(), "Your settings file was damaged; the defaults are used until you change a setting."
+        data = parse_json(read_text(path, LIMITS["settings"], "settings file"), path, "settings file")
+    except DataFileError as exc:
+        return Settings(), _damaged(path, exc.message.removeprefix("is damaged: "))
     if not isinstance(data, dict):
-        return Settings(), "Your settings file was damaged; the defaults are used until you change a setting."
+        return Settings(), _damaged(path, "it holds no settings")
     return _clean(data), ""
+
+
+def _damaged(path: Path, why: str) -> str:
+    """The one-line notice: where, what is wrong, and that changing any setting (F2) writes a good file."""
+    return (f"Your settings file was damaged ({path}: {why}); the defaults are used until you change a "
+            f"setting (F2), which rewrites it.")
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> str:

@@ -5,19 +5,28 @@ node and its file:line, the story's version, the seed and the whole GameState, s
 ``escape-route play --from-note ID`` starts at that very moment (same resources,
 same dice to come). Appending a line is atomic enough here: a note torn by a crash
 is skipped when the file is read, and the others are kept.
+
+Reading goes through :mod:`game.files` (bounded; a FIFO or a device is refused at once)
+and checks each note at the boundary (:func:`check_note`): every field the program
+uses has its type, numbers are finite and of sane size, the note nests no deeper than
+a note can. A note that fails is skipped with a line naming it and the field; the
+listing, ``--json`` and ``--from-note`` then trust what they get. Reading never
+changes the file.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import time
 from pathlib import Path
 from typing import Any
 
 from game.engine.state import GameState
-from game.errors import SaveError, StoryError
+from game.errors import DataFileError, SaveError, StoryError
+from game.files import LIMITS, parse_json, read_bytes
 from game.paths import user_data_dir
 from game.story.model import Story
 
@@ -51,26 +60,145 @@ def add_note(story: Story, state: GameState, text: str, path: Path | None = None
 
 
 def read_notes(path: Path | None = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """All readable notes, and one message per line that could not be read."""
+    """All usable notes (their known fields only), and one message per line that could not be used.
+
+    No file is no notes and no problem. A file that cannot be read at all (a folder, a
+    FIFO, a device, too large) is one problem. Reading never changes the file.
+    """
     path = path or notes_path()
-    notes, problems = [], []
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return [], []
-    except OSError as exc:
-        return [], [f"cannot read {path}: {exc.strerror or exc}"]
-    for number, line in enumerate(lines, 1):
+    try:
+        raw = read_bytes(path, LIMITS["notes"], "notes file")
+    except DataFileError as exc:
+        return [], [str(exc)]
+    if raw.startswith(b"\xef\xbb\xbf"):  # a byte order mark, from an editor on Windows
+        raw = raw[3:]
+    notes, problems = [], []
+    for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            note = json.loads(line)
-            if not isinstance(note, dict) or not {"id", "text", "node", "state"} <= set(note):
-                raise ValueError("missing fields")
-            notes.append(note)
-        except ValueError:
+            note = parse_json(line.decode("utf-8"), path, "notes file")
+        except (UnicodeDecodeError, DataFileError):
+            note = None
+        if not isinstance(note, dict) or not {"id", "text", "node", "state"} <= set(note):
             problems.append(f"{path}:{number}: not a note (damaged line skipped)")
+            continue
+        who, what = check_note(note)
+        if what:
+            problems.append(f"{path}:{number}: {who}: {what}; the note was skipped")
+            continue
+        notes.append({name: note[name] for name in _FIELDS if name in note})
+    if len(problems) > MAX_PROBLEMS:
+        problems[MAX_PROBLEMS:] = [f"{path}: … and {len(problems) - MAX_PROBLEMS:,} more lines skipped like these"]
     return notes, problems
+
+
+# --------------------------------------------------------------------------- the shape of a note
+
+MAX_ID = 100
+MAX_PROBLEMS = 50         # problem lines shown per file; the rest are counted in one more line
+MAX_TEXT = 100_000
+MAX_NUMBER = 1e15
+MAX_DEPTH = 32            # a note's state nests about six deep
+_FIELDS = ("id", "time", "text", "node", "file", "line", "story_version", "story_digest", "seed", "state")
+
+
+def check_note(note: dict[str, Any]) -> tuple[str, str]:
+    """(who, '') when ``note`` can be used; else (who, what is wrong): ("note 18c2f", "'file' is not text")."""
+    note_id = note.get("id")
+    if not isinstance(note_id, str):
+        return "a note", "its 'id' is not text"
+    if not (0 < len(note_id) <= MAX_ID and note_id.isprintable()):
+        return "a note", "its 'id' is not a short one-line name"
+    who = f"note {note_id}"
+    for name in ("text", "node", "file", "story_version", "story_digest"):
+        if name in note and not _is_text(note[name]):
+            return who, f"'{name}' is not text"
+    for name, high in (("line", 10**9), ("seed", 10**30)):
+        if name in note:
+            value = note[name]
+            if not isinstance(value, int) or isinstance(value, bool):
+                return who, f"'{name}' is not a whole number"
+            if abs(value) > high:
+                return who, f"'{name}' is out of range"
+    if "time" in note:
+        value = note["time"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return who, "'time' is not a number"
+        if not (isinstance(value, int) or math.isfinite(value)) or not 0 <= value <= 1e11:
+            return who, "'time' is out of range"
+    return who, _state_problem(note["state"])
+
+
+def _state_problem(state: Any) -> str:
+    """'' or what is wrong with a note's saved moment, beyond what GameState.from_dict checks.
+
+    from_dict checks the state's own fields; the rollback points it keeps (``undo``)
+    and the journal's entries are checked here, each point with from_dict itself.
+    """
+    if not isinstance(state, dict):
+        return "'state' is not a mapping"
+    if _depth(state) > MAX_DEPTH:
+        return "'state' nests too deeply"
+    values = state.get("vars")
+    if isinstance(values, dict) and not all(_is_value(v) for v in values.values()):
+        return "'state.vars' holds a value that is not a finite number or true/false"
+    step = state.get("step")
+    if isinstance(step, int) and not 0 <= step <= MAX_NUMBER:
+        return "'state.step' is out of range"
+    journal = state.get("journal")
+    if isinstance(journal, list) and not all(isinstance(entry, dict) for entry in journal):
+        return "'state.journal' holds an entry that is not a mapping"
+    undo = state.get("undo")
+    for i, point in enumerate(undo if isinstance(undo, list) else ()):
+        where = f"'state.undo[{i}]'"
+        if not isinstance(point, dict):
+            return f"{where} is not a mapping"
+        length = point.get("journal_len")
+        if not isinstance(length, int) or isinstance(length, bool) or length < 0:
+            return f"{where}.journal_len is not a whole number"
+        if isinstance(point.get("vars"), dict) and not all(_is_value(v) for v in point["vars"].values()):
+            return f"{where}.vars holds a value that is not a finite number or true/false"
+        try:
+            GameState.from_dict({"state_version": state.get("state_version"), "seed": 0, "journal": [], "undo": [],
+                                 **{k: point.get(k) for k in ("node", "vars", "items", "visits", "rng", "step")}})
+        except SaveError as exc:
+            return f"{where} is damaged ({exc})"
+    return ""
+
+
+def _is_text(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        return False
+    try:
+        value.encode("utf-8")  # half a character (a lone surrogate) cannot be printed
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_value(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER
+    return isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and mappings nest in ``value``, counted without recursion (it may be very deep)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                return deepest
+            stack.extend((inner, level + 1) for inner in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def state_from_note(note_id: str, story: Story, path: Path | None = None) -> tuple[GameState, str]:
@@ -93,7 +221,19 @@ def state_from_note(note_id: str, story: Story, path: Path | None = None) -> tup
     if state.story_digest != story.digest:
         adapt(state, story)
         notice = "The story changed since this note was taken; resources were fitted to the current story."
+    elif not _fits(state, story):
+        adapt(state, story)
+        notice = (f"Note {note_id} did not fit the story in places (resources, flags or the choices to undo); "
+                  f"they were fitted to it.")
     return state, notice
+
+
+def _fits(state: GameState, story: Story) -> bool:
+    """Whether every resource of the story is a number in ``state``, every flag true or false, every undo point a node."""
+    return (all(isinstance(state.vars.get(name), (int, float)) and not isinstance(state.vars.get(name), bool)
+                for name in story.resources)
+            and all(isinstance(state.vars.get(flag), bool) for flag in story.flags)
+            and all(point["node"] in story.nodes for point in state.undo))
 
 
 def cmd_notes(args: argparse.Namespace) -> int:

@@ -112,14 +112,32 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+#: Digits an integer in a data file may have: any real value has far fewer, and the
+#: cost of converting a long one grows with the square of its length.
+MAX_INT_DIGITS = 100
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise ValueError(f"a number has {len(text):,} digits")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
 def parse_json(text: str, path: str | os.PathLike[str], what: str = "file") -> Any:
-    """Strict JSON: no NaN or Infinity, integers of at most 4,300 digits (Python's own limit), bounded nesting.
+    """Strict JSON: no NaN or Infinity, no number too large for a float, integers of at most 100 digits.
 
     A document nested too deeply for the parser raises RecursionError inside ``json``;
     it is answered like any other damage.
     """
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
         raise DataFileError(f"is damaged (not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno})", path,
                             f"Replace the {what}, or fix it in a text editor.") from None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import xml.etree.ElementTree as ET
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -233,7 +232,7 @@ class App:
         if self._map_view is None and self.route is not None:
             from game.ui.map_view import MapView
 
-            self._map_view = MapView(self.route, terrain_path(Path(self.story.map_path)))
+            self._map_view = MapView(self.route, terrain_path(self.route))
         return self._map_view
 
     # ------------------------------------------------------------------ messages
@@ -417,17 +416,12 @@ class App:
             self.stack.pop()
 
 
-def terrain_path(tmx: Path) -> Path:
-    """The terrain image the map's image layer names (route_terrain.png beside the map by default)."""
-    try:
-        root = ET.parse(tmx).getroot()
-        for layer in root.iter("imagelayer"):
-            image = layer.find("image")
-            if image is not None and image.get("source"):
-                return (tmx.parent / image.get("source", "")).resolve()
-    except (ET.ParseError, OSError):
-        pass
-    return tmx.parent / "route_terrain.png"
+def terrain_path(route: Any) -> Path:
+    """The terrain image the route map names (the loader found it, bounded), or the default beside the map."""
+    terrain = getattr(route, "terrain", None)
+    if terrain is not None:
+        return Path(terrain)
+    return Path(route.source or ".").parent / "route_terrain.png"
 
 
 def display_available() -> bool:

@@ -20,7 +20,7 @@ def backdrop(app, size: tuple[int, int]) -> pygame.Surface | None:  # noqa: ANN0
     if route is None or app.story.map_path is None:
         return None
     from game.ui.app import terrain_path
-    from game.ui.map_view import scaled_terrain
+    from game.ui.map_view import TerrainUnavailable, scaled_terrain
 
     full = pygame.Rect((0, 0), route.pixel_size)
     w, h = size
@@ -38,8 +38,8 @@ def backdrop(app, size: tuple[int, int]) -> pygame.Surface | None:  # noqa: ANN0
     crop.clamp_ip(full)
     crop = crop.clip(full)
     try:
-        image = scaled_terrain(terrain_path(app.story.map_path), crop, area.size)
-    except (pygame.error, FileNotFoundError):
+        image = scaled_terrain(terrain_path(route), crop, area.size)
+    except (pygame.error, OSError, TerrainUnavailable):
         return None
     # The whole route, faint: where she will go.
     width = max(2, theme.px(3))

@@ -371,15 +371,17 @@ def test_a_chapter_that_is_not_a_regular_file_is_one_error(tmp_path, kind):
 def test_stale_temporary_files_are_removed_on_the_next_start(tiny_story):
     folder = saves_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    old = folder / ".autosave.json.k2j3h4.tmp"
-    young = folder / ".autosave.json.zz9.tmp"
-    for p in (old, young):
+    old = folder / f".autosave.json.{os.getpid()}.k2j3h4.tmp"     # a writer still running, but long ago
+    young = folder / f".autosave.json.{os.getpid()}.zz9.tmp"      # a writer still running, now
+    dead = folder / ".autosave.json.999999999.x1.tmp"            # a writer that is gone
+    for p in (old, young, dead):
         p.write_text("{")
     past = time.time() - STALE_TEMP_SECONDS - 5
     os.utime(old, (past, past))
     result = run("play", "--story", str(tiny_story), "--text", stdin="")
     no_traceback(result)
-    assert not old.exists() and young.exists()  # a young one may be another copy of the game writing
+    assert not old.exists() and not dead.exists()
+    assert young.exists()  # a young one whose writer runs may be another copy of the game writing
     assert remove_stale_temporaries(folder) == []
 
 

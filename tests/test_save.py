@@ -60,6 +60,11 @@ def test_save_killed_mid_write_200_times_is_always_old_or_new(played, tmp_path):
         loaded, notice = read_save(path, story)  # raises if the file is torn
         assert loaded.node == "river", attempt
         assert json.loads(path.read_text())["label"].isdigit()
+    # The next start removes what the killed writes left behind (their writers are gone).
+    from game.engine.save import remove_stale_temporaries
+
+    remove_stale_temporaries(path.parent)
+    assert [p.name for p in path.parent.iterdir()] == ["autosave.json"]
 
 
 def test_damaged_save_gives_one_clear_message(played):

@@ -52,7 +52,9 @@ def slot_path(slot: str, folder: Path | None = None) -> Path:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that the file is always either the old or the new content."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The writer's process id is in the name, so the next start can tell a file left by
+    # a killed write from one another copy of the game is writing right now.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -360,11 +362,27 @@ def load_save_safely(path: Path, story: Story) -> tuple[GameState | None, str]:
     return None, f"{reason}. It could not be moved aside, so this journey will not be saved over it."
 
 
+def _writer_alive(name: str) -> bool:
+    """Whether the process that named a temporary file (``.NAME.PID.RANDOM.tmp``) may still be writing it."""
+    parts = name.split(".")
+    pid = int(parts[-3]) if len(parts) >= 5 and parts[-3].isdigit() else None
+    if pid is None or os.name != "posix":
+        return True  # cannot tell: the file's age decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours
+        return True
+    return True
+
+
 def remove_stale_temporaries(*folders: Path) -> list[Path]:
     """Delete the temporary files (``.NAME.json.*.tmp``) that writes killed mid-way left behind.
 
-    Only those older than STALE_TEMP_SECONDS: a younger one may be another copy of
-    the game writing at this moment. Returns what was removed.
+    A file whose writer (named by its process id) is no longer running goes at once;
+    any other only once it is older than STALE_TEMP_SECONDS, since it may be another
+    copy of the game writing at this moment. Returns what was removed.
     """
     removed: list[Path] = []
     now = time.time()
@@ -376,7 +394,9 @@ def remove_stale_temporaries(*folders: Path) -> list[Path]:
         for tmp in candidates:
             try:
                 info = tmp.lstat()
-                if now - info.st_mtime >= STALE_TEMP_SECONDS and os.path.isfile(tmp) and not tmp.is_symlink():
+                if not os.path.isfile(tmp) or tmp.is_symlink():
+                    continue
+                if not _writer_alive(tmp.name) or now - info.st_mtime >= STALE_TEMP_SECONDS:
                     tmp.unlink()
                     removed.append(tmp)
             except OSError:

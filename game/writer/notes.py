@@ -203,7 +203,7 @@ def _depth(value: Any) -> int:
 
 def state_from_note(note_id: str, story: Story, path: Path | None = None) -> tuple[GameState, str]:
     """The saved moment of note ``note_id`` fitted to ``story``; raises StoryError if it cannot be used."""
-    from game.engine.save import adapt
+    from game.engine.save import adapt, state_problem
 
     notes, _ = read_notes(path)
     match = [n for n in notes if n["id"] == note_id]
@@ -221,19 +221,14 @@ def state_from_note(note_id: str, story: Story, path: Path | None = None) -> tup
     if state.story_digest != story.digest:
         adapt(state, story)
         notice = "The story changed since this note was taken; resources were fitted to the current story."
-    elif not _fits(state, story):
+    elif state_problem(state, story):
         adapt(state, story)
         notice = (f"Note {note_id} did not fit the story in places (resources, flags or the choices to undo); "
                   f"they were fitted to it.")
+    problem = state_problem(state, story)  # what fitting could not mend: the same check a save passes
+    if problem:
+        raise StoryError(f"note {note_id} holds a state this story cannot play: {problem}")
     return state, notice
-
-
-def _fits(state: GameState, story: Story) -> bool:
-    """Whether every resource of the story is a number in ``state``, every flag true or false, every undo point a node."""
-    return (all(isinstance(state.vars.get(name), (int, float)) and not isinstance(state.vars.get(name), bool)
-                for name in story.resources)
-            and all(isinstance(state.vars.get(flag), bool) for flag in story.flags)
-            and all(point["node"] in story.nodes for point in state.undo))
 
 
 def cmd_notes(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ into the same list of diagnostics, so a writer sees every problem at once.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from pathlib import Path
 
@@ -144,6 +145,39 @@ def _check_facts(story: Story, out: list[Diagnostic]) -> None:
     for fact in story.facts.values():
         if fact.id not in used:
             out.append(dx.make("ER051", fact.span, fact=fact.id))
+        if not ((fact.quote and fact.checked) or fact.not_rechecked):
+            out.append(dx.make("ER053", fact.span, fact=fact.id))
+    _check_debrief_numbers(story, out)
+
+
+#: A number as a writer types it: ¥5,000, $3,500, 30%, 2.5, 1,811. In a debrief, the end of a
+#: range written short (2009-10) counts as part of its start.
+_NUMBER = re.compile(r"(?<![\w.])(?:[$¥₩฿€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%| percent)?")
+_STATED = re.compile(r"(?<![\w.\-–])(?:[$¥₩฿€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%| percent)?")
+
+
+def _digits(number: str) -> str:
+    return re.sub(r"[^\d.]", "", number).rstrip(".")
+
+
+def _check_debrief_numbers(story: Story, out: list[Diagnostic]) -> None:
+    """Every number an ending's debrief states is in one of the facts its node links (or is the story's year).
+
+    A debrief is where the game speaks as fact, so a number there that no linked fact
+    gives (its text, quote, source or year) is either a fact not linked or a claim
+    without a source. Numbers are easy to find; words like "thousands" are not, and
+    are left to reviewers.
+    """
+    for node in story.nodes.values():
+        ending = node.ending
+        if ending is None or not ending.debrief:
+            continue
+        facts = [story.facts[f] for f in node.facts if f in story.facts]
+        known = {_digits(n) for f in facts for n in _NUMBER.findall(f"{f.text} {f.quote} {f.source_title} {f.year}")}
+        known.add(str(story.year))
+        for number in dict.fromkeys(_STATED.findall(ending.debrief)):
+            if _digits(number) not in known:
+                out.append(dx.make("ER052", ending.debrief_span or node.span, node=node.id, number=number.strip(" ,")))
 
 
 def _check_map(story: Story, out: list[Diagnostic]) -> None:

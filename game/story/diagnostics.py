@@ -206,6 +206,19 @@ _ENTRIES = [
           {"facts.yaml": "facts:\n  spare:\n    text: A fact.\n    source: https://example.org\n    source_title: Example, 2010\n"
                          "    year: 2010\n    confidence: medium\n"},
           ("facts.yaml", 2)),
+    Entry("ER052", "number without a fact", W, "the debrief of '{node}' states {number}, which none of its facts says",
+          "Link the fact that gives this number with 'facts: [...]' on the node, or label it as an estimate in "
+          "docs/model.md and write it as one (about, perhaps).",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("ending: {id: done, kind: safe, title: Done}",
+                                                         "ending: {id: done, kind: safe, title: Done, debrief: It cost 4,000 yuan.}")},
+          ("01_a.yaml", 9)),
+    Entry("ER053", "fact not re-checked", W, "fact '{fact}' has neither a quote from its source nor a reason why not",
+          "Add 'quote:' (the source's own words) and 'checked: \"YYYY-MM-DD\"', or 'not_rechecked:' saying why the "
+          "source cannot be read.",
+          {"facts.yaml": "facts:\n  bare:\n    text: A fact.\n    source: https://example.org\n    source_title: Example, 2010\n"
+                         "    year: 2010\n    confidence: medium\n",
+           "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    facts: [bare]\n")},
+          ("facts.yaml", 2)),
     Entry("ER060", "unknown location", E, "location '{location}' is not on the route map",
           "{suggestion}",
           {"story.yaml": BASE_STORY["story.yaml"] + "map: map.tmx\n",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -449,6 +450,10 @@ class _Builder:
             if source and not source.startswith(("http://", "https://")):
                 f.report("ER014", fd.value_locs["source"].span, detail=f"source of fact '{fact_id}' is not a URL",
                          fix="Give the address of the article or report, starting with https://.")
+            checked = str(f.get(fd, "checked", "text", ""))
+            if checked and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked):
+                f.report("ER014", fd.value_locs["checked"].span, detail=f"'checked' of fact '{fact_id}' is not a date",
+                         fix='Write the day you read the source as "YYYY-MM-DD", in quotes.')
             facts[fact_id] = Fact(fact_id, f.get(fd, "text", "text", ""), source,
                                   f.get(fd, "source_title", "text", ""), f.get(fd, "year", "int", 0), confidence,
                                   entries.key_locs[fact_id].span, quote=f.get(fd, "quote", "text", ""),
@@ -661,7 +666,8 @@ class _Builder:
             f.report("ER014", data.value_locs["kind"].span, detail=f"ending kind '{kind}' is not one of "
                      f"{', '.join(ENDING_KINDS)}", fix=did_you_mean(kind, ENDING_KINDS, "Pick one of the kinds."))
         return Ending(f.get(data, "id", "text", node_id), kind, f.get(data, "title", "text", ""),
-                      f.get(data, "debrief", "text", "").strip())
+                      f.get(data, "debrief", "text", "").strip(),
+                      data.value_locs["debrief"].span if "debrief" in data else loc.span)
 
     # ---------------------------------------------------------------- expressions, effects, text
 

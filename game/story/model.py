@@ -135,6 +135,7 @@ class Ending:
     kind: str
     title: str
     debrief: str
+    debrief_span: SourceSpan | None = None  # where the debrief text starts, for the checker's warnings
 
 
 @dataclass(frozen=True, slots=True, eq=False)

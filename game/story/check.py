@@ -152,8 +152,8 @@ def _check_facts(story: Story, out: list[Diagnostic]) -> None:
 
 #: A number as a writer types it: ¥5,000, $3,500, 30%, 2.5, 1,811. In a debrief, the end of a
 #: range written short (2009-10) counts as part of its start.
-_NUMBER = re.compile(r"(?<![\w.])(?:[$¥₩฿€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%| percent)?")
-_STATED = re.compile(r"(?<![\w.\-–])(?:[$¥₩฿€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%| percent)?")
+_NUMBER = re.compile(r"(?<![\w.,])(?:[$¥₩฿€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%| percent)?")
+_STATED = re.compile(r"(?<![\w.,\-–])(?:[$¥₩฿€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%| percent)?")
 
 
 def _digits(number: str) -> str:

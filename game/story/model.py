@@ -15,6 +15,26 @@ from typing import Any
 from game.story.source import SourceSpan
 
 ENDING_KINDS = ("safe", "caught", "lost", "stayed", "trapped", "returned")
+#: How every screen, the terminal and the report name each kind of ending: plain words
+#: that say what happened, none of them a verdict. Arrival is not a victory and turning
+#: back is not a failure; every kind is drawn in the same neutral colours.
+ENDING_KIND_LABELS = {
+    "safe": "Resettled",
+    "caught": "Caught and sent back",
+    "lost": "Lost on the way",
+    "stayed": "Stayed",
+    "trapped": "Trapped",
+    "returned": "Turned back",
+}
+#: One sentence on what each kind means, for the report and the class debrief.
+ENDING_KIND_MEANINGS = {
+    "safe": "She reached a country that took her in; the debrief says what that cost and what came after.",
+    "caught": "She was caught and returned to North Korea, where returnees are questioned and punished.",
+    "lost": "She did not survive the crossing, or was never heard of again.",
+    "stayed": "She did not leave, or stopped where she was; most North Koreans never try to leave.",
+    "trapped": "She was sold or held and could not go on.",
+    "returned": "She chose to go home before anyone knew she had tried.",
+}
 CONFIDENCE = ("strong", "medium", "weak")
 CURRENCY_SYMBOLS = ("¥", "฿", "₩", "$", "€", "£")
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -281,3 +283,20 @@ async def test_the_shipped_story(client: LanguageClient):
     elapsed = time.perf_counter() - began
     assert elapsed < 2.0, f"diagnostics took {elapsed:.2f} s"  # the bench measures the real figure (~0.1 s)
     change_doc(client, river, text, version=3)
+
+
+VSIX = REPO / "editors" / "vscode" / "escape-route-story.vsix"
+
+
+def test_the_vscode_extension_is_packaged():
+    """CI builds the .vsix with @vscode/vsce where npm exists (.ci/run); it holds the client and its library."""
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed: the VS Code extension (editors/vscode) is not built here")
+    if not VSIX.exists() and not os.environ.get("ESCAPE_ROUTE_EXPECT_VSIX"):
+        pytest.skip("the .vsix is built by .ci/run; to build it here: cd editors/vscode && npm ci && "
+                    "npx vsce package --allow-missing-repository --skip-license -o escape-route-story.vsix")
+    assert VSIX.exists(), "npm is installed but .ci/run did not build editors/vscode/escape-route-story.vsix " \
+                          "(see /tmp/ci-vsix.log)"
+    names = zipfile.ZipFile(VSIX).namelist()
+    assert {"extension/extension.js", "extension/package.json"} <= set(names)
+    assert any(n.startswith("extension/node_modules/vscode-languageclient/") for n in names)

@@ -26,7 +26,7 @@ from typing import Any
 from game.story.expr import FUNCTIONS
 from game.story.model import Story
 from game.story.source import SourceSpan
-from game.story.yamlsrc import LList, LMap, SourceFile
+from game.story.yamlsrc import LList, LMap, LocView, SourceFile
 
 KINDS = ("node", "fact", "resource", "flag", "item", "location")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -60,6 +60,19 @@ class _Lines:
         return SourceSpan(self.name, line + 1, start - self.starts[line] + 1, end_line + 1, end - self.starts[end_line] + 1)
 
 
+def _range(view: LocView, key: Any) -> tuple[int, int]:
+    """The character indexes where a key, value or item starts and ends.
+
+    Read from the parser's packed position (``start << 32 | end``, see
+    ``yamlsrc.Positions``) when it kept one: building a full location for each of
+    a chapter's thousands of values would cost more than the rest of the index.
+    """
+    where = view.places[key]
+    if isinstance(where, int):
+        return where >> 32, where & 0xFFFFFFFF
+    return where.start, where.end
+
+
 class _FileIndexer:
     """Walks one parsed file and yields its occurrences; ``names`` classifies bare names in expressions."""
 
@@ -75,14 +88,15 @@ class _FileIndexer:
     def scalar(self, kind: str, container: LMap | LList, key: Any, declares: bool = False, as_key: bool = False) -> None:
         """A whole scalar (a key, a value or a list item) that is one name, quotes excluded."""
         if isinstance(container, LMap):
-            loc = container.key_locs[key] if as_key else container.value_locs[key]
+            view = container.key_locs if as_key else container.value_locs
             value = key if as_key else container[key]
         else:
-            loc = container.item_locs[key]
+            view = container.item_locs
             value = container[key]
         if not isinstance(value, str) or not value:
             return
-        start = self.src.text.find(value, loc.start, max(loc.end, loc.start + len(value)))
+        start, end = _range(view, key)
+        start = self.src.text.find(value, start, max(end, start + len(value)))
         if start >= 0:
             self.add(kind, value, start, start + len(value), declares)
 
@@ -120,8 +134,7 @@ class _FileIndexer:
 
     def value_names(self, data: LMap, key: str, template: bool) -> None:
         if key in data and isinstance(data[key], (str, int, float)):
-            loc = data.value_locs[key]
-            self.names_in(loc.start, loc.end, template)
+            self.names_in(*_range(data.value_locs, key), template)
 
     # ------------------------------------------------------------------ the three kinds of file
     def story_file(self, data: LMap) -> None:

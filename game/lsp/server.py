@@ -28,7 +28,7 @@ from game.lsp.workspace import StoryFolder, story_root
 from game.story.diagnostics import Severity
 from game.story.source import SourceSpan
 
-DEBOUNCE_SECONDS = 0.05
+DEBOUNCE_SECONDS = 0.03  # a pause this long after a key press means the writer stopped typing
 PLAY_COMMAND = "escape-route.playFrom"
 
 

@@ -69,6 +69,7 @@ class StoryFolder:
         self.analysis: Analysis | None = None
         self.last_good = None  # the last story that could be built, for hover and completion while broken
         self.index = StoryIndex()
+        self._map: tuple[Path, tuple[int, int], str] | None = None  # path, (mtime, size), text
 
     def check(self) -> Analysis:
         analysis = analyse(self.root, self.cache, check_map=True)
@@ -80,13 +81,20 @@ class StoryFolder:
         map_text = None
         story = self.last_good
         if story is not None and story.map_path is not None:
-            try:
-                map_path = story.map_path.resolve()
-                map_text = (map_path, self.cache.texts.get(map_path) or map_path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
-                map_text = None
+            map_text = self.map_text(story.map_path.resolve())
         self.index.update(story, sources, map_text)
         return analysis
+
+    def map_text(self, path: Path) -> tuple[Path, str] | None:
+        """The route map's text, read again only when the file changed."""
+        try:
+            stat = path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            if self._map is None or self._map[0] != path or self._map[1] != key:
+                self._map = (path, key, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return None
+        return path, self._map[2]
 
     def text_of(self, path: Path) -> str:
         src = self.cache.sources.get(path)

@@ -184,6 +184,10 @@ async def test_rename_is_one_workspace_edit_across_files(client: LanguageClient,
     edit = await client.text_document_rename_async(lsp.RenameParams(**where, new_name="chinese_bank"))
     assert set(edit.changes) == {uri(start), uri(river)}
     assert len(edit.changes[uri(start)]) == 2 and len(edit.changes[uri(river)]) == 1
+    with pytest.raises(Exception, match="already a node called 'caught'"):
+        await client.text_document_rename_async(lsp.RenameParams(**where, new_name="caught"))
+    with pytest.raises(Exception, match="not a valid id"):
+        await client.text_document_rename_async(lsp.RenameParams(**where, new_name="far bank"))
     for changes in edit.changes.values():
         assert all(e.new_text == "chinese_bank" and e.range.end.character - e.range.start.character == len("far_bank")
                    for e in changes)
@@ -210,6 +214,7 @@ async def test_completion(client: LanguageClient, story: Path):
     names = await labels(5, len("      You have {"))
     assert {"cash", "days", "warned", "phone", "visited", "has"} <= names
     assert {"text", "goto", "choices", "roll"} <= await labels(last + 1, 0)
+    assert await labels(13, len("        if: has(")) == {"phone"}
 
 
 @pytest.mark.asyncio

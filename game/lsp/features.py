@@ -169,6 +169,7 @@ def schema_keys() -> dict[str, str]:
     return keys
 
 
+_CALL = re.compile(r"\b(has|visited|visits)\(\s*[A-Za-z0-9_]*$")
 _VALUE_AFTER = re.compile(r"^\s*(?:-\s+)?([A-Za-z_]+)\s*:\s*(.*)$")
 
 
@@ -177,6 +178,11 @@ def complete(folder: StoryFolder, line_text: str, col: int) -> list[Completion]:
     story = folder.last_good
     index = folder.index
     before = line_text[:col]
+    call = _CALL.search(before)
+    if call is not None:
+        kind = "item" if call.group(1) == "has" else "node"
+        return [Completion(n, kind, _label(story, n) if kind == "item" else _node_detail(story, n))
+                for n in index.names_of(kind)]
     found = _VALUE_AFTER.match(before)
     if found is not None:
         key, value = found.group(1), found.group(2)
@@ -197,6 +203,21 @@ def complete(folder: StoryFolder, line_text: str, col: int) -> list[Completion]:
     if before.strip().startswith("- ") and "facts" in before:
         return [Completion(n, "fact") for n in index.names_of("fact")]
     return [Completion(k, "key", d) for k, d in sorted(schema_keys().items())]
+
+
+def rename_problem(story: Story | None, occ: Occurrence, new_name: str, declared: list[str]) -> str:
+    """Why a name cannot be renamed to ``new_name`` ('' if it can)."""
+    if occ.kind == "location":
+        ok = bool(re.fullmatch(r"[A-Za-z0-9_-]+", new_name))
+    else:
+        ok = new_name.isidentifier() and new_name.isascii() and not new_name.startswith("__")
+    if not ok:
+        return f"'{new_name}' is not a valid id: use letters, digits and underscores, not starting with a digit"
+    if new_name in declared and new_name != occ.name:
+        return f"there is already a {occ.kind} called '{new_name}'"
+    if new_name in FUNCTIONS or new_name in ("and", "or", "not", "true", "false", "if", "elif", "else", "end"):
+        return f"'{new_name}' is a word of the expression language"
+    return ""
 
 
 def _inside_braces(text: str) -> bool:

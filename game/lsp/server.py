@@ -15,9 +15,11 @@ that became clean gets an empty list.
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -54,7 +56,13 @@ class StoryServer(LanguageServer):
         return folder, path
 
     def check_and_publish(self, folder: StoryFolder) -> None:
-        analysis = folder.check()
+        try:
+            analysis = folder.check()
+        except Exception as exc:  # a bug here must not stop the server: say so in the editor's log
+            logging.getLogger(__name__).exception("checking %s failed", folder.root)
+            self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, f"escape-route: checking {folder.root} "
+                                                         f"failed: {exc!r}"))
+            return
         by_file: dict[str, list[lsp.Diagnostic]] = {name: [] for name in analysis.files}
         for d in analysis.diagnostics:
             by_file.setdefault(d.span.file, []).append(lsp.Diagnostic(
@@ -158,6 +166,10 @@ def rename(ls: StoryServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | Non
     found = _occurrence(ls, params)
     if not found:
         return None
+    folder, occ = found
+    problem = features.rename_problem(folder.last_good, occ, params.new_name, folder.index.names_of(occ.kind))
+    if problem:
+        raise JsonRpcInvalidParams(f"Cannot rename: {problem}.")
     changes: dict[str, list[lsp.TextEdit]] = {}
     for occ in found[0].index.references(found[1]):
         changes.setdefault(from_fs_path(occ.span.file), []).append(lsp.TextEdit(to_range(occ.span), params.new_name))

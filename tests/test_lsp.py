@@ -20,6 +20,8 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from game.story.loader import analyse
+
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "story"
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -176,6 +178,19 @@ async def test_definition_and_references_across_files(client: LanguageClient, st
     assert sorted(r.uri.rsplit("/", 1)[1] for r in refs) == ["02_river.yaml", "story.yaml"]
 
 
+def apply(edit: lsp.WorkspaceEdit) -> None:
+    """Write a WorkspaceEdit's changes to the files, as an editor would."""
+    for target, changes in edit.changes.items():
+        path = Path(target.removeprefix("file://"))
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        for change in sorted(changes, key=lambda c: (c.range.start.line, c.range.start.character), reverse=True):
+            assert change.range.start.line == change.range.end.line
+            line = lines[change.range.start.line]
+            lines[change.range.start.line] = (line[:change.range.start.character] + change.new_text
+                                              + line[change.range.end.character:])
+        path.write_text("".join(lines), encoding="utf-8")
+
+
 @pytest.mark.asyncio
 async def test_rename_is_one_workspace_edit_across_files(client: LanguageClient, story: Path):
     start, river = story / "01_start.yaml", story / "02_river.yaml"
@@ -191,9 +206,17 @@ async def test_rename_is_one_workspace_edit_across_files(client: LanguageClient,
     for changes in edit.changes.values():
         assert all(e.new_text == "chinese_bank" and e.range.end.character - e.range.start.character == len("far_bank")
                    for e in changes)
+    apply(edit)  # the renamed story checks clean: no use of the old id was missed
+    assert [str(d) for d in analyse(story).errors] == []
     where = at(start, 14, "phone")  # has(phone) -> the item's declaration too
     edit = await client.text_document_rename_async(lsp.RenameParams(**where, new_name="mobile"))
     assert set(edit.changes) == {uri(start), uri(story / "story.yaml")}
+    apply(edit)
+    where = at(start, 10, "cash")  # an effect's key -> the declaration, {cash} in the text
+    edit = await client.text_document_rename_async(lsp.RenameParams(**where, new_name="money"))
+    assert sum(len(c) for c in edit.changes.values()) == 3
+    apply(edit)
+    assert [str(d) for d in analyse(story).errors] == []
 
 
 @pytest.mark.asyncio

@@ -247,7 +247,9 @@ class StoryIndex:
     """All occurrences of one story folder, file by file, re-indexed only where a parse changed."""
 
     def __init__(self) -> None:
-        self._files: dict[str, tuple[int, int, list[Occurrence]]] = {}  # name -> (id(src), id(names), occurrences)
+        # file name -> (the parse it was indexed from, its occurrences); the parse itself is kept, not its
+        # id(), which a new parse could reuse once the old one is freed
+        self._files: dict[str, tuple[SourceFile, list[Occurrence]]] = {}
         self._names: dict[str, str] = {}
         self._names_key: tuple = ()
         self._map: tuple[str, list[Occurrence]] | None = None
@@ -262,8 +264,8 @@ class StoryIndex:
         for src, role in sources:
             seen.add(src.name)
             cached = self._files.get(src.name)
-            if cached is None or cached[0] != id(src):
-                self._files[src.name] = (id(src), 0, index_file(src, self._names, role))
+            if cached is None or cached[0] is not src:
+                self._files[src.name] = (src, index_file(src, self._names, role))
         for name in set(self._files) - seen:
             del self._files[name]
         if map_text is not None:
@@ -272,14 +274,14 @@ class StoryIndex:
                 self._map = (text, index_map(path, text))
 
     def occurrences(self) -> Iterator[Occurrence]:
-        for _, _, found in self._files.values():
+        for _, found in self._files.values():
             yield from found
         if self._map is not None:
             yield from self._map[1]
 
     def in_file(self, name: str) -> list[Occurrence]:
         cached = self._files.get(name)
-        return cached[2] if cached else []
+        return cached[1] if cached else []
 
     def at(self, file: str, line: int, col: int) -> Occurrence | None:
         """The occurrence under a 1-based position (the end counts, for a cursor just after a word)."""

@@ -222,9 +222,9 @@ async def test_rename_is_one_workspace_edit_across_files(client: LanguageClient,
 @pytest.mark.asyncio
 async def test_completion(client: LanguageClient, story: Path):
     start = story / "01_start.yaml"
-    text = STORY["01_start.yaml"] + "      - text: Run\n        goto: \n"
+    text = STORY["01_start.yaml"] + "      - text: Run\n        goto: \n        \n    ending:\n      \n"
     open_doc(client, start, text)
-    last = len(text.splitlines()) - 1
+    last = len(text.splitlines()) - 4  # the empty goto
 
     async def labels(line: int, character: int) -> set[str]:
         result = await client.text_document_completion_async(lsp.CompletionParams(
@@ -236,7 +236,11 @@ async def test_completion(client: LanguageClient, story: Path):
     assert "river_price" in await labels(3, len("    facts: ["))
     names = await labels(5, len("      You have {"))
     assert {"cash", "days", "warned", "phone", "visited", "has"} <= names
-    assert {"text", "goto", "choices", "roll"} <= await labels(last + 1, 0)
+    # Keys of the format, for the mapping the cursor is in (found by indentation).
+    assert {"text", "goto", "if", "roll"} <= await labels(last + 1, 8) <= {"text", "goto", "if", "reason", "effects",
+                                                                           "hidden_cost", "roll"}
+    assert await labels(last + 3, 6) == {"id", "kind", "title", "debrief"}
+    assert await labels(last + 1, 0) == {"chapter", "flags", "nodes"}
     assert await labels(13, len("        if: has(")) == {"phone"}
 
 

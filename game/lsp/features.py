@@ -149,35 +149,64 @@ def describe_choice(story: Story, choice: Choice) -> str:
 
 
 @cache
-def schema_keys() -> dict[str, str]:
-    """Every key the schema knows, with its description."""
+def schema_keys() -> dict[str, dict[str, str]]:
+    """The keys of each kind of mapping the schema defines (storyFile, node, choice, …), with descriptions."""
     schema = json.loads(resources.files("game.story").joinpath("schema.json").read_text(encoding="utf-8"))
-    keys: dict[str, str] = {}
+    return {name: {key: prop.get("description", "") for key, prop in (definition.get("properties") or {}).items()
+                   if isinstance(prop, dict)}
+            for name, definition in schema["definitions"].items()}
 
-    def walk(value) -> None:
-        if isinstance(value, dict):
-            for key, prop in (value.get("properties") or {}).items():
-                if isinstance(prop, dict):
-                    keys.setdefault(key, prop.get("description", ""))
-            for inner in value.values():
-                walk(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
 
-    walk(schema)
-    return keys
+_ROOTS = {"story": "storyFile", "facts": "factsFile", "chapter": "chapterFile"}
+# Where a key leads: to a mapping of ids each holding a definition, or straight to a definition.
+_BY_ID = {("storyFile", "resources"): "resource", ("factsFile", "facts"): "fact", ("chapterFile", "nodes"): "node"}
+_DIRECT = {("node", "choices"): "choice", ("node", "ending"): "ending", ("choice", "roll"): "roll"}
+_EFFECTS = ("effects", "hidden_cost", "fail_effects")
+_KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
+_KEY_START = re.compile(r"^(\s*)(-\s+)?[A-Za-z_]*$")
+
+
+def parent_keys(lines: list[str], line: int, column: int) -> list[str]:
+    """The keys above a key written at ``column`` of ``line``, outermost first, found by indentation."""
+    chain: list[str] = []
+    for text in reversed(lines[:line]):
+        found = _KEY_LINE.match(text)
+        if found is None:
+            continue  # a blank line, a comment or a line of block text
+        key_column = len(found.group(1)) + len(found.group(2) or "")
+        if key_column < column:
+            chain.append(found.group(3))
+            column = len(found.group(1)) if found.group(2) else key_column
+            if column == 0:
+                break
+    return chain[::-1]
+
+
+def schema_place(role: str, chain: list[str]) -> str | None:
+    """The schema definition whose keys belong under ``chain`` (None: a mapping of names, such as effects)."""
+    place = _ROOTS.get(role, "chapterFile")
+    by_id = None
+    for key in chain:
+        if by_id is not None:
+            place, by_id = by_id, None
+            continue
+        if key in _EFFECTS:
+            return None
+        by_id = _BY_ID.get((place, key))
+        if by_id is None:
+            place = _DIRECT.get((place, key), "")
+    return "" if by_id is not None else place
 
 
 _CALL = re.compile(r"\b(has|visited|visits)\(\s*[A-Za-z0-9_]*$")
 _VALUE_AFTER = re.compile(r"^\s*(?:-\s+)?([A-Za-z_]+)\s*:\s*(.*)$")
 
 
-def complete(folder: StoryFolder, line_text: str, col: int) -> list[Completion]:
-    """Completions for the text before a 0-based column of one line."""
+def complete(folder: StoryFolder, lines: list[str], line: int, col: int, role: str) -> list[Completion]:
+    """Completions at a 0-based line and column of a file ('story', 'facts' or 'chapter')."""
     story = folder.last_good
     index = folder.index
-    before = line_text[:col]
+    before = (lines[line] if line < len(lines) else "").rstrip("\r\n")[:col]
     call = _CALL.search(before)
     if call is not None:
         kind = "item" if call.group(1) == "has" else "node"
@@ -200,9 +229,17 @@ def complete(folder: StoryFolder, line_text: str, col: int) -> list[Completion]:
             return _names(story, index) if _inside_braces(value) else []
     if _inside_braces(before):
         return _names(story, index)
-    if before.strip().startswith("- ") and "facts" in before:
-        return [Completion(n, "fact") for n in index.names_of("fact")]
-    return [Completion(k, "key", d) for k, d in sorted(schema_keys().items())]
+    at_key = _KEY_START.match(before)
+    if at_key is None:
+        return []
+    chain = parent_keys(lines, line, len(at_key.group(1)) + len(at_key.group(2) or ""))
+    if chain and chain[-1] == "facts" and at_key.group(2):
+        return [Completion(n, "fact", _fact_detail(story, n)) for n in index.names_of("fact")]
+    place = schema_place(role, chain)
+    if place is None:  # the keys of effects: resources (and set), flags and items
+        return [Completion("set", "key", "set resources to values")] + [
+            Completion(n, kind, _label(story, n)) for kind in ("resource", "flag", "item") for n in index.names_of(kind)]
+    return [Completion(k, "key", d) for k, d in schema_keys().get(place, {}).items()]
 
 
 def rename_problem(story: Story | None, occ: Occurrence, new_name: str, declared: list[str]) -> str:

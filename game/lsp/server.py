@@ -26,7 +26,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from game import __version__
 from game.lsp import features
 from game.lsp.index import Occurrence
-from game.lsp.workspace import StoryFolder, story_root
+from game.lsp.workspace import StoryFolder, role_of, story_root
 from game.story.diagnostics import Severity
 from game.story.source import SourceSpan
 
@@ -182,11 +182,11 @@ def completion(ls: StoryServer, params: lsp.CompletionParams) -> lsp.CompletionL
     if not found:
         return None
     lines = ls.workspace.get_text_document(params.text_document.uri).lines
-    line = lines[params.position.line] if params.position.line < len(lines) else ""
     kinds = {"node": lsp.CompletionItemKind.Reference, "fact": lsp.CompletionItemKind.Constant,
              "function": lsp.CompletionItemKind.Function, "key": lsp.CompletionItemKind.Property}
     items = [lsp.CompletionItem(label=c.label, detail=c.detail or c.kind, kind=kinds.get(c.kind, lsp.CompletionItemKind.Variable))
-             for c in features.complete(found[0], line.rstrip("\r\n"), params.position.character)]
+             for c in features.complete(found[0], lines, params.position.line, params.position.character,
+                                        role_of(found[1]))]
     return lsp.CompletionList(is_incomplete=False, items=items)
 
 

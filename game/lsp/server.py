@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -268,5 +270,9 @@ def play_command(node_id: str, root: str) -> list[str]:
 
 
 def main() -> int:
+    """Serve on stdin and stdout until the client says exit (or closes the pipe)."""
     server.start_io()
+    # pygls has closed standard output by now; the command line flushes it on the way out, which
+    # must find an open file (as ``game.cli.main`` does for a closed pipe).
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (open until the process ends)
     return 0

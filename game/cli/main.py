@@ -220,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(graph, positional=True)
     graph.add_argument("--format", choices=("dot", "svg", "mermaid", "html"), default="dot")
     graph.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
+
+    sub.add_parser("lsp", help="run the language server on standard input and output (for editors)")
     return parser
 
 
@@ -276,6 +278,10 @@ def _run(args: argparse.Namespace) -> int:
         from game.writer.simreport import cmd_simulate
 
         return cmd_simulate(args)
+    if args.command == "lsp":
+        from game.lsp.server import main as run_language_server
+
+        return run_language_server()
     return cmd_play(args)
 
 

@@ -25,7 +25,7 @@ import pygame
 
 from game.errors import RouteMapError
 from game.paths import assets_dir
-from game.route.map import Leg, RouteMap, read_terrain
+from game.route.map import GROUND_MODES, Leg, RouteMap, read_terrain
 
 FontFactory = Callable[[int], pygame.font.Font]
 Point = tuple[float, float]
@@ -45,6 +45,46 @@ PLANNED: Color = (122, 76, 52)
 VISITED: Color = (140, 70, 38)
 CURRENT: Color = (178, 28, 36)
 PLACE_DOT: Color = (98, 96, 92)
+
+
+#: Why the game's figure is not the one in the title or the papers: one sentence, shown on
+#: the debrief beside the computed total, so that nobody mistakes either for the "true" length.
+DISTANCE_NOTE = ("Published figures differ because routes differ and some count straight lines: "
+                 "Liberty in North Korea's early campaign said 3,500 miles, its 2025 pages \"nearly 3,000\", "
+                 "the Washington Post (2017) \"almost 2,700\". The figure here is this map's roads, "
+                 "rivers and rails, measured leg by leg.")
+
+
+@dataclass(frozen=True)
+class RouteMiles:
+    """The route's length, computed from its legs: ``way`` overland from the first place to the
+    farthest one reached without flying (Hyesan to Bangkok), ``flight`` the flight beyond it."""
+
+    way: float
+    flight: float
+
+
+def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
+    """The length of the way, from the map's legs (never a figure typed in by hand).
+
+    ``start`` is where the journey begins (the first place of the map when None). The
+    way is the shortest overland path to the place farthest from it by land; the
+    flight is the longest flight leg, counted apart because it is not "the way" she
+    walks, rides and swims.
+    """
+    if not route.locations:
+        return RouteMiles(0.0, 0.0)
+    origin = start if start in route.locations else next(iter(route.locations))
+    best, farthest = 0.0, origin
+    for loc_id in route.locations:
+        try:
+            km = sum(leg.km for leg in route.path(origin, loc_id, GROUND_MODES))
+        except RouteMapError:
+            continue
+        if km > best:
+            best, farthest = km, loc_id
+    flight = max((leg.km for leg in route.legs_at(farthest) if leg.mode == "plane"), default=0.0)
+    return RouteMiles(route.km_to_miles(best), route.km_to_miles(flight))
 
 
 class TerrainUnavailable(pygame.error):
@@ -136,12 +176,16 @@ class _Layout:
 class MapView:
     """Renders a :class:`RouteMap` with the player's progress. Never mutates the model."""
 
-    def __init__(self, route: RouteMap, terrain_path: str | Path, *, total_miles: float = 3000.0,
+    def __init__(self, route: RouteMap, terrain_path: str | Path, *, total_miles: float | None = None,
                  font: FontFactory | None = None, zoom_to_journey: bool = True,
-                 travel_modes: Sequence[str] | None = None) -> None:
+                 travel_modes: Sequence[str] | None = None, frame: Sequence[str] | None = None,
+                 start: str | None = None) -> None:
         self.route = route
         self.terrain_path = Path(terrain_path)
-        self.total_miles = total_miles
+        # The total is the route's own length (the same figure on every screen), unless a caller insists.
+        self.total_miles = route_miles(route, start).way if total_miles is None else total_miles
+        # ``frame``: frame the sheet on these places only (the debrief shows the journey taken).
+        self.frame = tuple(f for f in (frame or ()) if f in route.locations)
         self.zoom_to_journey = zoom_to_journey
         self.travel_modes = None if travel_modes is None else tuple(travel_modes)
         self._font_factory = font
@@ -194,9 +238,13 @@ class MapView:
         width, height = self.route.pixel_size
         if not self.zoom_to_journey or not self.route.locations:
             return pygame.Rect(0, 0, width, height)
-        xs = [loc.x for loc in self.route.locations.values()]
-        ys = [loc.y for loc in self.route.locations.values()]
+        places = [self.route.locations[f] for f in self.frame] or list(self.route.locations.values())
+        xs = [loc.x for loc in places]
+        ys = [loc.y for loc in places]
         margin = 0.06 * max(width, height)
+        if self.frame:  # a small journey still gets room around it for its labels
+            span = max(max(xs) - min(xs), max(ys) - min(ys))
+            margin = max(0.03 * max(width, height), 0.2 * span)
         left, top = max(0.0, min(xs) - margin), max(0.0, min(ys) - margin)
         right, bottom = min(width, max(xs) + margin), min(height, max(ys) + margin)
         return pygame.Rect(round(left), round(top), round(right - left), round(bottom - top))
@@ -313,9 +361,14 @@ class MapView:
         y = p.y + title.get_height() + round(6 * u)
         sub = self._text("sans", round(17 * u), "North Korea to South Korea, overland", PANEL_MUTED)
         surf.blit(sub, (p.x, y))
-        # Legend at the bottom of the panel.
-        rows = (("travelled", "solid"), ("the way ahead", "dashed"), ("you are here", "ring"),
-                ("a place on the way", "dot"))
+
+    def _draw_legend(self, surf: pygame.Surface, lay: _Layout, ahead: bool) -> None:
+        """The legend at the foot of the panel; "the way ahead" only when a way ahead is drawn."""
+        assert lay.panel is not None
+        u = lay.unit
+        p = lay.panel
+        rows = [("travelled", "solid")] + ([("the way ahead", "dashed")] if ahead else []) + [
+            ("you are here", "ring"), ("a place on the way", "dot")]
         line_h = round(30 * u)
         y = p.bottom - line_h * len(rows)
         pygame.draw.line(surf, PANEL_RULE, (p.x, y - round(16 * u)), (p.right, y - round(16 * u)))
@@ -352,9 +405,12 @@ class MapView:
         except RouteMapError:
             return []
 
-    def _miles_so_far(self, visited: Sequence[str]) -> float:
+    def miles_so_far(self, visited: Sequence[str]) -> tuple[float, float]:
+        """(overland, flown) miles along ``visited``: the flight is not part of "the way"."""
         legs = [leg for a, b in itertools.pairwise(visited) for leg in self._way(a, b)]
-        return self.route.km_to_miles(sum(leg.km for leg in legs))
+        ground = sum(leg.km for leg in legs if leg.mode != "plane")
+        flown = sum(leg.km for leg in legs if leg.mode == "plane")
+        return self.route.km_to_miles(ground), self.route.km_to_miles(flown)
 
     def _overlay(self, lay: _Layout, visited: tuple[str, ...], current: str | None,
                  heading: str | None) -> tuple[pygame.Surface, pygame.Rect]:
@@ -395,6 +451,9 @@ class MapView:
                 pygame.draw.circle(surf, VISITED, pos, round(4.2 * u))
         self._draw_labels(surf, lay, list(dict.fromkeys(stops)), here, heading)
         caption = self._draw_caption(surf, lay, stops, here, heading)
+        if lay.panel is not None:
+            self._draw_legend(surf, lay, here is not None and heading is not None and heading != here
+                              and bool(self._way(here, heading)))
         self._overlays = {key: (surf, caption)}
         return surf, caption
 
@@ -427,9 +486,11 @@ class MapView:
     def _draw_caption(self, surf: pygame.Surface, lay: _Layout, stops: Sequence[str],
                       here: str | None, heading: str | None) -> pygame.Rect:
         u = lay.unit
-        miles = self._miles_so_far(stops)
-        main = f"{miles:,.0f} of ~{self.total_miles:,.0f} miles"
+        ground, flown = self.miles_so_far(stops)
+        main = f"{min(ground, self.total_miles):,.0f} of {self.total_miles:,.0f} miles"
         lines: list[tuple[str, int, str, Color]] = [("serif", round(34 * u), main, PANEL_TEXT)]
+        if flown:
+            lines.append(("sans", round(20 * u), f"then {flown:,.0f} miles by air", PANEL_TEXT))
         if here is not None and heading is not None and heading != here:
             ahead = self.route.km_to_miles(sum(leg.km for leg in self._way(here, heading)))
             lines.append(("sans", round(20 * u),

@@ -606,3 +606,44 @@ class MapView:
             return False
         self._draw_tooltip(surface, rect, lay, hit, hover_pos)
         return True
+
+
+def draw_route_small(surface: pygame.Surface, rect: pygame.Rect, route: RouteMap, places: Sequence[str],
+                     faint: Color, ink: Color, here: Color) -> None:
+    """The whole way faint and the part travelled through ``places`` in ink, small, without terrain.
+
+    Every drawing is framed on all the map's places, so two past journeys drawn side
+    by side can be compared at a glance. Cheap enough for a card: a few dozen lines.
+    """
+    locs = list(route.locations.values())
+    if not locs or rect.w < 4 or rect.h < 4:
+        return
+    min_x, max_x = min(loc.x for loc in locs), max(loc.x for loc in locs)
+    min_y, max_y = min(loc.y for loc in locs), max(loc.y for loc in locs)
+    scale = min((rect.w - 8) / max(1.0, max_x - min_x), (rect.h - 8) / max(1.0, max_y - min_y))
+    ox = rect.x + (rect.w - (max_x - min_x) * scale) / 2
+    oy = rect.y + (rect.h - (max_y - min_y) * scale) / 2
+
+    def at(x: float, y: float) -> Point:
+        return ox + (x - min_x) * scale, oy + (y - min_y) * scale
+
+    for leg in route.legs:
+        if leg.mode != "plane" and len(leg.points) >= 2:
+            pygame.draw.lines(surface, faint, False, [at(*p) for p in leg.points], 1)
+    known = [p for p in places if p in route.locations]
+    for a, b in itertools.pairwise(known):
+        try:
+            legs = route.path(a, b)
+        except RouteMapError:
+            continue
+        node = a
+        for leg in legs:
+            if leg.mode != "plane" and len(leg.points) >= 2:
+                pygame.draw.lines(surface, ink, False, [at(*p) for p in leg.points_from(node)], 2)
+            node = leg.other(node)
+    for loc_id in known[:1]:
+        loc = route.locations[loc_id]
+        pygame.draw.circle(surface, ink, at(loc.x, loc.y), 2)
+    if known:
+        loc = route.locations[known[-1]]
+        pygame.draw.circle(surface, here, at(loc.x, loc.y), 4, 2)

@@ -120,3 +120,31 @@ def test_what_has_changed_since_2010_is_a_card_of_cited_facts(make_app):  # noqa
     for fid in SINCE_2010_FACTS:
         fact = story.facts[fid]
         assert " ".join(fact.text.split()) in text and fact.source_title in text
+
+
+def test_the_terminal_names_the_kind_neutrally_and_gives_each_sources_confidence():
+    import io
+    import random
+
+    from conftest import STORY
+    from game.engine.engine import Engine
+    from game.story.loader import load_story
+    from game.textui import run_text
+
+    story = load_story(STORY)
+    engine = Engine(story)
+    for seed in range(1, 40):  # a caught journey, and the answers that lead there
+        state, rng, answers = engine.new_game(seed), random.Random(seed), []
+        while engine.view(state).ending is None:
+            choice = rng.choice([ch for ch in engine.view(state).choices if ch.available])
+            answers.append(str(choice.index + 1))
+            engine.choose(state, choice.index)
+        if engine.view(state).ending.kind == "caught":
+            break
+    out = io.StringIO()
+    run_text(story, seed, False, stdin=io.StringIO("\n".join(answers) + "\n"), stdout=out)
+    text = " ".join(out.getvalue().split())
+    assert "How it ended: Caught and sent back." in text and " ".join(LUCK_SENTENCE.split()) in text
+    assert "confidence:" in text and "(Yonhap, 2021; strong confidence: https://" in text
+    assert "What has changed since 2010" in text and "Play again with: escape-route play --text" in text
+    assert out.getvalue().rstrip().splitlines()[-1].startswith("THE END — ")

@@ -16,7 +16,7 @@ from typing import Any
 import pygame
 
 from game.engine.engine import RetryPoint
-from game.engine.history import PastJourney, road_days
+from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, road_days
 from game.errors import Impossible
 from game.story.model import ENDING_KIND_LABELS, Story
 from game.ui import commands as c
@@ -28,12 +28,7 @@ from game.ui.widgets.text import Block, blit_block
 
 #: Kept for the classroom's debrief, which imports this name: the neutral labels.
 KIND_WORDS = ENDING_KIND_LABELS
-#: Said in every debrief (and, later, in the class report): choices were never the whole story.
-LUCK_SENTENCE = ("In reality, how an escape ended depended on money, contacts and luck as much as on "
-                 "the choices anyone made.")
-#: Facts for the card "What has changed since 2010", in this order (the classroom reuses the list).
-SINCE_2010_FACTS = ("fees_fences_surveillance_since_2010", "covid_border_closure_2020", "mass_repatriation_2023",
-                    "arrivals_by_year")
+__all__ = ["KIND_WORDS", "LUCK_SENTENCE", "SINCE_2010_FACTS", "DebriefScene", "RetryScene", "facts_for"]
 #: The three ways on from every ending, in this order (the tests and the terminal say the same).
 WAYS_ON = ("Go back to an earlier decision", "Start a new journey", "Back to the title screen")
 DICE_AGAIN = "the dice will be rolled again"
@@ -276,8 +271,7 @@ class DebriefScene(Scrolling, Scene):
         def fact_block(fid: str, width: int, indent: int = 0) -> None:
             fact = story.facts[fid]
             add(text.block(" ".join(fact.text.split()), "serif", theme.body, width, p.text, 1.5), 0.15, indent)
-            source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "",
-                                            f"evidence: {fact.confidence}" if fact.confidence else "") if x)
+            source = cite(fact)
             add(text.block(source, "sans", theme.small, width, p.muted, 1.35), 0.05, indent)
             if fact.source:
                 add(text.block(fact.source, "sans", theme.small, width, p.faint, 1.35), 0.8, indent)

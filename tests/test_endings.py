@@ -148,3 +148,15 @@ def test_the_terminal_names_the_kind_neutrally_and_gives_each_sources_confidence
     assert "confidence:" in text and "(Yonhap, 2021; strong confidence: https://" in text
     assert "What has changed since 2010" in text and "Play again with: escape-route play --text" in text
     assert out.getvalue().rstrip().splitlines()[-1].startswith("THE END — ")
+
+
+def test_the_map_legend_shows_the_way_ahead_only_when_one_is_drawn(map_story, make_app):  # noqa: F811
+    app = make_app(map_story, skip_title=True)
+    key(app, pygame.K_SPACE)
+    key(app, pygame.K_m)  # at the river, heading for Changbai
+    assert app.stack.top.name == "map" and "the way ahead" in app.map_view.legend
+    key(app, pygame.K_ESCAPE)
+    app.state.journal[-1]["location"] = "changbai"
+    app.state.node = "bank"  # the far bank: an ending, nowhere ahead
+    key(app, pygame.K_m)
+    assert app.stack.top.name == "map" and app.map_view.legend and "the way ahead" not in app.map_view.legend

@@ -87,6 +87,12 @@ def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
     return RouteMiles(route.km_to_miles(best), route.km_to_miles(flight))
 
 
+def legend_rows(ahead: bool) -> list[tuple[str, str]]:
+    """(label, style) of the legend; "the way ahead" only when a way ahead is drawn."""
+    return [("travelled", "solid")] + ([("the way ahead", "dashed")] if ahead else []) + [
+        ("you are here", "ring"), ("a place on the way", "dot")]
+
+
 class TerrainUnavailable(pygame.error):
     """The terrain image is missing, damaged or absurd; the message says which and where.
 
@@ -195,6 +201,7 @@ class MapView:
         self._text_cache: dict[tuple[object, ...], pygame.Surface] = {}
         self.caption_rect: pygame.Rect | None = None  # screen rect of the caption, after draw
         self.terrain_problem: str | None = None  # why the terrain is not drawn, after draw
+        self.legend: list[str] = []  # the legend's rows as last drawn
 
     # ------------------------------------------------------------------ fonts
     def _font(self, kind: str, size: int) -> pygame.font.Font:
@@ -367,8 +374,7 @@ class MapView:
         assert lay.panel is not None
         u = lay.unit
         p = lay.panel
-        rows = [("travelled", "solid")] + ([("the way ahead", "dashed")] if ahead else []) + [
-            ("you are here", "ring"), ("a place on the way", "dot")]
+        rows = legend_rows(ahead)
         line_h = round(30 * u)
         y = p.bottom - line_h * len(rows)
         pygame.draw.line(surf, PANEL_RULE, (p.x, y - round(16 * u)), (p.right, y - round(16 * u)))
@@ -451,9 +457,10 @@ class MapView:
                 pygame.draw.circle(surf, VISITED, pos, round(4.2 * u))
         self._draw_labels(surf, lay, list(dict.fromkeys(stops)), here, heading)
         caption = self._draw_caption(surf, lay, stops, here, heading)
+        ahead = here is not None and heading is not None and heading != here and bool(self._way(here, heading))
+        self.legend = [label for label, _ in legend_rows(ahead)] if lay.panel is not None else []
         if lay.panel is not None:
-            self._draw_legend(surf, lay, here is not None and heading is not None and heading != here
-                              and bool(self._way(here, heading)))
+            self._draw_legend(surf, lay, ahead)
         self._overlays = {key: (surf, caption)}
         return surf, caption
 

@@ -160,3 +160,27 @@ def test_the_map_legend_shows_the_way_ahead_only_when_one_is_drawn(map_story, ma
     app.state.node = "bank"  # the far bank: an ending, nowhere ahead
     key(app, pygame.K_m)
     assert app.stack.top.name == "map" and app.map_view.legend and "the way ahead" not in app.map_view.legend
+
+
+def test_the_list_of_decisions_scrolls_to_the_earliest(make_app):  # noqa: F811
+    from conftest import STORY
+    from game.story.loader import load_story
+    from game.ui.scenes.ending import RetryScene
+    from game.ui.scenes.story import StoryScene
+    from tools.screenshots import find_kind
+
+    story = load_story(STORY)
+    state = find_kind(story, "caught")
+    app = make_app(story, skip_title=True)
+    app.state = state
+    app.stack.replace_all(StoryScene(app))
+    app.push(DebriefScene(app))
+    key(app, pygame.K_1)
+    retry = app.stack.top
+    assert isinstance(retry, RetryScene) and len(retry.points) > retry.shown > 0
+    for _ in range(len(retry.points) + 2):
+        key(app, pygame.K_DOWN)
+    assert retry.offset + retry.menu.focus == len(retry.points) - 1  # the earliest decision, reachable
+    earliest = retry.points[-1]
+    key(app, pygame.K_RETURN)
+    assert app.stack.top.name == "story" and app.state.node == earliest.node

@@ -62,6 +62,8 @@ class RouteMiles:
 
     way: float
     flight: float
+    start_label: str = ""
+    end_label: str = ""
 
 
 def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
@@ -84,7 +86,8 @@ def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
         if km > best:
             best, farthest = km, loc_id
     flight = max((leg.km for leg in route.legs_at(farthest) if leg.mode == "plane"), default=0.0)
-    return RouteMiles(route.km_to_miles(best), route.km_to_miles(flight))
+    return RouteMiles(route.km_to_miles(best), route.km_to_miles(flight), route.locations[origin].label,
+                      route.locations[farthest].label)
 
 
 def legend_rows(ahead: bool) -> list[tuple[str, str]]:
@@ -189,7 +192,10 @@ class MapView:
         self.route = route
         self.terrain_path = Path(terrain_path)
         # The total is the route's own length (the same figure on every screen), unless a caller insists.
-        self.total_miles = route_miles(route, start).way if total_miles is None else total_miles
+        miles = route_miles(route, start)
+        self.total_miles = miles.way if total_miles is None else total_miles
+        self.way_words = (f"the way overland, {miles.start_label} to {miles.end_label}, on this map's roads and "
+                          "rivers" if total_miles is None and miles.end_label else "")
         # ``frame``: frame the sheet on these places only (the debrief shows the journey taken).
         self.frame = tuple(f for f in (frame or ()) if f in route.locations)
         self.zoom_to_journey = zoom_to_journey
@@ -502,11 +508,15 @@ class MapView:
             ahead = self.route.km_to_miles(sum(leg.km for leg in self._way(here, heading)))
             lines.append(("sans", round(20 * u),
                           f"{ahead:,.0f} miles to {self.route.locations[heading].label}", PANEL_TEXT))
+        if lay.panel is not None and self.way_words:
+            lines.append(("sans", round(15 * u), self.way_words, PANEL_MUTED))
         if lay.panel is not None:
             x, y = lay.panel.x, lay.panel.y + round(150 * u)
             label = self._text("sans", round(14 * u), "DISTANCE TRAVELLED", PANEL_MUTED)
             surf.blit(label, (x, y))
             y += label.get_height() + round(4 * u)
+        elif self.frame:  # a framed journey: its places are at the foot as often as not; the top is open
+            x, y = lay.sheet.x + round(16 * u), lay.sheet.y + round(16 * u)
         else:
             x, y = lay.sheet.x + round(16 * u), lay.sheet.bottom - round(100 * u)
         imgs = [self._text(kind, size, text, color) for kind, size, text, color in lines]

@@ -85,10 +85,10 @@ class ChapterCardScene(Scene):
             from game.ui.map_view import draw_route_small
             from game.ui.scenes.ending import places_in
 
-            size = (theme.px(120), theme.px(150))
+            size = (theme.px(150), theme.px(190))
             self.thumb = pygame.Surface(size, pygame.SRCALPHA)
             places = places_in(app.state.journal if app.state else [], route.locations)
-            draw_route_small(self.thumb, self.thumb.get_rect(), route, places, p.rule, p.accent, p.strong)
+            draw_route_small(self.thumb, self.thumb.get_rect(), route, places, p.faint, p.accent, p.strong)
         total = sum(b.height for b in self.blocks) + theme.px(12) * len(self.blocks)
         total += (self.place.height + theme.px(6)) if self.place else 0
         total += (self.korean.get_height() + theme.px(28)) if self.korean else theme.px(22)

@@ -138,8 +138,9 @@ class DebriefScene(Scrolling, Scene):
         else:
             self.points = ordered_points(app.engine.retry_points(app.state, differing=True))
             if self.points:
-                detail = (f"{len(self.points)} decision{'s' * (len(self.points) != 1)} to choose from; "
-                          f"{DICE_AGAIN}.")
+                first = "the one before the risk that fell, first" if self.points[0].risk_fell else "the latest first"
+                detail = (f"{len(self.points)} decision{'s' * (len(self.points) != 1)} that can still lead "
+                          f"elsewhere, {first}; {DICE_AGAIN}.")
                 back = MenuItem(WAYS_ON[0], self.choose_point, detail)
             else:
                 back = MenuItem(WAYS_ON[0], None, "No earlier decision can lead anywhere else.", enabled=False)
@@ -362,6 +363,8 @@ class RetryScene(Scene):
         super().__init__(app)
         self.points = points
         self.menu = Menu([])
+        self.offset = 0  # the first decision shown
+        self.shown = 0
         self._shade: pygame.Surface | None = None
 
     def enter(self) -> None:
@@ -383,26 +386,31 @@ class RetryScene(Scene):
                               "differently.", "sans", theme.small, width, p.muted, 1.4)
         self.sub_pos = (x, y)
         y += self.sub.height + theme.px(18)
-        # As many decisions as fit, the one before the last risk that fell first.
-        items: list[MenuItem] = []
-        limit = self.box.bottom - theme.px(24)
+        # A window of as many decisions as fit, the one before the last risk that fell first;
+        # the arrows move it over the rest (1-9 choose among those shown).
         from game.ui.widgets.button import button_height
 
+        self.list_top, self.list_w, self.list_x = y, width, x
+        limit = self.box.bottom - theme.px(24) - round(theme.small * 1.6)
+        items: list[MenuItem] = []
         bottom = y
-        for point in self.points[:9]:
+        for point in self.points[self.offset:self.offset + 9]:
             label, detail = point_words(point)
             item = MenuItem(label, lambda d=point.depth, t=point.title: self.go_back(d, t), detail)
             need = button_height(theme, text, item, width) + theme.px(8)
-            if bottom + need > limit:
+            if bottom + need > limit and items:
                 break
             items.append(item)
             bottom += need
-        self.more = len(self.points) - len(items)
+        self.shown = len(items)
         self.menu = Menu(items, numbered=True)
         self.menu.layout(theme, text, x, y, width, gap=8)
-        self.more_block = (text.block(f"and {self.more} earlier decision{'s' * (self.more != 1)} not shown",
-                                      "sans", theme.small, width, p.faint, 1.3) if self.more else None)
+        first, last = self.offset + 1, self.offset + len(items)
+        where = (f"Decisions {first}–{last} of {len(self.points)}  ·  Up/Down for the others  ·  Esc: back"
+                 if len(items) < len(self.points) else "Esc: back to the debrief")
+        self.more_block = text.block(where, "sans", theme.small, width, p.faint, 1.3)
         self.more_pos = (x, bottom + theme.px(4))
+        self.box.h = self.more_pos[1] + self.more_block.height + theme.px(24) - self.box.y  # as tall as it needs
 
     def go_back(self, depth: int, title: str) -> None:
         app = self.app
@@ -419,6 +427,20 @@ class RetryScene(Scene):
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Back):
             self.app.pop()
+        elif isinstance(cmd, c.Move) and cmd.dy and self.shown:
+            at = self.offset + self.menu.focus + cmd.dy
+            if 0 <= at < len(self.points):
+                if at < self.offset:
+                    self.offset = at
+                    self.relayout()
+                elif at >= self.offset + self.shown:
+                    self.offset = at - self.shown + 1
+                    self.relayout()
+                self.menu.focus = max(0, min(at - self.offset, len(self.menu.items) - 1))
+        elif isinstance(cmd, c.Scroll) and cmd.pages:
+            self.offset = max(0, min(self.offset + cmd.pages * max(1, self.shown), len(self.points) - 1))
+            self.menu.focus = 0
+            self.relayout()
         else:
             self.menu.handle(cmd)
         return None
@@ -435,5 +457,4 @@ class RetryScene(Scene):
         blit_block(surface, self.head, *self.head_pos)
         blit_block(surface, self.sub, *self.sub_pos)
         self.menu.draw(surface, theme, self.app.text)
-        if self.more_block is not None:
-            blit_block(surface, self.more_block, *self.more_pos)
+        blit_block(surface, self.more_block, *self.more_pos)

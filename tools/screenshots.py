@@ -132,10 +132,15 @@ def endings_shots(story: Story, out: Path, size: tuple[int, int], written: list[
         app.stack.replace_all(StoryScene(app))  # records the ending in the gallery too
         app.push(DebriefScene(app))
         shot(f"debrief-{kind}")
+        if kind == "safe" and app.stack.top.cards:  # the card "What has changed since 2010"
+            app.stack.top.scroll = float(app.stack.top.cards[0][0] - 20)
+            app.stack.top.clamp_scroll()
+            shot("debrief-since-2010", settle=0.1)
         if kind == "caught":
             app.post(c.Pick(0))  # Go back to an earlier decision: the list
             shot("debrief-caught-go-back", settle=0.3)
             app.post(c.Back())
+            app.step(events=[])
     app.to_title()
     shot("title-with-gallery")
     app.push(__import__("game.ui.scenes.gallery", fromlist=["GalleryScene"]).GalleryScene(app))

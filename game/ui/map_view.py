@@ -194,8 +194,8 @@ class MapView:
         # The total is the route's own length (the same figure on every screen), unless a caller insists.
         miles = route_miles(route, start)
         self.total_miles = miles.way if total_miles is None else total_miles
-        self.way_words = (f"the way overland, {miles.start_label} to {miles.end_label}, on this map's roads and "
-                          "rivers" if total_miles is None and miles.end_label else "")
+        self.way_words = (f"overland, {miles.start_label} to {miles.end_label}, measured on this map"
+                          if total_miles is None and miles.end_label else "")
         # ``frame``: frame the sheet on these places only (the debrief shows the journey taken).
         self.frame = tuple(f for f in (frame or ()) if f in route.locations)
         self.zoom_to_journey = zoom_to_journey

@@ -626,17 +626,26 @@ class MapView:
 
 
 def draw_route_small(surface: pygame.Surface, rect: pygame.Rect, route: RouteMap, places: Sequence[str],
-                     faint: Color, ink: Color, here: Color) -> None:
-    """The whole way faint and the part travelled through ``places`` in ink, small, without terrain.
+                     faint: Color, ink: Color, here: Color, zoom: bool = False) -> None:
+    """The way faint and the part travelled through ``places`` in ink, small, without terrain.
 
-    Every drawing is framed on all the map's places, so two past journeys drawn side
-    by side can be compared at a glance. Cheap enough for a card: a few dozen lines.
+    Framed on all the map's places, so drawings side by side compare at a glance; with
+    ``zoom``, framed on the places visited, but never on less than a fifth of the whole
+    way, so that a short journey still looks short. Cheap: a few dozen lines.
     """
     locs = list(route.locations.values())
     if not locs or rect.w < 4 or rect.h < 4:
         return
     min_x, max_x = min(loc.x for loc in locs), max(loc.x for loc in locs)
     min_y, max_y = min(loc.y for loc in locs), max(loc.y for loc in locs)
+    seen = [route.locations[p] for p in places if p in route.locations]
+    if zoom and seen:
+        span = 0.2 * max(max_x - min_x, max_y - min_y)
+        cx = (min(loc.x for loc in seen) + max(loc.x for loc in seen)) / 2
+        cy = (min(loc.y for loc in seen) + max(loc.y for loc in seen)) / 2
+        half_w = max(span, max(loc.x for loc in seen) - min(loc.x for loc in seen)) / 2 * 1.15
+        half_h = max(span, max(loc.y for loc in seen) - min(loc.y for loc in seen)) / 2 * 1.15
+        min_x, max_x, min_y, max_y = cx - half_w, cx + half_w, cy - half_h, cy + half_h
     scale = min((rect.w - 8) / max(1.0, max_x - min_x), (rect.h - 8) / max(1.0, max_y - min_y))
     ox = rect.x + (rect.w - (max_x - min_x) * scale) / 2
     oy = rect.y + (rect.h - (max_y - min_y) * scale) / 2
@@ -644,6 +653,8 @@ def draw_route_small(surface: pygame.Surface, rect: pygame.Rect, route: RouteMap
     def at(x: float, y: float) -> Point:
         return ox + (x - min_x) * scale, oy + (y - min_y) * scale
 
+    clip = surface.get_clip()
+    surface.set_clip(rect)
     for leg in route.legs:
         if leg.mode != "plane" and len(leg.points) >= 2:
             pygame.draw.lines(surface, faint, False, [at(*p) for p in leg.points], 1)
@@ -664,3 +675,4 @@ def draw_route_small(surface: pygame.Surface, rect: pygame.Rect, route: RouteMap
     if known:
         loc = route.locations[known[-1]]
         pygame.draw.circle(surface, here, at(loc.x, loc.y), 4, 2)
+    surface.set_clip(clip)

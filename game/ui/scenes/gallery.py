@@ -143,7 +143,8 @@ class GalleryScene(Scene):
             # The small route is drawn once here (a memo), not every frame.
             thumb = pygame.Surface((thumb_w, card_h - theme.px(12)), pygame.SRCALPHA)
             if route is not None:
-                draw_route_small(thumb, thumb.get_rect(), route, journey.places(), p.faint, p.accent, p.strong)
+                draw_route_small(thumb, thumb.get_rect(), route, journey.places(), p.faint, p.accent, p.strong,
+                                 zoom=True)
             blocks.insert(0, (thumb, rect.x + theme.px(8), rect.y + theme.px(6)))
             self.cards.append((rect, journey, blocks))
             self.rows.append(_Row(rect, journey))

@@ -257,7 +257,7 @@ class MapView:
         margin = 0.06 * max(width, height)
         if self.frame:  # a small journey still gets room around it for its labels
             span = max(max(xs) - min(xs), max(ys) - min(ys))
-            margin = max(0.03 * max(width, height), 0.2 * span)
+            margin = max(0.08 * max(width, height), 0.2 * span)
         left, top = max(0.0, min(xs) - margin), max(0.0, min(ys) - margin)
         right, bottom = min(width, max(xs) + margin), min(height, max(ys) + margin)
         return pygame.Rect(round(left), round(top), round(right - left), round(bottom - top))
@@ -346,6 +346,8 @@ class MapView:
         r = max(2, round(2.6 * u))
         for loc in sorted(self.route.locations.values(), key=lambda item: item.id):
             pos = self._to_sheet(lay, loc.x, loc.y)
+            if not lay.sheet.inflate(-2 * r, -2 * r).collidepoint(pos):
+                continue  # a place off the sheet (a framed journey) leaves no dot on the frame
             pygame.draw.circle(surf, PAPER, pos, r + 1)
             pygame.draw.circle(surf, PLACE_DOT, pos, r)
         if lay.panel is not None:

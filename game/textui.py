@@ -15,11 +15,12 @@ import textwrap
 from typing import TextIO
 
 from game.engine.engine import ChoiceView, Engine, NodeView, Outcome
+from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
 from game.engine.save import AUTOSAVE, load_save_safely, remove_stale_temporaries, saves_dir, slot_path, write_save
 from game.engine.state import GameState
 from game.errors import Impossible, StoryError
 from game.story import template as tpl
-from game.story.model import Story
+from game.story.model import ENDING_KIND_LABELS, Fact, Story
 
 HELP = ("Type the number of a choice and press Enter. Other commands: "
         "'u' undoes the last choice, 's' shows what she carries, 'q' saves and quits, '?' shows this help.")
@@ -180,20 +181,35 @@ class TextGame:
     def show_ending(self, view: NodeView) -> None:
         ending = view.ending
         assert ending is not None
+        self.say(self.style.bold(f"How it ended: {ENDING_KIND_LABELS.get(ending.kind, ending.kind)}."))
+        self.wrap(LUCK_SENTENCE)
+        self.say()
         if ending.debrief:
             self.say(self.style.bold("What followed, in reality"))
             self.say()
             for para in ending.debrief.split("\n\n"):
                 self.wrap(" ".join(para.split()))
                 self.say()
-        facts = [self.story.facts[f] for f in view.facts if f in self.story.facts]
+        facts = [self.story.facts[f] for f in view.facts if f in self.story.facts and f not in SINCE_2010_FACTS]
         if facts:
             self.say(self.style.bold("Sources"))
             for fact in facts:
-                self.wrap(f"- {fact.text} ({fact.source_title}: {fact.source})", "  ")
+                self.wrap(self.fact_line(fact), "  ")
             self.say()
+        since = [self.story.facts[f] for f in SINCE_2010_FACTS if f in self.story.facts]
+        if since:
+            self.say(self.style.bold("What has changed since 2010"))
+            for fact in since:
+                self.wrap(self.fact_line(fact), "  ")
+            self.say()
+        self.say("Play again with: escape-route play --text")
         self.save()
         self.say(f"THE END — {ending.title} [{ending.kind}]")
+
+    @staticmethod
+    def fact_line(fact: Fact) -> str:
+        """"- text (Daily NK, 2010; medium confidence: https://…)": the source and how far it can be trusted."""
+        return f"- {' '.join(fact.text.split())} ({cite(fact)}{': ' + fact.source if fact.source else ''})"
 
     def save(self) -> bool:
         """Autosave; True when the journey is on disk now."""

@@ -319,9 +319,11 @@ def test_ending_debrief_offers_to_try_again_before_the_risk_that_fell(map_story,
     debrief = app.stack.top
     assert debrief.name == "ending"
     labels = [item.label for item in debrief.menu.items]
-    assert labels[0].startswith("Try again from before") and "Start a new journey" in labels
+    assert labels == ["Go back to an earlier decision", "Start a new journey", "Back to the title screen"]
     texts = " ".join(block.text for block, _, _ in debrief.placed)
     assert "Risk 50%, turned in: it fell." in texts and "What it cost".upper() in texts
+    key(app, pygame.K_1)
+    assert app.stack.top.name == "retry" and app.stack.top.menu.items[0].label.startswith("Before the risk that fell")
     key(app, pygame.K_1)
     assert app.stack.top.name == "story" and app.state.node == "river" and app.state.step == 0
 

@@ -79,11 +79,100 @@ def find_journey(story: Story, want_failed_roll: bool, tries: int = 400):  # noq
     return fallback
 
 
+def find_kind(story: Story, kind: str, tries: int = 3000):  # noqa: ANN201
+    """A finished journey (state) that ended in an ending of ``kind``, or None; the longest of the first few."""
+    engine = Engine(story)
+    found = []
+    for seed in range(1, tries):
+        rng = random.Random(seed * 7919)
+        state = engine.new_game(seed)
+        for _ in range(400):
+            view = engine.view(state)
+            if view.ending is not None:
+                break
+            open_ = [ch for ch in view.choices if ch.available]
+            if not open_:
+                break
+            engine.choose(state, rng.choice(open_).index)
+        view = engine.view(state)
+        if view.ending is not None and view.ending.kind == kind:
+            found.append(state)
+            if len(found) >= 3:
+                break
+    return max(found, key=lambda st: len(st.journal)) if found else None
+
+
+def endings_shots(story: Story, out: Path, size: tuple[int, int], written: list[Path]) -> None:
+    """The debrief of each kind of ending, the endings gallery, a chapter card and the map with its total."""
+    from game.engine import history
+    from game.ui import commands as c
+    from game.ui.app import App
+    from game.ui.scenes.chapter_card import ChapterCardScene
+    from game.ui.scenes.ending import DebriefScene
+    from game.ui.scenes.map import MapScene
+    from game.ui.scenes.story import StoryScene
+    from game.ui.settings import Settings, save_settings
+
+    save_settings(Settings(reduced_motion=True))  # no card over the pages reached by hand below
+    app = App(story, seed=7, size=size)
+
+    def shot(name: str, settle: float = 0.6) -> None:
+        for _ in range(max(1, round(settle * 20))):
+            app.step(events=[], dt=0.05)
+        path = out / f"{name}.png"
+        pygame.image.save(app.screen, str(path))
+        written.append(path)
+
+    for kind in ("safe", "caught", "lost", "stayed", "trapped", "returned"):
+        state = find_kind(story, kind)
+        if state is None:
+            print(f"note: no journey found that ends as {kind!r}", file=sys.stderr)
+            continue
+        app.state = state
+        app.stack.replace_all(StoryScene(app))  # records the ending in the gallery too
+        app.push(DebriefScene(app))
+        shot(f"debrief-{kind}")
+        if kind == "safe" and app.stack.top.cards:  # the card "What has changed since 2010"
+            app.stack.top.scroll = float(app.stack.top.cards[0][0] - 20)
+            app.stack.top.clamp_scroll()
+            shot("debrief-since-2010", settle=0.1)
+        if kind == "caught":
+            app.post(c.Pick(0))  # Go back to an earlier decision: the list
+            shot("debrief-caught-go-back", settle=0.3)
+            app.post(c.Back())
+            app.step(events=[])
+    app.to_title()
+    shot("title-with-gallery")
+    app.push(__import__("game.ui.scenes.gallery", fromlist=["GalleryScene"]).GalleryScene(app))
+    shot("endings-gallery")
+    app.post(c.Confirm())
+    shot("endings-gallery-reopened-debrief")
+    # A chapter card: the first page of a later chapter of the longest safe journey.
+    state = find_kind(story, "safe")
+    if state is not None:
+        chapters = [e.get("chapter") for e in state.journal]
+        index = next((i for i, ch in enumerate(chapters) if i and ch != chapters[i - 1] and i > 8), 1)
+        app.state = state.copy()
+        del app.state.journal[index + 1:]
+        entry = app.state.journal[index]
+        app.state.node = entry["node"]
+        app.stack.replace_all(StoryScene(app))
+        app.push(ChapterCardScene(app, str(entry.get("chapter")), entry.get("location")))
+        shot("chapter-card", settle=0.4)
+        app.stack.replace_all(StoryScene(app))
+        app.push(MapScene(app))
+        shot("map-with-route-total")
+    app.close()
+    del history
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--story", type=Path, default=None)
     parser.add_argument("--size", default="1920x1080")
+    parser.add_argument("--endings", action="store_true",
+                        help="only the debrief of each kind of ending, the gallery, a chapter card and the map")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -101,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
 
     pygame.init()
     written: list[Path] = []
+    if args.endings:
+        endings_shots(story, out, (w, h), written)
+        pygame.quit()
+        for path in written:
+            print(path)
+        return 0
 
     def shot(app: App, name: str, settle: float = 1.0) -> None:
         for _ in range(max(1, round(settle * 20))):

@@ -25,7 +25,7 @@ import pygame
 
 from game.errors import RouteMapError
 from game.paths import assets_dir
-from game.route.map import Leg, RouteMap, read_terrain
+from game.route.map import GROUND_MODES, Leg, RouteMap, read_terrain
 
 FontFactory = Callable[[int], pygame.font.Font]
 Point = tuple[float, float]
@@ -45,6 +45,55 @@ PLANNED: Color = (122, 76, 52)
 VISITED: Color = (140, 70, 38)
 CURRENT: Color = (178, 28, 36)
 PLACE_DOT: Color = (98, 96, 92)
+
+
+#: Why the game's figure is not the one in the title or the papers: one sentence, shown on
+#: the debrief beside the computed total, so that nobody mistakes either for the "true" length.
+DISTANCE_NOTE = ("Published figures differ because routes differ and some count straight lines: "
+                 "Liberty in North Korea's early campaign said 3,500 miles, its 2025 pages \"nearly 3,000\", "
+                 "the Washington Post (2017) \"almost 2,700\". The figure here is this map's roads, "
+                 "rivers and rails, measured leg by leg.")
+
+
+@dataclass(frozen=True)
+class RouteMiles:
+    """The route's length, computed from its legs: ``way`` overland from the first place to the
+    farthest one reached without flying (Hyesan to Bangkok), ``flight`` the flight beyond it."""
+
+    way: float
+    flight: float
+    start_label: str = ""
+    end_label: str = ""
+
+
+def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
+    """The length of the way, from the map's legs (never a figure typed in by hand).
+
+    ``start`` is where the journey begins (the first place of the map when None). The
+    way is the shortest overland path to the place farthest from it by land; the
+    flight is the longest flight leg, counted apart because it is not "the way" she
+    walks, rides and swims.
+    """
+    if not route.locations:
+        return RouteMiles(0.0, 0.0)
+    origin = start if start in route.locations else next(iter(route.locations))
+    best, farthest = 0.0, origin
+    for loc_id in route.locations:
+        try:
+            km = sum(leg.km for leg in route.path(origin, loc_id, GROUND_MODES))
+        except RouteMapError:
+            continue
+        if km > best:
+            best, farthest = km, loc_id
+    flight = max((leg.km for leg in route.legs_at(farthest) if leg.mode == "plane"), default=0.0)
+    return RouteMiles(route.km_to_miles(best), route.km_to_miles(flight), route.locations[origin].label,
+                      route.locations[farthest].label)
+
+
+def legend_rows(ahead: bool) -> list[tuple[str, str]]:
+    """(label, style) of the legend; "the way ahead" only when a way ahead is drawn."""
+    return [("travelled", "solid")] + ([("the way ahead", "dashed")] if ahead else []) + [
+        ("you are here", "ring"), ("a place on the way", "dot")]
 
 
 class TerrainUnavailable(pygame.error):
@@ -136,12 +185,19 @@ class _Layout:
 class MapView:
     """Renders a :class:`RouteMap` with the player's progress. Never mutates the model."""
 
-    def __init__(self, route: RouteMap, terrain_path: str | Path, *, total_miles: float = 3000.0,
+    def __init__(self, route: RouteMap, terrain_path: str | Path, *, total_miles: float | None = None,
                  font: FontFactory | None = None, zoom_to_journey: bool = True,
-                 travel_modes: Sequence[str] | None = None) -> None:
+                 travel_modes: Sequence[str] | None = None, frame: Sequence[str] | None = None,
+                 start: str | None = None) -> None:
         self.route = route
         self.terrain_path = Path(terrain_path)
-        self.total_miles = total_miles
+        # The total is the route's own length (the same figure on every screen), unless a caller insists.
+        miles = route_miles(route, start)
+        self.total_miles = miles.way if total_miles is None else total_miles
+        self.way_words = (f"overland, {miles.start_label} to {miles.end_label}, measured on this map"
+                          if total_miles is None and miles.end_label else "")
+        # ``frame``: frame the sheet on these places only (the debrief shows the journey taken).
+        self.frame = tuple(f for f in (frame or ()) if f in route.locations)
         self.zoom_to_journey = zoom_to_journey
         self.travel_modes = None if travel_modes is None else tuple(travel_modes)
         self._font_factory = font
@@ -151,6 +207,7 @@ class MapView:
         self._text_cache: dict[tuple[object, ...], pygame.Surface] = {}
         self.caption_rect: pygame.Rect | None = None  # screen rect of the caption, after draw
         self.terrain_problem: str | None = None  # why the terrain is not drawn, after draw
+        self.legend: list[str] = []  # the legend's rows as last drawn
 
     # ------------------------------------------------------------------ fonts
     def _font(self, kind: str, size: int) -> pygame.font.Font:
@@ -194,9 +251,13 @@ class MapView:
         width, height = self.route.pixel_size
         if not self.zoom_to_journey or not self.route.locations:
             return pygame.Rect(0, 0, width, height)
-        xs = [loc.x for loc in self.route.locations.values()]
-        ys = [loc.y for loc in self.route.locations.values()]
+        places = [self.route.locations[f] for f in self.frame] or list(self.route.locations.values())
+        xs = [loc.x for loc in places]
+        ys = [loc.y for loc in places]
         margin = 0.06 * max(width, height)
+        if self.frame:  # a small journey still gets room around it for its labels
+            span = max(max(xs) - min(xs), max(ys) - min(ys))
+            margin = max(0.08 * max(width, height), 0.2 * span)
         left, top = max(0.0, min(xs) - margin), max(0.0, min(ys) - margin)
         right, bottom = min(width, max(xs) + margin), min(height, max(ys) + margin)
         return pygame.Rect(round(left), round(top), round(right - left), round(bottom - top))
@@ -285,6 +346,8 @@ class MapView:
         r = max(2, round(2.6 * u))
         for loc in sorted(self.route.locations.values(), key=lambda item: item.id):
             pos = self._to_sheet(lay, loc.x, loc.y)
+            if not lay.sheet.inflate(-2 * r, -2 * r).collidepoint(pos):
+                continue  # a place off the sheet (a framed journey) leaves no dot on the frame
             pygame.draw.circle(surf, PAPER, pos, r + 1)
             pygame.draw.circle(surf, PLACE_DOT, pos, r)
         if lay.panel is not None:
@@ -313,9 +376,13 @@ class MapView:
         y = p.y + title.get_height() + round(6 * u)
         sub = self._text("sans", round(17 * u), "North Korea to South Korea, overland", PANEL_MUTED)
         surf.blit(sub, (p.x, y))
-        # Legend at the bottom of the panel.
-        rows = (("travelled", "solid"), ("the way ahead", "dashed"), ("you are here", "ring"),
-                ("a place on the way", "dot"))
+
+    def _draw_legend(self, surf: pygame.Surface, lay: _Layout, ahead: bool) -> None:
+        """The legend at the foot of the panel; "the way ahead" only when a way ahead is drawn."""
+        assert lay.panel is not None
+        u = lay.unit
+        p = lay.panel
+        rows = legend_rows(ahead)
         line_h = round(30 * u)
         y = p.bottom - line_h * len(rows)
         pygame.draw.line(surf, PANEL_RULE, (p.x, y - round(16 * u)), (p.right, y - round(16 * u)))
@@ -352,9 +419,12 @@ class MapView:
         except RouteMapError:
             return []
 
-    def _miles_so_far(self, visited: Sequence[str]) -> float:
+    def miles_so_far(self, visited: Sequence[str]) -> tuple[float, float]:
+        """(overland, flown) miles along ``visited``: the flight is not part of "the way"."""
         legs = [leg for a, b in itertools.pairwise(visited) for leg in self._way(a, b)]
-        return self.route.km_to_miles(sum(leg.km for leg in legs))
+        ground = sum(leg.km for leg in legs if leg.mode != "plane")
+        flown = sum(leg.km for leg in legs if leg.mode == "plane")
+        return self.route.km_to_miles(ground), self.route.km_to_miles(flown)
 
     def _overlay(self, lay: _Layout, visited: tuple[str, ...], current: str | None,
                  heading: str | None) -> tuple[pygame.Surface, pygame.Rect]:
@@ -395,6 +465,10 @@ class MapView:
                 pygame.draw.circle(surf, VISITED, pos, round(4.2 * u))
         self._draw_labels(surf, lay, list(dict.fromkeys(stops)), here, heading)
         caption = self._draw_caption(surf, lay, stops, here, heading)
+        ahead = here is not None and heading is not None and heading != here and bool(self._way(here, heading))
+        self.legend = [label for label, _ in legend_rows(ahead)] if lay.panel is not None else []
+        if lay.panel is not None:
+            self._draw_legend(surf, lay, ahead)
         self._overlays = {key: (surf, caption)}
         return surf, caption
 
@@ -427,18 +501,24 @@ class MapView:
     def _draw_caption(self, surf: pygame.Surface, lay: _Layout, stops: Sequence[str],
                       here: str | None, heading: str | None) -> pygame.Rect:
         u = lay.unit
-        miles = self._miles_so_far(stops)
-        main = f"{miles:,.0f} of ~{self.total_miles:,.0f} miles"
+        ground, flown = self.miles_so_far(stops)
+        main = f"{min(ground, self.total_miles):,.0f} of {self.total_miles:,.0f} miles"
         lines: list[tuple[str, int, str, Color]] = [("serif", round(34 * u), main, PANEL_TEXT)]
+        if flown:
+            lines.append(("sans", round(20 * u), f"then {flown:,.0f} miles by air", PANEL_TEXT))
         if here is not None and heading is not None and heading != here:
             ahead = self.route.km_to_miles(sum(leg.km for leg in self._way(here, heading)))
             lines.append(("sans", round(20 * u),
                           f"{ahead:,.0f} miles to {self.route.locations[heading].label}", PANEL_TEXT))
+        if lay.panel is not None and self.way_words:
+            lines.append(("sans", round(15 * u), self.way_words, PANEL_MUTED))
         if lay.panel is not None:
             x, y = lay.panel.x, lay.panel.y + round(150 * u)
             label = self._text("sans", round(14 * u), "DISTANCE TRAVELLED", PANEL_MUTED)
             surf.blit(label, (x, y))
             y += label.get_height() + round(4 * u)
+        elif self.frame:  # a framed journey: its places are at the foot as often as not; the top is open
+            x, y = lay.sheet.x + round(16 * u), lay.sheet.y + round(16 * u)
         else:
             x, y = lay.sheet.x + round(16 * u), lay.sheet.bottom - round(100 * u)
         imgs = [self._text(kind, size, text, color) for kind, size, text, color in lines]
@@ -545,3 +625,56 @@ class MapView:
             return False
         self._draw_tooltip(surface, rect, lay, hit, hover_pos)
         return True
+
+
+def draw_route_small(surface: pygame.Surface, rect: pygame.Rect, route: RouteMap, places: Sequence[str],
+                     faint: Color, ink: Color, here: Color, zoom: bool = False) -> None:
+    """The way faint and the part travelled through ``places`` in ink, small, without terrain.
+
+    Framed on all the map's places, so drawings side by side compare at a glance; with
+    ``zoom``, framed on the places visited, but never on less than a fifth of the whole
+    way, so that a short journey still looks short. Cheap: a few dozen lines.
+    """
+    locs = list(route.locations.values())
+    if not locs or rect.w < 4 or rect.h < 4:
+        return
+    min_x, max_x = min(loc.x for loc in locs), max(loc.x for loc in locs)
+    min_y, max_y = min(loc.y for loc in locs), max(loc.y for loc in locs)
+    seen = [route.locations[p] for p in places if p in route.locations]
+    if zoom and seen:
+        span = 0.2 * max(max_x - min_x, max_y - min_y)
+        cx = (min(loc.x for loc in seen) + max(loc.x for loc in seen)) / 2
+        cy = (min(loc.y for loc in seen) + max(loc.y for loc in seen)) / 2
+        half_w = max(span, max(loc.x for loc in seen) - min(loc.x for loc in seen)) / 2 * 1.15
+        half_h = max(span, max(loc.y for loc in seen) - min(loc.y for loc in seen)) / 2 * 1.15
+        min_x, max_x, min_y, max_y = cx - half_w, cx + half_w, cy - half_h, cy + half_h
+    scale = min((rect.w - 8) / max(1.0, max_x - min_x), (rect.h - 8) / max(1.0, max_y - min_y))
+    ox = rect.x + (rect.w - (max_x - min_x) * scale) / 2
+    oy = rect.y + (rect.h - (max_y - min_y) * scale) / 2
+
+    def at(x: float, y: float) -> Point:
+        return ox + (x - min_x) * scale, oy + (y - min_y) * scale
+
+    clip = surface.get_clip()
+    surface.set_clip(rect)
+    for leg in route.legs:
+        if leg.mode != "plane" and len(leg.points) >= 2:
+            pygame.draw.lines(surface, faint, False, [at(*p) for p in leg.points], 1)
+    known = [p for p in places if p in route.locations]
+    for a, b in itertools.pairwise(known):
+        try:
+            legs = route.path(a, b)
+        except RouteMapError:
+            continue
+        node = a
+        for leg in legs:
+            if leg.mode != "plane" and len(leg.points) >= 2:
+                pygame.draw.lines(surface, ink, False, [at(*p) for p in leg.points_from(node)], 2)
+            node = leg.other(node)
+    for loc_id in known[:1]:
+        loc = route.locations[loc_id]
+        pygame.draw.circle(surface, ink, at(loc.x, loc.y), 2)
+    if known:
+        loc = route.locations[known[-1]]
+        pygame.draw.circle(surface, here, at(loc.x, loc.y), 4, 2)
+    surface.set_clip(clip)

@@ -1,26 +1,37 @@
 """The debrief after an ending: the route taken, what it cost, the risks that fell, and the real facts.
 
-Everything here is read from the journey (``GameState.journal`` and ``vars``) and
-the story (ending debrief, facts with their sources); nothing is decided. A journey
-that did not end in safety can be tried again from before the last risk that fell,
-by rolling the engine back, or started anew.
+Everything here is read from the journey (``GameState.journal`` and ``vars``, or a
+past journey kept in the gallery) and the story (ending debrief, facts with their
+sources); nothing is decided. Every ending, safe or not, offers the same ways on: go
+back to an earlier decision (the dice are rolled again), start anew, or the title.
+Arrival is not a victory and the other endings are not failures: every kind is
+named with its neutral label and drawn in the same colour.
 """
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import pygame
 
+from game.engine.engine import RetryPoint
+from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, road_days
 from game.errors import Impossible
-from game.story.model import Story
+from game.story.model import ENDING_KIND_LABELS, Story
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
-from game.ui.scenes.map import MapCache, journey_places
+from game.ui.scenes.map import MapCache
 from game.ui.widgets.button import Menu, MenuItem
 from game.ui.widgets.scroll import Scrolling
-from game.ui.widgets.text import Block
+from game.ui.widgets.text import Block, blit_block
 
-KIND_WORDS = {"safe": "She reached safety", "caught": "Caught", "lost": "Lost", "stayed": "She stayed",
-              "trapped": "Trapped", "returned": "Sent back"}
+#: Kept for the classroom's debrief, which imports this name: the neutral labels.
+KIND_WORDS = ENDING_KIND_LABELS
+__all__ = ["KIND_WORDS", "LUCK_SENTENCE", "SINCE_2010_FACTS", "DebriefScene", "RetryScene", "facts_for"]
+#: The three ways on from every ending, in this order (the tests and the terminal say the same).
+WAYS_ON = ("Go back to an earlier decision", "Start a new journey", "Back to the title screen")
+DICE_AGAIN = "the dice will be rolled again"
 
 
 def facts_for(story: Story, journal: list[dict], ending_node: str) -> list[str]:
@@ -37,84 +48,108 @@ def facts_for(story: Story, journal: list[dict], ending_node: str) -> list[str]:
     return ids
 
 
-def retry_point(journal: list[dict]) -> int | None:
-    """Index of the journal entry whose choice last triggered a risk that fell (None: no risk fell)."""
-    for i in range(len(journal) - 1, -1, -1):
-        roll = journal[i].get("roll")
-        if isinstance(roll, dict) and roll.get("failed"):
-            return i
-    return None
+def ordered_points(points: tuple[RetryPoint, ...]) -> list[RetryPoint]:
+    """The decision before the last risk that fell first, then the others, the latest first."""
+    fell = next((p for p in points if p.risk_fell), None)
+    return ([fell] if fell else []) + [p for p in points if p is not fell]
+
+
+def point_words(point: RetryPoint) -> tuple[str, str]:
+    """(label, detail) of a retry point in the list."""
+    mark = "Before the risk that fell: " if point.risk_fell else ""
+    label = f"{mark}“{point.title}”"
+    chose = f"She chose: {point.choice}. " if point.choice else ""
+    return label, f"{chose}Going back, {DICE_AGAIN}."
+
+
+def places_in(journal: list[dict], known: Any) -> list[str]:
+    """Location ids of a journal in travel order, without repeats, only those on the map."""
+    out: list[str] = []
+    for entry in journal:
+        loc = entry.get("location")
+        if loc and loc in known and loc not in out:
+            out.append(loc)
+    return out
+
+
+def summary_line(days: int | None, places: int, miles: tuple[float, float] | None, total: float | None) -> str:
+    """"123 days on the road · 9 places · 1,234 of 3,444 miles overland" (no road when she never left)."""
+    parts = []
+    if days is not None:
+        parts.append(f"{days:,} day{'s' * (days != 1)} on the road")
+    parts.append(f"{places:,} place{'s' * (places != 1)}")
+    if miles is not None and total:
+        ground, flown = miles
+        parts.append(f"{min(ground, total):,.0f} of {total:,.0f} miles overland"
+                     + (f", then {flown:,.0f} by air" if flown else ""))
+    return "  ·  ".join(parts)
 
 
 class DebriefScene(Scrolling, Scene):
+    """The debrief of the journey at its ending, or of a ``past`` journey from the gallery.
+
+    A past journey is only read: its menu is "Back" alone.
+    """
+
     name = "ending"
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app, past: PastJourney | None = None) -> None:  # noqa: ANN001
         super().__init__(app)
+        self.past = past
         self.scroll = 0.0
         self.menu = Menu([])
         self.map_cache = MapCache()
+        self.map_view: Any = None
+        self.points: list[RetryPoint] = []
         self._fade_cache: dict[object, pygame.Surface] = {}
 
     def enter(self) -> None:
         app = self.app
-        state = app.state
-        assert state is not None
-        self.view = app.engine.view(state)
-        self.ending = self.view.ending
-        self.visited, self.current, _ = journey_places(app)
-        items = []
-        if self.ending is not None and self.ending.kind != "safe":
-            label, detail, enabled = self._retry_words()
-            items.append(MenuItem(label, self.try_again, detail, enabled=enabled))
-        items.append(MenuItem("Start a new journey", self.new_journey))
-        items.append(MenuItem("Back to the title screen", self.to_title))
-        self.menu = Menu(items, numbered=True)
+        story = app.story
+        if self.past is not None:
+            self.journal, self.vars, self.items = list(self.past.journal), dict(self.past.vars), set(self.past.items)
+            self.node_id = self.past.node
+        else:
+            state = app.state
+            assert state is not None
+            self.journal, self.vars, self.items, self.node_id = state.journal, state.vars, state.items, state.node
+        node = story.nodes.get(self.node_id)
+        self.ending = node.ending if node is not None else None
+        route = app.route
+        known = route.locations if route is not None else {}
+        self.visited = places_in(self.journal, known)
+        self.current = self.visited[-1] if self.visited else None
+        if route is not None and app.story.map_path is not None:
+            from game.ui.app import terrain_path
+            from game.ui.map_view import MapView
+
+            start = story.nodes[story.start].location if story.start in story.nodes else None
+            self.map_view = MapView(route, terrain_path(route), frame=self.visited, start=start)
+            self.miles = self.map_view.miles_so_far(self.visited)
+            self.total = self.map_view.total_miles
+        else:
+            self.miles, self.total = None, None
+        self.road = road_days(self.journal, {k: v.country for k, v in known.items()}) if known else None
+        if not known and self.journal:  # no map: every day is on the road
+            self.road = round(float(self.vars.get("days", 0)))
+        if self.past is not None:
+            when = time.strftime("%d %b %Y", time.localtime(self.past.finished_at))
+            self.menu = Menu([MenuItem("Back", self.app.pop, f"A journey that ended on {when}")], numbered=True)
+        else:
+            self.points = ordered_points(app.engine.retry_points(app.state, differing=True))
+            if self.points:
+                first = "the one before the risk that fell, first" if self.points[0].risk_fell else "the latest first"
+                detail = (f"{len(self.points)} decision{'s' * (len(self.points) != 1)} that can still lead "
+                          f"elsewhere, {first}; {DICE_AGAIN}.")
+                back = MenuItem(WAYS_ON[0], self.choose_point, detail)
+            else:
+                back = MenuItem(WAYS_ON[0], None, "No earlier decision can lead anywhere else.", enabled=False)
+            self.menu = Menu([back, MenuItem(WAYS_ON[1], self.new_journey), MenuItem(WAYS_ON[2], self.to_title)],
+                             numbered=True)
         self.relayout()
 
-    def _retry_words(self) -> tuple[str, str, bool]:
-        state = self.app.state
-        point = retry_point(state.journal)
-        if point is None:
-            target = max(0, len(state.journal) - 2)
-            what = "Go back to the last choice"
-        else:
-            target = point
-            title = state.journal[point].get("title") or "that moment"
-            what = f"Try again from before “{title}”"
-        steps = len(state.journal) - 1 - target
-        blocked = self._blocked(steps)
-        if steps <= 0 or blocked:
-            return what, blocked or "There is no earlier point to go back to.", False
-        undo = "Undo the last choice" if steps == 1 else f"Undo the last {steps} choices"
-        return what, f"{undo}. The dice are not rolled again: choose differently.", True
-
-    def _blocked(self, steps: int) -> str:
-        """Why rolling back ``steps`` choices is not allowed ('' when it is)."""
-        state = self.app.state
-        story = self.app.story
-        for snap in state.undo[-steps:] if steps > 0 else []:
-            node = story.nodes.get(snap["node"])
-            if node is not None and not node.rollback:
-                return f"The choice at “{node.title or node.id}” cannot be undone."
-        if steps > len(state.undo):
-            return "That point is before the journey was loaded or started; start a new journey."
-        return ""
-
-    def try_again(self) -> None:
-        app = self.app
-        state = app.state
-        point = retry_point(state.journal)
-        target = point if point is not None else max(0, len(state.journal) - 2)
-        try:
-            while len(state.journal) > target + 1 or state.journal[-1].get("choice") is not None:
-                app.engine.rollback(state)
-        except Impossible as exc:
-            app.notify(f"Cannot go back further: {exc}.")
-        app.autosave()
-        from game.ui.scenes.story import StoryScene
-        app.stack.replace_all(StoryScene(app))
-        app.notify("You are back before the risk fell. The same choice will end the same way.")
+    def choose_point(self) -> None:
+        self.app.push(RetryScene(self.app, self.points))
 
     def new_journey(self) -> None:
         if self.app.quit_at_end and self.ending is not None:
@@ -135,8 +170,8 @@ class DebriefScene(Scrolling, Scene):
         p = theme.palette
         w, h = theme.size
         m = theme.margin
-        story, state = app.story, app.state
-        has_map = app.map_view is not None and w >= 1.2 * h
+        story = app.story
+        has_map = self.map_view is not None and w >= 1.2 * h
         if has_map:
             self.map_rect = pygame.Rect(0, 0, round(w * 0.42), h)
             col_x = self.map_rect.right + theme.px(40)
@@ -155,7 +190,9 @@ class DebriefScene(Scrolling, Scene):
         self.view_rect = pygame.Rect(col_x - theme.px(10), m, col + theme.px(20), h - 2 * m - menu_h - theme.px(24))
         placed: list[tuple[Block, int, int]] = []
         rules: list[int] = []
+        cards: list[tuple[int, int]] = []
         y = 0
+        pad = theme.px(16)
 
         def add(block: Block, gap: float = 0.6, indent: int = 0) -> None:
             nonlocal y
@@ -170,16 +207,13 @@ class DebriefScene(Scrolling, Scene):
             add(text.block(title.upper(), "sans-bold", theme.small, col, p.accent, 1.3), 0.5)
 
         ending = self.ending
-        kind = KIND_WORDS.get(ending.kind, ending.kind.title()) if ending else ""
-        add(text.block("THE END  ·  " + kind.upper(), "sans-bold", theme.small, col,
-                       p.good if ending and ending.kind == "safe" else p.bad, 1.3), 0.3)
+        kind = ENDING_KIND_LABELS.get(ending.kind, ending.kind.title()) if ending else ""
+        # One colour for every kind: the heading names what happened, it does not judge it.
+        add(text.block("THE END  ·  " + kind.upper(), "sans-bold", theme.small, col, p.accent, 1.3), 0.3)
         add(text.block(ending.title if ending else "", "serif-bold", round(theme.body * 1.7), col, p.strong, 1.2), 0.5)
-        days = state.vars.get("days")
-        places = len(self.visited)
-        summary = f"{places} place{'s' * (places != 1)} on the way"
-        if days is not None:
-            summary = f"{round(days)} day{'s' * (round(days) != 1)} on the road  ·  " + summary
-        add(text.block(summary, "sans", theme.ui, col, p.muted, 1.35), 0.4)
+        add(text.block(summary_line(self.road, len(self.visited), self.miles, self.total), "sans", theme.ui, col,
+                       p.muted, 1.35), 0.5)
+        add(text.block(LUCK_SENTENCE, "serif-italic", theme.body, col, p.text, 1.5), 0.4)
         if ending and ending.debrief:
             section("What followed, in reality")
             for para in ending.debrief.split("\n\n"):
@@ -195,22 +229,22 @@ class DebriefScene(Scrolling, Scene):
             placed.append((img, col_x + x0 - theme.px(8), row_y))
         y += text.block("At the start", "sans", theme.small, num_w, p.muted, 1.3).height + theme.px(6)
         for name, resource in story.resources.items():
-            start, end = resource.start, state.vars.get(name, resource.start)
-            delta = end - start
-            good = None if not delta else ((delta < 0) if resource.better == "lower" else (delta > 0))
-            colour = p.good if good else p.bad if good is False else p.muted
+            start, end = resource.start, self.vars.get(name, resource.start)
             row_y = y
             add(text.block(resource.label, "sans", theme.ui, label_w, p.text, 1.45), 0.05)
             placed.append((text.block(resource.format(start), "sans", theme.ui, num_w, p.muted, 1.45, "right"),
                            col_x + label_w - theme.px(8), row_y))
-            placed.append((text.block(resource.format(end), "sans-bold", theme.ui, num_w, colour, 1.45, "right"),
+            placed.append((text.block(resource.format(end), "sans-bold", theme.ui, num_w, p.strong, 1.45, "right"),
                            col_x + label_w + num_w - theme.px(8), row_y))
-        if state.items:
-            carried = ", ".join(story.items[i].label for i in sorted(state.items) if i in story.items)
+        if self.items:
+            carried = ", ".join(story.items[i].label for i in sorted(self.items) if i in story.items)
             add(text.block(f"Carrying at the end: {carried}", "sans", theme.small, col, p.muted, 1.4), 0.3)
+        if self.total:
+            add(text.block(f"The way from the map: {self.total:,.0f} miles overland. " + distance_note(),
+                           "sans", theme.small, col, p.muted, 1.45), 0.3)
         # The decisive moments and the risks.
         moments = []
-        for entry in state.journal:
+        for entry in self.journal:
             roll = entry.get("roll")
             node = story.nodes.get(str(entry.get("node", "")))
             decisive = node is not None and "decisive" in node.tags
@@ -220,7 +254,9 @@ class DebriefScene(Scrolling, Scene):
             section("The decisive moments")
             for entry in moments:
                 place = app.place(str(entry.get("location", "")))[0] if entry.get("location") else ""
-                meta = " · ".join(x for x in (f"Day {entry.get('day', 0)}", place, str(entry.get("title", ""))) if x)
+                day = entry.get("day", 0)
+                day_text = f"Day {round(day):,}" if isinstance(day, (int, float)) else ""
+                meta = " · ".join(x for x in (day_text, place, str(entry.get("title", ""))) if x)
                 add(text.block(meta, "sans", theme.small, col, p.muted, 1.3), 0.1)
                 add(text.block(str(entry["choice"]), "sans", theme.ui, col, p.text, 1.4), 0.1)
                 roll = entry.get("roll")
@@ -229,32 +265,47 @@ class DebriefScene(Scrolling, Scene):
                     pct = round(float(roll.get("chance", 0)) * 100)
                     words = f"Risk {pct}%, {roll.get('label', '')}: " + ("it fell." if fell else "it passed.")
                     add(text.block(words, "sans-bold" if fell else "sans", theme.small, col,
-                                   p.bad if fell else p.good, 1.3), 0.6)
+                                   p.strong if fell else p.muted, 1.3), 0.6)
                 else:
                     y += round(theme.body * 0.4)
-        fact_ids = facts_for(story, state.journal, state.node)
+
+        def fact_block(fid: str, width: int, indent: int = 0) -> None:
+            fact = story.facts[fid]
+            add(text.block(" ".join(fact.text.split()), "serif", theme.body, width, p.text, 1.5), 0.15, indent)
+            source = cite(fact)
+            add(text.block(source, "sans", theme.small, width, p.muted, 1.35), 0.05, indent)
+            if fact.source:
+                add(text.block(fact.source, "sans", theme.small, width, p.faint, 1.35), 0.8, indent)
+
+        fact_ids = [f for f in facts_for(story, self.journal, self.node_id) if f not in SINCE_2010_FACTS]
         if fact_ids:
             section("The facts behind this journey")
             for fid in fact_ids:
-                fact = story.facts[fid]
-                add(text.block(" ".join(fact.text.split()), "serif", theme.body, col, p.text, 1.5), 0.15)
-                source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "",
-                                                f"evidence: {fact.confidence}" if fact.confidence else "") if x)
-                add(text.block(source, "sans", theme.small, col, p.muted, 1.35), 0.05)
-                if fact.source:
-                    add(text.block(fact.source, "sans", theme.small, col, p.faint, 1.35), 0.8)
+                fact_block(fid, col)
+        since = [f for f in SINCE_2010_FACTS if f in story.facts]
+        if since:
+            y += theme.px(28)
+            top = y
+            y += pad
+            add(text.block("WHAT HAS CHANGED SINCE 2010", "sans-bold", theme.small, col - 2 * pad, p.accent, 1.3),
+                0.3, pad)
+            add(text.block("This story is set in 2010. Escape is harder, dearer and rarer now.", "serif-italic",
+                           theme.body, col - 2 * pad, p.text, 1.5), 0.6, pad)
+            for fid in since:
+                fact_block(fid, col - 2 * pad, pad)
+            cards.append((top, y))
         if story.debrief_questions:
             section("To think about")
             for q in story.debrief_questions:
                 add(text.block("—  " + q, "serif-italic", theme.body, col, p.text, 1.5), 0.4)
-        self.placed, self.rules, self.height, self.col_w = placed, rules, y, col
+        self.placed, self.rules, self.cards, self.height, self.col_w = placed, rules, cards, y, col
         self.clamp_scroll()
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if self.scroll_with(cmd, round(self.theme.body * 1.5)):
             return None
         if isinstance(cmd, c.Back):
-            self.app.pop()  # back to the ending's page
+            self.app.pop()  # back to the ending's page (or the gallery)
         elif isinstance(cmd, c.OpenJournal):
             from game.ui.scenes.journal import JournalScene
             self.app.push(JournalScene(self.app))
@@ -265,13 +316,18 @@ class DebriefScene(Scrolling, Scene):
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.theme
         p = theme.palette
-        if self.map_rect is not None and self.app.map_view is not None:
-            self.map_cache.draw(self.app.map_view, surface, self.map_rect, self.visited, self.current, None)
-        self.blit_visible(surface, self.placed)
+        if self.map_rect is not None and self.map_view is not None:
+            self.map_cache.draw(self.map_view, surface, self.map_rect, self.visited, self.current, None)
         clip = surface.get_clip()
         surface.set_clip(self.view_rect)
         top = self.view_rect.y
         scroll = round(self.scroll)
+        for y0, y1 in self.cards:
+            card = pygame.Rect(self.col_x, top + y0 - scroll, self.col_w, y1 - y0)
+            pygame.draw.rect(surface, p.panel, card, border_radius=theme.px(6))
+        surface.set_clip(clip)
+        self.blit_visible(surface, self.placed)
+        surface.set_clip(self.view_rect)
         for y in self.rules:
             sy = top + y - scroll
             pygame.draw.line(surface, p.rule, (self.col_x, sy), (self.col_x + self.col_w, sy))
@@ -287,3 +343,118 @@ class DebriefScene(Scrolling, Scene):
             hint = self.app.text.line("Scroll for more  ·  wheel or Page Down", "sans", theme.small, p.faint)
             surface.blit(hint, (self.col_x + self.col_w - hint.get_width(), self.view_rect.bottom + theme.px(4)))
         self.menu.draw(surface, theme, self.app.text)
+
+
+def distance_note() -> str:
+    from game.ui.map_view import DISTANCE_NOTE
+    return DISTANCE_NOTE
+
+
+class RetryScene(Scene):
+    """The decisions she can go back to from an ending; choosing one rolls the engine back there.
+
+    Over the debrief, which still shows beneath. Esc goes back to the debrief.
+    """
+
+    name = "retry"
+    transparent = True
+
+    def __init__(self, app, points: list[RetryPoint]) -> None:  # noqa: ANN001
+        super().__init__(app)
+        self.points = points
+        self.menu = Menu([])
+        self.offset = 0  # the first decision shown
+        self.shown = 0
+        self._shade: pygame.Surface | None = None
+
+    def enter(self) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        theme, text = self.theme, self.app.text
+        p = theme.palette
+        w, h = theme.size
+        width = min(w - 2 * theme.margin, theme.px(760))
+        self.box = pygame.Rect(0, 0, width + 2 * theme.px(28), h - 2 * theme.margin)
+        self.box.center = (w // 2, h // 2)
+        x = self.box.x + theme.px(28)
+        y = self.box.y + theme.px(24)
+        self.head = text.block(WAYS_ON[0], "serif-bold", round(theme.body * 1.4), width, p.strong, 1.2)
+        self.head_pos = (x, y)
+        y += self.head.height + theme.px(8)
+        self.sub = text.block(f"Going back undoes what followed, and {DICE_AGAIN}: the same choice can end "
+                              "differently.", "sans", theme.small, width, p.muted, 1.4)
+        self.sub_pos = (x, y)
+        y += self.sub.height + theme.px(18)
+        # A window of as many decisions as fit, the one before the last risk that fell first;
+        # the arrows move it over the rest (1-9 choose among those shown).
+        from game.ui.widgets.button import button_height
+
+        self.list_top, self.list_w, self.list_x = y, width, x
+        limit = self.box.bottom - theme.px(24) - round(theme.small * 1.6)
+        items: list[MenuItem] = []
+        bottom = y
+        for point in self.points[self.offset:self.offset + 9]:
+            label, detail = point_words(point)
+            item = MenuItem(label, lambda d=point.depth, t=point.title: self.go_back(d, t), detail)
+            need = button_height(theme, text, item, width) + theme.px(8)
+            if bottom + need > limit and items:
+                break
+            items.append(item)
+            bottom += need
+        self.shown = len(items)
+        self.menu = Menu(items, numbered=True)
+        self.menu.layout(theme, text, x, y, width, gap=8)
+        first, last = self.offset + 1, self.offset + len(items)
+        where = (f"Decisions {first}–{last} of {len(self.points)}  ·  Up/Down for the others  ·  Esc: back"
+                 if len(items) < len(self.points) else "Esc: back to the debrief")
+        self.more_block = text.block(where, "sans", theme.small, width, p.faint, 1.3)
+        self.more_pos = (x, bottom + theme.px(4))
+        self.box.h = self.more_pos[1] + self.more_block.height + theme.px(24) - self.box.y  # as tall as it needs
+
+    def go_back(self, depth: int, title: str) -> None:
+        app = self.app
+        try:
+            app.engine.rollback(app.state, depth)
+        except Impossible as exc:
+            app.notify(f"Cannot go back there: {exc}.")
+            return
+        app.autosave()
+        from game.ui.scenes.story import StoryScene
+        app.stack.replace_all(StoryScene(app))
+        app.notify(f"Back at “{title}”. Whatever you choose, {DICE_AGAIN}.")
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, c.Back):
+            self.app.pop()
+        elif isinstance(cmd, c.Move) and cmd.dy and self.shown:
+            at = self.offset + self.menu.focus + cmd.dy
+            if 0 <= at < len(self.points):
+                if at < self.offset:
+                    self.offset = at
+                    self.relayout()
+                elif at >= self.offset + self.shown:
+                    self.offset = at - self.shown + 1
+                    self.relayout()
+                self.menu.focus = max(0, min(at - self.offset, len(self.menu.items) - 1))
+        elif isinstance(cmd, c.Scroll) and cmd.pages:
+            self.offset = max(0, min(self.offset + cmd.pages * max(1, self.shown), len(self.points) - 1))
+            self.menu.focus = 0
+            self.relayout()
+        else:
+            self.menu.handle(cmd)
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.theme
+        p = theme.palette
+        if self._shade is None or self._shade.get_size() != surface.get_size():
+            self._shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)  # a memo, not state
+            self._shade.fill(p.shade)
+        surface.blit(self._shade, (0, 0))
+        pygame.draw.rect(surface, p.panel, self.box, border_radius=theme.px(8))
+        pygame.draw.rect(surface, p.rule, self.box, 1, border_radius=theme.px(8))
+        blit_block(surface, self.head, *self.head_pos)
+        blit_block(surface, self.sub, *self.sub_pos)
+        self.menu.draw(surface, theme, self.app.text)
+        blit_block(surface, self.more_block, *self.more_pos)

@@ -17,6 +17,7 @@ from game.engine.engine import ChoiceView, NodeView, RollResult
 from game.errors import Impossible
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
+from game.ui.scenes.chapter_card import page_shown
 from game.ui.theme import Theme
 from game.ui.widgets.button import Menu, MenuItem
 from game.ui.widgets.hud import Hud
@@ -164,6 +165,7 @@ class StoryScene(Scene):
         else:
             self.reveal = float(self.total)
         self._clamp_scroll()
+        page_shown(self, reveal)  # a chapter's card, or an ending kept in the gallery
 
     # ------------------------------------------------------------------ layout
     def relayout(self) -> None:

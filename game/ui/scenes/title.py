@@ -7,6 +7,7 @@ import time
 import pygame
 
 from game import __version__
+from game.engine.history import endings_reached, load_history
 from game.engine.save import AUTOSAVE, read_info, slot_path
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
@@ -91,10 +92,19 @@ class TitleScene(Scene):
             when = time.strftime("%d %b, %H:%M", time.localtime(info.saved_at))
             parts = [place, f"day {info.day}", f"saved {when}"]
             cont = MenuItem("Continue", lambda: app.continue_journey(), " · ".join(p for p in parts if p))
+        journeys, notice = load_history()
+        if notice:
+            app.notify(notice)
+        from game.ui.scenes.gallery import count_line, story_endings
+        endings = story_endings(app.story)
+        reached = len([e for e in endings if e[0] in endings_reached(journeys)])
+        past = f"{len(journeys):,} past journey{'s' * (len(journeys) != 1)}" if journeys else "none yet"
         self.menu = Menu([
             MenuItem("New journey", self.new_journey),
             cont,
             MenuItem("Load a saved journey", lambda: self._push_saves()),
+            MenuItem("Endings and past journeys", lambda: self._push_gallery(),
+                     f"{count_line(reached, len(endings))} · {past}"),
             MenuItem("Settings", lambda: self._push_settings()),
             MenuItem("Quit", self.quit),
         ], focus=1 if info is not None and not info.problem else 0, numbered=True)
@@ -111,6 +121,10 @@ class TitleScene(Scene):
         from game.ui.scenes.settings import SettingsScene
         self.app.push(SettingsScene(self.app))
 
+    def _push_gallery(self) -> None:
+        from game.ui.scenes.gallery import GalleryScene
+        self.app.push(GalleryScene(self.app))
+
     def quit(self) -> None:
         self.app.running = False
 
@@ -123,8 +137,8 @@ class TitleScene(Scene):
         col = min(round(w * 0.4), theme.px(620) + round(theme.px(200) * (theme.text_scale - 1)))
         col = max(col, min(w - 2 * m, theme.px(460)))
         self.title_block = text.block(self.app.story.title, "serif-bold", theme.type(96, 40), col, p.strong, 1.1)
-        self.sub_block = text.block("One woman's escape from North Korea, from the Yalu river to Seoul. "
-                                    "A story drawn from published accounts.", "serif-italic",
+        self.sub_block = text.block("One woman's escape from North Korea, from the Yalu river to Seoul"
+                                    + self._distance() + ". A story drawn from published accounts.", "serif-italic",
                                     theme.type(24, 16), col, p.muted, 1.45)
         y = round(h * 0.16)
         self.title_pos = (x, y)
@@ -133,10 +147,21 @@ class TitleScene(Scene):
         y += self.sub_block.height + theme.px(44)
         self.menu.layout(theme, text, x, y, min(col, theme.px(520) + round(theme.px(160) * (theme.text_scale - 1))),
                          gap=10)
-        self.foot = text.line(f"escape-route {__version__}  ·  Enter or 1-5 to choose  ·  F11 full screen",
+        self.foot = text.line(f"escape-route {__version__}  ·  Enter or 1-6 to choose  ·  F11 full screen",
                               "sans", theme.small, p.faint)
         self.foot_pos = (x, h - m - self.foot.get_height())
         self._backdrop_wanted = (theme.key, (w, h))
+
+    def _distance(self) -> str:
+        """", 3,444 miles overland and a flight": the route's own figure, the same as on the map and debrief."""
+        route = self.app.route
+        if route is None:
+            return ""
+        from game.ui.map_view import route_miles
+        story = self.app.story
+        start = story.nodes[story.start].location if story.start in story.nodes else None
+        miles = route_miles(route, start)
+        return f": {miles.way:,.0f} miles overland, then a flight" if miles.way else ""
 
     def update(self, dt: float) -> None:
         # The map behind the title is built on the first update, not in the first frame:

@@ -45,7 +45,7 @@ def test_going_back_before_the_fallen_risk_rolls_the_dice_again(map_story, make_
     app = reach(make_app, map_story, "caught")
     met = []
     for _ in range(30):  # the same choice again, until the dice fall the other way
-        key(app, pygame.K_1)  # Go back to an earlier decision
+        key(app, pygame.K_1)  # See another path from an earlier decision
         retry = app.stack.top
         assert retry.name == "retry"
         first = retry.menu.items[0]

@@ -319,7 +319,7 @@ def test_ending_debrief_offers_to_try_again_before_the_risk_that_fell(map_story,
     debrief = app.stack.top
     assert debrief.name == "ending"
     labels = [item.label for item in debrief.menu.items]
-    assert labels == ["Go back to an earlier decision", "Start a new journey", "Back to the title screen"]
+    assert labels == ["See another path from an earlier decision", "Start a new journey", "Back to the title screen"]
     texts = " ".join(block.text for block, _, _ in debrief.placed)
     assert "Risk 50%, turned in: it fell." in texts and "What it cost".upper() in texts
     key(app, pygame.K_1)

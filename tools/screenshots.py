@@ -137,7 +137,7 @@ def endings_shots(story: Story, out: Path, size: tuple[int, int], written: list[
             app.stack.top.clamp_scroll()
             shot("debrief-since-2010", settle=0.1)
         if kind == "caught":
-            app.post(c.Pick(0))  # Go back to an earlier decision: the list
+            app.post(c.Pick(0))  # See another path from an earlier decision: the list
             shot("debrief-caught-go-back", settle=0.3)
             app.post(c.Back())
             app.step(events=[])

@@ -30,7 +30,10 @@ from game.ui.widgets.text import Block, blit_block
 KIND_WORDS = ENDING_KIND_LABELS
 __all__ = ["KIND_WORDS", "LUCK_SENTENCE", "SINCE_2010_FACTS", "DebriefScene", "RetryScene", "facts_for"]
 #: The three ways on from every ending, in this order (the tests and the terminal say the same).
-WAYS_ON = ("Go back to an earlier decision", "Start a new journey", "Back to the title screen")
+WAYS_ON = ("See another path from an earlier decision", "Start a new journey", "Back to the title screen")
+#: Said wherever the game offers to go back, so that no one reads it as "she should have chosen better"
+#: (a refugee reader's review): the game can go back; a life cannot, and careful people were caught too.
+NO_GOING_BACK = "In life there was no going back, and careful people were caught too."
 DICE_AGAIN = "the dice will be rolled again"
 
 
@@ -140,7 +143,7 @@ class DebriefScene(Scrolling, Scene):
             if self.points:
                 first = "the one before the risk that fell, first" if self.points[0].risk_fell else "the latest first"
                 detail = (f"{len(self.points)} decision{'s' * (len(self.points) != 1)} that can still lead "
-                          f"elsewhere, {first}; {DICE_AGAIN}.")
+                          f"elsewhere, {first}; {DICE_AGAIN}. {NO_GOING_BACK}")
                 back = MenuItem(WAYS_ON[0], self.choose_point, detail)
             else:
                 back = MenuItem(WAYS_ON[0], None, "No earlier decision can lead anywhere else.", enabled=False)
@@ -383,7 +386,7 @@ class RetryScene(Scene):
         self.head_pos = (x, y)
         y += self.head.height + theme.px(8)
         self.sub = text.block(f"Going back undoes what followed, and {DICE_AGAIN}: the same choice can end "
-                              "differently.", "sans", theme.small, width, p.muted, 1.4)
+                              f"differently. {NO_GOING_BACK}", "sans", theme.small, width, p.muted, 1.4)
         self.sub_pos = (x, y)
         y += self.sub.height + theme.px(18)
         # A window of as many decisions as fit, the one before the last risk that fell first;

@@ -35,6 +35,7 @@ STEP = 1 / 60
 MIN_SIZE = (640, 400)
 NO_DISPLAY = "escape-route: no display available; play in the terminal with: escape-route play --text"
 TOAST_LIFE = 4.5
+IDLE_WAKE_MS = 250
 
 
 class App:
@@ -74,7 +75,11 @@ class App:
         self.text = TextCache(self.fonts)
         self.theme = Theme.build(self.screen.get_size(), self.settings)
         self.stack = SceneStack()
-        self.commands: deque[c.Command] = deque()
+        self.commands: deque[tuple[c.Command, bool]] = deque()  # (command, from the player's hands)
+        self.gate = c.InputGate()
+        # Redraw only when something changed: a still page costs nothing (issue 15, item 12).
+        self.dirty = True
+        self.draws = 0
         self.clock = pygame.time.Clock()
         self.time = 0.0
         self._accumulator = 0.0
@@ -138,6 +143,7 @@ class App:
         self.theme = Theme.build(self.screen.get_size(), self.settings)
         self._veil = None
         self.stack.relayout()
+        self.dirty = True
 
     def apply_settings(self, settings: Settings) -> None:
         """Use and persist new settings (called by the settings screen)."""
@@ -240,6 +246,7 @@ class App:
         """A one-line notice at the bottom of the screen for a few seconds."""
         self.toasts.append([text, 0.0])
         self.toasts = self.toasts[-3:]
+        self.dirty = True
 
     def push(self, scene: Scene) -> None:
         self.stack.push(scene)
@@ -251,10 +258,20 @@ class App:
 
     # ------------------------------------------------------------------ loop
     def post(self, cmd: c.Command) -> None:
-        """Queue a command as if it came from the keyboard or mouse (the autoplayer uses this)."""
-        self.commands.append(cmd)
+        """Queue a command as if it came from the keyboard or mouse (the autoplayer uses this).
+
+        Posted commands are deliberate, so the input gate (key repeat, a screen that has
+        just appeared) does not hold them back; only real events pass through it.
+        """
+        self.commands.append((cmd, False))
+
+    def new_screen(self) -> None:
+        """A different screen is showing (a scene came or went, or a new story page)."""
+        self.gate.screen_changed(self.time)
+        self.dirty = True
 
     def dispatch(self, cmd: c.Command) -> None:
+        self.dirty = True
         if isinstance(cmd, c.Quit):
             self.running = False
             return
@@ -318,23 +335,59 @@ class App:
                 if size != self.screen.get_size() and size[0] > 0:
                     self.post(c.Resize(size))
                 continue
-            cmd = c.from_event(event)
-            if cmd is not None:
-                self.post(cmd)
+            if event.type in (pygame.WINDOWEXPOSED, pygame.WINDOWRESTORED, pygame.WINDOWSHOWN):
+                self.dirty = True
+            # Each event is turned into a command and carried out before the next is read, so the
+            # gate sees a screen change the moment it happens (a tap's KEYUP may be in the same batch).
+            cmd = self.gate.convert(event, self.time, self._guarded())
+            if cmd is not None and self.running:
+                self._run((cmd, True))
         if self.autoplayer is not None:
             self.autoplayer.tick(dt)
         while self.commands and self.running:
-            self.dispatch(self.commands.popleft())
-        if self.stack.changed != self._seen_change:
-            self._seen_change = self.stack.changed
-            self._fade = 0.0 if self.settings.reduced_motion else 1.0
+            self._run(self.commands.popleft())
+        self._note_stack_change()
         self._accumulator += min(dt, 0.25)
         while self._accumulator >= STEP:
             self._accumulator -= STEP
             self.update(STEP)
-        self.draw()
-        pygame.display.flip()
+        if self.dirty or self.animating():
+            self.dirty = False
+            self.draw()
+            pygame.display.flip()
+            self.draws += 1
         self.frames += 1
+
+    def _run(self, entry: tuple[c.Command, bool]) -> None:
+        cmd, physical = entry
+        if physical and self._guarded() and self.gate.settling(cmd, self.time):
+            return
+        self.dispatch(cmd)
+        self._note_stack_change()
+
+    def _guarded(self) -> bool:
+        top = self.stack.top
+        return top is None or top.guard_input
+
+    def _note_stack_change(self) -> None:
+        if self.stack.changed != self._seen_change:
+            self._seen_change = self.stack.changed
+            self._fade = 0.0 if self.settings.reduced_motion else 1.0
+            self.new_screen()
+
+    def animating(self) -> bool:
+        """True while something on screen moves (a fade, a reveal, a rising number): draw every frame."""
+        if self._fade > 0 or self.reload_errors:
+            return True
+        scenes = self.stack.scenes
+        first = len(scenes) - 1
+        while first > 0 and scenes[first].transparent:
+            first -= 1
+        return any(scene.busy() for scene in scenes[max(0, first):])
+
+    def idle(self) -> bool:
+        """Nothing to draw and nothing queued: the loop may sleep until an event comes."""
+        return not (self.dirty or self.commands or self.animating() or self.autoplayer is not None)
 
     def update(self, dt: float) -> None:
         self.time += dt
@@ -346,7 +399,10 @@ class App:
                 self.reload_story()
         for toast in self.toasts:
             toast[1] += dt
-        self.toasts = [t for t in self.toasts if t[1] < TOAST_LIFE]
+        alive = [t for t in self.toasts if t[1] < TOAST_LIFE]
+        if len(alive) != len(self.toasts):
+            self.dirty = True
+        self.toasts = alive
         self.stack.update(dt)
 
     def draw(self) -> None:
@@ -407,8 +463,14 @@ class App:
             print(f"first-frame {first_frame_seconds():.4f}", flush=True)
             return 0
         while self.running:
-            dt = self.clock.tick(60) / 1000.0
-            self.step(dt=dt)
+            if self.idle():
+                # A still screen: sleep in SDL until an event comes, waking a few times a
+                # second for toasts to expire and for hot reload to look at the files.
+                event = pygame.event.wait(IDLE_WAKE_MS)
+                events = ([event] if event.type != pygame.NOEVENT else []) + pygame.event.get()
+                self.step(events, dt=min(0.25, self.clock.tick() / 1000.0))
+            else:
+                self.step(dt=self.clock.tick(60) / 1000.0)
         return self.exit_code
 
     def close(self) -> None:

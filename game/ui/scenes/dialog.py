@@ -5,12 +5,12 @@ from __future__ import annotations
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
 from game.ui.widgets.button import Menu, MenuItem
 from game.ui.widgets.text import blit_block
 
 
-class PanelScene(Scene):
+class PanelScene(StillScene):
     """A card in the middle of the screen over a dimmed scene: a title, some words, buttons."""
 
     transparent = True

@@ -10,12 +10,13 @@ from __future__ import annotations
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
+from game.ui.widgets.risk import risk_words
 from game.ui.widgets.scroll import Scrolling
 from game.ui.widgets.text import Block
 
 
-class JournalScene(Scrolling, Scene):
+class JournalScene(Scrolling, StillScene):
     name = "journal"
 
     def __init__(self, app) -> None:  # noqa: ANN001
@@ -79,10 +80,8 @@ class JournalScene(Scrolling, Scene):
                 y += block.height + theme.px(4)
             roll = entry.get("roll")
             if isinstance(roll, dict):
-                chance = float(roll.get("chance", 0))
                 fell = bool(roll.get("failed"))
-                words = (f"The risk fell ({round(chance * 100)}%: {roll.get('label', '')})." if fell else
-                         f"The risk passed ({round(chance * 100)}%: {roll.get('label', '')}).")
+                words = risk_words(float(roll.get("chance", 0)), str(roll.get("label", "")), fell)
                 block = text.block(words, "sans", theme.small, col, p.bad if fell else p.good, 1.4)
                 placed.append((block, x, y))
                 y += block.height + theme.px(4)

@@ -6,14 +6,14 @@ import pygame
 
 from game.errors import StoryError
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
 from game.ui.widgets.text import blit_block
 from game.writer.notes import add_note
 
 MAX_NOTE = 300
 
 
-class NoteScene(Scene):
+class NoteScene(StillScene):
     """A text field over the story. Enter keeps the note, Esc drops it; nothing else reaches the story."""
 
     transparent = True

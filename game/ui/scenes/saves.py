@@ -14,7 +14,7 @@ import pygame
 from game.engine.save import AUTOSAVE, SaveInfo, list_saves, slot_path, write_save
 from game.errors import StoryError
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
 from game.ui.widgets.button import Menu, MenuItem
 from game.ui.widgets.text import blit_block
 
@@ -30,7 +30,7 @@ def slot_name(slot: str) -> str:
     return slot
 
 
-class SavesScene(Scene):
+class SavesScene(StillScene):
     name = "saves"
 
     def __init__(self, app, mode: str) -> None:  # noqa: ANN001

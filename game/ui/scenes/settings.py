@@ -8,7 +8,7 @@ from typing import Any
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
 from game.ui.settings import TEXT_SIZES, TEXT_SPEEDS
 from game.ui.widgets.button import Menu, MenuItem
 from game.ui.widgets.text import blit_block
@@ -29,7 +29,7 @@ ROWS: Sequence[tuple[str, str, tuple[Any, ...], tuple[str, ...], str]] = (
 )
 
 
-class SettingsScene(Scene):
+class SettingsScene(StillScene):
     name = "settings"
 
     def __init__(self, app) -> None:  # noqa: ANN001

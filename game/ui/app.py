@@ -19,7 +19,15 @@ from typing import Any
 import pygame
 
 from game.engine.engine import Engine
-from game.engine.save import AUTOSAVE, load_save_safely, remove_stale_temporaries, saves_dir, slot_path, write_save
+from game.engine.save import (
+    AUTOSAVE,
+    keep_autosave_aside,
+    load_save_safely,
+    remove_stale_temporaries,
+    saves_dir,
+    slot_path,
+    write_save,
+)
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
 from game.paths import user_data_dir
@@ -58,6 +66,9 @@ class App:
         # True when the autosave slot holds a save that could not be read nor moved aside:
         # then this window never autosaves over it.
         self.autosave_blocked = False
+        # True once the autosave slot holds the journey being played. Until then, the journey
+        # in it is another one: it is kept under a name of its own before the first autosave.
+        self.autosave_ours = False
         remove_stale_temporaries(saves_dir(), user_data_dir())
         self.settings, notice = load_settings()
         self.toasts: list[list[Any]] = []
@@ -167,6 +178,7 @@ class App:
         self.state = self.engine.new_game(self.seed, start=self.start)
         if self.presets:
             self.state.vars.update(self.presets)
+        self.autosave_ours = False
         self.autosave()
         self.stack.replace_all(StoryScene(self))
 
@@ -188,6 +200,10 @@ class App:
             self.stack.push(MessageScene(self, "This save cannot be loaded", notice))
             return False
         self.state = state
+        # The autosave follows the journey being played, so Continue resumes the one last played.
+        self.autosave_ours = path == slot_path(AUTOSAVE)
+        if not self.autosave_ours:
+            self.autosave()
         self.stack.replace_all(StoryScene(self))
         if notice:
             self.notify(notice)
@@ -196,10 +212,18 @@ class App:
     def autosave(self) -> None:
         if self.state is None or self.autosave_blocked:
             return
+        if not self.autosave_ours:
+            kept = keep_autosave_aside()
+            if kept is not None:
+                place = self.place(kept.location)[0] if kept.location else ""
+                where = ", ".join(p for p in (place, f"day {kept.day}") if p)
+                self.notify(f"Your other journey ({where}) is kept: Load (F9) lists it as “Kept journey”.")
         try:
             write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
         except StoryError as exc:
             self.notify(f"Could not autosave: {exc}")
+            return
+        self.autosave_ours = True
 
     def to_title(self) -> None:
         from game.ui.scenes.title import TitleScene

@@ -76,6 +76,7 @@ class NoteScene(StillScene):
                            width - 2 * pad, p.text if self.text else p.muted, 1.35)
         box = pygame.Rect(0, 0, width, title.height + field.height + hint.height + 4 * pad)
         box.center = (w // 2, h // 3)
+        box.top = max(box.top, theme.px(12))  # a long note grows down, never off the top
         pygame.draw.rect(surface, p.bg, box, border_radius=theme.px(8))
         pygame.draw.rect(surface, p.accent, box, max(1, theme.px(2)), border_radius=theme.px(8))
         y = box.y + pad

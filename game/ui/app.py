@@ -52,13 +52,21 @@ class App:
     def __init__(self, story: Story, *, seed: int | None = None, start: str | None = None,
                  presets: dict[str, Any] | None = None, resume: bool = False, autoplay: str | None = None,
                  fast: bool = False, quit_at_end: bool = False, size: tuple[int, int] | None = None,
-                 skip_title: bool = False, state: GameState | None = None, hot_reload: bool = False) -> None:
+                 skip_title: bool = False, state: GameState | None = None, hot_reload: bool = False,
+                 writer: bool | None = None) -> None:
         self.story = story
         self.engine = Engine(story)
         self.seed = seed
         self.start = start
         self.presets = dict(presets or {})
         self.quit_at_end = quit_at_end
+        # Writer mode: playtest notes (N). A player's N does nothing; writers run from a checkout
+        # or pass --writer (issue 15: players met the note box and typed into it by accident).
+        if writer is None:
+            from game.paths import running_from_repository
+
+            writer = running_from_repository()
+        self.writer = writer
         self.state: GameState | None = None
         self.running = True
         self.exit_code = 0
@@ -308,10 +316,17 @@ class App:
         if isinstance(cmd, c.ReloadStory):
             self.reload_story(force=True)
             return
-        if isinstance(cmd, c.OpenNote) and self.state is not None and getattr(self.stack.top, "name", "") == "story":
+        if isinstance(cmd, c.OpenNote) and self.writer and self.state is not None \
+                and getattr(self.stack.top, "name", "") == "story":
             from game.ui.scenes.note import NoteScene
 
             self.push(NoteScene(self))
+            return
+        if isinstance(cmd, c.OpenSaves) and cmd.mode == "load" and getattr(self.stack.top, "name", "") == "ending":
+            # F9 works on every screen of a journey; the debrief has no key of its own for it.
+            from game.ui.scenes.saves import SavesScene
+
+            self.push(SavesScene(self, "load"))
             return
         self.stack.handle(cmd)
 
@@ -521,7 +536,7 @@ def display_available() -> bool:
 
 def run_game(story: Story, *, seed: int | None = None, start: str | None = None, presets: dict | None = None,
              resume: bool = False, autoplay: str | None = None, fast: bool = False, quit_at_end: bool = False,
-             state: GameState | None = None, hot_reload: bool = False) -> int:
+             state: GameState | None = None, hot_reload: bool = False, writer: bool = False) -> int:
     """Entry point for ``escape-route play`` (graphical); the command line has parsed and checked the arguments."""
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
@@ -534,7 +549,7 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
         return 1
     try:
         app = App(story, seed=seed, start=start, presets=presets or {}, resume=resume, autoplay=autoplay,
-                  fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload)
+                  fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
     except pygame.error as exc:
         print(f"{NO_DISPLAY} ({exc})", file=sys.stderr)
         return 1

@@ -62,14 +62,19 @@ def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int
     words = text.block(choice.text, "sans", theme.ui, inner, colour, 1.38)
     # The meta row: cost segments, then the risk badge, flowing onto more lines if needed.
     pieces: list[tuple[pygame.Surface, bool]] = []  # (image, is_badge)
+    badge_room = inner - 2 * theme.px(9)
+
+    def add(words_: str, kind: str, tint: tuple[int, int, int], badge: bool) -> None:
+        # A piece wider than the card (a long item name, large text) wraps onto rows of its own.
+        for part in text.wrap(words_, kind, theme.small, badge_room if badge else inner):
+            pieces.append((text.line(part, kind, theme.small, tint), badge))
+
     if choice.available:
         for i, cost in enumerate(choice.costs):
             tint = p.good if cost.good else p.bad if cost.good is False else p.muted
-            pieces.append((text.line(cost.text + (" ·" if i < len(choice.costs) - 1 else ""), "sans", theme.small,
-                                     tint), False))
+            add(cost.text + (" ·" if i < len(choice.costs) - 1 else ""), "sans", tint, False)
         if choice.risk is not None:
-            pieces.append((text.line(f"{choice.risk.percent} risk: {choice.risk.label}", "sans-bold", theme.small,
-                                     p.danger_text), True))
+            add(f"{choice.risk.percent} risk: {choice.risk.label}", "sans-bold", p.danger_text, True)
     # A closed choice says why under its words, wrapped to the card: the whole reason, never cut.
     reason = None if choice.available else text.block(f"Not possible: {choice.reason}", "serif-italic", theme.small,
                                                       inner, p.muted, 1.35)
@@ -273,6 +278,8 @@ class StoryScene(Scene):
         self.fade_h = theme.px(36)
         self._fades = (_gradient(text_pane.w, self.fade_h, p.bg, down=True),
                        _gradient(text_pane.w, self.fade_h, p.bg, down=False))
+        # More choices below the pane's edge fade out, as the text does: the cut says "scroll".
+        self._choice_fade = _gradient(self.choices_rect.w, self.fade_h, p.bg, down=False)
         self._layout_tools()
         state = self.app.state
         if state is not None:
@@ -512,6 +519,8 @@ class StoryScene(Scene):
             for b in self.buttons:
                 image = b.focused if b.index == self.focus else b.normal
                 surface.blit(image, (cr.x + b.rect.x, cr.y + b.rect.y - self.choice_scroll))
+            if self.choice_scroll < self.choices_h - theme.px(12) - cr.h:
+                surface.blit(self._choice_fade, (cr.x, cr.bottom - self.fade_h))
         else:
             hint = text.line("Press any key to show the whole page", "sans", theme.small, p.faint)
             surface.blit(hint, (cr.x, cr.y + self.choice_heading.get_height() + theme.px(14)))

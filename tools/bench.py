@@ -300,20 +300,33 @@ import sys
 sys.path.insert(0, '.')
 import pygame
 from game.story.loader import load_story
+from game.ui import commands as c
 from game.ui.app import App
-from game.ui.autoplay import play_to_end
+from game.ui.autoplay import Autoplayer
+from game.ui.scenes.ending import DebriefScene
 def status(key):
     return int(next(l for l in open('/proc/self/status') if l.startswith(key)).split()[1]) / 1024
 app = App(load_story(__import__('pathlib').Path('story')), seed=1, size=(1920, 1080), skip_title=True)
 app.step(events=[])
-title = status('VmRSS')
+first = status('VmRSS')
 pages = 0
 for journey in range(3):
     app.seed = journey + 1
     app.new_journey()
-    play_to_end(app)
-    pages += len(app.state.journal)
-print(f"{title:.0f} {status('VmRSS'):.0f} {status('VmHWM'):.0f} {pages}")
+    player = Autoplayer(app, 'careful', journey, fast=True)
+    for _ in range(5000):
+        if isinstance(app.stack.top, DebriefScene):
+            break
+        cmd = player.next_command()
+        if cmd is not None:
+            app.post(cmd)
+        app.step(events=[], dt=0.05)
+        if isinstance(cmd, c.Pick):  # as a reader does: a look at the journal and the map on every page
+            pages += 1
+            for extra in (c.OpenJournal(), c.Back(), c.OpenMap(), c.Back()):
+                app.post(extra)
+                app.step(events=[], dt=0.05)
+print(f"{first:.0f} {status('VmRSS'):.0f} {status('VmHWM'):.0f} {pages}")
 """
 
 
@@ -340,7 +353,8 @@ def bench_idle_cpu(seconds: float = 5.0) -> None:
 
 
 def bench_memory() -> None:
-    """Peak resident memory (VmHWM) after three autoplayed journeys in one process, at 1920×1080."""
+    """Peak resident memory (VmHWM) after three autoplayed journeys in one process, at 1920×1080,
+    opening the journal and the map on every page."""
     import subprocess
 
     print("== Memory over three journeys (headless, 1920×1080) ==")

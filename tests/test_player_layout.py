@@ -157,3 +157,12 @@ def test_note_fits(app, monkeypatch):
     app.push(NoteScene(app))
     app.step([pygame.event.Event(pygame.TEXTINPUT, text="a long note " * 40)])
     assert outside_pixels(app) == 0
+
+
+def test_save_over_question_fits(app):
+    press(app, pygame.K_F6)
+    press(app, pygame.K_1)  # an empty slot: saved at once
+    press(app, pygame.K_1)  # now it holds a journey: the game asks
+    assert type(app.stack.top).__name__ == "ConfirmScene"
+    assert outside_pixels(app) == 0
+    walk_menu(app)

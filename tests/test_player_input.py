@@ -351,3 +351,18 @@ def test_a_still_page_is_not_redrawn(story, make_app):
     assert app.draws == draws
     tap(app, pygame.K_DOWN)  # input redraws
     assert app.draws > draws
+
+
+def test_a_page_that_reveals_by_itself_ends_drawn_whole_with_its_choices(story, make_app):
+    app = make_app(story, instant=False, skip_title=True)
+    scene = app.stack.top
+    assert not scene.revealed
+    frames(app, 8.0)  # no input: the reveal runs to its end
+    assert scene.revealed
+    button = scene.buttons[0]
+    rect = button.rect.move(scene.choices_rect.x, scene.choices_rect.y - scene.choice_scroll)
+    assert tuple(app.screen.get_at((rect.right - 4, rect.centery))[:3]) in (app.theme.palette.panel,
+                                                                            app.theme.palette.panel_hi)
+    draws = app.draws
+    frames(app, 1.0)
+    assert app.draws == draws  # and then it is still

@@ -98,6 +98,7 @@ class App:
         self.gate = c.InputGate()
         # Redraw only when something changed: a still page costs nothing (issue 15, item 12).
         self.dirty = True
+        self._was_animating = False
         self.draws = 0
         self.clock = pygame.time.Clock()
         self.time = 0.0
@@ -390,8 +391,12 @@ class App:
         while self._accumulator >= STEP:
             self._accumulator -= STEP
             self.update(STEP)
-        if self.dirty or self.animating():
+        animating = self.animating()
+        # The frame after an animation ends is drawn too: it shows where it ended (the whole
+        # page and its choices once a reveal completes, a marker gone, the fade over).
+        if self.dirty or animating or self._was_animating:
             self.dirty = False
+            self._was_animating = animating
             self.draw()
             pygame.display.flip()
             self.draws += 1

@@ -16,7 +16,15 @@ from typing import TextIO
 
 from game.engine.engine import ChoiceView, Engine, NodeView, Outcome
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
-from game.engine.save import AUTOSAVE, load_save_safely, remove_stale_temporaries, saves_dir, slot_path, write_save
+from game.engine.save import (
+    AUTOSAVE,
+    keep_autosave_aside,
+    load_save_safely,
+    remove_stale_temporaries,
+    saves_dir,
+    slot_path,
+    write_save,
+)
 from game.engine.state import GameState
 from game.errors import Impossible, StoryError
 from game.story import template as tpl
@@ -231,7 +239,9 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
     stdout = stdout or sys.stdout
     engine = Engine(story)
     if state is not None:
-        return TextGame(story, state, stdin, stdout).run()
+        game = TextGame(story, state, stdin, stdout)
+        keep_other_journey()
+        return game.run()
     remove_stale_temporaries(saves_dir())
     keep_autosave = False
     if resume:
@@ -240,6 +250,7 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
         # A save that could not be read nor moved aside stays where it is: never write over it.
         keep_autosave = state is None and os.path.lexists(slot_path(AUTOSAVE))
     game = None
+    fresh = state is None
     if state is None:
         state = engine.new_game(seed, start=start)
         if presets:
@@ -255,4 +266,19 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
     game = game or TextGame(story, state, stdin, stdout)
     if keep_autosave:
         game.autosave = False
+    elif fresh:
+        keep_other_journey()
     return game.run()
+
+
+def keep_other_journey() -> None:
+    """Before a journey that is not the autosaved one autosaves: keep the other one, and say where.
+
+    The terminal and the window share the autosave slot (so ``--continue`` resumes the
+    journey last played in either); a new journey never replaces another silently.
+    """
+    kept = keep_autosave_aside()
+    if kept is not None:
+        # On stderr: the terminal shows it, and the story's own output (pipes, transcripts) stays the same.
+        print(f"escape-route: your other saved journey (day {kept.day}) is kept as {kept.path}; "
+              f"this is a new journey.", file=sys.stderr)

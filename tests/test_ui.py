@@ -63,15 +63,26 @@ def make_app():
     pygame.quit()
 
 
+def let_screen_settle(app: App) -> None:
+    """Wait, as a person does, until the screen takes presses (it ignores them for a moment after it appears)."""
+    for _ in range(60):
+        if not app.gate.settling(c.Confirm(), app.time):
+            return
+        app.step(events=[])
+
+
 def key(app: App, k: int, frames: int = 1, **extra) -> None:  # noqa: ANN003
-    """Post a real key press to SDL's queue and run frames."""
+    """Post a real key press (down, then up) to SDL's queue and run frames."""
+    let_screen_settle(app)
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=extra.get("mod", 0), unicode="",
                                          scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=extra.get("mod", 0), unicode="", scancode=0))
     for _ in range(frames):
         app.step()
 
 
 def click(app: App, pos: tuple[int, int]) -> None:
+    let_screen_settle(app)
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
     app.step()
 

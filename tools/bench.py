@@ -2,7 +2,7 @@
 """Benchmarks: prints figures and ratios (never a pass/fail test).
 
     python tools/bench.py            # everything available
-    python tools/bench.py load sim   # some parts: load, reload, sim, ui, lan, lsp
+    python tools/bench.py load sim   # some parts: load, reload, sim, ui, lan, lsp, idle-cpu, memory, desktop
 
 Targets (from the issues): load+check of a 10,000-node story ≤ 1.5× the time
 libyaml's CSafeLoader takes merely to compose the same files; reload after editing
@@ -10,7 +10,10 @@ one chapter of it < 0.5 s; simulated choices per second ≥ 3× inkjs on the sam
 story; first frame < 0.5 s after start; frame p99 < 4 ms on the story and map
 scenes at 1920×1080; peak memory < 150 MB; with 200 phones voting, last vote to
 tally p99 < 100 ms and the projector's frame p99 < 8 ms; the language server's
-diagnostics within 150 ms of an edit on the shipped story.
+diagnostics within 150 ms of an edit on the shipped story; a still story page under 3% of
+one core (idle-cpu); peak memory under 200 MB after three journeys in one process
+(memory); the desktop build under 80 MB and its first frame within 1.5x of the installed
+package's (desktop).
 """
 
 from __future__ import annotations
@@ -329,16 +332,116 @@ def bench_lsp() -> None:
     times = asyncio.run(run())
     print(f"edit to diagnostics on the shipped story, {len(times)} edits: median {statistics.median(times) * 1000:.0f} ms, "
           f"worst {max(times) * 1000:.0f} ms (target < 150 ms; 30 ms of it is the debounce)")
+IDLE_CODE = """
+import os, sys, threading, time
+sys.path.insert(0, '.')
+import pygame
+from game.story.loader import load_story
+from game.ui import commands as c
+from game.ui.app import App
+app = App(load_story(__import__('pathlib').Path('story')), seed=1, size=(1280, 720), skip_title=True)
+app.post(c.AnyKey())
+for _ in range(120):
+    app.step(events=[])
+seconds = float(sys.argv[1])
+threading.Timer(seconds, lambda: setattr(app, 'running', False)).start()
+draws, cpu, wall = app.draws, time.process_time(), time.perf_counter()
+app.run()
+cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+print(f'{100 * cpu / wall:.2f} {app.draws - draws} {wall:.2f}')
+"""
+
+MEMORY_CODE = """
+import sys
+sys.path.insert(0, '.')
+import pygame
+from game.story.loader import load_story
+from game.ui import commands as c
+from game.ui.app import App
+from game.ui.autoplay import Autoplayer
+from game.ui.scenes.ending import DebriefScene
+def status(key):
+    return int(next(l for l in open('/proc/self/status') if l.startswith(key)).split()[1]) / 1024
+app = App(load_story(__import__('pathlib').Path('story')), seed=1, size=(1920, 1080), skip_title=True)
+app.step(events=[])
+first = status('VmRSS')
+pages = 0
+for journey in range(3):
+    app.seed = journey + 1
+    app.new_journey()
+    player = Autoplayer(app, 'careful', journey, fast=True)
+    for _ in range(5000):
+        if isinstance(app.stack.top, DebriefScene):
+            break
+        cmd = player.next_command()
+        if cmd is not None:
+            app.post(cmd)
+        app.step(events=[], dt=0.05)
+        if isinstance(cmd, c.Pick):  # as a reader does: a look at the journal and the map on every page
+            pages += 1
+            for extra in (c.OpenJournal(), c.Back(), c.OpenMap(), c.Back()):
+                app.post(extra)
+                app.step(events=[], dt=0.05)
+print(f"{first:.0f} {status('VmRSS'):.0f} {status('VmHWM'):.0f} {pages}")
+"""
+
+
+def _game_env() -> dict[str, str]:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+           "ESCAPE_ROUTE_DATA_DIR": tempfile.mkdtemp()}
+    env.pop("ESCAPE_ROUTE_BENCH_FIRST_FRAME", None)
+    return env
+
+
+def bench_idle_cpu(seconds: float = 5.0) -> None:
+    """CPU time of the real game loop (App.run) on a still story page, as % of one core."""
+    import subprocess
+
+    print("== A still story page (the real loop, headless, 1280×720) ==")
+    out = subprocess.run([sys.executable, "-c", IDLE_CODE, str(seconds)], env=_game_env(), capture_output=True,
+                         text=True, cwd=ROOT)
+    if out.returncode != 0:
+        print("idle-cpu failed:", out.stderr.strip().splitlines()[-1:])
+        return
+    percent, draws, wall = out.stdout.split()[-3:]
+    print(f"idle CPU: {float(percent):.2f}% of one core over {float(wall):.1f} s, {draws} redraws "
+          f"(target < 3%)")
+
+
+def bench_memory() -> None:
+    """Peak resident memory (VmHWM) after three autoplayed journeys in one process, at 1920×1080,
+    opening the journal and the map on every page."""
+    import subprocess
+
+    print("== Memory over three journeys (headless, 1920×1080) ==")
+    if not sys.platform.startswith("linux"):
+        print("memory: needs Linux's /proc/self/status")
+        return
+    out = subprocess.run([sys.executable, "-c", MEMORY_CODE], env=_game_env(), capture_output=True, text=True,
+                         cwd=ROOT)
+    if out.returncode != 0:
+        print("memory failed:", out.stderr.strip().splitlines()[-1:])
+        return
+    start, end, peak, pages = out.stdout.split()[-4:]
+    print(f"memory: {start} MB at the first page, {end} MB after three journeys ({pages} pages), "
+          f"peak {peak} MB (target peak < 200 MB)")
+
+
+def bench_desktop_part() -> None:
+    from bench_desktop import bench_desktop
+
+    bench_desktop()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("parts", nargs="*", default=["load", "reload", "sim", "ui", "lan", "lsp"],
-                        help="which benchmarks: load, reload, sim, ui, lan, lsp")
+    parts = {"load": bench_load, "reload": bench_reload, "sim": bench_sim, "ui": bench_ui, "lan": bench_lan_part,
+             "lsp": bench_lsp, "idle-cpu": bench_idle_cpu, "memory": bench_memory, "desktop": bench_desktop_part}
+    parser.add_argument("parts", nargs="*", default=list(parts), choices=list(parts), metavar="PART",
+                        help="which benchmarks: " + ", ".join(parts))
     args = parser.parse_args()
     for part in args.parts:
-        {"load": bench_load, "reload": bench_reload, "sim": bench_sim, "ui": bench_ui, "lan": bench_lan_part,
-         "lsp": bench_lsp}[part]()
+        parts[part]()
     return 0
 
 

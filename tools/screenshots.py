@@ -301,6 +301,44 @@ def main(argv: list[str] | None = None) -> int:
     app.post(c.Pick(2))  # Load: the damaged slot is listed with its problem
     shot(app, "17-damaged-settings-notice", settle=0.3)
     app.close()
+    # Issue 15, the player's screens: the risk line after a roll, a closed choice with its whole
+    # reason, settings and the save list at 1024×600 with the largest text.
+    app = fresh((w, h), skip_title=True)
+    rng = random.Random(11)
+    for _ in range(60):
+        view = app.engine.view(app.state)
+        risky = [ch for ch in view.choices if ch.available and ch.risk]
+        if view.ending is None and risky:
+            app.post(c.AnyKey())
+            app.step(events=[])
+            app.post(c.Pick(risky[0].index))
+            break
+        advance(app, 1, rng)
+    app.post(c.AnyKey())
+    app.toasts.clear()  # "your other journey is kept": each fresh window here starts a journey
+    shot(app, "18-story-risk-message", settle=0.5)
+    app.close()
+    app = fresh((1024, 600), Settings(text_size="x-large"), skip_title=True)
+    rng = random.Random(4)
+    for _ in range(60):
+        view = app.engine.view(app.state)
+        if view.ending is None and any(not ch.available for ch in view.choices):
+            break
+        advance(app, 1, rng)
+    app.post(c.AnyKey())
+    app.toasts.clear()  # "your other journey is kept": each fresh window here starts a journey
+    shot(app, "19-closed-choice-reason-1024x600-xlarge")
+    app.post(c.OpenSettings())
+    for _ in range(5):
+        app.post(c.Move(dy=1))
+    app.toasts.clear()  # "your other journey is kept": each fresh window here starts a journey
+    shot(app, "20-settings-1024x600-xlarge")
+    app.post(c.Back())
+    write_save(slot_path("slot-1"), app.state, story, label="Screenshot")
+    app.post(c.OpenSaves("load"))
+    app.toasts.clear()  # "your other journey is kept": each fresh window here starts a journey
+    shot(app, "21-load-1024x600-xlarge")
+    app.close()
     pygame.quit()
     for path in written:
         print(path)

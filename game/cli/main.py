@@ -180,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--autoplay", choices=("random", "first", "careful"), default=None,
                       help="let the game play itself through the real interface")
     play.add_argument("--fast", action="store_true", help="with --autoplay: no reading pauses")
+    play.add_argument("--writer", action="store_true",
+                      help="writer mode in the window: N writes a playtest note (on when run from a checkout)")
     play.add_argument("--quit-at-end", action="store_true", help="with --autoplay: exit at the ending")
     play.add_argument("--replay", metavar="SESSION", default=None,
                       help="re-enact a recorded classroom session step by step")
@@ -359,4 +361,4 @@ def cmd_play(args: argparse.Namespace) -> int:
     hot_reload = (running_from_repository() or args.story is not None) and not args.autoplay
     return run_game(story, seed=args.seed, start=args.start, presets=presets, resume=args.resume,
                     autoplay=args.autoplay, fast=args.fast, quit_at_end=args.quit_at_end, state=state,
-                    hot_reload=hot_reload)
+                    hot_reload=hot_reload, writer=args.writer or running_from_repository())

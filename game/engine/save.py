@@ -153,6 +153,41 @@ def read_info(path: Path) -> SaveInfo:
         return SaveInfo(slot, path, "", _mtime(path), "", "", "", 0, "", problem=str(exc))
 
 
+KEPT_PREFIX = "kept-"  # a journey moved out of the autosave slot so that a new one never replaces it
+
+
+def keep_autosave_aside(folder: Path | None = None) -> SaveInfo | None:
+    """Move the autosave to a slot of its own when it holds a journey with progress; its info there.
+
+    Called by a front-end before its first autosave of a journey that is not the one in
+    the slot (a new journey, a journey loaded from another slot): one journey never
+    silently replaces another. A save that cannot be read is left where it is (the
+    loaders deal with it), and an untouched start (no choice made) is not worth keeping.
+    """
+    path = slot_path(AUTOSAVE, folder)
+    if not path.is_file():
+        return None
+    try:
+        data = _read_json(path)
+    except SaveError:
+        return None
+    state = data.get("state")
+    step = state.get("step") if isinstance(state, dict) else 0
+    if not _plain_number(step) or step <= 0:
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(_mtime(path)))
+    target = slot_path(KEPT_PREFIX + stamp, folder)
+    number = 2
+    while os.path.lexists(target):
+        target = slot_path(f"{KEPT_PREFIX}{stamp}-{number}", folder)
+        number += 1
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return read_info(target)
+
+
 def _plain_number(value: Any) -> bool:
     """A finite number of sane size (what a story may hold), not true/false."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and not number_problem(value)

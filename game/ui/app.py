@@ -19,7 +19,15 @@ from typing import Any
 import pygame
 
 from game.engine.engine import Engine
-from game.engine.save import AUTOSAVE, load_save_safely, remove_stale_temporaries, saves_dir, slot_path, write_save
+from game.engine.save import (
+    AUTOSAVE,
+    keep_autosave_aside,
+    load_save_safely,
+    remove_stale_temporaries,
+    saves_dir,
+    slot_path,
+    write_save,
+)
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
 from game.paths import user_data_dir
@@ -35,6 +43,7 @@ STEP = 1 / 60
 MIN_SIZE = (640, 400)
 NO_DISPLAY = "escape-route: no display available; play in the terminal with: escape-route play --text"
 TOAST_LIFE = 4.5
+IDLE_WAKE_MS = 250
 
 
 class App:
@@ -43,13 +52,21 @@ class App:
     def __init__(self, story: Story, *, seed: int | None = None, start: str | None = None,
                  presets: dict[str, Any] | None = None, resume: bool = False, autoplay: str | None = None,
                  fast: bool = False, quit_at_end: bool = False, size: tuple[int, int] | None = None,
-                 skip_title: bool = False, state: GameState | None = None, hot_reload: bool = False) -> None:
+                 skip_title: bool = False, state: GameState | None = None, hot_reload: bool = False,
+                 writer: bool | None = None) -> None:
         self.story = story
         self.engine = Engine(story)
         self.seed = seed
         self.start = start
         self.presets = dict(presets or {})
         self.quit_at_end = quit_at_end
+        # Writer mode: playtest notes (N). A player's N does nothing; writers run from a checkout
+        # or pass --writer (issue 15: players met the note box and typed into it by accident).
+        if writer is None:
+            from game.paths import running_from_repository
+
+            writer = running_from_repository()
+        self.writer = writer
         self.state: GameState | None = None
         self.running = True
         self.exit_code = 0
@@ -57,6 +74,9 @@ class App:
         # True when the autosave slot holds a save that could not be read nor moved aside:
         # then this window never autosaves over it.
         self.autosave_blocked = False
+        # True once the autosave slot holds the journey being played. Until then, the journey
+        # in it is another one: it is kept under a name of its own before the first autosave.
+        self.autosave_ours = False
         remove_stale_temporaries(saves_dir(), user_data_dir())
         self.settings, notice = load_settings()
         self.toasts: list[list[Any]] = []
@@ -74,7 +94,12 @@ class App:
         self.text = TextCache(self.fonts)
         self.theme = Theme.build(self.screen.get_size(), self.settings)
         self.stack = SceneStack()
-        self.commands: deque[c.Command] = deque()
+        self.commands: deque[tuple[c.Command, bool]] = deque()  # (command, from the player's hands)
+        self.gate = c.InputGate()
+        # Redraw only when something changed: a still page costs nothing (issue 15, item 12).
+        self.dirty = True
+        self._was_animating = False
+        self.draws = 0
         self.clock = pygame.time.Clock()
         self.time = 0.0
         self._accumulator = 0.0
@@ -138,6 +163,7 @@ class App:
         self.theme = Theme.build(self.screen.get_size(), self.settings)
         self._veil = None
         self.stack.relayout()
+        self.dirty = True
 
     def apply_settings(self, settings: Settings) -> None:
         """Use and persist new settings (called by the settings screen)."""
@@ -161,6 +187,7 @@ class App:
         self.state = self.engine.new_game(self.seed, start=self.start)
         if self.presets:
             self.state.vars.update(self.presets)
+        self.autosave_ours = False
         self.autosave()
         self.stack.replace_all(StoryScene(self))
 
@@ -182,6 +209,10 @@ class App:
             self.stack.push(MessageScene(self, "This save cannot be loaded", notice))
             return False
         self.state = state
+        # The autosave follows the journey being played, so Continue resumes the one last played.
+        self.autosave_ours = path == slot_path(AUTOSAVE)
+        if not self.autosave_ours:
+            self.autosave()
         self.stack.replace_all(StoryScene(self))
         if notice:
             self.notify(notice)
@@ -190,10 +221,18 @@ class App:
     def autosave(self) -> None:
         if self.state is None or self.autosave_blocked:
             return
+        if not self.autosave_ours:
+            kept = keep_autosave_aside()
+            if kept is not None:
+                place = self.place(kept.location)[0] if kept.location else ""
+                where = ", ".join(p for p in (place, f"day {kept.day}") if p)
+                self.notify(f"Your other journey ({where}) is kept: Load (F9) lists it as “Kept journey”.")
         try:
             write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
         except StoryError as exc:
             self.notify(f"Could not autosave: {exc}")
+            return
+        self.autosave_ours = True
 
     def to_title(self) -> None:
         from game.ui.scenes.title import TitleScene
@@ -240,6 +279,7 @@ class App:
         """A one-line notice at the bottom of the screen for a few seconds."""
         self.toasts.append([text, 0.0])
         self.toasts = self.toasts[-3:]
+        self.dirty = True
 
     def push(self, scene: Scene) -> None:
         self.stack.push(scene)
@@ -251,10 +291,20 @@ class App:
 
     # ------------------------------------------------------------------ loop
     def post(self, cmd: c.Command) -> None:
-        """Queue a command as if it came from the keyboard or mouse (the autoplayer uses this)."""
-        self.commands.append(cmd)
+        """Queue a command as if it came from the keyboard or mouse (the autoplayer uses this).
+
+        Posted commands are deliberate, so the input gate (key repeat, a screen that has
+        just appeared) does not hold them back; only real events pass through it.
+        """
+        self.commands.append((cmd, False))
+
+    def new_screen(self) -> None:
+        """A different screen is showing (a scene came or went, or a new story page)."""
+        self.gate.screen_changed(self.time)
+        self.dirty = True
 
     def dispatch(self, cmd: c.Command) -> None:
+        self.dirty = True
         if isinstance(cmd, c.Quit):
             self.running = False
             return
@@ -267,10 +317,17 @@ class App:
         if isinstance(cmd, c.ReloadStory):
             self.reload_story(force=True)
             return
-        if isinstance(cmd, c.OpenNote) and self.state is not None and getattr(self.stack.top, "name", "") == "story":
+        if isinstance(cmd, c.OpenNote) and self.writer and self.state is not None \
+                and getattr(self.stack.top, "name", "") == "story":
             from game.ui.scenes.note import NoteScene
 
             self.push(NoteScene(self))
+            return
+        if isinstance(cmd, c.OpenSaves) and cmd.mode == "load" and getattr(self.stack.top, "name", "") == "ending":
+            # F9 works on every screen of a journey; the debrief has no key of its own for it.
+            from game.ui.scenes.saves import SavesScene
+
+            self.push(SavesScene(self, "load"))
             return
         self.stack.handle(cmd)
 
@@ -318,23 +375,63 @@ class App:
                 if size != self.screen.get_size() and size[0] > 0:
                     self.post(c.Resize(size))
                 continue
-            cmd = c.from_event(event)
-            if cmd is not None:
-                self.post(cmd)
+            if event.type in (pygame.WINDOWEXPOSED, pygame.WINDOWRESTORED, pygame.WINDOWSHOWN):
+                self.dirty = True
+            # Each event is turned into a command and carried out before the next is read, so the
+            # gate sees a screen change the moment it happens (a tap's KEYUP may be in the same batch).
+            cmd = self.gate.convert(event, self.time, self._guarded())
+            if cmd is not None and self.running:
+                self._run((cmd, True))
         if self.autoplayer is not None:
             self.autoplayer.tick(dt)
         while self.commands and self.running:
-            self.dispatch(self.commands.popleft())
-        if self.stack.changed != self._seen_change:
-            self._seen_change = self.stack.changed
-            self._fade = 0.0 if self.settings.reduced_motion else 1.0
+            self._run(self.commands.popleft())
+        self._note_stack_change()
         self._accumulator += min(dt, 0.25)
         while self._accumulator >= STEP:
             self._accumulator -= STEP
             self.update(STEP)
-        self.draw()
-        pygame.display.flip()
+        animating = self.animating()
+        # The frame after an animation ends is drawn too: it shows where it ended (the whole
+        # page and its choices once a reveal completes, a marker gone, the fade over).
+        if self.dirty or animating or self._was_animating:
+            self.dirty = False
+            self._was_animating = animating
+            self.draw()
+            pygame.display.flip()
+            self.draws += 1
         self.frames += 1
+
+    def _run(self, entry: tuple[c.Command, bool]) -> None:
+        cmd, physical = entry
+        if physical and self._guarded() and self.gate.settling(cmd, self.time):
+            return
+        self.dispatch(cmd)
+        self._note_stack_change()
+
+    def _guarded(self) -> bool:
+        top = self.stack.top
+        return top is None or top.guard_input
+
+    def _note_stack_change(self) -> None:
+        if self.stack.changed != self._seen_change:
+            self._seen_change = self.stack.changed
+            self._fade = 0.0 if self.settings.reduced_motion else 1.0
+            self.new_screen()
+
+    def animating(self) -> bool:
+        """True while something on screen moves (a fade, a reveal, a rising number): draw every frame."""
+        if self._fade > 0 or self.reload_errors:
+            return True
+        scenes = self.stack.scenes
+        first = len(scenes) - 1
+        while first > 0 and scenes[first].transparent:
+            first -= 1
+        return any(scene.busy() for scene in scenes[max(0, first):])
+
+    def idle(self) -> bool:
+        """Nothing to draw and nothing queued: the loop may sleep until an event comes."""
+        return not (self.dirty or self.commands or self.animating() or self.autoplayer is not None)
 
     def update(self, dt: float) -> None:
         self.time += dt
@@ -346,7 +443,10 @@ class App:
                 self.reload_story()
         for toast in self.toasts:
             toast[1] += dt
-        self.toasts = [t for t in self.toasts if t[1] < TOAST_LIFE]
+        alive = [t for t in self.toasts if t[1] < TOAST_LIFE]
+        if len(alive) != len(self.toasts):
+            self.dirty = True
+        self.toasts = alive
         self.stack.update(dt)
 
     def draw(self) -> None:
@@ -407,8 +507,14 @@ class App:
             print(f"first-frame {first_frame_seconds():.4f}", flush=True)
             return 0
         while self.running:
-            dt = self.clock.tick(60) / 1000.0
-            self.step(dt=dt)
+            if self.idle():
+                # A still screen: sleep in SDL until an event comes, waking a few times a
+                # second for toasts to expire and for hot reload to look at the files.
+                event = pygame.event.wait(IDLE_WAKE_MS)
+                events = ([event] if event.type != pygame.NOEVENT else []) + pygame.event.get()
+                self.step(events, dt=min(0.25, self.clock.tick() / 1000.0))
+            else:
+                self.step(dt=self.clock.tick(60) / 1000.0)
         return self.exit_code
 
     def close(self) -> None:
@@ -435,7 +541,7 @@ def display_available() -> bool:
 
 def run_game(story: Story, *, seed: int | None = None, start: str | None = None, presets: dict | None = None,
              resume: bool = False, autoplay: str | None = None, fast: bool = False, quit_at_end: bool = False,
-             state: GameState | None = None, hot_reload: bool = False) -> int:
+             state: GameState | None = None, hot_reload: bool = False, writer: bool = False) -> int:
     """Entry point for ``escape-route play`` (graphical); the command line has parsed and checked the arguments."""
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
@@ -448,7 +554,7 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
         return 1
     try:
         app = App(story, seed=seed, start=start, presets=presets or {}, resume=resume, autoplay=autoplay,
-                  fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload)
+                  fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
     except pygame.error as exc:
         print(f"{NO_DISPLAY} ({exc})", file=sys.stderr)
         return 1

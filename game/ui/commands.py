@@ -9,7 +9,7 @@ story) and either consumes it or lets it flow down the stack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pygame
 
@@ -187,3 +187,77 @@ def from_event(event: pygame.event.Event) -> Command | None:
         size = getattr(event, "size", None) or (getattr(event, "w", 0), getattr(event, "h", 0))
         return Resize((int(size[0]), int(size[1])))
     return None
+
+
+# Commands a held key may send again and again: they only move or scroll, so repeating
+# them is the point. Everything else acts, and an act is one press.
+REPEATABLE = (Move, Scroll)
+# Commands that never act on a screen, so the settling gate lets them through.
+PASSIVE = (Move, Scroll, Hover, Resize, Quit)
+SETTLE_SECONDS = 0.25
+# A held key repeats every 40 ms after 350 ms (App sets pygame.key.set_repeat(350, 40)); a key
+# "held" with no KEYDOWN for longer than this lost its KEYUP somewhere and counts as released.
+STALE_HOLD_SECONDS = 1.0
+
+
+@dataclass
+class InputGate:
+    """Keeps one press one act, whatever the keyboard's auto-repeat and the screen changes do.
+
+    Two rules, after issue 15 (holding Enter on the debrief started a journey, skipped
+    the content note and took four choices):
+
+    - A key already down (a KEYDOWN with no KEYUP since: SDL's auto-repeat) only
+      repeats moving and scrolling; a repeated activating key is dropped.
+    - A screen that has just appeared ignores activating input for ``SETTLE_SECONDS``
+      and until every activating key that was down when it appeared is released,
+      so the press that opened it (or its echo as typed text) never acts on it.
+
+    Only physical input passes through here; the autoplayer and tests that post
+    commands with :meth:`App.post` are not gated.
+    """
+
+    held: dict[int, tuple[bool, float]] = field(default_factory=dict)  # key -> (it activates, last KEYDOWN)
+    blocking: set[int] = field(default_factory=set)
+    since: float = -1e9
+
+    def convert(self, event: pygame.event.Event, now: float, guard: bool = True) -> Command | None:
+        """The command an event means, or None when it is a release or (``guard``) a repeat that must not act."""
+        kind = event.type
+        if kind == pygame.KEYUP:
+            key = getattr(event, "key", 0)
+            self.held.pop(key, None)
+            self.blocking.discard(key)
+            return None
+        if kind == pygame.WINDOWFOCUSLOST:
+            # A key released in another window never sends its KEYUP here.
+            self.held.clear()
+            self.blocking.clear()
+            return None
+        cmd = from_event(event)
+        if kind == pygame.KEYDOWN and cmd is not None:
+            key = getattr(event, "key", 0)
+            last = self.held.get(key)
+            repeat = last is not None and now - last[1] < STALE_HOLD_SECONDS
+            self.held[key] = (not isinstance(cmd, PASSIVE), now)
+            if guard and repeat and not isinstance(cmd, REPEATABLE):
+                return None
+        return cmd
+
+    def screen_changed(self, now: float) -> None:
+        """A new screen is showing from ``now``: hold activating input back for a moment."""
+        self.since = now
+        self.blocking = {key for key, (acts, last) in self.held.items()
+                         if acts and now - last < STALE_HOLD_SECONDS}
+
+    def settling(self, cmd: Command, now: float) -> bool:
+        """True when ``cmd`` would act on a screen that has only just appeared."""
+        if isinstance(cmd, PASSIVE):
+            return False
+        if self.blocking and all(now - self.held.get(k, (False, -1e9))[1] >= STALE_HOLD_SECONDS
+                                 for k in self.blocking):
+            self.blocking.clear()  # their KEYUPs were lost
+        if isinstance(cmd, TypeText):
+            # Typing may start at once; only the echo of the key that opened the field is dropped.
+            return bool(self.blocking)
+        return now - self.since < SETTLE_SECONDS or bool(self.blocking)

@@ -20,6 +20,11 @@ the same game time give the same picture. (It may fill caches of rendered text,
 which are memos, not state.) A ``transparent`` scene is drawn over the one below.
 
 ``relayout()`` is called after the window size or a display setting changed.
+
+Redrawing: the window is redrawn only after input, a scene change or a relayout,
+and on every frame while a shown scene says it is ``busy()`` (animating). A scene
+that does not say is assumed to animate, so it is always drawn; a still scene
+returns False and then costs nothing while the player reads.
 """
 
 from __future__ import annotations
@@ -66,8 +71,29 @@ class Scene:
     def update(self, dt: float) -> None:
         pass
 
+    @property
+    def guard_input(self) -> bool:
+        """True when held keys must not repeat acts here and the screen settles before taking presses.
+
+        Every player's screen is guarded. The facilitator's projector screens
+        (``game.ui.classroom``) are not: hands are counted there with quick presses
+        of the number keys, and the facilitator's keyboard is not the player's.
+        """
+        return not type(self).__module__.startswith("game.ui.classroom")
+
+    def busy(self) -> bool:
+        """True while the picture changes by itself (an animation): the app then draws every frame."""
+        return True
+
     def draw(self, surface: pygame.Surface) -> None:
         pass
+
+
+class StillScene(Scene):
+    """A scene whose picture changes only through input or a relayout: never redrawn while idle."""
+
+    def busy(self) -> bool:
+        return False
 
 
 class SceneStack:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
-from game.ui.widgets.button import Menu, MenuItem
+from game.ui.scenes.base import StillScene
+from game.ui.widgets.button import Menu, MenuItem, menu_viewport
 from game.ui.widgets.text import blit_block
 
 
-class PanelScene(Scene):
+class PanelScene(StillScene):
     """A card in the middle of the screen over a dimmed scene: a title, some words, buttons."""
 
     transparent = True
@@ -48,7 +48,10 @@ class PanelScene(Scene):
         height += bottom + pad
         self.card = pygame.Rect(0, 0, width, min(height, h - theme.px(20)))
         self.card.center = (w // 2, h // 2)
-        self.menu.layout(theme, text, self.card.x + pad, self.card.y + probe_y, inner, gap=10)
+        # A short window with large text: the buttons scroll inside the card (the focused one stays in view).
+        top = min(self.card.y + probe_y, self.card.bottom - theme.px(60))
+        view = menu_viewport(theme, self.card.x + pad, top, inner, self.card.bottom - theme.px(12)).clip(self.card)
+        self.menu.layout(theme, text, self.card.x + pad, top, inner, gap=10, viewport=view)
         self.pad = pad
         self._shade = pygame.Surface((w, h), pygame.SRCALPHA)
         self._shade.fill(p.shade)
@@ -68,10 +71,16 @@ class PanelScene(Scene):
         pygame.draw.rect(surface, p.bg, self.card, border_radius=theme.px(8))
         pygame.draw.rect(surface, p.rule, self.card, 1, border_radius=theme.px(8))
         x, y = self.card.x + self.pad, self.card.y + self.pad
+        clip = surface.get_clip()
+        words = self.card.copy()
+        if self.menu.viewport is not None:
+            words.height = self.menu.viewport.y - self.card.y
+        surface.set_clip(words.clip(clip))
         blit_block(surface, self.title_block, x, y)
         y += self.title_block.height + theme.px(18)
         if self.body_block is not None:
             blit_block(surface, self.body_block, x, y)
+        surface.set_clip(clip)
         self.menu.draw(surface, theme, self.app.text)
 
 
@@ -82,6 +91,23 @@ class MessageScene(PanelScene):
         self.title = title
         self.body = body
         super().__init__(app)
+
+
+class ConfirmScene(PanelScene):
+    """A question before something that cannot be undone: the safe answer is focused first."""
+
+    def __init__(self, app, title: str, body: str, yes: str, action, no: str = "Cancel") -> None:  # noqa: ANN001
+        self.title = title
+        self.body = body
+        self._yes, self._no, self._action = yes, no, action
+        super().__init__(app)
+
+    def items(self) -> list[MenuItem]:
+        def yes() -> None:
+            self.app.pop()
+            self._action()
+
+        return [MenuItem(self._no, self.close, key_hint="Esc"), MenuItem(self._yes, yes)]
 
 
 class PauseScene(PanelScene):

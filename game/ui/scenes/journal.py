@@ -10,12 +10,13 @@ from __future__ import annotations
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
+from game.ui.widgets.risk import risk_words
 from game.ui.widgets.scroll import Scrolling
-from game.ui.widgets.text import Block
+from game.ui.widgets.text import Block, blit_block
 
 
-class JournalScene(Scrolling, Scene):
+class JournalScene(Scrolling, StillScene):
     name = "journal"
 
     def __init__(self, app) -> None:  # noqa: ANN001
@@ -37,17 +38,38 @@ class JournalScene(Scrolling, Scene):
         serif = text.fonts.get("serif", theme.body)
         col = min(w - 2 * m, round(serif.size("x" * 10)[0] / 10 * 68))
         x = (w - col) // 2
-        self.header_h = theme.px(40) + round(theme.body * 1.5) + theme.px(30)
-        self.view_rect = pygame.Rect(0, self.header_h, w, h - self.header_h - theme.px(24))
         self.title = text.line("Journal", "serif-bold", round(theme.body * 1.5), p.strong)
-        self.hint = text.line("Wheel, arrows or Page Up/Down to scroll  ·  H or Esc to return", "sans",
-                              theme.small, p.faint)
+        self.title_y = theme.px(28)
+        # The hint sits beside the title when there is room, else under it (large text, small window).
+        hint = "Wheel, arrows or Page Up/Down to scroll  ·  H or Esc to return"
+        hint_w = col - self.title.get_width() - theme.px(24)
+        beside = hint_w >= theme.px(200)
+        self.hint = text.block(hint, "sans", theme.small, hint_w if beside else col, p.faint, 1.3, align="right")
+        beside = beside and len(self.hint.lines) == 1
+        if not beside:
+            hint_w = col
+            self.hint = text.block(hint, "sans", theme.small, col, p.faint, 1.3, align="right")
+        head_bottom = self.title_y + self.title.get_height()
+        if beside:
+            self.hint_pos = (x + col - hint_w, head_bottom - self.hint.height - theme.px(4))
+        else:
+            self.hint_pos = (x + col - hint_w, head_bottom)
+            head_bottom += self.hint.height
+        # What she carries (the terminal shows it on every page; the window shows it here).
+        state = self.app.state
+        carried = sorted(state.items) if state is not None else []
+        labels = [self.app.story.items[i].label if i in self.app.story.items else i for i in carried]
+        words = "Carrying: " + (", ".join(labels) if labels else "nothing but what she wears")
+        self.carrying = text.block(words, "sans", theme.small, col, p.muted, 1.3)
+        self.carrying_pos = (x, head_bottom + theme.px(8))
+        head_bottom = self.carrying_pos[1] + self.carrying.height
+        self.header_h = head_bottom + theme.px(22)
+        self.view_rect = pygame.Rect(0, self.header_h, w, max(0, h - self.header_h - theme.px(24)))
         self.col_x = x
         placed: list[tuple[Block, int, int]] = []
         rules: list[int] = []
         y = theme.px(10)
         chapter = None
-        state = self.app.state
         entries = state.journal if state is not None else []
         small_gap = round(theme.body * 0.5)
         for entry in entries:
@@ -79,10 +101,8 @@ class JournalScene(Scrolling, Scene):
                 y += block.height + theme.px(4)
             roll = entry.get("roll")
             if isinstance(roll, dict):
-                chance = float(roll.get("chance", 0))
                 fell = bool(roll.get("failed"))
-                words = (f"The risk fell ({round(chance * 100)}%: {roll.get('label', '')})." if fell else
-                         f"The risk passed ({round(chance * 100)}%: {roll.get('label', '')}).")
+                words = risk_words(float(roll.get("chance", 0)), str(roll.get("label", "")), fell)
                 block = text.block(words, "sans", theme.small, col, p.bad if fell else p.good, 1.4)
                 placed.append((block, x, y))
                 y += block.height + theme.px(4)
@@ -107,9 +127,9 @@ class JournalScene(Scrolling, Scene):
         p = theme.palette
         surface.fill(p.bg)
         m = theme.margin
-        surface.blit(self.title, (self.col_x, theme.px(40)))
-        surface.blit(self.hint, (self.col_x + self.col_w - self.hint.get_width(),
-                                 theme.px(40) + self.title.get_height() - self.hint.get_height() - theme.px(6)))
+        surface.blit(self.title, (self.col_x, self.title_y))
+        blit_block(surface, self.hint, *self.hint_pos)
+        blit_block(surface, self.carrying, *self.carrying_pos)
         top = self.view_rect.y
         pygame.draw.line(surface, p.rule, (self.col_x, top - theme.px(12)), (self.col_x + self.col_w, top - theme.px(12)))
         self.blit_visible(surface, self.placed)
@@ -124,7 +144,7 @@ class JournalScene(Scrolling, Scene):
         surface.set_clip(clip)
         # A thin scroll indicator on the right.
         if self.max_scroll > 0:
-            track = pygame.Rect(surface.get_width() - m // 2, top, max(2, theme.px(3)), self.view_rect.h)
+            track = pygame.Rect(theme.size[0] - m // 2, top, max(2, theme.px(3)), self.view_rect.h)
             pygame.draw.rect(surface, p.panel, track)
             frac = self.view_rect.h / self.height
             thumb = pygame.Rect(track.x, top + round((self.scroll / self.height) * self.view_rect.h),

@@ -6,14 +6,14 @@ import pygame
 
 from game.errors import StoryError
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
 from game.ui.widgets.text import blit_block
 from game.writer.notes import add_note
 
 MAX_NOTE = 300
 
 
-class NoteScene(Scene):
+class NoteScene(StillScene):
     """A text field over the story. Enter keeps the note, Esc drops it; nothing else reaches the story."""
 
     transparent = True
@@ -76,6 +76,7 @@ class NoteScene(Scene):
                            width - 2 * pad, p.text if self.text else p.muted, 1.35)
         box = pygame.Rect(0, 0, width, title.height + field.height + hint.height + 4 * pad)
         box.center = (w // 2, h // 3)
+        box.top = max(box.top, theme.px(12))  # a long note grows down, never off the top
         pygame.draw.rect(surface, p.bg, box, border_radius=theme.px(8))
         pygame.draw.rect(surface, p.accent, box, max(1, theme.px(2)), border_radius=theme.px(8))
         y = box.y + pad

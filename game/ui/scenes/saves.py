@@ -11,11 +11,11 @@ import time
 
 import pygame
 
-from game.engine.save import AUTOSAVE, SaveInfo, list_saves, slot_path, write_save
+from game.engine.save import AUTOSAVE, KEPT_PREFIX, SaveInfo, list_saves, slot_path, write_save
 from game.errors import StoryError
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
-from game.ui.widgets.button import Menu, MenuItem
+from game.ui.scenes.base import StillScene
+from game.ui.widgets.button import Menu, MenuItem, menu_viewport
 from game.ui.widgets.text import blit_block
 
 SLOTS = tuple(f"slot-{i}" for i in range(1, 7))
@@ -27,10 +27,21 @@ def slot_name(slot: str) -> str:
         return "Autosave"
     if slot.startswith("slot-"):
         return f"Slot {slot[5:]}"
+    if slot.startswith(KEPT_PREFIX):
+        return "Kept journey"
     return slot
 
 
-class SavesScene(Scene):
+def without_repeats(parts: list[str]) -> list[str]:
+    """The parts in order, dropping any already said (a chapter named after the place: "Hyesan · Hyesan")."""
+    said: list[str] = []
+    for part in parts:
+        if part and not any(part.casefold() == other.casefold() for other in said):
+            said.append(part)
+    return said
+
+
+class SavesScene(StillScene):
     name = "saves"
 
     def __init__(self, app, mode: str) -> None:  # noqa: ANN001
@@ -48,8 +59,8 @@ class SavesScene(Scene):
         if info.problem:
             return f"Cannot be loaded: {info.problem}"
         place = self.app.place(info.location)[0] if info.location else ""
-        parts = [p for p in (place, f"day {info.day}", info.chapter, f"saved {when}" if when else "") if p]
-        return " · ".join(parts)
+        where = without_repeats([place, info.chapter if info.chapter.casefold() not in info.title.casefold() else ""])
+        return " · ".join(without_repeats([*where, f"day {info.day}", f"saved {when}" if when else ""]))
 
     def rebuild(self) -> None:
         infos = {info.slot: info for info in list_saves()}
@@ -75,6 +86,19 @@ class SavesScene(Scene):
         self.relayout()
 
     def save(self, slot: str) -> None:
+        """Save in ``slot``; a slot that holds a journey is only written over after asking."""
+        info = next((i for i in list_saves() if i.slot == slot), None)
+        if info is None:
+            self.write(slot)
+            return
+        from game.ui.scenes.dialog import ConfirmScene
+
+        what = " · ".join(without_repeats([info.title, self.describe(info)]))
+        self.app.push(ConfirmScene(self.app, f"Save over {slot_name(slot).lower()}?",
+                                   f"It holds: {what}. Saving here replaces it.", "Save over it",
+                                   lambda: self.write(slot)))
+
+    def write(self, slot: str) -> None:
         app = self.app
         if app.state is None:
             return
@@ -107,7 +131,7 @@ class SavesScene(Scene):
         self.title = text.block(title, "serif-bold", round(theme.body * 1.5), col, p.strong, 1.2)
         self.title_pos = (x, y)
         y += self.title.height + theme.px(24)
-        self.menu.layout(theme, text, x, y, col, gap=8)
+        self.menu.layout(theme, text, x, y, col, gap=8, viewport=menu_viewport(theme, x, y, col, h - theme.px(16)))
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Back) or (isinstance(cmd, c.OpenSaves) and cmd.mode == self.mode):

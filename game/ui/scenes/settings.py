@@ -8,9 +8,9 @@ from typing import Any
 import pygame
 
 from game.ui import commands as c
-from game.ui.scenes.base import Scene
+from game.ui.scenes.base import StillScene
 from game.ui.settings import TEXT_SIZES, TEXT_SPEEDS
-from game.ui.widgets.button import Menu, MenuItem
+from game.ui.widgets.button import Menu, MenuItem, menu_viewport
 from game.ui.widgets.text import blit_block
 
 NAMES = {"small": "Small", "medium": "Medium", "large": "Large", "x-large": "Extra large",
@@ -21,7 +21,8 @@ ROWS: Sequence[tuple[str, str, tuple[Any, ...], tuple[str, ...], str]] = (
     ("text_size", "Text size", TEXT_SIZES, tuple(NAMES[v] for v in TEXT_SIZES),
      "Story and interface text; the page reflows to fit."),
     ("text_speed", "Text speed", TEXT_SPEEDS, tuple(NAMES[v] for v in TEXT_SPEEDS),
-     "How fast a new page appears. Any key or click shows it all at once."),
+     "How fast a new page appears. Space, any letter or a click on the text shows it all at once; "
+     "it never takes a choice."),
     ("fullscreen", "Display", (False, True), ("Window", "Full screen"), "F11 switches at any time."),
     ("high_contrast", "High contrast", (False, True), ("Off", "On"), "Pure black and white, stronger outlines."),
     ("reduced_motion", "Reduced motion", (False, True), ("Off", "On"),
@@ -29,7 +30,7 @@ ROWS: Sequence[tuple[str, str, tuple[Any, ...], tuple[str, ...], str]] = (
 )
 
 
-class SettingsScene(Scene):
+class SettingsScene(StillScene):
     name = "settings"
 
     def __init__(self, app) -> None:  # noqa: ANN001
@@ -73,7 +74,7 @@ class SettingsScene(Scene):
                               col, p.muted, 1.3)
         self.sub_pos = (x, y)
         y += self.sub.height + theme.px(20)
-        self.menu.layout(theme, text, x, y, col, gap=8)
+        self.menu.layout(theme, text, x, y, col, gap=8, viewport=menu_viewport(theme, x, y, col, h - theme.px(16)))
         self.sample_pos = (x, self.menu.rects[-1].bottom + theme.px(28)) if self.menu.rects else (x, y)
         self.sample = text.block("The lights of Changbai burn across the Yalu.", "serif", theme.body, col, p.text,
                                  1.5)
@@ -92,5 +93,5 @@ class SettingsScene(Scene):
         blit_block(surface, self.title, *self.title_pos)
         blit_block(surface, self.sub, *self.sub_pos)
         self.menu.draw(surface, self.theme, self.app.text)
-        if self.sample_pos[1] + self.sample.height < self.theme.size[1]:
+        if not self.menu.max_offset and self.sample_pos[1] + self.sample.height < self.theme.size[1]:
             blit_block(surface, self.sample, *self.sample_pos)

@@ -21,10 +21,10 @@ from game.ui.scenes.chapter_card import page_shown
 from game.ui.theme import Theme
 from game.ui.widgets.button import Menu, MenuItem
 from game.ui.widgets.hud import Hud
+from game.ui.widgets.risk import risk_words
 from game.ui.widgets.text import Block, TextCache, blit_block
 
 MEASURE = 66  # characters per line the text column aims for
-BANNER_LIFE = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +63,22 @@ def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int
     words = text.block(choice.text, "sans", theme.ui, inner, colour, 1.38)
     # The meta row: cost segments, then the risk badge, flowing onto more lines if needed.
     pieces: list[tuple[pygame.Surface, bool]] = []  # (image, is_badge)
+    badge_room = inner - 2 * theme.px(9)
+
+    def add(words_: str, kind: str, tint: tuple[int, int, int], badge: bool) -> None:
+        # A piece wider than the card (a long item name, large text) wraps onto rows of its own.
+        for part in text.wrap(words_, kind, theme.small, badge_room if badge else inner):
+            pieces.append((text.line(part, kind, theme.small, tint), badge))
+
     if choice.available:
         for i, cost in enumerate(choice.costs):
             tint = p.good if cost.good else p.bad if cost.good is False else p.muted
-            pieces.append((text.line(cost.text + (" ·" if i < len(choice.costs) - 1 else ""), "sans", theme.small,
-                                     tint), False))
+            add(cost.text + (" ·" if i < len(choice.costs) - 1 else ""), "sans", tint, False)
         if choice.risk is not None:
-            pieces.append((text.line(f"{choice.risk.percent} risk: {choice.risk.label}", "sans-bold", theme.small,
-                                     p.danger_text), True))
-    else:
-        pieces.append((text.line(f"Not possible: {choice.reason}", "serif-italic", theme.small, p.muted), False))
+            add(f"{choice.risk.percent} risk: {choice.risk.label}", "sans-bold", p.danger_text, True)
+    # A closed choice says why under its words, wrapped to the card: the whole reason, never cut.
+    reason = None if choice.available else text.block(f"Not possible: {choice.reason}", "serif-italic", theme.small,
+                                                      inner, p.muted, 1.35)
     gap = theme.px(10)
     badge_px, badge_py = theme.px(9), theme.px(3)
     rows: list[list[tuple[pygame.Surface, bool, int]]] = [[]]
@@ -87,6 +93,8 @@ def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int
     row_h = text.fonts.get("sans", theme.small).get_height() + 2 * badge_py
     meta_h = (len(rows) * row_h + (len(rows) - 1) * theme.px(4)) if pieces else 0
     height = pad + words.height + (theme.px(6) + meta_h if pieces else 0) + pad
+    if reason is not None:
+        height += theme.px(6) + reason.height
     surf = pygame.Surface((width, height))
     surf.fill(p.bg)
     radius = theme.px(6)
@@ -113,6 +121,8 @@ def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int
             else:
                 surf.blit(image, (bx, y + badge_py))
         y += row_h + theme.px(4)
+    if reason is not None:
+        blit_block(surf, reason, pad + num_w, pad + words.height + theme.px(6))
     return surf
 
 
@@ -130,7 +140,7 @@ class StoryScene(Scene):
         self.focus = 0
         self.hover_tool = -1
         self.banner: tuple[str, bool] | None = None
-        self.banner_age = 0.0
+        self.banner_rect: pygame.Rect | None = None  # the risk line's box in the text column
         self.items: list[Placed] = []
         self.buttons: list[ChoiceButton] = []
         self.tools: list[ToolButton] = []
@@ -138,7 +148,6 @@ class StoryScene(Scene):
         self.can_undo = (False, "")
         self.content_h = 0
         self.choices_h = 0
-        self._banner_cache: dict[tuple[object, ...], pygame.Surface] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def enter(self) -> None:
@@ -164,8 +173,18 @@ class StoryScene(Scene):
             self.focus = next((ch.index for ch in self.view.choices if ch.available), 0)
         else:
             self.reveal = float(self.total)
+        self._keep_focus_visible()
         self._clamp_scroll()
         page_shown(self, reveal)  # a chapter's card, or an ending kept in the gallery
+
+    def _keep_focus_visible(self) -> None:
+        """Focus an open choice of this page (after an undo the old index may be closed or gone)."""
+        open_ = [b.index for b in self.buttons if b.available]
+        if open_ and self.focus not in open_:
+            self.focus = open_[0]
+
+    def busy(self) -> bool:
+        return self.reveal < self.total or bool(self.hud.markers)
 
     # ------------------------------------------------------------------ layout
     def relayout(self) -> None:
@@ -196,6 +215,16 @@ class StoryScene(Scene):
         items: list[Placed] = []
         y = 0
         chars = 0
+        self.banner_rect = None
+        if self.banner is not None:
+            # What the last risk did, on its own line above the page: it covers nothing.
+            message, failed = self.banner
+            pad = theme.px(12)
+            words = text.block(message, "sans-bold", theme.ui, col_w - 2 * pad - theme.px(6),
+                               p.danger_text if failed else p.strong, 1.35)
+            items.append(Placed(words, pad + theme.px(6), pad, None))
+            self.banner_rect = pygame.Rect(0, 0, col_w, words.height + 2 * pad)
+            y += self.banner_rect.h + round(theme.body * 0.9)
         if view.title:
             title = text.block(view.title, "serif-bold", round(theme.body * 1.4), col_w, p.strong, 1.25)
             items.append(Placed(title, 0, y, None))
@@ -251,6 +280,8 @@ class StoryScene(Scene):
         self.fade_h = theme.px(36)
         self._fades = (_gradient(text_pane.w, self.fade_h, p.bg, down=True),
                        _gradient(text_pane.w, self.fade_h, p.bg, down=False))
+        # More choices below the pane's edge fade out, as the text does: the cut says "scroll".
+        self._choice_fade = _gradient(self.choices_rect.w, self.fade_h, p.bg, down=False)
         self._layout_tools()
         state = self.app.state
         if state is not None:
@@ -319,7 +350,9 @@ class StoryScene(Scene):
                 self.choose(cmd.index)
         elif isinstance(cmd, c.Move) and cmd.dy and view.ending is None:
             self._move_focus(cmd.dy)
-        elif isinstance(cmd, c.Confirm) and view.ending is None:
+        elif isinstance(cmd, c.Confirm) and not cmd.space and view.ending is None:
+            # Enter takes the focused choice; Space only ever shows the text (issue 15: a Space
+            # meant to finish the page took a fatal choice).
             self.choose(self.focus)
         elif isinstance(cmd, c.Scroll):
             self._scroll(cmd)
@@ -390,9 +423,9 @@ class StoryScene(Scene):
             return
         self.hud.changes(outcome.deltas)
         self.banner = _banner(outcome.roll)
-        self.banner_age = 0.0
         app.autosave()
         self.refresh(reveal=True)
+        app.new_screen()  # a new page: the press that chose must not act on it too
 
     def rollback(self) -> None:
         app = self.app
@@ -415,10 +448,6 @@ class StoryScene(Scene):
     # ------------------------------------------------------------------ time
     def update(self, dt: float) -> None:
         self.hud.update(dt)
-        if self.banner is not None:
-            self.banner_age += dt
-            if self.banner_age > BANNER_LIFE:
-                self.banner = None
         if self.reveal < self.total:
             self.reveal = min(float(self.total), self.reveal + self.app.settings.chars_per_second * dt)
             # Follow the reveal down the page.
@@ -457,6 +486,12 @@ class StoryScene(Scene):
         clip = surface.get_clip()
         surface.set_clip(pane)
         scroll = round(self.scroll)
+        if self.banner is not None and self.banner_rect is not None:
+            box = self.banner_rect.move(self.col_x, pane.y - scroll)
+            failed = self.banner[1]
+            pygame.draw.rect(surface, p.danger if failed else p.panel_hi, box, border_radius=theme.px(6))
+            pygame.draw.rect(surface, p.danger_text if failed else p.good,
+                             pygame.Rect(box.x, box.y, theme.px(5) + 1, box.h))
         for item in self.items:
             y = pane.y + item.y - scroll
             if y > pane.bottom or y + item.block.height < pane.y:
@@ -486,14 +521,14 @@ class StoryScene(Scene):
             for b in self.buttons:
                 image = b.focused if b.index == self.focus else b.normal
                 surface.blit(image, (cr.x + b.rect.x, cr.y + b.rect.y - self.choice_scroll))
+            if self.choice_scroll < self.choices_h - theme.px(12) - cr.h:
+                surface.blit(self._choice_fade, (cr.x, cr.bottom - self.fade_h))
         else:
-            hint = text.line("Press any key to show the whole page", "sans", theme.small, p.faint)
+            hint = text.line("Space or a click shows the whole page", "sans", theme.small, p.faint)
             surface.blit(hint, (cr.x, cr.y + self.choice_heading.get_height() + theme.px(14)))
         surface.set_clip(clip)
         self._draw_footer(surface)
         self.hud.draw_markers(surface, theme, text)
-        if self.banner is not None:
-            self._draw_banner(surface)
 
     def _draw_footer(self, surface: pygame.Surface) -> None:
         theme, text = self.theme, self.app.text
@@ -515,38 +550,11 @@ class StoryScene(Scene):
             if x > self.tools_right:
                 surface.blit(note, (x, self.tools[0].rect.y + theme.px(6)))
 
-    def _draw_banner(self, surface: pygame.Surface) -> None:
-        assert self.banner is not None
-        theme, text = self.theme, self.app.text
-        p = theme.palette
-        message, failed = self.banner
-        key = (message, failed, theme.key)
-        pill = self._banner_cache.get(key)
-        if pill is None:
-            img = text.line(message, "sans-bold", theme.ui, p.danger_text if failed else p.strong)
-            pill = pygame.Surface(img.get_rect().inflate(theme.px(36), theme.px(16)).size, pygame.SRCALPHA)
-            r = pill.get_height() // 2
-            pygame.draw.rect(pill, p.danger if failed else p.panel_hi, pill.get_rect(), border_radius=r)
-            pygame.draw.rect(pill, p.danger if failed else p.good, pill.get_rect(), max(1, theme.px(2)),
-                             border_radius=r)
-            pill.blit(img, (theme.px(18), theme.px(8)))
-            self._banner_cache = {key: pill}
-        box = pill.get_rect(midtop=(self.text_pane.centerx, self.hud_rect.bottom + theme.px(8)))
-        t = self.banner_age / BANNER_LIFE
-        alpha = 255 if theme.reduced_motion or t < 0.75 else round(255 * (1 - (t - 0.75) / 0.25))
-        pill.set_alpha(alpha)
-        surface.blit(pill, box)
-        pill.set_alpha(None)
-
 
 def _banner(roll: RollResult | None) -> tuple[str, bool] | None:
     if roll is None:
         return None
-    percent = f"{round(roll.chance * 100)}%" if 0.01 <= roll.chance <= 0.99 else \
-        ("<1%" if roll.chance < 0.01 else ">99%")
-    if roll.failed:
-        return f"The risk fell: {percent}, {roll.label}", True
-    return f"The risk passed: {percent}, {roll.label}", False
+    return risk_words(roll.chance, roll.label, roll.failed), roll.failed
 
 
 def _gradient(width: int, height: int, colour: tuple[int, int, int], down: bool) -> pygame.Surface:

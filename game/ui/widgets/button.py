@@ -29,8 +29,13 @@ class Menu:
     items: Sequence[MenuItem]
     focus: int = 0
     hover: int = -1
-    rects: list[pygame.Rect] = field(default_factory=list)
+    rects: list[pygame.Rect] = field(default_factory=list)  # where each button is on screen now
     numbered: bool = False
+    # Scrolling: with a viewport, buttons below it scroll into view (the focused one always
+    # does), so a long menu with large text still works in a small window.
+    viewport: pygame.Rect | None = None
+    offset: int = 0
+    _placed: list[pygame.Rect] = field(default_factory=list)  # unscrolled
 
     def __post_init__(self) -> None:
         self.focus = self._first_enabled(self.focus)
@@ -42,14 +47,43 @@ class Menu:
                 return j
         return 0
 
-    def layout(self, theme: Theme, text: TextCache, x: int, y: int, width: int, gap: float = 12) -> int:
-        """Place the buttons from (x, y) down; returns the bottom."""
-        self.rects = []
+    def layout(self, theme: Theme, text: TextCache, x: int, y: int, width: int, gap: float = 12,
+               viewport: pygame.Rect | None = None) -> int:
+        """Place the buttons from (x, y) down, scrolling inside ``viewport`` if given; returns the bottom
+        (unscrolled)."""
+        self._placed = []
         for item in self.items:
             h = button_height(theme, text, item, width)
-            self.rects.append(pygame.Rect(x, y, width, h))
+            self._placed.append(pygame.Rect(x, y, width, h))
             y += h + theme.px(gap)
+        self.viewport = viewport
+        self.reveal_focus()
         return y - theme.px(gap) if self.items else y
+
+    @property
+    def max_offset(self) -> int:
+        if self.viewport is None or not self._placed:
+            return 0
+        return max(0, self._placed[-1].bottom - self.viewport.bottom)
+
+    def _apply(self) -> None:
+        self.offset = max(0, min(self.offset, self.max_offset)) if self.viewport is not None else 0
+        self.rects = [r.move(0, -self.offset) for r in self._placed]
+
+    def reveal_focus(self) -> None:
+        """Scroll so the focused button is wholly in the viewport."""
+        view = self.viewport
+        if view is not None and 0 <= self.focus < len(self._placed):
+            rect = self._placed[self.focus]
+            if rect.bottom - self.offset > view.bottom:
+                self.offset = rect.bottom - view.bottom
+            if rect.top - self.offset < view.top:
+                self.offset = rect.top - view.top
+        self._apply()
+
+    def scroll_by(self, pixels: int) -> None:
+        self.offset += pixels
+        self._apply()
 
     def move(self, dy: int) -> None:
         if not self.items:
@@ -64,6 +98,7 @@ class Menu:
     def activate(self, index: int) -> bool:
         if 0 <= index < len(self.items) and self.items[index].enabled and self.items[index].action:
             self.focus = index
+            self.reveal_focus()
             self.items[index].action()  # type: ignore[misc]
             return True
         return False
@@ -72,6 +107,11 @@ class Menu:
         """True when the menu used the command."""
         if isinstance(cmd, c.Move) and cmd.dy:
             self.move(cmd.dy)
+            self.reveal_focus()
+            return True
+        if isinstance(cmd, c.Scroll) and self.max_offset:
+            step = self.viewport.h * 0.85 if self.viewport is not None else 0
+            self.scroll_by(round(cmd.lines * 30 + cmd.pages * step) if not cmd.to else cmd.to * 10**6)
             return True
         if isinstance(cmd, c.Confirm):
             return self.activate(self.focus)
@@ -90,14 +130,39 @@ class Menu:
         return False
 
     def index_at(self, pos: tuple[int, int]) -> int:
+        if self.viewport is not None and not self.viewport.collidepoint(pos):
+            return -1
         for i, rect in enumerate(self.rects):
             if rect.collidepoint(pos):
                 return i
         return -1
 
     def draw(self, surface: pygame.Surface, theme: Theme, text: TextCache) -> None:
+        clip = surface.get_clip()
+        if self.viewport is not None:
+            surface.set_clip(self.viewport.clip(clip))
         for i, (item, rect) in enumerate(zip(self.items, self.rects, strict=False)):
-            draw_button(surface, theme, text, item, rect, focused=(i == self.focus and item.enabled))
+            if self.viewport is None or rect.colliderect(self.viewport):
+                draw_button(surface, theme, text, item, rect, focused=(i == self.focus and item.enabled))
+        surface.set_clip(clip)
+        if self.max_offset and self.viewport is not None:
+            # A thin bar at the right says there is more above or below.
+            view = self.viewport
+            total = self._placed[-1].bottom - self._placed[0].top
+            track = pygame.Rect(view.right - max(2, theme.px(4)), view.y, max(2, theme.px(4)), view.h)
+            pygame.draw.rect(surface, theme.palette.panel, track)
+            thumb_h = max(theme.px(24), round(view.h * view.h / max(1, total)))
+            thumb_y = view.y + round((view.h - thumb_h) * self.offset / max(1, self.max_offset))
+            pygame.draw.rect(surface, theme.palette.muted, pygame.Rect(track.x, thumb_y, track.w, thumb_h))
+
+
+def menu_viewport(theme: Theme, x: int, y: int, width: int, bottom: int) -> pygame.Rect:
+    """The scrolling area for a menu column at (x, y): down to ``bottom``, with room at the right for
+    the scroll bar, never outside the window."""
+    w, _ = theme.size
+    gutter = theme.px(14)
+    left, right = max(0, x - gutter), min(w, x + width + gutter)
+    return pygame.Rect(left, y, right - left, max(0, bottom - y))
 
 
 def button_height(theme: Theme, text: TextCache, item: MenuItem, width: int) -> int:

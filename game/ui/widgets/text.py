@@ -4,7 +4,9 @@ Rendering a line of TrueType text costs far more than blitting it, so every line
 rendered once and kept, keyed by (text, font, size, colour); a wrapped block is
 kept by (text, font, size, width, colour). Frames then only blit surfaces. The
 caches are bounded (least recently used lines are dropped) so a long session or a
-resize storm cannot grow memory without limit.
+resize storm cannot grow memory without limit. The bound is in bytes as well as in
+entries: a line of story text at 1080p is some 150 kB of pixels, so 4,000 of them
+would be half a gigabyte (issue 15: memory doubled over one journey).
 """
 
 from __future__ import annotations
@@ -50,12 +52,18 @@ def printable(text: str) -> str:
 class TextCache:
     """Renders and wraps text; the only place in the UI that calls ``Font.render``."""
 
-    def __init__(self, fonts: Fonts, max_lines: int = 4000, max_blocks: int = 800) -> None:
+    def __init__(self, fonts: Fonts, max_lines: int = 4000, max_blocks: int = 800,
+                 max_bytes: int = 24 * 1024 * 1024) -> None:
         self.fonts = fonts
         self._lines: OrderedDict[tuple[object, ...], pygame.Surface] = OrderedDict()
         self._blocks: OrderedDict[tuple[object, ...], Block] = OrderedDict()
         self.max_lines = max_lines
         self.max_blocks = max_blocks
+        # Pixels kept by each cache (a block's lines are usually the very surfaces the line
+        # cache holds, so together they keep at most twice this, usually far less).
+        self.max_bytes = max_bytes
+        self.line_bytes = 0
+        self.block_bytes = 0
         self.renders = 0  # for tests: how many times Font.render ran
 
     def line(self, text: str, kind: str, size: int, color: Color) -> pygame.Surface:
@@ -68,8 +76,9 @@ class TextCache:
         image = font.render(printable(text), True, color) if text else pygame.Surface((0, font.get_height()), pygame.SRCALPHA)
         self.renders += 1
         self._lines[key] = image
-        if len(self._lines) > self.max_lines:
-            self._lines.popitem(last=False)
+        self.line_bytes += _bytes(image)
+        while len(self._lines) > 1 and (len(self._lines) > self.max_lines or self.line_bytes > self.max_bytes):
+            self.line_bytes -= _bytes(self._lines.popitem(last=False)[1])
         return image
 
     def wrap(self, text: str, kind: str, size: int, width: int) -> list[str]:
@@ -128,9 +137,18 @@ class TextCache:
             y += step
         block = Block(tuple(lines), widest, y, chars, text)
         self._blocks[key] = block
-        if len(self._blocks) > self.max_blocks:
-            self._blocks.popitem(last=False)
+        self.block_bytes += _block_bytes(block)
+        while len(self._blocks) > 1 and (len(self._blocks) > self.max_blocks or self.block_bytes > self.max_bytes):
+            self.block_bytes -= _block_bytes(self._blocks.popitem(last=False)[1])
         return block
+
+
+def _bytes(image: pygame.Surface) -> int:
+    return image.get_width() * image.get_height() * image.get_bytesize()
+
+
+def _block_bytes(block: Block) -> int:
+    return sum(_bytes(line.image) for line in block.lines)
 
 
 def blit_block(surface: pygame.Surface, block: Block, x: int, y: int, reveal: float | None = None) -> None:

@@ -1,0 +1,24 @@
+"""The words for what a risk did, shared by the story page and the journal.
+
+Issue 15: "The risk passed: 10%, the policeman isn't convinced" read as if the bad
+thing had happened. The sentence now says plainly whether it happened.
+"""
+
+from __future__ import annotations
+
+
+def percent(chance: float) -> str:
+    """A chance as the player reads it: "26%", never "0%" or "100%" for a real risk."""
+    if chance < 0.01:
+        return "<1%"
+    if chance > 0.99:
+        return ">99%"
+    return f"{round(chance * 100)}%"
+
+
+def risk_words(chance: float, label: str, failed: bool) -> str:
+    """"The 26% risk happened: caught at the checkpoint." / "You were lucky: the 10% risk (…) did not happen." """
+    if failed:
+        return f"The {percent(chance)} risk happened: {label}." if label else f"The {percent(chance)} risk happened."
+    what = f" ({label})" if label else ""
+    return f"You were lucky: the {percent(chance)} risk{what} did not happen."

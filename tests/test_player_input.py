@@ -1,0 +1,368 @@
+"""Issue 15, as a player meets it: held keys, Space, the risk line, closed choices, saves, notes, idling.
+
+Every test posts the key events SDL really sends into the real App and scene stack
+(headless, ``SDL_VIDEODRIVER=dummy``): a tap is KEYDOWN then KEYUP; a held key is
+KEYDOWN, then a KEYDOWN again after 350 ms and every 40 ms while held (the repeat
+the game sets), then one KEYUP; a printable key is followed by its TEXTINPUT.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pygame
+import pytest
+
+from conftest import TINY, write_story
+from game.engine.save import AUTOSAVE, list_saves, read_save, slot_path
+from game.story.loader import load_story
+from game.ui.app import App
+from game.ui.settings import Settings, save_settings
+
+FRAME = 1 / 60
+
+
+@pytest.fixture
+def story(tmp_path):
+    return load_story(write_story(tmp_path / "tiny", TINY))
+
+
+@pytest.fixture
+def make_app():
+    apps: list[App] = []
+
+    def make(story, instant: bool = True, **kw) -> App:  # noqa: ANN003
+        if instant:  # no text reveal, unless a test is about it: a page takes choices at once
+            save_settings(Settings().changed(text_speed="instant", **kw.pop("settings", {})))
+        kw.setdefault("seed", 2)
+        kw.setdefault("size", (1280, 720))
+        kw.setdefault("writer", False)
+        pygame.init()
+        app = App(story, **kw)
+        apps.append(app)
+        app.step(events=[])
+        return app
+
+    yield make
+    for app in apps:
+        app.close()
+    pygame.quit()
+
+
+def frames(app: App, seconds: float, events: list[pygame.event.Event] | None = None) -> None:
+    for i in range(max(1, round(seconds / FRAME))):
+        app.step(events=list(events or []) if i == 0 else [], dt=FRAME)
+
+
+def down(key: int, text: str = "") -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)
+
+
+def up(key: int) -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0)
+
+
+def tap(app: App, key: int, text: str = "", wait: float = 0.5) -> None:
+    """Wait (a person does not press within a blink of a screen appearing), then press and release."""
+    frames(app, wait)
+    events = [down(key, text)] + ([pygame.event.Event(pygame.TEXTINPUT, text=text)] if text else [])
+    frames(app, 0.08, events)
+    frames(app, FRAME, [up(key)])
+
+
+def hold(app: App, key: int, seconds: float) -> None:
+    """Hold a key as SDL reports it with pygame.key.set_repeat(350, 40), then release it."""
+    frames(app, FRAME, [down(key)])
+    held, next_repeat = FRAME, 0.35
+    while held < seconds:
+        events = []
+        if held >= next_repeat:
+            events.append(down(key))
+            next_repeat += 0.04
+        app.step(events=events, dt=FRAME)
+        held += FRAME
+    app.step(events=[up(key)], dt=FRAME)
+
+
+# --------------------------------------------------------------------------- 1. held keys
+
+
+def test_held_enter_on_the_title_opens_the_content_note_and_stops_there(story, make_app):
+    app = make_app(story)
+    assert app.stack.top.name == "title"
+    hold(app, pygame.K_RETURN, 0.6)
+    assert app.stack.top.name == "content-note"  # not skipped, and no journey begun
+    assert app.state is None and not slot_path(AUTOSAVE).exists()
+
+
+def test_held_enter_on_a_story_page_takes_one_choice_only(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_DOWN)  # "Wait a week" ("Buy a boat" is closed; the page comes back after it,
+    # so every repeat could take it again)
+    hold(app, pygame.K_RETURN, 1.0)
+    assert app.state.step == 1
+    assert app.state.vars["days"] == 7
+
+
+def test_held_number_key_takes_one_choice_only(story, make_app):
+    app = make_app(story, skip_title=True)
+    hold(app, pygame.K_3, 1.0)
+    assert app.state.step == 1
+
+
+def test_a_new_page_ignores_a_press_for_a_moment_then_takes_the_next(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_3)
+    tap(app, pygame.K_3, wait=0.1)  # a double press: the second lands on the new page at once
+    assert app.state.step == 1
+    tap(app, pygame.K_3, wait=0.3)
+    assert app.state.step == 2
+
+
+def test_held_arrows_still_repeat(story, make_app):
+    app = make_app(story)
+    tap(app, pygame.K_F2)
+    assert app.stack.top.name == "settings"
+    hold(app, pygame.K_DOWN, 0.45)
+    assert app.stack.top.menu.focus == 4  # the press, then repeats at 350, 390 and 430 ms
+
+
+# --------------------------------------------------------------------------- 2. Space and focus
+
+
+def test_space_shows_the_text_and_never_takes_a_choice(story, make_app):
+    app = make_app(story, instant=False, skip_title=True)
+    scene = app.stack.top
+    assert not scene.revealed
+    tap(app, pygame.K_SPACE, " ", wait=0.05)
+    assert scene.revealed and app.state.step == 0
+    tap(app, pygame.K_SPACE, " ")
+    assert app.state.step == 0  # once the text is out, Space still does not choose
+    tap(app, pygame.K_RETURN)
+    assert app.state.step == 1  # Enter takes the focused choice
+
+
+UNDO_STORY = {
+    "story.yaml": TINY["story.yaml"],
+    "01_river.yaml": """\
+chapter: The River
+nodes:
+  river:
+    title: The river
+    text: Two ways.
+    choices:
+      - text: Go down to the water
+        goto: water
+      - text: Stay
+        goto: end
+  water:
+    title: The water
+    text: Three ways.
+    choices:
+      - text: Swim
+        goto: end
+      - text: Wade
+        goto: end
+      - text: Wait for the boat
+        goto: end
+  end:
+    text: Done.
+    ending: {id: done, kind: safe, title: Done}
+""",
+}
+
+
+def test_after_an_undo_a_choice_is_focused_and_looks_it_in_high_contrast(tmp_path, make_app):
+    story = load_story(write_story(tmp_path / "undo", UNDO_STORY))
+    app = make_app(story, skip_title=True, settings={"high_contrast": True})
+    tap(app, pygame.K_1)
+    tap(app, pygame.K_DOWN)
+    tap(app, pygame.K_DOWN)  # "Wait for the boat": there is no third choice on the page before
+    tap(app, pygame.K_BACKSPACE)
+    scene = app.stack.top
+    assert app.state.node == "river"
+    assert scene.focus in [b.index for b in scene.buttons if b.available]
+    button = next(b for b in scene.buttons if b.index == scene.focus)
+    rect = button.rect.move(scene.choices_rect.x, scene.choices_rect.y - scene.choice_scroll)
+    # The focus outline is the accent colour, at the card's edge.
+    assert tuple(app.screen.get_at((rect.centerx, rect.y))[:3]) == app.theme.palette.accent
+    tap(app, pygame.K_RETURN)
+    assert app.state.node == "water"
+
+
+# --------------------------------------------------------------------------- 5, 6. what the page says
+
+
+def test_the_risk_line_has_its_own_place_and_says_what_happened(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_1)  # pay the guard: a 50% risk of being turned in
+    scene = app.stack.top
+    message, failed = scene.banner
+    if failed:
+        assert message == "The 50% risk happened: turned in."
+    else:
+        assert message == "You were lucky: the 50% risk (turned in) did not happen."
+    # Laid out above the page's text, overlapping nothing: not an overlay on the heading.
+    box = scene.banner_rect
+    others = [item for item in scene.items if item.block.text != message]
+    assert all(item.y >= box.bottom for item in others)
+    on_screen = box.move(scene.col_x, scene.text_pane.y)
+    assert scene.text_pane.contains(on_screen)
+    colour = app.theme.palette.danger if failed else app.theme.palette.panel_hi
+    assert tuple(app.screen.get_at((on_screen.right - 3, on_screen.centery))[:3]) == colour
+
+
+def test_a_closed_choice_shows_its_whole_reason_wrapped_under_it(story, make_app):
+    app = make_app(story, skip_title=True, size=(1024, 600), settings={"text_size": "x-large"})
+    scene = app.stack.top
+    closed = next(ch for ch in scene.view.choices if not ch.available)
+    reason = f"Not possible: {closed.reason}"
+    button = next(b for b in scene.buttons if b.index == closed.index)
+    blocks = [block for key, block in app.text._blocks.items() if block.text == reason]
+    assert blocks, "the reason is set as a wrapped block"
+    block = blocks[-1]
+    assert "".join(line.chars * "x" for line in block.lines).__len__() >= len(reason)  # no word dropped
+    assert block.width <= button.rect.w
+    assert button.rect.h >= block.height  # the card grew to hold it
+
+
+# --------------------------------------------------------------------------- 8. saves
+
+
+def test_a_new_journey_keeps_the_other_journey_and_says_so(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_3)
+    assert app.state.step == 1
+    app.new_journey()
+    kept = [info for info in list_saves() if info.slot.startswith("kept-")]
+    assert len(kept) == 1
+    assert json.loads(kept[0].path.read_text())["state"]["step"] == 1
+    assert any("kept" in text for text, _ in app.toasts)
+    assert json.loads(slot_path(AUTOSAVE).read_text())["state"]["step"] == 0
+
+
+def test_continue_resumes_the_journey_last_played(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_3)
+    tap(app, pygame.K_F6)
+    tap(app, pygame.K_1)  # slot 1: one week waited
+    tap(app, pygame.K_ESCAPE)
+    tap(app, pygame.K_3)
+    tap(app, pygame.K_3)  # three weeks: the autosave
+    tap(app, pygame.K_F9)
+    names = [item.label for item in app.stack.top.menu.items]
+    tap(app, pygame.K_1 + next(i for i, n in enumerate(names) if n.startswith("Slot 1")))
+    assert app.state.step == 1
+    app.to_title()
+    assert app.continue_journey()
+    assert app.state.step == 1 and app.state.vars["days"] == 7
+
+
+def test_saving_over_a_slot_asks_first(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_F6)
+    tap(app, pygame.K_1)
+    before = slot_path("slot-1").read_bytes()
+    tap(app, pygame.K_ESCAPE)
+    tap(app, pygame.K_3)
+    tap(app, pygame.K_F6)
+    tap(app, pygame.K_1)
+    assert type(app.stack.top).__name__ == "ConfirmScene"
+    tap(app, pygame.K_RETURN)  # the focused answer is Cancel
+    assert slot_path("slot-1").read_bytes() == before
+    tap(app, pygame.K_1)
+    tap(app, pygame.K_DOWN)
+    tap(app, pygame.K_RETURN)  # Save over it
+    state, _ = read_save(slot_path("slot-1"), story)
+    assert state.step == 1
+
+
+def test_the_save_list_names_a_place_once(story, make_app):
+    from game.engine.save import SaveInfo
+    from game.ui.scenes.saves import SavesScene
+
+    app = make_app(story, skip_title=True)
+    scene = SavesScene(app, "load")
+    info = SaveInfo("autosave", slot_path(AUTOSAVE), "Autosave", 0.0, "market", "The jangmadang", "hyesan", 0,
+                    "Hyesan")
+    assert scene.describe(info) == "Hyesan · day 0"
+
+
+def test_the_terminal_keeps_the_window_journey_before_a_new_one(story, make_app, capsys):
+    from game.textui import run_text
+
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_3)
+    window_journey = slot_path(AUTOSAVE).read_bytes()
+    run_text(story, 5, False, stdin=io.StringIO(""), stdout=io.StringIO())
+    kept = [info for info in list_saves() if info.slot.startswith("kept-")]
+    assert len(kept) == 1 and kept[0].path.read_bytes() == window_journey
+    assert "is kept as" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- 10, 11. notes, F9, inventory
+
+
+def test_n_opens_no_note_for_a_player(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_n, "n")
+    assert app.stack.top.name == "story"
+
+
+def test_the_key_that_opens_the_note_is_not_typed_into_it(story, make_app):
+    app = make_app(story, skip_title=True, writer=True)
+    frames(app, 0.5)
+    frames(app, FRAME, [down(pygame.K_n, "n"), pygame.event.Event(pygame.TEXTINPUT, text="n")])
+    frames(app, 0.5, [pygame.event.Event(pygame.TEXTINPUT, text="n")])  # held: the text repeats too
+    frames(app, FRAME, [up(pygame.K_n)])
+    assert app.stack.top.name == "note" and app.stack.top.text == ""
+    frames(app, FRAME, [pygame.event.Event(pygame.TEXTINPUT, text="no")])
+    assert app.stack.top.text == "no"
+
+
+def test_f9_opens_load_on_the_debrief(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_1)  # the 50% risk: either way an ending
+    assert app.stack.top.view.ending is not None
+    tap(app, pygame.K_RETURN)  # See what it cost
+    assert app.stack.top.name == "ending"
+    tap(app, pygame.K_F9)
+    assert app.stack.top.name == "saves" and app.stack.top.mode == "load"
+
+
+def test_the_journal_says_what_she_carries(story, make_app):
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_1)  # paying the guard gives her the phone
+    tap(app, pygame.K_h)
+    assert app.stack.top.name == "journal"
+    assert app.stack.top.carrying.text == "Carrying: Chinese phone"
+
+
+# --------------------------------------------------------------------------- 12. idling
+
+
+def test_a_still_page_is_not_redrawn(story, make_app):
+    app = make_app(story, skip_title=True)
+    frames(app, 0.5)
+    draws = app.draws
+    for _ in range(60):
+        app.step(events=[], dt=FRAME)
+    assert app.draws == draws
+    tap(app, pygame.K_DOWN)  # input redraws
+    assert app.draws > draws
+
+
+def test_a_page_that_reveals_by_itself_ends_drawn_whole_with_its_choices(story, make_app):
+    app = make_app(story, instant=False, skip_title=True)
+    scene = app.stack.top
+    assert not scene.revealed
+    frames(app, 8.0)  # no input: the reveal runs to its end
+    assert scene.revealed
+    button = scene.buttons[0]
+    rect = button.rect.move(scene.choices_rect.x, scene.choices_rect.y - scene.choice_scroll)
+    assert tuple(app.screen.get_at((rect.right - 4, rect.centery))[:3]) in (app.theme.palette.panel,
+                                                                            app.theme.palette.panel_hi)
+    draws = app.draws
+    frames(app, 1.0)
+    assert app.draws == draws  # and then it is still

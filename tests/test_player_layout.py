@@ -1,0 +1,168 @@
+"""Every screen of the player's (story, journal, settings, saves, dialogs, note) at 1024×600 with the
+largest text: nothing is drawn outside the window, and the focused item is wholly visible.
+
+"Outside the window" is checked with pixels: the scenes draw onto a surface larger than the
+window they are laid out for, and everything beyond the window's edge must still be the
+background (a full-screen fill) or the untouched marker colour.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pygame
+import pytest
+
+from conftest import STORY
+from game.story.loader import load_story
+from game.ui.app import App
+from game.ui.settings import Settings, save_settings
+
+SIZE = (1024, 600)
+MARK = (255, 0, 255)
+
+
+@pytest.fixture(scope="module")
+def real_story():
+    return load_story(STORY)
+
+
+@pytest.fixture
+def app(real_story):
+    save_settings(Settings().changed(text_size="x-large"))
+    pygame.init()
+    app = App(real_story, seed=3, size=SIZE, skip_title=True)
+    app.step(events=[])
+    yield app
+    app.close()
+    pygame.quit()
+
+
+def press(app: App, key: int) -> None:
+    """A real key press as SDL delivers it (down, up), after the screen has settled."""
+    for _ in range(60):
+        app.step(events=[])
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0))
+    app.step()
+
+
+def outside_pixels(app: App) -> int:
+    """How many pixels beyond the window's edge a draw of the whole stack touched (not the background)."""
+    big = pygame.Surface((SIZE[0] + 240, SIZE[1] + 240))
+    big.fill(MARK)
+    big.fill(app.theme.palette.bg, pygame.Rect((0, 0), SIZE))
+    app.stack.draw(big)
+    if os.environ.get("ESCAPE_ROUTE_LAYOUT_SHOTS"):
+        name = "-".join(s.name for s in app.stack.scenes)
+        pygame.image.save(big, os.path.join(os.environ["ESCAPE_ROUTE_LAYOUT_SHOTS"], f"{name}.png"))
+    window = pygame.Rect((0, 0), SIZE)
+    bad = 0
+    bg = app.theme.palette.bg
+    for x in range(0, big.get_width(), 2):
+        for y in range(0, big.get_height(), 2):
+            if not window.collidepoint(x, y) and big.get_at((x, y))[:3] not in (MARK, bg):
+                bad += 1
+    return bad
+
+
+def focused_menu_rect_visible(app: App) -> None:
+    menu = app.stack.top.menu
+    rect = menu.rects[menu.focus]
+    window = pygame.Rect((0, 0), SIZE)
+    assert window.contains(rect), (rect, menu.items[menu.focus].label)
+    if menu.viewport is not None:
+        assert menu.viewport.contains(rect), (rect, menu.viewport, menu.items[menu.focus].label)
+
+
+def walk_menu(app: App) -> None:
+    """Down through every item of the top scene's menu and back up: the focus is always in view."""
+    count = len(app.stack.top.menu.items)
+    for key in [pygame.K_DOWN] * count + [pygame.K_UP] * count:
+        press(app, key)
+        focused_menu_rect_visible(app)
+        assert outside_pixels(app) == 0
+
+
+def test_story_page_fits(app):
+    press(app, pygame.K_SPACE)
+    scene = app.stack.top
+    assert scene.name == "story"
+    window = pygame.Rect((0, 0), SIZE)
+    for tool in scene.tools:
+        assert window.contains(tool.rect), tool.label
+    assert outside_pixels(app) == 0
+    for key in [pygame.K_DOWN] * 4:
+        press(app, key)
+        button = next(b for b in scene.buttons if b.index == scene.focus)
+        on_screen = button.rect.move(scene.choices_rect.x, scene.choices_rect.y - scene.choice_scroll)
+        assert scene.choices_rect.contains(on_screen)
+        assert outside_pixels(app) == 0
+
+
+def test_settings_fit_and_scroll_to_the_focus(app):
+    press(app, pygame.K_F2)
+    assert app.stack.top.name == "settings"
+    labels = [item.label for item in app.stack.top.menu.items]
+    assert any(label.startswith("Volume") for label in labels) and "Back" in labels
+    assert outside_pixels(app) == 0
+    walk_menu(app)
+    # Back is reachable and visible with the keyboard alone.
+    for _ in range(len(labels)):
+        if app.stack.top.menu.items[app.stack.top.menu.focus].label == "Back":
+            break
+        press(app, pygame.K_DOWN)
+    focused_menu_rect_visible(app)
+    press(app, pygame.K_RETURN)
+    assert app.stack.top.name == "story"
+
+
+@pytest.mark.parametrize("mode", ["save", "load"])
+def test_saves_fit(app, mode):
+    press(app, pygame.K_F6 if mode == "save" else pygame.K_F9)
+    assert app.stack.top.name == "saves"
+    assert outside_pixels(app) == 0
+    walk_menu(app)
+
+
+def test_journal_fits(app):
+    press(app, pygame.K_SPACE)
+    press(app, pygame.K_1)
+    press(app, pygame.K_h)
+    assert app.stack.top.name == "journal"
+    assert outside_pixels(app) == 0
+
+
+def test_pause_menu_fits(app):
+    press(app, pygame.K_ESCAPE)
+    assert type(app.stack.top).__name__ == "PauseScene"
+    assert outside_pixels(app) == 0
+    walk_menu(app)
+
+
+def test_message_fits(app):
+    from game.ui.scenes.dialog import MessageScene
+
+    app.push(MessageScene(app, "This save cannot be loaded", "slot-1.json was made by a newer version of "
+                          "the game (save format 9); update the game to load it. " * 3))
+    app.step(events=[])
+    assert outside_pixels(app) == 0
+    focused_menu_rect_visible(app)
+
+
+def test_note_fits(app, monkeypatch):
+    monkeypatch.setattr(app, "writer", True, raising=False)
+    from game.ui.scenes.note import NoteScene
+
+    app.push(NoteScene(app))
+    app.step([pygame.event.Event(pygame.TEXTINPUT, text="a long note " * 40)])
+    assert outside_pixels(app) == 0
+
+
+def test_save_over_question_fits(app):
+    press(app, pygame.K_F6)
+    press(app, pygame.K_1)  # an empty slot: saved at once
+    press(app, pygame.K_1)  # now it holds a journey: the game asks
+    assert type(app.stack.top).__name__ == "ConfirmScene"
+    assert outside_pixels(app) == 0
+    walk_menu(app)

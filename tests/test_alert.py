@@ -31,3 +31,25 @@ def test_a_failing_dialog_is_not_a_crash(monkeypatch):
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "stderr", None)
     alert.alert("The window cannot open.")  # says nothing more, raises nothing
+
+
+def test_a_window_that_cannot_open_is_said_not_a_silent_exit(monkeypatch):
+    from conftest import STORY
+    from game.story.loader import load_story
+    from game.ui import app as ui_app
+
+    said = []
+    monkeypatch.setattr(ui_app, "display_available", lambda: False)
+    monkeypatch.setattr(ui_app, "alert", said.append)
+    assert ui_app.run_game(load_story(STORY)) == 1
+    assert said and "no display" in said[0] and "play --text" in said[0]
+
+
+def test_a_fatal_error_from_the_command_line_goes_through_the_alert(monkeypatch, tmp_path):
+    import importlib
+
+    cli_main = importlib.import_module("game.cli.main")
+    said = []
+    monkeypatch.setattr(cli_main, "alert", said.append)
+    assert cli_main.main(["play", "--story", str(tmp_path / "nothing-here"), "--text"]) == 1
+    assert said and said[-1].startswith("escape-route: ")

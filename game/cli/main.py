@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from game import __version__
+from game.alert import alert
 from game.errors import StoryError, StoryLoadError
 from game.paths import story_dir
 
@@ -136,7 +137,8 @@ def describe_os_error(exc: OSError) -> str:
 
 
 def _say(line: str) -> None:
-    """A line on standard error, which may itself be closed."""
+    """A line on standard error, which may itself be closed (fatal errors go through game.alert instead,
+    which also shows a dialog where a desktop build has no terminal)."""
     with contextlib.suppress(OSError, ValueError):
         print(line, file=sys.stderr, flush=True)
 
@@ -245,15 +247,13 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return EXIT_BROKEN_PIPE
     except StoryLoadError as exc:
-        _say(f"escape-route: {exc}")
-        for diag in exc.diagnostics[:10]:
-            _say(str(diag))
+        alert("\n".join([f"escape-route: {exc}", *(str(d) for d in exc.diagnostics[:10])]))
         return 1
     except StoryError as exc:
-        _say(f"escape-route: {exc}")
+        alert(f"escape-route: {exc}")
         return 1
     except OSError as exc:
-        _say(f"escape-route: {describe_os_error(exc)}")
+        alert(f"escape-route: {describe_os_error(exc)}")
         return 1
 
 

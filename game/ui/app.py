@@ -18,6 +18,7 @@ from typing import Any
 
 import pygame
 
+from game.alert import alert
 from game.engine.engine import Engine
 from game.engine.save import (
     AUTOSAVE,
@@ -544,19 +545,19 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
              state: GameState | None = None, hot_reload: bool = False, writer: bool = False) -> int:
     """Entry point for ``escape-route play`` (graphical); the command line has parsed and checked the arguments."""
     if not display_available():
-        print(NO_DISPLAY, file=sys.stderr)
+        alert(NO_DISPLAY)
         return 1
     try:
         pygame.display.init()
         pygame.font.init()
     except pygame.error:
-        print(NO_DISPLAY, file=sys.stderr)
+        alert(NO_DISPLAY)
         return 1
     try:
         app = App(story, seed=seed, start=start, presets=presets or {}, resume=resume, autoplay=autoplay,
                   fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
     except pygame.error as exc:
-        print(f"{NO_DISPLAY} ({exc})", file=sys.stderr)
+        alert(f"{NO_DISPLAY} ({exc})")
         return 1
     try:
         return app.run()

@@ -90,6 +90,7 @@ def test_a_click_ends_the_card_too(two, make_app):  # noqa: F811
     app = make_app(two, skip_title=True)
     key(app, pygame.K_SPACE)
     key(app, pygame.K_1)
+    settle(app, 0.3)  # as a person would: a screen ignores input for a moment after it appears
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(5, 5)))
     app.step()
     assert app.stack.top.name == "story" and app.state.node == "town"

@@ -15,20 +15,25 @@ from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
 from game.story.expr import negates
 from game.story.model import Story
+from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
 
 
-def check_story(story: Story, check_map: bool = True) -> list[Diagnostic]:
+def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = None) -> list[Diagnostic]:
     """Every story-wide problem of a built model (the loader has already reported those of each file).
 
     It needs only the model: the loader imports the checker, never the reverse.
+    ``salvage`` says what files that could not be read would likely have declared;
+    problems that exist only because those went missing are held back (see
+    :mod:`game.story.salvage`).
     """
+    salvage = salvage or Salvage()
     out: list[Diagnostic] = []
-    _check_links(story, out)
-    _check_reachability(story, out)
+    _check_links(story, out, salvage)
+    _check_reachability(story, out, salvage)
     _check_endings(story, out)
-    _check_facts(story, out)
+    _check_facts(story, out, salvage)
     if check_map:
         _check_map(story, out)
     return out
@@ -57,17 +62,19 @@ class _NodeSuggestions:
         return hint
 
 
-def _check_links(story: Story, out: list[Diagnostic]) -> None:
+def _check_links(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
     _missing_node = _NodeSuggestions(story)
     span = story.spans.get("start", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
-    if story.start and story.start not in story.nodes:
+    missing = salvage.nodes  # in a file that cannot be read: that file's syntax error is the problem
+    if story.start and story.start not in story.nodes and story.start not in missing:
         out.append(dx.make("ER022", span, target=story.start, suggestion=_missing_node(story.start)))
     for node in story.nodes.values():
         for choice in node.choices:
-            if choice.goto and choice.goto not in story.nodes:
+            if choice.goto and choice.goto not in story.nodes and choice.goto not in missing:
                 out.append(dx.make("ER020", choice.goto_span, key="goto", target=choice.goto,
                                    suggestion=_missing_node(choice.goto)))
-            if choice.roll and choice.roll.fail and choice.roll.fail not in story.nodes:
+            if choice.roll and choice.roll.fail and choice.roll.fail not in story.nodes \
+                    and choice.roll.fail not in missing:
                 out.append(dx.make("ER020", choice.roll.fail_span, key="fail", target=choice.roll.fail,
                                    suggestion=_missing_node(choice.roll.fail)))
         if node.ending is None and not node.choices:
@@ -95,25 +102,44 @@ def successors(story: Story, node_id: str) -> list[str]:
     return [n for n in result if n in story.nodes]
 
 
-def reachable(story: Story) -> set[str]:
-    """Every node reachable from the start, ignoring conditions (they can all be true somehow)."""
-    if story.start not in story.nodes:
-        return set()
-    seen = {story.start}
-    queue = deque([story.start])
+def reachable(story: Story, salvage: Salvage | None = None) -> set[str]:
+    """Every node reachable from the start, ignoring conditions (they can all be true somehow).
+
+    With ``salvage``, a path into a file that cannot be read is taken to go on to every
+    node that file's text leads to, so that nodes after it are not called unreachable.
+    """
+    missing = salvage.nodes if salvage else set()
+    seen: set[str] = set()
+    queue: deque[str] = deque()
+    through_missing = False
+
+    def reach(node_id: str) -> None:
+        nonlocal through_missing
+        if node_id in story.nodes:
+            if node_id not in seen:
+                seen.add(node_id)
+                queue.append(node_id)
+        elif node_id in missing and not through_missing:
+            through_missing = True
+            for target in salvage.targets:
+                reach(target)
+
+    reach(story.start)
     while queue:
-        for nxt in successors(story, queue.popleft()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
+        node_id = queue.popleft()
+        node = story.nodes[node_id]
+        for choice in node.choices:
+            reach(choice.goto)
+            if choice.roll:
+                reach(choice.roll.fail)
     return seen
 
 
-def _check_reachability(story: Story, out: list[Diagnostic]) -> None:
-    if story.start not in story.nodes:
+def _check_reachability(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
+    if story.start not in story.nodes and story.start not in salvage.nodes:
         return
-    seen = reachable(story)
-    targeted = {t for n in story.nodes for t in successors(story, n)}
+    seen = reachable(story, salvage)
+    targeted = {t for n in story.nodes for t in successors(story, n)} | salvage.targets
     for node in story.nodes.values():
         if node.id in seen:
             continue
@@ -134,20 +160,21 @@ def _check_endings(story: Story, out: list[Diagnostic]) -> None:
                                other=str(span)))
 
 
-def _check_facts(story: Story, out: list[Diagnostic]) -> None:
+def _check_facts(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
     used: set[str] = set()
     for node in story.nodes.values():
         for fact_id, span in zip(node.facts, node.fact_spans or (node.span,) * len(node.facts), strict=True):
             used.add(fact_id)
-            if fact_id not in story.facts:
+            if fact_id not in story.facts and fact_id not in salvage.facts:
                 out.append(dx.make("ER050", span, fact=fact_id,
                                    suggestion=did_you_mean(fact_id, story.facts, "Add the fact to facts.yaml.")))
     for fact in story.facts.values():
-        if fact.id not in used:
+        if fact.id not in used and fact.id not in salvage.linked_facts:
             out.append(dx.make("ER051", fact.span, fact=fact.id))
         if not ((fact.quote and fact.checked) or fact.not_rechecked):
             out.append(dx.make("ER053", fact.span, fact=fact.id))
-    _check_debrief_numbers(story, out)
+    if not salvage.facts_file:  # without facts.yaml every number would look unsourced
+        _check_debrief_numbers(story, out)
 
 
 #: A number as a writer types it: ¥5,000, $3,500, 30%, 2.5, 1,811. In a debrief, the end of a

@@ -234,6 +234,25 @@ _ENTRIES = [
           {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11)),
 ]
 
+def _shown_example(entry: Entry) -> str:
+    """The line of the example story that shows the problem, as ``file line N: text`` (for --list-codes)."""
+    name, line = entry.at
+    if not name:
+        return ""
+    text = entry.example.get(name, BASE_STORY.get(name))
+    if text is None:
+        return f"no {name} in the story folder"
+    lines = text.splitlines()
+    if not lines:
+        return f"an empty {name}"
+    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    if len(shown) > 70:
+        shown = shown[:60] + " … (" + f"{len(shown):,} characters)"
+    return f"{name} line {line}: {shown}"
+
+
+Entry.shown_example = _shown_example  # type: ignore[attr-defined]
+
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
 
 

@@ -128,3 +128,27 @@ def test_has_of_a_flag_says_it_is_a_flag(tmp_path):
                                                     "      - text: Go on\n        if: has(warned)\n")
     (diag,) = analyse(write_story(tmp_path / "story", files)).errors
     assert "is a flag" in diag.message and "has(" in diag.hint
+
+
+def test_a_loop_without_a_way_out_names_every_node_with_its_line(tmp_path):
+    files = dict(dx.BASE_STORY)
+    entry = dx.CATALOGUE["ER045"]
+    files.update(entry.example)
+    (diag,) = [d for d in analyse(write_story(tmp_path / "story", files)).diagnostics if d.code == "ER045"]
+    assert "'c'" in diag.message and "'d'" in diag.message and "line 10" in diag.message and "line 14" in diag.message
+
+
+def test_a_loop_whose_exit_the_loop_can_change_is_not_reported(tmp_path):
+    files = dict(dx.BASE_STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace("goto: b", "goto: c") + (
+        "  c:\n    text: Wait.\n    choices:\n      - {text: Wait, goto: c, effects: {cash: 1}}\n"
+        "      - {text: Leave, if: cash > 12, goto: b}\n")
+    assert [d.code for d in analyse(write_story(tmp_path / "story", files)).diagnostics] == []
+
+
+def test_dividing_by_zero_is_a_warning_where_the_slash_is(tmp_path):
+    files = dict(dx.BASE_STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace("      - text: Go on\n",
+                                                    "      - text: Go on\n        if: cash / (1 - 1) > 2\n")
+    (diag,) = [d for d in analyse(write_story(tmp_path / "story", files)).diagnostics if d.code != "ER042"]
+    assert (diag.code, diag.severity.value, diag.span.line, diag.span.col) == ("ER036", "warning", 6, 18)

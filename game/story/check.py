@@ -33,6 +33,10 @@ def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = 
     _check_links(story, out, salvage)
     _check_reachability(story, out, salvage)
     _check_endings(story, out)
+    _check_debriefs(story, out)
+    loops_found = _check_loops(story, out)
+    if not loops_found and not salvage:
+        _check_journey_length(story, out)
     _check_facts(story, out, salvage)
     if check_map:
         _check_map(story, out)
@@ -158,6 +162,191 @@ def _check_endings(story: Story, out: list[Diagnostic]) -> None:
         if kind != node.ending.kind:
             out.append(dx.make("ER044", node.span, ending=node.ending.id, kind=node.ending.kind, other_kind=kind,
                                other=str(span)))
+
+
+def _node_sccs(story: Story) -> list[list[str]]:
+    """Strongly connected sets of nodes (Tarjan, iterative), ignoring conditions."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for root in story.nodes:
+        if root in index:
+            continue
+        work = [(root, iter(successors(story, root)))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(successors(story, w))))
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
+                if low[v] == index[v]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on.discard(w)
+                        comp.append(w)
+                        if w == v:
+                            break
+                    out.append(comp)
+    return out
+
+
+def _written(story: Story, node_ids: set[str]) -> set[str]:
+    """Every name the nodes' effects and choices can change (values, items, and the visits of the nodes)."""
+    names: set[str] = set(node_ids)
+    for node_id in node_ids:
+        node = story.nodes[node_id]
+        effects = [*node.effects]
+        for choice in node.choices:
+            effects += [*choice.effects, *choice.hidden, *(choice.roll.fail_effects if choice.roll else ())]
+        names.update(effect.target for effect in effects)
+    return names
+
+
+def _read(tree, into: set[str]) -> None:
+    from game.story import expr as ex
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ex.Name):
+            into.add(node.name)
+        elif isinstance(node, ex.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ex.Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Call):
+            if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], ex.Name):
+                into.add(node.args[0].name)
+            else:
+                stack.extend(node.args)
+
+
+def _check_loops(story: Story, out: list[Diagnostic]) -> bool:
+    """Loops a player cannot leave: none of their choices leads out (ER045, certain), or every way out
+    has a condition on something nothing in the loop changes (ER046, a warning: it may be true on entry).
+
+    Conditions are ignored for the first (a choice that exists may open), so it never
+    reports a loop that has a way out; the second only looks at names, so a loop whose
+    exit condition reads a value the loop changes is never reported. Returns whether
+    any loop was reported.
+    """
+    found = False
+    for comp in _node_sccs(story):
+        members = set(comp)
+        first = min(comp, key=lambda n: (story.nodes[n].span.file, story.nodes[n].span.line))
+        if len(comp) == 1 and first not in successors(story, first):
+            continue
+        exits = [c for n in comp for c in story.nodes[n].choices
+                 if (c.goto in story.nodes and c.goto not in members)
+                 or (c.roll and c.roll.fail in story.nodes and c.roll.fail not in members)]
+        if any(story.nodes[n].ending is not None for n in comp):
+            continue
+        ordered = sorted(comp, key=lambda n: (story.nodes[n].span.file, story.nodes[n].span.line))
+        names = ", ".join(f"'{n}'" for n in ordered[:6]) + (" …" if len(ordered) > 6 else "")
+        where = ", ".join(f"{story.nodes[n].id} at line {story.nodes[n].span.line}" for n in ordered[:6])
+        span = story.nodes[first].span
+        if not exits:
+            out.append(dx.make("ER045", span, nodes=names, where=where))
+            found = True
+            continue
+        if any(c.condition_tree is None for c in exits):
+            continue
+        read: set[str] = set()
+        for c in exits:
+            _read(c.condition_tree, read)
+        if read and not read & _written(story, members):
+            out.append(dx.make("ER046", span, nodes=names, where=where,
+                               names=", ".join(f"'{n}'" for n in sorted(read))))
+            found = True
+    return found
+
+
+#: A debrief shorter than this is a warning (ER047), once the story writes debriefs at all.
+MIN_DEBRIEF_WORDS = 30
+
+
+def _check_debriefs(story: Story, out: list[Diagnostic]) -> None:
+    endings = [n for n in story.nodes.values() if n.ending is not None]
+    if not any(n.ending.debrief for n in endings):
+        return  # a story without debriefs (a draft, an example) is not held to their length
+    for node in endings:
+        words = len(node.ending.debrief.split())
+        if words < MIN_DEBRIEF_WORDS:
+            out.append(dx.make("ER047", node.ending.debrief_span or node.span, ending=node.ending.id, words=words,
+                               minimum=MIN_DEBRIEF_WORDS))
+
+
+def mean_journey(story: Story) -> float | None:
+    """The expected number of choices from the start to an ending, choosing uniformly among all choices.
+
+    Conditions are ignored and a chance that depends on values is taken at the
+    story's starting values: a writer's estimate of a journey's length, computed in a
+    moment (the simulator gives the real figure per kind of player). None when some
+    node cannot reach an ending.
+    """
+    class _Start:
+        vars = {**{n: r.start for n, r in story.resources.items()}, **{f: False for f in story.flags}}
+        items: set[str] = set()
+        visits: dict[str, int] = {}
+
+    live = [n for n in reachable(story) if story.nodes[n].ending is None and story.nodes[n].choices]
+    pos = {n: i for i, n in enumerate(live)}
+    size = len(live)
+    if not size:
+        return 0.0
+    rows = [[0.0] * size + [1.0] for _ in range(size)]
+    for n, i in pos.items():
+        rows[i][i] += 1.0
+        choices = story.nodes[n].choices
+        for c in choices:
+            chance = 0.0
+            if c.roll is not None:
+                try:
+                    chance = min(1.0, max(0.0, float(c.roll.chance(_Start))))
+                except (KeyError, TypeError, ValueError):
+                    chance = 0.0
+            for target, p in ((c.goto, 1 - chance), (c.roll.fail if c.roll else "", chance)):
+                if p and target in pos:
+                    rows[i][pos[target]] -= p / len(choices)
+    for col in range(size):
+        pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
+        if abs(rows[pivot][col]) < 1e-12:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        prow = rows[col]
+        for r in range(size):
+            if r != col and rows[r][col]:
+                factor = rows[r][col] / prow[col]
+                row = rows[r]
+                for k in range(col, size + 1):
+                    row[k] -= factor * prow[k]
+    i = pos.get(story.start)
+    return None if i is None else rows[i][size] / rows[i][i]
+
+
+def _check_journey_length(story: Story, out: list[Diagnostic]) -> None:
+    if story.journey_choices is None:
+        return
+    mean = mean_journey(story)
+    low, high = story.journey_choices
+    if mean is not None and not low <= mean <= high:
+        span = story.spans.get("journey_choices", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
+        out.append(dx.make("ER048", span, mean=f"{mean:.0f}", low=f"{low:g}", high=f"{high:g}"))
 
 
 def _check_facts(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:

@@ -89,7 +89,8 @@ class _Spec(dict):
 
 _STORY = _Spec({"title": ("text", True), "version": ("version", True), "year": ("int", True), "start": ("text", True),
                 "map": ("text", False), "content_note": ("text", True), "resources": ("map", True),
-                "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False)})
+                "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False),
+                "journey_choices": ("list", False)})
 _RESOURCE = _Spec({"start": ("number", True), "min": ("number", False), "max": ("number", False),
                    "label": ("text", True), "unit": ("text", False), "unit_plural": ("text", False),
                    "better": ("text", False)})
@@ -569,9 +570,20 @@ class _Builder:
             nodes=nodes,
             chapters=tuple(self.chapters),
             debrief_questions=tuple(f.get(top, "debrief_questions", "texts", [])),
+            journey_choices=self.journey_choices(f, top),
             digest=digest,
             spans=spans,
         )
+
+    def journey_choices(self, f: _File, top: LMap) -> tuple[float, float] | None:
+        aim = f.get(top, "journey_choices", "list", None)
+        if aim is None:
+            return None
+        if len(aim) != 2 or not all(_is_number(v) and v >= 0 for v in aim) or aim[0] > aim[1]:
+            f.report("ER014", top.value_span("journey_choices"), detail="journey_choices must be two numbers, "
+                     "the shortest and longest average journey you aim at", fix="Write journey_choices: [25, 45].")
+            return None
+        return float(aim[0]), float(aim[1])
 
     def build_node(self, node_id: str, f: _File, raw: Any, loc: Loc, chapter: str) -> Node | None:
         data = f.fields(raw, _NODE, f"node '{node_id}'", loc)
@@ -718,6 +730,11 @@ class _Builder:
             self.report_problem(f, loc, text, problem)
         if problems:
             return None
+        zero = _divides_by_zero(tree)
+        if zero is not None:  # reported each time (not cached: the cache is for expressions without problems)
+            loc = loc() if callable(loc) else loc
+            f.report("ER036", locate_in(f.src, loc, zero.col - 1, "/"), text=text)
+            return ex.Program(tree), tree
         result = self._expr_cache[(text, expected)] = (ex.Program(tree), tree)
         return result
 
@@ -856,6 +873,37 @@ class _Builder:
         if compiled is None:
             return None
         return Effect(kind, target, compiled[0], value, computed=True)
+
+
+def _divides_by_zero(tree: ex.Expr) -> ex.Binary | None:
+    """The first division by a number that is always 0 (``exposure / 0``, ``x / (2 - 2)``), if any."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ex.Binary):
+            if node.op == "/" and _constant(node.right) == 0:
+                return node
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ex.Call):
+            stack.extend(node.args)
+    return None
+
+
+def _constant(node: ex.Expr) -> float | None:
+    """The value of an expression made only of numbers, or None."""
+    if isinstance(node, ex.Num):
+        return node.value
+    if isinstance(node, ex.Unary) and node.op in ("-", "+"):
+        inner = _constant(node.operand)
+        return None if inner is None else (-inner if node.op == "-" else inner)
+    if isinstance(node, ex.Binary) and node.op in ("+", "-", "*"):
+        a, b = _constant(node.left), _constant(node.right)
+        if a is None or b is None:
+            return None
+        return a + b if node.op == "+" else a - b if node.op == "-" else a * b
+    return None
 
 
 def _is_identifier(name: str) -> bool:

@@ -152,3 +152,31 @@ def test_dividing_by_zero_is_a_warning_where_the_slash_is(tmp_path):
                                                     "      - text: Go on\n        if: cash / (1 - 1) > 2\n")
     (diag,) = [d for d in analyse(write_story(tmp_path / "story", files)).diagnostics if d.code != "ER042"]
     assert (diag.code, diag.severity.value, diag.span.line, diag.span.col) == ("ER036", "warning", 6, 18)
+
+
+def test_a_copied_story_folder_is_told_that_the_map_path_is_relative(tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(STORY, folder)
+    (diag,) = [d for d in analyse(folder).errors if d.code == "ER061"]
+    assert "relative" in diag.hint or "read from the story folder" in diag.hint
+    assert "copied or moved" in diag.hint and "make_map" not in diag.hint
+
+
+def test_check_takes_a_chapter_file_and_checks_its_folder(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "game", "check", str(STORY / "01_hyesan.yaml")],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode == 0 and "is not a folder" not in out.stdout + out.stderr
+    assert "0 errors" in out.stdout
+
+
+def test_list_codes_shows_an_example_of_every_code():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "game", "check", "--list-codes"],
+                         capture_output=True, text=True, cwd=REPO, timeout=120).stdout
+    assert "a hint specific to the problem" not in out
+    assert out.count("for example:") == len(dx.CATALOGUE)

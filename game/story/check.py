@@ -6,6 +6,7 @@ into the same list of diagnostics, so a writer sees every problem at once.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -410,6 +411,14 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
             where += f":{exc.line}" + (f":{exc.column}" if exc.column is not None else "")
         out.append(dx.make("ER061", span, detail=f"{exc.message} ({where})", fix=exc.hint or fix))
 
+    if not story.map_path.exists():  # most often a story folder copied away from ../assets
+        resolved = Path(os.path.normpath(story.map_path.absolute()))
+        out.append(dx.make("ER061", span, detail=f"there is no file at {resolved}",
+                           fix=f"'map:' in story.yaml is read from the story folder ({story.root}), so it points to "
+                               f"{resolved}. If you copied or moved the story folder, change 'map:' to the map's path "
+                               "from the new place (or an absolute path), or copy the map (with its terrain image) "
+                               "beside the story."))
+        return
     try:
         route = load_route_map(story.map_path)
     except RouteMapError as exc:

@@ -280,6 +280,7 @@ def _shown_example(entry: Entry) -> str:
     if not lines:
         return f"an empty {name}"
     shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")  # ER003's byte that is not UTF-8
     if len(shown) > 70:
         shown = shown[:60] + " … (" + f"{len(shown):,} characters)"
     return f"{name} line {line}: {shown}"

@@ -172,6 +172,7 @@ def test_exhaustive_merges_states_and_splits_ties_exactly(tmp_path):
 def test_a_loop_without_a_way_out_is_an_endless_loop_in_the_exact_odds(tmp_path):
     text = ODDS.replace("      - text: Give up\n        goto: lost\n", "      - text: Give up\n        goto: wait\n") + \
         "  wait:\n    text: Waiting.\n    choices:\n      - {text: Wait more, goto: wait2}\n" \
+        "      - {text: Pay your way out, if: cash > 1000, goto: safe}\n" \
         "  wait2:\n    text: Still.\n    choices:\n      - {text: Back, goto: wait}\n"
     story = load_story(write_story(tmp_path / "stuck", {"story.yaml": HEADER, "01.yaml": text}))
     result = sim.exhaustive(story, "random")
@@ -195,3 +196,14 @@ def test_shipped_story_has_no_soft_locks_in_2000_runs():
     code, report = simulate_json(REPO / "story", "--runs", "2000", "--seed", "1", "--workers", "2")
     assert report["soft_locks"] == [] and report["loops"] == []
     assert code == 0
+
+
+def test_a_waiting_loop_that_counts_days_is_solved_exactly(tmp_path):
+    header = HEADER + "  days: {start: 0, min: 0, label: Days}\n"
+    text = ODDS.replace("      - text: Give up\n        goto: lost\n",
+                        "      - text: Give up\n        if: days >= 3\n        goto: lost\n"
+                        "      - text: Wait\n        effects: {days: 1}\n        goto: start\n")
+    story = load_story(write_story(tmp_path / "wait", {"story.yaml": header, "01.yaml": text}))
+    result = sim.exhaustive(story, "random", state_limit=1000)
+    assert not result["hit_limit"] and result["states"] < 20
+    assert sum(result["endings"].values()) == 1

@@ -276,6 +276,7 @@ class _Relevant:
                     mine |= live[m]
                 if len(mine) != size:
                     changed = True
+        self.caps = _caps(story, policy_reads)
         declared = set(story.resources) | set(story.flags)
         self.at: dict[str, tuple] = {}
         for node_id, names in live.items():
@@ -286,6 +287,65 @@ class _Relevant:
                 tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visited"}
                              - {n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
             )
+
+
+_COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!="})
+
+
+def _caps(story: Story, policy_reads: set) -> dict[str, float]:
+    """Resources that may be held at a ceiling without changing any outcome: name -> ceiling.
+
+    A resource that only ever grows (every change adds a constant of at least 0) and
+    is only ever compared with numbers (``days >= 300``) behaves the same above the
+    largest number it is compared with: past ``C = that number + 1`` every comparison
+    already has its final answer, and ``min(v + x, C) = min(min(v, C) + x, C)`` for
+    ``x >= 0`` (also with the resource's own maximum). So its value is held at ``C``,
+    which makes a waiting loop that only counts days a finite cycle instead of an
+    endless line of states.
+    """
+    ok = {name: True for name in story.resources if name not in policy_reads}
+    bound: dict[str, float] = {}
+
+    def visit(tree) -> None:
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ex.Binary) and node.op in _COMPARE:
+                pair = ((node.left, node.right), (node.right, node.left))
+                for this, other in pair:
+                    if isinstance(this, ex.Name) and isinstance(other, ex.Num) and this.name in ok:
+                        bound[this.name] = max(bound.get(this.name, other.value), other.value)
+                for this, other in pair:
+                    if not (isinstance(this, ex.Name) and isinstance(other, ex.Num)):
+                        stack.append(this)
+                continue
+            if isinstance(node, ex.Name):
+                ok[node.name] = False
+            elif isinstance(node, ex.Unary):
+                stack.append(node.operand)
+            elif isinstance(node, ex.Binary):
+                stack.extend((node.left, node.right))
+            elif isinstance(node, ex.Call):
+                stack.extend(node.args)
+
+    def effects(effs) -> None:
+        for effect in effs:
+            if effect.computed:
+                visit(effect.value.tree)
+            if effect.kind == "set" or (effect.kind == "add" and (effect.computed or effect.value < 0)):
+                ok[effect.target] = False
+
+    for node in story.nodes.values():
+        effects(node.effects)
+        for choice in node.choices:
+            if choice.condition is not None:
+                visit(choice.condition.tree)
+            effects(choice.effects)
+            effects(choice.hidden)
+            if choice.roll is not None:
+                visit(choice.roll.chance.tree)
+                effects(choice.roll.fail_effects)
+    return {name: bound.get(name, 0) + 1 for name, good in ok.items() if good}
 
 
 def _exact(tree, env) -> Any:
@@ -482,12 +542,16 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
         first.vars.update(presets)
         for name, carried in getattr(presets, "carried", {}).items():
             (first.items.add if carried else first.items.discard)(name)
-    live = _Relevant(story, policy).at
+    relevant = _Relevant(story, policy)
+    live, caps = relevant.at, relevant.caps
     base_vars = dict(first.vars)
 
     def key_of(state) -> tuple:
         vars_, visits = state.vars, state.visits
         names, items, counted, seen = live[state.node]
+        for name, cap in caps.items():
+            if vars_[name] > cap:
+                vars_[name] = cap
         return (state.node, tuple([vars_[n] for n in names]), items.intersection(state.items),
                 tuple([visits.get(n, 0) for n in counted]), tuple([n in visits for n in seen]))
 

@@ -207,3 +207,17 @@ def test_a_waiting_loop_that_counts_days_is_solved_exactly(tmp_path):
     result = sim.exhaustive(story, "random", state_limit=1000)
     assert not result["hit_limit"] and result["states"] < 20
     assert sum(result["endings"].values()) == 1
+
+
+def test_simulate_starts_from_a_scene_with_values_and_items(tmp_path):
+    text = ODDS.replace("      - text: Swim\n", "      - text: Phone ahead\n        if: has(phone)\n        goto: safe\n"
+                                                "      - text: Swim\n")
+    header = HEADER + "items:\n  phone: {label: Phone}\n"
+    folder = write_story(tmp_path / "scene", {"story.yaml": header, "01.yaml": text})
+    code, report = simulate_json(folder, "--runs", "300", "--start", "river", "--set", "phone=true",
+                                 "--policy", "careful")
+    assert code == 0 and report["endings"] == {"safe": 300}
+    out = subprocess.run([sys.executable, "-m", "game", "simulate", str(folder), "--exhaustive", "--json",
+                          "--start", "river", "--set", "cash=5"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    exact = json.loads(out.stdout)["random"]["endings"]
+    assert exact == {"drowned": {"fraction": "1/2", "value": 0.5}, "safe": {"fraction": "1/2", "value": 0.5}}

@@ -204,9 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--exhaustive", action="store_true",
                           help="exact ending probabilities (fractions) over every choice and roll outcome")
     simulate.add_argument("--start", metavar="NODE", default=None,
-                          help="with --exhaustive: begin at this node (exact odds for a part of the story)")
+                          help="begin every journey at this node (odds for a part of the story)")
     simulate.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
-                          help="with --exhaustive: a resource, flag or item's value at the start; may be repeated")
+                          help="a resource, flag or item's value at the start; may be repeated")
     simulate.add_argument("--state-limit", type=whole_number(1, MAX_STATE_LIMIT), default=200_000,
                           help=f"with --exhaustive: states to explore, 1 to {MAX_STATE_LIMIT:,} (default 200,000)")
     facilitate = sub.add_parser("facilitate", help="run the story with a class: votes, discussion, debrief")

@@ -48,11 +48,17 @@ class RunResult:
     path: list[str] = field(default_factory=list)
 
 
-def play_one(engine: Engine, policy_name: str, seed: int, index: int) -> RunResult:
-    """One full playthrough with ``policy_name``; the run's seed is derived from (seed, index)."""
+def play_one(engine: Engine, policy_name: str, seed: int, index: int, start: str | None = None,
+             presets: dict[str, Any] | None = None) -> RunResult:
+    """One full playthrough with ``policy_name``; the run's seed is derived from (seed, index).
+
+    ``start`` and ``presets`` begin at a scene with given values (``simulate --start --set``).
+    """
     story = engine.story
     run_seed = (seed * 1_000_003 + index) & 0x7FFFFFFF
-    state = engine.new_game(run_seed)
+    state = engine.new_game(run_seed, start=start)
+    if presets is not None:
+        _preset(state, presets)
     chooser = Pcg32.seeded(run_seed, stream=7)
     policy = POLICIES[policy_name]
     nodes = story.nodes
@@ -86,27 +92,40 @@ def play_one(engine: Engine, policy_name: str, seed: int, index: int) -> RunResu
         steps += 1
 
 
-def _run_chunk(args: tuple[str, str, int, int, int]) -> list[RunResult]:
-    root, policy, seed, start, stop = args
+def _preset(state, presets: dict[str, Any]) -> None:
+    """Values (and, for a ``Presets``, items) a writer gave with ``--set``."""
+    state.vars.update(presets)
+    for name, carried in getattr(presets, "carried", {}).items():
+        (state.items.add if carried else state.items.discard)(name)
+
+
+def _run_chunk(args: tuple) -> list[RunResult]:
+    root, policy, seed, first, stop, start, values, carried = args
+    from game.engine.presets import Presets
     from game.story.loader import load_story
 
+    presets = Presets(values)
+    presets.carried = carried
     engine = Engine(load_story(root), keep_journal=False, keep_undo=False)
-    return [play_one(engine, policy, seed, i) for i in range(start, stop)]
+    return [play_one(engine, policy, seed, i, start, presets) for i in range(first, stop)]
 
 
 def run_many(story: Story, policy: str, runs: int, seed: int, workers: int = 1,
-             progress: Callable[[int, int], None] | None = None) -> list[RunResult]:
+             progress: Callable[[int, int], None] | None = None, start: str | None = None,
+             presets: dict[str, Any] | None = None) -> list[RunResult]:
     """Play ``runs`` journeys; with workers > 1 the runs are shared among processes (same results)."""
     if workers <= 1 or runs < 200:
         engine = Engine(story, keep_journal=False, keep_undo=False)
         results = []
         for i in range(runs):
-            results.append(play_one(engine, policy, seed, i))
+            results.append(play_one(engine, policy, seed, i, start, presets))
             if progress and (i % 50 == 0 or i == runs - 1):
                 progress(i + 1, runs)
         return results
     chunk = max(50, runs // (workers * 8))
-    jobs = [(str(story.root), policy, seed, start, min(runs, start + chunk)) for start in range(0, runs, chunk)]
+    values, carried = dict(presets or {}), dict(getattr(presets, "carried", {}))
+    jobs = [(str(story.root), policy, seed, first, min(runs, first + chunk), start, values, carried)
+            for first in range(0, runs, chunk)]
     results: list[RunResult] = []
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with context.Pool(workers) as pool:
@@ -538,10 +557,8 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
     began = perf_counter()
     engine = Engine(story, keep_journal=False, keep_undo=False)
     first = engine.new_game(0, start=start)
-    if presets:
-        first.vars.update(presets)
-        for name, carried in getattr(presets, "carried", {}).items():
-            (first.items.add if carried else first.items.discard)(name)
+    if presets is not None:
+        _preset(first, presets)
     relevant = _Relevant(story, policy)
     live, caps = relevant.at, relevant.caps
     base_vars = dict(first.vars)

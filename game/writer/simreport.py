@@ -38,13 +38,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     presets = parse_presets(story, getattr(args, "set", []) or [])
     if args.exhaustive:
         return _exhaustive(story, args, start, presets)
-    if start or presets:
-        raise StoryError("--start and --set work with --exhaustive (exact odds from a scene); add --exhaustive")
     policies = ["random", "careful", "greedy", "first"] if args.policy == "all" else [args.policy]
     progress = _progress(sys.stderr) if sys.stderr.isatty() and not args.json else None
     reports = {}
     for policy in policies:
-        results = sim.run_many(story, policy, args.runs, args.seed, args.workers, progress)
+        results = sim.run_many(story, policy, args.runs, args.seed, args.workers, progress, start, presets)
         reports[policy] = sim.summarise(story, results, policy, args.seed)
     if args.json:
         if len(reports) == 1:

@@ -7,9 +7,9 @@ ending) with the path that led there, endless loops, resources at the endings an
 the length of a journey. Run *i* is seeded from the base seed and *i* alone, so the
 report is the same whatever the number of worker processes.
 
-``exhaustive`` follows every choice and both outcomes of every roll with their
-exact probabilities (as fractions), merging identical states, until every path has
-ended or a state limit is reached.
+``exhaustive`` gives exact ending probabilities (fractions) by a memoised walk over
+the distinct states of the story, solving waiting loops exactly (see the comment
+before :func:`exhaustive`), until every state is decided or a state limit is reached.
 """
 
 from __future__ import annotations

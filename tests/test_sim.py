@@ -152,10 +152,72 @@ def test_exhaustive_state_limit_is_reported(tmp_path):
     story = load_story(write_story(tmp_path / "loop", {"story.yaml": HEADER.replace("min: 0,", "min: 0,"),
                                                        "01.yaml": looping}))
     result = sim.exhaustive(story, "random", state_limit=50)
+    # cash is never read, so waiting leads back to the same state: a loop solved exactly
+    assert not result["hit_limit"] and result["unresolved"] == 0 and result["states"] < 10
+    assert result["endings"] == {"caught": Fraction(1, 10), "drowned": Fraction(1, 5), "safe": Fraction(1, 5),
+                                 "gave_up": Fraction(1, 2)}
+    counting = looping.replace("      - text: Wait\n", "      - text: Wait\n        if: cash < 100000\n")
+    story = load_story(write_story(tmp_path / "count", {"story.yaml": HEADER, "01.yaml": counting}))
+    result = sim.exhaustive(story, "random", state_limit=50)
     assert result["hit_limit"] and result["unresolved"] > 0
+
+
+def test_exhaustive_merges_states_and_splits_ties_exactly(tmp_path):
+    story = load_story(write_story(tmp_path / "odds", {"story.yaml": HEADER, "01.yaml": ODDS}))
+    result = sim.exhaustive(story, "random")
+    assert result["states"] <= 7 and result["seconds"] >= 0
+    assert sum(result["endings"].values()) == 1
+
+
+def test_a_loop_without_a_way_out_is_an_endless_loop_in_the_exact_odds(tmp_path):
+    text = ODDS.replace("      - text: Give up\n        goto: lost\n", "      - text: Give up\n        goto: wait\n") + \
+        "  wait:\n    text: Waiting.\n    choices:\n      - {text: Wait more, goto: wait2}\n" \
+        "      - {text: Pay your way out, if: cash > 1000, goto: safe}\n" \
+        "  wait2:\n    text: Still.\n    choices:\n      - {text: Back, goto: wait}\n"
+    story = load_story(write_story(tmp_path / "stuck", {"story.yaml": HEADER, "01.yaml": text}))
+    result = sim.exhaustive(story, "random")
+    assert result["loops"] == {"wait": Fraction(1, 2)} or result["loops"] == {"wait2": Fraction(1, 2)}
+
+
+def test_exhaustive_from_a_scene_with_values(tmp_path):
+    story = load_story(write_story(tmp_path / "odds", {"story.yaml": HEADER, "01.yaml": ODDS}))
+    result = sim.exhaustive(story, "random", start="river")
+    assert result["endings"] == {"drowned": Fraction(1, 2), "safe": Fraction(1, 2)}
+
+
+def test_decimal_chances_are_exact_fractions_of_their_text(tmp_path):
+    text = ODDS.replace("chance: 0.2,", "chance: \"0.1 + cash / 1000\",")
+    story = load_story(write_story(tmp_path / "odds", {"story.yaml": HEADER, "01.yaml": text}))
+    result = sim.exhaustive(story, "careful", start="start")
+    assert result["endings"]["caught"] == Fraction(1, 5)  # 0.1 + 100/1000, not 0.20000000000000001
 
 
 def test_shipped_story_has_no_soft_locks_in_2000_runs():
     code, report = simulate_json(REPO / "story", "--runs", "2000", "--seed", "1", "--workers", "2")
     assert report["soft_locks"] == [] and report["loops"] == []
     assert code == 0
+
+
+def test_a_waiting_loop_that_counts_days_is_solved_exactly(tmp_path):
+    header = HEADER + "  days: {start: 0, min: 0, label: Days}\n"
+    text = ODDS.replace("      - text: Give up\n        goto: lost\n",
+                        "      - text: Give up\n        if: days >= 3\n        goto: lost\n"
+                        "      - text: Wait\n        effects: {days: 1}\n        goto: start\n")
+    story = load_story(write_story(tmp_path / "wait", {"story.yaml": header, "01.yaml": text}))
+    result = sim.exhaustive(story, "random", state_limit=1000)
+    assert not result["hit_limit"] and result["states"] < 20
+    assert sum(result["endings"].values()) == 1
+
+
+def test_simulate_starts_from_a_scene_with_values_and_items(tmp_path):
+    text = ODDS.replace("      - text: Swim\n", "      - text: Phone ahead\n        if: has(phone)\n        goto: safe\n"
+                                                "      - text: Swim\n")
+    header = HEADER + "items:\n  phone: {label: Phone}\n"
+    folder = write_story(tmp_path / "scene", {"story.yaml": header, "01.yaml": text})
+    code, report = simulate_json(folder, "--runs", "300", "--start", "river", "--set", "phone=true",
+                                 "--policy", "careful")
+    assert code == 0 and report["endings"] == {"safe": 300}
+    out = subprocess.run([sys.executable, "-m", "game", "simulate", str(folder), "--exhaustive", "--json",
+                          "--start", "river", "--set", "cash=5"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    exact = json.loads(out.stdout)["random"]["endings"]
+    assert exact == {"drowned": {"fraction": "1/2", "value": 0.5}, "safe": {"fraction": "1/2", "value": 0.5}}

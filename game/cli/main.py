@@ -178,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--continue", dest="resume", action="store_true", help="continue the autosaved journey")
     play.add_argument("--start", metavar="NODE", default=None, help="start at this node (for writers)")
     play.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
-                      help="set a resource or flag before starting (for writers); may be repeated")
+                      help="set a resource, flag or item (true: carried) before starting (for writers); "
+                           "may be repeated")
     play.add_argument("--autoplay", choices=("random", "first", "careful"), default=None,
                       help="let the game play itself through the real interface")
     play.add_argument("--fast", action="store_true", help="with --autoplay: no reading pauses")
@@ -205,7 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
                           help=f"processes to use, 1 to {MAX_WORKERS} (results do not change)")
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
     simulate.add_argument("--exhaustive", action="store_true",
-                          help="exact ending probabilities over every choice and roll outcome")
+                          help="exact ending probabilities (fractions) over every choice and roll outcome")
+    simulate.add_argument("--start", metavar="NODE", default=None,
+                          help="begin every journey at this node (odds for a part of the story)")
+    simulate.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                          help="a resource, flag or item's value at the start; may be repeated")
     simulate.add_argument("--state-limit", type=whole_number(1, MAX_STATE_LIMIT), default=200_000,
                           help=f"with --exhaustive: states to explore, 1 to {MAX_STATE_LIMIT:,} (default 200,000)")
     facilitate = sub.add_parser("facilitate", help="run the story with a class: votes, discussion, debrief")
@@ -294,10 +299,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.list_codes:
         for entry in CATALOGUE.values():
             print(f"{entry.code} {entry.severity.value:7} {entry.title}")
-            hint = entry.hint if "{" not in entry.hint else "(a hint specific to the problem)"
-            print(f"    {hint}")
+            print(f"    {entry.hint if '{' not in entry.hint else 'hint: specific to the problem, as below'}")
+            example = entry.shown_example()
+            if example:
+                print(f"    for example: {example}")
         return 0
     root = args.story or story_dir()
+    if root.is_file():  # check story/01b_herbalist.yaml: a chapter is checked with its story
+        root = root.parent
     analysis = analyse(root)
     story = analysis.story
     stats = {
@@ -346,6 +355,11 @@ def cmd_play(args: argparse.Namespace) -> int:
         state, notice = state_from_note(args.from_note, story)
         if notice and args.text:
             print(notice)
+    elif presets.carried:  # items: the front-ends take values only, so the journey starts here
+        from game.engine.engine import Engine
+
+        state = Engine(story).new_game(args.seed, start=args.start)
+        presets.apply(state)
     if args.text:
         from game.textui import run_text
 

@@ -14,14 +14,31 @@ from game.story.model import Story
 from game.story.suggest import did_you_mean
 
 
-def parse_presets(story: Story, items: list[str]) -> dict[str, Any]:
+class Presets(dict):
+    """Resource and flag values (the dict itself), and ``carried``: items given (True) or taken (False).
+
+    Front-ends that start a journey with ``state.vars.update(presets)`` get only values,
+    as before; ``apply`` also gives the items.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.carried: dict[str, bool] = {}
+
+    def apply(self, state: Any) -> None:
+        state.vars.update(self)
+        for name, carried in self.carried.items():
+            (state.items.add if carried else state.items.discard)(name)
+
+
+def parse_presets(story: Story, items: list[str]) -> Presets:
     """``--set cash=100 --set told_mother=true`` → values, checked against the story's declarations.
 
     Numbers are held to the same limits as numbers written in a story (finite, at most
     :data:`game.story.limits.MAX_NUMBER`), so a preset can never start a journey that
     the engine cannot show.
     """
-    values: dict[str, Any] = {}
+    values = Presets()
     for item in items:
         name, sep, raw = item.partition("=")
         name, raw = name.strip(), raw.strip()
@@ -36,11 +53,15 @@ def parse_presets(story: Story, items: list[str]) -> dict[str, Any]:
             if problem:
                 raise StoryError(f"--set {item}: '{raw}' {problem}")
             values[name] = story.resources[name].clamp(number)
-        elif name in story.flags:
+        elif name in story.flags or name in story.items:
+            what = "a flag" if name in story.flags else "an item (true: carried)"
             if raw.lower() not in ("true", "false"):
-                raise StoryError(f"--set {item}: a flag is true or false")
-            values[name] = raw.lower() == "true"
+                raise StoryError(f"--set {item}: {what} is true or false")
+            if name in story.flags:
+                values[name] = raw.lower() == "true"
+            else:
+                values.carried[name] = raw.lower() == "true"
         else:
-            hint = did_you_mean(name, [*story.resources, *story.flags], "")
-            raise StoryError(f"--set {item}: '{name}' is not a declared resource or flag. {hint}".strip())
+            hint = did_you_mean(name, [*story.resources, *story.flags, *story.items], "")
+            raise StoryError(f"--set {item}: '{name}' is not a declared resource, flag or item. {hint}".strip())
     return values

@@ -7,9 +7,9 @@ ending) with the path that led there, endless loops, resources at the endings an
 the length of a journey. Run *i* is seeded from the base seed and *i* alone, so the
 report is the same whatever the number of worker processes.
 
-``exhaustive`` follows every choice and both outcomes of every roll with their
-exact probabilities (as fractions), merging identical states, until every path has
-ended or a state limit is reached.
+``exhaustive`` gives exact ending probabilities (fractions) by a memoised walk over
+the distinct states of the story, solving waiting loops exactly (see the comment
+before :func:`exhaustive`), until every state is decided or a state limit is reached.
 """
 
 from __future__ import annotations
@@ -48,11 +48,17 @@ class RunResult:
     path: list[str] = field(default_factory=list)
 
 
-def play_one(engine: Engine, policy_name: str, seed: int, index: int) -> RunResult:
-    """One full playthrough with ``policy_name``; the run's seed is derived from (seed, index)."""
+def play_one(engine: Engine, policy_name: str, seed: int, index: int, start: str | None = None,
+             presets: dict[str, Any] | None = None) -> RunResult:
+    """One full playthrough with ``policy_name``; the run's seed is derived from (seed, index).
+
+    ``start`` and ``presets`` begin at a scene with given values (``simulate --start --set``).
+    """
     story = engine.story
     run_seed = (seed * 1_000_003 + index) & 0x7FFFFFFF
-    state = engine.new_game(run_seed)
+    state = engine.new_game(run_seed, start=start)
+    if presets is not None:
+        _preset(state, presets)
     chooser = Pcg32.seeded(run_seed, stream=7)
     policy = POLICIES[policy_name]
     nodes = story.nodes
@@ -86,27 +92,40 @@ def play_one(engine: Engine, policy_name: str, seed: int, index: int) -> RunResu
         steps += 1
 
 
-def _run_chunk(args: tuple[str, str, int, int, int]) -> list[RunResult]:
-    root, policy, seed, start, stop = args
+def _preset(state, presets: dict[str, Any]) -> None:
+    """Values (and, for a ``Presets``, items) a writer gave with ``--set``."""
+    state.vars.update(presets)
+    for name, carried in getattr(presets, "carried", {}).items():
+        (state.items.add if carried else state.items.discard)(name)
+
+
+def _run_chunk(args: tuple) -> list[RunResult]:
+    root, policy, seed, first, stop, start, values, carried = args
+    from game.engine.presets import Presets
     from game.story.loader import load_story
 
+    presets = Presets(values)
+    presets.carried = carried
     engine = Engine(load_story(root), keep_journal=False, keep_undo=False)
-    return [play_one(engine, policy, seed, i) for i in range(start, stop)]
+    return [play_one(engine, policy, seed, i, start, presets) for i in range(first, stop)]
 
 
 def run_many(story: Story, policy: str, runs: int, seed: int, workers: int = 1,
-             progress: Callable[[int, int], None] | None = None) -> list[RunResult]:
+             progress: Callable[[int, int], None] | None = None, start: str | None = None,
+             presets: dict[str, Any] | None = None) -> list[RunResult]:
     """Play ``runs`` journeys; with workers > 1 the runs are shared among processes (same results)."""
     if workers <= 1 or runs < 200:
         engine = Engine(story, keep_journal=False, keep_undo=False)
         results = []
         for i in range(runs):
-            results.append(play_one(engine, policy, seed, i))
+            results.append(play_one(engine, policy, seed, i, start, presets))
             if progress and (i % 50 == 0 or i == runs - 1):
                 progress(i + 1, runs)
         return results
     chunk = max(50, runs // (workers * 8))
-    jobs = [(str(story.root), policy, seed, start, min(runs, start + chunk)) for start in range(0, runs, chunk)]
+    values, carried = dict(presets or {}), dict(getattr(presets, "carried", {}))
+    jobs = [(str(story.root), policy, seed, first, min(runs, first + chunk), start, values, carried)
+            for first in range(0, runs, chunk)]
     results: list[RunResult] = []
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with context.Pool(workers) as pool:
@@ -170,71 +189,484 @@ def summarise(story: Story, results: list[RunResult], policy: str, seed: int) ->
 
 
 # ---------------------------------------------------------------- exhaustive
+#
+# Exact odds by dynamic programming over distinct states.
+#
+# A state is what can still change the journey's course: the node, and of the values
+# only those an expression (condition, chance, computed effect) or the policy can read
+# (see _Relevant). Two journeys that reach the same node with the same such values
+# have the same future, so each distinct state is expanded once, and the states form
+# a finite graph whose edges carry exact probabilities: the policy's choice (uniform
+# over the open choices for 'random', over tied best choices for the others) times the
+# roll's outcome (its chance computed with Fractions from the decimals as written).
+#
+# The probability of each ending from a state is then the weighted sum of its
+# successors' (a linear equation per state). Waiting loops make the graph cyclic, so
+# the equations are solved one strongly connected component at a time (Tarjan's
+# algorithm yields them sinks first): a component of one state without a self-loop is
+# a sum; a larger one is solved exactly by Gaussian elimination over Fractions. A
+# component with a way out is always solvable (its matrix is substochastic and
+# irreducible with a leak); one with no way out is an endless loop, and its
+# probability is reported as such. Values outside the story's bounds cannot occur (the
+# engine clamps them), which keeps the state space finite unless a value grows without
+# a bound; ``state_limit`` then stops the walk, and what is past it is "unresolved".
+
+from time import perf_counter  # noqa: E402
+
+from game.story import expr as ex  # noqa: E402
 
 
-def _key(state) -> tuple:
-    return (state.node, tuple(sorted(state.vars.items())), tuple(sorted(state.items)),
-            tuple(sorted(state.visits.items())))
+def _reads(tree, into: set) -> None:
+    """What an expression reads: a value's name, ('has', item), ('visits', node) or ('visited', node)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ex.Name):
+            into.add(node.name)
+        elif isinstance(node, ex.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ex.Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Call):
+            if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], ex.Name):
+                into.add((node.func, node.args[0].name))
+            else:
+                stack.extend(node.args)
 
 
-def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000) -> dict[str, Any]:
+class _Relevant:
+    """For each node, what of a state can still change the journey's course from there (live values).
+
+    A value matters at a node if an expression at that node or at any node reachable
+    from it reads it (a condition, a chance, a computed effect), or if the policy reads
+    it (careful weighs cash and health, and every policy sees the changes a choice
+    shows, which depend on a value only where its bounds clamp it). Anything else,
+    days counted after the last condition on days, a flag never tested again, is
+    left out of the state, so journeys that differ only there are merged. This is the
+    compiler's live-variable analysis; writes never end a value's life here (a safe
+    over-approximation).
+    """
+
+    def __init__(self, story: Story, policy: str) -> None:
+        nodes = story.nodes
+        can_clamp: set[str] = set()
+        entry: dict[str, set] = {}
+        here: dict[str, set] = {}
+
+        def effects(effs, into: set) -> None:
+            for effect in effs:
+                if effect.computed:
+                    _reads(effect.value.tree, into)
+                if effect.kind in ("add", "set"):
+                    res = story.resources[effect.target]
+                    value = None if effect.computed or effect.kind == "set" else effect.value
+                    if (res.min is not None and (value is None or value < 0)) or \
+                            (res.max is not None and (value is None or value > 0)):
+                        can_clamp.add(effect.target)
+
+        for node in nodes.values():
+            entry[node.id] = set()
+            effects(node.effects, entry[node.id])
+            reads: set = set()
+            for choice in node.choices:
+                if choice.condition is not None:
+                    _reads(choice.condition.tree, reads)
+                effects(choice.effects, reads)
+                effects(choice.hidden, reads)
+                if choice.roll is not None:
+                    _reads(choice.roll.chance.tree, reads)
+                    effects(choice.roll.fail_effects, reads)
+            here[node.id] = reads
+        policy_reads = set() if policy == "random" else {"cash", "health"} | can_clamp
+        succ = {n.id: {t for c in n.choices for t in (c.goto, c.roll.fail if c.roll else c.goto) if t in nodes}
+                for n in nodes.values()}
+        live: dict[str, set] = {}
+        for node in nodes.values():
+            base = set() if node.ending is not None else here[node.id] | policy_reads
+            for m in succ[node.id]:
+                base |= entry[m]
+            live[node.id] = base
+        changed = True
+        while changed:  # to a fixed point: waiting loops make the graph cyclic
+            changed = False
+            for node_id, mine in live.items():
+                size = len(mine)
+                for m in succ[node_id]:
+                    mine |= live[m]
+                if len(mine) != size:
+                    changed = True
+        self.caps = _caps(story, policy_reads)
+        declared = set(story.resources) | set(story.flags)
+        self.at: dict[str, tuple] = {}
+        for node_id, names in live.items():
+            self.at[node_id] = (
+                tuple(sorted(n for n in names if isinstance(n, str) and n in declared)),
+                frozenset(n[1] for n in names if isinstance(n, tuple) and n[0] == "has"),
+                tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
+                tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visited"}
+                             - {n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
+            )
+
+
+_COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!="})
+
+
+def _caps(story: Story, policy_reads: set) -> dict[str, float]:
+    """Resources that may be held at a ceiling without changing any outcome: name -> ceiling.
+
+    A resource that only ever grows (every change adds a constant of at least 0) and
+    is only ever compared with numbers (``days >= 300``) behaves the same above the
+    largest number it is compared with: past ``C = that number + 1`` every comparison
+    already has its final answer, and ``min(v + x, C) = min(min(v, C) + x, C)`` for
+    ``x >= 0`` (also with the resource's own maximum). So its value is held at ``C``,
+    which makes a waiting loop that only counts days a finite cycle instead of an
+    endless line of states.
+    """
+    ok = {name: True for name in story.resources if name not in policy_reads}
+    bound: dict[str, float] = {}
+
+    def visit(tree) -> None:
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ex.Binary) and node.op in _COMPARE:
+                pair = ((node.left, node.right), (node.right, node.left))
+                for this, other in pair:
+                    if isinstance(this, ex.Name) and isinstance(other, ex.Num) and this.name in ok:
+                        bound[this.name] = max(bound.get(this.name, other.value), other.value)
+                for this, other in pair:
+                    if not (isinstance(this, ex.Name) and isinstance(other, ex.Num)):
+                        stack.append(this)
+                continue
+            if isinstance(node, ex.Name):
+                ok[node.name] = False
+            elif isinstance(node, ex.Unary):
+                stack.append(node.operand)
+            elif isinstance(node, ex.Binary):
+                stack.extend((node.left, node.right))
+            elif isinstance(node, ex.Call):
+                stack.extend(node.args)
+
+    def effects(effs) -> None:
+        for effect in effs:
+            if effect.computed:
+                visit(effect.value.tree)
+            if effect.kind == "set" or (effect.kind == "add" and (effect.computed or effect.value < 0)):
+                ok[effect.target] = False
+
+    for node in story.nodes.values():
+        effects(node.effects)
+        for choice in node.choices:
+            if choice.condition is not None:
+                visit(choice.condition.tree)
+            effects(choice.effects)
+            effects(choice.hidden)
+            if choice.roll is not None:
+                visit(choice.roll.chance.tree)
+                effects(choice.roll.fail_effects)
+    return {name: bound.get(name, 0) + 1 for name, good in ok.items() if good}
+
+
+def _exact(tree, env) -> Any:
+    """An expression's value with Fractions: a decimal as written (0.15) is exactly 3/20."""
+    if isinstance(tree, ex.Num):
+        v = tree.value
+        return Fraction(v) if isinstance(v, int) else Fraction(repr(v))
+    if isinstance(tree, ex.Bool):
+        return tree.value
+    if isinstance(tree, ex.Name):
+        v = env.vars[tree.name]
+        if isinstance(v, bool):
+            return v
+        return Fraction(v) if isinstance(v, int) else Fraction(repr(v))
+    if isinstance(tree, ex.Unary):
+        v = _exact(tree.operand, env)
+        return (not v) if tree.op == "not" else -v if tree.op == "-" else v
+    if isinstance(tree, ex.Binary):
+        op = tree.op
+        if op == "and":
+            return bool(_exact(tree.left, env)) and bool(_exact(tree.right, env))
+        if op == "or":
+            return bool(_exact(tree.left, env)) or bool(_exact(tree.right, env))
+        a, b = _exact(tree.left, env), _exact(tree.right, env)
+        if op == "/":
+            return a / b if b else Fraction(0)
+        return ex._BINARY[op](a, b)
+    if isinstance(tree, ex.Call):
+        if tree.func in ("has", "visited", "visits"):
+            arg = tree.args[0].name
+            if tree.func == "has":
+                return arg in env.items
+            count = env.visits.get(arg, 0)
+            return count > 0 if tree.func == "visited" else Fraction(count)
+        values = [_exact(a, env) for a in tree.args]
+        return min(values) if tree.func == "min" else max(values)
+    raise TypeError(tree)  # pragma: no cover
+
+
+def exact_chance(engine: Engine, state, choice) -> Fraction:
+    """The chance that ``choice``'s risk falls, as an exact fraction (clamped to 0..1 as in play)."""
+    roll = choice.roll
+    if roll is None:
+        return Fraction(0)
+    try:
+        value = _exact(roll.chance.tree, engine.bind(state))
+    except (TypeError, AttributeError):  # pragma: no cover - a chance the loader accepted is a number
+        value = Fraction(repr(engine.risk_of(state, choice)))
+    return min(Fraction(1), max(Fraction(0), Fraction(value)))
+
+
+class _Ties:
+    """A stand-in generator that makes a policy's tie-break an explicit, enumerable choice."""
+
+    def __init__(self, pick: int = 0) -> None:
+        self.pick = pick
+        self.asked = 1
+
+    def below(self, n: int) -> int:
+        self.asked = n
+        return self.pick % n
+
+
+def _picks(engine: Engine, policy: str, state, options) -> list[tuple[Any, Fraction]]:
+    """The choices the policy takes in ``state``, each with its probability."""
+    if policy == "random":
+        share = Fraction(1, len(options))
+        return [(c, share) for c in options]
+    views = [engine.choice_view(state, c) for c in options]
+    by_index = {c.index: c for c in options}
+    ties = _Ties()
+    first = POLICIES[policy](views, state.vars, ties)
+    n = ties.asked
+    if n <= 1:
+        return [(by_index[first], Fraction(1))]
+    picked: Counter = Counter()
+    for k in range(n):
+        picked[POLICIES[policy](views, state.vars, _Ties(k))] += Fraction(1, n)
+    return [(by_index[i], p) for i, p in picked.items()]
+
+
+def _sccs(count: int, edges: list) -> list[list[int]]:
+    """Tarjan's strongly connected components, iteratively, sinks first."""
+    index = [0] * count
+    low = [0] * count
+    on = [False] * count
+    seen = [False] * count
+    stack: list[int] = []
+    out: list[list[int]] = []
+    counter = 0
+    for root in range(count):
+        if seen[root]:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                seen[v] = True
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on[v] = True
+            succ = edges[v]
+            recurse = False
+            while i < len(succ):
+                w = succ[i][1]
+                i += 1
+                if not isinstance(w, int):
+                    continue
+                if not seen[w]:
+                    work.append((v, i))
+                    work.append((w, 0))
+                    recurse = True
+                    break
+                if on[w]:
+                    low[v] = min(low[v], index[w])
+            if recurse:
+                continue
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on[w] = False
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+    return out
+
+
+def _add(into: dict, values: dict, weight: Fraction) -> None:
+    for k, v in values.items():
+        into[k] = into.get(k, 0) + weight * v
+
+
+def _solve(comp: list[int], edges: list, value: list) -> None:
+    """Ending probabilities for every state of a cyclic component, exactly (Gaussian elimination)."""
+    pos = {v: i for i, v in enumerate(comp)}
+    n = len(comp)
+    rows = []
+    for v in comp:
+        row = [Fraction(0)] * n
+        row[pos[v]] += 1
+        rhs: dict = {}
+        for p, w in edges[v]:
+            if isinstance(w, int) and w in pos:
+                row[pos[w]] -= p
+            elif isinstance(w, int):
+                _add(rhs, value[w], p)
+            else:
+                rhs[w] = rhs.get(w, 0) + p
+        rows.append((row, rhs))
+    if all(not rhs for _, rhs in rows):  # no way out: an endless loop
+        for v in comp:
+            value[v] = {("loop", v): Fraction(1)}
+        return
+    for col in range(n):
+        pivot = next(r for r in range(col, n) if rows[r][0][col] != 0)
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        prow, prhs = rows[col]
+        inv = 1 / prow[col]
+        prow = [x * inv for x in prow]
+        prhs = {k: x * inv for k, x in prhs.items()}
+        rows[col] = (prow, prhs)
+        for r in range(n):
+            if r != col and rows[r][0][col] != 0:
+                factor = rows[r][0][col]
+                row, rhs = rows[r]
+                row = [a - factor * b for a, b in zip(row, prow, strict=True)]
+                rhs = dict(rhs)
+                for k, x in prhs.items():
+                    rhs[k] = rhs.get(k, 0) - factor * x
+                rows[r] = (row, rhs)
+    for v in comp:
+        value[v] = {k: x for k, x in rows[pos[v]][1].items() if x}
+
+
+def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000, start: str | None = None,
+               presets: dict[str, Any] | None = None) -> dict[str, Any]:
     """Exact ending probabilities under ``policy`` ('random' = uniform over available choices).
 
-    Deterministic policies (careful, greedy, first) pick one choice per state; risks
-    branch into both outcomes with their probabilities. Probabilities are Fractions
-    built from the chances as written (0.2 is exactly 1/5).
+    Deterministic policies (careful, greedy, first) pick their best choice in each
+    state; a tie between equally good choices is split evenly. Risks branch into both
+    outcomes with their exact probabilities. ``start`` and ``presets`` begin at a node
+    with given values (for a part of a story). See the comment above for the method.
     """
+    began = perf_counter()
     engine = Engine(story, keep_journal=False, keep_undo=False)
-    start = engine.new_game(0)
-    frontier: dict[tuple, tuple[Any, Fraction]] = {_key(start): (start, Fraction(1))}
-    endings: Counter[str] = Counter()
-    kinds: Counter[str] = Counter()
-    soft_locks: dict[str, Fraction] = Counter()
-    seen = 0
-    steps = 0
-    chooser = Pcg32.seeded(0, stream=9)
-    while frontier and seen < state_limit and steps < STEP_LIMIT:
-        steps += 1
-        nxt: dict[tuple, tuple[Any, Fraction]] = {}
-        for state, prob in frontier.values():
-            seen += 1
-            node = story.nodes[state.node]
-            if node.ending is not None:
-                endings[node.ending.id] += prob
-                kinds[node.ending.kind] += prob
-                continue
-            env = engine.bind(state)
-            options = [c for c in node.choices if c.condition is None or c.condition(env)]
-            if not options:
-                soft_locks[node.id] += prob
-                continue
-            if policy != "random":
-                views = [engine.choice_view(state, c) for c in options]
-                picked = POLICIES[policy](views, state.vars, chooser)
-                options = [c for c in options if c.index == picked]
-            share = prob / len(options)
-            for choice in options:
-                chance = Fraction(repr(engine.risk_of(state, choice))) if choice.roll else Fraction(0)
-                outcomes = [(False, 1 - chance)] + ([(True, chance)] if chance else [])
-                for failed, p in outcomes:
-                    if p == 0:
-                        continue
-                    child = state.copy()
-                    engine.advance(child, choice.index, forced_failure=failed if choice.roll else None)
-                    key = _key(child)
-                    if key in nxt:
-                        nxt[key] = (nxt[key][0], nxt[key][1] + share * p)
-                    else:
-                        nxt[key] = (child, share * p)
-        frontier = nxt
-    unresolved = sum((p for _, p in frontier.values()), Fraction(0))
+    first = engine.new_game(0, start=start)
+    if presets is not None:
+        _preset(first, presets)
+    relevant = _Relevant(story, policy)
+    live, caps = relevant.at, relevant.caps
+    base_vars = dict(first.vars)
+
+    def key_of(state) -> tuple:
+        vars_, visits = state.vars, state.visits
+        names, items, counted, seen = live[state.node]
+        for name, cap in caps.items():
+            if vars_[name] > cap:
+                vars_[name] = cap
+        return (state.node, tuple([vars_[n] for n in names]), items.intersection(state.items),
+                tuple([visits.get(n, 0) for n in counted]), tuple([n in visits for n in seen]))
+
+    def state_of(key: tuple):
+        node, values, items, counts, seen = key
+        names, _, counted, seen_names = live[node]
+        vars_ = dict(base_vars)
+        vars_.update(zip(names, values, strict=True))
+        first.node = node
+        first.vars = vars_
+        first.items = set(items)
+        visits = {n: c for n, c in zip(counted, counts, strict=True) if c}
+        visits.update((n, 1) for n, v in zip(seen_names, seen, strict=True) if v)
+        first.visits = visits
+        return first
+
+    ids: dict[tuple, int] = {}
+    keys: list[tuple] = []
+    edges: list[list] = []
+    start_key = key_of(first)
+    ids[start_key] = 0
+    keys.append(start_key)
+    hit_limit = False
+    i = 0
+    nodes = story.nodes
+    while i < len(keys):
+        key = keys[i]
+        i += 1
+        node = nodes[key[0]]
+        if node.ending is not None:
+            edges.append([(Fraction(1), ("ending", node.ending.id))])
+            continue
+        if len(keys) > state_limit:
+            hit_limit = True
+            edges.append([(Fraction(1), ("unresolved", ""))])
+            continue
+        state = state_of(key)
+        env = engine.bind(state)
+        options = [c for c in node.choices if c.condition is None or c.condition(env)]
+        if not options:
+            edges.append([(Fraction(1), ("soft-lock", node.id))])
+            continue
+        out: dict = {}
+        for choice, share in _picks(engine, policy, state, options):
+            chance = exact_chance(engine, state_of(key), choice)
+            for failed, p in ((False, 1 - chance), (True, chance)):
+                if p == 0 or (failed and choice.roll is None):
+                    continue
+                child = state_of(key)
+                engine.advance(child, choice.index, forced_failure=failed if choice.roll else None)
+                ck = key_of(child)
+                target = ids.get(ck)
+                if target is None:
+                    target = ids[ck] = len(keys)
+                    keys.append(ck)
+                out[target] = out.get(target, 0) + share * p
+        edges.append([(p, t) for t, p in out.items()])
+    value: list = [None] * len(keys)
+    largest = 1
+    for comp in _sccs(len(keys), edges):
+        v = comp[0]
+        if len(comp) == 1 and not any(w == v for _, w in edges[v]):
+            total: dict = {}
+            for p, w in edges[v]:
+                if isinstance(w, int):
+                    _add(total, value[w], p)
+                else:
+                    total[w] = total.get(w, 0) + p
+            value[v] = total
+        else:
+            largest = max(largest, len(comp))
+            _solve(comp, edges, value)
+    result = value[0]
+    endings: Counter = Counter()
+    kinds: Counter = Counter()
+    soft_locks: Counter = Counter()
+    loops: Counter = Counter()
+    unresolved = Fraction(0)
+    kind_of = {n.ending.id: n.ending.kind for n in nodes.values() if n.ending}
+    for (what, where), p in result.items():
+        if what == "ending":
+            endings[where] += p
+            kinds[kind_of[where]] += p
+        elif what == "soft-lock":
+            soft_locks[where] += p
+        elif what == "loop":
+            loops[keys[where][0]] += p
+        else:
+            unresolved += p
     return {
         "policy": policy,
-        "endings": {k: v for k, v in sorted(endings.items())},
-        "kinds": {k: v for k, v in sorted(kinds.items())},
+        "endings": dict(sorted(endings.items())),
+        "kinds": dict(sorted(kinds.items())),
         "soft_locks": dict(soft_locks),
+        "loops": dict(loops),
         "unresolved": unresolved,
-        "states": seen,
-        "hit_limit": bool(frontier),
+        "states": len(keys),
+        "largest_loop": largest,
+        "hit_limit": hit_limit,
+        "seconds": perf_counter() - began,
     }
-

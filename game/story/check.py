@@ -6,6 +6,7 @@ into the same list of diagnostics, so a writer sees every problem at once.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import deque
 from pathlib import Path
@@ -15,20 +16,29 @@ from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
 from game.story.expr import negates
 from game.story.model import Story
+from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
 
 
-def check_story(story: Story, check_map: bool = True) -> list[Diagnostic]:
+def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = None) -> list[Diagnostic]:
     """Every story-wide problem of a built model (the loader has already reported those of each file).
 
     It needs only the model: the loader imports the checker, never the reverse.
+    ``salvage`` says what files that could not be read would likely have declared;
+    problems that exist only because those went missing are held back (see
+    :mod:`game.story.salvage`).
     """
+    salvage = salvage or Salvage()
     out: list[Diagnostic] = []
-    _check_links(story, out)
-    _check_reachability(story, out)
+    _check_links(story, out, salvage)
+    _check_reachability(story, out, salvage)
     _check_endings(story, out)
-    _check_facts(story, out)
+    _check_debriefs(story, out)
+    loops_found = _check_loops(story, out)
+    if not loops_found and not salvage:
+        _check_journey_length(story, out)
+    _check_facts(story, out, salvage)
     if check_map:
         _check_map(story, out)
     return out
@@ -57,17 +67,19 @@ class _NodeSuggestions:
         return hint
 
 
-def _check_links(story: Story, out: list[Diagnostic]) -> None:
+def _check_links(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
     _missing_node = _NodeSuggestions(story)
     span = story.spans.get("start", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
-    if story.start and story.start not in story.nodes:
+    missing = salvage.nodes  # in a file that cannot be read: that file's syntax error is the problem
+    if story.start and story.start not in story.nodes and story.start not in missing:
         out.append(dx.make("ER022", span, target=story.start, suggestion=_missing_node(story.start)))
     for node in story.nodes.values():
         for choice in node.choices:
-            if choice.goto and choice.goto not in story.nodes:
+            if choice.goto and choice.goto not in story.nodes and choice.goto not in missing:
                 out.append(dx.make("ER020", choice.goto_span, key="goto", target=choice.goto,
                                    suggestion=_missing_node(choice.goto)))
-            if choice.roll and choice.roll.fail and choice.roll.fail not in story.nodes:
+            if choice.roll and choice.roll.fail and choice.roll.fail not in story.nodes \
+                    and choice.roll.fail not in missing:
                 out.append(dx.make("ER020", choice.roll.fail_span, key="fail", target=choice.roll.fail,
                                    suggestion=_missing_node(choice.roll.fail)))
         if node.ending is None and not node.choices:
@@ -95,25 +107,44 @@ def successors(story: Story, node_id: str) -> list[str]:
     return [n for n in result if n in story.nodes]
 
 
-def reachable(story: Story) -> set[str]:
-    """Every node reachable from the start, ignoring conditions (they can all be true somehow)."""
-    if story.start not in story.nodes:
-        return set()
-    seen = {story.start}
-    queue = deque([story.start])
+def reachable(story: Story, salvage: Salvage | None = None) -> set[str]:
+    """Every node reachable from the start, ignoring conditions (they can all be true somehow).
+
+    With ``salvage``, a path into a file that cannot be read is taken to go on to every
+    node that file's text leads to, so that nodes after it are not called unreachable.
+    """
+    missing = salvage.nodes if salvage else set()
+    seen: set[str] = set()
+    queue: deque[str] = deque()
+    through_missing = False
+
+    def reach(node_id: str) -> None:
+        nonlocal through_missing
+        if node_id in story.nodes:
+            if node_id not in seen:
+                seen.add(node_id)
+                queue.append(node_id)
+        elif node_id in missing and not through_missing:
+            through_missing = True
+            for target in salvage.targets:
+                reach(target)
+
+    reach(story.start)
     while queue:
-        for nxt in successors(story, queue.popleft()):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
+        node_id = queue.popleft()
+        node = story.nodes[node_id]
+        for choice in node.choices:
+            reach(choice.goto)
+            if choice.roll:
+                reach(choice.roll.fail)
     return seen
 
 
-def _check_reachability(story: Story, out: list[Diagnostic]) -> None:
-    if story.start not in story.nodes:
+def _check_reachability(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
+    if story.start not in story.nodes and story.start not in salvage.nodes:
         return
-    seen = reachable(story)
-    targeted = {t for n in story.nodes for t in successors(story, n)}
+    seen = reachable(story, salvage)
+    targeted = {t for n in story.nodes for t in successors(story, n)} | salvage.targets
     for node in story.nodes.values():
         if node.id in seen:
             continue
@@ -134,20 +165,206 @@ def _check_endings(story: Story, out: list[Diagnostic]) -> None:
                                other=str(span)))
 
 
-def _check_facts(story: Story, out: list[Diagnostic]) -> None:
+def _node_sccs(story: Story) -> list[list[str]]:
+    """Strongly connected sets of nodes (Tarjan, iterative), ignoring conditions."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for root in story.nodes:
+        if root in index:
+            continue
+        work = [(root, iter(successors(story, root)))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(successors(story, w))))
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
+                if low[v] == index[v]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on.discard(w)
+                        comp.append(w)
+                        if w == v:
+                            break
+                    out.append(comp)
+    return out
+
+
+def _written(story: Story, node_ids: set[str]) -> set[str]:
+    """Every name the nodes' effects and choices can change (values, items, and the visits of the nodes)."""
+    names: set[str] = set(node_ids)
+    for node_id in node_ids:
+        node = story.nodes[node_id]
+        effects = [*node.effects]
+        for choice in node.choices:
+            effects += [*choice.effects, *choice.hidden, *(choice.roll.fail_effects if choice.roll else ())]
+        names.update(effect.target for effect in effects)
+    return names
+
+
+def _read(tree, into: set[str]) -> None:
+    from game.story import expr as ex
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ex.Name):
+            into.add(node.name)
+        elif isinstance(node, ex.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ex.Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Call):
+            if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], ex.Name):
+                into.add(node.args[0].name)
+            else:
+                stack.extend(node.args)
+
+
+def _check_loops(story: Story, out: list[Diagnostic]) -> bool:
+    """Loops a player cannot leave: none of their choices leads out (ER045, certain), or every way out
+    has a condition on something nothing in the loop changes (ER046, a warning: it may be true on entry).
+
+    Conditions are ignored for the first (a choice that exists may open), so it never
+    reports a loop that has a way out; the second only looks at names, so a loop whose
+    exit condition reads a value the loop changes is never reported. Returns whether
+    any loop was reported.
+    """
+    found = False
+    for comp in _node_sccs(story):
+        members = set(comp)
+        first = min(comp, key=lambda n: (story.nodes[n].span.file, story.nodes[n].span.line))
+        if len(comp) == 1 and first not in successors(story, first):
+            continue
+        exits = [c for n in comp for c in story.nodes[n].choices
+                 if (c.goto in story.nodes and c.goto not in members)
+                 or (c.roll and c.roll.fail in story.nodes and c.roll.fail not in members)]
+        if any(story.nodes[n].ending is not None for n in comp):
+            continue
+        ordered = sorted(comp, key=lambda n: (story.nodes[n].span.file, story.nodes[n].span.line))
+        names = ", ".join(f"'{n}'" for n in ordered[:6]) + (" …" if len(ordered) > 6 else "")
+        where = ", ".join(f"{story.nodes[n].id} at line {story.nodes[n].span.line}" for n in ordered[:6])
+        span = story.nodes[first].span
+        if not exits:
+            out.append(dx.make("ER045", span, nodes=names, where=where))
+            found = True
+            continue
+        if any(c.condition_tree is None for c in exits):
+            continue
+        read: set[str] = set()
+        for c in exits:
+            _read(c.condition_tree, read)
+        if read and not read & _written(story, members):
+            out.append(dx.make("ER046", span, nodes=names, where=where,
+                               names=", ".join(f"'{n}'" for n in sorted(read))))
+            found = True
+    return found
+
+
+#: A debrief shorter than this is a warning (ER047), once the story writes debriefs at all.
+MIN_DEBRIEF_WORDS = 30
+
+
+def _check_debriefs(story: Story, out: list[Diagnostic]) -> None:
+    endings = [n for n in story.nodes.values() if n.ending is not None]
+    if not any(n.ending.debrief for n in endings):
+        return  # a story without debriefs (a draft, an example) is not held to their length
+    for node in endings:
+        words = len(node.ending.debrief.split())
+        if words < MIN_DEBRIEF_WORDS:
+            out.append(dx.make("ER047", node.ending.debrief_span or node.span, ending=node.ending.id, words=words,
+                               minimum=MIN_DEBRIEF_WORDS))
+
+
+def mean_journey(story: Story) -> float | None:
+    """The expected number of choices from the start to an ending, choosing uniformly among all choices.
+
+    Conditions are ignored and a chance that depends on values is taken at the
+    story's starting values: a writer's estimate of a journey's length, computed in a
+    moment (the simulator gives the real figure per kind of player). None when some
+    node cannot reach an ending.
+    """
+    class _Start:
+        vars = {**{n: r.start for n, r in story.resources.items()}, **{f: False for f in story.flags}}
+        items: set[str] = set()
+        visits: dict[str, int] = {}
+
+    live = [n for n in reachable(story) if story.nodes[n].ending is None and story.nodes[n].choices]
+    pos = {n: i for i, n in enumerate(live)}
+    size = len(live)
+    if not size:
+        return 0.0
+    rows = [[0.0] * size + [1.0] for _ in range(size)]
+    for n, i in pos.items():
+        rows[i][i] += 1.0
+        choices = story.nodes[n].choices
+        for c in choices:
+            chance = 0.0
+            if c.roll is not None:
+                try:
+                    chance = min(1.0, max(0.0, float(c.roll.chance(_Start))))
+                except (KeyError, TypeError, ValueError):
+                    chance = 0.0
+            for target, p in ((c.goto, 1 - chance), (c.roll.fail if c.roll else "", chance)):
+                if p and target in pos:
+                    rows[i][pos[target]] -= p / len(choices)
+    for col in range(size):
+        pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
+        if abs(rows[pivot][col]) < 1e-12:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        prow = rows[col]
+        for r in range(size):
+            if r != col and rows[r][col]:
+                factor = rows[r][col] / prow[col]
+                row = rows[r]
+                for k in range(col, size + 1):
+                    row[k] -= factor * prow[k]
+    i = pos.get(story.start)
+    return None if i is None else rows[i][size] / rows[i][i]
+
+
+def _check_journey_length(story: Story, out: list[Diagnostic]) -> None:
+    if story.journey_choices is None:
+        return
+    mean = mean_journey(story)
+    low, high = story.journey_choices
+    if mean is not None and not low <= mean <= high:
+        span = story.spans.get("journey_choices", SourceSpan(str(Path(story.root) / "story.yaml"), 1, 1))
+        out.append(dx.make("ER048", span, mean=f"{mean:.0f}", low=f"{low:g}", high=f"{high:g}"))
+
+
+def _check_facts(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
     used: set[str] = set()
     for node in story.nodes.values():
         for fact_id, span in zip(node.facts, node.fact_spans or (node.span,) * len(node.facts), strict=True):
             used.add(fact_id)
-            if fact_id not in story.facts:
+            if fact_id not in story.facts and fact_id not in salvage.facts:
                 out.append(dx.make("ER050", span, fact=fact_id,
                                    suggestion=did_you_mean(fact_id, story.facts, "Add the fact to facts.yaml.")))
     for fact in story.facts.values():
-        if fact.id not in used:
+        if fact.id not in used and fact.id not in salvage.linked_facts:
             out.append(dx.make("ER051", fact.span, fact=fact.id))
         if not ((fact.quote and fact.checked) or fact.not_rechecked):
             out.append(dx.make("ER053", fact.span, fact=fact.id))
-    _check_debrief_numbers(story, out)
+    if not salvage.facts_file:  # without facts.yaml every number would look unsourced
+        _check_debrief_numbers(story, out)
 
 
 #: A number as a writer types it: ¥5,000, $3,500, 30%, 2.5, 1,811. In a debrief, the end of a
@@ -194,6 +411,14 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
             where += f":{exc.line}" + (f":{exc.column}" if exc.column is not None else "")
         out.append(dx.make("ER061", span, detail=f"{exc.message} ({where})", fix=exc.hint or fix))
 
+    if not story.map_path.exists():  # most often a story folder copied away from ../assets
+        resolved = Path(os.path.normpath(story.map_path.absolute()))
+        out.append(dx.make("ER061", span, detail=f"there is no file at {resolved}",
+                           fix=f"'map:' in story.yaml is read from the story folder ({story.root}), so it points to "
+                               f"{resolved}. If you copied or moved the story folder, change 'map:' to the map's path "
+                               "from the new place (or an absolute path), or copy the map (with its terrain image) "
+                               "beside the story."))
+        return
     try:
         route = load_route_map(story.map_path)
     except RouteMapError as exc:

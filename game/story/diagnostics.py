@@ -120,6 +120,10 @@ _ENTRIES = [
     Entry("ER008", "number out of range", E, "the number {value} {problem}",
           "Write a finite number no larger than 1,000,000,000,000,000 (.nan and .inf are not numbers a story can use).",
           {"story.yaml": BASE_STORY["story.yaml"].replace("start: 10,", "start: .inf,")}, ("story.yaml", 7)),
+    Entry("ER009", "empty chapter file", W, "the chapter file {file} is empty: it has no nodes",
+          "Write its nodes under 'nodes:', or delete the file; if it was emptied by mistake, restore it "
+          "(git checkout -- the file, or your editor's undo).",
+          {"02_b.yaml": ""}, ("02_b.yaml", 1)),
     Entry("ER010", "unknown key", E, "unknown key '{key}' in {where}",
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b", "        goto: b\n        gotoo: b")},
@@ -175,6 +179,11 @@ _ENTRIES = [
           "{fix}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        goto: b\n        effects: {money: -5}\n", 1)},
           ("01_a.yaml", 7)),
+    Entry("ER036", "division by zero", W, "'{text}' divides by zero, which gives 0 in play",
+          "Divide by a number that is not 0; if you meant 'nothing', write 0 instead of the division.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n",
+                                                         "        goto: b\n        effects: {cash: \"cash / 0\"}\n", 1)},
+          ("01_a.yaml", 7)),
     Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start",
           "Add a choice that leads here, or delete the node.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"] + "  c:\n    text: Lonely.\n    choices:\n      - {text: Back, goto: b}\n"},
@@ -197,6 +206,35 @@ _ENTRIES = [
                                                            "      - text: Go on\n        goto: b\n      - text: Other\n        goto: c\n")
                         + "  c:\n    text: Also.\n    ending: {id: done, kind: lost, title: Done}\n"},
           ("01_a.yaml", 12)),
+    Entry("ER045", "loop with no way out", E, "nodes {nodes} lead only to each other: a player who reaches "
+          "them can never leave ({where})",
+          "Add a choice that leads out of the loop (to a node outside it, or an ending).",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: c") +
+           "  c:\n    text: Wait.\n    choices:\n      - {text: Wait, goto: d}\n"
+           "  d:\n    text: Wait more.\n    choices:\n      - {text: Again, goto: c}\n"},
+          ("01_a.yaml", 10)),
+    Entry("ER046", "loop whose exits never open", W, "every way out of the loop {nodes} has a condition on "
+          "{names}, which nothing in the loop changes: a player who enters with it false stays forever ({where})",
+          "Add a way out without a condition, or let a choice in the loop change what the exit needs "
+          "(for example days or cash).",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: c") +
+           "  c:\n    text: Wait.\n    choices:\n      - {text: Wait, goto: c}\n"
+           "      - {text: Leave, if: warned, goto: b}\n"},
+          ("01_a.yaml", 10)),
+    Entry("ER047", "short debrief", W, "the debrief of ending '{ending}' has {words} words; the debriefs of "
+          "this story have at least {minimum}",
+          "A debrief says what happened and what was real about it: write at least {minimum} words, with "
+          "the facts it rests on.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("title: Done}", "title: Done, debrief: Too short.}")
+           .replace("      - text: Go on\n", "      - text: Other\n        goto: c\n      - text: Go on\n")
+           + "  c:\n    text: Also.\n    ending:\n      id: other\n      kind: lost\n      title: Other\n"
+             "      debrief: " + " ".join(["word"] * 30) + "\n"},
+          ("01_a.yaml", 11)),
+    Entry("ER048", "journeys too short or too long", W, "a journey takes about {mean} choices on average "
+          "(uniform choice, ignoring conditions); this story aims at {low} to {high}",
+          "Add or remove scenes on the main routes, or change the aim in story.yaml ('journey_choices: "
+          "[low, high]').",
+          {"story.yaml": BASE_STORY["story.yaml"] + "journey_choices: [5, 10]\n"}, ("story.yaml", 11)),
     Entry("ER050", "unknown fact", E, "fact '{fact}' is not in facts.yaml",
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    facts: [no_such_fact]\n")},
@@ -229,6 +267,26 @@ _ENTRIES = [
           "{fix}",
           {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11)),
 ]
+
+def _shown_example(entry: Entry) -> str:
+    """The line of the example story that shows the problem, as ``file line N: text`` (for --list-codes)."""
+    name, line = entry.at
+    if not name:
+        return ""
+    text = entry.example.get(name, BASE_STORY.get(name))
+    if text is None:
+        return f"no {name} in the story folder"
+    lines = text.splitlines()
+    if not lines:
+        return f"an empty {name}"
+    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")  # ER003's byte that is not UTF-8
+    if len(shown) > 70:
+        shown = shown[:60] + " … (" + f"{len(shown):,} characters)"
+    return f"{name} line {line}: {shown}"
+
+
+Entry.shown_example = _shown_example  # type: ignore[attr-defined]
 
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
 

@@ -396,7 +396,14 @@ def _type_of_call(expr: Call, scope: Scope, problems: list[CheckProblem]) -> str
             problems.append(CheckProblem("ER033", f"{expr.func}() takes one name: {what}", expr.col))
         elif expr.args[0].name not in known:
             arg = expr.args[0]
-            problems.append(CheckProblem("ER030", f"'{arg.name}' is not {what}", arg.col, arg.name, known))
+            if expr.func == "has" and arg.name in scope.flags:
+                problems.append(CheckProblem("ER030", f"'{arg.name}' is a flag, not an item: write {arg.name} "
+                                                      f"without has()", arg.col, arg.name, [arg.name]))
+            elif expr.func == "has" and arg.name in scope.resources:
+                problems.append(CheckProblem("ER030", f"'{arg.name}' is a resource, not an item: compare it, "
+                                                      f"as in {arg.name} > 0", arg.col, arg.name, []))
+            else:
+                problems.append(CheckProblem("ER030", f"'{arg.name}' is not {what}", arg.col, arg.name, known))
         return FUNCTIONS[expr.func]
     if not expr.args:
         problems.append(CheckProblem("ER033", f"{expr.func}() needs at least one number", expr.col))

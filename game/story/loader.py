@@ -19,7 +19,7 @@ import gc
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from game.story.model import (
     Roll,
     Story,
 )
+from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
 from game.story.yamlsrc import LList, LMap, Loc, SourceFile, locate_in, parse_yaml
@@ -88,7 +89,8 @@ class _Spec(dict):
 
 _STORY = _Spec({"title": ("text", True), "version": ("version", True), "year": ("int", True), "start": ("text", True),
                 "map": ("text", False), "content_note": ("text", True), "resources": ("map", True),
-                "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False)})
+                "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False),
+                "journey_choices": ("list", False)})
 _RESOURCE = _Spec({"start": ("number", True), "min": ("number", False), "max": ("number", False),
                    "label": ("text", True), "unit": ("text", False), "unit_plural": ("text", False),
                    "better": ("text", False)})
@@ -292,6 +294,10 @@ def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool =
             gc.enable()
 
 
+_UNREAD = (" Until then nothing else in this file is checked, and problems in other files that come only from "
+           "what it declares (its nodes, flags, fact links) are held back.")
+
+
 def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
     cache = cache or ParseCache()
     out: list[Diagnostic] = []
@@ -311,18 +317,27 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
 
     digest = hashlib.sha256()
     files: dict[str, _File] = {}
+    salvage = Salvage()
     for path in [story_path, *([facts_path] if facts_path else []), *chapter_paths]:
         raw, src, problems = cache.read(path, display(path))
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        if src.data is None and any(d.severity is Severity.ERROR for d in problems):
+            kind = "story" if path == story_path else "facts" if path == facts_path else "chapter"
+            salvage.add(display(path), src.text, kind)
+            first = next(i for i, d in enumerate(problems) if d.severity is Severity.ERROR)
+            problems = list(problems)
+            problems[first] = replace(problems[first], hint=problems[first].hint + _UNREAD)
         out.extend(problems)
         files[path.name] = _File(src, out)
 
-    builder = _Builder(root, files, out, cache)
+    builder = _Builder(root, files, out, cache, salvage)
     story = builder.build(digest.hexdigest()[:16])
     words = builder.words
     if story is not None:
-        out.extend(check_story(story, check_map=check_map))
-    out.sort(key=lambda d: (d.span.file, d.span.line, d.span.col, d.code))
+        out.extend(check_story(story, check_map=check_map, salvage=salvage))
+    # A file that cannot be read comes first: everything else may change once it is fixed.
+    unreadable = set(salvage.files)
+    out.sort(key=lambda d: (d.span.file not in unreadable, d.span.file, d.span.line, d.span.col, d.code))
     return Analysis(story, out, [f.name for f in files.values()], words)
 
 
@@ -341,8 +356,11 @@ class _Builder:
     """Builds the model from parsed files, reporting into a shared diagnostics list."""
 
     def __init__(self, root: Path, files: dict[str, _File], out: list[Diagnostic],
-                 cache: ParseCache | None = None) -> None:
+                 cache: ParseCache | None = None, salvage: Salvage | None = None) -> None:
         self.root = root
+        self.salvage = salvage or Salvage()
+        # names an unreadable file would likely have declared: not reported as undeclared
+        self.held_back = frozenset(self.salvage.names | self.salvage.nodes)
         self.cache = cache
         self.files = files
         self.out = out
@@ -468,6 +486,8 @@ class _Builder:
                 continue
             data = f.src.data
             if data is None:
+                if not any(d.span.file == f.name for d in self.out):
+                    f.report("ER009", SourceSpan(f.name, 1, 1), file=Path(name).name)
                 continue
             top = f.fields(data, _CHAPTER, "a chapter file", getattr(data, "loc", Loc.at(SourceSpan(f.name, 1, 1))))
             if top is None:
@@ -505,7 +525,7 @@ class _Builder:
         by_file: dict[str, list[str]] = {}
         for node_id, (f, *_rest) in self.node_data.items():
             by_file.setdefault(f.name, []).append(node_id)
-        signature = (self.scope, tuple(sorted(self.resources)))
+        signature = (self.scope, tuple(sorted(self.resources)), self.held_back)
         for name, ids in by_file.items():
             source = self.node_data[ids[0]][0]
             key = (id(source.src), signature, tuple(ids))
@@ -550,9 +570,20 @@ class _Builder:
             nodes=nodes,
             chapters=tuple(self.chapters),
             debrief_questions=tuple(f.get(top, "debrief_questions", "texts", [])),
+            journey_choices=self.journey_choices(f, top),
             digest=digest,
             spans=spans,
         )
+
+    def journey_choices(self, f: _File, top: LMap) -> tuple[float, float] | None:
+        aim = f.get(top, "journey_choices", "list", None)
+        if aim is None:
+            return None
+        if len(aim) != 2 or not all(_is_number(v) and v >= 0 for v in aim) or aim[0] > aim[1]:
+            f.report("ER014", top.value_span("journey_choices"), detail="journey_choices must be two numbers, "
+                     "the shortest and longest average journey you aim at", fix="Write journey_choices: [25, 45].")
+            return None
+        return float(aim[0]), float(aim[1])
 
     def build_node(self, node_id: str, f: _File, raw: Any, loc: Loc, chapter: str) -> Node | None:
         data = f.fields(raw, _NODE, f"node '{node_id}'", loc)
@@ -699,16 +730,34 @@ class _Builder:
             self.report_problem(f, loc, text, problem)
         if problems:
             return None
+        zero = _divides_by_zero(tree)
+        if zero is not None:  # reported each time (not cached: the cache is for expressions without problems)
+            loc = loc() if callable(loc) else loc
+            f.report("ER036", locate_in(f.src, loc, zero.col - 1, "/"), text=text)
+            return ex.Program(tree), tree
         result = self._expr_cache[(text, expected)] = (ex.Program(tree), tree)
         return result
 
     def report_problem(self, f: _File, loc: Loc, text: str, problem: ex.CheckProblem, base: int = 0) -> None:
         offset = base + problem.column - 1
         snippet = problem.name or text[problem.column - 1:problem.column]
-        span = locate_in(f.src, loc, offset, snippet)
+        span = locate_in(f.src, loc, offset, snippet, text[:offset].count(snippet) if snippet else 0)
+        if problem.code == "ER030" and problem.name in self.held_back:
+            return  # declared (or a node) in a file that cannot be read: that file's error says it all
         if problem.code == "ER030":
-            hint = did_you_mean(problem.name, problem.candidates,
-                                "Declare it in story.yaml (resources, flags or items) or fix the spelling.")
+            if "is a flag, not an item" in problem.message:
+                fallback = (f"Write '{problem.name}' instead of 'has({problem.name})': has() is for items, and a "
+                            "flag is already true or false.")
+                problem.candidates = []
+            elif "is a resource, not an item" in problem.message:
+                fallback = "has() is for items; compare a resource with a number instead."
+            elif problem.message.endswith("is not a node id"):
+                fallback = "visited() and visits() take a node id: create a node with that id, or fix the spelling."
+            elif problem.message.endswith("is not an item"):
+                fallback = "has() takes an item: declare it under 'items:' in story.yaml, or fix the spelling."
+            else:
+                fallback = "Declare it in story.yaml (resources, flags or items) or fix the spelling."
+            hint = did_you_mean(problem.name, problem.candidates, fallback)
             f.out.append(dx.Diagnostic("ER030", Severity.ERROR, problem.message, span, hint))
         elif problem.code == "ER033":
             hint = did_you_mean(problem.name, problem.candidates, dx.CATALOGUE["ER033"].hint) if problem.name \
@@ -805,6 +854,8 @@ class _Builder:
                                  f"{target}: false to {'clear it' if kind == 'flag' else 'take it away'}.")
                     continue
                 result.append(Effect(kind, target, value, str(value).lower()))
+            elif target in self.held_back:
+                continue  # declared in a file that cannot be read
             else:
                 known = [*self.resources, *self.flags, *self.items, "set"]
                 f.report("ER035", span, detail=f"'{target}' is not a declared resource, flag or item",
@@ -822,6 +873,37 @@ class _Builder:
         if compiled is None:
             return None
         return Effect(kind, target, compiled[0], value, computed=True)
+
+
+def _divides_by_zero(tree: ex.Expr) -> ex.Binary | None:
+    """The first division by a number that is always 0 (``exposure / 0``, ``x / (2 - 2)``), if any."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ex.Binary):
+            if node.op == "/" and _constant(node.right) == 0:
+                return node
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ex.Call):
+            stack.extend(node.args)
+    return None
+
+
+def _constant(node: ex.Expr) -> float | None:
+    """The value of an expression made only of numbers, or None."""
+    if isinstance(node, ex.Num):
+        return node.value
+    if isinstance(node, ex.Unary) and node.op in ("-", "+"):
+        inner = _constant(node.operand)
+        return None if inner is None else (-inner if node.op == "-" else inner)
+    if isinstance(node, ex.Binary) and node.op in ("+", "-", "*"):
+        a, b = _constant(node.left), _constant(node.right)
+        if a is None or b is None:
+            return None
+        return a + b if node.op == "+" else a - b if node.op == "-" else a * b
+    return None
 
 
 def _is_identifier(name: str) -> bool:

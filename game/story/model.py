@@ -201,6 +201,7 @@ class Story:
     debrief_questions: tuple[str, ...]
     digest: str
     spans: dict[str, SourceSpan] = field(default_factory=dict)  # declarations by name, story.yaml keys
+    journey_choices: tuple[float, float] | None = None  # the aim for a journey's average length (ER048)
 
     def label(self, name: str) -> str:
         """What the player calls a name: a resource's or item's label, or the flag's words."""

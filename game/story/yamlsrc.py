@@ -278,6 +278,96 @@ def _syntax_hint(problem: str) -> str:
     return dx.CATALOGUE["ER001"].hint
 
 
+#: A line whose value starts with a quote: ``text: "…``, ``- "…``, ``- text: '…``.
+_OPENS_QUOTE = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:[^\s:#'\"][^:#]*:[ \t]+)?(?:-[ \t]+)?([\"'])")
+#: A line that looks like a key of its own (``    choices:``, ``      - text: Go``).
+_LOOKS_LIKE_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*:(?:[ \t]|$)")
+#: A key glued to its value (``goto:herb_talk``).
+_GLUED_KEY = re.compile(r"(?<![\w:/])([A-Za-z_][\w-]*):([^\s:/][^\s]*)")
+
+
+def _closing_quote(text: str, start: int, quote: str) -> int:
+    """Where the quoted scalar opened at ``start`` ends, as a YAML parser sees it (-1: never)."""
+    i = start + 1
+    while i < len(text):
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text.startswith("''", i):
+                i += 2
+                continue
+            return i
+        i += 1
+    return -1
+
+
+def _unclosed_quote(text: str, before_line: int) -> tuple[int, int, str] | None:
+    """The last quoted value opened before line ``before_line`` (1-based) that swallows the lines after it.
+
+    A quote left open makes the parser read the following lines as part of the text
+    up to the next quote in the file, and it complains only there, usually many lines
+    later and about indentation. A quoted value whose text runs over a line that looks
+    like a key of its own is almost surely such a quote.
+    """
+    lines = text.split("\n")
+    offset = 0
+    found = None
+    for number, line in enumerate(lines[:before_line], 1):
+        match = _OPENS_QUOTE.match(line)
+        if match:
+            start = offset + match.start(1)
+            end = _closing_quote(text, start, match.group(1))
+            swallowed = text[start:end if end >= 0 else len(text)].split("\n")[1:]
+            if any(_LOOKS_LIKE_KEY.match(s) for s in swallowed):
+                found = (number, match.start(1) + 1, match.group(1))
+        offset += len(line) + 1
+    return found
+
+
+def _explain(text: str, problem: str, context: str | None, line: int, col: int,
+             context_line: int | None, context_col: int | None) -> tuple[int, int, str, str]:
+    """A syntax error in a writer's words: (line, column, message, hint).
+
+    libyaml says what its grammar expected ("did not find expected '-' indicator
+    (while parsing a block collection)"); a writer needs to know what is wrong with
+    the line and what to type instead.
+    """
+    lines = text.split("\n")
+    quoted = _unclosed_quote(text, line)
+    if quoted is not None and (quoted[0] < line or "quoted scalar" in (context or "")):
+        qline, qcol, quote = quoted
+        what = "a quote" if quote == '"' else "an apostrophe (')"
+        return (qline, qcol, f"the text opened with {what} at line {qline} never closes (the lines after it "
+                f"were read as part of the text, up to line {line})",
+                f"Close the text with {quote} at its end, or remove the opening {quote}; a {quote} inside the "
+                f"text must be written {quote * 2 if quote == chr(39) else chr(92) + quote}, or use 'text: |'.")
+    if "could not find expected ':'" in problem and context_line is not None:
+        glued = _GLUED_KEY.search(lines[context_line - 1]) if context_line <= len(lines) else None
+        if glued:
+            key, value = glued.groups()
+            return (context_line, glued.start() + 1, f"'{key}:{value}' needs a space after the colon",
+                    f"Write '{key}: {value}': YAML reads a key only when a space follows its ':'.")
+        return (context_line, context_col or 1, "this line is text where a 'key: value' line was expected",
+                "Put the text on the line of its key (text: ...), or indent it under 'text: |'.")
+    if "did not find expected '-' indicator" in problem:
+        return (line, col, "this line stands where the next list item ('- ') was expected, but does not start "
+                           "with '- '",
+                "If it belongs to the item above, indent it two more spaces, under that item's first key; if it "
+                "is a new item, start it with '- '.")
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        where = f" (the block that starts at line {context_line})" if context_line else ""
+        return (line, col, f"this line is indented differently from the keys above it{where}",
+                _syntax_hint(problem))
+    if "mapping values are not allowed" in problem:
+        return (line, col, "a ': ' inside this value starts a new key", _syntax_hint(problem))
+    if "found character '\\t'" in problem or "found character '\t'" in problem:
+        return (line, col, "a tab is used for indentation", _syntax_hint("tab"))
+    detail = problem if not context or context == problem else f"{problem} ({context})"
+    return line, col, detail, _syntax_hint(problem)
+
+
 _new_dict, _new_list = dict.__new__, list.__new__
 
 
@@ -512,9 +602,11 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "the file could not be read as YAML"
-        detail = problem if not exc.context or exc.context == problem else f"{problem} ({exc.context})"
+        cmark = exc.context_mark
+        line, col, detail, hint = _explain(text, problem, exc.context, line, col,
+                                           cmark.line + 1 if cmark else None, cmark.column + 1 if cmark else None)
         return SourceFile(name, text, None), [
-            dx.Diagnostic("ER001", dx.Severity.ERROR, detail, SourceSpan(name, line, col), _syntax_hint(problem))
+            dx.Diagnostic("ER001", dx.Severity.ERROR, detail, SourceSpan(name, line, col), hint)
         ]
     except yaml.YAMLError as exc:  # e.g. a reader error for a control character
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
@@ -531,7 +623,7 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
     return SourceFile(name, text, data), builder.diagnostics
 
 
-def locate_in(source: SourceFile, loc: Loc, offset: int, snippet: str) -> SourceSpan:
+def locate_in(source: SourceFile, loc: Loc, offset: int, snippet: str, occurrence: int = 0) -> SourceSpan:
     """The position of ``snippet`` found at character ``offset`` of the scalar at ``loc``.
 
     In plain and quoted one-line scalars the offset maps straight to a column. In block
@@ -542,7 +634,13 @@ def locate_in(source: SourceFile, loc: Loc, offset: int, snippet: str) -> Source
     if loc.style in ("", '"', "'") and loc.span.line == loc.span.end_line:
         return loc.span.shifted(offset + (1 if loc.style else 0))
     if snippet and source.text:
-        found = source.text.find(snippet, loc.start, max(loc.end, loc.start + 1))
+        # ``occurrence`` earlier copies of the snippet come before it in the text: skip as many
+        end = max(loc.end, loc.start + 1)
+        found = source.text.find(snippet, loc.start, end)
+        for _ in range(occurrence):
+            if found < 0:
+                break
+            found = source.text.find(snippet, found + len(snippet), end)
         if found >= 0:
             line, col = position_of(source.text, found)
             return SourceSpan(loc.span.file, line, col, line, col + len(snippet))

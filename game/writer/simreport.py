@@ -25,15 +25,24 @@ def _progress(stream):
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.engine.presets import parse_presets
+    from game.errors import StoryError
+    from game.story.suggest import did_you_mean
+
     root = args.story or story_dir()
     story = load_story(root)
+    start = getattr(args, "start", None)
+    if start and start not in story.nodes:
+        raise StoryError(f"--start: there is no node '{start}'. "
+                         + did_you_mean(start, story.nodes, "Run 'escape-route check' to list problems."))
+    presets = parse_presets(story, getattr(args, "set", []) or [])
     if args.exhaustive:
-        return _exhaustive(story, args)
+        return _exhaustive(story, args, start, presets)
     policies = ["random", "careful", "greedy", "first"] if args.policy == "all" else [args.policy]
     progress = _progress(sys.stderr) if sys.stderr.isatty() and not args.json else None
     reports = {}
     for policy in policies:
-        results = sim.run_many(story, policy, args.runs, args.seed, args.workers, progress)
+        results = sim.run_many(story, policy, args.runs, args.seed, args.workers, progress, start, presets)
         reports[policy] = sim.summarise(story, results, policy, args.seed)
     if args.json:
         if len(reports) == 1:
@@ -92,29 +101,34 @@ def _fraction(value: Fraction) -> dict:
     return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
 
 
-def _exhaustive(story, args: argparse.Namespace) -> int:
+def _exhaustive(story, args: argparse.Namespace, start: str | None = None, presets: dict | None = None) -> int:
     policies = ["random", "careful", "greedy", "first"] if args.policy == "all" else [args.policy]
-    results = {p: sim.exhaustive(story, p, args.state_limit) for p in policies}
+    results = {p: sim.exhaustive(story, p, args.state_limit, start=start, presets=presets) for p in policies}
     if args.json:
         print(json.dumps({p: {
             "endings": {k: _fraction(v) for k, v in r["endings"].items()},
             "kinds": {k: _fraction(v) for k, v in r["kinds"].items()},
             "soft_locks": {k: _fraction(v) for k, v in r["soft_locks"].items()},
+            "loops": {k: _fraction(v) for k, v in r["loops"].items()},
             "unresolved": _fraction(r["unresolved"]),
             "states": r["states"],
             "hit_limit": r["hit_limit"],
+            "seconds": round(r["seconds"], 3),
         } for p, r in results.items()}, indent=2))
-        return 0
+        return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0
     for policy, r in results.items():
         label = "uniform choice" if policy == "random" else f"the '{policy}' policy"
-        print(f"Exact ending probabilities under {label} ({r['states']:,} states explored):")
+        where = f" from '{start}'" if start else ""
+        print(f"Exact ending probabilities under {label}{where} ({r['states']:,} distinct states, "
+              f"{r['seconds']:.1f} s):")
         for eid, p in sorted(r["endings"].items(), key=lambda kv: -kv[1]):
-            print(f"  {eid:28} {float(p):8.3%}   ({p.numerator}/{p.denominator})" if p.denominator < 10**9
-                  else f"  {eid:28} {float(p):8.3%}")
+            print(f"  {eid:28} {float(p):8.3%}   {p.numerator}/{p.denominator}")
         for node, p in r["soft_locks"].items():
-            print(f"  SOFT-LOCK at {node:21} {float(p):8.3%}")
+            print(f"  SOFT-LOCK at {node:21} {float(p):8.3%}   {p.numerator}/{p.denominator}")
+        for node, p in r["loops"].items():
+            print(f"  ENDLESS LOOP at {node:18} {float(p):8.3%}   {p.numerator}/{p.denominator}")
         if r["hit_limit"]:
             print(f"  state limit reached: {float(r['unresolved']):.3%} of the probability is still undecided "
-                  f"(raise --state-limit)")
+                  f"(raise --state-limit, or start from a scene with --start NODE --set NAME=VALUE)")
         print()
-    return 0
+    return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0

@@ -1,0 +1,101 @@
+"""What an unreadable story file would likely have declared, so its absence does not cascade.
+
+When a chapter cannot be parsed (one unquoted ': ' in a choice text), none of its
+nodes, flags or fact links exist, and every other file's goto into it, every flag it
+declared, every fact only it linked and every node only reachable through it would be
+reported as a problem of its own: dozens of errors, listed before the one that
+matters. The loader instead scans the text of each unreadable file tolerantly, line by
+line, for what it would have declared (node ids under ``nodes:``, names in ``flags:``
+lists, ``facts:`` links, the targets of ``goto:`` and ``fail:``, and for
+``facts.yaml`` its fact ids), and the checks hold back every problem that only exists
+because those went missing. The scan is a guess, so it only ever *hides* follow-on
+problems; it never adds any, and fixing the syntax error brings the real ones back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_KEY = re.compile(r"^([ ]*)([A-Za-z_]\w*)[ \t]*:(?:[ \t]|$)")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+_TARGET = re.compile(r"\b(?:goto|fail)[ \t]*:[ \t]*[\"']?([A-Za-z_]\w*)")
+_FLOW_LIST = re.compile(r"\b(flags|facts)[ \t]*:[ \t]*\[([^\]]*)\]?")
+_BLOCK_LIST_START = re.compile(r"^([ ]*)(?:-[ ]+)?(flags|facts)[ \t]*:[ \t]*(?:#.*)?$")
+_ITEM = re.compile(r"^[ ]*-[ \t]+[\"']?([A-Za-z_]\w*)")
+
+
+@dataclass
+class Salvage:
+    """Names the unreadable files would likely have declared or used (empty when every file was read)."""
+
+    files: list[str] = field(default_factory=list)
+    nodes: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # flags, and resources and items if story.yaml is unreadable
+    linked_facts: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    facts: set[str] = field(default_factory=set)  # fact ids, if facts.yaml is unreadable
+    facts_file: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.files)
+
+    def add(self, name: str, text: str, kind: str) -> None:
+        """Scan one unreadable file; ``kind`` is 'story', 'facts' or 'chapter'."""
+        self.files.append(name)
+        lines = text.splitlines()
+        self.targets.update(m.group(1) for line in lines for m in _TARGET.finditer(line))
+        for line in lines:
+            for match in _FLOW_LIST.finditer(line):
+                names = set(_NAME.findall(match.group(2)))
+                (self.names if match.group(1) == "flags" else self.linked_facts).update(names)
+        for i, line in enumerate(lines):
+            match = _BLOCK_LIST_START.match(line)
+            if not match:
+                continue
+            into = self.names if match.group(2) == "flags" else self.linked_facts
+            for after in lines[i + 1:]:
+                item = _ITEM.match(after)
+                if not item:
+                    break
+                into.add(item.group(1))
+        if kind == "chapter":
+            self.nodes.update(_keys_under(lines, "nodes"))
+        elif kind == "facts":
+            self.facts_file = True
+            self.facts.update(_keys_under(lines, "facts"))
+        else:
+            self.names.update(_keys_under(lines, "resources"))
+            self.names.update(_keys_under(lines, "items"))
+
+
+#: Keys of nodes, choices, facts and resources, which are never ids.
+_FIELDS = frozenset({"text", "title", "location", "heading", "effects", "facts", "discuss", "tags", "rollback",
+                     "choices", "ending", "goto", "if", "reason", "hidden_cost", "roll", "source", "source_title",
+                     "year", "confidence", "quote", "where", "checked", "not_rechecked", "start", "min", "max",
+                     "label", "unit", "unit_plural", "better"})
+
+
+def _keys_under(lines: list[str], top: str) -> set[str]:
+    """The keys one level under the top-level key ``top``, as far as indentation tells."""
+    found: set[str] = set()
+    indent = None
+    inside = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _KEY.match(line)
+        if match and not match.group(1):  # a top-level key
+            inside = match.group(2) == top
+            indent = None
+            continue
+        if not inside or not match:
+            continue
+        width = len(match.group(1))
+        if indent is None:
+            indent = width
+        # a node id one space off (the slip that broke the file) is still a node id; a field is not
+        if abs(width - indent) <= 1 and match.group(2) not in _FIELDS:
+            found.add(match.group(2))
+    return found

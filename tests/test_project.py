@@ -144,3 +144,15 @@ def test_readme_layout_matches_the_tree():
     parts |= {f"game/{p.name}" for p in (REPO / "game").glob("*.py") if p.name not in ("__init__.py", "__main__.py")}
     missing = {p for p in parts if p not in listed and p.rstrip("/") + "/" not in listed}
     assert not missing, f"README's Layout does not describe {sorted(missing)}"
+
+
+def test_the_story_map_page_names_exactly_the_storys_endings():
+    """docs/story-map.md's endings are generated (tools/story_map.py); they must match the story."""
+    from game.story.loader import load_story
+
+    story = load_story(STORY)
+    endings = {n.ending.id for n in story.nodes.values() if n.ending}
+    page = (REPO / "docs" / "story-map.md").read_text()
+    table = page[page.index("<!-- endings table: begin"):page.index("<!-- endings table: end")]
+    assert set(re.findall(r"^\| `(\w+)` \|", table, re.M)) == endings
+    assert "green" not in page and "#d8f0d8" not in page  # one colour for every kind of ending

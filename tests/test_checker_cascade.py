@@ -30,7 +30,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def test_one_unquoted_colon_in_the_first_chapter_is_one_error(tmp_path):
     folder = _copy_story(tmp_path)
-    _edit(folder / "01_hyesan.yaml", "Follow Ok-hee behind", "Follow Ok-hee: behind")
+    _edit(folder / "01_hyesan.yaml", "Follow Ok-hui behind", "Follow Ok-hui: behind")
     analysis = analyse(folder, check_map=False)
     assert [(Path(d.span.file).name, d.span.line, d.code) for d in analysis.diagnostics] == [
         ("01_hyesan.yaml", 49, "ER001")]

@@ -234,7 +234,10 @@ class DebriefScene(Scrolling, Scene):
         for name, resource in story.resources.items():
             start, end = resource.start, self.vars.get(name, resource.start)
             row_y = y
-            add(text.block(resource.label, "sans", theme.ui, label_w, p.text, 1.45), 0.05)
+            label = resource.label
+            if name == "days" and self.road is not None and round(end) != self.road:
+                label = f"{label} (the years after arrival too)"  # the road alone is in the summary line
+            add(text.block(label, "sans", theme.ui, label_w, p.text, 1.45), 0.05)
             placed.append((text.block(resource.format(start), "sans", theme.ui, num_w, p.muted, 1.45, "right"),
                            col_x + label_w - theme.px(8), row_y))
             placed.append((text.block(resource.format(end), "sans-bold", theme.ui, num_w, p.strong, 1.45, "right"),

@@ -1,7 +1,8 @@
 """What every facilitator scene shares: projector sizes, the keys that work everywhere, drawing helpers.
 
 Keys that work on every facilitator screen: **B** blanks the screen, **P** or
-**Esc** pauses (Esc closes an overlay first). Letters arrive as ``TypeText`` (SDL's
+**Esc** pauses (Esc closes an overlay first); on the passage, the discussion and the
+vote **F** shows the passage's fact cards. Letters arrive as ``TypeText`` (SDL's
 text input, so any keyboard layout works); a key that also has a game command
 (Backspace/U: Rollback, M: OpenMap, digits: Pick) is handled through that command
 and its letter is ignored, so one key press never does two things.
@@ -33,6 +34,7 @@ class FacilitateScene(Scene):
     """Base of the facilitator scenes: knows the session, sizes itself for a projector."""
 
     name = "facilitate"
+    facts_on_f = False  # F opens the passage's fact cards (the story scene handles F itself)
 
     def __init__(self, app, fac: Facilitation | None) -> None:  # noqa: ANN001
         super().__init__(app)
@@ -54,6 +56,9 @@ class FacilitateScene(Scene):
 
             self.app.push(BlankScene(self.app, self.fac))
             return True
+        if key == "f" and self.fac is not None and self.facts_on_f:
+            open_facts(self.app, self.fac)
+            return True
         if key == "p" and self.fac is not None:
             from game.ui.classroom.pause import FacilitatePauseScene
 
@@ -72,6 +77,18 @@ class FacilitateScene(Scene):
         image = self.app.text.line(text.upper(), "sans-bold", pj.small, p.accent)
         surface.blit(image, (pj.safe.x, pj.safe.y if y is None else y))
         return image.get_height()
+
+
+def open_facts(app, fac) -> None:  # noqa: ANN001
+    """The fact cards of the passage the class is at, over whatever screen is showing."""
+    view = fac.view()
+    facts = [f for f in view.facts if f in app.story.facts]
+    if not facts:
+        app.notify("No facts are linked to this passage.")
+        return
+    from game.ui.classroom.facts import FactCardScene
+
+    app.push(FactCardScene(app, fac, facts))
 
 
 def wrap_pages(blocks: list[tuple[Block, int]], height: int) -> list[list[tuple[Block, int, int]]]:

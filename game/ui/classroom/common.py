@@ -71,6 +71,18 @@ class FacilitateScene(Scene):
         pj, p = self.pj, self.theme.palette
         block = self.block(text, "sans", pj.small, pj.safe.w, p.muted, 1.3)
         blit_block(surface, block, pj.safe.x, pj.safe.bottom - block.height)
+        self.room_badge(surface)
+
+    def room_badge(self, surface: pygame.Surface) -> None:
+        """With phones, the room code and address in the top margin of every screen: latecomers join any time."""
+        channel = getattr(self.app, "vote_channel", None)
+        if channel is None or self.name in ("facilitate-vote", "facilitate-blank"):
+            return
+        pj, p = self.pj, self.theme.palette
+        words = f"Join: {channel.url.removeprefix('http://').rstrip('/')}  ·  Room {channel.room_code}"
+        image = self.app.text.line(words, "sans-bold", max(14, pj.small - 2), p.muted)
+        y = max(0, (pj.safe.y - image.get_height()) // 2)
+        surface.blit(image, (pj.safe.right - image.get_width(), y))
 
     def kicker(self, surface: pygame.Surface, text: str, y: int | None = None) -> int:
         pj, p = self.pj, self.theme.palette

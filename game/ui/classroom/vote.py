@@ -26,7 +26,6 @@ from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
 
-
 SCALES = (1.0, 0.9, 0.8, 0.72, 0.64, 0.58)  # text sizes tried, largest first, before going to two columns
 
 

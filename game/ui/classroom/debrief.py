@@ -13,7 +13,8 @@ import pygame
 
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
-from game.ui.scenes.ending import KIND_WORDS, facts_for
+from game.story.model import ENDING_KIND_LABELS
+from game.ui.scenes.ending import facts_for
 from game.ui.scenes.map import MapCache, journey_places
 from game.ui.widgets.text import Block
 
@@ -65,7 +66,7 @@ class ClassDebriefScene(FacilitateScene):
                 pages.append((name, [(b, dx + width_x - safe.x, dy) for b, dx, dy in page]))
 
         # 1. The journey: the ending, the days, and what it cost.
-        kind = KIND_WORDS.get(ending.kind, ending.kind) if ending else "The session ended before an ending"
+        kind = ENDING_KIND_LABELS.get(ending.kind, ending.kind) if ending else "The session ended before an ending"
         first: list[tuple[Block, int]] = [
             (self.block(kind.upper(), "sans-bold", pj.small, col_w,
                         p.good if ending and ending.kind == "safe" else p.bad, 1.3), pj.px(4)),

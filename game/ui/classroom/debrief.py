@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pygame
 
+from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
-from game.story.model import ENDING_KIND_LABELS
 from game.ui.scenes.ending import facts_for
 from game.ui.scenes.map import MapCache, journey_places
 from game.ui.widgets.text import Block

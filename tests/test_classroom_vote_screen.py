@@ -249,3 +249,32 @@ def test_the_vote_screen_at_1920x1080_fits_too(tmp_path):
         fac.close()
         app.close()
         pygame.quit()
+
+
+def test_teacher_controls_lock_new_code_reset_and_the_warnings(room):
+    app, fac, server = room
+    from game.ui.classroom.vote import VoteScene
+
+    scene = VoteScene(app, fac)
+    app.push(scene)
+    app.step([])
+    phones(server, fac.decision.id, [scene.open[0]] * 30)
+    server._joined = 25                                       # 30 votes, 25 devices: a warning
+    for n in range(40):                                       # someone guessing codes from many addresses
+        server.room.join(f"10.200.0.{n}", "0000", None)
+    press(app, pygame.K_l, "l")                               # L locks the room
+    assert server.room.locked
+    for _ in range(20):
+        app.step([], dt=0.05)
+    warnings = [name for name, _ in scene.boxes if name == "warning"]
+    assert len(warnings) == 3 and scene.warnings()[0].startswith("Many wrong room codes")
+    check_layout(scene, "teacher controls")
+    SHOTS.mkdir(exist_ok=True)
+    pygame.image.save(app.screen, str(SHOTS / "classroom-teacher-controls.png"))
+    old = server.room_code
+    press(app, pygame.K_n, "n")                               # N: a new code
+    assert server.room_code != old and not server.room.guessing()
+    press(app, pygame.K_r, "r")                               # R: this vote again, from zero
+    assert server.votes_cast() == 0 and fac.tally() == {}
+    record = s.read_session(fac.path)
+    assert any(e.get("reset") for e in record.of(s.VOTES))

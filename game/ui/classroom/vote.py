@@ -8,10 +8,18 @@ The counts shown are the sum of every tally source (the keyboard, and the studen
 phones); the record keeps each source's counts and how it was decided.
 
 With phones (``facilitate --lan``) a panel shows the join address as a QR code, the
-room code, and live counts of devices and votes; the per-option counts stay hidden
-until the facilitator reveals them (V), so the class does not follow the crowd. T
-starts a 30-second countdown that closes the vote; O takes the highlighted option
-whatever the votes (recorded as an override).
+room code, live counts of devices and votes, and warnings (codes being guessed, more
+votes than devices, a locked room); the per-option counts stay hidden until the
+facilitator reveals them (V, or the first Enter), which also closes the phones' vote,
+so what the class sees is what is decided. T starts a 30-second countdown that
+closes the vote (the facilitator still decides); O takes the highlighted option
+whatever the votes (recorded as an override); N a new room code, L lock the room,
+R reset this vote. Esc opens the pause menu with the vote still open; F the facts.
+
+Layout: every option, its count, the totals, the messages and the hints fit the
+window: the text shrinks step by step (``SCALES``), then the options go into two
+columns; the QR code takes the height the panel's words leave. ``boxes`` holds what
+was drawn where (a test checks that nothing leaves the window or covers the hints).
 """
 
 from __future__ import annotations
@@ -257,7 +265,8 @@ class VoteScene(FacilitateScene):
                 "scale": scale, "columns": columns}
 
     def hint_text(self) -> str:
-        phones = "V: reveal and close  ·  T: timer  ·  O: override  ·  " if self.channel is not None else ""
+        phones = ("V: reveal and close  ·  T: timer  ·  O: override  ·  N: new code  ·  L: lock  ·  R: reset  ·  "
+                  if self.channel is not None else "")
         return ("Up/Down option  ·  0-9 votes  ·  Backspace erase  ·  +/− one vote  ·  " + phones
                 + "Enter: decide  ·  F: facts  ·  Esc: pause")
 

@@ -142,7 +142,12 @@ class FacilitateStoryScene(FacilitateScene):
         if view.ending is not None:
             blocks.append((self.block(f"THE END  ·  {view.ending.title}", "sans-bold", pj.ui, safe.w,
                                       p.good if view.ending.kind == "safe" else p.bad, 1.3), 0))
-        self.pages = wrap_pages(blocks, bottom - y) or [[]]
+        body_w = min(safe.w, pj.body * 34)
+
+        def rewrap(block: Block, words: str) -> Block:  # a paragraph cut between sentences, set again
+            return self.block(words, "serif", pj.body, body_w, p.text, 1.45)
+
+        self.pages = wrap_pages(blocks, bottom - y, rewrap if veil is None else None) or [[]]
         self.page = min(self.page, len(self.pages) - 1)
 
     # ------------------------------------------------------------------ input

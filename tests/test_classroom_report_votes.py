@@ -52,3 +52,23 @@ def test_cancelled_votes_phones_and_hands_and_the_endings_lead(tmp_path):
     lead = page.index("Where the journeys ended")
     assert page.index(ENDING_KIND_LABELS[kind]) > lead and ENDING_KIND_MEANINGS[kind].split(";")[0][:40] in page
     assert "9B History · Group 1 of 2" in page
+
+
+def test_a_vote_open_at_a_crash_is_reopened_with_its_counts_and_ids_stay_unique(tmp_path):
+    story = load_story(write_story(tmp_path / "class", CLASS))
+    path = tmp_path / "b.jsonl"
+    fac = Facilitation.start(story, FacilitatorSettings(name="9B", seed=3), path=path)
+    decision = fac.open_vote()
+    fac.close_vote(decision.open_indices[0], "facilitator")
+    decision = fac.open_vote()
+    fac.keyboard.set(decision.open_indices[0], 4)
+    fac.tally()                                              # seen on screen: recorded
+    fac.writer.close()                                       # the power goes (no tally, no choice)
+    again = Facilitation.resume(story, path)
+    assert again.pending is not None and again.pending.decision == decision.id
+    reopened = again.open_vote()
+    assert reopened.id == decision.id and again.tally() == {decision.open_indices[0]: 4}
+    again.close_vote(decision.open_indices[0], "vote")
+    if not again.ended:
+        assert again.open_vote().id not in ("d1", decision.id)
+    again.close()

@@ -115,8 +115,7 @@ class Facilitation:
         fac.room = s.last_room(record)
         pending = s.open_vote_of(record)
         if pending is not None and pending.node == rebuilt.state.node:
-            fac.pending = pending
-            fac.decisions -= 1  # open_vote reopens it under its own id
+            fac.pending = pending  # open_vote reopens it under its own id, with its votes
         writer.write(s.RESUMED, after_seq=record.last_seq, cut_bytes=cut, problems=record.problems[:20],
                      notes=rebuilt.notes[:20], node=fac.state.node)
         fac._shown()
@@ -182,7 +181,8 @@ class Facilitation:
             raise Impossible("the journey is over; there is nothing to vote on")
         pending = self.pending if self.pending is not None and self.pending.node == view.node_id else None
         self.pending = None
-        self.decisions += 1
+        if pending is None:
+            self.decisions += 1
         options = tuple(Option(c.index, c.text, c.available, c.cost_text or "",
                                f"{c.risk.percent} risk: {c.risk.label}" if c.risk else "", c.reason or "")
                         for c in view.choices)

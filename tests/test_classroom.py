@@ -310,7 +310,7 @@ def test_csv_cells_are_not_spreadsheet_formulas(class_story, tmp_path):
     fac2.close_vote(1, "facilitator")
     fac2.close()
     rows = list(csv.reader(io.StringIO(votes_csv(load_sessions([tmp_path / "g.jsonl"])))))
-    assert rows[1][1] == "'=cmd"
+    assert rows[1][2] == "'=cmd"
 
 
 def test_report_command_line(class_story, tmp_path, capsys):

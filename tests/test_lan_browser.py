@@ -140,9 +140,9 @@ def test_a_phone_joins_votes_reconnects_and_sees_the_result(tmp_path):
         assert not by_id("choices").is_displayed()          # the result takes the choices' place
         assert text("mine") == "You voted for 2. Take the money, and pay for the call on the hill."
         assert not by_id("taken").is_displayed()
-        server.announce(0)  # the facilitator takes option 1 (an override): every phone is told
+        server.announce(0, {1: 1}, "override")  # the facilitator takes option 1: every phone is told
         wait_for(lambda: by_id("taken").is_displayed(), what="the option the class took")
-        assert text("taken").startswith("The class took: 1.")
+        assert text("taken").startswith("Your teacher chose: 1.")
         browser.save_screenshot(str(tmp_path / "result.png"))
         severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert severe == [], severe

@@ -51,12 +51,15 @@ def test_phone_votes_reach_the_projector_and_the_record(tmp_path):
             app.step([], dt=0.05)
         assert fac.tally() == {1: 3}
         assert not vote.revealed  # the class cannot see the counts yet
-        panel = pygame.Rect(vote.pj.safe.right - vote.panel_w, vote.pj.safe.y, vote.panel_w, 200)
+        panel = dict(vote.boxes)["qr"]
         colours = {app.screen.get_at((x, y))[:3] for x in range(panel.x, panel.right, 7)
                    for y in range(panel.y, panel.bottom, 7)}
         assert (0, 0, 0) in colours and (255, 255, 255) in colours  # the QR code is drawn
         press(app, pygame.K_v, "v")
         assert vote.revealed
+        # V closed the phones' vote: a late phone vote is refused, the counts shown are the ones decided on.
+        late = room.join("127.0.0.1", room.code, None).token
+        assert room.vote(late, fac.decision.id, 0) == "closed"
         press(app, pygame.K_RETURN)
         assert fac.state.step == 1
     finally:

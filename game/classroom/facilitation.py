@@ -73,6 +73,9 @@ class Facilitation:
         self.prompts_met: list[tuple[str, str]] = []  # (node id, discuss prompt) in order met
         self.notes: list[str] = []
         self.read_only = False
+        self.pending: s.OpenVote | None = None   # a vote open when the session stopped: reopened as it was
+        self.room: tuple[str, int] | None = None   # the phones' room code and port, as last recorded
+        self._live: dict[str, dict[int, int]] = {}  # each source's counts as last recorded
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -109,6 +112,10 @@ class Facilitation:
         fac.discussed = rebuilt.discussed
         fac.notes = list(rebuilt.notes) + [p for p in record.problems]
         fac.prompts_met = _prompts(story, record)
+        fac.room = s.last_room(record)
+        pending = s.open_vote_of(record)
+        if pending is not None and pending.node == rebuilt.state.node:
+            fac.pending = pending  # open_vote reopens it under its own id, with its votes
         writer.write(s.RESUMED, after_seq=record.last_seq, cut_bytes=cut, problems=record.problems[:20],
                      notes=rebuilt.notes[:20], node=fac.state.node)
         fac._shown()
@@ -119,6 +126,12 @@ class Facilitation:
             if self.decision is not None:
                 source.close(self.decision.id)
         self.writer.close()
+
+    def room_opened(self, code: str, port: int) -> None:
+        """Record the phones' room code and port (once per change), so a resumed session keeps them."""
+        if self.room != (code, port):
+            self.room = (code, port)
+            self.writer.write(s.ROOM, code=code, port=port)
 
     @property
     def path(self) -> Path:
@@ -166,14 +179,28 @@ class Facilitation:
         view = self.view()
         if view.ending is not None:
             raise Impossible("the journey is over; there is nothing to vote on")
-        self.decisions += 1
+        pending = self.pending if self.pending is not None and self.pending.node == view.node_id else None
+        self.pending = None
+        if pending is None:
+            self.decisions += 1
         options = tuple(Option(c.index, c.text, c.available, c.cost_text or "",
                                f"{c.risk.percent} risk: {c.risk.label}" if c.risk else "", c.reason or "")
                         for c in view.choices)
-        decision = Decision(f"d{self.decisions}", view.node_id, view.title, options)
+        decision = Decision(pending.decision if pending else f"d{self.decisions}", view.node_id, view.title,
+                            options)
         self.decision = decision
+        self._live = {}
         for source in self.sources:
             source.open(decision)
+        if pending is not None:  # the votes cast before the session stopped count again
+            for source in self.sources:
+                if source.name in pending.ballots and hasattr(source, "restore"):
+                    source.restore(pending.ballots[source.name])
+                elif source is self.keyboard:
+                    for index, n in pending.counts.get(source.name, {}).items():
+                        self.keyboard.set(index, n)
+                self._live[source.name] = source.current()
+            return decision
         self.writer.write(s.VOTE_OPENED, decision=decision.id, node=view.node_id, title=view.title,
                           step=self.state.step,
                           options=[{"index": c.index, "text": c.text, "available": c.available, "reason": c.reason,
@@ -182,8 +209,42 @@ class Facilitation:
         return decision
 
     def tally(self) -> dict[int, int]:
-        """The combined count now, over every source (what the vote screen shows)."""
-        return combine(src.current() for src in self.sources)
+        """The combined count now, over every source (what the vote screen shows).
+
+        Every change of a source's counts is recorded as it is seen (the phones' new
+        ballots, the keyboard's counts), so a crash in the middle of a vote loses none."""
+        now = [(src, src.current()) for src in self.sources]
+        if self.decision is not None and not self.read_only:
+            for src, counts in now:
+                if counts != self._live.get(src.name, {}):
+                    self._record_live(src, counts)
+        return combine(counts for _, counts in now)
+
+    def _record_live(self, src: TallySource, counts: dict[int, int], reset: bool = False) -> None:
+        self._live[src.name] = dict(counts)
+        data: dict[str, Any] = {"decision": self.decision.id, "source": src.name}
+        if reset:
+            data["reset"] = True
+        take = getattr(src, "new_ballots", None)
+        if take is not None:
+            data["ballots"] = [[d, i] for d, i in take()]
+        else:
+            data["counts"] = {str(k): v for k, v in sorted(counts.items()) if v}
+        self.writer.write(s.VOTES, **data)
+
+    def reset_vote(self) -> None:
+        """Start the open vote again from zero (every source), recorded."""
+        decision = self.decision
+        if decision is None:
+            return
+        for src in self.sources:
+            reset = getattr(src, "reset", None)
+            if reset is not None:
+                reset(decision)
+            else:
+                src.close(decision.id)
+                src.open(decision)
+            self._record_live(src, {}, reset=True)
 
     def close_vote(self, index: int, how: str) -> Outcome:
         """Record the tally and take choice ``index`` (``how``: vote, tie-break or facilitator)."""
@@ -205,8 +266,8 @@ class Facilitation:
         self.decision = None
         for src in self.sources:  # sources that show the class the result (the phones) hear what was taken
             announce = getattr(src, "announce", None)
-            if announce is not None:
-                announce(decision.id, index)
+            if announce is not None:  # with every source's counts (hands too), and how it was decided
+                announce(decision.id, index, counts=counts, how=how)
         roll = outcome.roll
         self.writer.write(s.CHOICE, decision=decision.id, from_node=before.id, index=index,
                           text=view.choices[index].text, decided_by=how, to_node=outcome.to_node,
@@ -217,12 +278,22 @@ class Facilitation:
         self._shown()
         return outcome
 
-    def cancel_vote(self) -> None:
-        """Close the open vote without a choice (a rollback or a pause before the class decided)."""
-        if self.decision is not None:
+    def cancel_vote(self, reason: str = "cancelled") -> None:
+        """Close the open vote without a choice (a rollback, or the facilitator ended it); recorded, so the
+        report does not mistake it for a decision, and the phones are told it was cancelled."""
+        decision = self.decision
+        if decision is not None:
+            counts = combine(src.current() for src in self.sources)
             for source in self.sources:
-                source.close(self.decision.id)
+                cancel = getattr(source, "cancel", None)
+                if cancel is not None:
+                    cancel(decision.id)
+                else:
+                    source.close(decision.id)
             self.decision = None
+            if not self.read_only:
+                self.writer.write(s.CANCELLED, decision=decision.id, node=decision.node, reason=reason,
+                                  counts={str(k): v for k, v in sorted(counts.items())})
 
     def can_rollback(self) -> tuple[bool, str]:
         if self.read_only:
@@ -233,7 +304,7 @@ class Facilitation:
         ok, why = self.can_rollback()
         if not ok:
             raise Impossible(why)
-        self.cancel_vote()
+        self.cancel_vote("went back")
         from_node = self.state.node
         self.engine.rollback(self.state)
         self.writer.write(s.ROLLBACK, from_node=from_node, to_node=self.state.node, reason=reason,

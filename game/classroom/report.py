@@ -28,14 +28,14 @@ from typing import Any
 
 from game import __version__
 from game.classroom import session as s
+from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print order.
 SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7a7a7a", "#000000")
 OPTION_COLOURS = ("#2f6f9f", "#d08a2e", "#5a9e6f", "#a05a8c", "#8c7a4f", "#4a4a4a")
 KIND_COLOURS = {"safe": "#2e7d4f", "caught": "#b3261e", "lost": "#5b5b5b", "stayed": "#8a6d1f",
                 "trapped": "#7b3f8c", "returned": "#a65e2e"}
-KIND_WORDS = {"safe": "reached safety", "caught": "caught", "lost": "lost", "stayed": "stayed",
-              "trapped": "trapped", "returned": "sent back"}
+KIND_WORDS = ENDING_KIND_LABELS  # one neutral label for each kind of ending, as every screen shows it
 CHART_RESOURCES = ("cash", "days", "exposure", "health", "debt")
 
 
@@ -62,6 +62,8 @@ class DecisionRow:
     decided_by: str = ""
     roll: dict[str, Any] | None = None
     undone: bool = False
+    cancelled: str = ""       # why the vote closed without a decision ("cancelled", "went back"), else ""
+    by_source: dict[str, int] = field(default_factory=dict)   # votes per source: phones, keyboard (hands)
     t_open: float = 0.0
     t_close: float = 0.0
 
@@ -90,7 +92,8 @@ class SessionSummary:
 
     @property
     def short(self) -> str:
-        return self.record.group or self.record.name
+        """How a row names the session: with its class whenever the report holds more than one class."""
+        return self.label
 
     @property
     def discussion_seconds(self) -> float:
@@ -125,6 +128,15 @@ def summarise(record: s.SessionRecord) -> SessionSummary:
             row = decisions.get(str(ev.get("decision", "")))
             counts = ev.get("counts") if isinstance(ev.get("counts"), dict) else {}
             if row is not None:
+                row.counts = {_int(k): _int(v) for k, v in counts.items() if _int(v) > 0}
+                sources = ev.get("by_source") if isinstance(ev.get("by_source"), dict) else {}
+                row.by_source = {str(k): sum(_int(n) for n in v.values()) for k, v in sources.items()
+                                 if isinstance(v, dict)}
+        elif kind == s.CANCELLED:
+            row = decisions.get(str(ev.get("decision", "")))
+            if row is not None and row.chosen is None:
+                row.cancelled = str(ev.get("reason", "cancelled")) or "cancelled"
+                counts = ev.get("counts") if isinstance(ev.get("counts"), dict) else {}
                 row.counts = {_int(k): _int(v) for k, v in counts.items() if _int(v) > 0}
         elif kind == s.CHOICE:
             row = decisions.get(str(ev.get("decision", "")))
@@ -191,19 +203,17 @@ def load_sessions(paths: Iterable[Path]) -> Loaded:
             damaged.append((path.name, list(record.problems)))
         sessions.append(summarise(record))
     sessions.sort(key=lambda x: (float(x.record.start.get("t", 0)), x.label))
-    same_name = len({x.record.name for x in sessions}) == 1
-    for i, summary in enumerate(sessions):
+    for i, summary in enumerate(sessions):  # every row names its class too ("9B History · Group 1 of 2")
         summary.colour = SERIES[i % len(SERIES)]
-        if same_name and summary.record.group:
-            summary.display = summary.record.group
     return Loaded(sessions, skipped, damaged)
 
 
 # --------------------------------------------------------------------------- CSV
 
 
-CSV_HEADER = ("session_file", "session", "group", "decision", "step", "node", "title", "option", "option_text",
-              "available", "votes", "chosen", "decided_by", "undone")
+CSV_HEADER = ("session_file", "date", "session", "group", "decision", "step", "node", "title", "option",
+              "option_text", "available", "votes", "chosen", "decided_by", "undone", "status", "phones_total",
+              "hands_total")
 
 
 def votes_csv(loaded: Loaded) -> str:
@@ -213,14 +223,18 @@ def votes_csv(loaded: Loaded) -> str:
     writer.writerow(CSV_HEADER)
     for summary in loaded.sessions:
         rec = summary.record
+        date = str(rec.start.get("started_at", ""))[:10]
         for d in summary.decisions:
+            status = "decided" if d.chosen is not None else (d.cancelled or "not decided (the session stopped)")
+            phones = d.by_source.get("phones", 0)
+            hands = sum(n for k, n in d.by_source.items() if k != "phones")
             for opt in d.options:
                 index = _int(opt.get("index"))
-                writer.writerow([rec.path.name, _cell(rec.name), _cell(rec.group), d.id, d.step, d.node,
+                writer.writerow([rec.path.name, date, _cell(rec.name), _cell(rec.group), d.id, d.step, d.node,
                                  _cell(d.title), index + 1, _cell(opt.get("text", "")),
                                  "yes" if opt.get("available", True) else "no", d.counts.get(index, 0),
                                  "yes" if d.chosen == index else "no", d.decided_by if d.chosen == index else "",
-                                 "yes" if d.undone and d.chosen == index else "no"])
+                                 "yes" if d.undone and d.chosen == index else "no", status, phones, hands])
     return out.getvalue()
 
 
@@ -259,6 +273,13 @@ def svg_endings(sessions: Sequence[SessionSummary]) -> str:
     return "".join(parts)
 
 
+def _no_tally(d: DecisionRow) -> str:
+    """What a vote without counts was: cancelled, stopped, or decided by the facilitator with no votes."""
+    if d.chosen is None:
+        return "no votes: cancelled" if d.cancelled else "no votes: the session stopped during the vote"
+    return "no votes: decided by the facilitator"
+
+
 def svg_split(d: DecisionRow, width: int = 420, height: int = 22) -> str:
     """One vote as a 100% bar split by option; the option taken is outlined."""
     total = d.total
@@ -266,7 +287,7 @@ def svg_split(d: DecisionRow, width: int = 420, height: int = 22) -> str:
              f'aria-label="votes">']
     if total <= 0:
         parts.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#eee"/>'
-                     f'<text x="8" y="{height * 0.7:.1f}" class="note">no tally: decided by the facilitator'
+                     f'<text x="8" y="{height * 0.7:.1f}" class="note">{e(_no_tally(d))}'
                      f'</text></svg>')
         return "".join(parts)
     x = 0.0
@@ -557,10 +578,20 @@ def render_html(loaded: Loaded, title: str = "") -> str:
 def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
     total_votes = sum(d.total for x in sessions for d in x.decisions)
     decisions = sum(1 for x in sessions for d in x.decisions if d.chosen is not None)
-    safe = sum(1 for x in sessions if x.ending and x.ending.get("kind") == "safe")
     talk = sum(x.discussion_seconds for x in sessions)
+    kinds: dict[str, int] = {}
+    for x in sessions:
+        kind = str(x.ending.get("kind")) if x.ending else ""
+        kinds[kind] = kinds.get(kind, 0) + 1
+    add('<section class="spread"><h2>Where the journeys ended</h2><table class="kinds"><tbody>')
+    for kind in [k for k in ENDING_KIND_LABELS if k in kinds] + [k for k in kinds if k not in ENDING_KIND_LABELS]:
+        label = ENDING_KIND_LABELS.get(kind, kind) if kind else "Not finished"
+        meaning = ENDING_KIND_MEANINGS.get(kind, "") if kind else "The session stopped before an ending."
+        add(f"<tr><td class=n><b>{kinds[kind]}</b></td><td><b>{e(label)}</b></td>"
+            f"<td class=meta>{e(meaning)}</td></tr>")
+    add("</tbody></table></section>")
     add('<div class="kpis">')
-    for value, label in ((f"{safe} of {len(sessions)}", "reached safety"), (str(decisions), "decisions taken"),
+    for value, label in ((str(len(sessions)), "sessions"), (str(decisions), "decisions taken"),
                          (f"{total_votes:,}", "votes counted"), (_minutes(talk), "in discussion")):
         add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
     add("</div>")
@@ -626,7 +657,12 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
         for x, d, visit in rows:
             how = {"tie-break": "tie settled by the facilitator", "override": "the facilitator overrode the vote",
                    "facilitator": "decided by the facilitator"}.get(d.decided_by, "")
-            taken = f"took {d.chosen + 1}" if d.chosen is not None else "no decision"
+            taken = f"took {d.chosen + 1}" if d.chosen is not None else {
+                "cancelled": "vote cancelled, no decision", "went back": "vote closed when the class went back"}.get(
+                d.cancelled, d.cancelled or "no decision (the session stopped during the vote)")
+            if d.by_source.get("phones") and d.chosen is not None:
+                hands = sum(n for k, n in d.by_source.items() if k != "phones")
+                taken += f" · {d.by_source['phones']} phones, {hands} hands"
             if d.undone:
                 taken += ", then undone"
             again = f" ({_ordinal(visit)} time)" if visit > 1 else ""

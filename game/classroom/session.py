@@ -76,8 +76,11 @@ BLANKED = "screen_blanked"
 PAUSED = "paused"
 VEIL = "passage_revealed"
 ENDED = "session_ended"
+VOTES = "votes_counted"          # a source's counts changed while the vote is open (phones: the new ballots)
+CANCELLED = "vote_cancelled"     # a vote closed without a decision (the facilitator, or a crash found on resume)
+ROOM = "room_opened"             # phones: the room code and port, so a resumed session keeps them
 EVENT_TYPES = (STARTED, RESUMED, NODE, VOTE_OPENED, TALLY, CHOICE, ROLLBACK, DISCUSSION, FACT, BLANKED, PAUSED,
-               VEIL, ENDED)
+               VEIL, ENDED, VOTES, CANCELLED, ROOM)
 
 
 class SessionError(StoryError):
@@ -507,6 +510,14 @@ _NAMES = _list(_TEXT)
 _VALUES = _mapping(_number_or_flag)
 _SUMMARY = {"vars": _VALUES, "flags": _VALUES, "items": _NAMES, "step": _STEP}
 
+def _ballot(value: Any) -> tuple[str, str] | None:
+    """One phone ballot as recorded: [a digest of the device's random token, an option number]."""
+    if not isinstance(value, list) or len(value) != 2:
+        return "", "is not a ballot [device, option]"
+    found = _text(r"[0-9a-f]{1,64}", "a device digest")(value[0]) or _OPTION(value[1])
+    return found
+
+
 _EVENTS: dict[str, Check] = {
     STARTED: _fields({
         "format": _TEXT, "game_version": _TEXT, "started_at": _TEXT, "seed": _whole(-MAX_SEED, MAX_SEED),
@@ -543,6 +554,12 @@ _EVENTS: dict[str, Check] = {
     BLANKED: _fields({"node": _TEXT, "seconds": _SECONDS}),
     PAUSED: _fields({"node": _TEXT, "seconds": _SECONDS}),
     VEIL: _fields({"node": _TEXT}),
+    VOTES: _fields({"decision": _TEXT, "source": _TEXT, "counts": _VOTES, "ballots": _list(_ballot),
+                    "reset": _flag}, required=("decision", "source")),
+    CANCELLED: _fields({"decision": _TEXT, "node": _TEXT, "reason": _TEXT, "counts": _VOTES},
+                       required=("decision",)),
+    ROOM: _fields({"code": _text(r"[0-9]{1,12}", "a room code"), "port": _whole(0, 65535)},
+                  required=("code", "port")),
     ENDED: _fields({"node": _TEXT, "ending": _TEXT, "kind": _TEXT, "title": _TEXT, "decisions": _COUNT,
                     **_SUMMARY}),
 }
@@ -556,6 +573,49 @@ def check_fields(event: dict[str, Any]) -> str:
     """
     found = _EVENTS[event["type"]](event)
     return f"{event['type']}{found[0]} {found[1]}" if found else ""
+
+
+# --------------------------------------------------------------------------- the phones' room and an open vote
+
+
+def last_room(record: SessionRecord) -> tuple[str, int] | None:
+    """The room code and port the phones last used in this session, or None (no phones)."""
+    event = next((e for e in reversed(record.events) if e["type"] == ROOM), None)
+    return (str(event["code"]), int(event["port"])) if event is not None else None
+
+
+@dataclass
+class OpenVote:
+    """A vote that was open when the session stopped: its decision, and each source's counts so far."""
+
+    decision: str
+    node: str
+    counts: dict[str, dict[int, int]]          # source name -> counts (sources without ballots: the keyboard)
+    ballots: dict[str, dict[str, int]]         # source name -> device digest -> option (the phones)
+
+
+def open_vote_of(record: SessionRecord) -> OpenVote | None:
+    """The vote left open at the end of ``record`` (opened, never tallied nor cancelled), with its counts."""
+    opened = None
+    for event in record.events:
+        kind = event["type"]
+        if kind == VOTE_OPENED:
+            opened = OpenVote(str(event["decision"]), str(event.get("node", "")), {}, {})
+        elif kind in (TALLY, CHOICE, CANCELLED, ROLLBACK, ENDED) and opened is not None \
+                and event.get("decision", opened.decision) == opened.decision:
+            opened = None
+        elif kind == VOTES and opened is not None and event["decision"] == opened.decision:
+            source = str(event["source"])
+            if event.get("reset"):
+                opened.counts.pop(source, None)
+                opened.ballots.pop(source, None)
+            if "ballots" in event:
+                book = opened.ballots.setdefault(source, {})
+                for digest, option in event["ballots"]:
+                    book[digest] = option
+            elif "counts" in event:
+                opened.counts[source] = {int(k): v for k, v in event["counts"].items() if v}
+    return opened
 
 
 # --------------------------------------------------------------------------- what a story says about itself

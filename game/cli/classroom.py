@@ -152,7 +152,13 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     app = open_app(story, _size(args.size))
     if app is None:
         return 1
-    server = start_vote_channel(app, args.bind, args.port) if args.lan else None
+    room = None
+    if resume_path is not None and args.lan:  # the phones rejoin the same room, on the same port, silently
+        from game.classroom.session import last_room, read_session
+
+        room = last_room(read_session(resume_path))
+    port = args.port if args.port or room is None else room[1]
+    server = start_vote_channel(app, args.bind, port, room[0] if room else None) if args.lan else None
     fac = None
     try:
         from game.ui.classroom.setup import FacilitateSetupScene
@@ -195,11 +201,12 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         pygame.quit()
 
 
-def start_vote_channel(app: Any, bind: str, port: int) -> Any:
+def start_vote_channel(app: Any, bind: str, port: int, code: str | None = None) -> Any:
     """Open the class vote to phones: start the LAN server and hand it to the projector as its vote channel.
 
     Returns the running server (the caller stops it), or None when it cannot run;
-    then the projector says why and the keyboard tally still works.
+    then the projector says why and the keyboard tally still works. ``code``: the room
+    code to keep (a resumed session); when its port is taken, any free port is used.
     """
     from game import lan
 
@@ -212,8 +219,14 @@ def start_vote_channel(app: Any, bind: str, port: int) -> Any:
 
     where = f"{bind}:{port}" if bind != "auto" else "this machine's LAN address"
     try:
-        server = VoteServer(bind=bind, port=port)
-        url = server.start()
+        server = VoteServer(bind=bind, port=port, room_code=code)
+        try:
+            url = server.start()
+        except OSError:
+            if not (code and port):
+                raise
+            server = VoteServer(bind=bind, port=0, room_code=code)  # the old port is taken: the code still holds
+            url = server.start()
     except (OSError, ValueError) as exc:
         reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
         print(f"escape-route facilitate: voting from phones could not start on {where}: {reason} "

@@ -70,10 +70,11 @@ def _devices(url: str, code: str, clients: int, rounds: int, seed: int, conn) ->
 
 def bench_server() -> Any:
     """A server for the benchmark: loopback, a fixed code, and no per-connection message limit
-    (every device votes once a round, a hundred rounds in a few seconds)."""
-    from game.lan.server import VoteServer
+    (every device votes once a round, a hundred rounds in a few seconds). Every simulated device
+    comes from 127.0.0.1, so the per-address caps (10 connections, 10 devices) are lifted here."""
+    from game.lan.server import MAX_CONNECTIONS, VoteServer
 
-    server = VoteServer(bind="127.0.0.1", room_code="1234", message_burst=10_000)
+    server = VoteServer(bind="127.0.0.1", room_code="1234", message_burst=10_000, per_address=MAX_CONNECTIONS)
     server.start()
     return server
 

@@ -12,7 +12,9 @@ nothing else.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -24,6 +26,16 @@ from typing import Any
 from game.lan.protocol import CODE_DIGITS, clean_choices, clean_title
 
 WAITING, VOTING, CLOSED = "waiting", "voting", "closed"
+
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+PER_ADDRESS = 10        # device tokens one address may hold (a phone needs one; a shared hotspot a few)
+GLOBAL_WRONG = 30       # wrong codes from all addresses together within the window: someone is guessing
+
+
+def digest(token: str) -> str:
+    """What the session record keeps of a device: a one-way digest of its random token, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def new_room_code(digits: int = CODE_DIGITS) -> str:
@@ -42,7 +54,8 @@ class JoinResult:
 
 class Room:
     def __init__(self, code: str | None = None, *, wrong_code_limit: int = 5, wrong_code_window: float = 60.0,
-                 max_tokens: int = 5000, clock: Callable[[], float] = time.monotonic) -> None:
+                 max_tokens: int = 5000, per_address: int = PER_ADDRESS, global_wrong: int = GLOBAL_WRONG,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.code = code or new_room_code()
         self.wrong_code_limit = wrong_code_limit
         self.wrong_code_window = wrong_code_window
@@ -63,16 +76,61 @@ class Room:
         self.tokens: set[str] = set()
         self._wrong: dict[str, deque[float]] = {}
         self.rejected = 0                     # votes refused (closed, unknown decision, unavailable option)
+        self.per_address = per_address
+        self.global_wrong = global_wrong
+        self._all_wrong: deque[float] = deque()   # every wrong try, from any address, within the window
+        self._minted: dict[str, int] = {}     # address -> tokens issued to it (the per-address cap)
+        self.locked = False                   # no new devices (joined ones come back)
+        self.how = ""                         # how the class's option was decided, once announced
+        self.journal: list[tuple[str, int]] = []  # (device digest, option) per ballot cast, for the record
+
+    def guessing(self) -> bool:
+        """True while wrong codes from all addresses together are over the limit (the projector warns)."""
+        with self.lock:
+            self._expire_global(self.clock())
+            return len(self._all_wrong) >= self.global_wrong
+
+    def _expire_global(self, now: float) -> None:
+        while self._all_wrong and now - self._all_wrong[0] >= self.wrong_code_window:
+            self._all_wrong.popleft()
+
+    def new_code(self) -> str:
+        """A new room code: joined devices stay (their token lets them back in), guesses start again."""
+        with self.lock:
+            old = self.code
+            while self.code == old:
+                self.code = new_room_code(len(old))
+            self._all_wrong.clear()
+            self._wrong.clear()
+            self.version += 1
+            return self.code
+
+    def set_locked(self, locked: bool) -> None:
+        with self.lock:
+            self.locked = locked
+            self.version += 1
 
     # ------------------------------------------------------------------ devices
     def join(self, address: str, code: str, token: str | None) -> JoinResult:
-        """Check the room code for a client at ``address``; a device that joined before keeps its token."""
+        """Check the room code for a client at ``address``; a device that joined before keeps its token.
+
+        A device that joined before comes back with its token whatever the code is now (a
+        network drop, a new code, or the game restarted after a crash: the token is then
+        adopted again, and a ballot it cast before the crash is its own again).
+        """
         now = self.clock()
         with self.lock:
-            if token is not None and token in self.tokens and hmac.compare_digest(code.encode(), self.code.encode()):
-                # A device that joined before comes back (a network drop): its token proves it had the code,
-                # so others' wrong tries from the same address (a shared hotspot) do not lock it out.
+            if token is not None and token in self.tokens:
                 return JoinResult(True, token=token)
+            if token is not None and TOKEN.fullmatch(token) and ("#" + digest(token)) in self.ballots \
+                    and hmac.compare_digest(code.encode(), self.code.encode()):
+                self.tokens.add(token)
+                self.ballots[token] = self.ballots.pop("#" + digest(token))
+                return JoinResult(True, token=token)
+            self._expire_global(now)
+            if len(self._all_wrong) >= self.global_wrong:
+                wait = max(1, int(self._all_wrong[0] + self.wrong_code_window - now + 0.999))
+                return JoinResult(False, reason="too-many-tries", retry_after=wait)
             tries = self._wrong.get(address)
             if tries is not None:
                 while tries and now - tries[0] >= self.wrong_code_window:
@@ -87,13 +145,23 @@ class Room:
                     self._forget_old(now)
                 tries = self._wrong.setdefault(address, deque())
                 tries.append(now)
+                self._all_wrong.append(now)
+                if len(self._all_wrong) == self.global_wrong:
+                    self.version += 1  # the projector shows the warning
                 return JoinResult(False, reason="wrong-code", tries_left=max(0, self.wrong_code_limit - len(tries)))
-            if token is not None and token in self.tokens:
-                return JoinResult(True, token=token)
-            if len(self.tokens) >= self.max_tokens:
+            if self.locked:
+                return JoinResult(False, reason="locked")
+            if token is not None and TOKEN.fullmatch(token):
+                # The code is right and the device has a token of its own from before (the game restarted):
+                # it keeps it, so its page and its ballot stay the same.
+                adopted = token
+            else:
+                adopted = None
+            if len(self.tokens) >= self.max_tokens or self._minted.get(address, 0) >= self.per_address:
                 return JoinResult(False, reason="full")
-            token = secrets.token_urlsafe(18)
+            token = adopted or secrets.token_urlsafe(18)
             self.tokens.add(token)
+            self._minted[address] = self._minted.get(address, 0) + 1
             return JoinResult(True, token=token)
 
     def _forget_old(self, now: float) -> None:
@@ -122,6 +190,7 @@ class Room:
                         del self.counts[old]
                 self.ballots[token] = choice
                 self.counts[choice] = self.counts.get(choice, 0) + 1
+                self.journal.append((digest(token), choice))
                 self.version += 1
                 return "ok"
             self.rejected += 1
@@ -147,13 +216,45 @@ class Room:
             self.counts = {}
             self.result = {}
             self.chosen = None
+            self.how = ""
+            self.journal = []
             self.version += 1
 
-    def announce(self, index: int) -> None:
-        """After the vote closed: which option the class took (the count's winner, a tie-break or an override)."""
+    def restore(self, ballots: Mapping[str, int]) -> None:
+        """Ballots of the open decision cast before a crash (device digest -> option): counted again, and each
+        device's own again when it rejoins with its token."""
+        with self.lock:
+            for key, choice in ballots.items():
+                if self.status == VOTING and choice in self._open_indices:
+                    self.ballots["#" + key] = choice
+                    self.counts[choice] = self.counts.get(choice, 0) + 1
+            self.version += 1
+
+    def take_journal(self) -> list[tuple[str, int]]:
+        """The ballots cast since the last call (device digest, option), for the session record."""
+        with self.lock:
+            out, self.journal = self.journal, []
+            return out
+
+    def cancel(self) -> None:
+        """The vote ends without a decision: the pages go back to waiting, the ballots are dropped."""
+        with self.lock:
+            self.status = WAITING
+            self.ballots = {}
+            self.counts = {}
+            self.result = {}
+            self.chosen = None
+            self.version += 1
+
+    def announce(self, index: int, counts: Mapping[int, int] | None = None, how: str = "vote") -> None:
+        """After the vote closed: which option the class took (the count's winner, a tie-break or an override),
+        and the counts of every source (phones and hands) the decision was made on."""
         with self.lock:
             if self.status == CLOSED and index in self._all_indices:
                 self.chosen = index
+                self.how = how
+                if counts is not None:
+                    self.result = {i: n for i, n in counts.items() if i in self._open_indices and n}
                 self.version += 1
 
     def close(self) -> dict[int, int]:
@@ -184,5 +285,5 @@ class Room:
             if self.status == CLOSED:
                 result = {"counts": [{"index": c["index"], "votes": self.result.get(c["index"], 0)}
                                      for c in self.choices if c["available"]],
-                          "total": sum(self.result.values()), "chosen": self.chosen}
+                          "total": sum(self.result.values()), "chosen": self.chosen, "how": self.how}
             return {"type": "state", "status": self.status, "decision": decision, "result": result}

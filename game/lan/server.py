@@ -37,7 +37,9 @@ from game.lan.room import Room
 log = logging.getLogger(__name__)
 
 MAX_CONNECTIONS = 300
-JOIN_TIMEOUT = 120.0          # seconds a connection may stay open without joining
+PER_ADDRESS = 10              # connections one address may hold open at once
+JOIN_TIMEOUT = 120.0          # seconds from the first byte a connection may stay open without joining
+HEADER_TIMEOUT = 10.0         # seconds a request may take to send its headers (slow, half-finished requests)
 HEARTBEAT = 20.0              # WebSocket ping interval: finds phones that went away
 MESSAGE_BURST = 30            # messages a connection may send ...
 MESSAGE_WINDOW = 10.0         # ... within this many seconds
@@ -57,12 +59,35 @@ class TallyUpdate:
     version: int
 
 
+class _NoAddresses(logging.Filter):
+    """aiohttp's own log lines name the client's address ("Error handling request from 10.0.0.7"): the vote
+    server promises to log no address, so such a line is kept without its address and traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "from" in message or record.exc_info or record.args:
+            record.msg = "LAN voting: a request was refused (bad or incomplete)"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+_FILTER = _NoAddresses()
+for _name in ("aiohttp.server", "aiohttp.access", "aiohttp.web", "aiohttp.websocket"):
+    if _FILTER not in logging.getLogger(_name).filters:
+        logging.getLogger(_name).addFilter(_FILTER)
+
+
 class VoteServer:
     """LAN voting for one class. ``bind`` is "auto" (this machine's LAN address) or one IP address."""
 
     def __init__(self, bind: str = "auto", port: int = 0, *, room_code: str | None = None,
                  max_connections: int = MAX_CONNECTIONS, wrong_code_limit: int = 5, wrong_code_window: float = 60.0,
-                 message_burst: int = MESSAGE_BURST, on_change: Callable[[TallyUpdate], None] | None = None) -> None:
+                 message_burst: int = MESSAGE_BURST, on_change: Callable[[TallyUpdate], None] | None = None,
+                 per_address: int = PER_ADDRESS, join_timeout: float = JOIN_TIMEOUT,
+                 header_timeout: float = HEADER_TIMEOUT, global_wrong: int | None = None) -> None:
         address = pick_address() if bind == "auto" else bind
         try:
             ip = ipaddress.ip_address(address)  # one address, never a name: the command line resolves names
@@ -77,7 +102,12 @@ class VoteServer:
         self.port = port
         self.max_connections = max_connections
         self.message_burst = message_burst     # messages one connection may send in MESSAGE_WINDOW seconds
-        self.room = Room(room_code, wrong_code_limit=wrong_code_limit, wrong_code_window=wrong_code_window)
+        self.per_address = per_address
+        self.join_timeout = join_timeout
+        self.header_timeout = header_timeout
+        self.room = Room(room_code, wrong_code_limit=wrong_code_limit, wrong_code_window=wrong_code_window,
+                         per_address=per_address,
+                         **({"global_wrong": global_wrong} if global_wrong is not None else {}))
         self.on_change = on_change
         self._files = {route: (resources.files("game.lan").joinpath("static", name).read_bytes(), kind)
                        for route, (name, kind) in STATIC.items()}
@@ -86,6 +116,7 @@ class VoteServer:
         self._runner: web.AppRunner | None = None
         self._sockets: dict[web.WebSocketResponse, str | None] = {}   # open connection -> its token once joined
         self._connections = 0
+        self._by_address: dict[str, int] = {}   # open connections per address (counts only, while open)
         self._joined = 0
         self._polled = -1
 
@@ -153,10 +184,18 @@ class VoteServer:
         self._publish()
         return final
 
-    def announce(self, index: int) -> None:
-        """Tell every page which option the class took, after the vote closed."""
-        self.room.announce(index)
+    def announce(self, index: int, counts: Mapping[int, int] | None = None, how: str = "vote") -> None:
+        """Tell every page which option the class took, how, and on which counts (phones and hands)."""
+        self.room.announce(index, counts, how)
         self._publish()
+
+    def publish(self) -> None:
+        """Send the room's state to every page (after the game changed the room directly)."""
+        self._publish()
+
+    def waiting(self) -> int:
+        """Connections open that have not joined (yet): shown on the projector, so a full room is explained."""
+        return max(0, self._connections - self._joined)
 
     def tally(self) -> dict[int, int]:
         """The counts now, by option index (cheap: call it every frame if you like)."""
@@ -232,9 +271,12 @@ class VoteServer:
         for route in STATIC:
             app.router.add_get(route, self._static)
         app.on_response_prepare.append(self._headers)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0,
+                                     keepalive_timeout=self.header_timeout, max_line_size=4096, max_field_size=4096)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.address, self.port, reuse_address=False, backlog=128)
+        # Address reuse: a session resumed seconds after a crash binds its port again (the old connections
+        # may still be in TIME_WAIT). It does not let two servers listen on one port (that needs SO_REUSEPORT).
+        site = web.TCPSite(self._runner, self.address, self.port, reuse_address=True, backlog=128)
         await site.start()
         self.port = self._runner.addresses[0][1]
 
@@ -300,22 +342,37 @@ class VoteServer:
         if origin is not None and origin.removeprefix("http://").rstrip("/") not in self._authorities():
             raise web.HTTPForbidden(text="cross-origin")
         ws = web.WebSocketResponse(max_msg_size=p.MAX_MESSAGE, heartbeat=HEARTBEAT, compress=False)
-        if self._connections >= self.max_connections:
+        address = request.remote or ""
+        if self._connections >= self.max_connections or self._by_address.get(address, 0) >= self.per_address:
             await ws.prepare(request)
             await ws.send_str(p.dumps({"type": "full", "limit": self.max_connections}))
             await ws.close(code=p.CLOSE_FULL, message=b"the room is full")
             return ws
         self._connections += 1
+        self._by_address[address] = self._by_address.get(address, 0) + 1
         self._sockets[ws] = None
+        self._notify_connected()
+        # The join deadline runs from the connection's start, whatever it sends meanwhile (pings included).
+        deadline = asyncio.get_running_loop().call_later(self.join_timeout, self._expire, ws)
         try:
             await ws.prepare(request)
-            await self._serve(ws, request.remote or "")
+            await self._serve(ws, address)
         finally:
+            deadline.cancel()
             self._connections -= 1
+            left = self._by_address.get(address, 1) - 1
+            if left:
+                self._by_address[address] = left
+            else:
+                self._by_address.pop(address, None)
             if self._sockets.pop(ws, None):
                 self._joined -= 1
-                self._notify_connected()
+            self._notify_connected()
         return ws
+
+    def _expire(self, ws: web.WebSocketResponse) -> None:
+        if not self._sockets.get(ws) and not ws.closed:
+            asyncio.get_running_loop().create_task(ws.close(code=p.CLOSE_GOING_AWAY, message=b"join timeout"))
 
     def _notify_connected(self) -> None:
         with self.room.lock:
@@ -325,12 +382,7 @@ class VoteServer:
     async def _serve(self, ws: web.WebSocketResponse, address: str) -> None:
         recent: list[float] = []
         while not ws.closed:
-            timeout = None if self._sockets.get(ws) else JOIN_TIMEOUT
-            try:
-                msg = await ws.receive(timeout=timeout)
-            except asyncio.TimeoutError:
-                await ws.close(code=p.CLOSE_GOING_AWAY, message=b"join timeout")
-                return
+            msg = await ws.receive()
             if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
                 return  # includes a message over MAX_MESSAGE: aiohttp has closed with 1009
             now = time.monotonic()
@@ -351,6 +403,10 @@ class VoteServer:
                 return
 
     async def _join(self, ws: web.WebSocketResponse, address: str, message: p.Join) -> None:
+        held = self._sockets.get(ws)
+        if held:  # one token per connection: joining again gives the same one, never a second ballot
+            await ws.send_str(p.dumps({"type": "welcome", "token": held}))
+            return
         result = self.room.join(address, message.code, message.token)
         if not result.ok:
             await ws.send_str(p.dumps({"type": "refused", "reason": result.reason, "retry_after": result.retry_after,

@@ -31,24 +31,82 @@ class LanTally:
         self.server = server
         self.name = name
         self.decision_id: str | None = None
+        self.closed: tuple[str, dict[int, int]] | None = None  # the vote closed at V, before the decision
 
     # ------------------------------------------------------------------ TallySource
     def open(self, decision: Decision) -> None:
         self.decision_id = decision.id
+        self.closed = None
         self.server.open_decision(decision.id, decision.title, choices_from_decision(decision))
+        self.server.room.take_journal()
 
     def current(self) -> dict[int, int]:
-        return self.server.tally() if self.decision_id is not None else {}
+        if self.decision_id is not None or getattr(self, "closed", None) is not None:
+            return self.server.tally()
+        return {}
 
     def close(self, decision_id: str) -> dict[int, int]:
+        """Stop the phones' vote; the final counts (again, unchanged, if it was closed already, at V)."""
+        closed = getattr(self, "closed", None)
+        if closed is not None and closed[0] == decision_id:
+            return dict(closed[1])
         if decision_id != self.decision_id:
             return {}
         self.decision_id = None
-        return self.server.close_decision()
+        final = self.server.close_decision()
+        self.closed = (decision_id, dict(final))
+        return final
 
-    def announce(self, decision_id: str, index: int) -> None:
-        """The phones show which option the class took (the vote step calls this after deciding)."""
-        self.server.announce(index)
+    def cancel(self, decision_id: str) -> None:
+        """The vote ends without a decision: the phones go back to waiting."""
+        if decision_id == self.decision_id or getattr(self, "closed", None) and self.closed[0] == decision_id:
+            self.decision_id = None
+            self.closed = None
+            self.server.room.cancel()
+            self.server.publish()
+
+    def reset(self, decision: Decision) -> None:
+        """This vote again from zero: every phone votes again."""
+        self.open(decision)
+
+    def restore(self, ballots: dict[str, int]) -> None:
+        """Ballots recorded before a crash (device digest -> option) count again."""
+        self.server.room.restore(ballots)
+        self.server.publish()
+
+    def new_ballots(self) -> list[tuple[str, int]]:
+        """Ballots cast since the last call, as (device digest, option), for the session record."""
+        return self.server.room.take_journal()
+
+    def announce(self, decision_id: str, index: int, counts: dict[int, int] | None = None,
+                 how: str = "vote") -> None:
+        """The phones show which option the class took, how, and the counts of phones and hands together."""
+        self.closed = None
+        self.server.announce(index, counts, how)
+
+    # ------------------------------------------------------------------ the teacher's controls
+    def new_code(self) -> str:
+        code = self.server.room.new_code()
+        self.server.publish()
+        return code
+
+    def lock(self, locked: bool) -> None:
+        self.server.room.set_locked(locked)
+
+    @property
+    def locked(self) -> bool:
+        return self.server.room.locked
+
+    def guessing(self) -> bool:
+        return self.server.room.guessing()
+
+    def waiting(self) -> int:
+        """Connections open that have not joined with the room code."""
+        return self.server.waiting()
+
+    @property
+    def port(self) -> int:
+        return self.server.port
 
     # ------------------------------------------------------------------ how to join, for the projector
     @property

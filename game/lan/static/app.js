@@ -152,6 +152,8 @@
       lockJoin();
     } else if (msg.reason === "full") {
       text = "The room is full. Ask your teacher.";
+    } else if (msg.reason === "locked") {
+      text = "The room is locked: no new devices for now. Ask your teacher.";
     } else if (had) {
       text = "The room code has changed. Type the new code from the projector.";
     } else {
@@ -318,13 +320,17 @@
     var list = $("counts");
     list.replaceChildren.apply(list, items);
     var total = state.result.total || 0;
-    $("total").textContent = total === 1 ? "1 vote in all." : total + " votes in all.";
+    $("total").textContent = (total === 1 ? "1 vote in all" : total + " votes in all")
+      + " (phones and hands together).";
     var taken = $("taken");
     var chosen = state.result.chosen;
     var pick = typeof chosen === "number"
       ? decision.choices.filter(function (x) { return x.index === chosen; })[0] : null;
     taken.hidden = !pick;
-    taken.textContent = pick ? "The class took: " + choiceLabel(pick) : "";
+    var how = state.result.how;
+    var words = how === "override" || how === "facilitator" ? "Your teacher chose: "
+      : how === "tie-break" ? "A tie, settled by your teacher: " : "The class chose: ";
+    taken.textContent = pick ? words + choiceLabel(pick) : "";
   }
 
   function vote(decisionId, index) {

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pygame
 
+from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
-from game.ui.scenes.ending import KIND_WORDS, facts_for
+from game.ui.scenes.ending import facts_for
 from game.ui.scenes.map import MapCache, journey_places
 from game.ui.widgets.text import Block
 
@@ -21,9 +22,19 @@ MAX_QUESTIONS = 5
 MAX_FACTS = 8  # the ending's facts come first; the report lists them all
 
 
-def debrief_questions(story, prompts_met: list[tuple[str, str]]) -> tuple[list[str], list[tuple[str, str]]]:  # noqa: ANN001
-    """(the story's debrief questions, the discuss prompts met on the way), at most five of each."""
-    return list(story.debrief_questions[:MAX_QUESTIONS]), list(prompts_met[-MAX_QUESTIONS:])
+SINCE_2010 = ("fees_fences_surveillance_since_2010", "covid_border_closure_2020", "arrivals_by_year",
+              "mass_repatriation_2023")
+#: Words that tie a debrief question to arriving in the South: asked only of a journey that got there.
+ARRIVAL_WORDS = ("arriv", "south korea", "seoul", "hanawon", "resettle")
+
+
+def debrief_questions(story, prompts_met: list[tuple[str, str]],  # noqa: ANN001
+                      ending_kind: str | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """(the story's debrief questions that fit the journey taken, the discuss prompts met on the way), at most
+    five of each. A question about arriving in the South is left out when the journey ended elsewhere."""
+    questions = [q for q in story.debrief_questions
+                 if ending_kind == "safe" or not any(w in q.lower() for w in ARRIVAL_WORDS)]
+    return questions[:MAX_QUESTIONS], list(prompts_met[-MAX_QUESTIONS:])
 
 
 class ClassDebriefScene(FacilitateScene):
@@ -65,7 +76,7 @@ class ClassDebriefScene(FacilitateScene):
                 pages.append((name, [(b, dx + width_x - safe.x, dy) for b, dx, dy in page]))
 
         # 1. The journey: the ending, the days, and what it cost.
-        kind = KIND_WORDS.get(ending.kind, ending.kind) if ending else "The session ended before an ending"
+        kind = ENDING_KIND_LABELS.get(ending.kind, ending.kind) if ending else "The session ended before an ending"
         first: list[tuple[Block, int]] = [
             (self.block(kind.upper(), "sans-bold", pj.small, col_w,
                         p.good if ending and ending.kind == "safe" else p.bad, 1.3), pj.px(4)),
@@ -140,7 +151,19 @@ class ClassDebriefScene(FacilitateScene):
         if facts:
             section("The facts behind this journey, and their sources", facts)
         # 5. Questions.
-        questions, prompts = debrief_questions(story, fac.prompts_met)
+        # 5. What changed since 2010: the story is set then; escape is not the same now.
+        since = [story.facts[f] for f in SINCE_2010 if f in story.facts]
+        if since:
+            blocks = [(self.block("The story is set around 2010. Since then:", "sans-bold", pj.ui, safe.w, p.strong,
+                                  1.3), pj.px(8))]
+            for fact in since:
+                source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
+                blocks.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35),
+                               pj.px(2)))
+                blocks.append((self.block(f"Source: {source}", "sans", pj.small, safe.w, p.muted, 1.3), pj.px(14)))
+            section("What changed since 2010", blocks)
+        # 6. Questions.
+        questions, prompts = debrief_questions(story, fac.prompts_met, ending.kind if ending else None)
         if questions:
             section("To think about", [(self.block(f"{i + 1}.  {q}", "serif", pj.body, safe.w, p.strong, 1.35),
                                         pj.px(14)) for i, q in enumerate(questions)])

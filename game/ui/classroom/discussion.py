@@ -19,6 +19,7 @@ IDLE, RUNNING, PAUSED, DONE = "idle", "running", "paused", "done"
 
 class DiscussionScene(FacilitateScene):
     name = "facilitate-discussion"
+    facts_on_f = True
 
     def __init__(self, app, fac) -> None:  # noqa: ANN001
         super().__init__(app, fac)
@@ -91,4 +92,4 @@ class DiscussionScene(FacilitateScene):
         surface.blit(label, (safe.x + image.get_width() + pj.px(30), y + image.get_height() // 2
                              - label.get_height() // 2))
         self.hints(surface, "T: start / pause the timer  ·  ←→ one minute less / more  ·  S: skip  ·  "
-                            "Enter: to the vote  ·  B: blank")
+                            "Enter: to the vote  ·  F: facts  ·  B: blank")

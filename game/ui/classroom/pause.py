@@ -125,6 +125,8 @@ class FacilitatePauseScene(_Panel):
 
     def rows(self) -> list[tuple[str, object]]:
         items: list[tuple[str, object]] = [("Continue", self.cancel), ("Blank the screen", self.blank)]
+        if self.fac.decision is not None:
+            items.append(("Cancel this vote (no decision; phones are told)", self.cancel_the_vote))
         ok, _ = self.fac.can_rollback()
         if ok:
             items.append(("Go back one decision (try the other way)", self.back_one))
@@ -148,8 +150,16 @@ class FacilitatePauseScene(_Panel):
         self.cancel()
         self.app.push(ConfirmRollbackScene(self.app, self.fac))
 
+    def cancel_the_vote(self) -> None:
+        self.cancel()
+        self.fac.cancel_vote()
+        while self.app.stack.top is not None and self.app.stack.top.name != "facilitate-story":
+            self.app.stack.pop()
+        self.app.notify("The vote was cancelled: nothing was decided.")
+
     def end_now(self) -> None:
         self.cancel()
+        self.fac.cancel_vote()
         while self.app.stack.top is not None and self.app.stack.top.name != "facilitate-story":
             self.app.stack.pop()
         from game.ui.classroom.debrief import ClassDebriefScene

@@ -31,11 +31,17 @@ def start_session(app, fac) -> None:  # noqa: ANN001
     channel = getattr(app, "vote_channel", None)
     if channel is not None and channel not in fac.sources:
         fac.sources.append(channel)
+    if channel is not None and not fac.read_only:
+        fac.room_opened(channel.room_code, int(getattr(channel, "port", 0) or 0))
     app.stack.replace_all(FacilitateStoryScene(app, fac))
     if fac.ended:
         from game.ui.classroom.debrief import ClassDebriefScene
 
         app.push(ClassDebriefScene(app, fac))
+    elif fac.pending is not None:  # the vote that was open when the session stopped, with its votes
+        from game.ui.classroom.vote import VoteScene
+
+        app.push(VoteScene(app, fac))
     for note in fac.notes[:3]:
         app.notify(note)
 
@@ -136,7 +142,12 @@ class FacilitateStoryScene(FacilitateScene):
         if view.ending is not None:
             blocks.append((self.block(f"THE END  ·  {view.ending.title}", "sans-bold", pj.ui, safe.w,
                                       p.good if view.ending.kind == "safe" else p.bad, 1.3), 0))
-        self.pages = wrap_pages(blocks, bottom - y) or [[]]
+        body_w = min(safe.w, pj.body * 34)
+
+        def rewrap(block: Block, words: str) -> Block:  # a paragraph cut between sentences, set again
+            return self.block(words, "serif", pj.body, body_w, p.text, 1.45)
+
+        self.pages = wrap_pages(blocks, bottom - y, rewrap if veil is None else None) or [[]]
         self.page = min(self.page, len(self.pages) - 1)
 
     # ------------------------------------------------------------------ input

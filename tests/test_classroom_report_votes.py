@@ -1,0 +1,74 @@
+"""The report and the CSV tell a cancelled or unfinished vote from a decision, split phones from hands, and
+lead with the spread of endings by kind (neutral labels and what each means)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from test_classroom import CLASS
+
+from conftest import write_story
+from game.classroom.facilitation import Facilitation, FacilitatorSettings
+from game.classroom.report import load_sessions, render_html, votes_csv
+from game.classroom.vote import KeyboardTally
+from game.story.loader import load_story
+from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS
+
+
+class Phones(KeyboardTally):
+    name = "phones"
+
+
+def test_cancelled_votes_phones_and_hands_and_the_endings_lead(tmp_path):
+    story = load_story(write_story(tmp_path / "class", CLASS))
+    fac = Facilitation.start(story, FacilitatorSettings(name="9B History", groups=2, group=1, seed=3),
+                             path=tmp_path / "a.jsonl")
+    phones = Phones()
+    fac.sources.append(phones)
+    decision = fac.open_vote()
+    fac.keyboard.set(decision.open_indices[0], 2)
+    fac.tally()
+    fac.cancel_vote()                                        # Esc, then "Cancel this vote"
+    decision = fac.open_vote()
+    phones.set(decision.open_indices[0], 5)
+    fac.keyboard.set(decision.open_indices[0], 3)
+    fac.close_vote(decision.open_indices[0], "vote")
+    while not fac.ended:
+        decision = fac.open_vote()
+        fac.close_vote(decision.open_indices[0], "facilitator")
+    kind = fac.view().ending.kind
+    fac.close()
+    loaded = load_sessions([tmp_path / "a.jsonl"])
+    rows = list(csv.DictReader(io.StringIO(votes_csv(loaded))))
+    first = [r for r in rows if r["decision"] == "d1"]
+    assert first and {r["status"] for r in first} == {"cancelled"} and {r["chosen"] for r in first} == {"no"}
+    second = [r for r in rows if r["decision"] == "d2"]
+    assert {(r["phones_total"], r["hands_total"]) for r in second} == {("5", "3")}
+    assert all(r["date"][:2] == "20" for r in rows)
+    page = render_html(loaded)
+    assert "vote cancelled, no decision" in page and "5 phones, 3 hands" in page
+    assert "reached safety" not in page
+    lead = page.index("Where the journeys ended")
+    assert page.index(ENDING_KIND_LABELS[kind]) > lead and ENDING_KIND_MEANINGS[kind].split(";")[0][:40] in page
+    assert "9B History · Group 1 of 2" in page
+
+
+def test_a_vote_open_at_a_crash_is_reopened_with_its_counts_and_ids_stay_unique(tmp_path):
+    story = load_story(write_story(tmp_path / "class", CLASS))
+    path = tmp_path / "b.jsonl"
+    fac = Facilitation.start(story, FacilitatorSettings(name="9B", seed=3), path=path)
+    decision = fac.open_vote()
+    fac.close_vote(decision.open_indices[0], "facilitator")
+    decision = fac.open_vote()
+    fac.keyboard.set(decision.open_indices[0], 4)
+    fac.tally()                                              # seen on screen: recorded
+    fac.writer.close()                                       # the power goes (no tally, no choice)
+    again = Facilitation.resume(story, path)
+    assert again.pending is not None and again.pending.decision == decision.id
+    reopened = again.open_vote()
+    assert reopened.id == decision.id and again.tally() == {decision.open_indices[0]: 4}
+    again.close_vote(decision.open_indices[0], "vote")
+    if not again.ended:
+        assert again.open_vote().id not in ("d1", decision.id)
+    again.close()

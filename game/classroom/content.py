@@ -11,7 +11,7 @@ What the level changes is what is *projected* and what the facilitator is told:
 
 ``younger``
     The set-up screen adds a note for the facilitator (:data:`YOUNGER_NOTE`). The
-    passages that depict forced marriage (:data:`SENSITIVE_NODES`, plus any node the
+    passages that depict forced marriage or the means to die (:data:`SENSITIVE_NODES`, plus any node the
     writers tag ``sensitive``) are *veiled*: the projector shows the passage's title,
     what it deals with, and that the facilitator may read it aloud, summarise it, or
     press R to project it. The same holds for that ending's "what followed" text on
@@ -32,17 +32,19 @@ LEVELS = ("full", "younger")
 LEVEL_LABELS = {"full": "Full (14 and over)", "younger": "Younger classes (11-13)"}
 
 SENSITIVE_NODES = {
+    "hyesan_packing": "carrying the means to die rather than be sent back",
     "china_sold": "forced marriage: she is sold to a farmer's family",
     "china_trapped": "forced marriage, and a child born into it",
 }
 SENSITIVE_TAG = "sensitive"
 
 YOUNGER_NOTE = (
-    "Younger classes: the passages that depict forced marriage are veiled on the projector. You will see "
-    "what each one deals with; read it aloud, summarise it, or press R to show it. "
+    "Younger classes: the passages that depict forced marriage, and the one about carrying the means to die "
+    "rather than be sent back, are veiled on the projector. You will see what each one deals with; read it "
+    "aloud, summarise it, or press R to show it. "
     "The choices, the risks and the endings are not changed: the class can still reach every ending, "
-    "including a forced marriage, because that is what happened to most women in her position. Prepare the "
-    "class for that before you begin."
+    "including a forced marriage, because one 2019 report estimated that about 60 percent of North Korean "
+    "women in China were trafficked. Prepare the class for that before you begin."
 )
 
 

@@ -332,7 +332,8 @@ def test_ending_debrief_offers_to_try_again_before_the_risk_that_fell(map_story,
     labels = [item.label for item in debrief.menu.items]
     assert labels == ["See another path from an earlier decision", "Start a new journey", "Back to the title screen"]
     texts = " ".join(block.text for block, _, _ in debrief.placed)
-    assert "Risk 50%, turned in: it fell." in texts and "What it cost".upper() in texts
+    assert "The 50% risk happened: turned in." in texts and "What it cost".upper() in texts
+    assert "Every percentage in this game is the writers' estimate" in texts
     key(app, pygame.K_1)
     assert app.stack.top.name == "retry" and app.stack.top.menu.items[0].label.startswith("Before the risk that fell")
     key(app, pygame.K_1)

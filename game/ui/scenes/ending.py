@@ -23,6 +23,7 @@ from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.scenes.map import MapCache
 from game.ui.widgets.button import Menu, MenuItem
+from game.ui.widgets.risk import risk_words
 from game.ui.widgets.scroll import Scrolling
 from game.ui.widgets.text import Block, blit_block
 
@@ -34,6 +35,8 @@ WAYS_ON = ("See another path from an earlier decision", "Start a new journey", "
 #: Said wherever the game offers to go back, so that no one reads it as "she should have chosen better"
 #: (a refugee reader's review): the game can go back; a life cannot, and careful people were caught too.
 NO_GOING_BACK = "In life there was no going back, and careful people were caught too."
+#: Beside every percentage shown after the fact (a teacher's review): the odds are the writers' estimates.
+ESTIMATE_NOTE = "Every percentage in this game is the writers' estimate: nobody recorded the real odds."
 DICE_AGAIN = "the dice will be rolled again"
 
 
@@ -258,6 +261,8 @@ class DebriefScene(Scrolling, Scene):
                 moments.append(entry)
         if moments:
             section("The decisive moments")
+            if any(isinstance(e.get("roll"), dict) for e in moments):
+                add(text.block(ESTIMATE_NOTE, "sans", theme.small, col, p.muted, 1.4), 0.6)
             for entry in moments:
                 place = app.place(str(entry.get("location", "")))[0] if entry.get("location") else ""
                 day = entry.get("day", 0)
@@ -268,8 +273,7 @@ class DebriefScene(Scrolling, Scene):
                 roll = entry.get("roll")
                 if isinstance(roll, dict):
                     fell = bool(roll.get("failed"))
-                    pct = round(float(roll.get("chance", 0)) * 100)
-                    words = f"Risk {pct}%, {roll.get('label', '')}: " + ("it fell." if fell else "it passed.")
+                    words = risk_words(float(roll.get("chance", 0)), str(roll.get("label", "")), fell)
                     add(text.block(words, "sans-bold" if fell else "sans", theme.small, col,
                                    p.strong if fell else p.muted, 1.3), 0.6)
                 else:

@@ -26,6 +26,7 @@ from game.engine.save import (
     write_save,
 )
 from game.engine.state import GameState
+from game.engine.wording import risk_words
 from game.errors import Impossible, StoryError
 from game.story import template as tpl
 from game.story.model import ENDING_KIND_LABELS, Fact, Story
@@ -172,8 +173,7 @@ class TextGame:
     def report(self, outcome: Outcome) -> None:
         lines = []
         if outcome.roll is not None:
-            verdict = "it went wrong" if outcome.roll.failed else "it passed"
-            lines.append(f"Risk {round(outcome.roll.chance * 100)}% ({outcome.roll.label}): {verdict}.")
+            lines.append(risk_words(outcome.roll.chance, outcome.roll.label, outcome.roll.failed))
         changes = [self.story.resources[name].format(delta, signed=True) + ("" if self.story.resources[name].unit
                                                                             else f" {self.story.resources[name].label}")
                    for name, delta in outcome.deltas.items()]

@@ -10,6 +10,7 @@ import textwrap
 from typing import Any, TextIO
 
 from game.classroom import session as s
+from game.engine.wording import risk_words
 
 
 def print_session(story: Any, record: Any, out: TextIO, width: int = 78) -> None:
@@ -48,9 +49,7 @@ def print_session(story: Any, record: Any, out: TextIO, width: int = 78) -> None
             say(f"> The class took {int(ev.get('index', 0)) + 1}: {ev.get('text', '')} ({how})", "  ")
             roll = ev.get("roll")
             if isinstance(roll, dict):
-                pct = round(float(roll.get("chance", 0)) * 100)
-                say(f"Risk {pct}%, {roll.get('label', '')}: " + ("it fell." if roll.get("failed") else
-                                                               "it passed."), "  ")
+                say(risk_words(float(roll.get("chance", 0)), str(roll.get("label", "")), bool(roll.get("failed"))), "  ")
         elif kind == s.ROLLBACK:
             say(f"< The class went back ({ev.get('reason', '')}).", "  ")
         elif kind == s.DISCUSSION:

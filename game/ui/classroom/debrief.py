@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
@@ -115,7 +116,8 @@ class ClassDebriefScene(FacilitateScene):
             risks.append((self.block(head, "sans", pj.small, safe.w, p.muted, 1.3), 0))
             risks.append((self.block(str(entry.get("choice", "")), "serif", pj.body, safe.w, p.text, 1.3),
                           pj.px(2)))
-            risks.append((self.block(f"{pct}% risk: {roll.get('label', '')}: it fell.", "sans-bold", pj.ui,
+            risks.append((self.block(risk_words(float(roll.get("chance", 0)), str(roll.get("label", "")), True),
+                                     "sans-bold", pj.ui,
                                      safe.w, p.bad, 1.3), pj.px(16)))
         if passed:
             risks.append((self.block(f"{len(passed)} risk{'s' * (len(passed) != 1)} passed: " + ", ".join(passed)
@@ -123,6 +125,8 @@ class ClassDebriefScene(FacilitateScene):
         if not risks:
             risks.append((self.block("The class took no risk with a chance attached on this journey.", "serif",
                                      pj.body, safe.w, p.text, 1.4), 0))
+        else:
+            risks.append((self.block(ESTIMATE_NOTE, "sans", pj.small, safe.w, p.muted, 1.35), 0))
         section("The risks that fell, and those that did not", risks)
         # 3. What followed, in reality.
         if ending is not None and ending.debrief:

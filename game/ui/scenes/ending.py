@@ -17,13 +17,13 @@ import pygame
 
 from game.engine.engine import RetryPoint
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, road_days
+from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import Impossible
 from game.story.model import ENDING_KIND_LABELS, Story
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.scenes.map import MapCache
 from game.ui.widgets.button import Menu, MenuItem
-from game.ui.widgets.risk import risk_words
 from game.ui.widgets.scroll import Scrolling
 from game.ui.widgets.text import Block, blit_block
 
@@ -35,8 +35,7 @@ WAYS_ON = ("See another path from an earlier decision", "Start a new journey", "
 #: Said wherever the game offers to go back, so that no one reads it as "she should have chosen better"
 #: (a refugee reader's review): the game can go back; a life cannot, and careful people were caught too.
 NO_GOING_BACK = "In life there was no going back, and careful people were caught too."
-#: Beside every percentage shown after the fact (a teacher's review): the odds are the writers' estimates.
-ESTIMATE_NOTE = "Every percentage in this game is the writers' estimate: nobody recorded the real odds."
+
 DICE_AGAIN = "the dice will be rolled again"
 
 

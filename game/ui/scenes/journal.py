@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pygame
 
+from game.engine.wording import risk_words
 from game.ui import commands as c
 from game.ui.scenes.base import StillScene
-from game.ui.widgets.risk import risk_words
 from game.ui.widgets.scroll import Scrolling
 from game.ui.widgets.text import Block, blit_block
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pygame
 
 from game.engine.engine import ChoiceView, NodeView, RollResult
+from game.engine.wording import risk_words
 from game.errors import Impossible
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
@@ -21,7 +22,6 @@ from game.ui.scenes.chapter_card import page_shown
 from game.ui.theme import Theme
 from game.ui.widgets.button import Menu, MenuItem
 from game.ui.widgets.hud import Hud
-from game.ui.widgets.risk import risk_words
 from game.ui.widgets.text import Block, TextCache, blit_block
 
 MEASURE = 66  # characters per line the text column aims for

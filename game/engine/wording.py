@@ -1,7 +1,9 @@
-"""The words for what a risk did, shared by the story page and the journal.
+"""The words for what a risk did, shared by every front-end: the window, the terminal, the projector.
 
 Issue 15: "The risk passed: 10%, the policeman isn't convinced" read as if the bad
-thing had happened. The sentence now says plainly whether it happened.
+thing had happened. The sentence now says plainly whether it happened. And wherever
+a percentage is shown after the fact, ESTIMATE_NOTE says what it is (a teacher's
+review): the writers' estimate, not a measured rate.
 """
 
 from __future__ import annotations
@@ -22,3 +24,6 @@ def risk_words(chance: float, label: str, failed: bool) -> str:
         return f"The {percent(chance)} risk happened: {label}." if label else f"The {percent(chance)} risk happened."
     what = f" ({label})" if label else ""
     return f"You were lucky: the {percent(chance)} risk{what} did not happen."
+
+
+ESTIMATE_NOTE = "Every percentage in this game is the writers' estimate: nobody recorded the real odds."

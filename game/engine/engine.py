@@ -304,8 +304,7 @@ class Engine:
         Only values, items and visits are copied (no journal, no undo): cheap enough to
         call for every choice on every page, so what a choice shows is what it does.
         """
-        scratch = GameState(seed=state.seed, node=state.node, vars=dict(state.vars), items=set(state.items),
-                            visits=dict(state.visits), rng=state.rng)
+        scratch = state.light_copy()
         self._apply(scratch, choice.effects)
         target = self.story.nodes.get(choice.goto)
         if target is not None:
@@ -546,9 +545,7 @@ class Engine:
                     continue
                 outcomes = (False, True) if choice.roll is not None else (False,)
                 for fell in outcomes:
-                    nxt = GameState(seed=current.seed, node=current.node, vars=dict(current.vars),
-                                    items=set(current.items), visits=dict(current.visits), rng=current.rng,
-                                    step=current.step)
+                    nxt = current.light_copy()
                     quiet.choose(nxt, choice.index, forced_failure=fell if choice.roll is not None else None)
                     todo.append((nxt, [*path, (choice.index, fell)]))
                 env = quiet.bind(current)
@@ -559,8 +556,7 @@ class Engine:
         """Random journeys (random choices, risks falling at random) looking for another ending."""
         rng = Pcg32.seeded(len(state.journal) * 7919 + state.step)  # deterministic: the same question, the same answer
         for _ in range(dives):
-            current = GameState(seed=state.seed, node=state.node, vars=dict(state.vars), items=set(state.items),
-                                visits=dict(state.visits), rng=state.rng, step=state.step)
+            current = state.light_copy()
             path: list[tuple[int, bool]] = []
             for _ in range(steps):
                 node = self.story.nodes[current.node]

@@ -217,21 +217,8 @@ from game.story import expr as ex  # noqa: E402
 
 
 def _reads(tree, into: set) -> None:
-    """What an expression reads: a value's name, ('has', item), ('visits', node) or ('visited', node)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ex.Name):
-            into.add(node.name)
-        elif isinstance(node, ex.Unary):
-            stack.append(node.operand)
-        elif isinstance(node, ex.Binary):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, ex.Call):
-            if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], ex.Name):
-                into.add((node.func, node.args[0].name))
-            else:
-                stack.extend(node.args)
+    """What an expression reads (see :func:`game.story.expr.reads`)."""
+    ex.reads(tree, into)
 
 
 class _Relevant:

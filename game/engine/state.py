@@ -77,6 +77,13 @@ class GameState:
     def copy(self) -> GameState:
         return GameState.from_dict(self.to_dict())
 
+    def light_copy(self) -> GameState:
+        """The values, items, visits and generator, without journal or undo: for looking ahead
+        (a choice's preview, the search for another ending), where a full copy would cost a
+        deep copy of the whole journal for every step."""
+        return GameState(seed=self.seed, node=self.node, vars=dict(self.vars), items=set(self.items),
+                         visits=dict(self.visits), rng=self.rng, step=self.step)
+
     @classmethod
     def from_dict(cls, data: Any) -> GameState:
         """Rebuild a state, checking every field's type: a damaged file must not become a broken game."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from game.errors import RouteMapError
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
-from game.story.expr import negates
+from game.story.expr import negates, reads
 from game.story.model import Story
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
@@ -219,22 +219,10 @@ def _written(story: Story, node_ids: set[str]) -> set[str]:
 
 
 def _read(tree, into: set[str]) -> None:
-    from game.story import expr as ex
-
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ex.Name):
-            into.add(node.name)
-        elif isinstance(node, ex.Unary):
-            stack.append(node.operand)
-        elif isinstance(node, ex.Binary):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, ex.Call):
-            if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], ex.Name):
-                into.add(node.args[0].name)
-            else:
-                stack.extend(node.args)
+    """The names an expression reads, the argument of has()/visited()/visits() included."""
+    found: set = set()
+    reads(tree, found)
+    into.update(x[1] if isinstance(x, tuple) else x for x in found)
 
 
 def _check_loops(story: Story, out: list[Diagnostic]) -> bool:

@@ -273,6 +273,25 @@ def parse(text: str) -> Expr:
     return tree
 
 
+def reads(tree: Expr, into: set) -> None:
+    """Add what an expression reads to ``into``: each value's name, and ('has', item), ('visited', node) or
+    ('visits', node) for the functions. Walked without recursion, like :func:`_depth`."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name):
+            into.add(node.name)
+        elif isinstance(node, Unary):
+            stack.append(node.operand)
+        elif isinstance(node, Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Call):
+            if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], Name):
+                into.add((node.func, node.args[0].name))
+            else:
+                stack.extend(node.args)
+
+
 def _depth(tree: Expr) -> int:
     """How deep a tree goes, counted without recursion (the tree may be deeper than the stack)."""
     deepest, todo = 0, [(tree, 1)]

@@ -268,12 +268,14 @@ class Facilitation:
             announce = getattr(src, "announce", None)
             if announce is not None:  # with every source's counts (hands too), and how it was decided
                 announce(decision.id, index, counts=counts, how=how)
-        roll = outcome.roll
+        roll, hidden = outcome.roll, outcome.hidden_roll
         self.writer.write(s.CHOICE, decision=decision.id, from_node=before.id, index=index,
                           text=view.choices[index].text, decided_by=how, to_node=outcome.to_node,
                           deltas={k: v for k, v in outcome.deltas.items()},
                           roll=None if roll is None else {"chance": roll.chance, "label": roll.label,
                                                           "value": roll.value, "failed": roll.failed},
+                          # A hidden risk is kept apart from "roll", which reports and screens show.
+                          **({} if hidden is None else {"hidden_roll": {"failed": hidden.failed, "value": hidden.value}}),
                           rng=self.state.rng, step=self.state.step)
         self._shown()
         return outcome

@@ -545,6 +545,7 @@ _EVENTS: dict[str, Check] = {
         "decided_by": _TEXT, "deltas": _VALUES, "step": _STEP,
         "roll": _maybe(_fields({"chance": _number(0, 1), "label": _TEXT, "value": _number(0, 1),
                                 "failed": _flag})),
+        "hidden_roll": _maybe(_fields({"value": _number(0, 1), "failed": _flag})),
         # As Pcg32.to_json writes it; '' for none.
         "rng": _text(r"([0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16})?", "a generator state"),
     }, required=("index",)),
@@ -719,7 +720,9 @@ def _replay_choice(engine: Engine, state: GameState, event: dict[str, Any], note
     if not isinstance(index, int) or isinstance(index, bool):
         raise SessionError(f"event {seq}: the choice has no index")
     roll = event.get("roll") if isinstance(event.get("roll"), dict) else None
-    forced = bool(roll.get("failed")) if roll is not None else None
+    hidden = event.get("hidden_roll") if isinstance(event.get("hidden_roll"), dict) else None
+    recorded = roll if roll is not None else hidden
+    forced = bool(recorded.get("failed")) if recorded is not None else None
     try:
         outcome = engine.choose(state, index, forced_failure=forced)
     except (EngineError, Impossible) as exc:
@@ -729,7 +732,7 @@ def _replay_choice(engine: Engine, state: GameState, event: dict[str, Any], note
     rng = event.get("rng")
     if isinstance(rng, str) and rng:
         state.rng = rng
-    if (roll is None) != (outcome.roll is None):
+    if (roll is None) != (outcome.roll is None) or (hidden is None) != (outcome.hidden_roll is None):
         notes.append(f"Event {seq}: the choice's risk differs in the current story.")
     if event.get("to_node") and event["to_node"] != state.node:
         notes.append(f"Event {seq}: the choice led to '{event['to_node']}' then, and to '{state.node}' now.")

@@ -131,9 +131,12 @@ class Outcome:
     deltas: dict[str, float]
     gained: tuple[str, ...]
     lost: tuple[str, ...]
-    roll: RollResult | None
+    roll: RollResult | None  # a visible risk's result, for every screen to show
     to_node: str
     ending: Ending | None
+    #: A hidden risk's result (the story marks it ``hidden``): never shown as odds, kept only
+    #: so that a recorded session replays exactly.
+    hidden_roll: RollResult | None = None
 
 
 class Engine:
@@ -211,7 +214,7 @@ class Engine:
         env = self.bind(state)
         ok = choice.condition is None or bool(choice.condition(env))
         risk = None
-        if choice.roll is not None:
+        if choice.roll is not None and not choice.roll.hidden:
             risk = RiskView(_clamp01(choice.roll.chance(env)), choice.roll.label)
         text = choice.text(env, self.show_value).strip()
         return ChoiceView(
@@ -394,6 +397,7 @@ class Engine:
         before = dict(state.vars)
         items_before = set(state.items)
         choice, roll_result = self.advance(state, index, forced_failure)
+        hidden = choice.roll is not None and choice.roll.hidden
         deltas = {k: state.vars[k] - before[k] for k in self.story.resources if state.vars[k] != before[k]}
         return Outcome(
             from_node=from_node,
@@ -402,9 +406,10 @@ class Engine:
             deltas=deltas,
             gained=tuple(sorted(state.items - items_before)),
             lost=tuple(sorted(items_before - state.items)),
-            roll=roll_result,
+            roll=None if hidden else roll_result,
             to_node=state.node,
             ending=self.story.nodes[state.node].ending,
+            hidden_roll=roll_result if hidden else None,
         )
 
     def advance(self, state: GameState, index: int, forced_failure: bool | None = None) -> tuple[Choice, RollResult | None]:
@@ -444,7 +449,7 @@ class Engine:
             entry = state.journal[-1]
             entry["choice"] = chosen_text
             entry["choice_index"] = index
-            if roll_result is not None:
+            if roll_result is not None and not choice.roll.hidden:
                 entry["roll"] = {"chance": roll_result.chance, "label": roll_result.label,
                                  "failed": roll_result.failed}
         self._enter(state, target)

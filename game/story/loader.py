@@ -102,7 +102,8 @@ _NODE = _Spec({"text": ("text", True), "title": ("text", False), "location": ("t
                "choices": ("list", False), "ending": ("map", False)})
 _CHOICE = _Spec({"text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
                  "effects": ("map", False), "hidden_cost": ("map", False), "roll": ("map", False)})
-_ROLL = _Spec({"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False)})
+_ROLL = _Spec({"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False),
+               "hidden": ("bool", False)})
 _ENDING = _Spec({"id": ("text", True), "kind": ("text", True), "title": ("text", True), "debrief": ("text", False)})
 _FACTS = _Spec({"facts": ("map", True)})
 _FACT = _Spec({"text": ("text", True), "source": ("text", True), "source_title": ("text", True), "year": ("int", True),
@@ -686,6 +687,7 @@ class _Builder:
             span=loc.span,
             fail_span=data.value_span("fail") if "fail" in data else loc.span,
             constant=constant,
+            hidden=bool(f.get(data, "hidden", "bool", False)),
         )
 
     def build_ending(self, f: _File, node_id: str, raw: Any, loc: Loc) -> Ending | None:

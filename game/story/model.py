@@ -120,7 +120,7 @@ class Effect:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Roll:
-    """A visible risk: with probability ``chance`` the choice fails and leads to ``fail``."""
+    """A risk: with probability ``chance`` the choice fails and leads to ``fail``; visible unless ``hidden``."""
 
     chance: Callable[[Any], float]
     chance_source: str
@@ -130,6 +130,10 @@ class Roll:
     span: SourceSpan
     fail_span: SourceSpan
     constant: float | None = None  # set when the chance is a plain number
+    #: A danger that is not odds she could weigh (the river does not choose by merit): no
+    #: percentage is shown before the choice or after it, and no risk banner. The story
+    #: tells what happened; the record keeps it apart so that replays stay exact.
+    hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -72,3 +72,33 @@ def test_a_vote_open_at_a_crash_is_reopened_with_its_counts_and_ids_stay_unique(
     if not again.ended:
         assert again.open_vote().id not in ("d1", decision.id)
     again.close()
+
+
+def test_the_report_opens_with_a_one_page_summary_in_one_colour(tmp_path):
+    """Page 1 is what a teacher hands a colleague: the spread of endings, the numbers, the sessions, the
+    endings reached, and that every percentage is an estimate; the details start on page 2."""
+    import random
+    import sys
+
+    from conftest import STORY, REPO
+    from game.classroom.report import ENDING_COLOUR, write_report
+    from game.story.loader import load_story
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_classroom import play_session
+
+    story = load_story(STORY)
+    paths = []
+    for g in (1, 2):
+        path = tmp_path / f"g{g}.jsonl"
+        play_session(story, path, 2024, random.Random(g * 7), name="9B", group=g, groups=2).close()
+        paths.append(path)
+    out = tmp_path / "report.html"
+    write_report(paths, out)
+    page = out.read_text(encoding="utf-8")
+    summary = page[page.index('<section class="summary">'):page.index('<section class="pagebreak">')]
+    for heading in ("Where the journeys ended", "Endings reached"):
+        assert heading in summary
+    assert "writers&#x27; estimate" in summary or "writers' estimate" in summary
+    assert ".summary { break-after: page" in page and "The risks that fell</h2>" not in summary
+    assert "#b3261e" not in page and "#2e7d4f" not in page and ENDING_COLOUR in summary

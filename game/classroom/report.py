@@ -28,13 +28,15 @@ from typing import Any
 
 from game import __version__
 from game.classroom import session as s
+from game.engine.history import LUCK_SENTENCE
+from game.engine.wording import ESTIMATE_NOTE
 from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print order.
 SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7a7a7a", "#000000")
 OPTION_COLOURS = ("#2f6f9f", "#d08a2e", "#5a9e6f", "#a05a8c", "#8c7a4f", "#4a4a4a")
-KIND_COLOURS = {"safe": "#2e7d4f", "caught": "#b3261e", "lost": "#5b5b5b", "stayed": "#8a6d1f",
-                "trapped": "#7b3f8c", "returned": "#a65e2e"}
+# Every kind of ending in one neutral colour: no ending is a win or a loss (the truth pass, issue 16).
+ENDING_COLOUR = "#5f6b7a"
 KIND_WORDS = ENDING_KIND_LABELS  # one neutral label for each kind of ending, as every screen shows it
 CHART_RESOURCES = ("cash", "days", "exposure", "health", "debt")
 
@@ -259,10 +261,10 @@ def svg_endings(sessions: Sequence[SessionSummary]) -> str:
     height = len(rows) * (bar_h + gap) + 10
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-label="Endings reached">']
-    for i, ((title, kind), members) in enumerate(rows):
+    for i, ((title, _kind), members) in enumerate(rows):
         y = 5 + i * (bar_h + gap)
         w = max(4, (width - label_w - 60) * len(members) / most)
-        colour = KIND_COLOURS.get(kind, "#999")
+        colour = ENDING_COLOUR
         parts.append(f'<text x="{label_w - 10}" y="{y + bar_h * 0.68:.1f}" text-anchor="end" class="lbl">'
                      f'{e(_clip(title, 34))}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" fill="{colour}">'
@@ -490,7 +492,7 @@ h3 { font-size: 15px; margin: 16px 0 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; margin: 6px 0 4px; }
 th, td { text-align: left; padding: 5px 8px 5px 0; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .swatch { display:inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px;
   vertical-align: baseline; }
 .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; margin: 14px 0 6px; }
@@ -527,6 +529,10 @@ h2, h3 { break-after: avoid; page-break-after: avoid; }
   body { background: #fff; font-size: 11pt; }
   main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
   .pagebreak { break-before: page; page-break-before: always; }
+  .summary { break-after: page; page-break-after: always; }
+  .summary, .summary table, .summary svg { break-inside: avoid; }
+  tr, .kpi, h2 { break-inside: avoid; }
+  h2 { break-after: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
 }
@@ -561,10 +567,15 @@ def render_html(loaded: Loaded, title: str = "") -> str:
     if not sessions:
         add("<p class=\"lead\">No session could be read. See the notes below.</p>")
     else:
+        # Page 1 is the summary a teacher can hand to a colleague: how the journeys ended, the
+        # numbers, the sessions, the endings; the details follow, each section on its own pages.
+        add('<section class="summary">')
         _overview(add, sessions)
         _endings(add, sessions)
+        add("</section>")
         _votes(add, sessions)
         _divergence(add, sessions)
+        _risks(add, sessions)
         _resources(add, sessions)
         _discussion(add, sessions)
     _problems(add, loaded)
@@ -615,20 +626,29 @@ def _endings(add: Any, sessions: Sequence[SessionSummary]) -> None:
     add(svg_endings(sessions))
     risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
     if risks:
-        fell = [(x, d) for x, d in risks if d.roll and d.roll.get("failed")]
-        add(f'<p class="meta">{len(risks)} risk{"s" * (len(risks) != 1)} taken across the sessions; '
-            f'{len(fell)} fell. The risks that fell:</p>')
-        if fell:
-            add("<table><thead><tr><th>Session</th><th>At</th><th>Risk</th><th class=n>Chance</th>"
-                "<th class=n>Risks taken</th></tr></thead><tbody>")
-            for x, d in fell:
-                roll = d.roll or {}
-                taken = sum(1 for y in x.decisions if y.roll and not y.undone)
-                add(f"<tr><td><span class=swatch style=\"background:{x.colour}\"></span>{e(x.label)}</td>"
-                    f"<td>{e(d.title or d.node)}</td><td><b>{e(roll.get('label', ''))}</b></td>"
-                    f"<td class=n>{round(_num(roll.get('chance')) * 100)}%</td><td class=n>{taken}</td></tr>")
-            add("</tbody></table>")
+        fell = sum(1 for _, d in risks if d.roll and d.roll.get("failed"))
+        add(f'<p class="meta">{len(risks)} risk{"s" * (len(risks) != 1)} taken across the sessions; {fell} fell '
+            f'(listed under "The risks that fell"). {e(ESTIMATE_NOTE)} {e(LUCK_SENTENCE)}</p>')
     add("</section>")
+
+
+def _risks(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    """The risks that fell, session by session (after the summary, so that page 1 stays one page)."""
+    risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
+    fell = [(x, d) for x, d in risks if d.roll and d.roll.get("failed")]
+    if not fell:
+        return
+    add("<section><h2>The risks that fell</h2>")
+    add(f'<p class="meta">{e(ESTIMATE_NOTE)}</p>')
+    add("<table><thead><tr><th>Session</th><th>At</th><th>Risk</th><th class=n>Chance</th>"
+        "<th class=n>Risks taken</th></tr></thead><tbody>")
+    for x, d in fell:
+        roll = d.roll or {}
+        taken = sum(1 for y in x.decisions if y.roll and not y.undone)
+        add(f"<tr><td><span class=swatch style=\"background:{x.colour}\"></span>{e(x.label)}</td>"
+            f"<td>{e(d.title or d.node)}</td><td><b>{e(roll.get('label', ''))}</b></td>"
+            f"<td class=n>{round(_num(roll.get('chance')) * 100)}%</td><td class=n>{taken}</td></tr>")
+    add("</tbody></table></section>")
 
 
 def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:

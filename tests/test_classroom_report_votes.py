@@ -102,3 +102,22 @@ def test_the_report_opens_with_a_one_page_summary_in_one_colour(tmp_path):
     assert "writers&#x27; estimate" in summary or "writers' estimate" in summary
     assert ".summary { break-after: page" in page and "The risks that fell</h2>" not in summary
     assert "#b3261e" not in page and "#2e7d4f" not in page and ENDING_COLOUR in summary
+
+
+def test_chart_words_are_not_cut_at_the_edge(tmp_path):
+    """"34 s in 5 pa…": the words after the longest discussion bar, and the money ticks, stay inside the chart."""
+    import re
+    import types
+
+    from game.classroom.report import svg_discussion, svg_lines
+
+    sessions = [types.SimpleNamespace(label=f"9B History · Group {g} of 4", colour="#000", discussion_seconds=secs,
+                                      discussions=[None] * n, points=[{"vars": {"cash": v}} for v in (0, 35000, 40000)])
+                for g, (secs, n) in enumerate(((286, 2), (2656, 21)), 1)]
+    svg = svg_discussion(sessions)
+    width = int(re.search(r'width="(\d+)"', svg).group(1))
+    for x, words in re.findall(r'<text x="([\d.]+)"[^>]*class="num">([^<]+)</text>', svg):
+        assert float(x) + len(words) * 7.5 <= width, words
+    lines = svg_lines(sessions, "cash", {"label": "Cash", "unit": "¥", "min": 0})
+    for x, label in re.findall(r'<text x="([\d.-]+)"[^>]*text-anchor="end" class="tick">([^<]+)</text>', lines):
+        assert float(x) - len(label) * 6.5 >= 0, label

@@ -341,6 +341,9 @@ def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any
     if hi <= lo:
         hi = lo + 1
     lo, hi, ticks = _nice_range(lo, hi)
+    # Room on the left for the widest tick label ("¥40,000"), at about 6.5 px a character of 11 px text.
+    left = max(left, round(max((len(_fmt(t, unit)) for t in ticks), default=0) * 6.5) + 12)
+    pw = width - left - right
 
     def px(i: float, v: float) -> tuple[float, float]:
         return left + pw * i / xmax, top + ph * (1 - (v - lo) / (hi - lo))
@@ -367,19 +370,22 @@ def svg_discussion(sessions: Sequence[SessionSummary], width: int = 680) -> str:
     label_w, bar_h, gap = 200, 22, 8
     most = max((x.discussion_seconds for x in sessions), default=0) or 1
     height = len(sessions) * (bar_h + gap) + 8
+    words = [f'{_minutes(x.discussion_seconds)} in {len(x.discussions)} pause{"s" * (len(x.discussions) != 1)}'
+             for x in sessions]
+    # Room after the longest bar for the longest words ("44 min 16 s in 5 pauses"), at about 7.5 px a
+    # character of the chart's bold 13 px numbers: the words were cut off at the edge before.
+    room = round(max((len(w) for w in words), default=0) * 7.5) + 16
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-label="Time in discussion">']
     for i, summary in enumerate(sessions):
         y = 4 + i * (bar_h + gap)
         secs = summary.discussion_seconds
-        w = max(2, (width - label_w - 90) * secs / most)
+        w = max(2, (width - label_w - room) * secs / most)
         parts.append(f'<text x="{label_w - 10}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" class="lbl">'
                      f'{e(_clip(summary.label, 28))}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" '
                      f'fill="{summary.colour}"/>')
-        parts.append(f'<text x="{label_w + w + 8:.1f}" y="{y + bar_h * 0.7:.1f}" class="num">'
-                     f'{e(_minutes(secs))} in {len(summary.discussions)} pause'
-                     f'{"s" * (len(summary.discussions) != 1)}</text>')
+        parts.append(f'<text x="{label_w + w + 8:.1f}" y="{y + bar_h * 0.7:.1f}" class="num">{e(words[i])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -80,7 +80,7 @@ def test_the_report_opens_with_a_one_page_summary_in_one_colour(tmp_path):
     import random
     import sys
 
-    from conftest import STORY, REPO
+    from conftest import REPO, STORY
     from game.classroom.report import ENDING_COLOUR, write_report
     from game.story.loader import load_story
 

@@ -106,3 +106,30 @@ def headless_chromium(profile: Path, size: tuple[int, int] = (1400, 900)):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
+
+
+@pytest.fixture
+def make_app():
+    """A factory of real game windows (headless), closed after the test: ``make_app(story, **App kwargs)``.
+
+    Defaults: seed 2 and a 1280x720 window, so screenshots and pixels are comparable.
+    """
+    import pygame
+
+    from game.ui.app import App
+
+    apps: list = []
+
+    def make(story, **kw):  # noqa: ANN001, ANN003, ANN202
+        kw.setdefault("seed", 2)
+        kw.setdefault("size", (1280, 720))
+        pygame.init()
+        app = App(story, **kw)
+        apps.append(app)
+        app.step(events=[])
+        return app
+
+    yield make
+    for app in apps:
+        app.close()
+    pygame.quit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pygame
 import pytest
-from test_ui import MAP, key, make_app, pixel_mean, settle  # noqa: F401 - fixtures
+from test_ui import MAP, key, pixel_mean, settle  # noqa: F401 - fixtures
 
 from conftest import TINY, write_story
 from game.story.loader import load_story

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pygame
 import pytest
-from test_ui import MAP, key, make_app, map_story  # noqa: F401 - fixtures
+from test_ui import MAP, key, map_story  # noqa: F401 - fixtures
 
 from game.engine.history import road_days
 from game.route import load_route_map

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pygame
-from test_ui import click, key, make_app, map_story  # noqa: F401 - fixtures
+from test_ui import click, key, map_story  # noqa: F401 - fixtures
 
 from game.engine.history import history_path, load_history
 from game.ui.scenes.gallery import HIDDEN

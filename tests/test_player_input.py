@@ -29,25 +29,14 @@ def story(tmp_path):
 
 
 @pytest.fixture
-def make_app():
-    apps: list[App] = []
-
+def make_app(make_app):  # noqa: F811 - conftest's factory, with this file's defaults
     def make(story, instant: bool = True, **kw) -> App:  # noqa: ANN003
         if instant:  # no text reveal, unless a test is about it: a page takes choices at once
             save_settings(Settings().changed(text_speed="instant", **kw.pop("settings", {})))
-        kw.setdefault("seed", 2)
-        kw.setdefault("size", (1280, 720))
         kw.setdefault("writer", False)
-        pygame.init()
-        app = App(story, **kw)
-        apps.append(app)
-        app.step(events=[])
-        return app
+        return make_app(story, **kw)
 
-    yield make
-    for app in apps:
-        app.close()
-    pygame.quit()
+    return make
 
 
 def frames(app: App, seconds: float, events: list[pygame.event.Event] | None = None) -> None:

@@ -44,25 +44,6 @@ def map_story(tmp_path):
     return load_story(write_story(tmp_path / "mapped", mapped_story()))
 
 
-@pytest.fixture
-def make_app():
-    apps: list[App] = []
-
-    def make(story, **kw) -> App:  # noqa: ANN003
-        kw.setdefault("seed", 2)
-        kw.setdefault("size", (1280, 720))
-        pygame.init()
-        app = App(story, **kw)
-        apps.append(app)
-        app.step(events=[])
-        return app
-
-    yield make
-    for app in apps:
-        app.close()
-    pygame.quit()
-
-
 def let_screen_settle(app: App) -> None:
     """Wait, as a person does, until the screen takes presses (it ignores them for a moment after it appears)."""
     for _ in range(60):

@@ -52,21 +52,26 @@ def load_for_screens(root: Path) -> Story:
     return load_story(copy)
 
 
+def random_journey(engine: Engine, seed: int, rng: random.Random):  # noqa: ANN201
+    """A journey with ``seed`` whose choices ``rng`` picks among the open ones, to its end (or 400 pages)."""
+    state = engine.new_game(seed)
+    for _ in range(400):
+        view = engine.view(state)
+        if view.ending is not None:
+            break
+        open_ = [ch for ch in view.choices if ch.available]
+        if not open_:
+            break
+        engine.choose(state, rng.choice(open_).index)
+    return state
+
+
 def find_journey(story: Story, want_failed_roll: bool, tries: int = 400):  # noqa: ANN201
     """A finished journey (state) that ended badly after a risk fell, or any ending."""
     engine = Engine(story)
     fallback = None
     for seed in range(1, tries):
-        rng = random.Random(seed)
-        state = engine.new_game(seed)
-        for _ in range(400):
-            view = engine.view(state)
-            if view.ending is not None:
-                break
-            open_ = [ch for ch in view.choices if ch.available]
-            if not open_:
-                break
-            engine.choose(state, rng.choice(open_).index)
+        state = random_journey(engine, seed, random.Random(seed))
         view = engine.view(state)
         if view.ending is None:
             continue
@@ -84,16 +89,7 @@ def find_kind(story: Story, kind: str, tries: int = 3000):  # noqa: ANN201
     engine = Engine(story)
     found = []
     for seed in range(1, tries):
-        rng = random.Random(seed * 7919)
-        state = engine.new_game(seed)
-        for _ in range(400):
-            view = engine.view(state)
-            if view.ending is not None:
-                break
-            open_ = [ch for ch in view.choices if ch.available]
-            if not open_:
-                break
-            engine.choose(state, rng.choice(open_).index)
+        state = random_journey(engine, seed, random.Random(seed * 7919))
         view = engine.view(state)
         if view.ending is not None and view.ending.kind == kind:
             found.append(state)

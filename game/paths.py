@@ -33,7 +33,7 @@ def story_dir() -> Path:
 
 
 def assets_dir() -> Path:
-    """The shipped assets' folder (maps, fonts)."""
+    """The shipped assets' folder (maps, fonts, audio)."""
     return _data_root() / "assets"
 
 
@@ -54,6 +54,7 @@ _DATA = (
     ("assets", "*.md", "game/data/assets"),
     ("assets/maps", "*", "game/data/assets/maps"),
     ("assets/fonts", "*", "game/data/assets/fonts"),
+    ("assets/audio", "*", "game/data/assets/audio"),
     ("game/story", "schema.json", "game/story"),
     ("game/writer", "graph_page.html", "game/writer"),
     ("game/lan/static", "*", "game/lan/static"),

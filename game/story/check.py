@@ -41,6 +41,7 @@ def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = 
     _check_facts(story, out, salvage)
     if check_map:
         _check_map(story, out)
+    _check_ambiences(story, out)
     return out
 
 
@@ -427,3 +428,48 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
                 out.append(dx.make("ER060", place_span or node.span, location=place,
                                    suggestion=did_you_mean(place, known, "Add the place to the map's 'locations' "
                                                                          "layer in Tiled, or fix the spelling.")))
+
+
+def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
+    """Names that are not declared (ER080); where paths bring different ambiences (ER081) or none (ER082)."""
+    from game.story.ambience import resolve_all
+
+    known = story.ambiences
+    declared = ", ".join(f"'{name}'" for name in known) or "none"
+    for node in story.nodes.values():
+        if node.ambience and node.ambience not in known:
+            fallback = f"Declare it under ambiences: in story.yaml with its caption, or use one of: {declared}."
+            out.append(dx.make("ER080", node.ambience_span or node.span, ambience=node.ambience,
+                               suggestion=did_you_mean(node.ambience, known, fallback)))
+    if not known or story.start not in story.nodes:
+        return
+    found = resolve_all(story)
+    before: dict[str, list[str]] = {}
+    for node_id in found.came_from:
+        for target in successors(story, node_id):
+            before.setdefault(target, []).append(node_id)
+
+    def heard(node_id: str) -> tuple[str, ...]:
+        return tuple(a for a in found.heard(node_id) if a)
+
+    def shown(path: list[str]) -> str:
+        names = path if len(path) <= 4 else [path[0], "…", *path[-2:]]
+        return " → ".join(names)
+
+    for node_id in found.came_from:
+        node = story.nodes[node_id]
+        sounds = heard(node_id)
+        if node.ambience or len(sounds) < 2:
+            continue
+        # Report where the paths meet, not at every node after that inherits the same mixture.
+        if any(not story.nodes[p].ambience and set(heard(p)) == set(sounds) for p in before.get(node_id, [])):
+            continue
+        first, second = sounds[:2]
+        out.append(dx.make("ER081", node.span, node=node_id, first=first, second=second,
+                           first_path=shown(found.path(node_id, first, story)),
+                           second_path=shown(found.path(node_id, second, story))))
+    silent = [n for n in found.came_from if "" in found.came_from[n]]
+    if silent:
+        count = len(silent) - 1
+        after = f"{count} node{'s' if count != 1 else ''} after it" if count else "no node after it"
+        out.append(dx.make("ER082", story.nodes[story.start].span, node=story.start, after=after, names=declared))

@@ -266,6 +266,24 @@ _ENTRIES = [
     Entry("ER061", "map unusable", E, "the route map cannot be used: {detail}",
           "{fix}",
           {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11)),
+    Entry("ER080", "unknown ambience", E, "ambience '{ambience}' is not declared in story.yaml's ambiences",
+          "{suggestion}",
+          {"story.yaml": BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n",
+           "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    ambience: rivr\n")},
+          ("01_a.yaml", 4)),
+    Entry("ER081", "two ambiences meet", W, "node '{node}' sounds like '{first}' on one path ({first_path}) and like "
+          "'{second}' on another ({second_path})",
+          "Give node '{node}' an ambience of its own, or set the same one on both paths.",
+          {"story.yaml": BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n",
+           "01_a.yaml": "nodes:\n  a:\n    text: The start.\n    ambience: river\n    choices:\n      - text: Climb\n"
+                        "        goto: b\n      - text: Wade\n        goto: c\n  b:\n    text: On the hill.\n"
+                        "    ambience: wind\n    choices:\n      - text: Go on\n        goto: d\n  c:\n"
+                        "    text: In the water.\n    choices:\n      - text: Go on\n        goto: d\n  d:\n"
+                        "    text: The end.\n    ending: {id: done, kind: safe, title: Done}\n"},
+          ("01_a.yaml", 21)),
+    Entry("ER082", "no ambience", W, "the story starts at node '{node}' with no ambience; {after} would be silent too",
+          "Add 'ambience: NAME' to node '{node}' (story.yaml declares {names}).",
+          {"story.yaml": BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n"}, ("01_a.yaml", 2)),
 ]
 
 def _shown_example(entry: Entry) -> str:

@@ -90,7 +90,7 @@ class _Spec(dict):
 _STORY = _Spec({"title": ("text", True), "version": ("version", True), "year": ("int", True), "start": ("text", True),
                 "map": ("text", False), "content_note": ("text", True), "resources": ("map", True),
                 "flags": ("texts", False), "items": ("map", False), "debrief_questions": ("texts", False),
-                "journey_choices": ("list", False)})
+                "journey_choices": ("list", False), "ambiences": ("map", False)})
 _RESOURCE = _Spec({"start": ("number", True), "min": ("number", False), "max": ("number", False),
                    "label": ("text", True), "unit": ("text", False), "unit_plural": ("text", False),
                    "better": ("text", False)})
@@ -99,7 +99,7 @@ _CHAPTER = _Spec({"chapter": ("text", False), "flags": ("texts", False), "nodes"
 _NODE = _Spec({"text": ("text", True), "title": ("text", False), "location": ("text", False),
                "heading": ("text", False), "effects": ("map", False), "facts": ("texts", False),
                "discuss": ("text", False), "tags": ("texts", False), "rollback": ("bool", False),
-               "choices": ("list", False), "ending": ("map", False)})
+               "choices": ("list", False), "ending": ("map", False), "ambience": ("text", False)})
 _CHOICE = _Spec({"text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
                  "effects": ("map", False), "hidden_cost": ("map", False), "roll": ("map", False)})
 _ROLL = _Spec({"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False),
@@ -572,6 +572,7 @@ class _Builder:
             chapters=tuple(self.chapters),
             debrief_questions=tuple(f.get(top, "debrief_questions", "texts", [])),
             journey_choices=self.journey_choices(f, top),
+            ambiences=self.ambiences(f, top),
             digest=digest,
             spans=spans,
         )
@@ -585,6 +586,18 @@ class _Builder:
                      "the shortest and longest average journey you aim at", fix="Write journey_choices: [25, 45].")
             return None
         return float(aim[0]), float(aim[1])
+
+    def ambiences(self, f: _File, top: LMap) -> dict[str, str]:
+        """story.yaml's ``ambiences:``, each name with the caption a player who cannot hear it reads."""
+        declared = f.get(top, "ambiences", "map", None)
+        out: dict[str, str] = {}
+        for name, caption in (declared or {}).items():
+            if not _is_identifier(str(name)) or not isinstance(caption, str) or not caption.strip():
+                f.report("ER014", declared.key_locs[name].span, detail=f"ambience '{name}' needs a name of letters, digits "
+                         "and _ and a caption in words", fix="Write it as river_ice: \"river at night, ice cracking\".")
+                continue
+            out[str(name)] = caption.strip()
+        return out
 
     def build_node(self, node_id: str, f: _File, raw: Any, loc: Loc, chapter: str) -> Node | None:
         data = f.fields(raw, _NODE, f"node '{node_id}'", loc)
@@ -627,6 +640,8 @@ class _Builder:
             location_span=data.value_span("location") if "location" in data else None,
             heading_span=data.value_span("heading") if "heading" in data else None,
             fact_spans=tuple(facts.item_span(i) for i in range(len(facts))) if facts else (),
+            ambience=get("ambience", "").strip(),
+            ambience_span=data.value_span("ambience") if "ambience" in data else None,
         )
 
     def build_choice(self, f: _File, node_id: str, index: int, raw: Any, loc: Loc) -> Choice | None:

@@ -183,6 +183,8 @@ class Node:
     location_span: SourceSpan | None = None
     heading_span: SourceSpan | None = None
     fact_spans: tuple[SourceSpan, ...] = ()
+    ambience: str = ""  # a name from story.yaml's ambiences ("river_ice"); "" keeps the one before
+    ambience_span: SourceSpan | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -206,6 +208,7 @@ class Story:
     digest: str
     spans: dict[str, SourceSpan] = field(default_factory=dict)  # declarations by name, story.yaml keys
     journey_choices: tuple[float, float] | None = None  # the aim for a journey's average length (ER048)
+    ambiences: dict[str, str] = field(default_factory=dict)  # name → caption ("river_ice": "river at night, ice cracking")
 
     def label(self, name: str) -> str:
         """What the player calls a name: a resource's or item's label, or the flag's words."""

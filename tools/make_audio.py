@@ -422,7 +422,8 @@ def train(rng: Generator, n: int) -> np.ndarray:
     for k in range(int(n / SR / period)):
         for offset in (0.0, 0.16, 0.52, 0.68):  # two axles of one bogie, then two of the next car's
             times.append(k * period + offset + rng.normal(0, 0.004))
-            grains.append((burst(rng, 0.15, 60, 500, 0.001, 0.03) + 0.2 * modal(rng, [(rng.uniform(700, 1000), 0.04, 1), (rng.uniform(1700, 2300), 0.03, 0.5)], 0.15))
+            ring = modal(rng, [(rng.uniform(700, 1000), 0.04, 1), (rng.uniform(1700, 2300), 0.03, 0.5)], 0.15)
+            grains.append((burst(rng, 0.15, 60, 500, 0.001, 0.03) + 0.2 * ring)
                           * rng.uniform(0.7, 1.0))
     clack = scatter(n, np.array(times), grains)
     rattle = coloured(rng, n, band(800, 3500)) * slow(rng, n, 3, 0) ** 6

@@ -269,6 +269,7 @@ def projector_mode(app: Any) -> None:
     from game.ui.theme import Theme
 
     app.settings = app.settings.changed(high_contrast=True, text_size="x-large")
+    app.audio.mute_for_room()  # a projector starts silent; the facilitator's F8 turns the sound on
     app.theme = Theme.build(app.screen.get_size(), app.settings)
     app.stack.relayout()
 

@@ -110,6 +110,11 @@ class App:
         self._route: Any = None
         self._map_view: Any = None
         self.frames = 0
+        # Sound: decoded and mixed off the frame; silent (captions only) without a device.
+        from game.ui.audio import Audio
+
+        self.audio = Audio(story, self.settings)
+        self.audio.preload()
         # Writers: the story folder is watched and reloaded when a file is saved (see game.writer.reload).
         self.reloader = None
         self.reload_errors: list[Any] = []
@@ -170,6 +175,7 @@ class App:
         """Use and persist new settings (called by the settings screen)."""
         old = self.settings
         self.settings = settings
+        self.audio.apply(settings)
         if settings.fullscreen != old.fullscreen:
             try:
                 self.screen = self._open_window(settings.fullscreen)
@@ -312,6 +318,9 @@ class App:
         if isinstance(cmd, c.Resize):
             self.resize(cmd.size)
             return
+        if isinstance(cmd, c.ToggleMute):
+            self.toggle_mute()
+            return
         if isinstance(cmd, c.ToggleFullscreen):
             self.apply_settings(self.settings.changed(fullscreen=not self.settings.fullscreen))
             return
@@ -331,6 +340,14 @@ class App:
             self.push(SavesScene(self, "load"))
             return
         self.stack.handle(cmd)
+
+    def toggle_mute(self) -> None:
+        """F8: sound off or on. Saved with the settings, except in the classroom, where it lasts the session."""
+        muted = self.audio.toggle_mute()
+        if self.audio.room_muted is None:
+            self.apply_settings(self.settings.changed(muted=muted))
+        self.notify(("Sound muted" if muted else "Sound on") + " (F8)." + (
+            "" if self.audio.device else " There is no sound device: captions (F2) say what would be heard."))
 
     # ------------------------------------------------------------------ hot reload
     def reload_story(self, force: bool = False) -> None:
@@ -359,6 +376,7 @@ class App:
         self.reload_errors = []
         self.story = result.story
         self.engine = Engine(result.story)
+        self.audio.story = result.story
         self._route = self._map_view = None
         if self.state is not None:
             from game.ui.scenes.story import StoryScene
@@ -448,6 +466,11 @@ class App:
         if len(alive) != len(self.toasts):
             self.dirty = True
         self.toasts = alive
+        caption = self.audio.caption() if self.settings.captions else ""
+        self.audio.update(dt)
+        if self.settings.captions and self.audio.caption() != caption:
+            self.stack.relayout()  # the captions line under the text changed (a cue's words expired)
+            self.dirty = True
         self.stack.update(dt)
 
     def draw(self) -> None:
@@ -521,6 +544,7 @@ class App:
     def close(self) -> None:
         while self.stack.scenes:
             self.stack.pop()
+        self.audio.close()
 
 
 def terrain_path(route: Any) -> Path:

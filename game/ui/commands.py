@@ -101,6 +101,11 @@ class ToggleFullscreen(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class ToggleMute(Command):
+    """F8, on every screen: sound off or on (M is the map; the facilitator's keys are letters)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Resize(Command):
     size: tuple[int, int]
 
@@ -142,6 +147,7 @@ _KEYS: dict[int, Command] = {
     pygame.K_F5: ReloadStory(), pygame.K_n: OpenNote(),
     pygame.K_F2: OpenSettings(),
     pygame.K_F11: ToggleFullscreen(),
+    pygame.K_F8: ToggleMute(),
 }
 
 

@@ -29,6 +29,7 @@ CHARS_PER_SECOND = {"slow": 35.0, "normal": 80.0, "fast": 200.0, "instant": 0.0}
 # bound (the display's own size is the front-end's business): 16384×16384 would take
 # 1 GB per surface.
 MIN_WINDOW = (320, 320)
+VOLUMES = tuple(range(0, 101, 10))  # per cent, in the steps the settings screen offers
 MAX_WINDOW = (7680, 4320)
 
 
@@ -40,6 +41,15 @@ class Settings:
     high_contrast: bool = False
     reduced_motion: bool = False
     window: tuple[int, int] = (1280, 760)
+    # Sound: every volume in per cent (0–100). Interface sounds are off until the player asks for them;
+    # captions write what is heard under the text, for players who cannot hear it or play muted.
+    muted: bool = False
+    master_volume: int = 80
+    ambience_volume: int = 70
+    music_volume: int = 70
+    interface_volume: int = 50
+    interface_sounds: bool = False
+    captions: bool = False
 
     @property
     def text_scale(self) -> float:
@@ -74,6 +84,9 @@ def _clean(data: dict[str, Any]) -> Settings:
                     and all(isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
                             for v, low, high in zip(value, MIN_WINDOW, MAX_WINDOW, strict=True))):
                 values[f.name] = (value[0], value[1])
+        elif f.name.endswith("_volume"):
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100:
+                values[f.name] = value
         elif isinstance(value, bool) and isinstance(getattr(default, f.name), bool):
             values[f.name] = value
     return replace(default, **values)

@@ -88,6 +88,7 @@ class FacilitateStoryScene(FacilitateScene):
     def refresh(self, banner: tuple[str, bool] | None = None) -> None:
         self.view = self.fac.view()
         self.app.state = self.fac.state
+        self.app.audio.at_node(self.view.node_id)
         self.banner = banner
         self.page = 0
         self.relayout()
@@ -236,6 +237,7 @@ class FacilitateStoryScene(FacilitateScene):
             pct = round(outcome.roll.chance * 100)
             banner = ((f"The risk fell: {pct}%, {outcome.roll.label}", True) if outcome.roll.failed else
                       (f"The risk passed: {pct}%, {outcome.roll.label}", False))
+            self.app.audio.cue("risk_fell" if outcome.roll.failed else "risk_avoided")
         self.refresh(banner)
 
     # ------------------------------------------------------------------ drawing

@@ -61,6 +61,7 @@ class ChapterCardScene(Scene):
         self.age = 0.0
 
     def enter(self) -> None:
+        self.app.audio.cue("chapter")
         self.relayout()
 
     def relayout(self) -> None:

@@ -1,4 +1,4 @@
-"""Settings: text size and speed, display, contrast, motion. Each change applies and is saved at once."""
+"""Settings: text size and speed, display, contrast, motion, sound and captions. Each change applies and is saved at once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pygame
 
 from game.ui import commands as c
 from game.ui.scenes.base import StillScene
-from game.ui.settings import TEXT_SIZES, TEXT_SPEEDS
+from game.ui.settings import TEXT_SIZES, TEXT_SPEEDS, VOLUMES
 from game.ui.widgets.button import Menu, MenuItem, menu_viewport
 from game.ui.widgets.text import blit_block
 
@@ -27,7 +27,20 @@ ROWS: Sequence[tuple[str, str, tuple[Any, ...], tuple[str, ...], str]] = (
     ("high_contrast", "High contrast", (False, True), ("Off", "On"), "Pure black and white, stronger outlines."),
     ("reduced_motion", "Reduced motion", (False, True), ("Off", "On"),
      "No fades, no rising numbers: changes appear and disappear in place."),
+    ("muted", "Sound", (False, True), ("On", "Muted"), "F8 mutes and unmutes on every screen."),
+    ("master_volume", "Volume", VOLUMES, tuple(f"{v}%" for v in VOLUMES), "All the game's sound."),
+    ("ambience_volume", "Places", VOLUMES, tuple(f"{v}%" for v in VOLUMES),
+     "The sound of each place: the river, the train, the rain."),
+    ("music_volume", "Music and cues", VOLUMES, tuple(f"{v}%" for v in VOLUMES),
+     "The title and ending themes, and the short notes when a risk falls or passes."),
+    ("interface_sounds", "Interface sounds", (False, True), ("Off", "On"),
+     "A soft tap when you move between choices and take one."),
+    ("interface_volume", "Interface volume", VOLUMES, tuple(f"{v}%" for v in VOLUMES), "The taps, when they are on."),
+    ("captions", "Captions", (False, True), ("Off", "On"),
+     "A line under the text says what is heard, such as [river under ice, ice cracking]."),
 )
+#: Rows whose values stop at the ends instead of going round (a volume never jumps from 100% to 0%).
+CLAMPED = {"master_volume", "ambience_volume", "music_volume", "interface_volume"}
 
 
 class SettingsScene(StillScene):
@@ -46,8 +59,11 @@ class SettingsScene(StillScene):
         for i, (field, label, values, words, explain) in enumerate(ROWS):
             value = getattr(s, field)
             word = words[values.index(value)] if value in values else str(value)
+            if field == "muted" and not self.app.audio.device:
+                explain = "No sound device here: the game plays silent. Captions still say what would be heard."
+            elif field == "muted" and self.app.audio.room_muted is not None:
+                word, explain = ("Muted" if self.app.audio.muted else "On"), "For this class only: F8 switches it."
             items.append(MenuItem(f"{label}:  ‹ {word} ›", lambda i=i: self.change(i, 1), explain))
-        items.append(MenuItem("Volume:  no sound yet", None, "The game has no sound yet.", enabled=False))
         items.append(MenuItem("Back", self.app.pop, key_hint="Esc"))
         focus = self.menu.focus if self.menu.items else 0
         self.menu = Menu(items, focus=focus, numbered=True)
@@ -55,9 +71,18 @@ class SettingsScene(StillScene):
 
     def change(self, row: int, step: int) -> None:
         field, _, values, _, _ = ROWS[row]
+        if field == "muted":
+            self.app.toggle_mute()  # F8's path: in the classroom it lasts the session and is not saved
+            self.rebuild()
+            return
         current = getattr(self.app.settings, field)
-        index = values.index(current) if current in values else 0
-        self.app.apply_settings(self.app.settings.changed(**{field: values[(index + step) % len(values)]}))
+        if field in CLAMPED:
+            index = min(range(len(values)), key=lambda i: abs(values[i] - current))
+            new = values[max(0, min(len(values) - 1, index + step))]
+        else:
+            index = values.index(current) if current in values else 0
+            new = values[(index + step) % len(values)]
+        self.app.apply_settings(self.app.settings.changed(**{field: new}))
         self.rebuild()
 
     def relayout(self) -> None:

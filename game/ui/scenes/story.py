@@ -165,6 +165,7 @@ class StoryScene(Scene):
         assert state is not None, "the story scene needs a journey"
         self.view = self.app.engine.view(state)
         self.can_undo = self.app.engine.can_rollback(state)
+        self.app.audio.at_node(self.view.node_id)
         self.relayout()
         if reveal:
             self.scroll = 0.0
@@ -234,6 +235,13 @@ class StoryScene(Scene):
             items.append(Placed(block, 0, y, chars))
             chars += block.chars
             y += block.height + round(theme.body * 0.75)
+        caption = self.app.audio.caption() if self.app.settings.captions else ""
+        if caption:
+            # Captions: what is heard, in words, on a line of its own under the text.
+            line = text.block(caption, "sans", theme.small, col_w, p.muted, 1.3)
+            items.append(Placed(line, 0, y, chars))  # revealed last, as the page ends
+            chars += line.chars
+            y += line.height + round(theme.body * 0.75)
         self.items = items
         self.total = chars
         self.content_h = y
@@ -395,6 +403,7 @@ class StoryScene(Scene):
             return
         i = open_.index(self.focus) if self.focus in open_ else 0
         self.focus = open_[(i + dy) % len(open_)]
+        self.app.audio.interface("ui_focus")
         button = next(b for b in self.buttons if b.index == self.focus)
         if button.rect.bottom - self.choice_scroll > self.choices_rect.h:
             self.choice_scroll = button.rect.bottom - self.choices_rect.h
@@ -423,6 +432,9 @@ class StoryScene(Scene):
             return
         self.hud.changes(outcome.deltas)
         self.banner = _banner(outcome.roll)
+        app.audio.interface("ui_choose")
+        if outcome.roll is not None:
+            app.audio.cue("risk_fell" if outcome.roll.failed else "risk_avoided")
         app.autosave()
         self.refresh(reveal=True)
         app.new_screen()  # a new page: the press that chose must not act on it too

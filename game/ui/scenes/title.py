@@ -74,9 +74,11 @@ class TitleScene(Scene):
         self._backdrop_wanted: object = None  # set by relayout, built by the next update
 
     def enter(self) -> None:
+        self.app.audio.title()
         self._build_menu()
 
     def resume(self) -> None:
+        self.app.audio.title()
         self._build_menu()
 
     def _build_menu(self) -> None:

@@ -3,7 +3,7 @@
 
     python tools/bench.py            # everything available
     python tools/bench.py load sim   # some parts: load, reload, sim, ui, lan, lsp, idle-cpu, memory, desktop,
-                                     # exhaustive (not by default: it takes minutes)
+                                     # audio, exhaustive (not by default: it takes minutes)
 
 Targets (from the issues): load+check of a 10,000-node story ≤ 1.5× the time
 libyaml's CSafeLoader takes merely to compose the same files; reload after editing
@@ -14,7 +14,8 @@ tally p99 < 100 ms and the projector's frame p99 < 8 ms; the language server's
 diagnostics within 150 ms of an edit on the shipped story; a still story page under 3% of
 one core (idle-cpu); peak memory under 200 MB after three journeys in one process
 (memory); the desktop build under 80 MB and its first frame within 1.5x of the installed
-package's (desktop).
+package's (desktop); with sound playing and crossfading, no measurable difference in the
+story's frame p99 from the silent game, and audio adding under 40 MB to peak memory (audio).
 """
 
 from __future__ import annotations
@@ -428,6 +429,68 @@ def bench_memory() -> None:
           f"peak {peak} MB (target peak < 200 MB)")
 
 
+_AUDIO_CODE = """
+import json, os, sys, tempfile, time
+sys.path.insert(0, '.')
+import pygame
+from game.story.loader import load_story
+from game.ui.app import App
+story = load_story('story')
+pygame.init()
+app = App(story, seed=1, size=(1920, 1080), skip_title=True)
+sound = os.environ['SDL_AUDIODRIVER'] != 'dummy'
+deadline = time.monotonic() + 30
+while sound and not app.audio._playing and time.monotonic() < deadline:
+    app.step(events=[], dt=1 / 60)
+    time.sleep(0.01)
+names = list(story.ambiences)
+times = []
+for i in range(600):
+    if i % 100 == 50:  # a new place every 100 frames: a decode in the background and a crossfade
+        app.audio.set_ambience(names[(i // 100) % len(names)])
+    app.dirty = True
+    t0 = time.perf_counter()
+    app.step(events=[], dt=1 / 60)
+    times.append(time.perf_counter() - t0)
+    time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - t0)))
+hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]
+print(json.dumps({'times': times, 'active': app.audio.active, 'decoded': app.audio.memory_bytes(),
+                  'hwm_mb': int(hwm[0].split()[1]) / 1024 if hwm else 0}))
+app.close()
+"""
+
+
+def bench_audio() -> None:
+    """Frame time with the ambience playing and crossfading, next to the silent game; what sound costs in memory."""
+    print("== Sound (headless, 1920×1080; the mixer on SDL's disk driver) ==")
+    import json
+    import statistics
+    import subprocess
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, driver in (("silent", "dummy"), ("sound", "disk")):
+            env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": driver,
+                   "SDL_DISKAUDIOFILE": str(Path(tmp) / "out.raw"), "ESCAPE_ROUTE_DATA_DIR": tmp}
+            out = subprocess.run([sys.executable, "-c", _AUDIO_CODE], env=env, capture_output=True, text=True, cwd=ROOT)
+            if out.returncode != 0:
+                print(f"{label}: failed:", out.stderr.strip().splitlines()[-1:])
+                return
+            results[label] = json.loads(out.stdout.strip().splitlines()[-1])
+    for label, r in results.items():
+        times = sorted(t * 1000 for t in r["times"])
+        p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+        print(f"{label:6} story frame (step + draw): p50 {statistics.median(times):.2f} ms, p99 {p99:.2f} ms"
+              + (" (mixer playing, a crossfade every 100 frames)" if r["active"] else ""))
+    if not results["sound"]["active"]:
+        print("the mixer did not start here: no figure with sound")
+        return
+    added = results["sound"]["hwm_mb"] - results["silent"]["hwm_mb"]
+    print(f"peak memory: {results['silent']['hwm_mb']:.0f} MB silent, {results['sound']['hwm_mb']:.0f} MB with sound: "
+          f"audio adds {added:.0f} MB, {results['sound']['decoded'] / 1e6:.0f} MB of it decoded sounds (goal < 40 MB); "
+          "goal for frames: no measurable difference")
+
+
 def bench_desktop_part() -> None:
     from bench_desktop import bench_desktop
 
@@ -457,7 +520,7 @@ def bench_exhaustive(state_limit: int = 200_000) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parts = {"load": bench_load, "reload": bench_reload, "sim": bench_sim, "ui": bench_ui, "lan": bench_lan_part,
-             "lsp": bench_lsp, "idle-cpu": bench_idle_cpu, "memory": bench_memory, "desktop": bench_desktop_part,
+             "lsp": bench_lsp, "idle-cpu": bench_idle_cpu, "memory": bench_memory, "desktop": bench_desktop_part, "audio": bench_audio,
              "exhaustive": bench_exhaustive}
     parser.add_argument("parts", nargs="*", default=[p for p in parts if p != "exhaustive"], choices=list(parts),
                         metavar="PART", help="which benchmarks: " + ", ".join(parts) + " (exhaustive only when named)")

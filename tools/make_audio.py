@@ -206,6 +206,7 @@ def babble(rng: Generator, n: int, voices: int, distance: float) -> np.ndarray:
     rate = SR / 4
     out = np.zeros(n)
     f = np.fft.rfftfreq(n, 1 / rate)
+    formants: dict[tuple[int, float], np.ndarray] = {}  # each vowel's filter, computed once
     for _ in range(voices):
         f0 = rng.uniform(95, 150) if rng.random() < 0.5 else rng.uniform(170, 260)
         # pitch wanders with intonation; the pulse train is built from its running phase
@@ -220,11 +221,13 @@ def babble(rng: Generator, n: int, voices: int, distance: float) -> np.ndarray:
         picks = rng.choice(len(vowels), 3, replace=False)
         gates = [slow(rng, n, 2.5 * 4) for _ in picks]  # n counts quarter-rate samples
         total = sum(gates) + 1e-9
+        scale = 1.0 if f0 < 160 else 1.15
         for p, gate in zip(picks, gates, strict=True):
-            f1, f2 = vowels[p]
-            scale = 1.0 if f0 < 160 else 1.15
-            resp = (1 / (1 + ((f - f1 * scale) / 90) ** 2) + 0.6 / (1 + ((f - f2 * scale) / 140) ** 2)) * band(80, 0)(f)
-            shaped += np.fft.irfft(spectrum * resp, n) * gate / total
+            key = (p, scale)
+            if key not in formants:
+                f1, f2 = vowels[p]
+                formants[key] = (1 / (1 + ((f - f1 * scale) / 90) ** 2) + 0.6 / (1 + ((f - f2 * scale) / 140) ** 2)) * band(80, 0)(f)
+            shaped += np.fft.irfft(spectrum * formants[key], n) * gate / total
         voice = shaped * talking * syllables ** 1.5
         out += voice * rng.uniform(0.5, 1.0) / (np.sqrt(np.mean(voice ** 2)) + 1e-9)
     top = 3800 - 2600 * distance
@@ -491,7 +494,7 @@ def police_station(rng: Generator, n: int) -> np.ndarray:
 
 
 def detention_hall(rng: Generator, n: int) -> np.ndarray:
-    crowd = babble(rng, n, 20, 0.65)
+    crowd = babble(rng, n, 12, 0.65)
     times = np.array([0.3, 0.72]) * n / SR
     clangs = scatter(n, times, [modal(rng, [(f * s, d, a) for f, d, a in ((181, 0.7, 0.6), (413, 0.6, 0.7), (757, 0.5, 0.5),
                                                                             (1132, 0.4, 0.35), (1790, 0.25, 0.2))
@@ -502,7 +505,7 @@ def detention_hall(rng: Generator, n: int) -> np.ndarray:
 
 
 def airport(rng: Generator, n: int) -> np.ndarray:
-    crowd = babble(rng, n, 14, 0.55)
+    crowd = babble(rng, n, 10, 0.55)
     times = poisson_times(rng, n, 0.25)
     wheels = []
     for _ in times:

@@ -221,6 +221,8 @@ def complete(folder: StoryFolder, lines: list[str], line: int, col: int, role: s
             return [Completion(n, "fact", _fact_detail(story, n)) for n in index.names_of("fact")]
         if key in ("location", "heading"):
             return [Completion(n, "location") for n in index.names_of("location")]
+        if key == "ambience":  # the names story.yaml declares, each with its caption
+            return [Completion(n, "ambience", caption) for n, caption in (story.ambiences if story else {}).items()]
         if key in ("if", "chance") or _inside_braces(value):
             return _names(story, index)
         if key in ("text", "reason") and not _inside_braces(value):

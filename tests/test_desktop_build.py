@@ -52,9 +52,11 @@ def test_the_linux_download_has_a_launcher_an_icon_and_its_data(archive):
     for needed in ("escape-route", "3,500 Miles.desktop", "install-menu-entry.sh", "README.txt",
                    "icons/escape-route-256.png", "_internal/game/data/story/story.yaml",
                    "_internal/game/data/assets/maps/route.tmx", "_internal/game/data/assets/fonts/LICENSE-Noto.txt",
-                   "_internal/game/lan/static/index.html", "_internal/game/story/schema.json"):
+                   "_internal/game/lan/static/index.html", "_internal/game/story/schema.json",
+                   "_internal/game/data/assets/audio/river_ice.ogg", "_internal/game/data/assets/audio/LICENCE.md"):
         assert f"{top}/{needed}" in names, needed
     assert not any("/pytest/" in n or "/hypothesis/" in n for n in names)  # no test tools shipped
+    assert not any("/numpy/" in n or "/scipy/" in n for n in names)  # the sound generator's tools stay out
 
 
 def test_the_build_carries_what_the_wheel_carries():
@@ -62,7 +64,7 @@ def test_the_build_carries_what_the_wheel_carries():
     from game.paths import bundled_files
 
     targets = {target for _, target in bundled_files()}
-    for package in ("game/data/story", "game/data/assets/maps", "game/data/assets/fonts",
+    for package in ("game/data/story", "game/data/assets/maps", "game/data/assets/fonts", "game/data/assets/audio",
                     "game/story", "game/writer", "game/lan/static"):
         assert package in targets, package
     sources = {Path(source).name for source, _ in bundled_files()}

@@ -112,7 +112,7 @@ def test_every_code_folder_is_packaged():
 
 @pytest.mark.slow
 def test_the_installed_package_finds_its_story_and_assets(tmp_path):
-    """Built as a wheel and installed elsewhere, the game still finds the story, the map and the fonts."""
+    """Built as a wheel and installed elsewhere, the game still finds the story, the map, the fonts and the sounds."""
     wheel_dir, target = tmp_path / "wheel", tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir),
                     str(REPO)], check=True, capture_output=True, timeout=300)
@@ -125,10 +125,12 @@ def test_the_installed_package_finds_its_story_and_assets(tmp_path):
     report = json.loads(check.stdout)
     assert check.returncode == 0 and report["errors"] == [] and report["stats"]["nodes"] >= 120
     where = subprocess.run([sys.executable, "-c", "import game.paths as p; print(p.story_dir()); "
-                            "print(sorted(f.name for f in (p.assets_dir() / 'fonts').glob('*.ttf')))"],
+                            "print(sorted(f.name for f in (p.assets_dir() / 'fonts').glob('*.ttf'))); "
+                            "print(sorted(f.name for f in (p.assets_dir() / 'audio').glob('*')))"],
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
-    story_path, fonts = where.stdout.splitlines()
+    story_path, fonts, sounds = where.stdout.splitlines()
     assert story_path.startswith(str(target)) and "NanumGothic.ttf" in fonts
+    assert "river_ice.ogg" in sounds and "title_theme.ogg" in sounds and "LICENCE.md" in sounds
 
 
 def test_readme_layout_matches_the_tree():

@@ -355,7 +355,7 @@ def _chirp(rng: Generator) -> np.ndarray:
 
 def blackout_street(rng: Generator, n: int) -> np.ndarray:
     air = wind(rng, n, 0.6, 0.5)
-    walk = norm(steps(rng, n, 0.3, walkers=2))
+    walk = circ_filter(norm(steps(rng, n, 0.3, walkers=2)), band(0, 1200))  # far off: the air takes the scuff
     times = rng.uniform(0, n / SR, 2)
     voices = scatter(n, times, [babble(rng, int(2.5 * SR), 1, 0.9) * np.hanning(int(2.5 * SR)) for _ in times])
     rustle = coloured(rng, n, band(2000, 7000)) * slow(rng, n, 1.5, 0.0) ** 4
@@ -544,7 +544,8 @@ def _tone(rng: Generator, f: float, length: float, bright: float = 1.0) -> np.nd
         if fk > SR / 2.2:
             break
         y += (bright ** (k - 1)) / k ** 1.3 * np.sin(2 * np.pi * fk * t + rng.uniform(0, 6.3)) * np.exp(-t * (0.6 + 0.9 * k))
-    return y * np.minimum(1, t / 0.004)
+    release = np.clip((length - t) / (0.3 * length), 0, 1)  # damped at the end: a grain never stops with a click
+    return y * np.minimum(1, t / 0.004) * np.sin(np.pi / 2 * release) ** 2
 
 
 def _pad(rng: Generator, n: int, chord: list[float], swell_s: float) -> np.ndarray:
@@ -595,11 +596,18 @@ def ending_theme(rng: Generator, n: int) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- cues
 def _silence_after(x: np.ndarray, n: int) -> np.ndarray:
+    """A cue of n samples that dies away: its last 40% fades to silence, so nothing is cut off."""
     out = np.zeros(n)
     out[:min(n, len(x))] = x[:n]
-    fade = int(0.05 * SR)
-    out[-fade:] *= np.linspace(1, 0, fade)
+    fade = int(0.4 * n)
+    out[-fade:] *= np.cos(np.linspace(0, np.pi / 2, fade)) ** 2
     return out
+
+
+def _room(rng: Generator, x: np.ndarray, rt60: float, wet: float, bright: float) -> np.ndarray:
+    """Reverberation for a sound played once: its tail runs on after the end instead of wrapping to the start."""
+    pad = np.concatenate([x, np.zeros(int(rt60 * 1.2 * SR))])
+    return reverb(rng, pad, rt60, wet, bright)
 
 
 def risk_fell(rng: Generator, n: int) -> np.ndarray:
@@ -609,7 +617,7 @@ def risk_fell(rng: Generator, n: int) -> np.ndarray:
     y = np.zeros(n)
     y[:len(thud)] += thud
     y[int(0.05 * SR):int(0.05 * SR) + len(tones)] += 0.8 * tones[: n - int(0.05 * SR)]
-    return _silence_after(reverb(rng, y, 1.2, 0.3, 2000), n)
+    return _silence_after(_room(rng, y, 1.2, 0.3, 2000), n)
 
 
 def risk_avoided(rng: Generator, n: int) -> np.ndarray:
@@ -618,13 +626,13 @@ def risk_avoided(rng: Generator, n: int) -> np.ndarray:
     a, b = _tone(rng, NOTE["D4"], 2.0, 0.4), _tone(rng, NOTE["A4"], 2.0, 0.4)
     y[:len(a)] += a
     y[int(0.35 * SR):int(0.35 * SR) + len(b)] += b[: n - int(0.35 * SR)]
-    return _silence_after(reverb(rng, y, 1.2, 0.35, 3000), n)
+    return _silence_after(_room(rng, y, 1.2, 0.35, 3000), n)
 
 
 def ending_bell(rng: Generator, n: int) -> np.ndarray:
     """A low bowl struck once: inharmonic partials with long, unequal decays."""
-    y = modal(rng, [(110, 3.0, 1), (276, 2.2, 0.6), (503, 1.5, 0.4), (797, 1.0, 0.25), (1161, 0.7, 0.15)], n / SR, 0.01)
-    return _silence_after(reverb(rng, y, 2.0, 0.3, 2500), n)
+    y = modal(rng, [(110, 1.4, 1), (276, 1.1, 0.6), (503, 0.8, 0.4), (797, 0.6, 0.25), (1161, 0.4, 0.15)], n / SR, 0.01)
+    return _silence_after(_room(rng, y, 2.0, 0.3, 2500), n)
 
 
 def chapter_card(rng: Generator, n: int) -> np.ndarray:
@@ -634,7 +642,7 @@ def chapter_card(rng: Generator, n: int) -> np.ndarray:
     note = np.zeros(n)
     tone = _tone(rng, NOTE["A3"], n / SR - 0.6, 0.3)
     note[int(0.6 * SR):int(0.6 * SR) + len(tone)] = tone
-    return _silence_after(reverb(rng, 0.3 * air + norm(note), 1.5, 0.35, 2500), n)
+    return _silence_after(_room(rng, 0.3 * air + norm(note), 1.5, 0.35, 2500), n)
 
 
 def ui_focus(rng: Generator, n: int) -> np.ndarray:
@@ -870,7 +878,7 @@ def docs_page(measures: list[Measure]) -> str:
              "shown here as a spectrogram (time across, frequency up on a logarithmic scale, brighter is louder) beside",
              "what a listener should hear, and measured: integrated loudness (EBU R128), true peak (4× oversampled),",
              "and for loops the jump at the loop point compared with a typical step (1× is seamless).", "",
-             "Regenerate with `python tools/make_audio.py` (needs the `tools` extra: NumPy, SciPy, soundfile, pyloudnorm).",
+             "Regenerate with `python tools/make_audio.py` (after `pip install -e '.[test]'`: NumPy, SciPy, soundfile, pyloudnorm).",
              ""]
     by_name = {m.name: m for m in measures}
     for kind, heading in (("ambience", "Ambiences"), ("music", "Music"), ("cue", "Cues"), ("interface", "Interface (off by default)")):

@@ -65,3 +65,9 @@ def test_the_language_server_completes_ambience_names_with_their_captions(tmp_pa
     assert {(c.label, c.detail) for c in found} == {("river", "water at night"), ("wind", "wind on a hill")}
     keys = {c.label for c in complete(folder, ["nodes:", "  a:", "    "], 2, 4, "chapter")}
     assert "ambience" in keys
+
+
+def test_after_an_undo_the_ambience_playing_is_kept_only_where_a_path_brings_it(tmp_path):
+    story = _story(tmp_path, "ER081").story
+    assert resolve(story, "c", came_with="wind") == "river"  # no path brings the hill's wind to c
+    assert resolve(story, "d", came_with="wind") == "wind"

@@ -77,14 +77,19 @@ def resolve_all(story: Story) -> Resolution:
     return Resolution(came_from)
 
 
-def resolve(story: Story, node_id: str, came_with: str = "") -> str:
-    """The ambience to play at ``node_id``: its own, else the one the player came with, else the first found."""
+def resolve(story: Story, node_id: str, came_with: str = "", found: Resolution | None = None) -> str:
+    """The ambience to play at ``node_id``: its own, else the one the player came with, else the first found.
+
+    The one the player came with counts only if some path brings it here: after an undo, a
+    load or a jump, the ambience still playing may belong to a place the story has left.
+    ``found`` is :func:`resolve_all`'s answer, for a caller that asks often.
+    """
     node = story.nodes.get(node_id)
     if node is None:
         return came_with
     if node.ambience:
         return node.ambience
-    if came_with:
+    heard = [a for a in (found or resolve_all(story)).heard(node_id) if a]
+    if came_with and (came_with in heard or not heard):
         return came_with
-    heard = [a for a in resolve_all(story).heard(node_id) if a]
     return heard[0] if heard else ""

@@ -26,7 +26,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from game.story.ambience import resolve
+from game.story.ambience import resolve, resolve_all
 from game.story.model import Story
 from game.ui.settings import Settings
 
@@ -129,6 +129,7 @@ class Audio:
         self._wanted = ""  # the ambience that should be playing once it is decoded
         self._requested: set[str] = set()
         self._last_node = ""
+        self._found: Any = None  # the story's ambiences resolved along its graph, once per story
 
     # ------------------------------------------------------------------ state of the device
     @property
@@ -208,7 +209,9 @@ class Audio:
             self.cue("ending")
             self.play_music("ending_theme")
             return
-        self.set_ambience(resolve(self.story, node_id, self.ambience))
+        if self._found is None or self._found[0] is not self.story:
+            self._found = (self.story, resolve_all(self.story))
+        self.set_ambience(resolve(self.story, node_id, self.ambience, self._found[1]))
 
     def title(self) -> None:
         """The title screen: the title theme, no ambience."""

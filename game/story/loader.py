@@ -47,6 +47,7 @@ from game.story.model import (
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
+from game.story.translation import translation_diagnostics
 from game.story.yamlsrc import LList, LMap, Loc, SourceFile, locate_in, parse_yaml
 
 STORY_FILE, FACTS_FILE = "story.yaml", "facts.yaml"
@@ -100,7 +101,7 @@ _NODE = _Spec({"text": ("text", True), "title": ("text", False), "location": ("t
                "heading": ("text", False), "effects": ("map", False), "facts": ("texts", False),
                "discuss": ("text", False), "tags": ("texts", False), "rollback": ("bool", False),
                "choices": ("list", False), "ending": ("map", False)})
-_CHOICE = _Spec({"text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
+_CHOICE = _Spec({"id": ("text", False), "text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
                  "effects": ("map", False), "hidden_cost": ("map", False), "roll": ("map", False)})
 _ROLL = _Spec({"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False),
                "hidden": ("bool", False)})
@@ -278,8 +279,12 @@ class ParseCache:
         return raw, src, problems
 
 
-def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool = True) -> Analysis:
+def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool = True,
+            translation: str | None = None) -> Analysis:
     """Load a story folder and run every check. Never raises for a problem in the files.
+
+    With ``translation`` (a language code such as ``ko``), also check that language's
+    catalogs in ``locale/`` against the story, at their .po files and lines.
 
     The cyclic garbage collector is paused while loading: a large story creates
     hundreds of thousands of small objects that all stay alive until the model is
@@ -289,7 +294,7 @@ def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool =
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(Path(root), cache, check_map)
+        return _analyse(Path(root), cache, check_map, translation)
     finally:
         if was_enabled:
             gc.enable()
@@ -299,7 +304,7 @@ _UNREAD = (" Until then nothing else in this file is checked, and problems in ot
            "what it declares (its nodes, flags, fact links) are held back.")
 
 
-def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
+def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation: str | None = None) -> Analysis:
     cache = cache or ParseCache()
     out: list[Diagnostic] = []
     story_path, facts_path, chapter_paths = story_files(root)
@@ -336,6 +341,7 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
     words = builder.words
     if story is not None:
         out.extend(check_story(story, check_map=check_map, salvage=salvage))
+        out.extend(translation_diagnostics(story, root, shown, translation))
     # A file that cannot be read comes first: everything else may change once it is fixed.
     unreadable = set(salvage.files)
     out.sort(key=lambda d: (d.span.file not in unreadable, d.span.file, d.span.line, d.span.col, d.code))
@@ -659,6 +665,7 @@ class _Builder:
             goto=get("goto", ""),
             span=loc.span,
             goto_span=data.value_span("goto") if "goto" in data else loc.span,
+            id=str(get("id", "")),
         )
 
     def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:

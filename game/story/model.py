@@ -151,6 +151,15 @@ class Choice:
     goto: str
     span: SourceSpan
     goto_span: SourceSpan
+    #: A stable name for the choice within its node (``id:`` in the file), so that a
+    #: translation stays tied to the choice when choices are reordered. Optional: a
+    #: choice whose ``goto`` no other choice of the node shares is named by its goto.
+    id: str = ""
+
+    @property
+    def key(self) -> str:
+        """The choice's stable name in its node: its ``id``, else its ``goto``."""
+        return self.id or self.goto
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 from game import __version__
 from game.alert import alert
 from game.errors import StoryError, StoryLoadError
+from game.l10n import language, set_language
 from game.paths import story_dir
 
 EXIT_INTERRUPTED = 130     # 128 + SIGINT
@@ -265,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     check = getattr(args, "check_arguments", None)
     if check is not None:
         check(args)  # arguments that are wrong together: a usage error, exit 2
+    set_language(getattr(args, "lang", None) or _saved_language(args))
     try:
         status = _run(args)
         sys.stdout.flush()  # a reader that left early is found here, not in Python's flush at exit
@@ -283,6 +285,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         alert(f"escape-route: {describe_os_error(exc)}")
         return 1
+
+
+def _saved_language(args: argparse.Namespace) -> str | None:
+    """The language chosen in the window's settings, for the window and the classroom (None: the system's)."""
+    if args.command not in (None, "play", "facilitate") or getattr(args, "text", False):
+        return None
+    try:
+        from game.ui.settings import saved_language
+    except ImportError:  # pragma: no cover - the UI ships with the package
+        return None
+    return saved_language()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -366,7 +379,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     from game.story.suggest import did_you_mean
 
     root = args.story or story_dir()
-    story = load_story(root)
+    story = load_story(root, lang=language())
     if args.start and args.start not in story.nodes:
         hint = did_you_mean(args.start, story.nodes, "Run 'escape-route check' to list problems.")
         raise StoryError(f"--start: there is no node '{args.start}'. {hint}")

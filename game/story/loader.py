@@ -47,7 +47,7 @@ from game.story.model import (
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
-from game.story.translation import translation_diagnostics
+from game.story.translation import translated_story, translation_diagnostics
 from game.story.yamlsrc import LList, LMap, Loc, SourceFile, locate_in, parse_yaml
 
 STORY_FILE, FACTS_FILE = "story.yaml", "facts.yaml"
@@ -348,14 +348,20 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation:
     return Analysis(story, out, [f.name for f in files.values()], words)
 
 
-def load_story(root: str | Path, cache: ParseCache | None = None) -> Story:
-    """Load a story for playing; raises StoryLoadError listing every error if there is any."""
+def load_story(root: str | Path, cache: ParseCache | None = None, lang: str | None = None) -> Story:
+    """Load a story for playing; raises StoryLoadError listing every error if there is any.
+
+    With ``lang`` (``ko``), the story's text is that language's translation wherever one is
+    usable, English elsewhere (``game.story.translation``).
+    """
     analysis = analyse(root, cache, check_map=False)
     errors = analysis.errors
     if errors or analysis.story is None:
         count = len(errors)
         raise StoryLoadError(f"the story in {root} has {count} error{'s' if count != 1 else ''}; "
                              f"run 'escape-route check {root}' to see them", errors)
+    if lang and lang != "en":
+        return translated_story(analysis.story, root, lang)
     return analysis.story
 
 

@@ -7,35 +7,57 @@ in ``game.engine.state.GameState`` instead; that split is ink's Story/StoryState
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.l10n import N_, _
 from game.story.source import SourceSpan
+
+
+class TranslatedLabels(Mapping[str, str]):
+    """Labels kept in English and given in the language spoken now, each time one is read.
+
+    Read at every use rather than once at import, so that a change of language in the
+    settings reaches every screen that shows an ending's kind.
+    """
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self._labels = labels
+
+    def __getitem__(self, key: str) -> str:
+        return _(self._labels[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
 
 ENDING_KINDS = ("safe", "caught", "lost", "stayed", "trapped", "returned")
 #: How every screen, the terminal and the report name each kind of ending: plain words
 #: that say what happened, none of them a verdict. Arrival is not a victory and turning
 #: back is not a failure; every kind is drawn in the same neutral colours.
-ENDING_KIND_LABELS = {
-    "safe": "Resettled",
-    "caught": "Caught and sent back",
-    "lost": "Lost on the way",
-    "stayed": "Stayed",
-    "trapped": "Trapped",
-    "returned": "Turned back",
-}
+ENDING_KIND_LABELS: Mapping[str, str] = TranslatedLabels({
+    "safe": N_("Resettled"),
+    "caught": N_("Caught and sent back"),
+    "lost": N_("Lost on the way"),
+    "stayed": N_("Stayed"),
+    "trapped": N_("Trapped"),
+    "returned": N_("Turned back"),
+})
 #: One sentence on what each kind means, for the report and the class debrief.
-ENDING_KIND_MEANINGS = {
-    "safe": "She reached a country that took her in; the debrief says what that cost and what came after.",
-    "caught": "She was caught and returned to North Korea, where returnees are questioned and punished.",
-    "lost": "She did not survive the crossing, or was never heard of again.",
-    "stayed": "She did not leave, or stopped where she was; most North Koreans never try to leave.",
-    "trapped": "She was sold or held and could not go on.",
-    "returned": "She chose to go home before anyone knew she had tried.",
-}
-CONFIDENCE = ("strong", "medium", "weak")
+ENDING_KIND_MEANINGS: Mapping[str, str] = TranslatedLabels({
+    "safe": N_("She reached a country that took her in; the debrief says what that cost and what came after."),
+    "caught": N_("She was caught and returned to North Korea, where returnees are questioned and punished."),
+    "lost": N_("She did not survive the crossing, or was never heard of again."),
+    "stayed": N_("She did not leave, or stopped where she was; most North Koreans never try to leave."),
+    "trapped": N_("She was sold or held and could not go on."),
+    "returned": N_("She chose to go home before anyone knew she had tried."),
+})
+CONFIDENCE = (N_("strong"), N_("medium"), N_("weak"))
 CURRENCY_SYMBOLS = ("¥", "฿", "₩", "$", "€", "£")
 
 
@@ -75,7 +97,9 @@ class Resource:
         if self.unit in CURRENCY_SYMBOLS:
             return f"{sign}{self.unit}{digits}"
         unit = self.unit if abs(number) == 1 else self.unit_plural
-        return f"{sign}{digits} {unit}"
+        # A Korean counter (일, 명) joins its number as Korean writes it: "3일", not "3 일".
+        joined = "\uac00" <= unit[:1] <= "\ud7a3"
+        return f"{sign}{digits}{'' if joined else ' '}{unit}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +239,14 @@ class Story:
     digest: str
     spans: dict[str, SourceSpan] = field(default_factory=dict)  # declarations by name, story.yaml keys
     journey_choices: tuple[float, float] | None = None  # the aim for a journey's average length (ER048)
+    #: The language the story's text is in, and the route map's place names in it by location id
+    #: (empty: the map's own English names). Set by :func:`game.story.translation.translate_story`.
+    lang: str = "en"
+    places: dict[str, str] = field(default_factory=dict)
+
+    def place(self, location: str, english: str) -> str:
+        """A place's name as this edition writes it (``english`` when it has no translation)."""
+        return self.places.get(location, english)
 
     def label(self, name: str) -> str:
         """What the player calls a name: a resource's or item's label, or the flag's words."""

@@ -398,9 +398,16 @@ def translate_story(story: Story, translation: Translation, places: Mapping[str,
     translated = dataclasses.replace(
         story, title=pick("story/title", story.title), content_note=pick("story/content_note", story.content_note),
         resources=resources, items=items, facts=facts, nodes=nodes, debrief_questions=questions,
-        chapters=tuple((file, chapter_titles[file]) for file, _ in story.chapters))
-    shown_places = {loc: pick(f"place:{loc}", name) for loc, name in (places or {}).items()}
-    return Applied(translated, len(chosen), fell_back, shown_places)
+        chapters=tuple((file, chapter_titles[file]) for file, _ in story.chapters),
+        lang=translation.lang, places={loc: chosen[f"place:{loc}"] for loc in (places or {}) if f"place:{loc}" in chosen})
+    return Applied(translated, len(chosen), fell_back, translated.places)
+
+
+def translated_story(story: Story, root: str | Path, lang: str) -> Story:
+    """``story`` in ``lang`` where its catalogs have a usable translation (English elsewhere, and for ``en``)."""
+    if lang == "en" or not valid_lang(lang) or not catalog_folder(Path(root), lang).is_dir():
+        return story
+    return translate_story(story, load_translation(root, lang), places_of(story)).story
 
 
 # --- checking a translation ------------------------------------------------------------------------

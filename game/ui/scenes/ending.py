@@ -19,6 +19,7 @@ from game.engine.engine import RetryPoint
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, road_days
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import Impossible
+from game.l10n import _
 from game.story.model import ENDING_KIND_LABELS, Story
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
@@ -218,7 +219,7 @@ class DebriefScene(Scrolling, Scene):
         add(text.block(ending.title if ending else "", "serif-bold", round(theme.body * 1.7), col, p.strong, 1.2), 0.5)
         add(text.block(summary_line(self.road, len(self.visited), self.miles, self.total), "sans", theme.ui, col,
                        p.muted, 1.35), 0.5)
-        add(text.block(LUCK_SENTENCE, "serif-italic", theme.body, col, p.text, 1.5), 0.4)
+        add(text.block(_(LUCK_SENTENCE), "serif-italic", theme.body, col, p.text, 1.5), 0.4)
         if ending and ending.debrief:
             section("What followed, in reality")
             for para in ending.debrief.split("\n\n"):
@@ -261,7 +262,7 @@ class DebriefScene(Scrolling, Scene):
         if moments:
             section("The decisive moments")
             if any(isinstance(e.get("roll"), dict) for e in moments):
-                add(text.block(ESTIMATE_NOTE, "sans", theme.small, col, p.muted, 1.4), 0.6)
+                add(text.block(_(ESTIMATE_NOTE), "sans", theme.small, col, p.muted, 1.4), 0.6)
             for entry in moments:
                 place = app.place(str(entry.get("location", "")))[0] if entry.get("location") else ""
                 day = entry.get("day", 0)

@@ -59,6 +59,7 @@ _DATA = (
     ("game/story", "schema.json", "game/story"),
     ("game/writer", "graph_page.html", "game/writer"),
     ("game/lan/static", "*", "game/lan/static"),
+    ("game/locale/ko/LC_MESSAGES", "*.mo", "game/locale/ko/LC_MESSAGES"),
 )
 
 

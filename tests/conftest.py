@@ -10,6 +10,8 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# The program follows the system's language; the tests expect English unless they ask for another.
+os.environ["LANGUAGE"] = "en"
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = REPO / "story"

@@ -187,10 +187,41 @@ def _po_bytes(catalog: Catalog) -> bytes:
 def _read(path: Path) -> Catalog:
     data = read_bytes(path, MAX_CATALOG_BYTES, "translation catalog")
     try:
-        return read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
     except Exception as exc:  # Babel raises several kinds on a damaged file
         raise I18nError(f"{path}: this catalog cannot be read ({exc}); open it in Poedit to repair it, "
                         "or restore it from git") from exc
+    previous = _previous_ids(data.decode("utf-8", "replace"))
+    for message in catalog:
+        if message.context in previous and not message.previous_id:
+            message.previous_id = [previous[message.context]]
+    return catalog
+
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _previous_ids(text: str) -> dict[str, str]:
+    """The old English (``#| msgid``) of each fuzzy entry, by context: Babel writes it but does not read it back."""
+    found: dict[str, str] = {}
+    pending: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("#| msgid "):
+            pending = _QUOTED.findall(line[9:])
+        elif line.startswith('#| "') and pending is not None:
+            pending += _QUOTED.findall(line[3:])
+        elif line.startswith("msgctxt ") and pending is not None:
+            context = "".join(_QUOTED.findall(line[8:]))
+            found[_unescape(context)] = _unescape("".join(pending))
+            pending = None
+        elif line.startswith("msgid "):
+            pending = None
+    return found
+
+
+def _unescape(text: str) -> str:
+    """A .po string's escapes (\\n, \\t, \\", \\\\) read back, in one pass."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
 
 
 @dataclass(frozen=True, slots=True)

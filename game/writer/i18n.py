@@ -349,3 +349,56 @@ def cmd_i18n(args) -> int:  # noqa: ANN001 (argparse.Namespace)
         print(f"{lang}: {len(merged)} catalogs in {root / LOCALE_FOLDER / lang}: {kept} kept, {fuzzy} now fuzzy "
               f"(the English changed), {new} new, {retired} retired")
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class ContextEdit:
+    """A ``msgctxt`` to rewrite in a catalog: 1-based line, 0-based columns of the text inside the quotes."""
+
+    path: Path
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+_CONTEXT_LINE = re.compile(r'^(?:#~ )?msgctxt "([^"]*)"\s*$')
+
+
+def renamed_context(context: str, kind: str, old: str, new: str) -> str:
+    """``context`` after renaming the ``kind`` named ``old`` to ``new`` (unchanged when it is not about it)."""
+    if kind == "node":
+        if context.startswith(f"node:{old}/"):
+            context = f"node:{new}/" + context[len(f"node:{old}/"):]
+        return context.replace(f"/choice:{old}/", f"/choice:{new}/")  # a choice named by its goto
+    prefix = {"fact": "fact", "resource": "resource", "item": "item"}.get(kind)
+    if prefix and context.startswith(f"{prefix}:{old}/"):
+        return f"{prefix}:{new}/" + context[len(f"{prefix}:{old}/"):]
+    if kind == "location" and context == f"place:{old}":
+        return f"place:{new}"
+    return context
+
+
+def catalog_renames(root: Path, kind: str, old: str, new: str) -> list[ContextEdit]:
+    """Every context in the story's catalogs (templates and every language) that a rename changes.
+
+    The language server adds these to its workspace edit, so renaming a node keeps
+    every translation tied to it instead of leaving it to become obsolete.
+    """
+    edits: list[ContextEdit] = []
+    folder = root / LOCALE_FOLDER
+    if not folder.is_dir():
+        return edits
+    for path in sorted([*folder.glob("*.pot"), *folder.glob("*/*.po")]):
+        try:
+            text = read_bytes(path, MAX_CATALOG_BYTES, "translation catalog").decode("utf-8")
+        except Exception:  # noqa: BLE001 - a damaged catalog is the checker's to report, not the rename's
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            found = _CONTEXT_LINE.match(line)
+            if not found:
+                continue
+            after = renamed_context(found.group(1), kind, old, new)
+            if after != found.group(1):
+                edits.append(ContextEdit(path, number, found.start(1), found.end(1), after))
+    return edits

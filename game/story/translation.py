@@ -74,6 +74,7 @@ class Translation:
     entries: Mapping[str, Entry]
     problems: tuple[Diagnostic, ...] = ()
     files: tuple[str, ...] = ()
+    shown_root: str = "story"  # the story folder as the writer named it, for messages
 
 
 def valid_lang(lang: str) -> bool:
@@ -241,7 +242,7 @@ def load_translation(root: str | Path, lang: str, display_root: str | None = Non
                                       entry.path, entry.line, "Delete one of the two entries."))
                 continue
             entries[entry.context] = entry
-    return Translation(lang, entries, tuple(problems), tuple(files))
+    return Translation(lang, entries, tuple(problems), tuple(files), shown_root)
 
 
 def _diag(code: str, message: str, path: str, line: int, hint: str, severity: Severity = Severity.ERROR) -> Diagnostic:
@@ -442,7 +443,7 @@ def check_translation(story: Story, translation: Translation,
     translated = fuzzy = missing = bad = 0
     missing_by_file: dict[str, list[StoryString]] = {}
     fuzzy_by_file: dict[str, list[Entry]] = {}
-    folder = f"locale/{translation.lang}"
+    folder = f"{translation.shown_root}/{LOCALE_FOLDER}/{translation.lang}"
     for string in strings:
         entry = translation.entries.get(string.context)
         if entry is None or not entry.text.strip():

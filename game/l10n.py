@@ -17,6 +17,7 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+import time
 from pathlib import Path
 
 DOMAIN = "escape-route"
@@ -108,3 +109,13 @@ def number(value: float, decimals: int = 0) -> str:
     """A number with the current language's separators: ``1,772`` in English and Korean alike."""
     rounded = round(value, decimals) if decimals else round(value)
     return f"{rounded:,.{decimals}f}" if decimals else f"{rounded:,}"
+
+
+def moment(timestamp: float, year: bool = True) -> str:
+    """A local date and time as the language writes it: ``29 Nov 2026, 23:40`` or ``2026년 11월 29일 23:40``."""
+    t = time.localtime(timestamp)
+    if _current == "ko":
+        day = f"{t.tm_mon}월 {t.tm_mday}일"
+        return f"{t.tm_year}년 {day} {t.tm_hour:02d}:{t.tm_min:02d}" if year else f"{day} {t.tm_hour:02d}:{t.tm_min:02d}"
+    # time.strftime names months in the C locale (English), which this program never changes.
+    return time.strftime("%d %b %Y, %H:%M" if year else "%d %b, %H:%M", t)

@@ -332,9 +332,9 @@ def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any
     if not series:
         parts.append(f'<text x="{left}" y="{top + 20}" class="note">not recorded</text></svg>')
         return "".join(parts)
-    xmax = max(1, max(v[-1][0] for _, v in series))
-    lo = min(min(y for _, y in v) for _, v in series)
-    hi = max(max(y for _, y in v) for _, v in series)
+    xmax = max(1, max(v[-1][0] for _key, v in series))
+    lo = min(min(y for _key, y in v) for _key, v in series)
+    hi = max(max(y for _key, y in v) for _key, v in series)
     if isinstance(meta.get("min"), (int, float)):
         lo = min(lo, float(meta["min"]))
     if isinstance(meta.get("max"), (int, float)) and hi > 0.5 * float(meta["max"]):
@@ -633,7 +633,7 @@ def _endings(add: Any, sessions: Sequence[SessionSummary]) -> None:
     add(svg_endings(sessions))
     risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
     if risks:
-        fell = sum(1 for _, d in risks if d.roll and d.roll.get("failed"))
+        fell = sum(1 for _key, d in risks if d.roll and d.roll.get("failed"))
         add(f'<p class="meta">{len(risks)} risk{"s" * (len(risks) != 1)} taken across the sessions; {fell} fell '
             f'(listed under "The risks that fell"). {e(_(ESTIMATE_NOTE))} {e(_(LUCK_SENTENCE))}</p>')
     add("</section>")

@@ -251,7 +251,9 @@ class App:
         route = self.route
         if route is not None and location in route.locations:
             loc = route.locations[location]
-            return loc.label, loc.label_ko
+            if self.story.lang == "ko":  # the Korean edition's own spelling first, the English after
+                return self.story.place(location, loc.label_ko), loc.label
+            return self.story.place(location, loc.label), loc.label_ko
         return location.replace("_", " ").title(), ""
 
     @property

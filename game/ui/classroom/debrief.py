@@ -174,7 +174,7 @@ class ClassDebriefScene(FacilitateScene):
                                         pj.px(14)) for i, q in enumerate(questions)])
         if prompts:
             section("Questions met on the way", [(self.block(f"—  {q}", "serif", pj.body, safe.w, p.text, 1.35),
-                                                  pj.px(14)) for _, q in prompts])
+                                                  pj.px(14)) for _key, q in prompts])
         self.pages = pages or [("Debrief", [])]
         self.page = min(self.page, len(self.pages) - 1)
 

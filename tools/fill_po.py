@@ -3,7 +3,7 @@
     python tools/fill_po.py CATALOG.po TRANSLATIONS.py
 
 TRANSLATIONS.py defines ``T = {msgid: translation}`` or, for the story's catalogs,
-``T = {msgctxt: translation}``. Existing translations are replaced; the file is written by
+``T = {msgctxt: translation}``, and for plural messages ``P = {singular msgid: (form, ...)}``. Existing translations are replaced; the file is written by
 Babel, so the escaping is always right. Prints how many entries it filled.
 """
 
@@ -21,11 +21,19 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     catalog_path, table_path = Path(argv[0]), argv[1]
-    table = runpy.run_path(table_path)["T"]
+    loaded = runpy.run_path(table_path)
+    table = loaded["T"]
+    plurals = loaded.get("P", {})  # {singular msgid: (form, ...)} for messages with plural forms
     with catalog_path.open("rb") as handle:
         catalog = read_po(handle)
     filled = 0
     for message in catalog:
+        if isinstance(message.id, tuple):
+            if message.id[0] in plurals:
+                message.string = tuple(plurals[message.id[0]])
+                message.flags.discard("fuzzy")
+                filled += 1
+            continue
         key = message.context if message.context in table else message.id
         if message.id and isinstance(key, str) and key in table:
             message.string = table[key]

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     extract(POT)
     for lang in languages():
         pybabel("update", "-D", "escape-route", "-i", str(POT), "-d", str(LOCALE), "-l", lang, "--no-wrap",
-                "--previous")
+                "--previous", "--no-fuzzy-matching")
     pybabel("compile", "-D", "escape-route", "-d", str(LOCALE), "--statistics")
     return 0
 

@@ -3,7 +3,8 @@
     python tools/fill_po.py CATALOG.po TRANSLATIONS.py
 
 TRANSLATIONS.py defines ``T = {msgid: translation}`` or, for the story's catalogs,
-``T = {msgctxt: translation}``, and for plural messages ``P = {singular msgid: (form, ...)}``. Existing translations are replaced; the file is written by
+``T = {msgctxt: translation}``, and for plural messages ``P = {singular msgid: (form, ...)}``.
+Existing translations are replaced; the file is written by
 Babel, so the escaping is always right. Prints how many entries it filled.
 """
 

@@ -356,7 +356,7 @@ class DebriefScene(Scrolling, Scene):
                 self._fade_cache = {(self.view_rect.size, p.bg): fade}
             surface.blit(fade, (self.view_rect.x, self.view_rect.bottom - fade.get_height()))
         if self.max_scroll > 0:
-            hint = self.app.text.line("Scroll for more  ·  wheel or Page Down", "sans", theme.small, p.faint)
+            hint = self.app.text.line(_("Scroll for more  ·  wheel or Page Down"), "sans", theme.small, p.faint)
             surface.blit(hint, (self.col_x + self.col_w - hint.get_width(), self.view_rect.bottom + theme.px(4)))
         self.menu.draw(surface, theme, self.app.text)
 

@@ -76,10 +76,11 @@ def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int
             tint = p.good if cost.good else p.bad if cost.good is False else p.muted
             add(cost.text + (" ·" if i < len(choice.costs) - 1 else ""), "sans", tint, False)
         if choice.risk is not None:
-            add(f"{choice.risk.percent} risk: {choice.risk.label}", "sans-bold", p.danger_text, True)
+            add(_("{percent} risk: {label}").format(percent=choice.risk.percent, label=choice.risk.label), "sans-bold",
+                p.danger_text, True)
     # A closed choice says why under its words, wrapped to the card: the whole reason, never cut.
-    reason = None if choice.available else text.block(f"Not possible: {choice.reason}", "serif-italic", theme.small,
-                                                      inner, p.muted, 1.35)
+    reason = None if choice.available else text.block(_("Not possible: {reason}").format(reason=choice.reason),
+                                                      "serif-italic", theme.small, inner, p.muted, 1.35)
     gap = theme.px(10)
     badge_px, badge_py = theme.px(9), theme.px(3)
     rows: list[list[tuple[pygame.Surface, bool, int]]] = [[]]

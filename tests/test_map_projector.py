@@ -92,3 +92,19 @@ def test_a_screenshot_of_each_size_shows_the_legend_rows(story, tmp_path):
     finally:
         app.close()
         pygame.quit()
+
+
+@pytest.mark.parametrize(("size", "text_size"), SIZES)
+def test_every_place_note_wraps_inside_the_panel(story, size, text_size):
+    """Wrapping is measured in the font, so no note runs from the panel onto the map."""
+    app = open_map(story, size, text_size)
+    try:
+        view = app.map_view
+        lay, _ = view.layout(app.stack.top.rect)
+        note = view._type(lay, 20, 16)
+        for loc in view.route.locations.values():
+            for line in view._wrap(loc.note, "sans", note, lay.panel.w):
+                assert " " not in line or view._font("sans", note).size(line)[0] <= lay.panel.w, line
+    finally:
+        app.close()
+        pygame.quit()

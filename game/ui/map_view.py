@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import itertools
 import math
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -558,13 +557,16 @@ class MapView:
             x, y = lay.sheet.x + round(16 * u), lay.sheet.y + round(16 * u)
         else:
             x, y = lay.sheet.x + round(16 * u), lay.sheet.bottom - round(100 * u)
+        # A line wider than its room (large text, a small window or map) takes a smaller size.
+        room = lay.panel.w if lay.panel is not None else lay.sheet.w - round(56 * u)
         imgs = [self._text(kind, size, text, color) for kind, size, text, color in lines]
-        if lay.panel is not None:  # a line wider than the panel (large text, small window) takes a smaller size
-            imgs = [img if img.get_width() <= lay.panel.w else
-                    self._text(kind, max(8, size * lay.panel.w // img.get_width()), text, color)
-                    for img, (kind, size, text, color) in zip(imgs, lines, strict=True)]
+        imgs = [img if img.get_width() <= room else
+                self._text(kind, max(8, size * room // img.get_width()), text, color)
+                for img, (kind, size, text, color) in zip(imgs, lines, strict=True)]
         box = pygame.Rect(x, y, max(i.get_width() for i in imgs),
                           sum(i.get_height() for i in imgs) + round(6 * u) * (len(imgs) - 1))
+        if lay.panel is None and not self.frame:  # at the sheet's foot: as high as its lines need
+            y = box.y = min(y, lay.sheet.bottom - round(16 * u) - box.h)
         if lay.panel is None:
             strip = box.inflate(round(24 * u), round(16 * u))
             pygame.draw.rect(surf, (*BACKGROUND, 215), strip, border_radius=round(4 * u))
@@ -608,9 +610,15 @@ class MapView:
             y += img.get_height()
 
     def _wrap(self, text: str, kind: str, size: int, width: int) -> list[str]:
+        """``text`` in lines no wider than ``width`` pixels, measured in the font (a lone long word stays whole)."""
         font = self._font(kind, size)
-        avg = max(1, font.size("abcdefghij klmnopqrs")[0] // 20)
-        return textwrap.wrap(text, max(12, width // avg))
+        lines: list[str] = []
+        for word in text.split():
+            if lines and font.size(f"{lines[-1]} {word}")[0] <= width:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
 
     # ------------------------------------------------------------------ tooltip
     def _draw_tooltip(self, surface: pygame.Surface, rect: pygame.Rect, lay: _Layout,

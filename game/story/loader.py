@@ -146,6 +146,9 @@ _TYPE_FIX = {
 }
 
 
+_PLACE_PART = re.compile(r"\{[^{}]*\}|[^{}]+")  # the tags and the stretches between them
+
+
 @dataclass
 class _File:
     """A parsed file and the diagnostics list it reports into."""
@@ -619,6 +622,9 @@ class _Builder:
         if has_ending:
             ending = self.build_ending(f, node_id, data["ending"], data.value_locs["ending"])
         facts = get("facts", [])
+        location, heading = get("location", ""), get("heading", "")
+        chosen = {key: self.place_template(f, data, key) for key, value in (("location", location), ("heading", heading))
+                  if "{" in value}
         return Node(
             id=node_id,
             file=f.name,
@@ -639,7 +645,33 @@ class _Builder:
             location_span=data.value_span("location") if "location" in data else None,
             heading_span=data.value_span("heading") if "heading" in data else None,
             fact_spans=tuple(facts.item_span(i) for i in range(len(facts))) if facts else (),
+            location_text=chosen["location"][0] if "location" in chosen else None,
+            heading_text=chosen["heading"][0] if "heading" in chosen else None,
+            place_options=tuple(option for _, options in chosen.values() for option in options),
         )
+
+    def place_template(self, f: _File, data: LMap, key: str) -> tuple[tpl.Template | None, list]:
+        """A ``location:``/``heading:`` that chooses with ``{if …}``: its template and the ids it can name.
+
+        The conditions are checked like any text's; each stretch outside the tags is one
+        place id, kept with its position so the checker can point at an unknown one.
+        A ``{name}`` value is kept as written, so the checker reports that it is no place.
+        Returns (None, []) when the template is malformed (already reported).
+        """
+        source, loc = data[key], data.value_locs[key]
+        render = self.template(f, source, loc)
+        if len(render.parts) == 1 and isinstance(render.parts[0], tpl.Literal):
+            return None, []
+        options = []
+        for found in _PLACE_PART.finditer(source):
+            word = found.group()
+            if word.startswith("{") and not tpl.is_value_tag(word):
+                continue
+            stripped = word.strip()
+            if stripped:
+                at = found.start() + len(word) - len(word.lstrip())
+                options.append((key, stripped, locate_in(f.src, loc, at, stripped)))
+        return render, options
 
     def build_choice(self, f: _File, node_id: str, index: int, raw: Any, loc: Loc) -> Choice | None:
         data = f.fields(raw, _CHOICE, f"a choice of node '{node_id}'", loc)

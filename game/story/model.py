@@ -203,8 +203,8 @@ class Node:
     title: str
     text: Callable[..., str]  # a game.story.template.Template
     text_source: str
-    location: str
-    heading: str
+    location: str  # the place id as written; with {if …} a template choosing between ids (see location_text)
+    heading: str   # the same for the place the map draws as the way ahead
     effects: tuple[Effect, ...]
     facts: tuple[str, ...]
     discuss: str
@@ -216,6 +216,26 @@ class Node:
     location_span: SourceSpan | None = None
     heading_span: SourceSpan | None = None
     fact_spans: tuple[SourceSpan, ...] = ()
+    # When 'location:' or 'heading:' choose with {if …}: the Template the engine evaluates
+    # against the state, and every place id either can name, with where it is written
+    # (("location", "chiang_saen", span), …) for the checker, the map and the tools.
+    location_text: Callable[..., str] | None = None
+    heading_text: Callable[..., str] | None = None
+    place_options: tuple[tuple[str, str, SourceSpan], ...] = ()
+
+    def places(self, key: str = "location") -> tuple[str, ...]:
+        """Every place id this node's ``location`` (or ``heading``) can name, in the order written."""
+        if (self.location_text if key == "location" else self.heading_text) is None:
+            value = self.location if key == "location" else self.heading
+            return (value,) if value else ()
+        return tuple(dict.fromkeys(place for k, place, _ in self.place_options if k == key))
+
+    def place(self, env: Any, key: str = "location") -> str:
+        """The place id this node shows in a state: ``env`` has ``vars``, ``items`` and ``visits`` (a GameState)."""
+        text = self.location_text if key == "location" else self.heading_text
+        if text is None:
+            return self.location if key == "location" else self.heading
+        return text(env, lambda name, value: str(value)).strip()
 
 
 @dataclass(frozen=True, slots=True, eq=False)

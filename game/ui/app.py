@@ -407,10 +407,22 @@ class App:
 
     def _run(self, entry: tuple[c.Command, bool]) -> None:
         cmd, physical = entry
-        if physical and self._guarded() and self.gate.settling(cmd, self.time):
+        if physical and (self.gate.settling(cmd, self.time) if self._guarded() else self._held_over(cmd)):
             return
         self.dispatch(cmd)
         self._note_stack_change()
+
+    def _held_over(self, cmd: c.Command) -> bool:
+        """True when a key that was already down as this screen appeared would act on it.
+
+        An input that started on one screen never acts on the next, guarded or not: the
+        facilitator's held Enter on "Begin the session" went on, by key repeat, to turn
+        the first passage's pages (issue 17). The projector's screens skip only the
+        guarded screens' short settling pause, so hands can be counted with quick presses.
+        ``settling`` also forgets a hold whose release was lost; what is left blocking
+        is exactly the keys held over.
+        """
+        return self.gate.settling(cmd, self.time) and bool(self.gate.blocking)
 
     def _guarded(self) -> bool:
         top = self.stack.top

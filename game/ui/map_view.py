@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import itertools
 import math
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +87,9 @@ def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
     flight = max((leg.km for leg in route.legs_at(farthest) if leg.mode == "plane"), default=0.0)
     return RouteMiles(route.km_to_miles(best), route.km_to_miles(flight), route.locations[origin].label,
                       route.locations[farthest].label)
+
+
+SUBTITLE = "North Korea to South Korea, overland"
 
 
 def legend_rows(ahead: bool) -> list[tuple[str, str]]:
@@ -208,6 +210,22 @@ class MapView:
         self.caption_rect: pygame.Rect | None = None  # screen rect of the caption, after draw
         self.terrain_problem: str | None = None  # why the terrain is not drawn, after draw
         self.legend: list[str] = []  # the legend's rows as last drawn
+        self.legend_rect: pygame.Rect | None = None  # where the legend was drawn, relative to the view's rect
+        # The player's text-size setting: the panel, labels and legend grow with it, and never
+        # fall below sizes a class can read on a projector (issue 17: too small at 1280x720).
+        self.text_scale = 1.0
+
+    def set_text_scale(self, scale: float) -> None:
+        """Follow the text-size setting (the cached drawings are redone when it changes)."""
+        if scale != self.text_scale:
+            self.text_scale = scale
+            self._text_cache.clear()
+            self._layouts.clear()
+            self._overlays.clear()
+
+    def _type(self, lay: _Layout, size: float, minimum: int) -> int:
+        """A type size: ``size`` at 1080p scaled with the window and the text setting, never below ``minimum``."""
+        return max(round(minimum * self.text_scale), round(size * lay.unit * self.text_scale))
 
     # ------------------------------------------------------------------ fonts
     def _font(self, kind: str, size: int) -> pygame.font.Font:
@@ -371,35 +389,49 @@ class MapView:
         assert lay.panel is not None
         u = lay.unit
         p = lay.panel
-        title = self._text("serif", round(40 * u), "The Route", PANEL_TEXT)
+        title = self._text("serif", self._type(lay, 40, 24), "The Route", PANEL_TEXT)
         surf.blit(title, (p.x, p.y))
         y = p.y + title.get_height() + round(6 * u)
-        sub = self._text("sans", round(17 * u), "North Korea to South Korea, overland", PANEL_MUTED)
-        surf.blit(sub, (p.x, y))
+        size = self._type(lay, 18, 14)
+        for line in self._wrap(SUBTITLE, "sans", size, p.w):  # two lines in a narrow panel with large text
+            sub = self._text("sans", size, line, PANEL_MUTED)
+            surf.blit(sub, (p.x, y))
+            y += sub.get_height()
+
+    def _legend_layout(self, lay: _Layout, ahead: bool) -> tuple[list[tuple[str, str]], int, int, pygame.Rect]:
+        """The legend's rows, type size, row height and rect (the rule above it included) at the panel's foot."""
+        assert lay.panel is not None
+        rows = legend_rows(ahead)
+        size = self._type(lay, 22, 17)
+        line_h = max(round(34 * lay.unit), round(self._font("sans", size).get_linesize() * 1.25))
+        rule_gap = round(16 * lay.unit)
+        top = lay.panel.bottom - line_h * len(rows) - rule_gap
+        return rows, size, line_h, pygame.Rect(lay.panel.x, top, lay.panel.w, lay.panel.bottom - top)
 
     def _draw_legend(self, surf: pygame.Surface, lay: _Layout, ahead: bool) -> None:
         """The legend at the foot of the panel; "the way ahead" only when a way ahead is drawn."""
         assert lay.panel is not None
         u = lay.unit
         p = lay.panel
-        rows = legend_rows(ahead)
-        line_h = round(30 * u)
+        rows, size, line_h, box = self._legend_layout(lay, ahead)
+        self.legend_rect = box
+        pygame.draw.line(surf, PANEL_RULE, (p.x, box.y), (p.right, box.y))
         y = p.bottom - line_h * len(rows)
-        pygame.draw.line(surf, PANEL_RULE, (p.x, y - round(16 * u)), (p.right, y - round(16 * u)))
+        mark_w = max(round(40 * u), size * 2)
         for label, style in rows:
             cy = y + line_h // 2
-            x0, x1 = p.x, p.x + round(40 * u)
+            x0, x1 = p.x, p.x + mark_w
             if style == "solid":
                 pygame.draw.line(surf, TRAVELLED, (x0, cy), (x1, cy), max(2, round(3 * u)))
             elif style == "dashed":
-                draw_dashed_polyline(surf, (196, 140, 108), [(x0, cy), (x1, cy)], max(1, round(2 * u)),
-                                     8 * u, 5 * u)
+                draw_dashed_polyline(surf, (196, 140, 108), [(x0, cy), (x1, cy)], max(2, round(2 * u)),
+                                     max(6.0, 8 * u), max(4.0, 5 * u))
             elif style == "ring":
                 self._draw_current(surf, ((x0 + x1) / 2, cy), u)
             else:
-                pygame.draw.circle(surf, PAPER, ((x0 + x1) / 2, cy), round(3.6 * u))
-                pygame.draw.circle(surf, PLACE_DOT, ((x0 + x1) / 2, cy), round(2.6 * u))
-            text = self._text("sans", round(17 * u), label, PANEL_MUTED)
+                pygame.draw.circle(surf, PAPER, ((x0 + x1) / 2, cy), max(3, round(3.6 * u)))
+                pygame.draw.circle(surf, PLACE_DOT, ((x0 + x1) / 2, cy), max(2, round(2.6 * u)))
+            text = self._text("sans", size, label, PANEL_TEXT)
             surf.blit(text, (x1 + round(14 * u), cy - text.get_height() // 2))
             y += line_h
 
@@ -464,8 +496,9 @@ class MapView:
                 pygame.draw.circle(surf, PAPER, pos, round(5.5 * u))
                 pygame.draw.circle(surf, VISITED, pos, round(4.2 * u))
         self._draw_labels(surf, lay, list(dict.fromkeys(stops)), here, heading)
-        caption = self._draw_caption(surf, lay, stops, here, heading)
         ahead = here is not None and heading is not None and heading != here and bool(self._way(here, heading))
+        self.legend_rect = self._legend_layout(lay, ahead)[3] if lay.panel is not None else None
+        caption = self._draw_caption(surf, lay, stops, here, heading)
         self.legend = [label for label, _ in legend_rows(ahead)] if lay.panel is not None else []
         if lay.panel is not None:
             self._draw_legend(surf, lay, ahead)
@@ -486,7 +519,7 @@ class MapView:
             loc = self.route.locations[loc_id]
             x, y = self._to_sheet(lay, loc.x, loc.y)
             strong = loc_id == here
-            size = round((20 if strong else 16) * u)
+            size = self._type(lay, 26, 20) if strong else self._type(lay, 21, 16)
             kind = "bold" if strong else "sans"
             color = CURRENT if strong else INK
             img = self._text(kind, size, loc.label, color, halo=PAPER)
@@ -503,27 +536,37 @@ class MapView:
         u = lay.unit
         ground, flown = self.miles_so_far(stops)
         main = f"{min(ground, self.total_miles):,.0f} of {self.total_miles:,.0f} miles"
-        lines: list[tuple[str, int, str, Color]] = [("serif", round(34 * u), main, PANEL_TEXT)]
+        lines: list[tuple[str, int, str, Color]] = [("serif", self._type(lay, 36, 22), main, PANEL_TEXT)]
+        line_size = self._type(lay, 22, 16)
         if flown:
-            lines.append(("sans", round(20 * u), f"then {flown:,.0f} miles by air", PANEL_TEXT))
+            lines.append(("sans", line_size, f"then {flown:,.0f} miles by air", PANEL_TEXT))
         if here is not None and heading is not None and heading != here:
             ahead = self.route.km_to_miles(sum(leg.km for leg in self._way(here, heading)))
-            lines.append(("sans", round(20 * u),
+            lines.append(("sans", line_size,
                           f"{ahead:,.0f} miles to {self.route.locations[heading].label}", PANEL_TEXT))
         if lay.panel is not None and self.way_words:
-            lines.append(("sans", round(15 * u), self.way_words, PANEL_MUTED))
+            small = self._type(lay, 17, 14)
+            lines += [("sans", small, line, PANEL_MUTED)
+                      for line in self._wrap(self.way_words, "sans", small, lay.panel.w)]
         if lay.panel is not None:
-            x, y = lay.panel.x, lay.panel.y + round(150 * u)
-            label = self._text("sans", round(14 * u), "DISTANCE TRAVELLED", PANEL_MUTED)
+            x, y = lay.panel.x, lay.panel.y + self._panel_head(lay)
+            label = self._text("sans", self._type(lay, 15, 13), "DISTANCE TRAVELLED", PANEL_MUTED)
             surf.blit(label, (x, y))
             y += label.get_height() + round(4 * u)
         elif self.frame:  # a framed journey: its places are at the foot as often as not; the top is open
             x, y = lay.sheet.x + round(16 * u), lay.sheet.y + round(16 * u)
         else:
             x, y = lay.sheet.x + round(16 * u), lay.sheet.bottom - round(100 * u)
+        # A line wider than its room (large text, a small window or map) takes a smaller size.
+        room = lay.panel.w if lay.panel is not None else lay.sheet.w - round(56 * u)
         imgs = [self._text(kind, size, text, color) for kind, size, text, color in lines]
+        imgs = [img if img.get_width() <= room else
+                self._text(kind, max(8, size * room // img.get_width()), text, color)
+                for img, (kind, size, text, color) in zip(imgs, lines, strict=True)]
         box = pygame.Rect(x, y, max(i.get_width() for i in imgs),
                           sum(i.get_height() for i in imgs) + round(6 * u) * (len(imgs) - 1))
+        if lay.panel is None and not self.frame:  # at the sheet's foot: as high as its lines need
+            y = box.y = min(y, lay.sheet.bottom - round(16 * u) - box.h)
         if lay.panel is None:
             strip = box.inflate(round(24 * u), round(16 * u))
             pygame.draw.rect(surf, (*BACKGROUND, 215), strip, border_radius=round(4 * u))
@@ -534,29 +577,48 @@ class MapView:
             self._draw_place_card(surf, lay, here, y + round(30 * u))
         return box
 
+    def _panel_head(self, lay: _Layout) -> int:
+        """How far below the panel's top the caption starts: under the title and its subtitle."""
+        title = self._font("serif", self._type(lay, 40, 24)).get_linesize()
+        size = self._type(lay, 18, 14)
+        sub = self._font("sans", size).get_linesize() * len(self._wrap(SUBTITLE, "sans", size, lay.panel.w))
+        return max(round(150 * lay.unit), title + sub + round(40 * lay.unit))
+
     def _draw_place_card(self, surf: pygame.Surface, lay: _Layout, loc_id: str, y: int) -> None:
         """Current place in the panel: name, Hangul name and its note."""
         assert lay.panel is not None
         u = lay.unit
         loc = self.route.locations[loc_id]
         x = lay.panel.x
+        name = self._text("serif", self._type(lay, 30, 20), loc.label, PANEL_TEXT)
+        bottom = (self.legend_rect.y if self.legend_rect is not None else lay.panel.bottom) - round(12 * u)
+        if y + round(18 * u) + name.get_height() > bottom:  # no room above the legend: the map's tooltip has it
+            return
         pygame.draw.line(surf, PANEL_RULE, (x, y), (lay.panel.right, y))
         y += round(18 * u)
-        name = self._text("serif", round(28 * u), loc.label, PANEL_TEXT)
         surf.blit(name, (x, y))
-        ko = self._text("ko", round(20 * u), loc.label_ko, PANEL_MUTED)
+        ko = self._text("ko", self._type(lay, 22, 15), loc.label_ko, PANEL_MUTED)
         surf.blit(ko, (x + name.get_width() + round(12 * u),
                        y + name.get_height() - ko.get_height() - round(4 * u)))
         y += name.get_height() + round(8 * u)
-        for line in self._wrap(loc.note, "sans", round(18 * u), lay.panel.w):
-            img = self._text("sans", round(18 * u), line, PANEL_MUTED)
+        size = self._type(lay, 20, 16)
+        for line in self._wrap(loc.note, "sans", size, lay.panel.w):
+            img = self._text("sans", size, line, PANEL_MUTED)
+            if y + img.get_height() > bottom:  # a long note on a small screen stops above the legend
+                break
             surf.blit(img, (x, y))
             y += img.get_height()
 
     def _wrap(self, text: str, kind: str, size: int, width: int) -> list[str]:
+        """``text`` in lines no wider than ``width`` pixels, measured in the font (a lone long word stays whole)."""
         font = self._font(kind, size)
-        avg = max(1, font.size("abcdefghij klmnopqrs")[0] // 20)
-        return textwrap.wrap(text, max(12, width // avg))
+        lines: list[str] = []
+        for word in text.split():
+            if lines and font.size(f"{lines[-1]} {word}")[0] <= width:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
 
     # ------------------------------------------------------------------ tooltip
     def _draw_tooltip(self, surface: pygame.Surface, rect: pygame.Rect, lay: _Layout,

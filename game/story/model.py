@@ -263,6 +263,7 @@ class Story:
     #: (empty: the map's own English names). Set by :func:`game.story.translation.translate_story`.
     lang: str = "en"
     places: dict[str, str] = field(default_factory=dict)
+    place_notes: dict[str, str] = field(default_factory=dict)
 
     def place(self, location: str, english: str) -> str:
         """A place's name as this edition writes it (``english`` when it has no translation)."""

@@ -105,7 +105,8 @@ def _stem(file: str) -> str:
     return Path(file).stem
 
 
-def story_strings(story: Story, places: Mapping[str, str] | None = None) -> list[StoryString]:
+def story_strings(story: Story, places: Mapping[str, str] | None = None,
+                  notes: Mapping[str, str] | None = None) -> list[StoryString]:
     """Every translatable string of the story, in reading order, grouped by the file that holds it.
 
     ``places`` maps a route-map location id to its English name. Choices that share a
@@ -160,6 +161,9 @@ def story_strings(story: Story, places: Mapping[str, str] | None = None) -> list
             f"a fact, in the project's words (source: {fact.source_title}, {fact.year}); keep every number")
     for location, name in (places or {}).items():
         add(f"place:{location}", name, PLACES_FILE, 0, "a place on the route map")
+        if notes and notes.get(location):
+            add(f"place:{location}/note", notes[location], PLACES_FILE, 0,
+                f"what the map says about {name} when the player points at it")
     return out
 
 
@@ -342,12 +346,13 @@ def usable(entry: Entry | None, string: StoryString, declared: set[str]) -> bool
             and broken(string, entry.text, declared) is None)
 
 
-def translate_story(story: Story, translation: Translation, places: Mapping[str, str] | None = None) -> Applied:
+def translate_story(story: Story, translation: Translation, places: Mapping[str, str] | None = None,
+                    notes: Mapping[str, str] | None = None) -> Applied:
     """The story with every usable translation in place; any other string stays English."""
     declared = declared_names(story)
     chosen: dict[str, str] = {}
     fell_back = 0
-    for string in story_strings(story, places):
+    for string in story_strings(story, places, notes):
         entry = translation.entries.get(string.context)
         if usable(entry, string, declared):
             chosen[string.context] = entry.text  # type: ignore[union-attr]
@@ -400,7 +405,8 @@ def translate_story(story: Story, translation: Translation, places: Mapping[str,
         story, title=pick("story/title", story.title), content_note=pick("story/content_note", story.content_note),
         resources=resources, items=items, facts=facts, nodes=nodes, debrief_questions=questions,
         chapters=tuple((file, chapter_titles[file]) for file, _ in story.chapters),
-        lang=translation.lang, places={loc: chosen[f"place:{loc}"] for loc in (places or {}) if f"place:{loc}" in chosen})
+        lang=translation.lang, places={loc: chosen[f"place:{loc}"] for loc in (places or {}) if f"place:{loc}" in chosen},
+        place_notes={loc: chosen[f"place:{loc}/note"] for loc in (notes or {}) if f"place:{loc}/note" in chosen})
     return Applied(translated, len(chosen), fell_back, translated.places)
 
 
@@ -408,7 +414,8 @@ def translated_story(story: Story, root: str | Path, lang: str) -> Story:
     """``story`` in ``lang`` where its catalogs have a usable translation (English elsewhere, and for ``en``)."""
     if lang == "en" or not valid_lang(lang) or not catalog_folder(Path(root), lang).is_dir():
         return story
-    return translate_story(story, load_translation(root, lang), places_of(story)).story
+    names, notes = _map_texts(story)
+    return translate_story(story, load_translation(root, lang), names, notes).story
 
 
 # --- checking a translation ------------------------------------------------------------------------
@@ -428,8 +435,8 @@ class Coverage:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
 
-def check_translation(story: Story, translation: Translation,
-                      places: Mapping[str, str] | None = None) -> tuple[list[Diagnostic], Coverage]:
+def check_translation(story: Story, translation: Translation, places: Mapping[str, str] | None = None,
+                      notes: Mapping[str, str] | None = None) -> tuple[list[Diagnostic], Coverage]:
     """Every problem of a translation, at its .po file and line, and the coverage counts.
 
     Missing and fuzzy translations are warnings (the English is shown), one per file with
@@ -438,7 +445,7 @@ def check_translation(story: Story, translation: Translation,
     """
     out: list[Diagnostic] = list(translation.problems)
     declared = declared_names(story)
-    strings = story_strings(story, places)
+    strings = story_strings(story, places, notes)
     known = {s.context for s in strings}
     translated = fuzzy = missing = bad = 0
     missing_by_file: dict[str, list[StoryString]] = {}
@@ -490,16 +497,26 @@ def check_translation(story: Story, translation: Translation,
 
 def places_of(story: Story) -> dict[str, str]:
     """The route map's place names by location id (empty when the story has no usable map)."""
+    return _map_texts(story)[0]
+
+
+def place_notes_of(story: Story) -> dict[str, str]:
+    """The route map's note on each place, by location id."""
+    return _map_texts(story)[1]
+
+
+def _map_texts(story: Story) -> tuple[dict[str, str], dict[str, str]]:
     from game.route.errors import RouteMapError
     from game.route.map import load_route_map
 
     if story.map_path is None:
-        return {}
+        return {}, {}
     try:
         route = load_route_map(story.map_path)
     except (RouteMapError, OSError, DataFileError):
-        return {}  # the checker reports the map's own problem (ER061)
-    return {loc.id: loc.label for loc in route.locations.values()}
+        return {}, {}  # the checker reports the map's own problem (ER061)
+    return ({loc.id: loc.label for loc in route.locations.values()},
+            {loc.id: loc.note for loc in route.locations.values() if loc.note})
 
 
 def choice_id_diagnostics(story: Story, translated: bool) -> list[Diagnostic]:
@@ -541,6 +558,7 @@ def translation_diagnostics(story: Story, root: Path, shown_root: str, lang: str
     out = choice_id_diagnostics(story, translated)
     if lang is not None:
         translation = load_translation(root, lang, shown_root)
-        found, _ = check_translation(story, translation, places_of(story))
+        names, notes = _map_texts(story)
+        found, _coverage = check_translation(story, translation, names, notes)
         out.extend(found)
     return out

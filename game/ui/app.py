@@ -274,7 +274,8 @@ class App:
         if self._map_view is None and self.route is not None:
             from game.ui.map_view import MapView
 
-            self._map_view = MapView(self.route, terrain_path(self.route))
+            self._map_view = MapView(self.route, terrain_path(self.route), names=self.story.places,
+                                     notes=self.story.place_notes)
         return self._map_view
 
     # ------------------------------------------------------------------ messages

@@ -33,6 +33,7 @@ from game.story.translation import (
     StoryString,
     available_languages,
     choice_keys,
+    place_notes_of,
     places_of,
     story_strings,
     valid_lang,
@@ -167,7 +168,7 @@ def extract(root: Path) -> tuple[list[Added], list[Path]]:
     folder = root / LOCALE_FOLDER
     folder.mkdir(exist_ok=True)
     written = []
-    groups = _group(story_strings(story, places_of(story)))
+    groups = _group(story_strings(story, places_of(story), place_notes_of(story)))
     for file, strings in groups.items():
         path = folder / f"{file}.pot"
         _write_atomically(path, _po_bytes(_template(strings, file, story.title, story.version)))

@@ -130,7 +130,8 @@ class DebriefScene(Scrolling, Scene):
             from game.ui.map_view import MapView
 
             start = story.nodes[story.start].location if story.start in story.nodes else None
-            self.map_view = MapView(route, terrain_path(route), frame=self.visited, start=start)
+            self.map_view = MapView(route, terrain_path(route), frame=self.visited, start=start,
+                                    names=story.places, notes=story.place_notes)
             self.miles = self.map_view.miles_so_far(self.visited)
             self.total = self.map_view.total_miles
         else:

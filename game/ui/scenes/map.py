@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.l10n import N_, _
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 
@@ -50,9 +51,9 @@ class MapCache:
         surface.blit(self.surface, rect)
 
 
-HINTS = ("M or Esc: back to the story  ·  point at a place to read about it",
-         "M or Esc: back  ·  point at a place to read about it",
-         "M or Esc: back")
+HINTS = (N_("M or Esc: back to the story  ·  point at a place to read about it"),
+         N_("M or Esc: back  ·  point at a place to read about it"),
+         N_("M or Esc: back"))
 
 
 class MapScene(Scene):
@@ -75,7 +76,7 @@ class MapScene(Scene):
         if self.app.map_view is not None:
             self.app.map_view.set_text_scale(theme.text_scale)
         gap = theme.px(10)
-        for words in HINTS:  # the shorter wording where the full one does not fit the width
+        for words in map(_, HINTS):  # the shorter wording where the full one does not fit the width
             self.hint = self.app.text.line(words, "sans", theme.small, theme.palette.muted)
             if self.hint.get_width() <= w - theme.margin:
                 break
@@ -100,7 +101,7 @@ class MapScene(Scene):
         problem = getattr(view, "terrain_problem", None)
         if problem and problem != self.told:
             self.told = problem
-            self.app.notify(f"The map is drawn without its terrain: {problem}")
+            self.app.notify(_("The map is drawn without its terrain: {problem}").format(problem=problem))
         if self.hover is not None:
             view.draw_tooltip(surface, self.rect, self.hover)
         surface.blit(self.hint, self.hint_rect)

@@ -26,6 +26,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from game.l10n import N_, _
 from game.story.ambience import resolve, resolve_all
 from game.story.model import Story
 from game.ui.settings import Settings
@@ -38,12 +39,12 @@ MIXER = {"frequency": 44100, "size": -16, "channels": 2, "buffer": 2048}
 
 #: What a cue sounds like, for the captions.
 CUE_CAPTIONS = {
-    "risk_fell": "a low thud, two dark notes",
-    "risk_avoided": "two soft notes, rising",
-    "ending": "a low bell, fading",
-    "chapter": "a breath of air, one muted note",
+    "risk_fell": N_("a low thud, two dark notes"),
+    "risk_avoided": N_("two soft notes, rising"),
+    "ending": N_("a low bell, fading"),
+    "chapter": N_("a breath of air, one muted note"),
 }
-MUSIC_CAPTIONS = {"title_theme": "music: slow plucked notes", "ending_theme": "music: slow, low notes, fading"}
+MUSIC_CAPTIONS = {"title_theme": N_("music: slow plucked notes"), "ending_theme": N_("music: slow, low notes, fading")}
 CUES = ("risk_fell", "risk_avoided", "ending", "chapter")
 INTERFACE = ("ui_focus", "ui_choose")
 
@@ -327,9 +328,9 @@ class Audio:
         """What is heard, as the captions line shows it: "[a low bell, fading] [river at night, water running]"."""
         parts = []
         if self.cue_caption:
-            parts.append(self.cue_caption)
+            parts.append(_(self.cue_caption))
         if self.music:
-            parts.append(MUSIC_CAPTIONS.get(self.music, "music"))
+            parts.append(_(MUSIC_CAPTIONS.get(self.music, N_("music"))))
         elif self.ambience:
             parts.append(self.story.ambiences.get(self.ambience, self.ambience.replace("_", " ")))
         return " ".join(f"[{p}]" for p in parts)

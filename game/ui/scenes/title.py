@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
 import pygame
 
 from game import __version__
 from game.engine.history import endings_reached, load_history
 from game.engine.save import AUTOSAVE, read_info, slot_path
+from game.l10n import _, moment, ngettext, number
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.widgets.button import Menu, MenuItem
-from game.ui.widgets.text import blit_block
+from game.ui.widgets.scroll import Scrolling
+from game.ui.widgets.text import Block, blit_block
 
 
 def backdrop(app, size: tuple[int, int]) -> pygame.Surface | None:  # noqa: ANN001
@@ -85,30 +85,31 @@ class TitleScene(Scene):
         app = self.app
         info = read_info(slot_path(AUTOSAVE)) if slot_path(AUTOSAVE).exists() else None
         if info is None:
-            cont = MenuItem("Continue", None, "No journey saved yet", enabled=False)
+            cont = MenuItem(_("Continue"), None, _("No journey saved yet"), enabled=False)
         elif info.problem:
-            cont = MenuItem("Continue", lambda: app.continue_journey(), "The autosave cannot be loaded: "
-                            + info.problem)
+            cont = MenuItem(_("Continue"), lambda: app.continue_journey(),
+                            _("The autosave cannot be loaded: {problem}").format(problem=info.problem))
         else:
             place = app.place(info.location)[0] if info.location else info.title
-            when = time.strftime("%d %b, %H:%M", time.localtime(info.saved_at))
-            parts = [place, f"day {info.day}", f"saved {when}"]
-            cont = MenuItem("Continue", lambda: app.continue_journey(), " · ".join(p for p in parts if p))
+            when = moment(info.saved_at, year=False)
+            parts = [place, _("day {day}").format(day=info.day), _("saved {when}").format(when=when)]
+            cont = MenuItem(_("Continue"), lambda: app.continue_journey(), " · ".join(p for p in parts if p))
         journeys, notice = load_history()
         if notice:
             app.notify(notice)
         from game.ui.scenes.gallery import count_line, story_endings
         endings = story_endings(app.story)
         reached = len([e for e in endings if e[0] in endings_reached(journeys)])
-        past = f"{len(journeys):,} past journey{'s' * (len(journeys) != 1)}" if journeys else "none yet"
+        past = (ngettext("{count} past journey", "{count} past journeys", len(journeys)).format(count=number(len(journeys)))
+                if journeys else _("none yet"))
         self.menu = Menu([
-            MenuItem("New journey", self.new_journey),
+            MenuItem(_("New journey"), self.new_journey),
             cont,
-            MenuItem("Load a saved journey", lambda: self._push_saves()),
-            MenuItem("Endings and past journeys", lambda: self._push_gallery(),
+            MenuItem(_("Load a saved journey"), lambda: self._push_saves()),
+            MenuItem(_("Endings and past journeys"), lambda: self._push_gallery(),
                      f"{count_line(reached, len(endings))} · {past}"),
-            MenuItem("Settings", lambda: self._push_settings()),
-            MenuItem("Quit", self.quit),
+            MenuItem(_("Settings"), lambda: self._push_settings()),
+            MenuItem(_("Quit"), self.quit),
         ], focus=1 if info is not None and not info.problem else 0, numbered=True)
         self.relayout()
 
@@ -139,8 +140,9 @@ class TitleScene(Scene):
         col = min(round(w * 0.4), theme.px(620) + round(theme.px(200) * (theme.text_scale - 1)))
         col = max(col, min(w - 2 * m, theme.px(460)))
         self.title_block = text.block(self.app.story.title, "serif-bold", theme.type(96, 40), col, p.strong, 1.1)
-        self.sub_block = text.block("One woman's escape from North Korea, from the Yalu river to Seoul"
-                                    + self._distance() + ". A story drawn from published accounts.", "serif-italic",
+        self.sub_block = text.block(_("One woman's escape from North Korea, from the Yalu river to Seoul{distance}. "
+                                      "A story drawn from published accounts.").format(distance=self._distance()),
+                                    "serif-italic",
                                     theme.type(24, 16), col, p.muted, 1.45)
         y = round(h * 0.16)
         self.title_pos = (x, y)
@@ -149,7 +151,7 @@ class TitleScene(Scene):
         y += self.sub_block.height + theme.px(44)
         self.menu.layout(theme, text, x, y, min(col, theme.px(520) + round(theme.px(160) * (theme.text_scale - 1))),
                          gap=10)
-        self.foot = text.line(f"escape-route {__version__}  ·  Enter or 1-6 to choose  ·  F11 full screen",
+        self.foot = text.line(f"escape-route {__version__}  ·  " + _("Enter or 1-6 to choose  ·  F11 full screen"),
                               "sans", theme.small, p.faint)
         self.foot_pos = (x, h - m - self.foot.get_height())
         self._backdrop_wanted = (theme.key, (w, h))
@@ -163,7 +165,7 @@ class TitleScene(Scene):
         story = self.app.story
         start = story.nodes[story.start].location if story.start in story.nodes else None
         miles = route_miles(route, start)
-        return f": {miles.way:,.0f} miles overland, then a flight" if miles.way else ""
+        return _(": {miles} miles overland, then a flight").format(miles=number(miles.way)) if miles.way else ""
 
     def update(self, dt: float) -> None:
         # The map behind the title is built on the first update, not in the first frame:
@@ -196,15 +198,16 @@ class TitleScene(Scene):
         surface.blit(self.foot, self.foot_pos)
 
 
-class ContentNoteScene(Scene):
+class ContentNoteScene(Scrolling, Scene):
     """What the story depicts and where it comes from, read before a new journey begins."""
 
     name = "content-note"
 
     def __init__(self, app) -> None:  # noqa: ANN001
         super().__init__(app)
-        self.menu = Menu([MenuItem("Begin the journey", app.new_journey),
-                          MenuItem("Back", self.back)])
+        self.scroll, self.height, self.view_rect = 0.0, 0, pygame.Rect(0, 0, 0, 0)
+        self.menu = Menu([MenuItem(_("Begin the journey"), app.new_journey),
+                          MenuItem(_("Back"), self.back)])
 
     def back(self) -> None:
         self.app.pop()
@@ -214,41 +217,57 @@ class ContentNoteScene(Scene):
 
     def relayout(self) -> None:
         theme, text = self.theme, self.app.text
-        p = theme.palette
         w, h = theme.size
         serif = text.fonts.get("serif", theme.body)
         col = min(w - 2 * theme.margin, round(serif.size("x" * 10)[0] / 10 * 64))
         x = (w - col) // 2
-        note = " ".join(self.app.story.content_note.split("\n\n")[0].split()) if self.app.story.content_note else ""
         paras = [" ".join(part.split()) for part in self.app.story.content_note.split("\n\n") if part.strip()]
-        del note
-        blocks = [("kicker", text.block("BEFORE YOU BEGIN", "sans", theme.small, col, p.accent, 1.3)),
-                  ("title", text.block("A note on what this story contains", "serif-bold",
-                                       round(theme.body * 1.4), col, p.strong, 1.25))]
-        blocks += [("para", text.block(para, "serif", theme.body, col, p.text, 1.55)) for para in paras]
-        blocks.append(("help", text.block(
-            "Every choice shows what it costs and what it risks before you make it. You can reread the journal "
-            "(H), undo a choice (Backspace), see the map (M) and save (F6) at any time. If you would rather read "
-            "in a terminal or with a screen reader, start the game with: escape-route play --text",
-            "sans", theme.small, col, p.muted, 1.5)))
-        gap = round(theme.body * 0.8)
-        total = sum(b.height for _, b in blocks) + gap * (len(blocks) - 1)
-        menu_h = self.menu.layout(theme, text, 0, 0, min(col, theme.px(460)))
-        y = max(theme.margin, (h - total - menu_h - theme.px(40)) // 2)
+        menu_w = min(col, theme.px(460))
+        menu_h = self.menu.layout(theme, text, 0, 0, menu_w)
+        room = h - 2 * theme.margin - menu_h - theme.px(16)
+        # The note must be read whole before a journey: where it is taller than the window (a small
+        # window, the largest text, a longer translation), the type steps down to the interface's small
+        # size, and past that the note scrolls above a menu that stays in view.
+        for body in range(theme.body, min(theme.body, theme.small) - 1, -1):
+            blocks = self._blocks(paras, col, body)
+            gap = round(body * 0.8)
+            total = sum(b.height for _key, b in blocks) + gap * (len(blocks) - 1)
+            if total <= room:
+                break
+        top = max(theme.margin, (h - total - menu_h - theme.px(40)) // 2) if total <= room else theme.margin
         self.placed = []
-        for _, block in blocks:
+        y = 0
+        for _key, block in blocks:
             self.placed.append((block, x, y))
             y += block.height + gap
-        self.menu.layout(theme, text, x, y + theme.px(16), min(col, theme.px(460)))
+        self.height = y - gap
+        self.view_rect = pygame.Rect(0, top, w, min(total, room))
+        self.clamp_scroll()
+        self.menu.layout(theme, text, x, self.view_rect.bottom + theme.px(16), menu_w)
+
+    def _blocks(self, paras: list[str], col: int, body: int) -> list[tuple[str, Block]]:
+        theme, text = self.theme, self.app.text
+        p = theme.palette
+        small = min(theme.small, body)
+        blocks = [("kicker", text.block(_("BEFORE YOU BEGIN"), "sans", small, col, p.accent, 1.3)),
+                  ("title", text.block(_("A note on what this story contains"), "serif-bold",
+                                       round(body * 1.4), col, p.strong, 1.25))]
+        blocks += [("para", text.block(para, "serif", body, col, p.text, 1.55)) for para in paras]
+        blocks.append(("help", text.block(
+            _("Every choice shows what it costs and what it risks before you make it. You can reread the journal "
+              "(H), undo a choice (Backspace), see the map (M) and save (F6) at any time. If you would rather read "
+              "in a terminal or with a screen reader, start the game with: {command}").format(
+                command="escape-route play --text"),
+            "sans", small, col, p.muted, 1.5)))
+        return blocks
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Back):
             self.back()
-        else:
+        elif not self.scroll_with(cmd, round(self.theme.body * 1.5)):
             self.menu.handle(cmd)
         return None
 
     def draw(self, surface: pygame.Surface) -> None:
-        for block, x, y in self.placed:
-            blit_block(surface, block, x, y)
+        self.blit_visible(surface, self.placed)
         self.menu.draw(surface, self.theme, self.app.text)

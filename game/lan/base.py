@@ -219,7 +219,7 @@ class LanServer:
     async def _setup(self) -> None:
         app = web.Application(client_max_size=4096)
         app.router.add_get("/ws", self._ws)
-        for route in self.STATIC:
+        for route in self._files:
             app.router.add_get(route, self._static)
         app.on_response_prepare.append(self._headers)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0,

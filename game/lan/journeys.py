@@ -80,6 +80,12 @@ class JourneyServer(LanServer):
         self.journeys.note_room(self.room_code, self.port)
         return url
 
+    def new_code(self) -> str:
+        """A new room code (someone outside the class has the old one): joined pages stay; recorded for resume."""
+        code = self.room.new_code()
+        self.journeys.note_room(code, self.port)
+        return code
+
     # ------------------------------------------------------------------ HTTP
     def _images(self) -> str:
         return "'self'" if self._map_info else "'none'"

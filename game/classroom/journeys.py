@@ -217,6 +217,7 @@ class ClassJourneys:
         self.ended = False
         self.version = 0
         self.on_change: Callable[[], None] | None = None   # the server's: broadcast pause, prompt, end
+        self.problem = ""        # the last record write that failed (the disk is full?), for the dashboard
         self._started = clock()
         self._paused_at: float | None = None
         self._paused_total = 0.0
@@ -475,15 +476,16 @@ class ClassJourneys:
             if not 0 <= index < len(node.choices):
                 return "unknown", self._page(student, "")
             title = node.title
+            rng = state.rng
             try:
                 outcome = self.engine.choose(state, index)
             except Impossible:
                 return "closed", self._page(student, "")
             after = self.story.nodes[state.node]
-            student.facts.update(after.facts)
             roll = outcome.roll
             hidden = outcome.hidden_roll
-            self.record(
+            if not self._write(
+                state, rng,
                 CHOSE, student=student.number, step=student.step, from_node=outcome.from_node, to_node=state.node,
                 index=index, text=_last_choice_text(state), title=title, to_title=after.title, chapter=after.chapter,
                 location=after.location, facts=list(after.facts), deltas=outcome.deltas,
@@ -493,7 +495,9 @@ class ClassJourneys:
                 hidden_roll=None if hidden is None else {"value": hidden.value, "failed": hidden.failed},
                 rng=state.rng,
                 ending=None if after.ending is None else {"id": after.ending.id, "kind": after.ending.kind,
-                                                          "title": after.ending.title})
+                                                          "title": after.ending.title}):
+                return "unsaved", self._page(student, "")
+            student.facts.update(after.facts)
             student.step += 1
             self.version += 1
             changed = risk_words(roll.chance, roll.label, roll.failed) if roll is not None else ""
@@ -510,13 +514,17 @@ class ClassJourneys:
             if not self.settings.allow_undo:
                 return "no-undo", self._page(student, "")
             state = student.state
-            from_node = state.node
-            try:
-                self.engine.rollback(state)
-            except Impossible:
+            if not self.engine.can_rollback(state)[0]:
                 return "no-undo", self._page(student, "")
-            self.record(UNDID, student=student.number, step=student.step, from_node=from_node, to_node=state.node,
-                        vars=s.state_summary(self.story, state)["vars"])
+            back = state.undo[-1]
+            try:  # recorded first: an undo that is not on disk does not happen
+                self.record(UNDID, student=student.number, step=student.step, from_node=state.node,
+                            to_node=back["node"], vars={k: v for k, v in back["vars"].items()
+                                                        if k in self.story.resources})
+            except s.SessionError as exc:
+                self.problem = str(exc)
+                return "unsaved", self._page(student, "")
+            self.engine.rollback(state)
             student.step += 1
             self.version += 1
             return "ok", self._page(student, "You went back one choice. The dice will be rolled again.")
@@ -538,6 +546,24 @@ class ClassJourneys:
         with self.lock_:
             return {"type": "class", "paused": self.paused, "prompt": self.prompt, "ended": self.ended,
                     "undo": self.settings.allow_undo, "nicknames": self.settings.nicknames}
+
+    def _write(self, state: GameState, rng_before: str, event_type: str, /, **data: Any) -> bool:
+        """Record a choice just taken; when the record cannot be written, take the choice back (True: written).
+
+        A choice that is not on disk would be lost by a crash, and a resume would put her
+        somewhere else: so it does not happen at all, her page stays where it was, and the
+        dashboard can say why (``problem``).
+        """
+        try:
+            self.record(event_type, **data)
+        except s.SessionError as exc:
+            self.problem = str(exc)
+            state.restore(state.undo.pop())   # as Engine.rollback, but whatever the page allows, dice too
+            state.rng = rng_before
+            for key in ("choice", "choice_index", "roll"):
+                state.journal[-1].pop(key, None)
+            return False
+        return True
 
     def _student(self, token: str) -> _Student:
         student = self.students.get(device_key(token))

@@ -289,7 +289,7 @@
     var xs = route.map(function (pt) { return pt[0]; }), ys = route.map(function (pt) { return pt[1]; });
     var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
     var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
-    var size = Math.max(maxX - minX, maxY - minY, 500) * 1.25;
+    var size = Math.min(Math.max(maxX - minX, maxY - minY, 500) * 1.25, map.width, map.height);
     var cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
     var x0 = Math.max(0, Math.min(map.width - size, cx - size / 2)), y0 = Math.max(0, Math.min(map.height - size, cy - size / 2));
     svg.setAttribute("viewBox", [x0, y0, size, size].map(Math.round).join(" "));

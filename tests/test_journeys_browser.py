@@ -12,8 +12,8 @@
 Screenshots go to the test's folder; with ESCAPE_ROUTE_SAVE_SCREENSHOTS=1 they are
 also copied to docs/screenshots/ (journey-360-*.png, journey-1366-*.png). axe-core is
 looked for in $ESCAPE_ROUTE_AXE (a folder holding node_modules/axe-core), then in
-~/.cache/escape-route/axe (``.ci/run`` installs it there); the audit skips, saying
-so, where it is not installed.
+~/.cache/escape-route/axe (``.ci/run`` installs it there and sets ESCAPE_ROUTE_EXPECT_AXE,
+so a missing one fails there); elsewhere the audit skips, saying so.
 """
 
 from __future__ import annotations
@@ -94,11 +94,14 @@ def shot(browser, tmp_path, name: str) -> Path:
 
 
 def axe_source() -> str | None:
+    """axe-core's script, or None where it is not installed (an error where CI installed it: EXPECT_AXE)."""
     for folder in (os.environ.get("ESCAPE_ROUTE_AXE"), Path.home() / ".cache" / "escape-route" / "axe"):
         if folder:
             script = Path(folder) / "node_modules" / "axe-core" / "axe.min.js"
             if script.is_file():
                 return script.read_text(encoding="utf-8")
+    if os.environ.get("ESCAPE_ROUTE_EXPECT_AXE"):
+        pytest.fail("axe-core should be installed (.ci/run installs it with npm) but was not found")
     return None
 
 

@@ -9,7 +9,7 @@
 - The laptop's program is SIGKILLed mid-journey and started again with ``--resume``:
   the page reconnects by itself and shows the same passage, step and resources.
 
-Screenshots go to the test's folder; with ESCAPE_ROUTE_SAVE_SCREENSHOTS=1 they are
+Screenshots go to the test's folder; with ESCAPE_ROUTE_SCREENSHOTS=1 they are
 also copied to docs/screenshots/ (journey-360-*.png, journey-1366-*.png). axe-core is
 looked for in $ESCAPE_ROUTE_AXE (a folder holding node_modules/axe-core), then in
 ~/.cache/escape-route/axe (``.ci/run`` installs it there and sets ESCAPE_ROUTE_EXPECT_AXE,
@@ -32,6 +32,7 @@ pytest.importorskip("aiohttp")
 pytest.importorskip("segno")
 
 from test_journeys_lan import headless  # noqa: E402
+from test_lan_browser import wait_for  # noqa: E402
 
 from conftest import REPO, STORY, headless_chromium  # noqa: E402
 from game.classroom.journeys import ClassJourneys, JourneySettings, device_key, journey_map  # noqa: E402
@@ -70,24 +71,11 @@ def chrome(tmp_path, size):
     return browser
 
 
-def wait_for(check, timeout: float = 10.0, what: str = "the page"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = check()
-        except Exception:  # noqa: BLE001 - the element may be re-rendered meanwhile
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def shot(browser, tmp_path, name: str) -> Path:
     path = tmp_path / f"{name}.png"
     time.sleep(0.15)
     browser.save_screenshot(str(path))
-    if os.environ.get("ESCAPE_ROUTE_SAVE_SCREENSHOTS"):
+    if os.environ.get("ESCAPE_ROUTE_SCREENSHOTS"):
         SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, SHOTS / path.name)
     return path

@@ -270,3 +270,29 @@ def test_the_page_resumes_by_itself_after_the_laptops_program_is_killed(tmp_path
         if proc.poll() is None:
             proc.stdin.close()
             proc.wait(10)
+
+
+def test_the_page_follows_the_browsers_text_size_without_overflowing_a_phone(tmp_path):
+    server, writer = serve(tmp_path)
+    browser = chrome(tmp_path, (360, 740))
+    try:
+        join(browser, server.url)
+        browser.execute_cdp_cmd("Page.enable", {})
+        browser.execute_cdp_cmd("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})  # 200%
+        time.sleep(0.3)
+        sizes = browser.execute_script(
+            "const px = e => parseFloat(getComputedStyle(e).fontSize);"
+            "return [px(document.body), px(document.querySelector('#choices .what')),"
+            "document.documentElement.scrollWidth];")
+        assert sizes[0] == 32 and sizes[1] > 32, sizes        # every size follows the browser's (rem)
+        wide = browser.execute_script(
+            "return Array.from(document.querySelectorAll('body *')).filter(e => e.scrollWidth > e.clientWidth + 1"
+            " && e.getClientRects().length).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' +"
+            " Math.round(e.getBoundingClientRect().right)).slice(0, 8);")
+        assert sizes[2] <= 360, f"the page is wider than the phone at twice the text size: {wide}"
+        browser.execute_script("document.getElementById('choices').scrollIntoView()")
+        shot(browser, tmp_path, "journey-360-text-200")
+    finally:
+        browser.quit()
+        server.stop()
+        writer.close()

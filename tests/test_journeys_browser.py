@@ -153,7 +153,7 @@ def test_a_student_plays_a_whole_journey_by_keyboard(tmp_path, size):
         token = browser.execute_script("return JSON.parse(localStorage.getItem('escape-route-journey')).token")
         engine_page = server.journeys.page(token)
         state = page_state(browser)
-        assert state["title"] == engine_page["title"] and state["where"] == "Hyesan · Hyesan"
+        assert state["title"] == engine_page["title"] and state["where"] == "Chapter 1: Hyesan"
         assert state["paragraphs"] == engine_page["paragraphs"]
         shot(browser, tmp_path, f"{tag}-passage")
         if source:

@@ -639,7 +639,8 @@ class ClassJourneys:
                 route = [[round(x, 1), round(y, 1)] for x, y in self.route_points(stops)]
         page: dict[str, Any] = {
             "type": "page", "step": student.step, "student": student.number, "node": view.node_id,
-            "title": view.title, "chapter": view.chapter, "place": self.places.get(view.location, ""),
+            "title": view.title, "chapter": view.chapter, "chapter_number": self._chapters.get(view.chapter, -1) + 1,
+            "place": self.places.get(view.location, ""),
             "paragraphs": list(view.paragraphs), "choices": choices,
             "resources": resources, "items": items, "journal": journal, "route": route,
             "can_undo": bool(self.settings.allow_undo and view.can_rollback), "changed": changed, "ending": None,

@@ -296,3 +296,35 @@ def test_the_page_follows_the_browsers_text_size_without_overflowing_a_phone(tmp
         browser.quit()
         server.stop()
         writer.close()
+
+
+def test_a_paused_page_takes_no_input_and_every_page_shows_the_prompt(tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    server, writer = serve(tmp_path)
+    browser = chrome(tmp_path, (360, 740))
+    try:
+        join(browser, server.url)
+        token = browser.execute_script("return JSON.parse(localStorage.getItem('escape-route-journey')).token")
+        server.journeys.send_prompt("Would you have told your mother?")
+        wait_for(lambda: browser.find_element("id", "prompt").is_displayed(), what="the prompt")
+        assert browser.find_element("id", "prompt-text").text == "Would you have told your mother?"
+        wait_for(lambda: "told your mother" in browser.find_element("id", "changed").text, what="the live region")
+        server.journeys.pause(True)
+        wait_for(lambda: browser.find_element("id", "paused").is_displayed(), what="the pause")
+        assert browser.execute_script("return document.getElementById('passage').inert") is True
+        # The keyboard cannot reach a choice, and a click on one sends nothing.
+        ActionChains(browser).send_keys(Keys.TAB * 6).perform()
+        assert not browser.execute_script("return !!document.activeElement.closest('#choices')")
+        browser.execute_script("document.querySelector('#choices button').click()")
+        time.sleep(0.3)
+        assert server.journeys.page(token)["step"] == 0
+        server.journeys.pause(False)
+        wait_for(lambda: not browser.find_element("id", "paused").is_displayed(), what="the class to play on")
+        press_choice(browser, 0)
+        wait_for(lambda: server.journeys.page(token)["step"] == 1, what="the choice after the pause")
+    finally:
+        browser.quit()
+        server.stop()
+        writer.close()

@@ -297,3 +297,15 @@ def test_a_choice_the_record_cannot_keep_does_not_happen(tmp_path):
     status, page = journeys.choose(token, 0, 1)
     assert status == "unsaved" and page == before
     assert journeys.students[device_key(token)].state.to_dict() == state and "closed" in journeys.problem
+
+
+def test_an_ending_is_final_even_when_undo_is_allowed(tmp_path):
+    journeys, writer, _ = make(tmp_path, undo=True)
+    token = secrets.token_urlsafe(18)
+    journeys.join(token)
+    play_to_endings(journeys, [token], random.Random(5))
+    page = journeys.page(token)
+    assert page["ending"] and page["can_undo"] is False
+    assert journeys.undo(token, page["step"])[0] == "over"
+    assert journeys.choose(token, page["step"], 0)[0] == "over"
+    writer.close()

@@ -529,12 +529,16 @@ class ClassJourneys:
                 return "ok", self._page(student, changed)
 
     def undo(self, token: str, step: int) -> tuple[str, dict[str, Any]]:
-        """Go back one choice, when the teacher allows it and the engine can (as the window's rollback)."""
+        """Go back one choice, when the teacher allows it and the engine can (as the window's rollback).
+
+        Not from an ending ("over"): in class an ending is final, so the class debrief counts
+        the endings the students met, not the ones they chose to keep.
+        """
         student = self._find(token)
         with student.busy:
             with self.lock_:
                 student.seen = self.clock()
-                why = self._refusal(student, step, ending_ok=True)
+                why = self._refusal(student, step)   # an ending is final: the class debrief counts it
                 if why:
                     return why, self._page(student, "")
                 state = student.state
@@ -589,14 +593,14 @@ class ClassJourneys:
             raise KeyError("this device has not joined")
         return student
 
-    def _refusal(self, student: _Student, step: int, ending_ok: bool = False) -> str:
+    def _refusal(self, student: _Student, step: int) -> str:
         if step != student.step:
             return "stale"
         if self.ended:
             return "ended"
         if self.paused:
             return "paused"
-        if not ending_ok and self.story.nodes[student.state.node].ending is not None:
+        if self.story.nodes[student.state.node].ending is not None:
             return "over"
         return ""
 
@@ -643,7 +647,8 @@ class ClassJourneys:
             "place": self.places.get(view.location, ""),
             "paragraphs": list(view.paragraphs), "choices": choices,
             "resources": resources, "items": items, "journal": journal, "route": route,
-            "can_undo": bool(self.settings.allow_undo and view.can_rollback), "changed": changed, "ending": None,
+            "can_undo": bool(self.settings.allow_undo and view.can_rollback and view.ending is None),
+            "changed": changed, "ending": None,
         }
         if view.ending is not None:
             page["ending"] = self._ending_page(student)

@@ -106,6 +106,7 @@ def bench_journeys(students: int = 300, seconds: float = 40.0, story: Path | Non
             await asyncio.gather(*(student(session, n, stop) for n in range(students)))
 
     started = time.monotonic()
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     try:
         asyncio.run(run())
         peak = _peak_kb(proc.pid)
@@ -114,7 +115,9 @@ def bench_journeys(students: int = 300, seconds: float = 40.0, story: Path | Non
         proc.wait(20)
     spent = time.monotonic() - started
     p50, p99 = _percentile(latencies, 50) * 1000, _percentile(latencies, 99) * 1000
-    print(f"== class journeys: {students} students over WebSockets on 127.0.0.1, {spent:.0f} s ==")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    print(f"== class journeys: {students} students over WebSockets on 127.0.0.1, {spent:.0f} s "
+          f"(load average {load_before:.1f} before, {load:.1f} after, on {os.cpu_count()} cores) ==")
     print(f"time compressed {COMPRESSION:g}x: each student reads {low:g}-{high:g} s (in class 5-15 s) before "
           f"choosing; {len(latencies):,} choices ({len(latencies) / seconds:.0f}/s), {endings} journeys ended")
     print(f"choice to next page: p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 150 ms)")

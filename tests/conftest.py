@@ -25,6 +25,16 @@ def private_data_dir(tmp_path_factory, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """The language is process-wide (a player chooses it once): a test that changes it in the settings
+    screen must not leave the next test speaking Korean."""
+    yield
+    from game import l10n
+
+    l10n.set_language("en")
+
+
 def write_story(folder: Path, files: dict[str, str | None]) -> Path:
     """Write a story folder from {name: text}; None deletes the file. Text may carry surrogate-escaped bytes."""
     folder.mkdir(parents=True, exist_ok=True)

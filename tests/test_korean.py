@@ -113,3 +113,57 @@ def test_korean_lines_break_between_words_never_inside_one(korean_fonts):
                     if word not in words:  # a piece of a word: only when the whole word is wider than the line
                         whole = next((w for w in words if word in w and len(w) > len(word)), None)
                         assert whole is not None and font.size(whole)[0] > width, (word, line)
+
+
+FRAME = 1 / 60
+
+
+def _frames(app, seconds: float, events=None) -> None:  # noqa: ANN001
+    for i in range(max(1, round(seconds / FRAME))):
+        app.step(events=list(events or []) if i == 0 else [], dt=FRAME)
+
+
+def _tap(app, key: int) -> None:  # noqa: ANN001
+    _frames(app, 0.5)
+    _frames(app, 0.08, [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0)])
+    _frames(app, FRAME, [pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0)])
+
+
+def test_the_language_setting_switches_story_and_screens_and_keeps_the_journey(make_app):
+    """F2, down to Language, right twice (system → English → 한국어): the page is Korean, the journey the same."""
+    from game import l10n
+    from game.ui.settings import Settings, load_settings, save_settings
+
+    save_settings(Settings().changed(text_speed="instant"))
+    story = load_story(REPO / "story")
+    app = make_app(story, writer=False)
+    try:
+        _tap(app, pygame.K_RETURN)  # New journey → the content note
+        _tap(app, pygame.K_RETURN)  # Begin the journey
+        node, step = app.state.node, app.state.step
+        english = " ".join(app.engine.view(app.state).paragraphs)
+        assert not HANGUL.search(english)
+        _tap(app, pygame.K_F2)
+        assert app.stack.top.name == "settings"
+        for _i in range(5):
+            _tap(app, pygame.K_DOWN)
+        _tap(app, pygame.K_RIGHT)
+        _tap(app, pygame.K_RIGHT)
+        assert load_settings()[0].language == "ko" and l10n.language() == "ko"
+        assert app.story.lang == "ko" and (app.state.node, app.state.step) == (node, step)
+        assert "설정" in str(app.stack.top.title.text)
+        _tap(app, pygame.K_ESCAPE)
+        korean = " ".join(app.engine.view(app.state).paragraphs)
+        assert len(HANGUL.findall(korean)) > 100
+        assert app.stack.top.name == "story"
+        _frames(app, 0.2)
+        surface = app.screen.copy()
+        assert surface.get_at((0, 0)) is not None  # drawn without a missing-font crash
+        _tap(app, pygame.K_F2)
+        for _i in range(5):
+            _tap(app, pygame.K_DOWN)
+        _tap(app, pygame.K_LEFT)  # 한국어 → English
+        assert l10n.language() == "en" and app.story.lang == "en"
+        assert " ".join(app.engine.view(app.state).paragraphs) == english
+    finally:
+        l10n.set_language("en")

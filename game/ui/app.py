@@ -31,7 +31,9 @@ from game.engine.save import (
 )
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
+from game.l10n import language, set_language
 from game.paths import user_data_dir
+from game.story.loader import load_story
 from game.story.model import Story
 from game.ui import commands as c
 from game.ui.bench_support import first_frame_seconds
@@ -176,10 +178,29 @@ class App:
             except pygame.error as exc:
                 self.settings = settings = settings.changed(fullscreen=old.fullscreen)
                 self.notify(f"Could not change the display mode: {exc}")
+        if settings.language != old.language:
+            self.change_language(settings.language)
         problem = save_settings(self.settings.changed(window=tuple(self._windowed_size)))
         if problem:
             self.notify(problem)
         self._relayout()
+
+    def change_language(self, lang: str) -> None:
+        """Speak ``lang`` now ("" follows the system): the program's words, the story's text and the fonts.
+
+        The journey stays exactly where it is: a translation changes words, never node ids
+        or numbers, so the state carries over as it is.
+        """
+        set_language(lang or None)
+        try:
+            story = load_story(self.story.root, lang=language())
+        except StoryError as exc:  # the story loaded a moment ago; only a file changed under it can fail
+            self.notify(str(exc))
+            return
+        self.story = story
+        self.engine = Engine(story)
+        self._route = self._map_view = None
+        self.text = TextCache(self.fonts)  # lines rendered in the other language's faces are not reused
 
     # ------------------------------------------------------------------ journey
     def new_journey(self) -> None:
@@ -360,8 +381,13 @@ class App:
                 return
             self.state = trial
         self.reload_errors = []
-        self.story = result.story
-        self.engine = Engine(result.story)
+        story = result.story
+        if language() != "en":  # the edited English, with the translation wherever it still fits
+            from game.story.translation import translated_story
+
+            story = translated_story(story, story.root, language())
+        self.story = story
+        self.engine = Engine(story)
         self._route = self._map_view = None
         if self.state is not None:
             from game.ui.scenes.story import StoryScene

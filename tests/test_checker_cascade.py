@@ -32,8 +32,10 @@ def test_one_unquoted_colon_in_the_first_chapter_is_one_error(tmp_path):
     folder = _copy_story(tmp_path)
     _edit(folder / "01_hyesan.yaml", "Follow Ok-hui behind", "Follow Ok-hui: behind")
     analysis = analyse(folder, check_map=False)
+    lines = (folder / "01_hyesan.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "Follow Ok-hui:" in text)  # where the colon went in
     assert [(Path(d.span.file).name, d.span.line, d.code) for d in analysis.diagnostics] == [
-        ("01_hyesan.yaml", 49, "ER001")]
+        ("01_hyesan.yaml", line, "ER001")]
     assert "held back" in analysis.diagnostics[0].hint
 
 

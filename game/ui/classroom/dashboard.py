@@ -35,7 +35,6 @@ from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.classroom.pause import _Panel
-from game.ui.scenes.map import MapCache
 from game.ui.widgets.text import blit_block
 
 POLL_SECONDS = 1 / 60
@@ -88,7 +87,6 @@ class DashboardScene(FacilitateScene):
         self.drawn: tuple[int, int] | None = None   # (version, minute) last drawn
         self._polled = 0.0
         self._qr: tuple[int, pygame.Surface] | None = None
-        self.map_cache = MapCache()
         self.boxes: list[tuple[str, pygame.Rect]] = []
         self.buttons: list[tuple[Control, pygame.Rect]] = []
 
@@ -186,7 +184,9 @@ class DashboardScene(FacilitateScene):
         gap = pj.px(18)
         panel_w = min(pj.px(300), round(safe.w * 0.28))
         top = safe.y + self.kicker_h + pj.px(10)
-        self.control_rows = self._place_controls(1.0)
+        self.control_scale = next((sc for sc in (1.0, 0.9, 0.8) if len({r.y for _, r in self._place_controls(sc)}) == 1),
+                                  0.8)
+        self.control_rows = self._place_controls(self.control_scale)
         controls_h = self.control_rows[-1][1].bottom - self.control_rows[0][1].top if self.control_rows else 0
         self.controls_top = safe.bottom - controls_h
         prompt_h = 2 * round(pj.small * 1.3) + pj.px(4)
@@ -199,20 +199,46 @@ class DashboardScene(FacilitateScene):
         body_h = bottom - body_top
         story = self.app.story
         self.chapters = [title for _, title in story.chapters] or sorted({n.chapter for n in story.nodes.values()})
-        col_w = max(pj.px(200), round((safe.right - x0) * 0.42))
-        self.column = pygame.Rect(safe.right - col_w, body_top, col_w, body_h)
-        self.map_rect = pygame.Rect(x0, body_top, self.column.x - gap - x0, body_h)
-        rows = len(self.chapters) + len(ENDING_KINDS)
+        # The map takes the width its shape needs at this height; the chapters and the endings share the rest,
+        # side by side when there is room for both, else one above the other.
+        width = safe.right - x0
+        two = 2 * pj.px(220) + gap   # the chapters and the endings side by side
+        map_w = min(round(body_h * self.map_aspect()), max(round(width * 0.3), width - gap - two))
+        self.map_rect = pygame.Rect(x0, body_top, map_w, body_h)
+        col_x = self.map_rect.right + gap
+        col_w = safe.right - col_x
+        self.side_by_side = col_w >= two
+        if self.side_by_side:
+            half = round((col_w - gap) * 0.45)  # the ending kinds' words are longer than the chapters' titles
+            self.columns = [pygame.Rect(col_x, body_top, half, body_h),
+                            pygame.Rect(col_x + half + gap, body_top, col_w - half - gap, body_h)]
+            rows = max(len(self.chapters), len(ENDING_KINDS))
+            heads = 1
+        else:
+            self.columns = [pygame.Rect(col_x, body_top, col_w, body_h)]
+            rows = len(self.chapters) + len(ENDING_KINDS)
+            heads = 2
         self.row_scale = SCALES[-1]
         for scale in SCALES:
             size = max(12, round(pj.small * scale))
             row_h = text.line("Xg", "sans", size, p.text).get_height() + max(2, round(pj.px(6) * scale))
             head_h = text.line("X", "sans-bold", size, p.accent).get_height() + pj.px(6)
-            if rows * row_h + 2 * head_h + pj.px(14) <= body_h:
+            if rows * row_h + heads * (head_h + pj.px(14)) <= body_h:
                 self.row_scale = scale
                 break
         self.row_size = max(12, round(pj.small * self.row_scale))
         self.drawn = None
+
+    def map_aspect(self) -> float:
+        """Width over height of the part of the map the dashboard shows (every place, with a margin)."""
+        route = self.app.route
+        if route is None or not route.locations:
+            return 1.0
+        xs = [loc.x for loc in route.locations.values()]
+        ys = [loc.y for loc in route.locations.values()]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        margin = 0.12 * max(w, h)
+        return (w + 2 * margin) / max(1.0, h + 2 * margin)
 
     def _place_controls(self, scale: float) -> list[tuple[Control, pygame.Rect]]:
         """The control buttons in rows from the bottom of the safe area (wrapping when the window is narrow)."""
@@ -264,7 +290,7 @@ class DashboardScene(FacilitateScene):
         self.draw_join(surface, self.panel)
         self.draw_stats(surface, self.stats)
         self.draw_map(surface, self.map_rect)
-        self.draw_column(surface, self.column)
+        self.draw_column(surface)
         self.draw_prompt(surface, self.prompt_rect)
         self.draw_controls(surface)
 
@@ -348,7 +374,8 @@ class DashboardScene(FacilitateScene):
         pj, p, text = self.pj, self.theme.palette, self.app.text
         if view is None or rect.w < pj.px(80) or rect.h < pj.px(80):
             return
-        self.map_cache.draw(view, surface, rect, (), None, None)
+        _, static = view.layout(rect)  # the sheet and its places, drawn once per size: no journey, no caption
+        surface.blit(static, rect)
         self.boxes.append(("map", rect))
         known = view.route.locations
         positions = [(loc, n) for loc, n in self.snap.positions if loc in known and n > 0]
@@ -358,17 +385,25 @@ class DashboardScene(FacilitateScene):
         clip = surface.get_clip()
         surface.set_clip(rect)
         base = max(4, pj.px(7))
+        dots = []
         for loc, n in sorted(positions, key=lambda item: -item[1]):  # the small dots on top of the large
             x, y = view.screen_pos(rect, loc)
             r = round(base + (pj.px(22) - base) * math.sqrt(n / most)) if most > 1 else base + pj.px(4)
             pygame.draw.circle(surface, (0, 0, 0), (x, y), r + max(2, pj.px(2)))
             pygame.draw.circle(surface, p.accent, (x, y), r)
-            label = text.line(str(n), "sans-bold", max(11, min(pj.small, round(r * 1.1))), (0, 0, 0))
-            if label.get_width() <= 2 * r + pj.px(2):
-                surface.blit(label, label.get_rect(center=(round(x), round(y))))
+            dots.append((n, x, y, r))
+        taken: list[pygame.Rect] = []
+        for n, x, y, r in dots:  # the counts of the largest first; a count that would cover another is left out
+            label = text.line(str(n), "sans-bold", max(12, min(pj.small, round(r * 1.2))), (0, 0, 0))
+            box = label.get_rect(center=(round(x), round(y)))
+            if label.get_width() > 2 * r + pj.px(4) or box.collidelist(taken) >= 0:
+                continue
+            pygame.draw.circle(surface, p.accent, (x, y), max(r, label.get_width() // 2 + pj.px(2)))
+            surface.blit(label, box)
+            taken.append(box)
         surface.set_clip(clip)
 
-    def draw_column(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+    def draw_column(self, surface: pygame.Surface) -> None:
         """How many in each chapter, then the endings so far by kind: a bar behind each row's words."""
         pj, p, text = self.pj, self.theme.palette, self.app.text
         size = self.row_size
@@ -377,13 +412,17 @@ class DashboardScene(FacilitateScene):
         kinds: dict[str, int] = {}
         for kind, _title, n in snap.endings:
             kinds[kind] = kinds.get(kind, 0) + n
-        y = rect.y
         sections = (("WHERE THEY ARE", [(title, in_chapter.get(title, 0)) for title in self.chapters]
                      + [(t, n) for t, n in snap.by_chapter if t not in self.chapters]),
                     ("ENDINGS SO FAR", [(ENDING_KIND_LABELS.get(k, k), kinds.get(k, 0)) for k in ENDING_KINDS]
                      + [(k, n) for k, n in kinds.items() if k not in ENDING_KINDS]))
         most = max([n for _, rows in sections for _, n in rows] + [1])
-        for head, rows in sections:
+        rect = self.columns[0]
+        y = rect.y
+        for i, (head, rows) in enumerate(sections):
+            if i and len(self.columns) > 1:
+                rect = self.columns[1]
+                y = rect.y
             image = text.line(head, "sans-bold", size, p.accent)
             surface.blit(image, (rect.x, y))
             self.boxes.append((head.lower(), pygame.Rect(rect.x, y, *image.get_size())))
@@ -426,7 +465,7 @@ class DashboardScene(FacilitateScene):
 
     def draw_controls(self, surface: pygame.Surface) -> None:
         pj, p, text = self.pj, self.theme.palette, self.app.text
-        placed = self._place_controls(1.0)
+        placed = self._place_controls(self.control_scale)
         self.buttons = placed
         size = self.control_size
         pad = pj.px(8)

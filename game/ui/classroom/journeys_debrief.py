@@ -32,7 +32,8 @@ from game.ui.classroom.journeys_setup import LUCK_LABELS, LUCK_WHY
 from game.ui.classroom.pause import _Panel
 from game.ui.widgets.text import Block, blit_block
 
-MAX_FACTS = 6
+MAX_FACTS = 5
+MAX_SPLITS = 3      # on the projector; the report lists every split the model gives
 MAX_QUESTIONS = 4
 
 
@@ -44,13 +45,13 @@ class Chart:
     paint: Callable[[pygame.Surface, int, int, int], list[pygame.Rect]]  # (surface, x, y, width) -> drawn rects
 
 
-Item = tuple["Block | Chart", int]   # (what, the gap after it)
+Item = tuple["Block | Chart", int]   # (what, the gap after it); a negative gap: keep it with the next item
 
 
 def luck_lines(debrief: Any) -> list[str]:
     """What the luck chosen did to the class's journeys, in words (the debrief's first page, and the report)."""
     luck = debrief.settings.luck
-    lines = [f"{LUCK_LABELS.get(luck, luck)}: {LUCK_WHY.get(luck, '')}"]
+    lines = [f"{LUCK_LABELS.get(luck, luck)}. {LUCK_WHY.get(luck, '')}"]
     groups = debrief.same_choices_same_end
     if luck == "same":
         if groups:
@@ -127,13 +128,13 @@ class JourneysDebriefScene(FacilitateScene):
         section("How the journeys ended", first)
         # 2. Where the class split.
         splits: list[Item] = []
-        for split in d.splits:
-            splits.append((text(split.title or split.node_id, "serif-bold", pj.ui, p.strong, 1.25), pj.px(6)))
+        for split in d.splits[:MAX_SPLITS]:
+            splits.append((text(split.title or split.node_id, "serif-bold", pj.ui, p.strong, 1.25), -pj.px(6)))
             for words, n, later in split.options:
                 met = ", ".join(f"{ENDING_KIND_LABELS.get(k, k).lower()} {m}" for k, m in later) or \
                     "none has reached an ending yet"
-                splits.append((text(f"“{words}”: {n} student{'s' * (n != 1)}. Later: {met}.", "sans", pj.small,
-                                    p.text, 1.3), pj.px(4)))
+                splits.append((text(f"{n} chose “{words}”", "sans-bold", pj.small, p.text, 1.3), -pj.px(2)))
+                splits.append((text(f"Later: {met}.", "sans", pj.small, p.muted, 1.3), pj.px(8)))
             splits[-1] = (splits[-1][0], pj.px(18))
         if splits:
             section("Where the class split", splits)
@@ -141,21 +142,22 @@ class JourneysDebriefScene(FacilitateScene):
         if d.finished:
             strips: list[Item] = [(text("Each dot is one journey that reached an ending; the line marks the middle "
                                         "one (the median).", "sans", pj.small, p.muted, 1.3), pj.px(10))]
-            room = height - strips[0][0].height - pj.px(10)
+            note = text(ESTIMATE_NOTE, "sans", pj.small, p.muted, 1.3)
+            room = height - strips[0][0].height - pj.px(10) - note.height
             rows = [(self.resource_label("cash", "Money at the end"), d.money, self.formatter("cash")),
                     (self.resource_label("days", "Days"), d.days, self.formatter("days")),
                     ("Risks that fell", d.risks_fell, lambda v: f"{round(v)}")]
             each = max(pj.px(60), room // len(rows) - pj.px(8))
             for label, spread, fmt in rows:
                 strips.append((self.strip(label, spread, fmt, each), pj.px(8)))
-            strips.append((text(ESTIMATE_NOTE, "sans", pj.small, p.muted, 1.3), 0))
+            strips.append((note, 0))
             section("What it cost, across the class", strips)
         # 4. The facts the class saw most.
         facts: list[Item] = []
         shown = [(fid, n) for fid, n in d.facts_seen if fid in story.facts and fid not in SINCE_2010_FACTS]
         for fid, n in shown[:MAX_FACTS]:
             fact = story.facts[fid]
-            facts.append((text(" ".join(fact.text.split()), "serif", pj.ui, p.text, 1.35), pj.px(2)))
+            facts.append((text(" ".join(fact.text.split()), "serif", pj.ui, p.text, 1.35), -pj.px(2)))
             facts.append((text(f"Seen by {n} student{'s' * (n != 1)}  ·  Source: {cite(fact)}", "sans", pj.small,
                                p.muted, 1.3), pj.px(16)))
         if facts:
@@ -166,7 +168,7 @@ class JourneysDebriefScene(FacilitateScene):
             items: list[Item] = [(text("The story is set around 2010. Since then:", "sans-bold", pj.ui, p.strong, 1.3),
                                   pj.px(8))]
             for fact in since:
-                items.append((text(" ".join(fact.text.split()), "serif", pj.ui, p.text, 1.35), pj.px(2)))
+                items.append((text(" ".join(fact.text.split()), "serif", pj.ui, p.text, 1.35), -pj.px(2)))
                 items.append((text(f"Source: {cite(fact)}", "sans", pj.small, p.muted, 1.3), pj.px(14)))
             section("What changed since 2010", items)
         # 6. Questions: the luck first, then the story's own.
@@ -180,11 +182,20 @@ class JourneysDebriefScene(FacilitateScene):
         self.page = min(self.page, len(self.pages) - 1)
 
     def paginate(self, items: list[Item], height: int) -> list[list[tuple[Block | Chart, int, int]]]:
-        """Items onto pages ``height`` tall: a chart or a block that does not fit what is left starts a page;
-        a block taller than a page is cut between sentences (:func:`wrap_pages`)."""
+        """Items onto pages ``height`` tall: a chart or a block that does not fit what is left starts a page,
+        with the items it is kept with (a negative gap: a fact and its source); a block taller than a page is
+        cut between sentences (:func:`wrap_pages`)."""
         pages: list[list[tuple[Block | Chart, int, int]]] = [[]]
         y = 0
-        for item, gap in items:
+        for i, (item, gap) in enumerate(items):
+            together = item.height
+            j = i
+            while items[j][1] < 0 and j + 1 < len(items):  # the items this one is kept with
+                together += abs(items[j][1]) + items[j + 1][0].height
+                j += 1
+            if pages[-1] and y + together > height and (i == 0 or items[i - 1][1] >= 0) and together <= height:
+                pages.append([])
+                y = 0
             pieces = [item] if isinstance(item, Chart) or item.height <= height else \
                 [b for page in wrap_pages([(item, 0)], height) for b, _, _ in page]
             for piece in pieces:
@@ -192,7 +203,7 @@ class JourneysDebriefScene(FacilitateScene):
                     pages.append([])
                     y = 0
                 pages[-1].append((piece, 0, y))
-                y += piece.height + gap
+                y += piece.height + abs(gap)
         return [page for page in pages if page]
 
     def resource_label(self, name: str, fallback: str) -> str:

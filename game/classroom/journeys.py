@@ -406,6 +406,11 @@ class ClassJourneys:
                 out.append((st.number, st.nickname, where, self.places.get(node.location, "")))
             return out
 
+    def note_room(self, code: str, port: int) -> None:
+        """Record the room code and port the pages use, so a resumed session opens the same room."""
+        with self.lock_:
+            self.record(s.ROOM, code=code, port=port)
+
     def _changed(self) -> None:
         self.version += 1
         if self.on_change is not None:
@@ -591,7 +596,7 @@ class ClassJourneys:
         page: dict[str, Any] = {
             "type": "page", "step": student.step, "student": student.number, "node": view.node_id,
             "title": view.title, "chapter": view.chapter, "place": self.places.get(view.location, ""),
-            "heading": view.heading, "paragraphs": list(view.paragraphs), "choices": choices,
+            "paragraphs": list(view.paragraphs), "choices": choices,
             "resources": resources, "items": items, "journal": journal, "route": route,
             "can_undo": bool(self.settings.allow_undo and view.can_rollback), "changed": changed, "ending": None,
         }
@@ -770,6 +775,70 @@ def _debrief(settings: JourneySettings, paths: list[_Path], minutes: float) -> C
         risks_fell=Spread.of([float(sum(1 for step in p.steps if step[4])) for p in done]),
         facts_seen=tuple(sorted(facts.items(), key=lambda x: (-x[1], x[0]))),
         minutes_played=round(minutes, 2))
+
+
+# --------------------------------------------------------------------------- the map
+
+
+@dataclass(frozen=True)
+class JourneyMap:
+    """What a page needs of the route map: place names, the route between places, the image and its size."""
+
+    places: dict[str, str]                     # location id -> the place's name
+    size: tuple[int, int]                      # the terrain's pixel size (the SVG's viewBox)
+    terrain: Path | None                       # the image a page shows under the route (the half-size copy)
+    points: dict[str, tuple[float, float]]     # location id -> its pixel on the terrain
+    route: Any = None                          # the RouteMap
+
+    def route_points(self, stops: list[str]) -> list[tuple[float, float]]:
+        """The route through ``stops`` in order, as terrain pixels (legs' polylines, shortest way between stops)."""
+        out: list[tuple[float, float]] = []
+        known = [stop for stop in stops if stop in self.points]
+        if known:
+            out.append(self.points[known[0]])
+        for a, b in zip(known, known[1:], strict=False):
+            node = a
+            for leg in _legs(self.route, a, b):
+                out.extend(leg.points_from(node)[1:])
+                node = leg.other(node)
+            if not out or out[-1] != self.points[b]:
+                out.append(self.points[b])
+        return out
+
+
+def journey_map(story: Story) -> JourneyMap | None:
+    """The story's route map for the pages, or None when it has none or it cannot be read (pages show no map)."""
+    if story.map_path is None:
+        return None
+    from game.route import load_route_map
+    from game.route.errors import RouteMapError
+
+    try:
+        route = load_route_map(story.map_path)
+    except RouteMapError:
+        return None
+    terrain = route.terrain
+    if terrain is not None:
+        half = terrain.with_name(terrain.stem + "_half" + terrain.suffix)
+        terrain = half if half.is_file() else terrain if terrain.is_file() else None
+    return JourneyMap({k: loc.label for k, loc in route.locations.items()}, route.pixel_size, terrain,
+                      {k: (loc.x, loc.y) for k, loc in route.locations.items()}, route)
+
+
+_LEG_CACHE: dict[tuple[int, str, str], list[Any]] = {}
+
+
+def _legs(route: Any, a: str, b: str) -> list[Any]:
+    key = (id(route), a, b)
+    legs = _LEG_CACHE.get(key)
+    if legs is None:
+        try:
+            legs = route.path(a, b)
+        except Exception:  # noqa: BLE001 - two places the legs do not join: a straight line between them
+            legs = []
+        if len(_LEG_CACHE) < 10_000:
+            _LEG_CACHE[key] = legs
+    return legs
 
 
 # --------------------------------------------------------------------------- small helpers

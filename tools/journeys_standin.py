@@ -26,8 +26,9 @@ class StandInRoom:
     port = 8765
 
     def __init__(self, story, path: Path, luck: str = "same", seed: int = 4, allow_undo: bool = False,  # noqa: ANN001
-                 name: str = "9B History") -> None:
-        settings = JourneySettings(luck=luck, allow_undo=allow_undo, seed=seed)  # type: ignore[arg-type]
+                 name: str = "9B History", nicknames: bool = False) -> None:
+        settings = JourneySettings(luck=luck, allow_undo=allow_undo, seed=seed,  # type: ignore[arg-type]
+                                   nicknames=nicknames)
         self.journeys, self.writer = ClassJourneys.create(Engine(story), settings, path, name=name)
         self.tokens: list[str] = []
         self.steps: dict[str, int] = {}

@@ -333,6 +333,7 @@ class JourneysRoom:
         self.writer: Any = None
         self.server: Any = None
         self.title = ""
+        self.map, self.extras = journey_extras(app.story)
 
     def begin(self, choices: Any) -> str | None:
         """Open the record and the room with the teacher's choices, then show the dashboard; or say why not."""
@@ -345,7 +346,7 @@ class JourneysRoom:
         try:
             path = self.session_file or new_session_path(choices.name)
             self.journeys, self.writer = ClassJourneys.create(Engine(self.app.story), settings, path,
-                                                              name=choices.name, **journey_extras(self.app))
+                                                              name=choices.name, **self.extras)
         except (StoryError, OSError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
             return f"Could not record the session: {reason}"
@@ -361,8 +362,7 @@ class JourneysRoom:
 
         record = read_session(path)
         try:
-            self.journeys, self.writer, notes = ClassJourneys.resume(Engine(self.app.story), path,
-                                                                     **journey_extras(self.app))
+            self.journeys, self.writer, notes = ClassJourneys.resume(Engine(self.app.story), path, **self.extras)
         except (StoryError, OSError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
             return f"cannot resume {path}: {reason}"
@@ -377,26 +377,26 @@ class JourneysRoom:
 
     def open_room(self, code: str | None) -> str | None:
         """Start the LAN server on the model (keeping ``code`` and the port when they are free) and show the dashboard."""
-        from game.classroom import session as s
         from game.lan.journeys import JourneyServer
 
         where = f"{self.bind}:{self.port}" if self.bind != "auto" else "this machine's LAN address"
         try:
             try:
-                server = JourneyServer(self.journeys, bind=self.bind, port=self.port, room_code=code)
+                server = JourneyServer(self.journeys, bind=self.bind, port=self.port, room_code=code,
+                                       journey_map=self.map)
                 url = server.start()
             except OSError:
                 if not (code and self.port):
                     raise
-                server = JourneyServer(self.journeys, bind=self.bind, port=0, room_code=code)  # the port is taken
+                server = JourneyServer(self.journeys, bind=self.bind, port=0, room_code=code,  # the port is taken
+                                       journey_map=self.map)
                 url = server.start()
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, TimeoutError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
             print(f"escape-route facilitate: the class's room could not open on {where}: {reason}", file=sys.stderr,
                   flush=True)
             return f"The room could not open on {where}: {reason}"
-        self.server = server
-        self.writer.write(s.ROOM, code=str(server.room_code), port=int(getattr(server, "port", 0) or 0))
+        self.server = server  # it records its room code and port itself, so that --resume keeps them
         print(f"class journeys: {url}  room code {server.room_code}", flush=True)
         teacher = getattr(server, "teacher_link", "")
         if teacher:  # the teacher's own page (nicknames): on this terminal only, never on the projector
@@ -413,26 +413,12 @@ class JourneysRoom:
             self.writer.close()
 
 
-def journey_extras(app: Any) -> dict[str, Any]:
-    """What the student pages show of the map: each place's name, and the route's line through a list of places."""
-    route = app.route
-    if route is None:
-        return {}
-    places = {loc_id: loc.label for loc_id, loc in route.locations.items()}
+def journey_extras(story: Any) -> tuple[Any, dict[str, Any]]:
+    """The story's map for the student pages (or None) and what the model needs of it (place names, routes)."""
+    from game.classroom.journeys import journey_map
 
-    def route_points(stops: list[str]) -> list[tuple[float, float]]:
-        points: list[tuple[float, float]] = []
-        for a, b in zip(stops, stops[1:], strict=False):
-            node = a
-            for leg in route.path(a, b):
-                points.extend(leg.points_from(node))
-                node = leg.other(node)
-        if not points and stops and stops[0] in route.locations:
-            loc = route.locations[stops[0]]
-            points.append((loc.x, loc.y))
-        return points
-
-    return {"places": places, "route_points": route_points}
+    where = journey_map(story)
+    return where, ({"places": where.places, "route_points": where.route_points} if where is not None else {})
 
 
 def cmd_journeys(story: Any, args: argparse.Namespace) -> int:

@@ -457,8 +457,9 @@ class DashboardScene(FacilitateScene):
         words = f"On every page now: “{prompt}”" if prompt else "No discussion prompt on the pages. D: send one."
         block = self.block(words, "sans-bold" if prompt else "sans", pj.small, rect.w, p.strong if prompt else p.muted,
                            1.3)
-        if block.height > rect.h:  # a long prompt: its first two lines, cut after a word
-            keep = max(1, len(words) * rect.h // max(1, block.height) - 2)
+        keep = len(words)
+        while block.height > rect.h and keep > 20:  # a long prompt: as much as two lines hold, cut after a word
+            keep = min(keep - 8, len(words) * rect.h // max(1, block.height))
             block = self.block(words[:keep].rsplit(" ", 1)[0] + "…”", "sans-bold", pj.small, rect.w, p.strong, 1.3)
         blit_block(surface, block, rect.x, rect.y)
         self.boxes.append(("prompt", pygame.Rect(rect.x, rect.y, block.width, block.height)))

@@ -117,6 +117,7 @@ class JourneysDebriefScene(FacilitateScene):
                   f"{minutes} minute{'s' * (minutes != 1)} of play.", "sans", pj.small, p.muted, 1.3), pj.px(10)),
         ]
         kinds = [(ENDING_KIND_LABELS.get(k, k), n) for k, n in d.endings_by_kind]
+        self.bar_rows = kinds
         if kinds:
             first.append((self.bars(kinds, min(height // 2, len(kinds) * round(pj.ui * 1.5))), pj.px(14)))
         else:

@@ -103,7 +103,9 @@ def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sessions", nargs="+", help="session record files (.jsonl)")
     parser.add_argument("-o", "--output", default="report.html", help="the HTML report to write")
-    parser.add_argument("--csv", default=None, help="also write the votes as CSV")
+    parser.add_argument("--csv", default=None,
+                        help="also write CSV: the votes, and the class journeys' choices (beside it as "
+                             "NAME-journeys.csv when the report holds both kinds of session)")
     parser.add_argument("--title", default="", help="the report's title (default: the session name)")
 
 
@@ -123,8 +125,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     for line in messages:
         print(f"escape-route report: {line}", file=sys.stderr)
-    n = len(loaded.sessions)
-    print(f"{output}: {n} session{'s' * (n != 1)}" + (f", votes in {csv_path}" if csv_path else "")
+    from game.classroom.report import journeys_csv_path
+
+    n = len(loaded.sessions) + len(loaded.journeys)
+    tables = []
+    if csv_path and (loaded.sessions or not loaded.journeys):
+        tables.append(f"votes in {csv_path}")
+    if csv_path and loaded.journeys:
+        tables.append(f"journeys' choices in {journeys_csv_path(csv_path, bool(loaded.sessions))}")
+    print(f"{output}: {n} session{'s' * (n != 1)}" + "".join(f", {t}" for t in tables)
           + (f"; {len(loaded.skipped)} file{'s' * (len(loaded.skipped) != 1)} skipped" if loaded.skipped else ""))
     return 0 if n else 1
 

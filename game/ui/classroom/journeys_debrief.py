@@ -23,12 +23,12 @@ from typing import Any
 
 import pygame
 
+from game.classroom.report import luck_lines
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
 from game.engine.wording import ESTIMATE_NOTE
 from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter, wrap_pages
-from game.ui.classroom.journeys_setup import LUCK_LABELS, LUCK_WHY
 from game.ui.classroom.pause import _Panel
 from game.ui.widgets.text import Block, blit_block
 
@@ -46,26 +46,6 @@ class Chart:
 
 
 Item = tuple["Block | Chart", int]   # (what, the gap after it); a negative gap: keep it with the next item
-
-
-def luck_lines(debrief: Any) -> list[str]:
-    """What the luck chosen did to the class's journeys, in words (the debrief's first page, and the report)."""
-    luck = debrief.settings.luck
-    lines = [f"{LUCK_LABELS.get(luck, luck)}. {LUCK_WHY.get(luck, '')}"]
-    groups = debrief.same_choices_same_end
-    if luck == "same":
-        if groups:
-            alike = sum(size for size, _ in groups)
-            same = sum(met for _, met in groups)
-            lines.append(f"{alike} students chose exactly as at least one other student did, in {len(groups)} "
-                         f"group{'s' * (len(groups) != 1)}; {same} of them met the same end as the rest of their "
-                         f"group. With the same luck, the same choices lead to the same end.")
-        else:
-            lines.append("No two finished journeys took exactly the same choices: every difference between their "
-                         "endings came from a choice.")
-    else:
-        lines.append("Two students who chose alike could still meet different ends: luck decided part of it.")
-    return lines
 
 
 def spread_numbers(spread: Any) -> tuple[float, float, float, tuple[float, ...]]:

@@ -15,14 +15,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from game.classroom.report import LUCK_LABELS, LUCK_WHY  # one wording for the luck everywhere
 from game.ui.classroom.setup import FacilitateSetupScene, Field
 
-LUCK_LABELS = {"same": "Same luck for everyone", "own": "Each their own luck"}
-#: One line each: why the choice matters (shown beside the form, and in the facilitator guide).
-LUCK_WHY = {
-    "same": "One seed for the whole class: where two journeys differ, only the choices made the difference.",
-    "own": "A seed each: the same choices can end differently, as luck decided for the people who fled.",
-}
 UNDO_WHY = {
     True: "Students may go back one decision and try the other way; the record keeps both.",
     False: "Every choice stands, as it did for her: nobody can go back.",

@@ -87,6 +87,7 @@ class DashboardScene(FacilitateScene):
         self.drawn: tuple[int, int] | None = None   # (version, minute) last drawn
         self._polled = 0.0
         self._qr: tuple[int, pygame.Surface] | None = None
+        self._still: tuple[tuple, pygame.Surface, list[tuple[str, pygame.Rect]]] | None = None
         self.boxes: list[tuple[str, pygame.Rect]] = []
         self.buttons: list[tuple[Control, pygame.Rect]] = []
 
@@ -228,6 +229,7 @@ class DashboardScene(FacilitateScene):
                 break
         self.row_size = max(12, round(pj.small * self.row_scale))
         self.drawn = None
+        self._still = None
 
     def map_aspect(self) -> float:
         """Width over height of the part of the map the dashboard shows (every place, with a margin)."""
@@ -268,10 +270,35 @@ class DashboardScene(FacilitateScene):
 
     # ------------------------------------------------------------------ drawing
     def draw(self, surface: pygame.Surface) -> None:
+        """The still parts from one cached surface (redrawn when the room's state or the prompt changes), then
+        what moves with every change: the numbers, the dots and the bars (a frame stays within a few ms)."""
+        snap = self.snap
+        key = (surface.get_size(), snap.paused, snap.locked, snap.ended, snap.prompt, self.channel.room_code,
+               self.title, self.row_size)
+        if self._still is None or self._still[0] != key:
+            still = pygame.Surface(surface.get_size(), 0, surface)  # the window's own pixel format: a plain copy
+            still.fill(self.theme.palette.bg)
+            self.boxes = []
+            self.draw_still(still)
+            self._still = (key, still, list(self.boxes))
+        for area in self.still_areas():  # only where something is: a whole-window copy costs several ms at 1080p
+            surface.blit(self._still[1], area, area)
+        self.boxes = list(self._still[2])
+        self.drawn = self.shown_key()
+        self.draw_stats(surface, self.stats)
+        self.draw_dots(surface, self.map_rect)
+        self.draw_column(surface, still=False)
+
+    def still_areas(self) -> list[pygame.Rect]:
+        """The parts of the window the cached layer has drawn on (the rest is the background the window fills)."""
+        pj = self.pj
+        top = pygame.Rect(pj.safe.x, 0, pj.safe.w, self.panel.top)
+        controls = [rect for _, rect in self.buttons] or [pygame.Rect(pj.safe.x, self.controls_top, 1, 1)]
+        return [top, self.panel, self.map_rect, *self.columns, self.prompt_rect, controls[0].unionall(controls)]
+
+    def draw_still(self, surface: pygame.Surface) -> None:
         pj, p, text = self.pj, self.theme.palette, self.app.text
         safe, snap = pj.safe, self.snap
-        self.boxes = []
-        self.drawn = self.shown_key()
         # The kicker, and what the pages show now when they are held.
         words = "Class journeys  ·  " + (self.title or "teacher's dashboard")
         image = text.line(words.upper(), "sans-bold", pj.small, p.accent)
@@ -288,9 +315,8 @@ class DashboardScene(FacilitateScene):
             surface.blit(badge, (box.x + pj.px(8), box.y + pj.px(2)))
             self.boxes.append(("state", box))
         self.draw_join(surface, self.panel)
-        self.draw_stats(surface, self.stats)
         self.draw_map(surface, self.map_rect)
-        self.draw_column(surface)
+        self.draw_column(surface, still=True)
         self.draw_prompt(surface, self.prompt_rect)
         self.draw_controls(surface)
 
@@ -371,12 +397,18 @@ class DashboardScene(FacilitateScene):
     def draw_map(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """The route map (drawn once per size) with a dot at each place where students are, sized by how many."""
         view = self.app.map_view
-        pj, p, text = self.pj, self.theme.palette, self.app.text
+        pj = self.pj
         if view is None or rect.w < pj.px(80) or rect.h < pj.px(80):
             return
         _, static = view.layout(rect)  # the sheet and its places, drawn once per size: no journey, no caption
         surface.blit(static, rect)
         self.boxes.append(("map", rect))
+
+    def draw_dots(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        view = self.app.map_view
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        if view is None or rect.w < pj.px(80) or rect.h < pj.px(80):
+            return
         known = view.route.locations
         positions = [(loc, n) for loc, n in self.snap.positions if loc in known and n > 0]
         if not positions:
@@ -403,8 +435,10 @@ class DashboardScene(FacilitateScene):
             taken.append(box)
         surface.set_clip(clip)
 
-    def draw_column(self, surface: pygame.Surface) -> None:
-        """How many in each chapter, then the endings so far by kind: a bar behind each row's words."""
+    def draw_column(self, surface: pygame.Surface, still: bool) -> None:
+        """How many in each chapter, then the endings so far by kind: a bar behind each row's words.
+
+        ``still``: the headings and the empty tracks (the cached layer); else the bars, words and counts."""
         pj, p, text = self.pj, self.theme.palette, self.app.text
         size = self.row_size
         snap = self.snap
@@ -424,8 +458,9 @@ class DashboardScene(FacilitateScene):
                 rect = self.columns[1]
                 y = rect.y
             image = text.line(head, "sans-bold", size, p.accent)
-            surface.blit(image, (rect.x, y))
-            self.boxes.append((head.lower(), pygame.Rect(rect.x, y, *image.get_size())))
+            if still:
+                surface.blit(image, (rect.x, y))
+                self.boxes.append((head.lower(), pygame.Rect(rect.x, y, *image.get_size())))
             y += image.get_height() + pj.px(6)
             for label, n in rows:
                 words = text.line(label, "sans", size, p.text if n else p.muted)
@@ -434,19 +469,22 @@ class DashboardScene(FacilitateScene):
                 if y + row_h > rect.bottom:
                     break
                 track = pygame.Rect(rect.x, y, rect.w, row_h - max(1, pj.px(2)))
-                pygame.draw.rect(surface, p.panel, track, border_radius=pj.px(3))
+                if still:
+                    pygame.draw.rect(surface, p.panel, track, border_radius=pj.px(3))
+                    self.boxes.append((f"row {label}", track))
+                    y += row_h
+                    continue
                 if n:
                     fill = track.copy()
                     fill.w = max(pj.px(4), round(track.w * n / most))
-                    pygame.draw.rect(surface, p.panel_hi, fill, border_radius=pj.px(3))
-                    pygame.draw.rect(surface, p.accent, pygame.Rect(fill.x, fill.y, max(2, pj.px(4)), fill.h))
+                    surface.fill(p.panel_hi, fill)
+                    surface.fill(p.accent, pygame.Rect(fill.x, fill.y, max(2, pj.px(4)), fill.h))
                 room = rect.w - count.get_width() - pj.px(24)
                 if words.get_width() > room:
                     words = text.line(_clip(label, words.get_width(), room), "sans", size, p.text if n else p.muted)
                 surface.blit(words, (rect.x + pj.px(10), y + (track.h - words.get_height()) // 2))
                 surface.blit(count, (rect.right - pj.px(8) - count.get_width(),
                                      y + (track.h - count.get_height()) // 2))
-                self.boxes.append((f"row {label}", track))
                 y += row_h
             y += pj.px(14)
 

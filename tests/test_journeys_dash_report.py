@@ -33,11 +33,12 @@ def story():
 def journeys_record(tmp_path, story):
     room = StandInRoom(story, tmp_path / "9B-journeys.jsonl", luck="own", seed=11, allow_undo=True,
                        nicknames=True, name="9B <History>")
-    room.join(12)
+    room.join(30)
     rng = random.Random(4)
     room.play(60, rng)
     assert room.journeys.set_nickname(room.tokens[0], "Zebulon") == "Zebulon"
     token = room.tokens[1]
+    assert room.choose_once(rng, token)
     assert room.journeys.undo(token, room.journeys.page(token)["step"])[0] == "ok"   # one choice taken back
     room.finish_all(rng)
     room.journeys.end()
@@ -68,7 +69,7 @@ def test_the_csv_has_one_anonymous_row_per_choice_and_marks_the_one_taken_back(j
     chose = [e for e in record.events if e["type"] == s.CHOSE]
     assert len(rows) == len(chose) and {r["luck"] for r in rows} == {"own"}
     assert sum(r["undone"] == "yes" for r in rows) == 1
-    assert {r["student"] for r in rows} <= {str(n) for n in range(1, 13)}
+    assert {r["student"] for r in rows} <= {str(n) for n in range(1, 31)}
     assert "Zebulon" not in journeys_csv(load_sessions([journeys_record]))
     debrief = class_debrief(record)
     finished = {r["student"] for r in rows if r["ending_kind"]}
@@ -117,3 +118,7 @@ def test_the_journeys_report_prints_on_a4_pages(tmp_path, journeys_record):
         ink = sum(1 for x in range(0, image.get_width(), 2) for y in range(0, image.get_height(), 2)
                   if sum(image.get_at((x, y))[:3]) < 450)
         assert ink > 200, path.name                                                   # no empty page
+        if path == pages[0]:  # the first page holds the summary, not a heading alone
+            lower = sum(1 for x in range(0, image.get_width(), 2) for y in range(image.get_height() // 3,
+                        image.get_height(), 2) if sum(image.get_at((x, y))[:3]) < 450)
+            assert lower > 200

@@ -29,7 +29,10 @@ class StandInRoom:
                  name: str = "9B History", nicknames: bool = False) -> None:
         settings = JourneySettings(luck=luck, allow_undo=allow_undo, seed=seed,  # type: ignore[arg-type]
                                    nicknames=nicknames)
-        self.journeys, self.writer = ClassJourneys.create(Engine(story), settings, path, name=name)
+        self.now = 0.0   # the class's clock, in seconds: each choice moves it on (``seconds_per_choice``)
+        self.seconds_per_choice = 0.0
+        self.journeys, self.writer = ClassJourneys.create(Engine(story), settings, path, name=name,
+                                                          clock=lambda: self.now)
         self.tokens: list[str] = []
         self.steps: dict[str, int] = {}
         self.join_link = self.url + "#" + self.room_code
@@ -38,6 +41,7 @@ class StandInRoom:
         for _ in range(n):
             token = f"device-{len(self.tokens) + 1:04d}-standin"
             page = self.journeys.join(token)
+            self.journeys.connected(token, True)   # her page is open, as the server would say
             self.tokens.append(token)
             self.steps[token] = page["step"]
 
@@ -49,6 +53,7 @@ class StandInRoom:
         if page["ending"] is not None or not open_:
             return False
         why, page = self.journeys.choose(token, page["step"], rng.choice(open_))
+        self.now += self.seconds_per_choice
         return why == "ok"
 
     def play(self, choices: int, rng: random.Random) -> None:

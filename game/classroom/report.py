@@ -567,6 +567,7 @@ h2, h3 { break-after: avoid; page-break-after: avoid; }
   main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
   .pagebreak { break-before: page; page-break-before: always; }
   .summary { break-after: page; page-break-after: always; }
+  .jsummary { break-after: page; page-break-after: always; }
   .summary, .summary table, .summary svg { break-inside: avoid; }
   tr, .kpi, h2 { break-inside: avoid; }
   h2 { break-after: avoid; }
@@ -804,6 +805,8 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
 
 # --------------------------------------------------------------------------- class journeys
 
+MAX_ENDING_ROWS = 6  # ending titles drawn on a journeys session's first page; the rest are counted
+
 #: How each luck is named, and why it matters (the set-up screen, the class debrief and the report say it alike).
 LUCK_LABELS = {"same": "Same luck for everyone", "own": "Each their own luck"}
 LUCK_WHY = {
@@ -874,7 +877,8 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     class debrief the window showed (both come from :func:`class_debrief`)."""
     d = summary.debrief
     rec = summary.record
-    add(f'<section class="{"summary" if first else "pagebreak"}">')
+    # The first journeys section of a report is its page 1 (a page of its own, but free to run over).
+    add(f'<section class="{"jsummary" if first else "pagebreak"}">')
     add(f"<h2>Class journeys: {e(summary.label)}</h2>")
     undo = "students could go back one decision" if d.settings.allow_undo else "no going back"
     add(f'<p class="meta">{e(str(rec.start.get("started_at", ""))[:16].replace("T", " "))} · '
@@ -894,7 +898,12 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
             f"<td class=meta>The session ended before these journeys did.</td></tr>")
     add("</tbody></table>")
     if d.endings:
-        add("<h3>Endings reached</h3>" + _svg_ending_titles(d.endings))
+        shown = d.endings[:MAX_ENDING_ROWS]
+        more = sum(n for _, _, n in d.endings[MAX_ENDING_ROWS:])
+        add("<h3>Endings reached</h3>" + _svg_ending_titles(shown)
+            + (f'<p class="meta">and {more} more journey{"s" * (more != 1)} at '
+               f'{len(d.endings) - len(shown)} other ending{"s" * (len(d.endings) - len(shown) != 1)}</p>'
+               if more else ""))
     add("<h3>Choices and luck</h3>")
     for line in luck_lines(d):
         add(f"<p>{e(line)}</p>")
@@ -931,7 +940,7 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
 
 
 def _svg_ending_titles(endings: Sequence[tuple[str, str, int]]) -> str:
-    width, label_w, bar_h, gap = 680, 250, 24, 8
+    width, label_w, bar_h, gap = 680, 250, 20, 6
     most = max((n for _, _, n in endings), default=1) or 1
     height = len(endings) * (bar_h + gap) + 10
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '

@@ -210,7 +210,7 @@ class DashboardScene(FacilitateScene):
         col_w = safe.right - col_x
         self.side_by_side = col_w >= two
         if self.side_by_side:
-            half = round((col_w - gap) * 0.45)  # the ending kinds' words are longer than the chapters' titles
+            half = round((col_w - gap) * 0.42)  # the ending kinds' words are longer than the chapters' titles
             self.columns = [pygame.Rect(col_x, body_top, half, body_h),
                             pygame.Rect(col_x + half + gap, body_top, col_w - half - gap, body_h)]
             rows = max(len(self.chapters), len(ENDING_KINDS))
@@ -479,9 +479,11 @@ class DashboardScene(FacilitateScene):
                     fill.w = max(pj.px(4), round(track.w * n / most))
                     surface.fill(p.panel_hi, fill)
                     surface.fill(p.accent, pygame.Rect(fill.x, fill.y, max(2, pj.px(4)), fill.h))
-                room = rect.w - count.get_width() - pj.px(24)
-                if words.get_width() > room:
-                    words = text.line(_clip(label, words.get_width(), room), "sans", size, p.text if n else p.muted)
+                room = rect.w - count.get_width() - pj.px(26)
+                cut = len(label)
+                while words.get_width() > room and cut > 1:  # a long label loses its end, never its count
+                    cut -= 1
+                    words = text.line(label[:cut].rstrip() + "…", "sans", size, p.text if n else p.muted)
                 surface.blit(words, (rect.x + pj.px(10), y + (track.h - words.get_height()) // 2))
                 surface.blit(count, (rect.right - pj.px(8) - count.get_width(),
                                      y + (track.h - count.get_height()) // 2))
@@ -517,11 +519,6 @@ class DashboardScene(FacilitateScene):
             label = text.line(control.label, "sans", size, p.strong)
             surface.blit(label, (key_box.right + pad, rect.centery - label.get_height() // 2))
             self.boxes.append((f"control {control.cap}", rect))
-
-
-def _clip(label: str, width: int, room: int) -> str:
-    keep = max(1, len(label) * room // max(1, width) - 1)
-    return label[:keep].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- the panels over the dashboard

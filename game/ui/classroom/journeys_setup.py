@@ -98,8 +98,8 @@ class JourneysSetupScene(FacilitateSetupScene):
         v = self.values
         luck, other = str(v["luck"]), "own" if v["luck"] == "same" else "same"
         return [("WHY THE LUCK MATTERS", "sans-bold", pj.small),
-                (f"{LUCK_LABELS[luck]}: {LUCK_WHY[luck]}", "serif", size),
-                (f"{LUCK_LABELS[other]}: {LUCK_WHY[other]}", "serif", size),
+                (f"{LUCK_LABELS[luck]}. {LUCK_WHY[luck]}", "serif", size),
+                (f"{LUCK_LABELS[other]}. {LUCK_WHY[other]}", "serif", size),
                 ("GOING BACK AND NICKNAMES", "sans-bold", pj.small),
                 (UNDO_WHY[bool(v["undo"])], "serif", size),
                 (NICKNAME_WHY[bool(v["nicknames"])], "serif", size)]

@@ -420,3 +420,59 @@ def test_dashboard_and_debrief_fit_the_window(size, tmp_path, story, make_window
             assert rect.bottom <= scene.bottom + 1 or name == "kicker", (page, name, rect)
         press(app, pygame.K_RIGHT)
     room.close()
+
+
+# --------------------------------------------------------------------------- the real command, killed and resumed
+
+
+def test_facilitate_journeys_serves_the_room_and_resume_keeps_its_code_and_port(tmp_path):
+    """The command a teacher runs: the room opens with the given choices; after the program is killed,
+    --resume opens the same room (code and port) on the same record."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONPATH": str(REPO),
+           "ESCAPE_ROUTE_DATA_DIR": str(tmp_path / "data")}
+    record = tmp_path / "9B.jsonl"
+
+    def start(*extra: str) -> tuple[subprocess.Popen, dict[str, str]]:
+        proc = subprocess.Popen([sys.executable, "-m", "game", "facilitate", "--journeys", "--bind", "127.0.0.1",
+                                 "--size", "1024x600", *extra], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=REPO)
+        seen: dict[str, str] = {}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "url" not in seen:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("class journeys: "):
+                url, _, code = line.removeprefix("class journeys: ").strip().partition("  room code ")
+                seen.update(url=url, code=code)
+            elif line.startswith("teacher page"):
+                seen["teacher"] = line
+        assert "url" in seen, proc.stderr.read() if proc.poll() is not None else "no address printed"
+        return proc, seen
+
+    proc, first = start("--skip-setup", "--name", "9B", "--luck", "own", "--allow-undo", "--seed", "42",
+                        "--session-file", str(record))
+    try:
+        with urllib.request.urlopen(first["url"], timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    started = s.read_session(record)
+    assert started.settings["luck"] == "own" and started.settings["allow_undo"] is True
+    assert started.start["seed"] == 42
+    assert s.last_room(started) == (first["code"], int(first["url"].rsplit(":", 1)[1].strip("/")))
+    proc, again = start("--resume", str(record))
+    try:
+        assert again["code"] == first["code"] and again["url"] == first["url"]
+        with urllib.request.urlopen(again["url"], timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert s.RESUMED in [e["type"] for e in s.read_session(record).events]

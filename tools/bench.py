@@ -2,15 +2,17 @@
 """Benchmarks: prints figures and ratios (never a pass/fail test).
 
     python tools/bench.py            # everything available
-    python tools/bench.py load sim   # some parts: load, reload, sim, ui, lan, lsp, idle-cpu, memory, desktop,
-                                     # dashboard, exhaustive (not by default: it takes minutes)
+    python tools/bench.py load sim   # some parts: load, reload, sim, ui, lan, journeys, dashboard, lsp, idle-cpu,
+                                     # memory, desktop, exhaustive (not by default: it takes minutes)
 
 Targets (from the issues): load+check of a 10,000-node story ≤ 1.5× the time
 libyaml's CSafeLoader takes merely to compose the same files; reload after editing
 one chapter of it < 0.5 s; simulated choices per second ≥ 3× inkjs on the same
 story; first frame < 0.5 s after start; frame p99 < 4 ms on the story and map
 scenes at 1920×1080; peak memory < 150 MB; with 200 phones voting, last vote to
-tally p99 < 100 ms and the projector's frame p99 < 8 ms; the language server's
+tally p99 < 100 ms and the projector's frame p99 < 8 ms; with 300 students playing class
+journeys, choice to next page p99 < 150 ms, the server's peak memory < 500 MB and the
+student page's first load without the map < 200 KB; the language server's
 diagnostics within 150 ms of an edit on the shipped story; a still story page under 3% of
 one core (idle-cpu); peak memory under 200 MB after three journeys in one process
 (memory); the desktop build under 80 MB and its first frame within 1.5x of the installed
@@ -279,6 +281,18 @@ def bench_lan_part() -> None:
     p99 = frames[min(len(frames) - 1, int(len(frames) * 0.99))] * 1000
     print(f"projector vote screen while votes arrive: {len(frames)} frames, p50 "
           f"{statistics.median(frames) * 1000:.2f} ms, p99 {p99:.2f} ms (target p99 < 8 ms)")
+
+
+def bench_journeys_part() -> None:
+    """300 students play their own journeys over WebSockets: choice-to-page latency, server memory, page weight."""
+    from game import lan
+
+    if not lan.available():
+        print("== class journeys ==\nnot available here: " + ", ".join(lan.missing()) + " missing")
+        return
+    from game.lan.bench_journeys import bench_journeys
+
+    bench_journeys()
 
 
 def bench_lsp() -> None:
@@ -555,6 +569,7 @@ def bench_dashboard_at(size: tuple[int, int], students: int = 300, seconds: floa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parts = {"load": bench_load, "reload": bench_reload, "sim": bench_sim, "ui": bench_ui, "lan": bench_lan_part,
+             "journeys": bench_journeys_part,
              "lsp": bench_lsp, "idle-cpu": bench_idle_cpu, "memory": bench_memory, "desktop": bench_desktop_part,
              "exhaustive": bench_exhaustive, "dashboard": bench_dashboard}
     parser.add_argument("parts", nargs="*", default=[p for p in parts if p != "exhaustive"], choices=list(parts),

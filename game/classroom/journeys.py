@@ -183,6 +183,7 @@ class _Student:
     connected: int = 0
     seen: float = 0.0
     facts: set[str] = field(default_factory=set)
+    busy: threading.Lock = field(default_factory=threading.Lock)   # one action of hers at a time
 
 
 # --------------------------------------------------------------------------- the class
@@ -205,18 +206,21 @@ class ClassJourneys:
         self.engine = engine
         self.story: Story = engine.story
         self.settings = settings
-        self.record = record
+        self._record = record
         self.places = dict(places or {})
         self.route_points = route_points
         self.clock = clock
-        self.lock_ = threading.RLock()
+        self.lock_ = threading.RLock()        # the engine (it is not thread-safe) and every state
+        self._writing = threading.Lock()      # the record: one event at a time, in order
         self.students: dict[str, _Student] = {}     # device key -> student
+        self._last_number = 0                        # students are numbered 1, 2, ... in the order they joined
         self.paused = False
         self.locked = False
         self.prompt: str | None = None
         self.ended = False
         self.version = 0
         self.on_change: Callable[[], None] | None = None   # the server's: broadcast pause, prompt, end
+        self.problem = ""        # the last record write that failed (the disk is full?), for the dashboard
         self._started = clock()
         self._paused_at: float | None = None
         self._paused_total = 0.0
@@ -308,6 +312,7 @@ class ClassJourneys:
         state = self.engine.new_game(seed)
         student = _Student(number, key, seed, state, facts=set(self.story.nodes[state.node].facts))
         self.students[key] = student
+        self._last_number = max(self._last_number, number)
         return student
 
     # ------------------------------------------------------------------ the teacher's side
@@ -406,6 +411,11 @@ class ClassJourneys:
                 out.append((st.number, st.nickname, where, self.places.get(node.location, "")))
             return out
 
+    def record(self, event_type: str, /, **data: Any) -> Any:
+        """Write one event to the session record (durable when it returns); one writer at a time."""
+        with self._writing:
+            return self._record(event_type, **data)
+
     def note_room(self, code: str, port: int) -> None:
         """Record the room code and port the pages use, so a resumed session opens the same room."""
         with self.lock_:
@@ -419,7 +429,12 @@ class ClassJourneys:
 
     # ------------------------------------------------------------------ the students' side
     def join(self, token: str) -> dict[str, Any]:
-        """A device joins (or comes back): its page. Raises :class:`Refused` for a new device the class cannot take."""
+        """A device joins (or comes back): its page. Raises :class:`Refused` for a new device the class cannot take.
+
+        A new student's ``student_joined`` is written outside the class's lock (as a choice
+        is); if it cannot be written she is not let in ("unsaved"), so no journey exists that
+        a resume would not find.
+        """
         key = device_key(token)
         with self.lock_:
             student = self.students.get(key)
@@ -430,13 +445,27 @@ class ClassJourneys:
                     raise Refused("locked")
                 if len(self.students) >= MAX_STUDENTS:
                     raise Refused("full")
-                number = len(self.students) + 1
+                self._last_number += 1
+                number = self._last_number
                 student = self._new_student(key, number, student_seed(self.settings, number))
                 node = self.story.nodes[student.state.node]
-                self.record(JOINED, student=number, key=key, seed=student.seed, node=node.id, title=node.title,
-                            chapter=node.chapter, location=node.location, facts=list(node.facts))
-                self.version += 1
+                event = dict(student=number, key=key, seed=student.seed, node=node.id, title=node.title,
+                             chapter=node.chapter, location=node.location, facts=list(node.facts))
+                student.busy.acquire()          # nothing of hers happens before her first line is on disk
+            else:
+                event = None
+        if event is not None:
+            try:
+                problem = self._try_record(JOINED, event)
+            finally:
+                student.busy.release()
+            if problem:
+                with self.lock_:
+                    self.students.pop(key, None)
+                raise Refused("unsaved")
+        with self.lock_:
             student.seen = self.clock()
+            self.version += 1
             return self._page(student, "")
 
     def known(self, token: str) -> bool:
@@ -462,64 +491,87 @@ class ClassJourneys:
 
         Why not: "stale" (that step was taken already: a repeat changes nothing), "paused",
         "ended", "closed" (the choice is not open to her now), "over" (her journey ended),
-        "unknown" (no such choice).
+        "unknown" (no such choice), "unsaved" (the record could not be written: nothing
+        happened). The record is written (and fsynced) outside the class's lock, so other
+        students' choices and the dashboard go on meanwhile; her own next action waits.
         """
-        with self.lock_:
-            student = self._student(token)
-            student.seen = self.clock()
-            why = self._refusal(student, step)
-            if why:
-                return why, self._page(student, "")
-            state = student.state
-            node = self.story.nodes[state.node]
-            if not 0 <= index < len(node.choices):
-                return "unknown", self._page(student, "")
-            title = node.title
-            try:
-                outcome = self.engine.choose(state, index)
-            except Impossible:
-                return "closed", self._page(student, "")
-            after = self.story.nodes[state.node]
-            student.facts.update(after.facts)
-            roll = outcome.roll
-            hidden = outcome.hidden_roll
-            self.record(
-                CHOSE, student=student.number, step=student.step, from_node=outcome.from_node, to_node=state.node,
-                index=index, text=_last_choice_text(state), title=title, to_title=after.title, chapter=after.chapter,
-                location=after.location, facts=list(after.facts), deltas=outcome.deltas,
-                vars=s.state_summary(self.story, state)["vars"],
-                roll=None if roll is None else {"chance": roll.chance, "label": roll.label, "value": roll.value,
-                                                "failed": roll.failed},
-                hidden_roll=None if hidden is None else {"value": hidden.value, "failed": hidden.failed},
-                rng=state.rng,
-                ending=None if after.ending is None else {"id": after.ending.id, "kind": after.ending.kind,
-                                                          "title": after.ending.title})
-            student.step += 1
-            self.version += 1
-            changed = risk_words(roll.chance, roll.label, roll.failed) if roll is not None else ""
-            return "ok", self._page(student, changed)
+        student = self._find(token)
+        with student.busy:
+            with self.lock_:
+                student.seen = self.clock()
+                why = self._refusal(student, step)
+                if why:
+                    return why, self._page(student, "")
+                state = student.state
+                node = self.story.nodes[state.node]
+                if not 0 <= index < len(node.choices):
+                    return "unknown", self._page(student, "")
+                rng = state.rng
+                try:
+                    outcome = self.engine.choose(state, index)
+                except Impossible:
+                    return "closed", self._page(student, "")
+                after = self.story.nodes[state.node]
+                roll, hidden = outcome.roll, outcome.hidden_roll
+                event = dict(
+                    student=student.number, step=student.step, from_node=outcome.from_node, to_node=state.node,
+                    index=index, text=_last_choice_text(state), title=node.title, to_title=after.title,
+                    chapter=after.chapter, location=after.location, facts=list(after.facts), deltas=outcome.deltas,
+                    vars=s.state_summary(self.story, state)["vars"],
+                    roll=None if roll is None else {"chance": roll.chance, "label": roll.label, "value": roll.value,
+                                                    "failed": roll.failed},
+                    hidden_roll=None if hidden is None else {"value": hidden.value, "failed": hidden.failed},
+                    rng=state.rng,
+                    ending=None if after.ending is None else {"id": after.ending.id, "kind": after.ending.kind,
+                                                              "title": after.ending.title})
+            problem = self._try_record(CHOSE, event)
+            with self.lock_:
+                if problem:
+                    # A choice that is not on disk would be lost by a crash and a resume would put her
+                    # elsewhere: so it does not happen at all (as Engine.rollback, dice included).
+                    state.restore(state.undo.pop())
+                    state.rng = rng
+                    for key in ("choice", "choice_index", "roll"):
+                        state.journal[-1].pop(key, None)
+                    return "unsaved", self._page(student, "")
+                student.facts.update(after.facts)
+                student.step += 1
+                self.version += 1
+                changed = risk_words(roll.chance, roll.label, roll.failed) if roll is not None else ""
+                return "ok", self._page(student, changed)
 
     def undo(self, token: str, step: int) -> tuple[str, dict[str, Any]]:
         """Go back one choice, when the teacher allows it and the engine can (as the window's rollback)."""
-        with self.lock_:
-            student = self._student(token)
-            student.seen = self.clock()
-            why = self._refusal(student, step, ending_ok=True)
-            if why:
-                return why, self._page(student, "")
-            if not self.settings.allow_undo:
-                return "no-undo", self._page(student, "")
-            state = student.state
-            from_node = state.node
-            try:
+        student = self._find(token)
+        with student.busy:
+            with self.lock_:
+                student.seen = self.clock()
+                why = self._refusal(student, step, ending_ok=True)
+                if why:
+                    return why, self._page(student, "")
+                state = student.state
+                if not self.settings.allow_undo or not self.engine.can_rollback(state)[0]:
+                    return "no-undo", self._page(student, "")
+                back = state.undo[-1]
+                event = dict(student=student.number, step=student.step, from_node=state.node, to_node=back["node"],
+                             vars={k: v for k, v in back["vars"].items() if k in self.story.resources})
+            problem = self._try_record(UNDID, event)   # recorded first: an undo not on disk does not happen
+            with self.lock_:
+                if problem:
+                    return "unsaved", self._page(student, "")
                 self.engine.rollback(state)
-            except Impossible:
-                return "no-undo", self._page(student, "")
-            self.record(UNDID, student=student.number, step=student.step, from_node=from_node, to_node=state.node,
-                        vars=s.state_summary(self.story, state)["vars"])
-            student.step += 1
-            self.version += 1
-            return "ok", self._page(student, "You went back one choice. The dice will be rolled again.")
+                student.step += 1
+                self.version += 1
+                return "ok", self._page(student, "You went back one choice. The dice will be rolled again.")
+
+    def _try_record(self, event_type: str, event: dict[str, Any]) -> str:
+        """Record one event; '' when it is on disk, else why not (kept in ``problem`` for the dashboard)."""
+        try:
+            self.record(event_type, **event)
+        except s.SessionError as exc:
+            self.problem = str(exc)
+            return self.problem
+        return ""
 
     def set_nickname(self, token: str, nickname: str) -> str:
         """Her nickname for the teacher page (when the teacher allows nicknames); returns it as kept."""
@@ -538,6 +590,10 @@ class ClassJourneys:
         with self.lock_:
             return {"type": "class", "paused": self.paused, "prompt": self.prompt, "ended": self.ended,
                     "undo": self.settings.allow_undo, "nicknames": self.settings.nicknames}
+
+    def _find(self, token: str) -> _Student:
+        with self.lock_:
+            return self._student(token)
 
     def _student(self, token: str) -> _Student:
         student = self.students.get(device_key(token))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
+import time
 from pathlib import Path
 
 from game.classroom.journeys import ClassJourneys, JourneySettings, journey_map
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nicknames", action="store_true")
     parser.add_argument("--seed", type=int, default=2010)
     parser.add_argument("--per-address", type=int, default=10)
+    parser.add_argument("--dashboard-poll", action="store_true",
+                        help="read the dashboard's snapshot on every change, at most 60 times a second (the bench)")
     args = parser.parse_args(argv)
     story = load_story(Path(args.story))
     engine = Engine(story)
@@ -56,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     server = JourneyServer(journeys, bind=args.bind, port=port, room_code=code, teacher_code=args.teacher_code,
                            journey_map=where, per_address=args.per_address)
     server.start()
+    if args.dashboard_poll:
+        threading.Thread(target=_dashboard, args=(journeys,), daemon=True).start()
     print(json.dumps({"url": server.url, "code": server.room_code, "teacher": server.teacher_code,
                       "port": server.port}), flush=True)
     try:
@@ -72,6 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     server.stop()
     writer.close()
     return 0
+
+
+def _dashboard(journeys: ClassJourneys) -> None:
+    """What the game window does with the class: a snapshot whenever the version changed, at most 60 a second."""
+    seen = -1
+    while True:
+        if journeys.version != seen:
+            seen = journeys.snapshot().version
+        time.sleep(1 / 60)
 
 
 if __name__ == "__main__":

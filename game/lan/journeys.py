@@ -106,14 +106,18 @@ class JourneyServer(LanServer):
             raise p.BadMessage("not joined")
         journeys = self.journeys
         if isinstance(message, p.Choose):
-            status, page = journeys.choose(token, message.step, message.choice)
+            status, page = await self._off_loop(journeys.choose, token, message.step, message.choice)
         elif isinstance(message, p.Undo):
-            status, page = journeys.undo(token, message.step)
+            status, page = await self._off_loop(journeys.undo, token, message.step)
         else:
-            name = journeys.set_nickname(token, message.name)
+            name = await self._off_loop(journeys.set_nickname, token, message.name)
             await ws.send_str(p.dumps({"type": "nickname", "name": name}))
             return
         await ws.send_str(p.dumps({**page, "status": status}))
+
+    async def _off_loop(self, call: Any, *args: Any) -> Any:
+        """Run a class action in a worker thread: its record is fsynced there, and the loop serves other pages."""
+        return await asyncio.get_running_loop().run_in_executor(None, call, *args)
 
     async def _join(self, ws: web.WebSocketResponse, address: str, message: p.Join) -> None:
         held = self._sockets.get(ws)
@@ -131,7 +135,7 @@ class JourneyServer(LanServer):
                 return
             token = result.token
         try:
-            page = self.journeys.join(token)
+            page = await self._off_loop(self.journeys.join, token)
         except Refused as exc:
             await ws.send_str(p.dumps({"type": "refused", "reason": exc.reason, "retry_after": 0, "tries_left": 0}))
             return

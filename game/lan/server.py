@@ -12,7 +12,7 @@
 Every method is safe to call from the game's thread and none blocks on the network
 (``start`` and ``stop`` wait for the server thread, at most a few seconds). The
 server binds to exactly one address (the machine's LAN address by default), logs
-no request and keeps nothing about who voted: see docs/lan-voting.md.
+no request and keeps nothing about who voted: see docs/lan.md.
 Everything it shares with the class-journeys server (limits, headers, the thread)
 is in game.lan.base.
 """

@@ -98,7 +98,8 @@
       "too-many-tries": "Too many wrong codes. Wait " + (msg.retry_after || 60) + " seconds, then try again.",
       "locked": "The room is locked: your teacher is not letting new students in now.",
       "ended": "This session has ended.",
-      "full": "The room is full. Ask your teacher."
+      "full": "The room is full. Ask your teacher.",
+      "unsaved": "The teacher's laptop could not save your journey. Ask your teacher."
     }[msg.reason] || "The room did not let this page in.";
     if (saved.token && msg.reason === "wrong-code") {
       // A page from another session (its token unknown here): start again with the code on the projector.
@@ -162,7 +163,8 @@
       $("title").focus();
     } else if (p.status && p.status !== "ok" && p.status !== "stale") {
       say({ paused: "The class is paused.", ended: "The session has ended.", closed: "That choice is not possible now.",
-            "no-undo": "That choice cannot be undone." }[p.status] || "");
+            "no-undo": "That choice cannot be undone.",
+            unsaved: "The teacher's laptop could not save that choice, so it was not taken. Ask your teacher." }[p.status] || "");
     }
     lastNode = p.node + ":" + p.step;
   }
@@ -289,7 +291,7 @@
     var xs = route.map(function (pt) { return pt[0]; }), ys = route.map(function (pt) { return pt[1]; });
     var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
     var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
-    var size = Math.max(maxX - minX, maxY - minY, 500) * 1.25;
+    var size = Math.min(Math.max(maxX - minX, maxY - minY, 500) * 1.25, map.width, map.height);
     var cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
     var x0 = Math.max(0, Math.min(map.width - size, cx - size / 2)), y0 = Math.max(0, Math.min(map.height - size, cy - size / 2));
     svg.setAttribute("viewBox", [x0, y0, size, size].map(Math.round).join(" "));

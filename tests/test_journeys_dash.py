@@ -476,3 +476,37 @@ def test_facilitate_journeys_serves_the_room_and_resume_keeps_its_code_and_port(
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     assert s.RESUMED in [e["type"] for e in s.read_session(record).events]
+
+
+def test_a_room_that_cannot_open_says_why_and_a_second_try_keeps_one_record(story, make_window,
+                                                                                monkeypatch):
+    import game.lan.journeys as lan_journeys
+    from game.ui.classroom.dashboard import DashboardScene
+    from game.ui.classroom.journeys_setup import JourneyChoices, JourneysSetupScene
+
+    real = lan_journeys.JourneyServer.start
+    tries = []
+
+    def refuse_once(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        tries.append(1)
+        if len(tries) == 1:
+            raise OSError(98, "Address already in use")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(lan_journeys.JourneyServer, "start", refuse_once)
+    app = make_window(story)
+    room = JourneysRoom(app, "127.0.0.1", 0)
+    try:
+        app.stack.replace_all(JourneysSetupScene(app, JourneyChoices("9B", "same", False, False, 3), room.begin))
+        settle(app)
+        setup = app.stack.top
+        for _ in range(5):
+            press(app, pygame.K_DOWN)
+        press(app, pygame.K_RETURN)
+        assert setup.error.startswith("The room could not open on 127.0.0.1:0: Address already in use.")
+        assert "Another program uses that port" in setup.error and app.stack.top is setup
+        press(app, pygame.K_RETURN)
+        assert isinstance(app.stack.top, DashboardScene)
+        assert len(list(s.sessions_dir().glob("*.jsonl"))) == 1    # one session, one record
+    finally:
+        room.close()

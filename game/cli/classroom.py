@@ -352,6 +352,10 @@ class JourneysRoom:
 
         settings = JourneySettings(luck=choices.luck, allow_undo=choices.allow_undo, seed=choices.seed,
                                    nicknames=choices.nicknames)
+        if self.journeys is not None and self.journeys.settings == settings and self.title == choices.name:
+            return self.open_room(None)  # the room failed to open a moment ago: the same record, tried again
+        if self.writer is not None:
+            self.writer.close()  # other choices since: that record (nobody joined it) stays, a new one begins
         try:
             path = self.session_file or new_session_path(choices.name)
             self.journeys, self.writer = ClassJourneys.create(Engine(self.app.story), settings, path,

@@ -40,7 +40,6 @@ from game.ui.widgets.text import blit_block
 POLL_SECONDS = 1 / 60
 WAKE_EVENT = pygame.event.custom_type()  # the 60 Hz timer that wakes a sleeping loop to look for changes
 SCALES = (1.0, 0.9, 0.8, 0.72, 0.64, 0.56)
-MAX_PROMPT_CHARS = 240
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,12 @@ from typing import Any
 
 import pygame
 
+from game.classroom.journeys import MAX_PROMPT  # the most a page shows, as the model keeps it
 from game.ui import commands as c
 from game.ui.classroom.common import letter
 from game.ui.classroom.pause import _Panel
 from game.ui.widgets.text import blit_block
 
-MAX_PROMPT = 240   # characters in a typed prompt (the pages show it whole)
 MAX_STORY_PROMPTS = 5
 
 
@@ -106,6 +106,7 @@ class TypePromptScene(_Panel):
         self.journeys = journeys
         self.text = ""
         self._erase = False
+        self.opened = app.frames   # the digit that chose "Type a question" must not be typed into it too
         self.body = "Enter sends it to every page; Esc goes back without sending."
 
     def rows(self) -> list[tuple[str, object]]:
@@ -133,7 +134,7 @@ class TypePromptScene(_Panel):
                 self.app.notify("Type a question first, or press Esc.")
         elif isinstance(cmd, c.Rollback):
             self._erase = True  # Backspace; the U key also sends Rollback and then types its letter
-        elif isinstance(cmd, c.TypeText):
+        elif isinstance(cmd, c.TypeText) and self.app.frames != self.opened:
             if self._erase and letter(cmd) == "u":
                 self._erase = False
             typed = "".join(ch for ch in cmd.text if ch.isprintable())

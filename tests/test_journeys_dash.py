@@ -508,3 +508,27 @@ def test_a_room_that_cannot_open_says_why_and_a_second_try_keeps_one_record(stor
         assert len(list(s.sessions_dir().glob("*.jsonl"))) == 1    # one session, one record
     finally:
         room.close()
+
+
+def test_resuming_an_ended_session_opens_its_debrief(tmp_path, story, make_window):
+    from game.ui.classroom.dashboard import DashboardScene
+    from game.ui.classroom.journeys_debrief import JourneysDebriefScene
+
+    room = StandInRoom(story, tmp_path / "r.jsonl")
+    room.join(4)
+    room.play(10, random.Random(1))
+    room.close()                                   # the program stops mid-session
+    app = make_window(story)
+    again = JourneysRoom(app, "127.0.0.1", 0)
+    try:
+        assert again.resume(room.writer.path) is None
+        assert isinstance(app.stack.top, DashboardScene) and app.stack.top.snap.joined == 4
+        again.journeys.end()
+    finally:
+        again.close()
+    last = JourneysRoom(app, "127.0.0.1", 0)
+    try:
+        assert last.resume(room.writer.path) is None
+        assert isinstance(app.stack.top, JourneysDebriefScene) and app.stack.top.debrief.students == 4
+    finally:
+        last.close()

@@ -414,6 +414,11 @@ class JourneysRoom:
         teacher = getattr(server, "teacher_link", "")
         if teacher:  # the teacher's own page (nicknames): on this terminal only, never on the projector
             print(f"teacher page (open it on your phone; do not project it): {teacher}", flush=True)
+        if self.journeys.ended:  # a session resumed after its end: its debrief (the pages show their endings)
+            from game.ui.classroom.journeys_debrief import JourneysDebriefScene
+
+            self.app.stack.replace_all(JourneysDebriefScene(self.app, self.journeys.debrief_now(), self.title))
+            return None
         from game.ui.classroom.dashboard import DashboardScene
 
         self.app.stack.replace_all(DashboardScene(self.app, server, self.title))

@@ -3,6 +3,11 @@
 Argument parsing and dispatch only; the work is in :mod:`game.classroom` (pure) and
 the facilitator scenes (pygame, imported only when a window is needed, so
 ``report`` and ``play --replay --text`` run on a machine without a display).
+
+``facilitate --journeys`` (class journeys: every student her own journey on her own
+device) is the other classroom mode: :class:`JourneysRoom` ties the record, the model
+(:class:`game.classroom.journeys.ClassJourneys`) and the LAN server
+(:class:`game.lan.journeys.JourneyServer`) to the set-up screen and the dashboard.
 """
 
 from __future__ import annotations

@@ -57,6 +57,17 @@ def play(journeys, tokens, rnd, moves, undo_rate=0.0):
         assert status == "ok" and after["step"] == page["step"] + 1
 
 
+def a_class(tmp_path, luck, students, moves, seed):
+    """A class of ``students`` who joined and made ``moves`` random moves between them, a few of them undos."""
+    journeys, writer, path = make(tmp_path, luck=luck)
+    rnd = random.Random(seed)
+    tokens = [secrets.token_urlsafe(18) for _ in range(students)]
+    for t in tokens:
+        journeys.join(t)
+    play(journeys, tokens, rnd, moves, undo_rate=0.05)
+    return journeys, writer, path, tokens, rnd
+
+
 def play_to_endings(journeys, tokens, rnd):
     for token in tokens:
         for _ in range(500):
@@ -177,12 +188,7 @@ def test_the_record_keeps_no_token_and_nicknames_only_when_allowed(tmp_path):
 
 @pytest.mark.parametrize("luck", ["same", "own"])
 def test_resume_puts_every_student_exactly_where_she_was(tmp_path, luck):
-    journeys, writer, path = make(tmp_path, luck=luck)
-    rnd = random.Random(7)
-    tokens = [secrets.token_urlsafe(18) for _ in range(12)]
-    for t in tokens:
-        journeys.join(t)
-    play(journeys, tokens, rnd, 300, undo_rate=0.05)
+    journeys, writer, path, tokens, _ = a_class(tmp_path, luck, students=12, moves=300, seed=7)
     journeys.pause(True)
     journeys.send_prompt("Where is she now?")
     before = {t: journeys.page(t) for t in tokens}
@@ -210,12 +216,7 @@ def test_resume_puts_every_student_exactly_where_she_was(tmp_path, luck):
 
 @pytest.mark.parametrize("luck", ["same", "own"])
 def test_the_class_debrief_is_computed_from_the_record_alone(tmp_path, luck):
-    journeys, writer, path = make(tmp_path, luck=luck)
-    rnd = random.Random(3)
-    tokens = [secrets.token_urlsafe(18) for _ in range(30)]
-    for t in tokens:
-        journeys.join(t)
-    play(journeys, tokens, rnd, 200, undo_rate=0.05)
+    journeys, writer, path, tokens, rnd = a_class(tmp_path, luck, students=30, moves=200, seed=3)
     play_to_endings(journeys, tokens[:25], rnd)
     live = journeys.end()
     writer.close()

@@ -9,7 +9,7 @@
 - The laptop's program is SIGKILLed mid-journey and started again with ``--resume``:
   the page reconnects by itself and shows the same passage, step and resources.
 
-Screenshots go to the test's folder; with ESCAPE_ROUTE_SAVE_SCREENSHOTS=1 they are
+Screenshots go to the test's folder; with ESCAPE_ROUTE_SCREENSHOTS=1 they are
 also copied to docs/screenshots/ (journey-360-*.png, journey-1366-*.png). axe-core is
 looked for in $ESCAPE_ROUTE_AXE (a folder holding node_modules/axe-core), then in
 ~/.cache/escape-route/axe (``.ci/run`` installs it there and sets ESCAPE_ROUTE_EXPECT_AXE,
@@ -32,6 +32,7 @@ pytest.importorskip("aiohttp")
 pytest.importorskip("segno")
 
 from test_journeys_lan import headless  # noqa: E402
+from test_lan_browser import wait_for  # noqa: E402
 
 from conftest import REPO, STORY, headless_chromium  # noqa: E402
 from game.classroom.journeys import ClassJourneys, JourneySettings, device_key, journey_map  # noqa: E402
@@ -70,24 +71,11 @@ def chrome(tmp_path, size):
     return browser
 
 
-def wait_for(check, timeout: float = 10.0, what: str = "the page"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = check()
-        except Exception:  # noqa: BLE001 - the element may be re-rendered meanwhile
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def shot(browser, tmp_path, name: str) -> Path:
     path = tmp_path / f"{name}.png"
     time.sleep(0.15)
     browser.save_screenshot(str(path))
-    if os.environ.get("ESCAPE_ROUTE_SAVE_SCREENSHOTS"):
+    if os.environ.get("ESCAPE_ROUTE_SCREENSHOTS"):
         SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, SHOTS / path.name)
     return path
@@ -165,7 +153,7 @@ def test_a_student_plays_a_whole_journey_by_keyboard(tmp_path, size):
         token = browser.execute_script("return JSON.parse(localStorage.getItem('escape-route-journey')).token")
         engine_page = server.journeys.page(token)
         state = page_state(browser)
-        assert state["title"] == engine_page["title"] and state["where"] == "Hyesan · Hyesan"
+        assert state["title"] == engine_page["title"] and state["where"] == "Chapter 1: Hyesan"
         assert state["paragraphs"] == engine_page["paragraphs"]
         shot(browser, tmp_path, f"{tag}-passage")
         if source:
@@ -282,3 +270,61 @@ def test_the_page_resumes_by_itself_after_the_laptops_program_is_killed(tmp_path
         if proc.poll() is None:
             proc.stdin.close()
             proc.wait(10)
+
+
+def test_the_page_follows_the_browsers_text_size_without_overflowing_a_phone(tmp_path):
+    server, writer = serve(tmp_path)
+    browser = chrome(tmp_path, (360, 740))
+    try:
+        join(browser, server.url)
+        browser.execute_cdp_cmd("Page.enable", {})
+        browser.execute_cdp_cmd("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})  # 200%
+        time.sleep(0.3)
+        sizes = browser.execute_script(
+            "const px = e => parseFloat(getComputedStyle(e).fontSize);"
+            "return [px(document.body), px(document.querySelector('#choices .what')),"
+            "document.documentElement.scrollWidth];")
+        assert sizes[0] == 32 and sizes[1] > 32, sizes        # every size follows the browser's (rem)
+        wide = browser.execute_script(
+            "return Array.from(document.querySelectorAll('body *')).filter(e => e.scrollWidth > e.clientWidth + 1"
+            " && e.getClientRects().length).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' +"
+            " Math.round(e.getBoundingClientRect().right)).slice(0, 8);")
+        assert sizes[2] <= 360, f"the page is wider than the phone at twice the text size: {wide}"
+        browser.execute_script("document.getElementById('choices').scrollIntoView()")
+        shot(browser, tmp_path, "journey-360-text-200")
+    finally:
+        browser.quit()
+        server.stop()
+        writer.close()
+
+
+def test_a_paused_page_takes_no_input_and_every_page_shows_the_prompt(tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    server, writer = serve(tmp_path)
+    browser = chrome(tmp_path, (360, 740))
+    try:
+        join(browser, server.url)
+        token = browser.execute_script("return JSON.parse(localStorage.getItem('escape-route-journey')).token")
+        server.journeys.send_prompt("Would you have told your mother?")
+        wait_for(lambda: browser.find_element("id", "prompt").is_displayed(), what="the prompt")
+        assert browser.find_element("id", "prompt-text").text == "Would you have told your mother?"
+        wait_for(lambda: "told your mother" in browser.find_element("id", "changed").text, what="the live region")
+        server.journeys.pause(True)
+        wait_for(lambda: browser.find_element("id", "paused").is_displayed(), what="the pause")
+        assert browser.execute_script("return document.getElementById('passage').inert") is True
+        # The keyboard cannot reach a choice, and a click on one sends nothing.
+        ActionChains(browser).send_keys(Keys.TAB * 6).perform()
+        assert not browser.execute_script("return !!document.activeElement.closest('#choices')")
+        browser.execute_script("document.querySelector('#choices button').click()")
+        time.sleep(0.3)
+        assert server.journeys.page(token)["step"] == 0
+        server.journeys.pause(False)
+        wait_for(lambda: not browser.find_element("id", "paused").is_displayed(), what="the class to play on")
+        press_choice(browser, 0)
+        wait_for(lambda: server.journeys.page(token)["step"] == 1, what="the choice after the pause")
+    finally:
+        browser.quit()
+        server.stop()
+        writer.close()

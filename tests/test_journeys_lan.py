@@ -51,6 +51,21 @@ def serve(tmp_path, luck="same", undo=False, nicknames=False, **limits):
     return server, writer
 
 
+@pytest.fixture
+def served(tmp_path):
+    """``served(**settings)``: a started server on 127.0.0.1, stopped (and its record closed) after the test."""
+    made = []
+
+    def make(**kw):
+        made.append(serve(tmp_path, **kw))
+        return made[-1][0]
+
+    yield make
+    for server, writer in made:
+        server.stop()
+        writer.close()
+
+
 async def receive(ws, kind, timeout=10.0):
     """The next message of type ``kind`` (others, like class updates, are collected on ws.seen)."""
     deadline = time.monotonic() + timeout
@@ -139,8 +154,8 @@ def test_thirty_students_play_to_their_endings_while_the_teacher_pauses_and_ends
     assert kinds.count(s.CHOSE) == sum(p["step"] for p in finished_pages.values())
 
 
-def test_a_token_reaches_only_its_own_journey(tmp_path):
-    server, writer = serve(tmp_path)
+def test_a_token_reaches_only_its_own_journey(served, tmp_path):
+    server = served()
 
     async def run():
         async with aiohttp.ClientSession() as session:
@@ -163,11 +178,7 @@ def test_a_token_reaches_only_its_own_journey(tmp_path):
             for ws in (a, b, c, d):
                 await ws.close()
 
-    try:
-        asyncio.run(run())
-    finally:
-        server.stop()
-        writer.close()
+    asyncio.run(run())
     raw = (tmp_path / "class.jsonl").read_text()
     assert "A" * 24 not in raw
 
@@ -176,8 +187,8 @@ def test_a_token_reaches_only_its_own_journey(tmp_path):
     "not json", "[]", '{"type": "choose", "step": 0, "choice": 0}',   # (before join)
     '{"type": "bribe"}', '{"type": "join", "code": "4821", "money": 9999}',
 ])
-def test_hostile_messages_close_only_that_connection(tmp_path, message):
-    server, writer = serve(tmp_path)
+def test_hostile_messages_close_only_that_connection(served, message):
+    server = served()
 
     async def run():
         async with aiohttp.ClientSession() as session:
@@ -190,15 +201,11 @@ def test_hostile_messages_close_only_that_connection(tmp_path, message):
             assert (await receive(good, "page"))["status"] == "ok"
             await good.close()
 
-    try:
-        asyncio.run(run())
-    finally:
-        server.stop()
-        writer.close()
+    asyncio.run(run())
 
 
-def test_a_joined_page_cannot_break_the_rules(tmp_path):
-    server, writer = serve(tmp_path)
+def test_a_joined_page_cannot_break_the_rules(served):
+    server = served()
 
     async def run():
         async with aiohttp.ClientSession() as session:
@@ -221,16 +228,12 @@ def test_a_joined_page_cannot_break_the_rules(tmp_path):
             assert (await big.receive(timeout=5)).data == 1009
             await ws.close()
 
-    try:
-        asyncio.run(run())
-    finally:
-        server.stop()
-        writer.close()
+    asyncio.run(run())
     assert server.journeys.page(next(iter(server.room.tokens)))["resources"][0]["value"] == "¥300"
 
 
-def test_the_teacher_page_needs_its_own_code_and_only_it_gets_nicknames(tmp_path):
-    server, writer = serve(tmp_path, nicknames=True)
+def test_the_teacher_page_needs_its_own_code_and_only_it_gets_nicknames(served):
+    server = served(nicknames=True)
 
     async def run():
         async with aiohttp.ClientSession() as session:
@@ -248,16 +251,12 @@ def test_the_teacher_page_needs_its_own_code_and_only_it_gets_nicknames(tmp_path
             await ws.close()
             await teacher.close()
 
-    try:
-        asyncio.run(run())
-    finally:
-        server.stop()
-        writer.close()
+    asyncio.run(run())
     assert "Minji" not in repr(server.journeys.snapshot())
 
 
-def test_the_map_image_is_cached_and_the_page_is_strict(tmp_path):
-    server, writer = serve(tmp_path)
+def test_the_map_image_is_cached_and_the_page_is_strict(served):
+    server = served()
 
     async def run():
         async with aiohttp.ClientSession() as session:
@@ -271,11 +270,7 @@ def test_the_map_image_is_cached_and_the_page_is_strict(tmp_path):
                 assert image.status == 200 and image.headers["Cache-Control"].startswith("public, max-age=")
                 assert (await image.read())[:4] == b"\x89PNG"
 
-    try:
-        asyncio.run(run())
-    finally:
-        server.stop()
-        writer.close()
+    asyncio.run(run())
 
 
 def headless(session_path, *extra):

@@ -261,13 +261,8 @@ class ClassJourneys:
             notes.append(f"The session was recorded with story version {header.get('version', '?')}; the story is "
                          f"now version {self.story.version}. The recorded choices and dice are replayed as they were.")
         by_number: dict[int, _Student] = {}
-        first_t = float(record.start.get("t", 0))
-        paused_since: float | None = None
-        paused_total = 0.0
-        last_t = first_t
         for event in record.events:
             kind = event["type"]
-            last_t = float(event["t"])
             try:
                 if kind == JOINED:
                     student = self._new_student(str(event["key"]), int(event["student"]), int(event["seed"]))
@@ -284,11 +279,6 @@ class ClassJourneys:
                         continue
                     student.step = int(event["step"]) + 1
                 elif kind == PAUSED_ALL:
-                    if event["paused"] and paused_since is None:
-                        paused_since = last_t
-                    elif not event["paused"] and paused_since is not None:
-                        paused_total += last_t - paused_since
-                        paused_since = None
                     self.paused = bool(event["paused"])
                 elif kind == PROMPT:
                     self.prompt = event.get("text") or None
@@ -298,11 +288,9 @@ class ClassJourneys:
                     self.ended = True
             except (s.SessionError, EngineError, Impossible, KeyError) as exc:
                 raise s.SessionError(f"event {event['seq']} cannot be replayed: {exc}") from None
-        if paused_since is not None:
-            paused_total += last_t - paused_since
         # The clock goes on from the time played before the stop (the time the program was down is not play).
         self._paused_total = 0.0
-        self._started = self.clock() - max(0.0, last_t - first_t - paused_total)
+        self._started = self.clock() - played_seconds(record.events)
         if self.paused:
             self._paused_at = self.clock()
         self.version += 1
@@ -651,7 +639,8 @@ class ClassJourneys:
                 route = [[round(x, 1), round(y, 1)] for x, y in self.route_points(stops)]
         page: dict[str, Any] = {
             "type": "page", "step": student.step, "student": student.number, "node": view.node_id,
-            "title": view.title, "chapter": view.chapter, "place": self.places.get(view.location, ""),
+            "title": view.title, "chapter": view.chapter, "chapter_number": self._chapters.get(view.chapter, -1) + 1,
+            "place": self.places.get(view.location, ""),
             "paragraphs": list(view.paragraphs), "choices": choices,
             "resources": resources, "items": items, "journal": journal, "route": route,
             "can_undo": bool(self.settings.allow_undo and view.can_rollback), "changed": changed, "ending": None,
@@ -735,18 +724,8 @@ def class_debrief(record: s.SessionRecord) -> ClassDebrief:
         raise s.SessionError(f"{record.path.name} is not a class-journeys session record")
     settings = JourneySettings.from_record(record.settings, int(record.start["seed"]))
     paths: dict[int, _Path] = {}
-    first_t = float(record.start["t"])
-    last_t = first_t
-    paused_since: float | None = None
-    paused = 0.0
-    down = 0.0        # the time between a crash's last event and the resume is not play
     for event in record.events:
-        kind, t = event["type"], float(event["t"])
-        if kind == s.RESUMED:
-            down += max(0.0, t - last_t)
-            if paused_since is not None:
-                paused_since = t
-        last_t = t
+        kind = event["type"]
         if kind == JOINED:
             path = _Path(int(event["student"]), int(event["seed"]))
             path.facts.update(str(f) for f in event.get("facts", []))
@@ -769,18 +748,37 @@ def class_debrief(record: s.SessionRecord) -> ClassDebrief:
             path.ending = None
             if isinstance(event.get("vars"), dict):
                 path.vars = dict(event["vars"])
+        elif kind == s.ENDED:
+            break
+    return _debrief(settings, [paths[n] for n in sorted(paths)], played_seconds(record.events) / 60.0)
+
+
+def played_seconds(events: list[dict[str, Any]]) -> float:
+    """How long the class played: from the first event to the end (or the last event), without the pauses
+    and without the time between a crash's last event and the resume (the program was down, nobody played)."""
+    if not events:
+        return 0.0
+    first = last = float(events[0]["t"])
+    paused_since: float | None = None
+    away = 0.0
+    for event in events:
+        kind, t = event["type"], float(event["t"])
+        if kind == s.RESUMED:
+            away += max(0.0, t - last)
+            if paused_since is not None:
+                paused_since = t
         elif kind == PAUSED_ALL:
             if event["paused"] and paused_since is None:
                 paused_since = t
             elif not event["paused"] and paused_since is not None:
-                paused += t - paused_since
+                away += t - paused_since
                 paused_since = None
-        elif kind == s.ENDED:
+        last = t
+        if kind == s.ENDED:
             break
     if paused_since is not None:
-        paused += last_t - paused_since
-    minutes = max(0.0, last_t - first_t - paused - down) / 60.0
-    return _debrief(settings, [paths[n] for n in sorted(paths)], minutes)
+        away += last - paused_since
+    return max(0.0, last - first - away)
 
 
 def _debrief(settings: JourneySettings, paths: list[_Path], minutes: float) -> ClassDebrief:

@@ -59,6 +59,7 @@ class JourneyServer(LanServer):
         self.teachers = Room(self.teacher_code, wrong_code_limit=3, per_address=4,
                              wrong_code_window=self.room.wrong_code_window)
         self._teacher_sockets: set[web.WebSocketResponse] = set()
+        self._roster_tasks: dict[web.WebSocketResponse, asyncio.Task] = {}
         self._map_info: dict[str, Any] | None = None
         if journey_map is not None and journey_map.terrain is not None:
             try:
@@ -164,21 +165,25 @@ class JourneyServer(LanServer):
                                        "tries_left": result.tries_left}))
             return
         self._teacher_sockets.add(ws)
-        try:
-            version = -1
-            while not ws.closed:
-                if self.journeys.version != version:
-                    version = self.journeys.version
-                    await ws.send_str(p.dumps(self._roster()))
-                await asyncio.sleep(ROSTER_EVERY)
-        finally:
-            self._teacher_sockets.discard(ws)
+        # The roster is sent from a task of its own, so the connection's messages are still read meanwhile.
+        self._roster_tasks[ws] = asyncio.get_running_loop().create_task(self._send_rosters(ws))
+
+    async def _send_rosters(self, ws: web.WebSocketResponse) -> None:
+        version = -1
+        while not ws.closed:
+            if self.journeys.version != version:
+                version = self.journeys.version
+                await ws.send_str(p.dumps(self._roster()))
+            await asyncio.sleep(ROSTER_EVERY)
 
     async def _serve(self, ws: web.WebSocketResponse, address: str) -> None:
         try:
             await super()._serve(ws, address)
         finally:
             self._teacher_sockets.discard(ws)
+            task = self._roster_tasks.pop(ws, None)
+            if task is not None:
+                task.cancel()
 
     def _roster(self) -> dict[str, Any]:
         snap = self.journeys.snapshot()

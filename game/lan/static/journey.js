@@ -127,9 +127,9 @@
     $("prompt").hidden = !state.prompt;
     text($("prompt-text"), state.prompt || "");
     $("name-section").hidden = !state.nicknames;
-    var still = state.paused || state.ended;
-    $("passage").inert = !!still;
-    $("passage").setAttribute("aria-hidden", still && !state.ended ? "true" : "false");
+    // Paused: the passage takes no input at all ("Eyes on the board"). Ended: it stays readable (her ending and
+    // its debrief), only the choices and the undo are closed (renderControls).
+    $("passage").inert = !!state.paused;
     if (state.paused) say("Eyes on the board: your teacher has paused the class.");
     else if (state.ended) say("The session has ended.");
     else if (state.prompt) say("To discuss: " + state.prompt);
@@ -146,7 +146,9 @@
   function render(p) {
     var fresh = !page || p.node !== page.node || p.step !== page.step;
     page = p;
-    var where = [p.chapter, p.place].filter(Boolean).join(" · ");
+    // "Chapter 3: China · Yanji" (the place is left out where the chapter has its name).
+    var chapter = p.chapter_number ? "Chapter " + p.chapter_number + ": " + p.chapter : p.chapter;
+    var where = [chapter, p.place === p.chapter ? "" : p.place].filter(Boolean).join(" · ");
     text($("where"), where);
     text($("title"), p.title || "");
     var body = $("text");

@@ -822,8 +822,8 @@ def luck_lines(debrief: ClassDebrief) -> list[str]:
     groups = debrief.same_choices_same_end
     if luck == "same":
         if groups:
-            alike = sum(size for size, _ in groups)
-            same = sum(met for _, met in groups)
+            alike = sum(size for size, _met in groups)
+            same = sum(met for _size, met in groups)
             lines.append(f"{alike} students chose exactly as at least one other student did, in {len(groups)} "
                          f"group{'s' * (len(groups) != 1)}; {same} of them met the same end as the rest of their "
                          f"group. With the same luck, the same choices lead to the same end.")
@@ -886,7 +886,7 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     add('<div class="kpis">')
     for value, label in ((str(d.students), "students"), (str(d.finished), "reached an ending"),
                          (_minutes(d.minutes_played * 60), "of play"),
-                         (str(sum(1 for _ in d.splits)), "decisions where the class split")):
+                         (str(len(d.splits)), "decisions where the class split")):
         add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
     add("</div>")
     add('<h3>Where the journeys ended</h3><table class="kinds"><tbody>')
@@ -899,7 +899,7 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     add("</tbody></table>")
     if d.endings:
         shown = d.endings[:MAX_ENDING_ROWS]
-        more = sum(n for _, _, n in d.endings[MAX_ENDING_ROWS:])
+        more = sum(n for _kind, _title, n in d.endings[MAX_ENDING_ROWS:])
         add("<h3>Endings reached</h3>" + _svg_ending_titles(shown)
             + (f'<p class="meta">and {more} more journey{"s" * (more != 1)} at '
                f'{len(d.endings) - len(shown)} other ending{"s" * (len(d.endings) - len(shown) != 1)}</p>'
@@ -941,7 +941,7 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
 
 def _svg_ending_titles(endings: Sequence[tuple[str, str, int]]) -> str:
     width, label_w, bar_h, gap = 680, 250, 20, 6
-    most = max((n for _, _, n in endings), default=1) or 1
+    most = max((n for _kind, _title, n in endings), default=1) or 1
     height = len(endings) * (bar_h + gap) + 10
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
              f'aria-label="Endings reached">']

@@ -40,7 +40,7 @@ items:
 CONDITIONS = ["cash >= 60", "health < 50", "seen", "not warned", "has(phone)", "visited(n1)", "exposure > 20",
               "days >= 4 and cash > 10"]
 CHANCES = ["0.25", "0.1 + exposure / 100", "max(0.05, 0.5 - health / 200)", "0.2 + visits(n2) * 0.1", "0.3"]
-EFFECTS = ["cash: -30", "cash: 25", "health: -15", "health: 20", "exposure: 15", "exposure: -10", "days: 2",
+EFFECTS = ["cash: -30", "cash: -70", "cash: 25", "health: -15", "health: -30", "health: 20", "exposure: 15", "exposure: -10", "days: 2",
            "seen: true", "warned: true", "phone: true", "phone: false", "set: {cash: 50}",
            'cash: "-cash / 2"', 'health: "days * 2"']
 

@@ -7,8 +7,8 @@ ending) with the path that led there, endless loops, resources at the endings an
 the length of a journey. Run *i* is seeded from the base seed and *i* alone, so the
 report is the same whatever the number of worker processes.
 
-``exhaustive`` gives exact ending probabilities (fractions) by a memoised walk over
-the distinct states of the story, solving waiting loops exactly (see the comment
+``exhaustive`` gives exact ending probabilities (fractions) by a walk over the
+distinct live states of the story, solving waiting loops exactly (see the comment
 before :func:`exhaustive`), until every state is decided or a state limit is reached.
 """
 
@@ -193,23 +193,31 @@ def summarise(story: Story, results: list[RunResult], policy: str, seed: int) ->
 # Exact odds by dynamic programming over distinct states.
 #
 # A state is what can still change the journey's course: the node, and of the values
-# only those an expression (condition, chance, computed effect) or the policy can read
-# (see _Relevant). Two journeys that reach the same node with the same such values
-# have the same future, so each distinct state is expanded once, and the states form
-# a finite graph whose edges carry exact probabilities: the policy's choice (uniform
-# over the open choices for 'random', over tied best choices for the others) times the
-# roll's outcome (its chance computed with Fractions from the decimals as written).
+# only those that something reachable reads before they are set again (see _Relevant).
+# Two journeys that reach the same node with the same such values have the same
+# future, so each distinct state is expanded once, and the states form a graph whose
+# edges carry exact probabilities: the policy's choice (uniform over the open choices
+# for 'random', over tied best choices for the others) times the roll's outcome (its
+# chance computed with Fractions from the decimals as written). What a node's decision
+# reads is a part of its state, so the choices and odds are worked out once per node
+# and per combination of those values, and reused by every state that shares it.
 #
-# The probability of each ending from a state is then the weighted sum of its
-# successors' (a linear equation per state). Waiting loops make the graph cyclic, so
-# the equations are solved one strongly connected component at a time (Tarjan's
-# algorithm yields them sinks first): a component of one state without a self-loop is
-# a sum; a larger one is solved exactly by Gaussian elimination over Fractions. A
-# component with a way out is always solvable (its matrix is substochastic and
-# irreducible with a leak); one with no way out is an endless loop, and its
-# probability is reported as such. Values outside the story's bounds cannot occur (the
-# engine clamps them), which keeps the state space finite unless a value grows without
-# a bound; ``state_limit`` then stops the walk, and what is past it is "unresolved".
+# The probability then flows forward from the first state, one component at a time
+# in topological order (Tarjan's algorithm yields the strongly connected components
+# sinks first, so they are taken in reverse): a component of one state without a
+# self-loop passes its mass along each edge; a waiting loop (a larger component) is
+# solved exactly by Gaussian elimination over Fractions for the expected visits of
+# each of its states, which then pass their mass out. A component with a way out is
+# always solvable (its matrix is substochastic and irreducible with a leak); one with
+# no way out is an endless loop, and what enters it is reported as such. One
+# multiplication per edge, whatever the number of endings.
+#
+# Values outside the story's bounds cannot occur (the engine clamps them), which keeps
+# the state space finite unless a value that is still read grows without a bound (the
+# shipped story's Laos loop adds debt on every round, and Seoul reads it);
+# ``state_limit`` then stops the walk, and the probability past it is "unresolved":
+# every figure is exact for the journeys that were decided, and the truth lies
+# between it and it plus the unresolved share.
 
 from time import perf_counter  # noqa: E402
 

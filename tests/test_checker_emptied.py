@@ -70,3 +70,10 @@ def test_a_story_with_an_emptied_chapter_cannot_be_played_and_check_says_why(tmp
     assert out.returncode != 0
     lines = [line for line in out.stdout.splitlines() if ": error: " in line or ": warning: " in line]
     assert len(lines) == 1 and "03_china.yaml:1:1: error: ER009 the chapter file 03_china.yaml has no nodes" in lines[0]
+
+
+def test_a_new_empty_chapter_silences_nothing_else(tmp_path):
+    files = dict(dx.BASE_STORY, **{"02_new.yaml": ""})
+    files["story.yaml"] += "journey_choices: [5, 10]\n"  # the catalogue's example of ER048
+    codes = sorted(d.code for d in analyse(write_story(tmp_path / "story", files)).diagnostics)
+    assert codes == ["ER009", "ER048"]

@@ -51,7 +51,9 @@ class Salvage:
     emptied: list[str] = field(default_factory=list)  # chapter files with no nodes at all
 
     def __bool__(self) -> bool:
-        return bool(self.files or self.emptied)
+        # Only unreadable files: an emptied chapter's follow-ons are held back (and counted)
+        # by hold_back_after_emptied, so a new empty chapter silences nothing.
+        return bool(self.files)
 
     def hold_back_after_emptied(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """``diagnostics`` without the follow-on problems of emptied chapters, whose ER009 then counts them."""

@@ -13,7 +13,8 @@ problems; it never adds any, and fixing the syntax error brings the real ones ba
 
 An *emptied* chapter (0 bytes, only comments, ``nodes: {}`` or no ``nodes:``) leaves
 nothing to scan, so what it declared is unknown. Its own warning (ER009) names it once,
-and every problem elsewhere of a kind that missing nodes, flags or fact links cause
+and if anything elsewhere names what is not there (a goto, a ``visited()``, a flag),
+every problem elsewhere of a kind that missing nodes, flags or fact links cause
 (a goto or ``visited()`` of a node that is not there, an undeclared flag with no close
 spelling, unreachable nodes, unlinked facts, the loop and length estimates) is held
 back. A flag or value with a close spelling ("Did you mean 'cash'?") is a typo, not a
@@ -60,6 +61,8 @@ class Salvage:
         if not self.emptied:
             return diagnostics
         emptied = set(self.emptied)
+        if not any(d.span.file not in emptied and _names_missing(d) for d in diagnostics):
+            return diagnostics  # nothing leads into it (a new chapter not yet written): nothing follows from it
         kept = [d for d in diagnostics if d.span.file in emptied or not _follows_from_missing(d)]
         held = len(diagnostics) - len(kept)
         if not held:
@@ -129,12 +132,18 @@ def _keys_under(lines: list[str], top: str) -> set[str]:
     return found
 
 
-#: Problems that a chapter's missing nodes, flags and fact links cause in other files.
-_FOLLOW_ON = frozenset({"ER020", "ER022", "ER040", "ER042", "ER043", "ER045", "ER046", "ER048", "ER051"})
+#: Problems that a chapter's missing nodes, flags and fact links cause in other files:
+#: a name that leads nowhere, and what the checks of the whole story make of the gap.
+_FOLLOW_ON = frozenset({"ER040", "ER042", "ER043", "ER045", "ER046", "ER048", "ER051"})
 
 
 def _follows_from_missing(d: Diagnostic) -> bool:
-    if d.code in _FOLLOW_ON:
+    return d.code in _FOLLOW_ON or _names_missing(d)
+
+
+def _names_missing(d: Diagnostic) -> bool:
+    """A goto, visited(), flag or effect naming what is not there, and not a near miss of what is."""
+    if d.code in ("ER020", "ER022"):
         return True
     if d.code == "ER030" and "is not a node id" in d.message:
         return True  # visited(x): the node was likely in the emptied file, whatever it looks like

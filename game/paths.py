@@ -51,12 +51,15 @@ def is_frozen() -> bool:
 #: installed package). The wheel ships the same through pyproject.toml's package data.
 _DATA = (
     ("story", "*.yaml", "game/data/story"),
+    ("story/locale", "*.pot", "game/data/story/locale"),
+    ("story/locale/ko", "*.po", "game/data/story/locale/ko"),
     ("assets", "*.md", "game/data/assets"),
     ("assets/maps", "*", "game/data/assets/maps"),
     ("assets/fonts", "*", "game/data/assets/fonts"),
     ("game/story", "schema.json", "game/story"),
     ("game/writer", "graph_page.html", "game/writer"),
     ("game/lan/static", "*", "game/lan/static"),
+    ("game/locale/ko/LC_MESSAGES", "*.mo", "game/locale/ko/LC_MESSAGES"),
 )
 
 

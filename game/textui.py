@@ -28,11 +28,12 @@ from game.engine.save import (
 from game.engine.state import GameState
 from game.engine.wording import risk_words
 from game.errors import Impossible, StoryError
+from game.l10n import N_, _, number
 from game.story import template as tpl
 from game.story.model import ENDING_KIND_LABELS, Fact, Story
 
-HELP = ("Type the number of a choice and press Enter. Other commands: "
-        "'u' undoes the last choice, 's' shows what she carries, 'q' saves and quits, '?' shows this help.")
+HELP = N_("Type the number of a choice and press Enter. Other commands: "
+          "'u' undoes the last choice, 's' shows what she carries, 'q' saves and quits, '?' shows this help.")
 
 
 class _Style:
@@ -81,9 +82,10 @@ class TextGame:
             if index is None:
                 self.say()
                 if self.save():
-                    self.say("Your journey is saved. Continue it with: escape-route play --text --continue")
+                    self.say(_("Your journey is saved. Continue it with: {command}").format(
+                        command="escape-route play --text --continue"))
                 else:
-                    self.say("Your journey could not be saved (see above).")
+                    self.say(_("Your journey could not be saved (see above)."))
                 return 0
             if index == "undo":
                 self.undo()
@@ -91,7 +93,7 @@ class TextGame:
             try:
                 outcome = self.engine.choose(self.state, index)
             except Impossible as exc:
-                self.say(f"That choice is not open to her: {str(exc).rstrip('.')}.")
+                self.say(_("That choice is not open to her: {reason}.").format(reason=str(exc).rstrip(".")))
                 continue
             self.report(outcome)
 
@@ -114,21 +116,23 @@ class TextGame:
                 self.show_choice(choice)
 
     def status_line(self) -> str:
-        parts = [f"{r.label} {r.format(self.state.vars[name]) if r.is_currency else round(self.state.vars[name])}"
+        parts = [f"{r.label} {r.format(self.state.vars[name]) if r.is_currency else number(self.state.vars[name])}"
                  for name, r in self.story.resources.items()]
         line = " · ".join(parts)
         if self.state.items:
-            line += " | Carrying: " + ", ".join(self.story.items[i].label for i in sorted(self.state.items))
+            line += " | " + _("Carrying: {items}").format(
+                items=", ".join(self.story.items[i].label for i in sorted(self.state.items)))
         return line
 
     def show_choice(self, choice: ChoiceView) -> None:
         number = f"{choice.index + 1}."
         details = [choice.cost_text] if choice.costs else []
         if choice.risk is not None:
-            details.append(f"risk {choice.risk.text}")
+            details.append(_("risk {risk}").format(risk=choice.risk.text))
         text = choice.text + (" — " + " · ".join(details) if details else "")
         if not choice.available:
-            self.wrap(f"{number} (not available: {choice.reason}) {text}", "   ")
+            self.wrap(_("{number} (not available: {reason}) {text}").format(number=number, reason=choice.reason,
+                                                                            text=text), "   ")
         else:
             self.wrap(f"{number} {text}", "   ")
 
@@ -148,7 +152,7 @@ class TextGame:
             if answer in ("q", "quit", "exit"):
                 return None
             if answer in ("?", "h", "help"):
-                self.wrap(HELP)
+                self.wrap(_(HELP))
                 continue
             if answer in ("u", "undo", "back"):
                 return "undo"
@@ -158,17 +162,18 @@ class TextGame:
             if answer.isdigit() and 1 <= int(answer) <= count:
                 choice = view.choices[int(answer) - 1]
                 if not choice.available:
-                    self.say(f"That choice is not open to her: {choice.reason.rstrip('.')}. Pick another.")
+                    self.say(_("That choice is not open to her: {reason}. Pick another.").format(
+                        reason=choice.reason.rstrip(".")))
                     continue
                 return int(answer) - 1
-            self.say(f"Please type a number from 1 to {count}, or '?' for help.")
+            self.say(_("Please type a number from 1 to {count}, or '?' for help.").format(count=count))
 
     def undo(self) -> None:
         try:
             self.engine.rollback(self.state)
-            self.say("The last choice is undone.")
+            self.say(_("The last choice is undone."))
         except Impossible as exc:
-            self.say(f"Cannot undo: {exc}.")
+            self.say(_("Cannot undo: {reason}.").format(reason=exc))
 
     def report(self, outcome: Outcome) -> None:
         lines = []
@@ -180,7 +185,7 @@ class TextGame:
         changes += [f"+ {self.story.items[i].label}" for i in outcome.gained]
         changes += [f"− {self.story.items[i].label}" for i in outcome.lost]
         if changes:
-            lines.append("Changes: " + ", ".join(changes) + ".")
+            lines.append(_("Changes: {changes}.").format(changes=", ".join(changes)))
         if lines:
             self.say()
             for line in lines:
@@ -189,28 +194,28 @@ class TextGame:
     def show_ending(self, view: NodeView) -> None:
         ending = view.ending
         assert ending is not None
-        self.say(self.style.bold(f"How it ended: {ENDING_KIND_LABELS.get(ending.kind, ending.kind)}."))
-        self.wrap(LUCK_SENTENCE)
+        self.say(self.style.bold(_("How it ended: {kind}.").format(kind=ENDING_KIND_LABELS.get(ending.kind, ending.kind))))
+        self.wrap(_(LUCK_SENTENCE))
         self.say()
         if ending.debrief:
-            self.say(self.style.bold("What followed, in reality"))
+            self.say(self.style.bold(_("What followed, in reality")))
             self.say()
             for para in ending.debrief.split("\n\n"):
                 self.wrap(" ".join(para.split()))
                 self.say()
         facts = [self.story.facts[f] for f in view.facts if f in self.story.facts and f not in SINCE_2010_FACTS]
         if facts:
-            self.say(self.style.bold("Sources"))
+            self.say(self.style.bold(_("Sources")))
             for fact in facts:
                 self.wrap(self.fact_line(fact), "  ")
             self.say()
         since = [self.story.facts[f] for f in SINCE_2010_FACTS if f in self.story.facts]
         if since:
-            self.say(self.style.bold("What has changed since 2010"))
+            self.say(self.style.bold(_("What has changed since 2010")))
             for fact in since:
                 self.wrap(self.fact_line(fact), "  ")
             self.say()
-        self.say("Play again with: escape-route play --text")
+        self.say(_("Play again with: {command}").format(command="escape-route play --text"))
         self.save()
         self.say(f"THE END — {ending.title} [{ending.kind}]")
 
@@ -226,7 +231,7 @@ class TextGame:
         try:
             write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
         except StoryError as exc:
-            self.say(f"(Could not autosave: {exc})")
+            self.say(_("(Could not autosave: {problem})").format(problem=exc))
             return False
         return True
 
@@ -246,7 +251,7 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
     keep_autosave = False
     if resume:
         state, notice = load_save_safely(slot_path(AUTOSAVE), story)
-        print(notice or "Continuing your saved journey.", file=stdout)
+        print(notice or _("Continuing your saved journey."), file=stdout)
         # A save that could not be read nor moved aside stays where it is: never write over it.
         keep_autosave = state is None and os.path.lexists(slot_path(AUTOSAVE))
     game = None
@@ -259,10 +264,10 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
             game = TextGame(story, state, stdin, stdout)
             game.say(story.title.upper())
             game.say()
-            for number, para in enumerate(tpl.paragraphs(story.content_note)):
-                if number:
+            for count, para in enumerate(tpl.paragraphs(story.content_note)):
+                if count:
                     game.say()
-                game.wrap(("Content note: " if number == 0 else "") + para)
+                game.wrap((_("Content note: ") if count == 0 else "") + para)
     game = game or TextGame(story, state, stdin, stdout)
     if keep_autosave:
         game.autosave = False
@@ -280,5 +285,5 @@ def keep_other_journey() -> None:
     kept = keep_autosave_aside()
     if kept is not None:
         # On stderr: the terminal shows it, and the story's own output (pipes, transcripts) stays the same.
-        print(f"escape-route: your other saved journey (day {kept.day}) is kept as {kept.path}; "
-              f"this is a new journey.", file=sys.stderr)
+        print("escape-route: " + _("your other saved journey (day {day}) is kept as {path}; this is a new journey.")
+              .format(day=kept.day, path=kept.path), file=sys.stderr)

@@ -10,6 +10,8 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# The program follows the system's language; the tests expect English unless they ask for another.
+os.environ["LANGUAGE"] = "en"
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = REPO / "story"
@@ -21,6 +23,16 @@ def private_data_dir(tmp_path_factory, monkeypatch):
     path = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """The language is process-wide (a player chooses it once): a test that changes it in the settings
+    screen must not leave the next test speaking Korean."""
+    yield
+    from game import l10n
+
+    l10n.set_language("en")
 
 
 def write_story(folder: Path, files: dict[str, str | None]) -> Path:

@@ -50,10 +50,11 @@ KEYS = {"\n": pygame.K_RETURN, " ": pygame.K_SPACE}
 
 
 def press(app: App, key: int, text: str = "", frames: int = 1) -> None:
-    """A key as SDL delivers it: KEYDOWN, then TEXTINPUT for a printable key, in the same frame."""
+    """A tap as SDL delivers it: KEYDOWN, then TEXTINPUT for a printable key, then KEYUP, in the same frame."""
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0))
     if text:
         pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))
     for _ in range(frames):
         app.step()
 

@@ -34,6 +34,7 @@ def press(app, key, text=""):
     events = [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)]
     if text:
         events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
+    events.append(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))  # a tap is released
     app.step(events)
 
 

@@ -36,8 +36,10 @@ def test_catalogue_example_reports_its_code(tmp_path, code):
     files.update(entry.example)
     if "map.tmx" in files:
         files["map.tmx"] = SMALL_MAP
+    for name in files:
+        (tmp_path / "story" / name).parent.mkdir(parents=True, exist_ok=True)
     folder = write_story(tmp_path / "story", files)
-    analysis = analyse(folder)
+    analysis = analyse(folder, translation=entry.lang or None)
     hits = [d for d in analysis.diagnostics if d.code == code]
     want_file, want_line = entry.at
     assert hits, f"{code} not reported; got {[str(d) for d in analysis.diagnostics]}"

@@ -34,8 +34,9 @@ from game.story.model import Story  # noqa: E402
 
 
 def load_for_screens(root: Path) -> Story:
+    from game.l10n import language
     try:
-        return load_story(root)
+        return load_story(root, lang=language())
     except StoryLoadError as exc:
         if not exc.diagnostics or any(getattr(d, "code", "") != "ER050" for d in exc.diagnostics):
             raise
@@ -169,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--endings", action="store_true",
                         help="only the debrief of each kind of ending, the gallery, a chapter card and the map")
+    parser.add_argument("--lang", default="en", help="the language of the screens (ko: the Korean edition)")
     args = parser.parse_args(argv)
+    from game.l10n import set_language
+    set_language(args.lang)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="er-screens-data-"))

@@ -56,7 +56,7 @@ def generate() -> tuple[str, str]:
         label = ENDING_KIND_LABELS.get(ending.kind, ending.kind)
         graph.append(f"  C{chapter_of[node.id]} --> {ending.id}{{{{{ending.id} · {label}}}}}")
         froms = sorted({s for n in nodes for s in sources[n.id]})
-        where = ", ".join(sorted({n.location for n in nodes if n.location})) or "—"
+        where = ", ".join(sorted({place for n in nodes for place in n.places()})) or "—"
         files = ", ".join(f"`{n.id}` ({Path(n.file).name})" for n in nodes)
         rows.append(f"| `{ending.id}` | {label} | {files} | {where} | {', '.join(f'`{f}`' for f in froms)} | "
                     f"{random_share.get(ending.id, 0):.1%} | {careful_share.get(ending.id, 0):.1%} |")

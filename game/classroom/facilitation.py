@@ -164,7 +164,7 @@ class Facilitation:
         self.revealed.discard(node.id)
         if node.discuss and (node.id, node.discuss) not in self.prompts_met:
             self.prompts_met.append((node.id, node.discuss))
-        self.writer.write(s.NODE, node=node.id, title=node.title, chapter=node.chapter, location=node.location,
+        self.writer.write(s.NODE, node=node.id, title=node.title, chapter=node.chapter, location=view.location,
                           discuss=node.discuss, facts=list(node.facts), veiled=self.veil() is not None,
                           **s.state_summary(self.story, self.state))
         if view.ending is not None:

@@ -30,6 +30,7 @@ from game import __version__
 from game.classroom import session as s
 from game.engine.history import LUCK_SENTENCE
 from game.engine.wording import ESTIMATE_NOTE
+from game.l10n import _
 from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print order.
@@ -331,9 +332,9 @@ def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any
     if not series:
         parts.append(f'<text x="{left}" y="{top + 20}" class="note">not recorded</text></svg>')
         return "".join(parts)
-    xmax = max(1, max(v[-1][0] for _, v in series))
-    lo = min(min(y for _, y in v) for _, v in series)
-    hi = max(max(y for _, y in v) for _, v in series)
+    xmax = max(1, max(v[-1][0] for _key, v in series))
+    lo = min(min(y for _key, y in v) for _key, v in series)
+    hi = max(max(y for _key, y in v) for _key, v in series)
     if isinstance(meta.get("min"), (int, float)):
         lo = min(lo, float(meta["min"]))
     if isinstance(meta.get("max"), (int, float)) and hi > 0.5 * float(meta["max"]):
@@ -632,9 +633,9 @@ def _endings(add: Any, sessions: Sequence[SessionSummary]) -> None:
     add(svg_endings(sessions))
     risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
     if risks:
-        fell = sum(1 for _, d in risks if d.roll and d.roll.get("failed"))
+        fell = sum(1 for _key, d in risks if d.roll and d.roll.get("failed"))
         add(f'<p class="meta">{len(risks)} risk{"s" * (len(risks) != 1)} taken across the sessions; {fell} fell '
-            f'(listed under "The risks that fell"). {e(ESTIMATE_NOTE)} {e(LUCK_SENTENCE)}</p>')
+            f'(listed under "The risks that fell"). {e(_(ESTIMATE_NOTE))} {e(_(LUCK_SENTENCE))}</p>')
     add("</section>")
 
 
@@ -645,7 +646,7 @@ def _risks(add: Any, sessions: Sequence[SessionSummary]) -> None:
     if not fell:
         return
     add("<section><h2>The risks that fell</h2>")
-    add(f'<p class="meta">{e(ESTIMATE_NOTE)}</p>')
+    add(f'<p class="meta">{e(_(ESTIMATE_NOTE))}</p>')
     add("<table><thead><tr><th>Session</th><th>At</th><th>Risk</th><th class=n>Chance</th>"
         "<th class=n>Risks taken</th></tr></thead><tbody>")
     for x, d in fell:
@@ -668,9 +669,9 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
             visits[d.node] = visits.get(d.node, 0) + 1
             groups.setdefault(d.node, []).append((x, d, visits[d.node]))
     # In the order the journeys met them: by the earliest step at which any session voted there.
-    for node, rows in sorted(groups.items(), key=lambda kv: (min(d.step for _, d, _ in kv[1]), kv[0])):
+    for node, rows in sorted(groups.items(), key=lambda kv: (min(d.step for _x, d, _v in kv[1]), kv[0])):
         first = rows[0][1]
-        met = len({id(x) for x, _, _ in rows})
+        met = len({id(x) for x, _d, _v in rows})
         add(f'<div class="decision"><h3>{e(first.title or node)} <span class="tag">{e(node)}</span> '
             f'<span class="tag">met by {met} of {len(sessions)}</span></h3>')
         add('<div class="legend">')

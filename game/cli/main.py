@@ -31,6 +31,7 @@ from pathlib import Path
 from game import __version__
 from game.alert import alert
 from game.errors import StoryError, StoryLoadError
+from game.l10n import language, set_language
 from game.paths import story_dir
 
 EXIT_INTERRUPTED = 130     # 128 + SIGINT
@@ -61,6 +62,19 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
 
     parse.__name__ = "whole number"
     return parse
+
+
+def language_code(text: str) -> str:
+    """An argparse ``type`` for a language code such as ``ko`` or ``pt_BR`` (``ko-KR`` is read as ``ko_KR``)."""
+    code = text.strip().replace("-", "_")
+    if "_" in code:
+        head, tail = code.split("_", 1)
+        code = f"{head.lower()}_{tail.upper()}"
+    else:
+        code = code.lower()
+    if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", code):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a language code; give one such as ko or en")
+    return code
 
 
 def decimal_number(low: float, high: float) -> Callable[[str], float]:
@@ -195,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(check, positional=True)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     check.add_argument("--list-codes", action="store_true", help="list every diagnostic code with its hint")
+    check.add_argument("--translation", type=language_code, default=None, metavar="LANG",
+                       help="also check the story's translation into LANG (its locale/LANG/*.po catalogs)")
     simulate = sub.add_parser("simulate", help="play the story many times and report endings, coverage, soft-locks")
     _story_arg(simulate, positional=True)
     simulate.add_argument("--runs", type=whole_number(1, MAX_RUNS), default=1000,
@@ -231,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
 
     sub.add_parser("lsp", help="run the language server on standard input and output (for editors)")
+    i18n = sub.add_parser("i18n", help="make and update the story's translation catalogs (gettext .pot/.po)")
+    i18n.add_argument("action", choices=("extract", "update"),
+                      help="extract: add missing choice ids and write locale/*.pot; "
+                           "update: merge them into locale/LANG/*.po (every language, or --lang)")
+    _story_arg(i18n, positional=True)
+    for command in sub.choices.values():
+        command.add_argument("--lang", type=language_code, default=None, metavar="LANG",
+                             help="the language to use, such as ko (default: your system's language)")
     return parser
 
 
@@ -242,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     check = getattr(args, "check_arguments", None)
     if check is not None:
         check(args)  # arguments that are wrong together: a usage error, exit 2
+    set_language(getattr(args, "lang", None) or _saved_language(args))
     try:
         status = _run(args)
         sys.stdout.flush()  # a reader that left early is found here, not in Python's flush at exit
@@ -260,6 +285,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         alert(f"escape-route: {describe_os_error(exc)}")
         return 1
+
+
+def _saved_language(args: argparse.Namespace) -> str | None:
+    """The language chosen in the window's settings, for the window and the classroom (None: the system's)."""
+    if args.command not in (None, "play", "facilitate") or getattr(args, "text", False):
+        return None
+    try:
+        from game.ui.settings import saved_language
+    except ImportError:  # pragma: no cover - the UI ships with the package
+        return None
+    return saved_language()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -285,6 +321,10 @@ def _run(args: argparse.Namespace) -> int:
         from game.writer.simreport import cmd_simulate
 
         return cmd_simulate(args)
+    if args.command == "i18n":
+        from game.writer.i18n import cmd_i18n
+
+        return cmd_i18n(args)
     if args.command == "lsp":
         from game.lsp.server import main as run_language_server
 
@@ -307,7 +347,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = args.story or story_dir()
     if root.is_file():  # check story/01b_herbalist.yaml: a chapter is checked with its story
         root = root.parent
-    analysis = analyse(root)
+    analysis = analyse(root, translation=args.translation)
     story = analysis.story
     stats = {
         "nodes": len(story.nodes) if story else 0,
@@ -339,7 +379,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     from game.story.suggest import did_you_mean
 
     root = args.story or story_dir()
-    story = load_story(root)
+    story = load_story(root, lang=language())
     if args.start and args.start not in story.nodes:
         hint = did_you_mean(args.start, story.nodes, "Run 'escape-route check' to list problems.")
         raise StoryError(f"--start: there is no node '{args.start}'. {hint}")

@@ -18,6 +18,7 @@ from typing import Any
 from game.engine.rng import Pcg32
 from game.engine.state import GameState
 from game.errors import EngineError, Impossible
+from game.l10n import _, number
 from game.story import expr as ex
 from game.story import template as tpl
 from game.story.model import CURRENCY_SYMBOLS, Choice, Effect, Ending, Node, Story
@@ -188,8 +189,8 @@ class Engine:
             title=node.title,
             chapter=node.chapter,
             paragraphs=self.paragraphs(state, node),
-            location=node.location,
-            heading=node.heading,
+            location=node.place(self.bind(state)),
+            heading=node.place(self.bind(state), "heading"),
             choices=tuple(self.choice_view(state, c) for c in node.choices),
             ending=node.ending,
             facts=node.facts,
@@ -205,7 +206,7 @@ class Engine:
         resource = self.story.resources.get(name)
         if resource is not None:
             return resource.format(value)
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
 
     def available(self, state: GameState, choice: Choice) -> bool:
         return choice.condition is None or bool(choice.condition(self.bind(state)))
@@ -241,7 +242,7 @@ class Engine:
         """
         missing = self.missing(state, choice)
         if choice.reason:
-            return f"{choice.reason} ({missing})" if missing else choice.reason
+            return _("{reason} ({missing})").format(reason=choice.reason, missing=missing) if missing else choice.reason
         return missing or self.explain(choice)
 
     def missing(self, state: GameState, choice: Choice) -> str:
@@ -271,19 +272,20 @@ class Engine:
             step = 0 if node.op in (">=", "<=") else 1
             if node.op in (">=", ">"):
                 amount = node.right.value + step
-                need = resource.format(amount) if resource.is_currency else f"{resource.label} {round(amount):,} or more"
+                need = (resource.format(amount) if resource.is_currency
+                        else _("{label} {amount} or more").format(label=resource.label, amount=number(amount)))
             else:
                 amount = node.right.value - step
-                need = (f"at most {resource.format(amount)}" if resource.is_currency
-                        else f"{resource.label} {round(amount):,} or less")
-            return f"needs {need}; you have {resource.format(have)}"
+                need = (_("at most {amount}").format(amount=resource.format(amount)) if resource.is_currency
+                        else _("{label} {amount} or less").format(label=resource.label, amount=number(amount)))
+            return _("needs {need}; you have {have}").format(need=need, have=resource.format(have))
         if isinstance(node, ex.Call) and node.func == "has" and node.args and isinstance(node.args[0], ex.Name):
             item = story.items.get(node.args[0].name)
-            return f"needs {item.label if item else node.args[0].name}"
+            return _("needs {what}").format(what=item.label if item else node.args[0].name)
         if isinstance(node, ex.Unary) and node.op == "not" and isinstance(node.operand, ex.Call) \
                 and node.operand.func == "has" and node.operand.args and isinstance(node.operand.args[0], ex.Name):
             item = story.items.get(node.operand.args[0].name)
-            return f"only without {item.label if item else node.operand.args[0].name}"
+            return _("only without {what}").format(what=item.label if item else node.operand.args[0].name)
         return ""
 
     def explain(self, choice: Choice) -> str:
@@ -295,11 +297,12 @@ class Engine:
             resource = story.resources[tree.left.name]
             amount = tree.right.value + (0 if tree.op == ">=" else 1)
             if resource.unit in CURRENCY_SYMBOLS:
-                return f"needs {resource.format(amount)}"
-            return f"needs {resource.label} {round(amount)} or more"
+                return _("needs {what}").format(what=resource.format(amount))
+            return _("needs {what}").format(what=_("{label} {amount} or more").format(
+                label=resource.label, amount=number(amount)))
         if tree is None:
-            return "not possible now"
-        return "needs " + ex.show(tree, story.label)
+            return _("not possible now")
+        return _("needs {what}").format(what=ex.show(tree, story.label))
 
     def preview(self, state: GameState, choice: Choice) -> GameState:
         """Where a choice leads when its risk does not fall: its effects, then the next page's.
@@ -365,13 +368,13 @@ class Engine:
         resource = self.story.resources[name]
         if resource.is_currency and resource.better == "lower":
             # A debt: "+¥40,000 Debt to broker", never a bare "+¥40,000" that reads like money gained.
-            return f"{resource.format(delta, signed=True)} {resource.label}"
+            return _("{change} {label}").format(change=resource.format(delta, signed=True), label=resource.label)
         if resource.is_currency:
             # Money spent is shown as a price (¥150); money gained with a plus.
             return resource.format(-delta) if delta < 0 else resource.format(delta, signed=True)
         if resource.unit:
             return resource.format(delta) if delta > 0 else resource.format(delta, signed=True)
-        return f"{resource.format(delta, signed=True)} {resource.label}"
+        return _("{change} {label}").format(change=resource.format(delta, signed=True), label=resource.label)
 
     def _is_good(self, name: str, delta: float) -> bool | None:
         if not delta:
@@ -458,13 +461,13 @@ class Engine:
     def can_rollback(self, state: GameState, depth: int = 1) -> tuple[bool, str]:
         """Whether the last ``depth`` choices can be undone, and if not, why."""
         if not state.undo:
-            return False, "there is no choice to undo yet"
+            return False, _("there is no choice to undo yet")
         if not 1 <= depth <= len(state.undo):
-            return False, "that point is before this journey was started or loaded"
+            return False, _("that point is before this journey was started or loaded")
         for snap in state.undo[-depth:]:
             node = self.story.nodes.get(snap["node"])
             if node is not None and not node.rollback:
-                return False, f"the choice at “{node.title or node.id}” cannot be undone"
+                return False, _("the choice at “{title}” cannot be undone").format(title=node.title or node.id)
         return True, ""
 
     def rollback(self, state: GameState, depth: int = 1) -> None:
@@ -560,10 +563,10 @@ class Engine:
               steps: int = 600) -> list[tuple[int, bool]] | None:
         """Random journeys (random choices, risks falling at random) looking for another ending."""
         rng = Pcg32.seeded(len(state.journal) * 7919 + state.step)  # deterministic: the same question, the same answer
-        for _ in range(dives):
+        for _dive in range(dives):
             current = state.light_copy()
             path: list[tuple[int, bool]] = []
-            for _ in range(steps):
+            for _step in range(steps):
                 node = self.story.nodes[current.node]
                 if node.ending is not None:
                     if node.ending.id != ending_id:
@@ -621,7 +624,7 @@ class Engine:
                 "node": node_id,
                 "title": node.title,
                 "chapter": node.chapter,
-                "location": node.location,
+                "location": node.place(self.bind(state)),
                 "day": round(state.vars.get("days", 0)),
                 "text": list(self.paragraphs(state, node)),
             })

@@ -27,12 +27,13 @@ from game.engine.save import atomic_write_text, saves_dir, set_aside
 from game.engine.state import GameState
 from game.errors import StoryError
 from game.files import LIMITS, read_json
+from game.l10n import N_, _
 from game.story.model import ENDING_KINDS, Fact, Story
 
 #: Said in every debrief, on every front-end (the class report will say it too): choices were never
 #: the whole story. Here, in the core, so that the terminal and the classroom can import it.
-LUCK_SENTENCE = ("In reality, how an escape ended depended on money, contacts and luck as much as on "
-                 "the choices anyone made.")
+LUCK_SENTENCE = N_("In reality, how an escape ended depended on money, contacts and luck as much as on "
+                   "the choices anyone made.")
 #: The facts of the card "What has changed since 2010", in order (debriefs and the classroom reuse it).
 SINCE_2010_FACTS = ("fees_fences_surveillance_since_2010", "covid_border_closure_2020", "mass_repatriation_2023",
                     "arrivals_by_year")
@@ -46,7 +47,7 @@ def cite(fact: Fact) -> str:
     """
     year = str(fact.year) if fact.year and not re.search(r"\b(1[89]|20)\d\d\b", fact.source_title) else ""
     where = ", ".join(x for x in (fact.source_title, year) if x)
-    return where + (f"; {fact.confidence} confidence" if fact.confidence else "")
+    return where + (_("; {confidence} confidence").format(confidence=_(fact.confidence)) if fact.confidence else "")
 
 
 HISTORY_FORMAT = "escape-route-history"

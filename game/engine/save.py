@@ -104,7 +104,7 @@ def write_save(path: Path, state: GameState, story: Story, label: str = "") -> N
             "node": state.node,
             "title": node.title if node else "",
             "chapter": node.chapter if node else "",
-            "location": node.location if node else "",
+            "location": node.place(state) if node else "",
             "day": round(state.vars.get("days", 0)),
         },
         "state": state.to_dict(),

@@ -8,6 +8,8 @@ review): the writers' estimate, not a measured rate.
 
 from __future__ import annotations
 
+from game.l10n import N_, _
+
 
 def percent(chance: float) -> str:
     """A chance as the player reads it: "26%", never "0%" or "100%" for a real risk."""
@@ -21,9 +23,13 @@ def percent(chance: float) -> str:
 def risk_words(chance: float, label: str, failed: bool) -> str:
     """"The 26% risk happened: caught at the checkpoint." / "You were lucky: the 10% risk (…) did not happen." """
     if failed:
-        return f"The {percent(chance)} risk happened: {label}." if label else f"The {percent(chance)} risk happened."
-    what = f" ({label})" if label else ""
-    return f"You were lucky: the {percent(chance)} risk{what} did not happen."
+        if label:
+            return _("The {percent} risk happened: {label}.").format(percent=percent(chance), label=label)
+        return _("The {percent} risk happened.").format(percent=percent(chance))
+    if label:
+        return _("You were lucky: the {percent} risk ({label}) did not happen.").format(percent=percent(chance), label=label)
+    return _("You were lucky: the {percent} risk did not happen.").format(percent=percent(chance))
 
 
-ESTIMATE_NOTE = "Every percentage in this game is the writers' estimate: nobody recorded the real odds."
+#: Marked for translation here, translated where it is shown (``_(ESTIMATE_NOTE)``).
+ESTIMATE_NOTE = N_("Every percentage in this game is the writers' estimate: nobody recorded the real odds.")

@@ -31,6 +31,7 @@ from game.story.yamlsrc import LList, LMap, LocView, SourceFile
 KINDS = ("node", "fact", "resource", "flag", "item", "location")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BRACES = re.compile(r"\{([^{}]*)\}")
+_OUTSIDE_TAGS = re.compile(r"\{[^{}]*\}|[^{}\"']+")  # a tag, or a stretch between tags (quotes left out)
 _KEYWORDS = frozenset({"and", "or", "not", "true", "false", "if", "elif", "else", "end"})
 _MAP_OBJECT = re.compile(r'<object\b[^>]*?\bname="([^"]+)"[^>]*?\btype="location"|'
                          r'<object\b[^>]*?\btype="location"[^>]*?\bname="([^"]+)"')
@@ -132,6 +133,16 @@ class _FileIndexer:
             if kind:
                 self.add(kind, word, found.start(), found.end())
 
+    def place_choice(self, node: LMap, key: str) -> None:
+        """A ``location:`` choosing with ``{if …}``: the names in its conditions, and each place id between the tags."""
+        start, end = _range(node.value_locs, key)
+        self.names_in(start, end, template=True)
+        text = self.src.text
+        for found in _OUTSIDE_TAGS.finditer(text, start, end):
+            if not found.group().startswith("{"):
+                for word in _WORD.finditer(text, found.start(), found.end()):
+                    self.add("location", word.group(), word.start(), word.end())
+
     def value_names(self, data: LMap, key: str, template: bool) -> None:
         if key in data and isinstance(data[key], (str, int, float)):
             self.names_in(*_range(data.value_locs, key), template)
@@ -169,7 +180,10 @@ class _FileIndexer:
     def node(self, node: LMap) -> None:
         for key in ("location", "heading"):
             if isinstance(node.get(key), str):
-                self.scalar("location", node, key)
+                if "{" in node[key]:
+                    self.place_choice(node, key)
+                else:
+                    self.scalar("location", node, key)
         if isinstance(node.get("facts"), LList):
             for i in range(len(node["facts"])):
                 self.scalar("fact", node["facts"], i)

@@ -31,6 +31,7 @@ from game.lsp.index import Occurrence
 from game.lsp.workspace import StoryFolder, role_of, story_root
 from game.story.diagnostics import Severity
 from game.story.source import SourceSpan
+from game.writer.i18n import catalog_renames
 
 DEBOUNCE_SECONDS = 0.03  # a pause this long after a key press means the writer stopped typing
 PLAY_COMMAND = "escape-route.playFrom"
@@ -175,6 +176,10 @@ def rename(ls: StoryServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | Non
     changes: dict[str, list[lsp.TextEdit]] = {}
     for occ in found[0].index.references(found[1]):
         changes.setdefault(from_fs_path(occ.span.file), []).append(lsp.TextEdit(to_range(occ.span), params.new_name))
+    # The translations follow: every catalog entry tied to the old name is tied to the new one.
+    for edit in catalog_renames(folder.root, found[1].kind, found[1].name, params.new_name):
+        where = lsp.Range(lsp.Position(edit.line - 1, edit.start), lsp.Position(edit.line - 1, edit.end))
+        changes.setdefault(from_fs_path(str(edit.path)), []).append(lsp.TextEdit(where, edit.text))
     return lsp.WorkspaceEdit(changes=changes)
 
 

@@ -422,7 +422,12 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
                                                "'python tools/make_map.py'."))
     known = set(route.locations)
     for node in story.nodes.values():
-        for place, place_span in ((node.location, node.location_span), (node.heading, node.heading_span)):
+        written = [(place, span) for _, place, span in node.place_options]
+        for key, place, place_span in (("location", node.location, node.location_span),
+                                       ("heading", node.heading, node.heading_span)):
+            if (node.location_text if key == "location" else node.heading_text) is None and "{" not in place:
+                written.append((place, place_span))  # a plain id ("{" alone: a template problem, reported)
+        for place, place_span in written:
             if place and place not in known:
                 out.append(dx.make("ER060", place_span or node.span, location=place,
                                    suggestion=did_you_mean(place, known, "Add the place to the map's 'locations' "

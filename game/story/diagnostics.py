@@ -59,6 +59,8 @@ class Entry:
     hint: str
     example: dict[str, str] = field(default_factory=dict)
     at: tuple[str, int] = ("", 0)
+    #: For a translation's problems: the language the example is checked in (check --translation).
+    lang: str = ""
 
 
 # The smallest valid story. Every example replaces some of these files.
@@ -89,6 +91,9 @@ nodes:
 }
 
 E, W = Severity.ERROR, Severity.WARNING
+
+# The head of a .po file, for the translation examples.
+_PO_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ko\\n"\n\n'
 
 _ENTRIES = [
     Entry("ER001", "YAML syntax error", E, "{detail}",
@@ -267,6 +272,47 @@ _ENTRIES = [
     Entry("ER061", "map unusable", E, "the route map cannot be used: {detail}",
           "{fix}",
           {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11)),
+    Entry("ER070", "no such translation", E, "{detail}", "{fix}", {}, ("", 1), lang="xx"),
+    Entry("ER071", "catalog unreadable", E, "{detail}",
+          "Open the catalog in Poedit, which shows and repairs a broken entry, or restore it from git.",
+          {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "\udcff"\n'},
+          ("locale/ko/01_a.po", 8), lang="ko"),
+    Entry("ER072", "translated twice", E, "'{context}' is translated twice",
+          "Delete one of the two entries.",
+          {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "A"\n\n',
+           "locale/ko/story.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "B"\n'},
+          ("locale/ko/story.po", 7), lang="ko"),
+    Entry("ER073", "broken translation", E, "the translation of '{context}' is broken: {why}",
+          "Keep every {name} of the English and its {if …}…{else}…{end} with the same conditions; translate only "
+          "the words. Until then the English is shown.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("text: The start.", "text: You have {cash}."),
+           "locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "You have {cash}."\nmsgstr "{cahs} 있다."\n'},
+          ("locale/ko/01_a.po", 7), lang="ko"),
+    Entry("ER074", "not translated", W, "{count} strings of {file} are not translated",
+          "Translate them in Poedit; run 'escape-route i18n update STORY --lang LANG' first if the file is missing "
+          "or old. Until then the English is shown.",
+          {"locale/ko/01_a.po": _PO_HEAD}, ("locale/ko/01_a.po", 1), lang="ko"),
+    Entry("ER075", "fuzzy translation", W, "{count} translations are fuzzy",
+          "Review each against the new English, correct it and clear its fuzzy mark (in Poedit: 'Needs work' off). "
+          "Until then the English is shown.",
+          {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The beginning."\nmsgstr "시작."\n'},
+          ("locale/ko/01_a.po", 7), lang="ko"),
+    Entry("ER076", "translation of nothing", W, "'{context}' is translated but the story has no such string any more",
+          "Run 'escape-route i18n update STORY --lang LANG' to retire it.",
+          {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:gone/text"\nmsgid "Gone."\nmsgstr "없다."\n'},
+          ("locale/ko/01_a.po", 7), lang="ko"),
+    Entry("ER077", "choice id repeated", E, "two choices of node '{node}' have the id '{id}'",
+          "Give each choice of a node its own id (letters, digits, _ and -).",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n        goto: b\n",
+                                                         "      - id: go\n        text: Go on\n        goto: b\n"
+                                                         "      - id: go\n        text: Run\n        goto: b\n")},
+          ("01_a.yaml", 8)),
+    Entry("ER078", "choice without a stable name", W, "this choice shares its goto with another and has no id",
+          "Run 'escape-route i18n extract STORY', which adds the ids, or add 'id: a_short_name' to the choice.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n        goto: b\n",
+                                                         "      - text: Go on\n        goto: b\n"
+                                                         "      - text: Run\n        goto: b\n"),
+           "locale/ko/01_a.po": _PO_HEAD}, ("01_a.yaml", 5)),
 ]
 
 def _shown_example(entry: Entry) -> str:

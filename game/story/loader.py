@@ -47,6 +47,7 @@ from game.story.model import (
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
+from game.story.translation import translated_story, translation_diagnostics
 from game.story.yamlsrc import LList, LMap, Loc, SourceFile, locate_in, parse_yaml
 
 STORY_FILE, FACTS_FILE = "story.yaml", "facts.yaml"
@@ -100,7 +101,7 @@ _NODE = _Spec({"text": ("text", True), "title": ("text", False), "location": ("t
                "heading": ("text", False), "effects": ("map", False), "facts": ("texts", False),
                "discuss": ("text", False), "tags": ("texts", False), "rollback": ("bool", False),
                "choices": ("list", False), "ending": ("map", False)})
-_CHOICE = _Spec({"text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
+_CHOICE = _Spec({"id": ("text", False), "text": ("text", True), "goto": ("text", True), "if": ("expr", False), "reason": ("text", False),
                  "effects": ("map", False), "hidden_cost": ("map", False), "roll": ("map", False)})
 _ROLL = _Spec({"chance": ("expr", True), "fail": ("text", True), "label": ("text", True), "fail_effects": ("map", False),
                "hidden": ("bool", False)})
@@ -143,6 +144,9 @@ _TYPE_FIX = {
     "list": "Start each entry on its own line with '- '.",
     "text": "Put the text in quotes if it looks like a number or true/false.",
 }
+
+
+_PLACE_PART = re.compile(r"\{[^{}]*\}|[^{}]+")  # the tags and the stretches between them
 
 
 @dataclass
@@ -278,8 +282,12 @@ class ParseCache:
         return raw, src, problems
 
 
-def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool = True) -> Analysis:
+def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool = True,
+            translation: str | None = None) -> Analysis:
     """Load a story folder and run every check. Never raises for a problem in the files.
+
+    With ``translation`` (a language code such as ``ko``), also check that language's
+    catalogs in ``locale/`` against the story, at their .po files and lines.
 
     The cyclic garbage collector is paused while loading: a large story creates
     hundreds of thousands of small objects that all stay alive until the model is
@@ -289,7 +297,7 @@ def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool =
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _analyse(Path(root), cache, check_map)
+        return _analyse(Path(root), cache, check_map, translation)
     finally:
         if was_enabled:
             gc.enable()
@@ -299,7 +307,7 @@ _UNREAD = (" Until then nothing else in this file is checked, and problems in ot
            "what it declares (its nodes, flags, fact links) are held back.")
 
 
-def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
+def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation: str | None = None) -> Analysis:
     cache = cache or ParseCache()
     out: list[Diagnostic] = []
     story_path, facts_path, chapter_paths = story_files(root)
@@ -336,6 +344,7 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
     words = builder.words
     if story is not None:
         out.extend(check_story(story, check_map=check_map, salvage=salvage))
+        out.extend(translation_diagnostics(story, root, shown, translation))
     out = salvage.hold_back_after_emptied(out)
     # A file that cannot be read comes first: everything else may change once it is fixed.
     unreadable = set(salvage.files) | set(salvage.emptied)
@@ -343,14 +352,20 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool) -> Analysis:
     return Analysis(story, out, [f.name for f in files.values()], words)
 
 
-def load_story(root: str | Path, cache: ParseCache | None = None) -> Story:
-    """Load a story for playing; raises StoryLoadError listing every error if there is any."""
+def load_story(root: str | Path, cache: ParseCache | None = None, lang: str | None = None) -> Story:
+    """Load a story for playing; raises StoryLoadError listing every error if there is any.
+
+    With ``lang`` (``ko``), the story's text is that language's translation wherever one is
+    usable, English elsewhere (``game.story.translation``).
+    """
     analysis = analyse(root, cache, check_map=False)
     errors = analysis.errors
     if errors or analysis.story is None:
         count = len(errors)
         raise StoryLoadError(f"the story in {root} has {count} error{'s' if count != 1 else ''}; "
                              f"run 'escape-route check {root}' to see them", errors)
+    if lang and lang != "en":
+        return translated_story(analysis.story, root, lang)
     return analysis.story
 
 
@@ -609,6 +624,9 @@ class _Builder:
         if has_ending:
             ending = self.build_ending(f, node_id, data["ending"], data.value_locs["ending"])
         facts = get("facts", [])
+        location, heading = get("location", ""), get("heading", "")
+        chosen = {key: self.place_template(f, data, key) for key, value in (("location", location), ("heading", heading))
+                  if "{" in value}
         return Node(
             id=node_id,
             file=f.name,
@@ -629,7 +647,33 @@ class _Builder:
             location_span=data.value_span("location") if "location" in data else None,
             heading_span=data.value_span("heading") if "heading" in data else None,
             fact_spans=tuple(facts.item_span(i) for i in range(len(facts))) if facts else (),
+            location_text=chosen["location"][0] if "location" in chosen else None,
+            heading_text=chosen["heading"][0] if "heading" in chosen else None,
+            place_options=tuple(option for _, options in chosen.values() for option in options),
         )
+
+    def place_template(self, f: _File, data: LMap, key: str) -> tuple[tpl.Template | None, list]:
+        """A ``location:``/``heading:`` that chooses with ``{if …}``: its template and the ids it can name.
+
+        The conditions are checked like any text's; each stretch outside the tags is one
+        place id, kept with its position so the checker can point at an unknown one.
+        A ``{name}`` value is kept as written, so the checker reports that it is no place.
+        Returns (None, []) when the template is malformed (already reported).
+        """
+        source, loc = data[key], data.value_locs[key]
+        render = self.template(f, source, loc)
+        if len(render.parts) == 1 and isinstance(render.parts[0], tpl.Literal):
+            return None, []
+        options = []
+        for found in _PLACE_PART.finditer(source):
+            word = found.group()
+            if word.startswith("{") and not tpl.is_value_tag(word):
+                continue
+            stripped = word.strip()
+            if stripped:
+                at = found.start() + len(word) - len(word.lstrip())
+                options.append((key, stripped, locate_in(f.src, loc, at, stripped)))
+        return render, options
 
     def build_choice(self, f: _File, node_id: str, index: int, raw: Any, loc: Loc) -> Choice | None:
         data = f.fields(raw, _CHOICE, f"a choice of node '{node_id}'", loc)
@@ -661,6 +705,7 @@ class _Builder:
             goto=get("goto", ""),
             span=loc.span,
             goto_span=data.value_span("goto") if "goto" in data else loc.span,
+            id=str(get("id", "")),
         )
 
     def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:

@@ -7,35 +7,57 @@ in ``game.engine.state.GameState`` instead; that split is ink's Story/StoryState
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.l10n import N_, _
 from game.story.source import SourceSpan
+
+
+class TranslatedLabels(Mapping[str, str]):
+    """Labels kept in English and given in the language spoken now, each time one is read.
+
+    Read at every use rather than once at import, so that a change of language in the
+    settings reaches every screen that shows an ending's kind.
+    """
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self._labels = labels
+
+    def __getitem__(self, key: str) -> str:
+        return _(self._labels[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
 
 ENDING_KINDS = ("safe", "caught", "lost", "stayed", "trapped", "returned")
 #: How every screen, the terminal and the report name each kind of ending: plain words
 #: that say what happened, none of them a verdict. Arrival is not a victory and turning
 #: back is not a failure; every kind is drawn in the same neutral colours.
-ENDING_KIND_LABELS = {
-    "safe": "Resettled",
-    "caught": "Caught and sent back",
-    "lost": "Lost on the way",
-    "stayed": "Stayed",
-    "trapped": "Trapped",
-    "returned": "Turned back",
-}
+ENDING_KIND_LABELS: Mapping[str, str] = TranslatedLabels({
+    "safe": N_("Resettled"),
+    "caught": N_("Caught and sent back"),
+    "lost": N_("Lost on the way"),
+    "stayed": N_("Stayed"),
+    "trapped": N_("Trapped"),
+    "returned": N_("Turned back"),
+})
 #: One sentence on what each kind means, for the report and the class debrief.
-ENDING_KIND_MEANINGS = {
-    "safe": "She reached a country that took her in; the debrief says what that cost and what came after.",
-    "caught": "She was caught and returned to North Korea, where returnees are questioned and punished.",
-    "lost": "She did not survive the crossing, or was never heard of again.",
-    "stayed": "She did not leave, or stopped where she was; most North Koreans never try to leave.",
-    "trapped": "She was sold or held and could not go on.",
-    "returned": "She chose to go home before anyone knew she had tried.",
-}
-CONFIDENCE = ("strong", "medium", "weak")
+ENDING_KIND_MEANINGS: Mapping[str, str] = TranslatedLabels({
+    "safe": N_("She reached a country that took her in; the debrief says what that cost and what came after."),
+    "caught": N_("She was caught and returned to North Korea, where returnees are questioned and punished."),
+    "lost": N_("She did not survive the crossing, or was never heard of again."),
+    "stayed": N_("She did not leave, or stopped where she was; most North Koreans never try to leave."),
+    "trapped": N_("She was sold or held and could not go on."),
+    "returned": N_("She chose to go home before anyone knew she had tried."),
+})
+CONFIDENCE = (N_("strong"), N_("medium"), N_("weak"))
 CURRENCY_SYMBOLS = ("¥", "฿", "₩", "$", "€", "£")
 
 
@@ -75,7 +97,9 @@ class Resource:
         if self.unit in CURRENCY_SYMBOLS:
             return f"{sign}{self.unit}{digits}"
         unit = self.unit if abs(number) == 1 else self.unit_plural
-        return f"{sign}{digits} {unit}"
+        # A Korean counter (일, 명) joins its number as Korean writes it: "3일", not "3 일".
+        joined = "\uac00" <= unit[:1] <= "\ud7a3"
+        return f"{sign}{digits}{'' if joined else ' '}{unit}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +175,15 @@ class Choice:
     goto: str
     span: SourceSpan
     goto_span: SourceSpan
+    #: A stable name for the choice within its node (``id:`` in the file), so that a
+    #: translation stays tied to the choice when choices are reordered. Optional: a
+    #: choice whose ``goto`` no other choice of the node shares is named by its goto.
+    id: str = ""
+
+    @property
+    def key(self) -> str:
+        """The choice's stable name in its node: its ``id``, else its ``goto``."""
+        return self.id or self.goto
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +203,8 @@ class Node:
     title: str
     text: Callable[..., str]  # a game.story.template.Template
     text_source: str
-    location: str
-    heading: str
+    location: str  # the place id as written; with {if …} a template choosing between ids (see location_text)
+    heading: str   # the same for the place the map draws as the way ahead
     effects: tuple[Effect, ...]
     facts: tuple[str, ...]
     discuss: str
@@ -183,6 +216,26 @@ class Node:
     location_span: SourceSpan | None = None
     heading_span: SourceSpan | None = None
     fact_spans: tuple[SourceSpan, ...] = ()
+    # When 'location:' or 'heading:' choose with {if …}: the Template the engine evaluates
+    # against the state, and every place id either can name, with where it is written
+    # (("location", "chiang_saen", span), …) for the checker, the map and the tools.
+    location_text: Callable[..., str] | None = None
+    heading_text: Callable[..., str] | None = None
+    place_options: tuple[tuple[str, str, SourceSpan], ...] = ()
+
+    def places(self, key: str = "location") -> tuple[str, ...]:
+        """Every place id this node's ``location`` (or ``heading``) can name, in the order written."""
+        if (self.location_text if key == "location" else self.heading_text) is None:
+            value = self.location if key == "location" else self.heading
+            return (value,) if value else ()
+        return tuple(dict.fromkeys(place for k, place, _ in self.place_options if k == key))
+
+    def place(self, env: Any, key: str = "location") -> str:
+        """The place id this node shows in a state: ``env`` has ``vars``, ``items`` and ``visits`` (a GameState)."""
+        text = self.location_text if key == "location" else self.heading_text
+        if text is None:
+            return self.location if key == "location" else self.heading
+        return text(env, lambda name, value: str(value)).strip()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -206,6 +259,15 @@ class Story:
     digest: str
     spans: dict[str, SourceSpan] = field(default_factory=dict)  # declarations by name, story.yaml keys
     journey_choices: tuple[float, float] | None = None  # the aim for a journey's average length (ER048)
+    #: The language the story's text is in, and the route map's place names in it by location id
+    #: (empty: the map's own English names). Set by :func:`game.story.translation.translate_story`.
+    lang: str = "en"
+    places: dict[str, str] = field(default_factory=dict)
+    place_notes: dict[str, str] = field(default_factory=dict)
+
+    def place(self, location: str, english: str) -> str:
+        """A place's name as this edition writes it (``english`` when it has no translation)."""
+        return self.places.get(location, english)
 
     def label(self, name: str) -> str:
         """What the player calls a name: a resource's or item's label, or the flag's words."""

@@ -90,6 +90,11 @@ def _read_tag(raw: str) -> tuple:
     return ("error", f"'{{{raw}}}' is neither a name nor {{if …}}, {{elif …}}, {{else}} or {{end}}", 0, "ER034")
 
 
+def is_value_tag(tag: str) -> bool:
+    """Whether ``tag`` (braces included) shows a value, like ``{cash}``, rather than choosing."""
+    return _read_tag(tag[1:-1])[0] == "value"
+
+
 def parse_template(text: str) -> tuple[Part, ...]:
     """Parse template text; raises TemplateError at the first malformed tag.
 

@@ -31,7 +31,9 @@ from game.engine.save import (
 )
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
+from game.l10n import language, set_language
 from game.paths import user_data_dir
+from game.story.loader import load_story
 from game.story.model import Story
 from game.ui import commands as c
 from game.ui.bench_support import first_frame_seconds
@@ -176,10 +178,29 @@ class App:
             except pygame.error as exc:
                 self.settings = settings = settings.changed(fullscreen=old.fullscreen)
                 self.notify(f"Could not change the display mode: {exc}")
+        if settings.language != old.language:
+            self.change_language(settings.language)
         problem = save_settings(self.settings.changed(window=tuple(self._windowed_size)))
         if problem:
             self.notify(problem)
         self._relayout()
+
+    def change_language(self, lang: str) -> None:
+        """Speak ``lang`` now ("" follows the system): the program's words, the story's text and the fonts.
+
+        The journey stays exactly where it is: a translation changes words, never node ids
+        or numbers, so the state carries over as it is.
+        """
+        set_language(lang or None)
+        try:
+            story = load_story(self.story.root, lang=language())
+        except StoryError as exc:  # the story loaded a moment ago; only a file changed under it can fail
+            self.notify(str(exc))
+            return
+        self.story = story
+        self.engine = Engine(story)
+        self._route = self._map_view = None
+        self.text = TextCache(self.fonts)  # lines rendered in the other language's faces are not reused
 
     # ------------------------------------------------------------------ journey
     def new_journey(self) -> None:
@@ -251,7 +272,9 @@ class App:
         route = self.route
         if route is not None and location in route.locations:
             loc = route.locations[location]
-            return loc.label, loc.label_ko
+            if self.story.lang == "ko":  # the Korean edition's own spelling first, the English after
+                return self.story.place(location, loc.label_ko), loc.label
+            return self.story.place(location, loc.label), loc.label_ko
         return location.replace("_", " ").title(), ""
 
     @property
@@ -272,7 +295,8 @@ class App:
         if self._map_view is None and self.route is not None:
             from game.ui.map_view import MapView
 
-            self._map_view = MapView(self.route, terrain_path(self.route))
+            self._map_view = MapView(self.route, terrain_path(self.route), names=self.story.places,
+                                     notes=self.story.place_notes)
         return self._map_view
 
     # ------------------------------------------------------------------ messages
@@ -357,8 +381,13 @@ class App:
                 return
             self.state = trial
         self.reload_errors = []
-        self.story = result.story
-        self.engine = Engine(result.story)
+        story = result.story
+        if language() != "en":  # the edited English, with the translation wherever it still fits
+            from game.story.translation import translated_story
+
+            story = translated_story(story, story.root, language())
+        self.story = story
+        self.engine = Engine(story)
         self._route = self._map_view = None
         if self.state is not None:
             from game.ui.scenes.story import StoryScene
@@ -405,10 +434,22 @@ class App:
 
     def _run(self, entry: tuple[c.Command, bool]) -> None:
         cmd, physical = entry
-        if physical and self._guarded() and self.gate.settling(cmd, self.time):
+        if physical and (self.gate.settling(cmd, self.time) if self._guarded() else self._held_over(cmd)):
             return
         self.dispatch(cmd)
         self._note_stack_change()
+
+    def _held_over(self, cmd: c.Command) -> bool:
+        """True when a key that was already down as this screen appeared would act on it.
+
+        An input that started on one screen never acts on the next, guarded or not: the
+        facilitator's held Enter on "Begin the session" went on, by key repeat, to turn
+        the first passage's pages (issue 17). The projector's screens skip only the
+        guarded screens' short settling pause, so hands can be counted with quick presses.
+        ``settling`` also forgets a hold whose release was lost; what is left blocking
+        is exactly the keys held over.
+        """
+        return self.gate.settling(cmd, self.time) and bool(self.gate.blocking)
 
     def _guarded(self) -> bool:
         top = self.stack.top

@@ -16,14 +16,15 @@ from __future__ import annotations
 import io
 import itertools
 import math
-import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pygame
 
 from game.errors import RouteMapError
+from game.l10n import N_, _, language, number
 from game.paths import assets_dir
 from game.route.map import GROUND_MODES, Leg, RouteMap, read_terrain
 
@@ -49,10 +50,10 @@ PLACE_DOT: Color = (98, 96, 92)
 
 #: Why the game's figure is not the one in the title or the papers: one sentence, shown on
 #: the debrief beside the computed total, so that nobody mistakes either for the "true" length.
-DISTANCE_NOTE = ("Published figures differ because routes differ and some count straight lines: "
-                 "Liberty in North Korea's early campaign said 3,500 miles, its 2025 pages \"nearly 3,000\", "
-                 "the Washington Post (2017) \"almost 2,700\". The figure here is this map's roads, "
-                 "rivers and rails, measured leg by leg.")
+DISTANCE_NOTE = N_("Published figures differ because routes differ and some count straight lines: "
+                   "Liberty in North Korea's early campaign said 3,500 miles, its 2025 pages \"nearly 3,000\", "
+                   "the Washington Post (2017) \"almost 2,700\". The figure here is this map's roads, "
+                   "rivers and rails, measured leg by leg.")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class RouteMiles:
     flight: float
     start_label: str = ""
     end_label: str = ""
+    start_id: str = ""
+    end_id: str = ""
 
 
 def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
@@ -87,13 +90,16 @@ def route_miles(route: RouteMap, start: str | None = None) -> RouteMiles:
             best, farthest = km, loc_id
     flight = max((leg.km for leg in route.legs_at(farthest) if leg.mode == "plane"), default=0.0)
     return RouteMiles(route.km_to_miles(best), route.km_to_miles(flight), route.locations[origin].label,
-                      route.locations[farthest].label)
+                      route.locations[farthest].label, origin, farthest)
+
+
+SUBTITLE = N_("North Korea to South Korea, overland")
 
 
 def legend_rows(ahead: bool) -> list[tuple[str, str]]:
     """(label, style) of the legend; "the way ahead" only when a way ahead is drawn."""
-    return [("travelled", "solid")] + ([("the way ahead", "dashed")] if ahead else []) + [
-        ("you are here", "ring"), ("a place on the way", "dot")]
+    return [(_("travelled"), "solid")] + ([(_("the way ahead"), "dashed")] if ahead else []) + [
+        (_("you are here"), "ring"), (_("a place on the way"), "dot")]
 
 
 class TerrainUnavailable(pygame.error):
@@ -188,14 +194,19 @@ class MapView:
     def __init__(self, route: RouteMap, terrain_path: str | Path, *, total_miles: float | None = None,
                  font: FontFactory | None = None, zoom_to_journey: bool = True,
                  travel_modes: Sequence[str] | None = None, frame: Sequence[str] | None = None,
-                 start: str | None = None) -> None:
+                 start: str | None = None, names: Mapping[str, str] | None = None,
+                 notes: Mapping[str, str] | None = None) -> None:
         self.route = route
+        # The edition's own place names and notes (the Korean edition's), else the map's English.
+        self.names = dict(names or {})
+        self.notes = dict(notes or {})
         self.terrain_path = Path(terrain_path)
         # The total is the route's own length (the same figure on every screen), unless a caller insists.
         miles = route_miles(route, start)
         self.total_miles = miles.way if total_miles is None else total_miles
-        self.way_words = (f"overland, {miles.start_label} to {miles.end_label}, measured on this map"
-                          if total_miles is None and miles.end_label else "")
+        self.way_words = (_("overland, {start} to {end}, measured on this map").format(
+            start=self.names.get(miles.start_id, miles.start_label), end=self.names.get(miles.end_id, miles.end_label))
+            if total_miles is None and miles.end_label else "")
         # ``frame``: frame the sheet on these places only (the debrief shows the journey taken).
         self.frame = tuple(f for f in (frame or ()) if f in route.locations)
         self.zoom_to_journey = zoom_to_journey
@@ -208,6 +219,33 @@ class MapView:
         self.caption_rect: pygame.Rect | None = None  # screen rect of the caption, after draw
         self.terrain_problem: str | None = None  # why the terrain is not drawn, after draw
         self.legend: list[str] = []  # the legend's rows as last drawn
+        self.legend_rect: pygame.Rect | None = None  # where the legend was drawn, relative to the view's rect
+        # The player's text-size setting: the panel, labels and legend grow with it, and never
+        # fall below sizes a class can read on a projector (issue 17: too small at 1280x720).
+        self.text_scale = 1.0
+
+    def name(self, loc: Any) -> str:
+        """A place's name in this edition."""
+        return self.names.get(loc.id, loc.label)
+
+    def second_name(self, loc: Any) -> str:
+        """The name shown smaller beside it: the Hangul in English, the map's English in Korean."""
+        return loc.label if loc.id in self.names and language() == "ko" else loc.label_ko
+
+    def note(self, loc: Any) -> str:
+        return self.notes.get(loc.id, loc.note)
+
+    def set_text_scale(self, scale: float) -> None:
+        """Follow the text-size setting (the cached drawings are redone when it changes)."""
+        if scale != self.text_scale:
+            self.text_scale = scale
+            self._text_cache.clear()
+            self._layouts.clear()
+            self._overlays.clear()
+
+    def _type(self, lay: _Layout, size: float, minimum: int) -> int:
+        """A type size: ``size`` at 1080p scaled with the window and the text setting, never below ``minimum``."""
+        return max(round(minimum * self.text_scale), round(size * lay.unit * self.text_scale))
 
     # ------------------------------------------------------------------ fonts
     def _font(self, kind: str, size: int) -> pygame.font.Font:
@@ -216,7 +254,12 @@ class MapView:
         if key in self._fonts:
             return self._fonts[key]
         path: Path | None = None
-        if kind == "ko":
+        korean = language() == "ko"  # Noto has no Hangul: the Korean edition draws every label in Nanum
+        if kind == "ko" or (korean and kind in ("sans", "bold")):
+            path = _font_file("NanumGothicBold.ttf" if kind == "bold" else "NanumGothic.ttf")
+        elif korean and kind == "serif":
+            path = _font_file("NanumMyeongjo.ttf")
+        elif kind == "ko":
             path = _font_file("NanumGothic.ttf", "NotoSansKR-Regular.otf", "NotoSansKR-Regular.ttf")
         elif self._font_factory is not None:
             self._fonts[key] = self._font_factory(size)
@@ -358,8 +401,8 @@ class MapView:
         """The sheet without terrain: paper, with one line at the foot that says the image is missing."""
         sheet = pygame.Surface(lay.sheet.size)
         sheet.fill(PAPER)
-        notice = self._text("sans", max(10, round(15 * lay.unit)), "The terrain image could not be loaded: "
-                            "the places and the route are shown without it.", INK)
+        notice = self._text("sans", max(10, round(15 * lay.unit)), _("The terrain image could not be loaded: "
+                            "the places and the route are shown without it."), INK)
         if notice.get_width() > sheet.get_width() - 8:
             scale = (sheet.get_width() - 8) / notice.get_width()
             notice = pygame.transform.smoothscale(notice, (max(1, round(notice.get_width() * scale)),
@@ -371,35 +414,49 @@ class MapView:
         assert lay.panel is not None
         u = lay.unit
         p = lay.panel
-        title = self._text("serif", round(40 * u), "The Route", PANEL_TEXT)
+        title = self._text("serif", self._type(lay, 40, 24), _("The Route"), PANEL_TEXT)
         surf.blit(title, (p.x, p.y))
         y = p.y + title.get_height() + round(6 * u)
-        sub = self._text("sans", round(17 * u), "North Korea to South Korea, overland", PANEL_MUTED)
-        surf.blit(sub, (p.x, y))
+        size = self._type(lay, 18, 14)
+        for line in self._wrap(_(SUBTITLE), "sans", size, p.w):  # two lines in a narrow panel with large text
+            sub = self._text("sans", size, line, PANEL_MUTED)
+            surf.blit(sub, (p.x, y))
+            y += sub.get_height()
+
+    def _legend_layout(self, lay: _Layout, ahead: bool) -> tuple[list[tuple[str, str]], int, int, pygame.Rect]:
+        """The legend's rows, type size, row height and rect (the rule above it included) at the panel's foot."""
+        assert lay.panel is not None
+        rows = legend_rows(ahead)
+        size = self._type(lay, 22, 17)
+        line_h = max(round(34 * lay.unit), round(self._font("sans", size).get_linesize() * 1.25))
+        rule_gap = round(16 * lay.unit)
+        top = lay.panel.bottom - line_h * len(rows) - rule_gap
+        return rows, size, line_h, pygame.Rect(lay.panel.x, top, lay.panel.w, lay.panel.bottom - top)
 
     def _draw_legend(self, surf: pygame.Surface, lay: _Layout, ahead: bool) -> None:
         """The legend at the foot of the panel; "the way ahead" only when a way ahead is drawn."""
         assert lay.panel is not None
         u = lay.unit
         p = lay.panel
-        rows = legend_rows(ahead)
-        line_h = round(30 * u)
+        rows, size, line_h, box = self._legend_layout(lay, ahead)
+        self.legend_rect = box
+        pygame.draw.line(surf, PANEL_RULE, (p.x, box.y), (p.right, box.y))
         y = p.bottom - line_h * len(rows)
-        pygame.draw.line(surf, PANEL_RULE, (p.x, y - round(16 * u)), (p.right, y - round(16 * u)))
+        mark_w = max(round(40 * u), size * 2)
         for label, style in rows:
             cy = y + line_h // 2
-            x0, x1 = p.x, p.x + round(40 * u)
+            x0, x1 = p.x, p.x + mark_w
             if style == "solid":
                 pygame.draw.line(surf, TRAVELLED, (x0, cy), (x1, cy), max(2, round(3 * u)))
             elif style == "dashed":
-                draw_dashed_polyline(surf, (196, 140, 108), [(x0, cy), (x1, cy)], max(1, round(2 * u)),
-                                     8 * u, 5 * u)
+                draw_dashed_polyline(surf, (196, 140, 108), [(x0, cy), (x1, cy)], max(2, round(2 * u)),
+                                     max(6.0, 8 * u), max(4.0, 5 * u))
             elif style == "ring":
                 self._draw_current(surf, ((x0 + x1) / 2, cy), u)
             else:
-                pygame.draw.circle(surf, PAPER, ((x0 + x1) / 2, cy), round(3.6 * u))
-                pygame.draw.circle(surf, PLACE_DOT, ((x0 + x1) / 2, cy), round(2.6 * u))
-            text = self._text("sans", round(17 * u), label, PANEL_MUTED)
+                pygame.draw.circle(surf, PAPER, ((x0 + x1) / 2, cy), max(3, round(3.6 * u)))
+                pygame.draw.circle(surf, PLACE_DOT, ((x0 + x1) / 2, cy), max(2, round(2.6 * u)))
+            text = self._text("sans", size, label, PANEL_TEXT)
             surf.blit(text, (x1 + round(14 * u), cy - text.get_height() // 2))
             y += line_h
 
@@ -464,8 +521,9 @@ class MapView:
                 pygame.draw.circle(surf, PAPER, pos, round(5.5 * u))
                 pygame.draw.circle(surf, VISITED, pos, round(4.2 * u))
         self._draw_labels(surf, lay, list(dict.fromkeys(stops)), here, heading)
-        caption = self._draw_caption(surf, lay, stops, here, heading)
         ahead = here is not None and heading is not None and heading != here and bool(self._way(here, heading))
+        self.legend_rect = self._legend_layout(lay, ahead)[3] if lay.panel is not None else None
+        caption = self._draw_caption(surf, lay, stops, here, heading)
         self.legend = [label for label, _ in legend_rows(ahead)] if lay.panel is not None else []
         if lay.panel is not None:
             self._draw_legend(surf, lay, ahead)
@@ -486,10 +544,10 @@ class MapView:
             loc = self.route.locations[loc_id]
             x, y = self._to_sheet(lay, loc.x, loc.y)
             strong = loc_id == here
-            size = round((20 if strong else 16) * u)
+            size = self._type(lay, 26, 20) if strong else self._type(lay, 21, 16)
             kind = "bold" if strong else "sans"
             color = CURRENT if strong else INK
-            img = self._text(kind, size, loc.label, color, halo=PAPER)
+            img = self._text(kind, size, self.name(loc), color, halo=PAPER)
             gap = round(10 * u)
             for lx in (x + gap, x - gap - img.get_width()):  # right of the dot, else left
                 box = img.get_rect(midleft=(round(lx), round(y)))
@@ -502,28 +560,41 @@ class MapView:
                       here: str | None, heading: str | None) -> pygame.Rect:
         u = lay.unit
         ground, flown = self.miles_so_far(stops)
-        main = f"{min(ground, self.total_miles):,.0f} of {self.total_miles:,.0f} miles"
-        lines: list[tuple[str, int, str, Color]] = [("serif", round(34 * u), main, PANEL_TEXT)]
+        main = _("{ground} of {total} miles").format(ground=number(min(ground, self.total_miles)),
+                                                     total=number(self.total_miles))
+        lines: list[tuple[str, int, str, Color]] = [("serif", self._type(lay, 36, 22), main, PANEL_TEXT)]
+        line_size = self._type(lay, 22, 16)
         if flown:
-            lines.append(("sans", round(20 * u), f"then {flown:,.0f} miles by air", PANEL_TEXT))
+            lines.append(("sans", line_size, _("then {miles} miles by air").format(miles=number(flown)), PANEL_TEXT))
         if here is not None and heading is not None and heading != here:
             ahead = self.route.km_to_miles(sum(leg.km for leg in self._way(here, heading)))
-            lines.append(("sans", round(20 * u),
-                          f"{ahead:,.0f} miles to {self.route.locations[heading].label}", PANEL_TEXT))
+            lines.append(("sans", line_size,
+                          _("{miles} miles to {place}").format(miles=number(ahead),
+                                                               place=self.name(self.route.locations[heading])),
+                          PANEL_TEXT))
         if lay.panel is not None and self.way_words:
-            lines.append(("sans", round(15 * u), self.way_words, PANEL_MUTED))
+            small = self._type(lay, 17, 14)
+            lines += [("sans", small, line, PANEL_MUTED)
+                      for line in self._wrap(self.way_words, "sans", small, lay.panel.w)]
         if lay.panel is not None:
-            x, y = lay.panel.x, lay.panel.y + round(150 * u)
-            label = self._text("sans", round(14 * u), "DISTANCE TRAVELLED", PANEL_MUTED)
+            x, y = lay.panel.x, lay.panel.y + self._panel_head(lay)
+            label = self._text("sans", self._type(lay, 15, 13), _("DISTANCE TRAVELLED"), PANEL_MUTED)
             surf.blit(label, (x, y))
             y += label.get_height() + round(4 * u)
         elif self.frame:  # a framed journey: its places are at the foot as often as not; the top is open
             x, y = lay.sheet.x + round(16 * u), lay.sheet.y + round(16 * u)
         else:
             x, y = lay.sheet.x + round(16 * u), lay.sheet.bottom - round(100 * u)
+        # A line wider than its room (large text, a small window or map) takes a smaller size.
+        room = lay.panel.w if lay.panel is not None else lay.sheet.w - round(56 * u)
         imgs = [self._text(kind, size, text, color) for kind, size, text, color in lines]
+        imgs = [img if img.get_width() <= room else
+                self._text(kind, max(8, size * room // img.get_width()), text, color)
+                for img, (kind, size, text, color) in zip(imgs, lines, strict=True)]
         box = pygame.Rect(x, y, max(i.get_width() for i in imgs),
                           sum(i.get_height() for i in imgs) + round(6 * u) * (len(imgs) - 1))
+        if lay.panel is None and not self.frame:  # at the sheet's foot: as high as its lines need
+            y = box.y = min(y, lay.sheet.bottom - round(16 * u) - box.h)
         if lay.panel is None:
             strip = box.inflate(round(24 * u), round(16 * u))
             pygame.draw.rect(surf, (*BACKGROUND, 215), strip, border_radius=round(4 * u))
@@ -534,29 +605,48 @@ class MapView:
             self._draw_place_card(surf, lay, here, y + round(30 * u))
         return box
 
+    def _panel_head(self, lay: _Layout) -> int:
+        """How far below the panel's top the caption starts: under the title and its subtitle."""
+        title = self._font("serif", self._type(lay, 40, 24)).get_linesize()
+        size = self._type(lay, 18, 14)
+        sub = self._font("sans", size).get_linesize() * len(self._wrap(_(SUBTITLE), "sans", size, lay.panel.w))
+        return max(round(150 * lay.unit), title + sub + round(40 * lay.unit))
+
     def _draw_place_card(self, surf: pygame.Surface, lay: _Layout, loc_id: str, y: int) -> None:
         """Current place in the panel: name, Hangul name and its note."""
         assert lay.panel is not None
         u = lay.unit
         loc = self.route.locations[loc_id]
         x = lay.panel.x
+        name = self._text("serif", self._type(lay, 30, 20), self.name(loc), PANEL_TEXT)
+        bottom = (self.legend_rect.y if self.legend_rect is not None else lay.panel.bottom) - round(12 * u)
+        if y + round(18 * u) + name.get_height() > bottom:  # no room above the legend: the map's tooltip has it
+            return
         pygame.draw.line(surf, PANEL_RULE, (x, y), (lay.panel.right, y))
         y += round(18 * u)
-        name = self._text("serif", round(28 * u), loc.label, PANEL_TEXT)
         surf.blit(name, (x, y))
-        ko = self._text("ko", round(20 * u), loc.label_ko, PANEL_MUTED)
+        ko = self._text("ko", self._type(lay, 22, 15), self.second_name(loc), PANEL_MUTED)
         surf.blit(ko, (x + name.get_width() + round(12 * u),
                        y + name.get_height() - ko.get_height() - round(4 * u)))
         y += name.get_height() + round(8 * u)
-        for line in self._wrap(loc.note, "sans", round(18 * u), lay.panel.w):
-            img = self._text("sans", round(18 * u), line, PANEL_MUTED)
+        size = self._type(lay, 20, 16)
+        for line in self._wrap(self.note(loc), "sans", size, lay.panel.w):
+            img = self._text("sans", size, line, PANEL_MUTED)
+            if y + img.get_height() > bottom:  # a long note on a small screen stops above the legend
+                break
             surf.blit(img, (x, y))
             y += img.get_height()
 
     def _wrap(self, text: str, kind: str, size: int, width: int) -> list[str]:
+        """``text`` in lines no wider than ``width`` pixels, measured in the font (a lone long word stays whole)."""
         font = self._font(kind, size)
-        avg = max(1, font.size("abcdefghij klmnopqrs")[0] // 20)
-        return textwrap.wrap(text, max(12, width // avg))
+        lines: list[str] = []
+        for word in text.split():
+            if lines and font.size(f"{lines[-1]} {word}")[0] <= width:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
 
     # ------------------------------------------------------------------ tooltip
     def _draw_tooltip(self, surface: pygame.Surface, rect: pygame.Rect, lay: _Layout,
@@ -564,10 +654,10 @@ class MapView:
         u = lay.unit
         loc = self.route.locations[loc_id]
         pad = round(12 * u)
-        head = self._text("bold", round(19 * u), loc.label, INK)
-        ko = self._text("ko", round(17 * u), loc.label_ko, (96, 90, 82))
+        head = self._text("bold", round(19 * u), self.name(loc), INK)
+        ko = self._text("ko", round(17 * u), self.second_name(loc), (96, 90, 82))
         body = [self._text("sans", round(16 * u), line, INK)
-                for line in self._wrap(loc.note, "sans", round(16 * u), round(330 * u))]
+                for line in self._wrap(self.note(loc), "sans", round(16 * u), round(330 * u))]
         w = max([head.get_width() + ko.get_width() + round(10 * u)] + [b.get_width() for b in body])
         h = head.get_height() + round(6 * u) + sum(b.get_height() for b in body)
         box = pygame.Rect(0, 0, w + 2 * pad, h + 2 * pad)

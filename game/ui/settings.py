@@ -19,6 +19,7 @@ from typing import Any
 from game.engine.save import atomic_write_text
 from game.errors import DataFileError
 from game.files import LIMITS, parse_json, read_text
+from game.l10n import LANGUAGES
 from game.paths import user_data_dir
 
 TEXT_SIZES = ("small", "medium", "large", "x-large")
@@ -40,6 +41,7 @@ class Settings:
     high_contrast: bool = False
     reduced_motion: bool = False
     window: tuple[int, int] = (1280, 760)
+    language: str = ""  # "" follows the system's language; else one of game.l10n.LANGUAGES
 
     @property
     def text_scale(self) -> float:
@@ -61,7 +63,7 @@ def _clean(data: dict[str, Any]) -> Settings:
     """Keep each known value that has the right shape; anything else takes its default."""
     default = Settings()
     values: dict[str, Any] = {}
-    choices = {"text_size": TEXT_SIZES, "text_speed": TEXT_SPEEDS}
+    choices = {"text_size": TEXT_SIZES, "text_speed": TEXT_SPEEDS, "language": ("", *LANGUAGES)}
     for f in fields(Settings):
         if f.name not in data:
             continue
@@ -97,6 +99,12 @@ def _damaged(path: Path, why: str) -> str:
     """The one-line notice: where, what is wrong, and that changing any setting (F2) writes a good file."""
     return (f"Your settings file was damaged ({path}: {why}); the defaults are used until you change a "
             f"setting (F2), which rewrites it.")
+
+
+def saved_language() -> str | None:
+    """The language the player chose in the settings (None: follow the system's)."""
+    settings, _notice = load_settings()
+    return settings.language or None
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pygame
 
+from game.l10n import language
 from game.paths import assets_dir
 from game.ui.settings import Settings
 
@@ -59,6 +60,22 @@ FONT_FILES = {
     "sans-bold": "NotoSans-Bold.ttf",
     "ko": "NanumGothic.ttf",
 }
+#: In Korean, every kind of type is a Nanum face (Noto's subsets have no Hangul): story text
+#: in the serif Nanum Myeongjo, the interface in Nanum Gothic. Both have Latin letters too.
+KOREAN_FONT_FILES = {
+    "serif": "NanumMyeongjo.ttf",
+    "serif-italic": "NanumMyeongjo.ttf",
+    "serif-bold": "NanumMyeongjoBold.ttf",
+    "sans": "NanumGothic.ttf",
+    "sans-bold": "NanumGothicBold.ttf",
+    "ko": "NanumGothic.ttf",
+}
+
+
+def font_file(kind: str, lang: str | None = None) -> str:
+    """The font file for a kind of type in a language (the language spoken now by default)."""
+    table = KOREAN_FONT_FILES if (lang or language()) == "ko" else FONT_FILES
+    return table[kind]
 
 
 def font_dir() -> Path:
@@ -66,16 +83,21 @@ def font_dir() -> Path:
 
 
 class Fonts:
-    """Font objects by (kind, pixel size); opening a TTF is slow, so each is opened once."""
+    """Font objects by (file, pixel size); opening a TTF is slow, so each is opened once.
+
+    Keyed by the file rather than the kind, so that Korean (its own faces) and English
+    never share a font object when the language changes.
+    """
 
     def __init__(self) -> None:
         self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
 
     def get(self, kind: str, size: int) -> pygame.font.Font:
-        key = (kind, size)
+        file = font_file(kind)
+        key = (file, size)
         font = self._fonts.get(key)
         if font is None:
-            path = font_dir() / FONT_FILES[kind]
+            path = font_dir() / file
             font = pygame.font.Font(str(path) if path.is_file() else None, size)
             self._fonts[key] = font
         return font

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pygame
 
 from game.engine.wording import ESTIMATE_NOTE, risk_words
+from game.l10n import _
 from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
@@ -64,7 +65,7 @@ class ClassDebriefScene(FacilitateScene):
         bottom = safe.bottom - round(pj.small * 1.3) - pj.px(14)
         height = bottom - top
         self.top = top
-        self.visited, self.current, _ = journey_places(app)
+        self.visited, self.current, _where = journey_places(app)
         has_map = app.map_view is not None
         self.map_rect = pygame.Rect(safe.x, top, round(safe.w * 0.46), height) if has_map else None
         col_x = (self.map_rect.right + pj.px(30)) if self.map_rect else safe.x
@@ -126,7 +127,7 @@ class ClassDebriefScene(FacilitateScene):
             risks.append((self.block("The class took no risk with a chance attached on this journey.", "serif",
                                      pj.body, safe.w, p.text, 1.4), 0))
         else:
-            risks.append((self.block(ESTIMATE_NOTE, "sans", pj.small, safe.w, p.muted, 1.35), 0))
+            risks.append((self.block(_(ESTIMATE_NOTE), "sans", pj.small, safe.w, p.muted, 1.35), 0))
         section("The risks that fell, and those that did not", risks)
         # 3. What followed, in reality.
         if ending is not None and ending.debrief:
@@ -173,7 +174,7 @@ class ClassDebriefScene(FacilitateScene):
                                         pj.px(14)) for i, q in enumerate(questions)])
         if prompts:
             section("Questions met on the way", [(self.block(f"—  {q}", "serif", pj.body, safe.w, p.text, 1.35),
-                                                  pj.px(14)) for _, q in prompts])
+                                                  pj.px(14)) for _key, q in prompts])
         self.pages = pages or [("Debrief", [])]
         self.page = min(self.page, len(self.pages) - 1)
 

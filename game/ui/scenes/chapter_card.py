@@ -17,6 +17,7 @@ from typing import Any
 import pygame
 
 from game.engine import history
+from game.l10n import _
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.widgets.text import blit_block
@@ -72,7 +73,8 @@ class ChapterCardScene(Scene):
         col = min(w - 2 * theme.margin, theme.px(900))
         self.blocks = []
         if number:
-            self.blocks.append(text.block(f"CHAPTER {number}", "sans", theme.small, col, p.accent, 1.3, align="center"))
+            kicker = _("CHAPTER {number}").format(number=number)
+            self.blocks.append(text.block(kicker, "sans", theme.small, col, p.accent, 1.3, align="center"))
         self.blocks.append(text.block(self.chapter, "serif-bold", theme.type(64, 32), col, p.strong, 1.15,
                                       align="center"))
         english, korean = app.place(self.location) if self.location else ("", "")

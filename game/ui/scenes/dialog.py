@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.l10n import N_, _
 from game.ui import commands as c
 from game.ui.scenes.base import StillScene
 from game.ui.widgets.button import Menu, MenuItem, menu_viewport
@@ -23,7 +24,7 @@ class PanelScene(StillScene):
         self._shade: pygame.Surface | None = None
 
     def items(self) -> list[MenuItem]:
-        return [MenuItem("OK", self.close)]
+        return [MenuItem(_("OK"), self.close)]
 
     def close(self) -> None:
         self.app.pop()
@@ -38,7 +39,7 @@ class PanelScene(StillScene):
         width = min(w - 2 * theme.margin, theme.px(720) + round(200 * (theme.text_scale - 1)))
         pad = theme.px(36)
         inner = width - 2 * pad
-        self.title_block = text.block(self.title, "serif-bold", round(theme.body * 1.3), inner, p.strong, 1.25)
+        self.title_block = text.block(_(self.title) if self.title else "", "serif-bold", round(theme.body * 1.3), inner, p.strong, 1.25)
         self.body_block = text.block(self.body, "serif", theme.body, inner, p.text, 1.5) if self.body else None
         height = pad + self.title_block.height + theme.px(18)
         if self.body_block is not None:
@@ -96,10 +97,10 @@ class MessageScene(PanelScene):
 class ConfirmScene(PanelScene):
     """A question before something that cannot be undone: the safe answer is focused first."""
 
-    def __init__(self, app, title: str, body: str, yes: str, action, no: str = "Cancel") -> None:  # noqa: ANN001
+    def __init__(self, app, title: str, body: str, yes: str, action, no: str = "") -> None:  # noqa: ANN001
         self.title = title
         self.body = body
-        self._yes, self._no, self._action = yes, no, action
+        self._yes, self._no, self._action = yes, no or _("Cancel"), action
         super().__init__(app)
 
     def items(self) -> list[MenuItem]:
@@ -113,7 +114,7 @@ class ConfirmScene(PanelScene):
 class PauseScene(PanelScene):
     """Esc in the story: everything the footer offers, plus leaving."""
 
-    title = "Paused"
+    title = N_("Paused")
 
     def items(self) -> list[MenuItem]:
         def then(cmd: c.Command):  # noqa: ANN202
@@ -123,15 +124,15 @@ class PauseScene(PanelScene):
             return run
 
         return [
-            MenuItem("Return to the story", self.close, key_hint="Esc"),
-            MenuItem("Journal", then(c.OpenJournal()), key_hint="H"),
-            MenuItem("Map", then(c.OpenMap()), key_hint="M", enabled=self.app.route is not None),
-            MenuItem("Save", then(c.OpenSaves("save")), key_hint="F6"),
-            MenuItem("Load", then(c.OpenSaves("load")), key_hint="F9"),
-            MenuItem("Settings", then(c.OpenSettings()), key_hint="F2"),
-            MenuItem("Leave to the title screen", self.app.to_title,
-                     detail="Your journey is saved automatically at every page."),
-            MenuItem("Quit the game", self.quit),
+            MenuItem(_("Return to the story"), self.close, key_hint="Esc"),
+            MenuItem(_("Journal"), then(c.OpenJournal()), key_hint="H"),
+            MenuItem(_("Map"), then(c.OpenMap()), key_hint="M", enabled=self.app.route is not None),
+            MenuItem(_("Save"), then(c.OpenSaves("save")), key_hint="F6"),
+            MenuItem(_("Load"), then(c.OpenSaves("load")), key_hint="F9"),
+            MenuItem(_("Settings"), then(c.OpenSettings()), key_hint="F2"),
+            MenuItem(_("Leave to the title screen"), self.app.to_title,
+                     detail=_("Your journey is saved automatically at every page.")),
+            MenuItem(_("Quit the game"), self.quit),
         ]
 
     def quit(self) -> None:

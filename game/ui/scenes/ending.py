@@ -10,7 +10,6 @@ named with its neutral label and drawn in the same colour.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pygame
@@ -19,6 +18,7 @@ from game.engine.engine import RetryPoint
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, road_days
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import Impossible
+from game.l10n import N_, _, moment, ngettext, number
 from game.story.model import ENDING_KIND_LABELS, Story
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
@@ -31,12 +31,12 @@ from game.ui.widgets.text import Block, blit_block
 KIND_WORDS = ENDING_KIND_LABELS
 __all__ = ["KIND_WORDS", "LUCK_SENTENCE", "SINCE_2010_FACTS", "DebriefScene", "RetryScene", "facts_for"]
 #: The three ways on from every ending, in this order (the tests and the terminal say the same).
-WAYS_ON = ("See another path from an earlier decision", "Start a new journey", "Back to the title screen")
+WAYS_ON = (N_("See another path from an earlier decision"), N_("Start a new journey"), N_("Back to the title screen"))
 #: Said wherever the game offers to go back, so that no one reads it as "she should have chosen better"
 #: (a refugee reader's review): the game can go back; a life cannot, and careful people were caught too.
-NO_GOING_BACK = "In life there was no going back, and careful people were caught too."
+NO_GOING_BACK = N_("In life there was no going back, and careful people were caught too.")
 
-DICE_AGAIN = "the dice will be rolled again"
+DICE_AGAIN = N_("the dice will be rolled again")
 
 
 def facts_for(story: Story, journal: list[dict], ending_node: str) -> list[str]:
@@ -61,10 +61,9 @@ def ordered_points(points: tuple[RetryPoint, ...]) -> list[RetryPoint]:
 
 def point_words(point: RetryPoint) -> tuple[str, str]:
     """(label, detail) of a retry point in the list."""
-    mark = "Before the risk that fell: " if point.risk_fell else ""
-    label = f"{mark}“{point.title}”"
-    chose = f"She chose: {point.choice}. " if point.choice else ""
-    return label, f"{chose}Going back, {DICE_AGAIN}."
+    label = (_("Before the risk that fell: “{title}”") if point.risk_fell else _("“{title}”")).format(title=point.title)
+    chose = _("She chose: {choice}. ").format(choice=point.choice) if point.choice else ""
+    return label, chose + _("Going back, {dice}.").format(dice=_(DICE_AGAIN))
 
 
 def places_in(journal: list[dict], known: Any) -> list[str]:
@@ -81,12 +80,14 @@ def summary_line(days: int | None, places: int, miles: tuple[float, float] | Non
     """"123 days on the road · 9 places · 1,234 of 3,444 miles overland" (no road when she never left)."""
     parts = []
     if days is not None:
-        parts.append(f"{days:,} day{'s' * (days != 1)} on the road")
-    parts.append(f"{places:,} place{'s' * (places != 1)}")
+        parts.append(ngettext("{days} day on the road", "{days} days on the road", days).format(days=number(days)))
+    parts.append(ngettext("{count} place", "{count} places", places).format(count=number(places)))
     if miles is not None and total:
         ground, flown = miles
-        parts.append(f"{min(ground, total):,.0f} of {total:,.0f} miles overland"
-                     + (f", then {flown:,.0f} by air" if flown else ""))
+        way = _("{ground} of {total} miles overland").format(ground=number(min(ground, total)), total=number(total))
+        if flown:
+            way = _("{way}, then {flown} by air").format(way=way, flown=number(flown))
+        parts.append(way)
     return "  ·  ".join(parts)
 
 
@@ -129,7 +130,8 @@ class DebriefScene(Scrolling, Scene):
             from game.ui.map_view import MapView
 
             start = story.nodes[story.start].location if story.start in story.nodes else None
-            self.map_view = MapView(route, terrain_path(route), frame=self.visited, start=start)
+            self.map_view = MapView(route, terrain_path(route), frame=self.visited, start=start,
+                                    names=story.places, notes=story.place_notes)
             self.miles = self.map_view.miles_so_far(self.visited)
             self.total = self.map_view.total_miles
         else:
@@ -138,18 +140,23 @@ class DebriefScene(Scrolling, Scene):
         if not known and self.journal:  # no map: every day is on the road
             self.road = round(float(self.vars.get("days", 0)))
         if self.past is not None:
-            when = time.strftime("%d %b %Y", time.localtime(self.past.finished_at))
-            self.menu = Menu([MenuItem("Back", self.app.pop, f"A journey that ended on {when}")], numbered=True)
+            when = moment(self.past.finished_at)
+            self.menu = Menu([MenuItem(_("Back"), self.app.pop, _("A journey that ended on {when}").format(when=when))],
+                             numbered=True)
         else:
             self.points = ordered_points(app.engine.retry_points(app.state, differing=True))
             if self.points:
-                first = "the one before the risk that fell, first" if self.points[0].risk_fell else "the latest first"
-                detail = (f"{len(self.points)} decision{'s' * (len(self.points) != 1)} that can still lead "
-                          f"elsewhere, {first}; {DICE_AGAIN}. {NO_GOING_BACK}")
-                back = MenuItem(WAYS_ON[0], self.choose_point, detail)
+                first = _("the one before the risk that fell, first") if self.points[0].risk_fell \
+                    else _("the latest first")
+                count = ngettext("{count} decision that can still lead elsewhere",
+                                 "{count} decisions that can still lead elsewhere", len(self.points))
+                detail = _("{count}, {first}; {dice}. {no_going_back}").format(
+                    count=count.format(count=len(self.points)), first=first, dice=_(DICE_AGAIN),
+                    no_going_back=_(NO_GOING_BACK))
+                back = MenuItem(_(WAYS_ON[0]), self.choose_point, detail)
             else:
-                back = MenuItem(WAYS_ON[0], None, "No earlier decision can lead anywhere else.", enabled=False)
-            self.menu = Menu([back, MenuItem(WAYS_ON[1], self.new_journey), MenuItem(WAYS_ON[2], self.to_title)],
+                back = MenuItem(_(WAYS_ON[0]), None, _("No earlier decision can lead anywhere else."), enabled=False)
+            self.menu = Menu([back, MenuItem(_(WAYS_ON[1]), self.new_journey), MenuItem(_(WAYS_ON[2]), self.to_title)],
                              numbered=True)
         self.relayout()
 
@@ -214,31 +221,31 @@ class DebriefScene(Scrolling, Scene):
         ending = self.ending
         kind = ENDING_KIND_LABELS.get(ending.kind, ending.kind.title()) if ending else ""
         # One colour for every kind: the heading names what happened, it does not judge it.
-        add(text.block("THE END  ·  " + kind.upper(), "sans-bold", theme.small, col, p.accent, 1.3), 0.3)
+        add(text.block(_("THE END") + "  ·  " + kind.upper(), "sans-bold", theme.small, col, p.accent, 1.3), 0.3)
         add(text.block(ending.title if ending else "", "serif-bold", round(theme.body * 1.7), col, p.strong, 1.2), 0.5)
         add(text.block(summary_line(self.road, len(self.visited), self.miles, self.total), "sans", theme.ui, col,
                        p.muted, 1.35), 0.5)
-        add(text.block(LUCK_SENTENCE, "serif-italic", theme.body, col, p.text, 1.5), 0.4)
+        add(text.block(_(LUCK_SENTENCE), "serif-italic", theme.body, col, p.text, 1.5), 0.4)
         if ending and ending.debrief:
-            section("What followed, in reality")
+            section(_("What followed, in reality"))
             for para in ending.debrief.split("\n\n"):
                 if para.strip():
                     add(text.block(" ".join(para.split()), "serif", theme.body, col, p.text, 1.55), 0.7)
         # What it cost: start → end.
-        section("What it cost")
+        section(_("What it cost"))
         label_w = round(col * 0.4)
         num_w = (col - label_w) // 2
         row_y = y
-        for head, x0 in (("At the start", label_w), ("At the end", label_w + num_w)):
+        for head, x0 in ((_("At the start"), label_w), (_("At the end"), label_w + num_w)):
             img = text.block(head, "sans", theme.small, num_w, p.muted, 1.3, align="right")
             placed.append((img, col_x + x0 - theme.px(8), row_y))
-        y += text.block("At the start", "sans", theme.small, num_w, p.muted, 1.3).height + theme.px(6)
+        y += text.block(_("At the start"), "sans", theme.small, num_w, p.muted, 1.3).height + theme.px(6)
         for name, resource in story.resources.items():
             start, end = resource.start, self.vars.get(name, resource.start)
             row_y = y
             label = resource.label
             if name == "days" and self.road is not None and round(end) != self.road:
-                label = f"{label} (the years after arrival too)"  # the road alone is in the summary line
+                label = _("{label} (the years after arrival too)").format(label=label)  # the road alone: the summary
             add(text.block(label, "sans", theme.ui, label_w, p.text, 1.45), 0.05)
             placed.append((text.block(resource.format(start), "sans", theme.ui, num_w, p.muted, 1.45, "right"),
                            col_x + label_w - theme.px(8), row_y))
@@ -246,9 +253,10 @@ class DebriefScene(Scrolling, Scene):
                            col_x + label_w + num_w - theme.px(8), row_y))
         if self.items:
             carried = ", ".join(story.items[i].label for i in sorted(self.items) if i in story.items)
-            add(text.block(f"Carrying at the end: {carried}", "sans", theme.small, col, p.muted, 1.4), 0.3)
+            add(text.block(_("Carrying at the end: {items}").format(items=carried), "sans", theme.small, col, p.muted, 1.4), 0.3)
         if self.total:
-            add(text.block(f"The way from the map: {self.total:,.0f} miles overland. " + distance_note(),
+            add(text.block(_("The way from the map: {miles} miles overland.").format(miles=number(self.total)) + " "
+                           + distance_note(),
                            "sans", theme.small, col, p.muted, 1.45), 0.3)
         # The decisive moments and the risks.
         moments = []
@@ -259,13 +267,13 @@ class DebriefScene(Scrolling, Scene):
             if entry.get("choice") and (isinstance(roll, dict) or decisive):
                 moments.append(entry)
         if moments:
-            section("The decisive moments")
+            section(_("The decisive moments"))
             if any(isinstance(e.get("roll"), dict) for e in moments):
-                add(text.block(ESTIMATE_NOTE, "sans", theme.small, col, p.muted, 1.4), 0.6)
+                add(text.block(_(ESTIMATE_NOTE), "sans", theme.small, col, p.muted, 1.4), 0.6)
             for entry in moments:
                 place = app.place(str(entry.get("location", "")))[0] if entry.get("location") else ""
                 day = entry.get("day", 0)
-                day_text = f"Day {round(day):,}" if isinstance(day, (int, float)) else ""
+                day_text = _("Day {day}").format(day=number(day)) if isinstance(day, (int, float)) else ""
                 meta = " · ".join(x for x in (day_text, place, str(entry.get("title", ""))) if x)
                 add(text.block(meta, "sans", theme.small, col, p.muted, 1.3), 0.1)
                 add(text.block(str(entry["choice"]), "sans", theme.ui, col, p.text, 1.4), 0.1)
@@ -288,7 +296,7 @@ class DebriefScene(Scrolling, Scene):
 
         fact_ids = [f for f in facts_for(story, self.journal, self.node_id) if f not in SINCE_2010_FACTS]
         if fact_ids:
-            section("The facts behind this journey")
+            section(_("The facts behind this journey"))
             for fid in fact_ids:
                 fact_block(fid, col)
         since = [f for f in SINCE_2010_FACTS if f in story.facts]
@@ -296,15 +304,15 @@ class DebriefScene(Scrolling, Scene):
             y += theme.px(28)
             top = y
             y += pad
-            add(text.block("WHAT HAS CHANGED SINCE 2010", "sans-bold", theme.small, col - 2 * pad, p.accent, 1.3),
+            add(text.block(_("WHAT HAS CHANGED SINCE 2010"), "sans-bold", theme.small, col - 2 * pad, p.accent, 1.3),
                 0.3, pad)
-            add(text.block("This story is set in 2010. Escape is harder, dearer and rarer now.", "serif-italic",
+            add(text.block(_("This story is set in 2010. Escape is harder, dearer and rarer now."), "serif-italic",
                            theme.body, col - 2 * pad, p.text, 1.5), 0.6, pad)
             for fid in since:
                 fact_block(fid, col - 2 * pad, pad)
             cards.append((top, y))
         if story.debrief_questions:
-            section("To think about")
+            section(_("To think about"))
             for q in story.debrief_questions:
                 add(text.block("—  " + q, "serif-italic", theme.body, col, p.text, 1.5), 0.4)
         self.placed, self.rules, self.cards, self.height, self.col_w = placed, rules, cards, y, col
@@ -349,14 +357,14 @@ class DebriefScene(Scrolling, Scene):
                 self._fade_cache = {(self.view_rect.size, p.bg): fade}
             surface.blit(fade, (self.view_rect.x, self.view_rect.bottom - fade.get_height()))
         if self.max_scroll > 0:
-            hint = self.app.text.line("Scroll for more  ·  wheel or Page Down", "sans", theme.small, p.faint)
+            hint = self.app.text.line(_("Scroll for more  ·  wheel or Page Down"), "sans", theme.small, p.faint)
             surface.blit(hint, (self.col_x + self.col_w - hint.get_width(), self.view_rect.bottom + theme.px(4)))
         self.menu.draw(surface, theme, self.app.text)
 
 
 def distance_note() -> str:
     from game.ui.map_view import DISTANCE_NOTE
-    return DISTANCE_NOTE
+    return _(DISTANCE_NOTE)
 
 
 class RetryScene(Scene):
@@ -388,11 +396,12 @@ class RetryScene(Scene):
         self.box.center = (w // 2, h // 2)
         x = self.box.x + theme.px(28)
         y = self.box.y + theme.px(24)
-        self.head = text.block(WAYS_ON[0], "serif-bold", round(theme.body * 1.4), width, p.strong, 1.2)
+        self.head = text.block(_(WAYS_ON[0]), "serif-bold", round(theme.body * 1.4), width, p.strong, 1.2)
         self.head_pos = (x, y)
         y += self.head.height + theme.px(8)
-        self.sub = text.block(f"Going back undoes what followed, and {DICE_AGAIN}: the same choice can end "
-                              f"differently. {NO_GOING_BACK}", "sans", theme.small, width, p.muted, 1.4)
+        sub = _("Going back undoes what followed, and {dice}: the same choice can end differently.").format(
+            dice=_(DICE_AGAIN)) + " " + _(NO_GOING_BACK)
+        self.sub = text.block(sub, "sans", theme.small, width, p.muted, 1.4)
         self.sub_pos = (x, y)
         y += self.sub.height + theme.px(18)
         # A window of as many decisions as fit, the one before the last risk that fell first;
@@ -415,8 +424,9 @@ class RetryScene(Scene):
         self.menu = Menu(items, numbered=True)
         self.menu.layout(theme, text, x, y, width, gap=8)
         first, last = self.offset + 1, self.offset + len(items)
-        where = (f"Decisions {first}–{last} of {len(self.points)}  ·  Up/Down for the others  ·  Esc: back"
-                 if len(items) < len(self.points) else "Esc: back to the debrief")
+        where = (_("Decisions {first}–{last} of {count}  ·  Up/Down for the others  ·  Esc: back").format(
+            first=first, last=last, count=len(self.points)) if len(items) < len(self.points)
+            else _("Esc: back to the debrief"))
         self.more_block = text.block(where, "sans", theme.small, width, p.faint, 1.3)
         self.more_pos = (x, bottom + theme.px(4))
         self.box.h = self.more_pos[1] + self.more_block.height + theme.px(24) - self.box.y  # as tall as it needs
@@ -426,12 +436,12 @@ class RetryScene(Scene):
         try:
             app.engine.rollback(app.state, depth)
         except Impossible as exc:
-            app.notify(f"Cannot go back there: {exc}.")
+            app.notify(_("Cannot go back there: {reason}.").format(reason=exc))
             return
         app.autosave()
         from game.ui.scenes.story import StoryScene
         app.stack.replace_all(StoryScene(app))
-        app.notify(f"Back at “{title}”. Whatever you choose, {DICE_AGAIN}.")
+        app.notify(_("Back at “{title}”. Whatever you choose, {dice}.").format(title=title, dice=_(DICE_AGAIN)))
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Back):

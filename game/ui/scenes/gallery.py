@@ -8,18 +8,18 @@ debrief. Read from :mod:`game.engine.history`; nothing here writes.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import pygame
 
 from game.engine.history import PastJourney, endings_reached, load_history, road_days
+from game.l10n import N_, _, moment, ngettext, number
 from game.story.model import ENDING_KIND_LABELS, Story
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.widgets.text import blit_block
 
-HIDDEN = "— not yet reached —"
+HIDDEN = N_("— not yet reached —")
 
 
 def story_endings(story: Story) -> list[tuple[str, str, str]]:
@@ -32,7 +32,7 @@ def story_endings(story: Story) -> list[tuple[str, str, str]]:
 
 
 def count_line(reached: int, total: int) -> str:
-    return f"{reached:,} of {total:,} endings reached"
+    return _("{reached} of {total} endings reached").format(reached=number(reached), total=number(total))
 
 
 @dataclass
@@ -81,17 +81,17 @@ class GalleryScene(Scene):
         endings = story_endings(app.story)
         reached = endings_reached(self.journeys)
         y = m
-        head = text.block("Endings and past journeys", "serif-bold", round(theme.body * 1.5), w - 2 * m, p.strong, 1.2)
+        head = text.block(_("Endings and past journeys"), "serif-bold", round(theme.body * 1.5), w - 2 * m, p.strong, 1.2)
         self.placed.append((head, m, y))
         y += head.height + theme.px(6)
         sub = text.block(count_line(len([e for e in endings if e[0] in reached]), len(endings))
-                         + ". Each one reopens its debrief. None of them is a score.", "sans", theme.ui,
+                         + _(". Each one reopens its debrief. None of them is a score."), "sans", theme.ui,
                          w - 2 * m, p.muted, 1.35)
         self.placed.append((sub, m, y))
         y += sub.height + theme.px(22)
         top = y
         # Left: every ending, reached or hidden.
-        label = text.block("ENDINGS", "sans-bold", theme.small, left_w, p.accent, 1.3)
+        label = text.block(_("ENDINGS"), "sans-bold", theme.small, left_w, p.accent, 1.3)
         self.placed.append((label, m, y))
         y += label.height + theme.px(8)
         foot_h = theme.small * 2 + theme.px(16)
@@ -100,7 +100,7 @@ class GalleryScene(Scene):
         kind_w = round(left_w * 0.36)
         for eid, kind, title in endings:
             past = reached.get(eid)
-            name = title if past else HIDDEN
+            name = title if past else _(HIDDEN)
             colour = p.text if past else p.faint
             line = text.block(name, "sans", theme.small, left_w - kind_w - theme.px(12), colour, 1.2)
             rect = pygame.Rect(m - theme.px(8), y, left_w + theme.px(16), row_h)
@@ -113,7 +113,7 @@ class GalleryScene(Scene):
             y += row_h
         # Right: past journeys, the latest first, as many cards as fit.
         y = top
-        label = text.block("PAST JOURNEYS", "sans-bold", theme.small, right_w, p.accent, 1.3)
+        label = text.block(_("PAST JOURNEYS"), "sans-bold", theme.small, right_w, p.accent, 1.3)
         self.placed.append((label, right_x, y))
         y += label.height + theme.px(8)
         card_h = theme.px(96)
@@ -121,8 +121,8 @@ class GalleryScene(Scene):
         shown = 0
         latest = list(reversed(self.journeys))
         if not latest:
-            empty = text.block("No journey has ended yet. When one does, it is kept here, with its route and "
-                               "its debrief.", "serif-italic", theme.body, right_w, p.muted, 1.5)
+            empty = text.block(_("No journey has ended yet. When one does, it is kept here, with its route and "
+                                 "its debrief."), "serif-italic", theme.body, right_w, p.muted, 1.5)
             self.placed.append((empty, right_x, y))
         for journey in latest:
             if y + card_h > h - m - foot_h:
@@ -130,13 +130,14 @@ class GalleryScene(Scene):
             rect = pygame.Rect(right_x, y, right_w, card_h)
             tx = rect.x + thumb_w + theme.px(16)
             tw = rect.right - tx - theme.px(12)
-            when = time.strftime("%d %b %Y, %H:%M", time.localtime(journey.finished_at))
+            when = moment(journey.finished_at)
             route = app.route
             days = road_days(list(journey.journal), {k: v.country for k, v in route.locations.items()}) \
                 if route is not None else None
             facts = [ENDING_KIND_LABELS.get(journey.kind, journey.kind), when]
             if days is not None:
-                facts.insert(1, f"{days:,} day{'s' * (days != 1)} on the road")
+                facts.insert(1, ngettext("{days} day on the road", "{days} days on the road", days).format(
+                    days=number(days)))
             title = text.block(journey.title, "serif-bold", theme.ui, tw, p.strong, 1.25)
             meta = text.block("  ·  ".join(facts), "sans", theme.small, tw, p.muted, 1.3)
             blocks = [(title, tx, rect.y + theme.px(14)), (meta, tx, rect.y + theme.px(18) + title.height)]
@@ -151,9 +152,10 @@ class GalleryScene(Scene):
             y += card_h + theme.px(10)
             shown += 1
         self.more = len(latest) - shown
-        foot = "Enter or click: open its debrief  ·  Esc: back to the title"
+        foot = _("Enter or click: open its debrief  ·  Esc: back to the title")
         if self.more:
-            foot = f"and {self.more:,} earlier journey{'s' * (self.more != 1)} not shown  ·  " + foot
+            foot = ngettext("and {count} earlier journey not shown", "and {count} earlier journeys not shown",
+                            self.more).format(count=number(self.more)) + "  ·  " + foot
         if self.notice:
             foot = self.notice
         self.foot = text.block(foot, "sans", theme.small, w - 2 * m, p.muted, 1.35)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pygame
 
 from game.engine.wording import risk_words
+from game.l10n import _
 from game.ui import commands as c
 from game.ui.scenes.base import StillScene
 from game.ui.widgets.scroll import Scrolling
@@ -38,10 +39,10 @@ class JournalScene(Scrolling, StillScene):
         serif = text.fonts.get("serif", theme.body)
         col = min(w - 2 * m, round(serif.size("x" * 10)[0] / 10 * 68))
         x = (w - col) // 2
-        self.title = text.line("Journal", "serif-bold", round(theme.body * 1.5), p.strong)
+        self.title = text.line(_("Journal"), "serif-bold", round(theme.body * 1.5), p.strong)
         self.title_y = theme.px(28)
         # The hint sits beside the title when there is room, else under it (large text, small window).
-        hint = "Wheel, arrows or Page Up/Down to scroll  ·  H or Esc to return"
+        hint = _("Wheel, arrows or Page Up/Down to scroll  ·  H or Esc to return")
         hint_w = col - self.title.get_width() - theme.px(24)
         beside = hint_w >= theme.px(200)
         self.hint = text.block(hint, "sans", theme.small, hint_w if beside else col, p.faint, 1.3, align="right")
@@ -59,7 +60,7 @@ class JournalScene(Scrolling, StillScene):
         state = self.app.state
         carried = sorted(state.items) if state is not None else []
         labels = [self.app.story.items[i].label if i in self.app.story.items else i for i in carried]
-        words = "Carrying: " + (", ".join(labels) if labels else "nothing but what she wears")
+        words = _("Carrying: {items}").format(items=", ".join(labels) if labels else _("nothing but what she wears"))
         self.carrying = text.block(words, "sans", theme.small, col, p.muted, 1.3)
         self.carrying_pos = (x, head_bottom + theme.px(8))
         head_bottom = self.carrying_pos[1] + self.carrying.height
@@ -83,7 +84,7 @@ class JournalScene(Scrolling, StillScene):
                 rules.append(y)
                 y += theme.px(20)
             place = self.app.place(str(entry.get("location", "")))[0] if entry.get("location") else ""
-            meta = " · ".join(part for part in (f"Day {entry.get('day', 0)}", place) if part)
+            meta = " · ".join(part for part in (_("Day {day}").format(day=entry.get("day", 0)), place) if part)
             block = text.block(meta, "sans", theme.small, col, p.muted, 1.3)
             placed.append((block, x, y))
             y += block.height + theme.px(4)

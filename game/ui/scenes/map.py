@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.l10n import N_, _
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 
@@ -50,6 +51,11 @@ class MapCache:
         surface.blit(self.surface, rect)
 
 
+HINTS = (N_("M or Esc: back to the story  ·  point at a place to read about it"),
+         N_("M or Esc: back  ·  point at a place to read about it"),
+         N_("M or Esc: back"))
+
+
 class MapScene(Scene):
     name = "map"
 
@@ -64,11 +70,18 @@ class MapScene(Scene):
         self.relayout()
 
     def relayout(self) -> None:
+        """The map above, the hint line in a strip of its own below it: the two never overlap."""
         theme = self.theme
         w, h = theme.size
-        self.rect = pygame.Rect(0, 0, w, h - theme.px(8))
-        self.hint = self.app.text.line("M or Esc: back to the story  ·  point at a place to read about it",
-                                       "sans", theme.small, theme.palette.muted)
+        if self.app.map_view is not None:
+            self.app.map_view.set_text_scale(theme.text_scale)
+        gap = theme.px(10)
+        for words in map(_, HINTS):  # the shorter wording where the full one does not fit the width
+            self.hint = self.app.text.line(words, "sans", theme.small, theme.palette.muted)
+            if self.hint.get_width() <= w - theme.margin:
+                break
+        self.rect = pygame.Rect(0, 0, w, h - self.hint.get_height() - 2 * gap)
+        self.hint_rect = self.hint.get_rect(topleft=(theme.margin // 2, self.rect.bottom + gap))
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, (c.Back, c.OpenMap, c.Click, c.Confirm)):
@@ -88,8 +101,7 @@ class MapScene(Scene):
         problem = getattr(view, "terrain_problem", None)
         if problem and problem != self.told:
             self.told = problem
-            self.app.notify(f"The map is drawn without its terrain: {problem}")
+            self.app.notify(_("The map is drawn without its terrain: {problem}").format(problem=problem))
         if self.hover is not None:
             view.draw_tooltip(surface, self.rect, self.hover)
-        theme = self.theme
-        surface.blit(self.hint, (theme.margin // 2, surface.get_height() - self.hint.get_height() - theme.px(10)))
+        surface.blit(self.hint, self.hint_rect)

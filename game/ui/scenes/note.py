@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.errors import StoryError
+from game.l10n import _
 from game.ui import commands as c
 from game.ui.scenes.base import StillScene
 from game.ui.widgets.text import blit_block
@@ -57,9 +58,9 @@ class NoteScene(StillScene):
         try:
             note = add_note(app.story, app.state, self.text)
         except (OSError, StoryError) as exc:
-            app.notify(f"The note could not be saved: {exc}")
+            app.notify(_("The note could not be saved: {problem}").format(problem=exc))
             return
-        app.notify(f"Note {note['id']} kept at {note['file']}:{note['line']}.")
+        app.notify(_("Note {id} kept at {place}.").format(id=note["id"], place=f"{note['file']}:{note['line']}"))
 
     def draw(self, surface: pygame.Surface) -> None:
         theme, text = self.theme, self.app.text
@@ -69,10 +70,10 @@ class NoteScene(StillScene):
         w, h = theme.size
         width = min(w - 2 * theme.margin, theme.px(900))
         pad = theme.px(24)
-        title = text.block("Playtest note", "serif-bold", round(theme.body * 1.2), width - 2 * pad, p.strong, 1.2)
-        hint = text.block("Enter keeps it with this exact moment · Esc drops it", "sans", theme.small,
+        title = text.block(_("Playtest note"), "serif-bold", round(theme.body * 1.2), width - 2 * pad, p.strong, 1.2)
+        hint = text.block(_("Enter keeps it with this exact moment · Esc drops it"), "sans", theme.small,
                           width - 2 * pad, p.muted, 1.3)
-        field = text.block(self.text + "|" if self.text else "What should change here?", "sans", theme.ui,
+        field = text.block(self.text + "|" if self.text else _("What should change here?"), "sans", theme.ui,
                            width - 2 * pad, p.text if self.text else p.muted, 1.35)
         box = pygame.Rect(0, 0, width, title.height + field.height + hint.height + 4 * pad)
         box.center = (w // 2, h // 3)

@@ -7,12 +7,11 @@ much) is listed with its problem in words and opens a message instead of loading
 
 from __future__ import annotations
 
-import time
-
 import pygame
 
 from game.engine.save import AUTOSAVE, KEPT_PREFIX, SaveInfo, list_saves, slot_path, write_save
 from game.errors import StoryError
+from game.l10n import _, moment
 from game.ui import commands as c
 from game.ui.scenes.base import StillScene
 from game.ui.widgets.button import Menu, MenuItem, menu_viewport
@@ -24,11 +23,11 @@ MAX_LISTED = 9
 
 def slot_name(slot: str) -> str:
     if slot == AUTOSAVE:
-        return "Autosave"
+        return _("Autosave")
     if slot.startswith("slot-"):
-        return f"Slot {slot[5:]}"
+        return _("Slot {number}").format(number=slot[5:])
     if slot.startswith(KEPT_PREFIX):
-        return "Kept journey"
+        return _("Kept journey")
     return slot
 
 
@@ -55,12 +54,13 @@ class SavesScene(StillScene):
         self.rebuild()
 
     def describe(self, info: SaveInfo) -> str:
-        when = time.strftime("%d %b %Y, %H:%M", time.localtime(info.saved_at)) if info.saved_at else ""
+        when = moment(info.saved_at) if info.saved_at else ""
         if info.problem:
-            return f"Cannot be loaded: {info.problem}"
+            return _("Cannot be loaded: {problem}").format(problem=info.problem)
         place = self.app.place(info.location)[0] if info.location else ""
         where = without_repeats([place, info.chapter if info.chapter.casefold() not in info.title.casefold() else ""])
-        return " · ".join(without_repeats([*where, f"day {info.day}", f"saved {when}" if when else ""]))
+        return " · ".join(without_repeats([*where, _("day {day}").format(day=info.day),
+                                           _("saved {when}").format(when=when) if when else ""]))
 
     def rebuild(self) -> None:
         infos = {info.slot: info for info in list_saves()}
@@ -68,9 +68,9 @@ class SavesScene(StillScene):
         if self.mode == "save":
             for slot in SLOTS:
                 info = infos.get(slot)
-                label = slot_name(slot) + (f": {info.title}" if info and info.title else "" if info else ": empty")
+                label = slot_name(slot) + (f": {info.title}" if info and info.title else "" if info else _(": empty"))
                 items.append(MenuItem(label, lambda s=slot: self.save(s),
-                                      self.describe(info) if info else "Save the journey here"))
+                                      self.describe(info) if info else _("Save the journey here")))
         else:
             listed = list(infos.values())[:MAX_LISTED]
             for info in listed:
@@ -78,9 +78,9 @@ class SavesScene(StillScene):
                 items.append(MenuItem(label, lambda i=info: self.load(i), self.describe(info),
                                       danger=bool(info.problem)))
             if not listed:
-                items.append(MenuItem("No saved journeys yet", None, "Your journey is saved automatically at "
-                                      "every page; F6 saves it in a slot.", enabled=False))
-        items.append(MenuItem("Back", self.app.pop, key_hint="Esc"))
+                items.append(MenuItem(_("No saved journeys yet"), None, _("Your journey is saved automatically at "
+                                      "every page; F6 saves it in a slot."), enabled=False))
+        items.append(MenuItem(_("Back"), self.app.pop, key_hint="Esc"))
         focus = self.menu.focus if len(self.menu.items) == len(items) else 0
         self.menu = Menu(items, focus=focus, numbered=True)
         self.relayout()
@@ -94,8 +94,8 @@ class SavesScene(StillScene):
         from game.ui.scenes.dialog import ConfirmScene
 
         what = " · ".join(without_repeats([info.title, self.describe(info)]))
-        self.app.push(ConfirmScene(self.app, f"Save over {slot_name(slot).lower()}?",
-                                   f"It holds: {what}. Saving here replaces it.", "Save over it",
+        self.app.push(ConfirmScene(self.app, _("Save over {slot}?").format(slot=slot_name(slot).lower()),
+                                   _("It holds: {what}. Saving here replaces it.").format(what=what), _("Save over it"),
                                    lambda: self.write(slot)))
 
     def write(self, slot: str) -> None:
@@ -103,19 +103,19 @@ class SavesScene(StillScene):
         if app.state is None:
             return
         place = app.place(app.engine.view(app.state).location)[0]
-        label = f"{place}, day {round(app.state.vars.get('days', 0))}"
+        label = _("{place}, day {day}").format(place=place, day=round(app.state.vars.get("days", 0)))
         try:
             write_save(slot_path(slot), app.state, app.story, label=label)
         except StoryError as exc:
             app.notify(str(exc))
             return
-        app.notify(f"Saved in {slot_name(slot).lower()}: {label}.")
+        app.notify(_("Saved in {slot}: {label}.").format(slot=slot_name(slot).lower(), label=label))
         self.rebuild()
 
     def load(self, info: SaveInfo) -> None:
         if info.problem:
             from game.ui.scenes.dialog import MessageScene
-            self.app.push(MessageScene(self.app, "This save cannot be loaded",
+            self.app.push(MessageScene(self.app, _("This save cannot be loaded"),
                                        f"{slot_name(info.slot)}: {info.problem}"))
             return
         self.app.load(info.path)
@@ -127,7 +127,7 @@ class SavesScene(StillScene):
         col = min(w - 2 * theme.margin, theme.px(900) + round(theme.px(200) * (theme.text_scale - 1)))
         x = (w - col) // 2
         y = theme.px(48)
-        title = "Save the journey" if self.mode == "save" else "Load a journey"
+        title = _("Save the journey") if self.mode == "save" else _("Load a journey")
         self.title = text.block(title, "serif-bold", round(theme.body * 1.5), col, p.strong, 1.2)
         self.title_pos = (x, y)
         y += self.title.height + theme.px(24)

@@ -7,26 +7,29 @@ from typing import Any
 
 import pygame
 
+from game.l10n import LANGUAGES, N_, NATIVE_NAMES, _
 from game.ui import commands as c
 from game.ui.scenes.base import StillScene
 from game.ui.settings import TEXT_SIZES, TEXT_SPEEDS
 from game.ui.widgets.button import Menu, MenuItem, menu_viewport
 from game.ui.widgets.text import blit_block
 
-NAMES = {"small": "Small", "medium": "Medium", "large": "Large", "x-large": "Extra large",
-         "slow": "Slow", "normal": "Normal", "fast": "Fast", "instant": "Instant (no reveal)"}
+NAMES = {"small": N_("Small"), "medium": N_("Medium"), "large": N_("Large"), "x-large": N_("Extra large"),
+         "slow": N_("Slow"), "normal": N_("Normal"), "fast": N_("Fast"), "instant": N_("Instant (no reveal)")}
 
 # (field, label, values, words for each value, explanation)
 ROWS: Sequence[tuple[str, str, tuple[Any, ...], tuple[str, ...], str]] = (
-    ("text_size", "Text size", TEXT_SIZES, tuple(NAMES[v] for v in TEXT_SIZES),
-     "Story and interface text; the page reflows to fit."),
-    ("text_speed", "Text speed", TEXT_SPEEDS, tuple(NAMES[v] for v in TEXT_SPEEDS),
-     "How fast a new page appears. Space, any letter or a click on the text shows it all at once; "
-     "it never takes a choice."),
-    ("fullscreen", "Display", (False, True), ("Window", "Full screen"), "F11 switches at any time."),
-    ("high_contrast", "High contrast", (False, True), ("Off", "On"), "Pure black and white, stronger outlines."),
-    ("reduced_motion", "Reduced motion", (False, True), ("Off", "On"),
-     "No fades, no rising numbers: changes appear and disappear in place."),
+    ("text_size", N_("Text size"), TEXT_SIZES, tuple(NAMES[v] for v in TEXT_SIZES),
+     N_("Story and interface text; the page reflows to fit.")),
+    ("text_speed", N_("Text speed"), TEXT_SPEEDS, tuple(NAMES[v] for v in TEXT_SPEEDS),
+     N_("How fast a new page appears. Space, any letter or a click on the text shows it all at once; "
+        "it never takes a choice.")),
+    ("fullscreen", N_("Display"), (False, True), (N_("Window"), N_("Full screen")), N_("F11 switches at any time.")),
+    ("high_contrast", N_("High contrast"), (False, True), (N_("Off"), N_("On")), N_("Pure black and white, stronger outlines.")),
+    ("reduced_motion", N_("Reduced motion"), (False, True), (N_("Off"), N_("On")),
+     N_("No fades, no rising numbers: changes appear and disappear in place.")),
+    ("language", N_("Language"), ("", *LANGUAGES), (N_("Same as the system"), *(NATIVE_NAMES[k] for k in LANGUAGES)),
+     N_("The story and every screen. The journey stays where it is.")),
 )
 
 
@@ -46,15 +49,15 @@ class SettingsScene(StillScene):
         for i, (field, label, values, words, explain) in enumerate(ROWS):
             value = getattr(s, field)
             word = words[values.index(value)] if value in values else str(value)
-            items.append(MenuItem(f"{label}:  ‹ {word} ›", lambda i=i: self.change(i, 1), explain))
-        items.append(MenuItem("Volume:  no sound yet", None, "The game has no sound yet.", enabled=False))
-        items.append(MenuItem("Back", self.app.pop, key_hint="Esc"))
+            items.append(MenuItem(f"{_(label)}:  ‹ {_(word)} ›", lambda i=i: self.change(i, 1), _(explain)))
+        items.append(MenuItem(_("Volume:  no sound yet"), None, _("The game has no sound yet."), enabled=False))
+        items.append(MenuItem(_("Back"), self.app.pop, key_hint="Esc"))
         focus = self.menu.focus if self.menu.items else 0
         self.menu = Menu(items, focus=focus, numbered=True)
         self.relayout()
 
     def change(self, row: int, step: int) -> None:
-        field, _, values, _, _ = ROWS[row]
+        field, _label, values, _words, _explain = ROWS[row]
         current = getattr(self.app.settings, field)
         index = values.index(current) if current in values else 0
         self.app.apply_settings(self.app.settings.changed(**{field: values[(index + step) % len(values)]}))
@@ -67,16 +70,16 @@ class SettingsScene(StillScene):
         col = min(w - 2 * theme.margin, theme.px(820) + round(theme.px(240) * (theme.text_scale - 1)))
         x = (w - col) // 2
         y = theme.px(48)
-        self.title = text.block("Settings", "serif-bold", round(theme.body * 1.5), col, p.strong, 1.2)
+        self.title = text.block(_("Settings"), "serif-bold", round(theme.body * 1.5), col, p.strong, 1.2)
         self.title_pos = (x, y)
         y += self.title.height + theme.px(8)
-        self.sub = text.block("Left and right arrows change a setting; it is saved at once.", "sans", theme.small,
+        self.sub = text.block(_("Left and right arrows change a setting; it is saved at once."), "sans", theme.small,
                               col, p.muted, 1.3)
         self.sub_pos = (x, y)
         y += self.sub.height + theme.px(20)
         self.menu.layout(theme, text, x, y, col, gap=8, viewport=menu_viewport(theme, x, y, col, h - theme.px(16)))
         self.sample_pos = (x, self.menu.rects[-1].bottom + theme.px(28)) if self.menu.rects else (x, y)
-        self.sample = text.block("The lights of Changbai burn across the Yalu.", "serif", theme.body, col, p.text,
+        self.sample = text.block(_("The lights of Changbai burn across the Yalu."), "serif", theme.body, col, p.text,
                                  1.5)
 
     def handle(self, cmd: c.Command) -> c.Command | None:

@@ -16,6 +16,7 @@ import pygame
 from game.engine.engine import ChoiceView, NodeView, RollResult
 from game.engine.wording import risk_words
 from game.errors import Impossible
+from game.l10n import _
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.scenes.chapter_card import page_shown
@@ -75,10 +76,11 @@ def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int
             tint = p.good if cost.good else p.bad if cost.good is False else p.muted
             add(cost.text + (" ·" if i < len(choice.costs) - 1 else ""), "sans", tint, False)
         if choice.risk is not None:
-            add(f"{choice.risk.percent} risk: {choice.risk.label}", "sans-bold", p.danger_text, True)
+            add(_("{percent} risk: {label}").format(percent=choice.risk.percent, label=choice.risk.label), "sans-bold",
+                p.danger_text, True)
     # A closed choice says why under its words, wrapped to the card: the whole reason, never cut.
-    reason = None if choice.available else text.block(f"Not possible: {choice.reason}", "serif-italic", theme.small,
-                                                      inner, p.muted, 1.35)
+    reason = None if choice.available else text.block(_("Not possible: {reason}").format(reason=choice.reason),
+                                                      "serif-italic", theme.small, inner, p.muted, 1.35)
     gap = theme.px(10)
     badge_px, badge_py = theme.px(9), theme.px(3)
     rows: list[list[tuple[pygame.Surface, bool, int]]] = [[]]
@@ -241,7 +243,7 @@ class StoryScene(Scene):
         self.buttons = []
         self.ending_menu = None
         cw = self.choices_rect.w
-        heading = "THE END" if view.ending else "WHAT DO YOU DO?"
+        heading = _("THE END") if view.ending else _("WHAT DO YOU DO?")
         self.choice_heading = text.line(heading, "sans-bold" if view.ending else "sans", theme.small,
                                         p.danger_text if view.ending and theme.high_contrast else p.muted)
         cy = self.choice_heading.get_height() + theme.px(14)
@@ -256,10 +258,10 @@ class StoryScene(Scene):
         else:
             self.ending_title = text.block(view.ending.title, "serif-bold", round(theme.body * 1.5), cw, p.strong, 1.2)
             cy += self.ending_title.height + theme.px(24)
-            items_ = [MenuItem("See what it cost", self._debrief, "The route, the risks that fell, and the real "
-                                                                  "facts behind this ending")]
+            items_ = [MenuItem(_("See what it cost"), self._debrief,
+                               _("The route, the risks that fell, and the real facts behind this ending"))]
             if self.can_undo[0]:
-                items_.append(MenuItem("Undo the last choice", self.rollback, key_hint="Backspace"))
+                items_.append(MenuItem(_("Undo the last choice"), self.rollback, key_hint="Backspace"))
             self.ending_menu = Menu(items_)
             self.ending_menu_y = cy
             self.choices_h = cy + 200
@@ -272,9 +274,10 @@ class StoryScene(Scene):
             self.ending_menu.layout(theme, text, self.choices_rect.x, self.choices_rect.y + self.ending_menu_y,
                                     self.choices_rect.w)
         self.text_pane = text_pane
-        files = [title for _, title in self.app.story.chapters]
+        files = [title for _key, title in self.app.story.chapters]
         number = files.index(view.chapter) + 1 if view.chapter in files else 0
-        self.kicker = f"Chapter {number} · {view.chapter}" if number else view.chapter
+        self.kicker = _("Chapter {number} · {chapter}").format(number=number, chapter=view.chapter) if number \
+            else view.chapter
         self.col_x = text_pane.x + (text_pane.w - col_w) // 2
         self.col_w = col_w
         self.fade_h = theme.px(36)
@@ -290,10 +293,10 @@ class StoryScene(Scene):
 
     def _layout_tools(self) -> None:
         theme, text = self.theme, self.app.text
-        specs = [("Journal", "H", c.OpenJournal(), True), ("Map", "M", c.OpenMap(), self.app.route is not None),
-                 ("Undo", "Backspace", c.Rollback(), self.can_undo[0]), ("Save", "F6", c.OpenSaves("save"), True),
-                 ("Load", "F9", c.OpenSaves("load"), True), ("Settings", "F2", c.OpenSettings(), True),
-                 ("Menu", "Esc", c.Back(), True)]
+        specs = [(_("Journal"), "H", c.OpenJournal(), True), (_("Map"), "M", c.OpenMap(), self.app.route is not None),
+                 (_("Undo"), "Backspace", c.Rollback(), self.can_undo[0]), (_("Save"), "F6", c.OpenSaves("save"), True),
+                 (_("Load"), "F9", c.OpenSaves("load"), True), (_("Settings"), "F2", c.OpenSettings(), True),
+                 (_("Menu"), "Esc", c.Back(), True)]
         x = theme.margin
         y = self.foot_rect.y + theme.px(22)
         tools = []
@@ -366,7 +369,7 @@ class StoryScene(Scene):
             self.app.push(JournalScene(self.app))
         elif isinstance(cmd, c.OpenMap):
             if self.app.route is None:
-                self.app.notify("This story has no map.")
+                self.app.notify(_("This story has no map."))
             else:
                 from game.ui.scenes.map import MapScene
                 self.app.push(MapScene(self.app))
@@ -380,7 +383,7 @@ class StoryScene(Scene):
 
     def _closed_tool(self, tool: ToolButton) -> None:
         if isinstance(tool.command, c.Rollback):
-            self.app.notify(f"Cannot undo: {self.can_undo[1]}.")
+            self.app.notify(_("Cannot undo: {reason}.").format(reason=self.can_undo[1]))
         return None
 
     def _choice_at(self, pos: tuple[int, int]) -> ChoiceButton | None:
@@ -419,7 +422,7 @@ class StoryScene(Scene):
         try:
             outcome = app.engine.choose(app.state, index)
         except Impossible as exc:
-            app.notify(f"Not possible: {exc}.")
+            app.notify(_("Not possible: {reason}.").format(reason=exc))
             return
         self.hud.changes(outcome.deltas)
         self.banner = _banner(outcome.roll)
@@ -431,7 +434,7 @@ class StoryScene(Scene):
         app = self.app
         ok, reason = app.engine.can_rollback(app.state)
         if not ok:
-            app.notify(f"Cannot undo: {reason}.")
+            app.notify(_("Cannot undo: {reason}.").format(reason=reason))
             return
         app.engine.rollback(app.state)
         self.hud.markers = []
@@ -439,7 +442,7 @@ class StoryScene(Scene):
         app.autosave()
         self.refresh(reveal=False)
         self.scroll = 0.0
-        app.notify("The last choice is undone.")
+        app.notify(_("The last choice is undone."))
 
     def _debrief(self) -> None:
         from game.ui.scenes.ending import DebriefScene

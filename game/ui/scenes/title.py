@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pygame
 
 from game import __version__
 from game.engine.history import endings_reached, load_history
 from game.engine.save import AUTOSAVE, read_info, slot_path
+from game.l10n import _, moment, ngettext, number
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.widgets.button import Menu, MenuItem
@@ -83,30 +82,31 @@ class TitleScene(Scene):
         app = self.app
         info = read_info(slot_path(AUTOSAVE)) if slot_path(AUTOSAVE).exists() else None
         if info is None:
-            cont = MenuItem("Continue", None, "No journey saved yet", enabled=False)
+            cont = MenuItem(_("Continue"), None, _("No journey saved yet"), enabled=False)
         elif info.problem:
-            cont = MenuItem("Continue", lambda: app.continue_journey(), "The autosave cannot be loaded: "
-                            + info.problem)
+            cont = MenuItem(_("Continue"), lambda: app.continue_journey(),
+                            _("The autosave cannot be loaded: {problem}").format(problem=info.problem))
         else:
             place = app.place(info.location)[0] if info.location else info.title
-            when = time.strftime("%d %b, %H:%M", time.localtime(info.saved_at))
-            parts = [place, f"day {info.day}", f"saved {when}"]
-            cont = MenuItem("Continue", lambda: app.continue_journey(), " · ".join(p for p in parts if p))
+            when = moment(info.saved_at, year=False)
+            parts = [place, _("day {day}").format(day=info.day), _("saved {when}").format(when=when)]
+            cont = MenuItem(_("Continue"), lambda: app.continue_journey(), " · ".join(p for p in parts if p))
         journeys, notice = load_history()
         if notice:
             app.notify(notice)
         from game.ui.scenes.gallery import count_line, story_endings
         endings = story_endings(app.story)
         reached = len([e for e in endings if e[0] in endings_reached(journeys)])
-        past = f"{len(journeys):,} past journey{'s' * (len(journeys) != 1)}" if journeys else "none yet"
+        past = (ngettext("{count} past journey", "{count} past journeys", len(journeys)).format(count=number(len(journeys)))
+                if journeys else _("none yet"))
         self.menu = Menu([
-            MenuItem("New journey", self.new_journey),
+            MenuItem(_("New journey"), self.new_journey),
             cont,
-            MenuItem("Load a saved journey", lambda: self._push_saves()),
-            MenuItem("Endings and past journeys", lambda: self._push_gallery(),
+            MenuItem(_("Load a saved journey"), lambda: self._push_saves()),
+            MenuItem(_("Endings and past journeys"), lambda: self._push_gallery(),
                      f"{count_line(reached, len(endings))} · {past}"),
-            MenuItem("Settings", lambda: self._push_settings()),
-            MenuItem("Quit", self.quit),
+            MenuItem(_("Settings"), lambda: self._push_settings()),
+            MenuItem(_("Quit"), self.quit),
         ], focus=1 if info is not None and not info.problem else 0, numbered=True)
         self.relayout()
 
@@ -137,8 +137,9 @@ class TitleScene(Scene):
         col = min(round(w * 0.4), theme.px(620) + round(theme.px(200) * (theme.text_scale - 1)))
         col = max(col, min(w - 2 * m, theme.px(460)))
         self.title_block = text.block(self.app.story.title, "serif-bold", theme.type(96, 40), col, p.strong, 1.1)
-        self.sub_block = text.block("One woman's escape from North Korea, from the Yalu river to Seoul"
-                                    + self._distance() + ". A story drawn from published accounts.", "serif-italic",
+        self.sub_block = text.block(_("One woman's escape from North Korea, from the Yalu river to Seoul{distance}. "
+                                      "A story drawn from published accounts.").format(distance=self._distance()),
+                                    "serif-italic",
                                     theme.type(24, 16), col, p.muted, 1.45)
         y = round(h * 0.16)
         self.title_pos = (x, y)
@@ -147,7 +148,7 @@ class TitleScene(Scene):
         y += self.sub_block.height + theme.px(44)
         self.menu.layout(theme, text, x, y, min(col, theme.px(520) + round(theme.px(160) * (theme.text_scale - 1))),
                          gap=10)
-        self.foot = text.line(f"escape-route {__version__}  ·  Enter or 1-6 to choose  ·  F11 full screen",
+        self.foot = text.line(f"escape-route {__version__}  ·  " + _("Enter or 1-6 to choose  ·  F11 full screen"),
                               "sans", theme.small, p.faint)
         self.foot_pos = (x, h - m - self.foot.get_height())
         self._backdrop_wanted = (theme.key, (w, h))
@@ -161,7 +162,7 @@ class TitleScene(Scene):
         story = self.app.story
         start = story.nodes[story.start].location if story.start in story.nodes else None
         miles = route_miles(route, start)
-        return f": {miles.way:,.0f} miles overland, then a flight" if miles.way else ""
+        return _(": {miles} miles overland, then a flight").format(miles=number(miles.way)) if miles.way else ""
 
     def update(self, dt: float) -> None:
         # The map behind the title is built on the first update, not in the first frame:
@@ -201,8 +202,8 @@ class ContentNoteScene(Scene):
 
     def __init__(self, app) -> None:  # noqa: ANN001
         super().__init__(app)
-        self.menu = Menu([MenuItem("Begin the journey", app.new_journey),
-                          MenuItem("Back", self.back)])
+        self.menu = Menu([MenuItem(_("Begin the journey"), app.new_journey),
+                          MenuItem(_("Back"), self.back)])
 
     def back(self) -> None:
         self.app.pop()
@@ -220,21 +221,22 @@ class ContentNoteScene(Scene):
         note = " ".join(self.app.story.content_note.split("\n\n")[0].split()) if self.app.story.content_note else ""
         paras = [" ".join(part.split()) for part in self.app.story.content_note.split("\n\n") if part.strip()]
         del note
-        blocks = [("kicker", text.block("BEFORE YOU BEGIN", "sans", theme.small, col, p.accent, 1.3)),
-                  ("title", text.block("A note on what this story contains", "serif-bold",
+        blocks = [("kicker", text.block(_("BEFORE YOU BEGIN"), "sans", theme.small, col, p.accent, 1.3)),
+                  ("title", text.block(_("A note on what this story contains"), "serif-bold",
                                        round(theme.body * 1.4), col, p.strong, 1.25))]
         blocks += [("para", text.block(para, "serif", theme.body, col, p.text, 1.55)) for para in paras]
         blocks.append(("help", text.block(
-            "Every choice shows what it costs and what it risks before you make it. You can reread the journal "
-            "(H), undo a choice (Backspace), see the map (M) and save (F6) at any time. If you would rather read "
-            "in a terminal or with a screen reader, start the game with: escape-route play --text",
+            _("Every choice shows what it costs and what it risks before you make it. You can reread the journal "
+              "(H), undo a choice (Backspace), see the map (M) and save (F6) at any time. If you would rather read "
+              "in a terminal or with a screen reader, start the game with: {command}").format(
+                command="escape-route play --text"),
             "sans", theme.small, col, p.muted, 1.5)))
         gap = round(theme.body * 0.8)
-        total = sum(b.height for _, b in blocks) + gap * (len(blocks) - 1)
+        total = sum(b.height for _key, b in blocks) + gap * (len(blocks) - 1)
         menu_h = self.menu.layout(theme, text, 0, 0, min(col, theme.px(460)))
         y = max(theme.margin, (h - total - menu_h - theme.px(40)) // 2)
         self.placed = []
-        for _, block in blocks:
+        for _key, block in blocks:
             self.placed.append((block, x, y))
             y += block.height + gap
         self.menu.layout(theme, text, x, y + theme.px(16), min(col, theme.px(460)))

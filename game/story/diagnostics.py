@@ -319,7 +319,8 @@ def _shown_example(entry: Entry) -> str:
     """The line of the example story that shows the problem, as ``file line N: text`` (for --list-codes)."""
     name, line = entry.at
     if not name:
-        return ""
+        lang = getattr(entry, "lang", "")
+        return f"check --translation {lang} of a story with no locale/{lang}/ folder" if lang else ""
     text = entry.example.get(name, BASE_STORY.get(name))
     if text is None:
         return f"no {name} in the story folder"

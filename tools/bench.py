@@ -2,7 +2,7 @@
 """Benchmarks: prints figures and ratios (never a pass/fail test).
 
     python tools/bench.py            # everything available
-    python tools/bench.py load sim   # some parts: load, reload, sim, ui, lan, lsp, idle-cpu, memory, desktop,
+    python tools/bench.py load sim   # some parts: load, reload, sim, ui, lan, journeys, lsp, idle-cpu, memory, desktop,
                                      # exhaustive (not by default: it takes minutes)
 
 Targets (from the issues): load+check of a 10,000-node story ≤ 1.5× the time
@@ -10,7 +10,9 @@ libyaml's CSafeLoader takes merely to compose the same files; reload after editi
 one chapter of it < 0.5 s; simulated choices per second ≥ 3× inkjs on the same
 story; first frame < 0.5 s after start; frame p99 < 4 ms on the story and map
 scenes at 1920×1080; peak memory < 150 MB; with 200 phones voting, last vote to
-tally p99 < 100 ms and the projector's frame p99 < 8 ms; the language server's
+tally p99 < 100 ms and the projector's frame p99 < 8 ms; with 300 students playing class
+journeys, choice to next page p99 < 150 ms, the server's peak memory < 500 MB and the
+student page's first load without the map < 200 KB; the language server's
 diagnostics within 150 ms of an edit on the shipped story; a still story page under 3% of
 one core (idle-cpu); peak memory under 200 MB after three journeys in one process
 (memory); the desktop build under 80 MB and its first frame within 1.5x of the installed
@@ -280,6 +282,18 @@ def bench_lan_part() -> None:
           f"{statistics.median(frames) * 1000:.2f} ms, p99 {p99:.2f} ms (target p99 < 8 ms)")
 
 
+def bench_journeys_part() -> None:
+    """300 students play their own journeys over WebSockets: choice-to-page latency, server memory, page weight."""
+    from game import lan
+
+    if not lan.available():
+        print("== class journeys ==\nnot available here: " + ", ".join(lan.missing()) + " missing")
+        return
+    from game.lan.bench_journeys import bench_journeys
+
+    bench_journeys()
+
+
 def bench_lsp() -> None:
     """Edit to diagnostics through the real language server (``python -m game lsp``) on the shipped story.
 
@@ -456,6 +470,7 @@ def bench_exhaustive(state_limit: int = 400_000) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parts = {"load": bench_load, "reload": bench_reload, "sim": bench_sim, "ui": bench_ui, "lan": bench_lan_part,
+             "journeys": bench_journeys_part,
              "lsp": bench_lsp, "idle-cpu": bench_idle_cpu, "memory": bench_memory, "desktop": bench_desktop_part,
              "exhaustive": bench_exhaustive}
     parser.add_argument("parts", nargs="*", default=[p for p in parts if p != "exhaustive"], choices=list(parts),

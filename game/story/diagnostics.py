@@ -321,8 +321,7 @@ def _shown_example(entry: Entry) -> str:
     if entry.lang and not entry.example:
         return f"check --translation {entry.lang} on a story that has no locale/{entry.lang} folder"
     if not name:
-        lang = getattr(entry, "lang", "")
-        return f"check --translation {lang} of a story with no locale/{lang}/ folder" if lang else ""
+        return ""
     text = entry.example.get(name, BASE_STORY.get(name))
     if text is None:
         return f"no {name} in the story folder"

@@ -132,6 +132,9 @@ def story_strings(story: Story, places: Mapping[str, str] | None = None,
                 f"the unit of '{name}' for any other number (plural)")
     for name, item in story.items.items():
         add(f"item:{name}/label", item.label, story_file, item.span.line, f"the name of the item '{name}'")
+    for name, caption in story.ambiences.items():
+        add(f"ambience:{name}/caption", caption, story_file, _line(top.get("ambiences")),
+            "what the player hears, written under the text when captions are on (short, lower case)")
     for number, question in enumerate(story.debrief_questions, 1):
         add(f"story/debrief_question:{number}", question, story_file, 0, "a question for the class debrief")
     for file, title in story.chapters:
@@ -401,9 +404,10 @@ def translate_story(story: Story, translation: Translation, places: Mapping[str,
             discuss=pick(f"node:{node_id}/discuss", node.discuss), choices=tuple(choices), ending=ending,
             chapter=chapter_titles.get(node.file, node.chapter))
     questions = tuple(pick(f"story/debrief_question:{n}", q) for n, q in enumerate(story.debrief_questions, 1))
+    ambiences = {name: pick(f"ambience:{name}/caption", caption) for name, caption in story.ambiences.items()}
     translated = dataclasses.replace(
         story, title=pick("story/title", story.title), content_note=pick("story/content_note", story.content_note),
-        resources=resources, items=items, facts=facts, nodes=nodes, debrief_questions=questions,
+        resources=resources, items=items, facts=facts, nodes=nodes, debrief_questions=questions, ambiences=ambiences,
         chapters=tuple((file, chapter_titles[file]) for file, _ in story.chapters),
         lang=translation.lang, places={loc: chosen[f"place:{loc}"] for loc in (places or {}) if f"place:{loc}" in chosen},
         place_notes={loc: chosen[f"place:{loc}/note"] for loc in (notes or {}) if f"place:{loc}/note" in chosen})

@@ -250,8 +250,8 @@ _ENTRIES = [
                          "    year: 2010\n    confidence: medium\n"},
           ("facts.yaml", 2)),
     Entry("ER052", "number without a fact", W, "the debrief of '{node}' states {number}, which none of its facts says",
-          "Link the fact that gives this number with 'facts: [...]' on the node, or label it as an estimate in "
-          "docs/model.md and write it as one (about, perhaps).",
+          "Link the fact that gives this number with 'facts: [...]' on the node. A debrief states only numbers its "
+          "facts give: if this one is your estimate, say it without a figure (\"a few months' wages\").",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("ending: {id: done, kind: safe, title: Done}",
                                                          "ending: {id: done, kind: safe, title: Done, debrief: It cost 4,000 yuan.}")},
           ("01_a.yaml", 9)),
@@ -262,6 +262,13 @@ _ENTRIES = [
                          "    year: 2010\n    confidence: medium\n",
            "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    facts: [bare]\n")},
           ("facts.yaml", 2)),
+    Entry("ER054", "price or distance without a fact", W, "'{node}' states {number} but links no fact",
+          "A price or a distance the player reads needs a source: link the fact that gives it with "
+          "'facts: [...]' on this node (facts live in facts.yaml). If the figure is your estimate, link the fact "
+          "it rests on and list the estimate in docs/model.md (see 'Numbers and estimates' in "
+          "docs/writing-guide.md).",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("text: The start.", "text: She pays you 150 yuan.")},
+          ("01_a.yaml", 3)),
     Entry("ER060", "unknown location", E, "location '{location}' is not on the route map",
           "{suggestion}",
           {"story.yaml": BASE_STORY["story.yaml"] + "map: map.tmx\n",
@@ -318,7 +325,7 @@ def _shown_example(entry: Entry) -> str:
     """The line of the example story that shows the problem, as ``file line N: text`` (for --list-codes)."""
     name, line = entry.at
     if not name:
-        return ""
+        return f"check --translation {entry.lang} on a story with no locale/{entry.lang}/ folder" if entry.lang else ""
     text = entry.example.get(name, BASE_STORY.get(name))
     if text is None:
         return f"no {name} in the story folder"

@@ -147,6 +147,20 @@ _TYPE_FIX = {
 
 
 _PLACE_PART = re.compile(r"\{[^{}]*\}|[^{}]+")  # the tags and the stretches between them
+#: A price or a distance as the player reads it: ¥150, 150 yuan, $3,500, 300 km, 3,500 miles (ER054).
+MONEY_OR_DISTANCE = re.compile(
+    r"¥\s?\d[\d,]*|\d[\d,]*\s?(?:yuan|baht|won)\b|\$\s?\d[\d,]*|\d[\d,.]*\s?(?:km|kilometres|kilometers|miles?)\b",
+    re.I)
+
+
+def _own_numbers(choice: LMap) -> set[str]:
+    """The whole numbers a choice's condition and effects contain, as digits ("40" for cash >= 40)."""
+    written = [choice.get("if")]
+    effects = choice.get("effects")
+    if isinstance(effects, dict):
+        written += list(effects.values())
+    return {n for value in written if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            for n in re.findall(r"\d+", str(value).replace(",", ""))}
 
 
 @dataclass
@@ -484,6 +498,15 @@ class _Builder:
             if source and not source.startswith(("http://", "https://")):
                 f.report("ER014", fd.value_locs["source"].span, detail=f"source of fact '{fact_id}' is not a URL",
                          fix="Give the address of the article or report, starting with https://.")
+            year = f.get(fd, "year", "int", 0)
+            if "year" in fd and isinstance(year, int) and not 1900 < year <= 2100:
+                f.report("ER014", fd.value_locs["year"].span, detail=f"year {year} of fact '{fact_id}' is not "
+                         "the year of a modern source", fix="Write the year the source was published, for example 2010.")
+            for key in ("source", "source_title", "text"):
+                if key in fd and isinstance(fd[key], str) and not fd[key].strip():
+                    f.report("ER014", fd.value_locs[key].span, detail=f"'{key}' of fact '{fact_id}' is empty",
+                             fix="Write the source's address (source), its name and year (source_title) and the "
+                                 "fact in your own words (text).")
             checked = str(f.get(fd, "checked", "text", ""))
             if checked and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked):
                 f.report("ER014", fd.value_locs["checked"].span, detail=f"'checked' of fact '{fact_id}' is not a date",
@@ -622,6 +645,8 @@ class _Builder:
         if has_ending:
             ending = self.build_ending(f, node_id, data["ending"], data.value_locs["ending"])
         facts = get("facts", [])
+        if not facts:
+            self.unsourced_numbers(f, node_id, data)
         location, heading = get("location", ""), get("heading", "")
         chosen = {key: self.place_template(f, data, key) for key, value in (("location", location), ("heading", heading))
                   if "{" in value}
@@ -649,6 +674,30 @@ class _Builder:
             heading_text=chosen["heading"][0] if "heading" in chosen else None,
             place_options=tuple(option for _, options in chosen.values() for option in options),
         )
+
+    def unsourced_numbers(self, f: _File, node_id: str, data: LMap) -> None:
+        """ER054: a price or a distance in a passage, a choice or a reason of a node that links no fact.
+
+        The player reads these as true, so each needs a source the debrief can show.
+        The debrief's own numbers are ER052's (they must be in the linked facts).
+        """
+        places: list[tuple[Any, Loc, set[str]]] = []
+        if isinstance(data.get("text"), str):
+            places.append((data["text"], data.value_locs["text"], set()))
+        listed = data.get("choices")
+        if isinstance(listed, LList):
+            for choice in listed:
+                if isinstance(choice, LMap):
+                    own = _own_numbers(choice)
+                    places += [(choice[key], choice.value_locs[key], own) for key in ("text", "reason")
+                               if isinstance(choice.get(key), str)]
+        for text, loc, own in places:
+            for found in MONEY_OR_DISTANCE.finditer(text):
+                snippet = found.group()
+                if re.sub(r"\D", "", snippet) in own:
+                    continue  # the choice's own cost ("You need ¥40" with cash >= 40): its effect says where it is from
+                span = locate_in(f.src, loc, found.start(), snippet, text[:found.start()].count(snippet))
+                f.report("ER054", span, node=node_id, number=snippet)
 
     def place_template(self, f: _File, data: LMap, key: str) -> tuple[tpl.Template | None, list]:
         """A ``location:``/``heading:`` that chooses with ``{if …}``: its template and the ids it can name.

@@ -209,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(check, positional=True)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     check.add_argument("--list-codes", action="store_true", help="list every diagnostic code with its hint")
+    check.add_argument("--locations", action="store_true",
+                       help="list the place ids of the story's route map (for 'location:' and 'heading:')")
     check.add_argument("--translation", type=language_code, default=None, metavar="LANG",
                        help="also check the story's translation into LANG (its locale/LANG/*.po catalogs)")
     simulate = sub.add_parser("simulate", help="play the story many times and report endings, coverage, soft-locks")
@@ -347,6 +349,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = args.story or story_dir()
     if root.is_file():  # check story/01b_herbalist.yaml: a chapter is checked with its story
         root = root.parent
+    if args.locations:
+        return _list_locations(root)
     analysis = analyse(root, translation=args.translation)
     story = analysis.story
     stats = {
@@ -371,6 +375,28 @@ def cmd_check(args: argparse.Namespace) -> int:
               f"({stats['nodes']} nodes, {stats['choices']} choices, {stats['endings']} endings, "
               f"{stats['words']:,} words, {stats['facts']} facts in {stats['files']} files)")
     return 1 if analysis.errors else 0
+
+
+def _list_locations(root: Path) -> int:
+    """Print the ids a story may write in 'location:' and 'heading:', from its route map, in the map's order."""
+    from game.errors import RouteMapError
+    from game.route import load_route_map
+    from game.story.loader import analyse
+
+    story = analyse(root, check_map=False).story
+    if story is None or story.map_path is None:
+        print(f"{root}: the story names no route map ('map:' in story.yaml)", file=sys.stderr)
+        return 1
+    try:
+        route = load_route_map(story.map_path)
+    except RouteMapError as exc:
+        print(f"{story.map_path}: {exc.message}", file=sys.stderr)
+        return 1
+    width = max((len(i) for i in route.locations), default=0)
+    for place in route.locations.values():
+        print(f"{place.id:{width}}  {place.label} ({place.country})")
+    print(f"{len(route.locations)} places on {os.path.normpath(story.map_path)}")
+    return 0
 
 
 def cmd_play(args: argparse.Namespace) -> int:

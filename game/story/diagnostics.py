@@ -189,8 +189,15 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n",
                                                          "        goto: b\n        effects: {cash: \"cash / 0\"}\n", 1)},
           ("01_a.yaml", 7)),
-    Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start",
-          "Add a choice that leads here, or delete the node.",
+    Entry("ER037", "reason without a condition", W, "this choice has a 'reason:' but no 'if:', so the reason is "
+          "never shown",
+          "'reason:' says why a choice is closed, and a choice closes only by its 'if:'. Add the condition, or "
+          "remove the reason.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        reason: You need more.\n"
+                                                         "        goto: b\n", 1)},
+          ("01_a.yaml", 6)),
+    Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start{more}",
+          "Add a choice that leads here (a 'goto:' or 'fail:' in a node the story reaches), or delete the node.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"] + "  c:\n    text: Lonely.\n    choices:\n      - {text: Back, goto: b}\n"},
           ("01_a.yaml", 10)),
     Entry("ER041", "dead end", E, "node '{node}' has no choices and is not an ending",

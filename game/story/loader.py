@@ -735,6 +735,8 @@ class _Builder:
             compiled = self.expression(f, data["if"], lambda: data.value_locs["if"], ex.BOOL)
             if compiled:
                 condition, tree = compiled
+        if "reason" in data and "if" not in data:
+            f.report("ER037", data.value_span("reason"))
         roll = None
         if "roll" in data and isinstance(data["roll"], LMap):
             roll = self.build_roll(f, node_id, data["roll"], data.value_locs["roll"])
@@ -816,8 +818,12 @@ class _Builder:
         except ExprError as exc:
             loc = loc() if callable(loc) else loc
             span = locate_in(f.src, loc, exc.column - 1, text[exc.column - 1:exc.column])
-            f.out.append(dx.Diagnostic("ER031", Severity.ERROR, exc.message, span,
-                                       exc.hint or dx.CATALOGUE["ER031"].hint))
+            percent = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
+            hint = exc.hint or dx.CATALOGUE["ER031"].hint
+            if percent and text[exc.column - 1:exc.column] == "%":
+                fraction = f"{float(percent.group(1)) / 100:.6g}"
+                hint = f"Write a chance as a fraction, without '%': write {fraction} for {percent.group(1)}%."
+            f.out.append(dx.Diagnostic("ER031", Severity.ERROR, exc.message, span, hint))
             return None
         problems = ex.check(tree, self.scope, expected)
         if problems and callable(loc):
@@ -852,7 +858,8 @@ class _Builder:
             elif problem.message.endswith("is not an item"):
                 fallback = "has() takes an item: declare it under 'items:' in story.yaml, or fix the spelling."
             else:
-                fallback = "Declare it in story.yaml (resources, flags or items) or fix the spelling."
+                fallback = ("Fix the spelling, or declare it: a flag in this chapter's 'flags:' list (or in "
+                            "story.yaml's), a resource or an item in story.yaml.")
             hint = did_you_mean(problem.name, problem.candidates, fallback)
             f.out.append(dx.Diagnostic("ER030", Severity.ERROR, problem.message, span, hint))
         elif problem.code == "ER033":

@@ -195,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="set a resource, flag or item (true: carried) before starting (for writers); "
                            "may be repeated")
     play.add_argument("--autoplay", choices=("random", "first", "careful"), default=None,
-                      help="let the game play itself through the real interface")
+                      help="let the game play itself in the window, through the real interface (not with "
+                           "--text: in the terminal, 'simulate' plays many journeys)")
     play.add_argument("--fast", action="store_true", help="with --autoplay: no reading pauses")
     play.add_argument("--writer", action="store_true",
                       help="writer mode in the window: N writes a playtest note (on when run from a checkout)")
@@ -404,6 +405,11 @@ def cmd_play(args: argparse.Namespace) -> int:
     from game.story.loader import load_story
     from game.story.suggest import did_you_mean
 
+    if args.text and args.autoplay:
+        print("escape-route play: --autoplay plays in the window, not with --text. In the terminal, "
+              "'escape-route simulate' plays thousands of journeys, or give the answers on standard input: "
+              "printf '1\n2\n' | escape-route play --text", file=sys.stderr)
+        return 2
     root = args.story or story_dir()
     story = load_story(root, lang=language())
     if args.start and args.start not in story.nodes:

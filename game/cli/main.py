@@ -408,7 +408,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.text and args.autoplay:
         print("escape-route play: --autoplay plays in the window, not with --text. In the terminal, "
               "'escape-route simulate' plays thousands of journeys, or give the answers on standard input: "
-              "printf '1\n2\n' | escape-route play --text", file=sys.stderr)
+              "printf '1\\n2\\n' | escape-route play --text", file=sys.stderr)
         return 2
     root = args.story or story_dir()
     story = load_story(root, lang=language())

@@ -19,7 +19,7 @@ from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, ci
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import Impossible
 from game.l10n import N_, _, moment, ngettext, number
-from game.story.model import ENDING_KIND_LABELS, Story
+from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.scenes.map import MapCache

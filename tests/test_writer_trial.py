@@ -76,6 +76,20 @@ def test_a_list_dash_one_space_short_is_the_line_reported(tmp_path):
     assert "6 spaces, as line 5" in line
 
 
+def test_a_first_list_dash_one_space_short_is_the_line_reported_not_a_quoting_problem(tmp_path):
+    item = "      - text: Onward\n        goto: b\n"
+    chapter = ("nodes:\n  a:\n    text: The start.\n    choices:\n" + item + item + "  c:\n    text: Pay day.\n"
+               "    choices:\n     - text: Take your pay in yuan\n        effects: {cash: 120}\n        goto: b\n"
+               + item + "  b:\n    text: The end.\n    ending: {id: done, kind: safe, title: Done}\n")
+    (line,) = diagnose(tmp_path, chapter)
+    assert line.splitlines() == [
+        "01_a.yaml:12:6: error: ER001 this '- ' is indented 5 spaces, but the other items of such lists are "
+        "indented 6",
+        "    hint: Indent it 6 spaces; the lines of its item (line 13 on) then line up under its first key. Until "
+        "then nothing else in this file is checked, and problems in other files that come only from what it "
+        "declares (its nodes, flags, fact links) are held back."]
+
+
 def test_a_node_key_one_space_too_deep_is_named_with_the_line_it_disagrees_with(tmp_path):
     chapter = A.replace("  b:\n    text: The end.\n", "  b:\n     title: The end\n    text: The end.\n")
     (line,) = diagnose(tmp_path, chapter)
@@ -161,3 +175,17 @@ def test_autoplay_in_the_terminal_says_it_is_for_the_window():
                          capture_output=True, text=True, cwd=REPO, timeout=60, stdin=subprocess.DEVNULL)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith("escape-route play: --autoplay plays in the window, not with --text.")
+
+
+def test_a_branch_file_with_its_chapters_title_renumbers_no_chapter(tmp_path):
+    files = {**dx.BASE_STORY,
+             "01_a.yaml": "chapter: Home\n" + A.replace("goto: b", "goto: side"),
+             "01b_side.yaml": "chapter: Home\nnodes:\n  side:\n    text: A side way.\n    choices:\n"
+                              "      - {text: Back, goto: b}\n",
+             "02_b.yaml": "chapter: Away\nnodes:\n  b:\n    text: The end.\n"
+                          "    ending: {id: done, kind: safe, title: Done}\n"}
+    files["01_a.yaml"] = files["01_a.yaml"].replace("  b:\n    text: The end.\n    ending: {id: done, kind: safe, "
+                                                    "title: Done}\n", "")
+    story = load_story(write_story(tmp_path / "story", files))
+    assert [title for _file, title in story.chapters] == ["Home", "Home", "Away"]
+    assert (story.chapter_number("Home"), story.chapter_number("Away")) == (1, 2)

@@ -350,7 +350,8 @@ def _misindented(lines: list[str], upto: int) -> tuple[int, str, str] | None:
     """
     levels: list[list[int]] = [[0, 0, 0]]  # [indent, the line that opened it, lines at that indent]
     usual: dict[int, set[int]] = {}  # parent indent -> the indents its blocks' lines have had (twice or more)
-    opened = False  # the line before ended with ':' or was a list item: a deeper line is a child
+    opened = False  # the line before ended with ':' (or was a bare '-'): a deeper line is a child
+    previous = 0
     block = -1  # inside a 'key: |' text deeper than this indent
     for number, line in enumerate(lines[:upto], 1):
         stripped = line.strip()
@@ -382,13 +383,39 @@ def _misindented(lines: list[str], upto: int) -> tuple[int, str, str] | None:
             levels[-1][2] += 1
         elif opened:
             levels.append([indent, number, 1])
+        elif _LOOKS_LIKE_KEY.match(line):  # a key deeper than the line above, which has a value
+            return _deeper_key(levels, usual, number, indent, previous)
         item = stripped.startswith("- ") or stripped == "-"
         if item and ":" in stripped[2:] and not stripped.endswith(":"):
             levels.append([indent + 2 + len(stripped[2:]) - len(stripped[2:].lstrip(" ")), number, 1])
-        opened = stripped.endswith(":") or item
+        opened = stripped.endswith(":") or stripped == "-"
+        previous = number
         if _BLOCK_TEXT.search(line):
             block, opened = indent, False
     return None
+
+
+def _deeper_key(levels: list[list[int]], usual: dict[int, set[int]], number: int, indent: int,
+                previous: int) -> tuple[int, str, str]:
+    """A key line deeper than the line above it, which has a value: this line is off, or the '- ' above is.
+
+    YAML reads such a line as more of the value above, and complains of a ': ' in it.
+    When the line above is a list item whose '- ' is indented unlike the other items
+    of the same kind in the file, the '- ' is the line to fix.
+    """
+    top = levels[-1][0]
+    if len(levels) >= 3 and levels[-1][1] == previous == levels[-2][1]:  # the line above is '- key: value'
+        dash, parent = levels[-2][0], levels[-3][0]
+        others = sorted(usual.get(parent, set()) - {dash})
+        if others and dash not in usual.get(parent, set()):
+            return (previous, f"this '- ' is indented {dash} spaces, but the other items of such lists are "
+                    f"indented {others[0]}",
+                    f"Indent it {others[0]} spaces; the lines of its item (line {number} on) then line up under "
+                    f"its first key.")
+    return (number, f"this line is indented {indent} spaces, deeper than the key on line {previous} "
+            f"({top} spaces), so it is read as more of that key's value",
+            f"Line it up with the key above it ({top} spaces), or, if the line above is the one that is off, "
+            f"indent that one to match its neighbours.")
 
 
 def _explain(text: str, problem: str, context: str | None, line: int, col: int,

@@ -15,7 +15,7 @@ import textwrap
 from typing import TextIO
 
 from game.engine.engine import ChoiceView, Engine, NodeView, Outcome
-from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
+from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite, facts_for
 from game.engine.save import (
     AUTOSAVE,
     keep_autosave_aside,
@@ -203,7 +203,8 @@ class TextGame:
             for para in ending.debrief.split("\n\n"):
                 self.wrap(" ".join(para.split()))
                 self.say()
-        facts = [self.story.facts[f] for f in view.facts if f in self.story.facts and f not in SINCE_2010_FACTS]
+        facts = [self.story.facts[f] for f in facts_for(self.story, self.state.journal, self.state.node)
+                 if f not in SINCE_2010_FACTS]
         if facts:
             self.say(self.style.bold(_("Sources")))
             for fact in facts:

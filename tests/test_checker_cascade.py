@@ -49,7 +49,7 @@ def test_an_indentation_slip_in_a_new_chapter_is_one_error_listed_first(tmp_path
                                                      "        goto: bridge_wait\n")
     analysis = analyse(folder, check_map=False)
     assert [(Path(d.span.file).name, d.code) for d in analysis.diagnostics] == [("02b_bridge.yaml", "ER001")]
-    assert "indented differently" in analysis.diagnostics[0].message
+    assert "indented 3 spaces, which matches no line above it" in analysis.diagnostics[0].message
 
 
 def test_every_unreadable_file_has_its_own_syntax_error(tmp_path):
@@ -99,7 +99,7 @@ def test_an_unclosed_quote_is_reported_where_it_opened(tmp_path):
     ("nodes:\n  a:\n    text: x\n    choices:\n      - text: Go on\n      goto: a\n", 6,
      "where the next list item ('- ') was expected"),
     ("nodes:\n  a:\n    text: x\n    choices:\n      - text: Go on\n        goto: a\n   b:\n    text: y\n", 7,
-     "indented differently"),
+     "indented 3 spaces, which matches no line above it"),
 ])
 def test_syntax_errors_are_in_plain_words(tmp_path, text, line, words):
     files = dict(dx.BASE_STORY, **{"01_a.yaml": text})

@@ -195,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="set a resource, flag or item (true: carried) before starting (for writers); "
                            "may be repeated")
     play.add_argument("--autoplay", choices=("random", "first", "careful"), default=None,
-                      help="let the game play itself through the real interface")
+                      help="let the game play itself in the window, through the real interface (not with "
+                           "--text: in the terminal, 'simulate' plays many journeys)")
     play.add_argument("--fast", action="store_true", help="with --autoplay: no reading pauses")
     play.add_argument("--writer", action="store_true",
                       help="writer mode in the window: N writes a playtest note (on when run from a checkout)")
@@ -209,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arg(check, positional=True)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     check.add_argument("--list-codes", action="store_true", help="list every diagnostic code with its hint")
+    check.add_argument("--locations", action="store_true",
+                       help="list the place ids of the story's route map (for 'location:' and 'heading:')")
     check.add_argument("--translation", type=language_code, default=None, metavar="LANG",
                        help="also check the story's translation into LANG (its locale/LANG/*.po catalogs)")
     simulate = sub.add_parser("simulate", help="play the story many times and report endings, coverage, soft-locks")
@@ -347,6 +350,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = args.story or story_dir()
     if root.is_file():  # check story/01b_herbalist.yaml: a chapter is checked with its story
         root = root.parent
+    if args.locations:
+        return _list_locations(root)
     analysis = analyse(root, translation=args.translation)
     story = analysis.story
     stats = {
@@ -373,11 +378,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if analysis.errors else 0
 
 
+def _list_locations(root: Path) -> int:
+    """Print the ids a story may write in 'location:' and 'heading:', from its route map, in the map's order."""
+    from game.errors import RouteMapError
+    from game.route import load_route_map
+    from game.story.loader import analyse
+
+    story = analyse(root, check_map=False).story
+    if story is None or story.map_path is None:
+        print(f"{root}: the story names no route map ('map:' in story.yaml)", file=sys.stderr)
+        return 1
+    try:
+        route = load_route_map(story.map_path)
+    except RouteMapError as exc:
+        print(f"{story.map_path}: {exc.message}", file=sys.stderr)
+        return 1
+    width = max((len(i) for i in route.locations), default=0)
+    for place in route.locations.values():
+        print(f"{place.id:{width}}  {place.label} ({place.country})")
+    print(f"{len(route.locations)} places on {os.path.normpath(story.map_path)}")
+    return 0
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     from game.engine.presets import parse_presets
     from game.story.loader import load_story
     from game.story.suggest import did_you_mean
 
+    if args.text and args.autoplay:
+        print("escape-route play: --autoplay plays in the window, not with --text. In the terminal, "
+              "'escape-route simulate' plays thousands of journeys, or give the answers on standard input: "
+              "printf '1\\n2\\n' | escape-route play --text", file=sys.stderr)
+        return 2
     root = args.story or story_dir()
     story = load_story(root, lang=language())
     if args.start and args.start not in story.nodes:

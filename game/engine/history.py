@@ -40,6 +40,24 @@ SINCE_2010_FACTS = ("fees_fences_surveillance_since_2010", "covid_border_closure
 
 
 
+def facts_for(story: Story, journal: list[dict], ending_node: str) -> list[str]:
+    """Fact ids behind this journey: the ending's first, then each visited node's, without repeats.
+
+    The window's debrief, the class debrief and the terminal all list these, so a fact a
+    writer links to any passage she passed through is shown with its source at the end.
+    """
+    ids: list[str] = []
+    nodes = [ending_node] + [str(e.get("node", "")) for e in journal]
+    for node_id in nodes:
+        node = story.nodes.get(node_id)
+        if node is None:
+            continue
+        for fact in node.facts:
+            if fact in story.facts and fact not in ids:
+                ids.append(fact)
+    return ids
+
+
 def cite(fact: Fact) -> str:
     """"Daily NK, 2010; medium confidence": who says it, when, and how far it can be trusted.
 

@@ -146,13 +146,49 @@ def _check_reachability(story: Story, out: list[Diagnostic], salvage: Salvage) -
         return
     seen = reachable(story, salvage)
     targeted = {t for n in story.nodes for t in successors(story, n)} | salvage.targets
+    lost: list[str] = []
     for node in story.nodes.values():
         if node.id in seen:
             continue
         if node.ending is not None and node.id not in targeted:
             out.append(dx.make("ER043", node.span, node=node.id))
         else:
-            out.append(dx.make("ER040", node.span, node=node.id))
+            lost.append(node.id)
+    for entrance, followers in _unreachable_branches(story, lost):
+        more = ""
+        if followers:
+            named = ", ".join(f"'{n}'" for n in followers[:3]) + (", …" if len(followers) > 3 else "")
+            more = (f", nor can the {len(followers)} node{'s' if len(followers) > 1 else ''} it leads to "
+                    f"({named})")
+        out.append(dx.make("ER040", story.nodes[entrance].span, node=entrance, more=more))
+
+
+def _unreachable_branches(story: Story, lost: list[str]) -> list[tuple[str, list[str]]]:
+    """Unreachable nodes grouped by the branch they belong to: (its entrance, the nodes after it).
+
+    One missing ``goto`` cuts off a whole branch; one warning at the branch's entrance
+    (a node no other unreachable node leads to, or the first in the file of a closed
+    loop) says it all, where one per node would bury it.
+    """
+    cut = set(lost)
+    led_to = {t for n in lost for t in successors(story, n) if t in cut}
+    entrances = [n for n in lost if n not in led_to]
+    placed: set[str] = set()
+    groups: list[tuple[str, list[str]]] = []
+    for entrance in entrances + lost:
+        if entrance in placed:
+            continue
+        placed.add(entrance)
+        followers: list[str] = []
+        queue = deque([entrance])
+        while queue:
+            for target in successors(story, queue.popleft()):
+                if target in cut and target not in placed:
+                    placed.add(target)
+                    followers.append(target)
+                    queue.append(target)
+        groups.append((entrance, followers))
+    return groups
 
 
 def _check_endings(story: Story, out: list[Diagnostic]) -> None:
@@ -431,8 +467,21 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
         for place, place_span in written:
             if place and place not in known:
                 out.append(dx.make("ER060", place_span or node.span, location=place,
-                                   suggestion=did_you_mean(place, known, "Add the place to the map's 'locations' "
-                                                                         "layer in Tiled, or fix the spelling.")))
+                                   suggestion=_place_hint(place, known)))
+
+
+def _place_hint(place: str, known: set[str]) -> str:
+    """Did-you-mean for a location id: close spellings, else ids that share a word with it."""
+    listed = ("'escape-route check --locations' lists every id; a new place is added to the map's 'locations' "
+              "layer in Tiled (docs/map.md).")
+    hint = did_you_mean(place, known)
+    if not hint:
+        words = {w for w in re.split(r"[_\W]+", place.lower()) if len(w) > 2}
+        shared = sorted(k for k in known if words & set(re.split(r"[_\W]+", k.lower())))[:3]
+        if shared:
+            hint = "Did you mean " + ", ".join(f"'{k}'" for k in shared[:-1]) + \
+                (" or " if len(shared) > 1 else "") + f"'{shared[-1]}'?"
+    return f"{hint} {listed}" if hint else f"Fix the spelling: {listed}"
 
 
 def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:

@@ -190,8 +190,15 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n",
                                                          "        goto: b\n        effects: {cash: \"cash / 0\"}\n", 1)},
           ("01_a.yaml", 7)),
-    Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start",
-          "Add a choice that leads here, or delete the node.",
+    Entry("ER037", "reason without a condition", W, "this choice has a 'reason:' but no 'if:', so the reason is "
+          "never shown",
+          "'reason:' says why a choice is closed, and a choice closes only by its 'if:'. Add the condition, or "
+          "remove the reason.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        reason: You need more.\n"
+                                                         "        goto: b\n", 1)},
+          ("01_a.yaml", 6)),
+    Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start{more}",
+          "Add a choice that leads here (a 'goto:' or 'fail:' in a node the story reaches), or delete the node.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"] + "  c:\n    text: Lonely.\n    choices:\n      - {text: Back, goto: b}\n"},
           ("01_a.yaml", 10)),
     Entry("ER041", "dead end", E, "node '{node}' has no choices and is not an ending",
@@ -251,8 +258,8 @@ _ENTRIES = [
                          "    year: 2010\n    confidence: medium\n"},
           ("facts.yaml", 2)),
     Entry("ER052", "number without a fact", W, "the debrief of '{node}' states {number}, which none of its facts says",
-          "Link the fact that gives this number with 'facts: [...]' on the node, or label it as an estimate in "
-          "docs/model.md and write it as one (about, perhaps).",
+          "Link the fact that gives this number with 'facts: [...]' on the node. A debrief states only numbers its "
+          "facts give: if this one is your estimate, say it without a figure (\"a few months' wages\").",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("ending: {id: done, kind: safe, title: Done}",
                                                          "ending: {id: done, kind: safe, title: Done, debrief: It cost 4,000 yuan.}")},
           ("01_a.yaml", 9)),
@@ -263,6 +270,13 @@ _ENTRIES = [
                          "    year: 2010\n    confidence: medium\n",
            "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    facts: [bare]\n")},
           ("facts.yaml", 2)),
+    Entry("ER054", "price or distance without a fact", W, "'{node}' states {number} but links no fact",
+          "A price or a distance the player reads needs a source: link the fact that gives it with "
+          "'facts: [...]' on this node (facts live in facts.yaml). If the figure is your estimate, link the fact "
+          "it rests on and list the estimate in docs/model.md (see 'Numbers and estimates' in "
+          "docs/writing-guide.md).",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("text: The start.", "text: She pays you 150 yuan.")},
+          ("01_a.yaml", 3)),
     Entry("ER060", "unknown location", E, "location '{location}' is not on the route map",
           "{suggestion}",
           {"story.yaml": BASE_STORY["story.yaml"] + "map: map.tmx\n",
@@ -339,7 +353,7 @@ def _shown_example(entry: Entry) -> str:
     if entry.lang and not entry.example:
         return f"check --translation {entry.lang} on a story that has no locale/{entry.lang} folder"
     if not name:
-        return ""
+        return f"check --translation {entry.lang} on a story with no locale/{entry.lang}/ folder" if entry.lang else ""
     text = entry.example.get(name, BASE_STORY.get(name))
     if text is None:
         return f"no {name} in the story folder"

@@ -147,6 +147,20 @@ _TYPE_FIX = {
 
 
 _PLACE_PART = re.compile(r"\{[^{}]*\}|[^{}]+")  # the tags and the stretches between them
+#: A price or a distance as the player reads it: ¥150, 150 yuan, $3,500, 300 km, 3,500 miles (ER054).
+MONEY_OR_DISTANCE = re.compile(
+    r"¥\s?\d[\d,]*|\d[\d,]*\s?(?:yuan|baht|won)\b|\$\s?\d[\d,]*|\d[\d,.]*\s?(?:km|kilometres|kilometers|miles?)\b",
+    re.I)
+
+
+def _own_numbers(choice: LMap) -> set[str]:
+    """The whole numbers a choice's condition and effects contain, as digits ("40" for cash >= 40)."""
+    written = [choice.get("if")]
+    effects = choice.get("effects")
+    if isinstance(effects, dict):
+        written += list(effects.values())
+    return {n for value in written if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            for n in re.findall(r"\d+", str(value).replace(",", ""))}
 
 
 @dataclass
@@ -485,6 +499,15 @@ class _Builder:
             if source and not source.startswith(("http://", "https://")):
                 f.report("ER014", fd.value_locs["source"].span, detail=f"source of fact '{fact_id}' is not a URL",
                          fix="Give the address of the article or report, starting with https://.")
+            year = f.get(fd, "year", "int", 0)
+            if "year" in fd and isinstance(year, int) and not 1900 < year <= 2100:
+                f.report("ER014", fd.value_locs["year"].span, detail=f"year {year} of fact '{fact_id}' is not "
+                         "the year of a modern source", fix="Write the year the source was published, for example 2010.")
+            for key in ("source", "source_title", "text"):
+                if key in fd and isinstance(fd[key], str) and not fd[key].strip():
+                    f.report("ER014", fd.value_locs[key].span, detail=f"'{key}' of fact '{fact_id}' is empty",
+                             fix="Write the source's address (source), its name and year (source_title) and the "
+                                 "fact in your own words (text).")
             checked = str(f.get(fd, "checked", "text", ""))
             if checked and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked):
                 f.report("ER014", fd.value_locs["checked"].span, detail=f"'checked' of fact '{fact_id}' is not a date",
@@ -637,6 +660,8 @@ class _Builder:
         if has_ending:
             ending = self.build_ending(f, node_id, data["ending"], data.value_locs["ending"])
         facts = get("facts", [])
+        if not facts:
+            self.unsourced_numbers(f, node_id, data)
         location, heading = get("location", ""), get("heading", "")
         chosen = {key: self.place_template(f, data, key) for key, value in (("location", location), ("heading", heading))
                   if "{" in value}
@@ -666,6 +691,30 @@ class _Builder:
             heading_text=chosen["heading"][0] if "heading" in chosen else None,
             place_options=tuple(option for _, options in chosen.values() for option in options),
         )
+
+    def unsourced_numbers(self, f: _File, node_id: str, data: LMap) -> None:
+        """ER054: a price or a distance in a passage, a choice or a reason of a node that links no fact.
+
+        The player reads these as true, so each needs a source the debrief can show.
+        The debrief's own numbers are ER052's (they must be in the linked facts).
+        """
+        places: list[tuple[Any, Loc, set[str]]] = []
+        if isinstance(data.get("text"), str):
+            places.append((data["text"], data.value_locs["text"], set()))
+        listed = data.get("choices")
+        if isinstance(listed, LList):
+            for choice in listed:
+                if isinstance(choice, LMap):
+                    own = _own_numbers(choice)
+                    places += [(choice[key], choice.value_locs[key], own) for key in ("text", "reason")
+                               if isinstance(choice.get(key), str)]
+        for text, loc, own in places:
+            for found in MONEY_OR_DISTANCE.finditer(text):
+                snippet = found.group()
+                if re.sub(r"\D", "", snippet) in own:
+                    continue  # the choice's own cost ("You need ¥40" with cash >= 40): its effect says where it is from
+                span = locate_in(f.src, loc, found.start(), snippet, text[:found.start()].count(snippet))
+                f.report("ER054", span, node=node_id, number=snippet)
 
     def place_template(self, f: _File, data: LMap, key: str) -> tuple[tpl.Template | None, list]:
         """A ``location:``/``heading:`` that chooses with ``{if …}``: its template and the ids it can name.
@@ -703,6 +752,8 @@ class _Builder:
             compiled = self.expression(f, data["if"], lambda: data.value_locs["if"], ex.BOOL)
             if compiled:
                 condition, tree = compiled
+        if "reason" in data and "if" not in data:
+            f.report("ER037", data.value_span("reason"))
         roll = None
         if "roll" in data and isinstance(data["roll"], LMap):
             roll = self.build_roll(f, node_id, data["roll"], data.value_locs["roll"])
@@ -784,8 +835,12 @@ class _Builder:
         except ExprError as exc:
             loc = loc() if callable(loc) else loc
             span = locate_in(f.src, loc, exc.column - 1, text[exc.column - 1:exc.column])
-            f.out.append(dx.Diagnostic("ER031", Severity.ERROR, exc.message, span,
-                                       exc.hint or dx.CATALOGUE["ER031"].hint))
+            percent = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
+            hint = exc.hint or dx.CATALOGUE["ER031"].hint
+            if percent and text[exc.column - 1:exc.column] == "%":
+                fraction = f"{float(percent.group(1)) / 100:.6g}"
+                hint = f"Write a chance as a fraction, without '%': write {fraction} for {percent.group(1)}%."
+            f.out.append(dx.Diagnostic("ER031", Severity.ERROR, exc.message, span, hint))
             return None
         problems = ex.check(tree, self.scope, expected)
         if problems and callable(loc):
@@ -820,7 +875,8 @@ class _Builder:
             elif problem.message.endswith("is not an item"):
                 fallback = "has() takes an item: declare it under 'items:' in story.yaml, or fix the spelling."
             else:
-                fallback = "Declare it in story.yaml (resources, flags or items) or fix the spelling."
+                fallback = ("Fix the spelling, or declare it: a flag in this chapter's 'flags:' list (or in "
+                            "story.yaml's), a resource or an item in story.yaml.")
             hint = did_you_mean(problem.name, problem.candidates, fallback)
             f.out.append(dx.Diagnostic("ER030", Severity.ERROR, problem.message, span, hint))
         elif problem.code == "ER033":

@@ -268,6 +268,16 @@ class Story:
     places: dict[str, str] = field(default_factory=dict)
     place_notes: dict[str, str] = field(default_factory=dict)
 
+    def chapter_number(self, title: str) -> int:
+        """The "Chapter N" of a chapter title: its place among the distinct titles in reading order (0: none).
+
+        Counted by title, not by file, so that a side branch in a file of its own that
+        repeats the title of the chapter it leaves (03b_… after 03_…) continues that
+        chapter and renumbers none of the chapters after it.
+        """
+        titles = list(dict.fromkeys(t for _file, t in self.chapters))
+        return titles.index(title) + 1 if title in titles else 0
+
     def place(self, location: str, english: str) -> str:
         """A place's name as this edition writes it (``english`` when it has no translation)."""
         return self.places.get(location, english)

@@ -326,6 +326,98 @@ def _unclosed_quote(text: str, before_line: int) -> tuple[int, int, str] | None:
     return found
 
 
+_KEY_OF_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][\w-]*):")
+_BLOCK_TEXT = re.compile(r":[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _tab_indent(lines: list[str], upto: int) -> tuple[int, int] | None:
+    """The first line (1-based, up to ``upto``) with a tab in its indentation, and the tab's column."""
+    for number, line in enumerate(lines[:upto], 1):
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip() and not line.lstrip().startswith("#"):
+            return number, indent.index("\t") + 1
+    return None
+
+
+def _misindented(lines: list[str], upto: int) -> tuple[int, str, str] | None:
+    """The line (1-based, at most ``upto``) whose indentation matches no level above it: (line, message, hint).
+
+    A YAML parser notices an indentation slip only where the structure can no longer
+    be read, often a line later and naming another block. Walking the levels of
+    indentation as a writer sees them finds the line that is off: a line indented
+    between two open levels ("- " one space short), or a block whose first key is
+    deeper than the next (a key one space too deep), where both lines are named.
+    """
+    levels: list[list[int]] = [[0, 0, 0]]  # [indent, the line that opened it, lines at that indent]
+    usual: dict[int, set[int]] = {}  # parent indent -> the indents its blocks' lines have had (twice or more)
+    opened = False  # the line before ended with ':' (or was a bare '-'): a deeper line is a child
+    previous = 0
+    block = -1  # inside a 'key: |' text deeper than this indent
+    for number, line in enumerate(lines[:upto], 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if block >= 0:
+            if indent > block:
+                continue
+            block = -1
+        while len(levels) > 1 and levels[-1][0] > indent:
+            first, first_line, count = levels.pop()
+            parent = levels[-1][0]
+            if count > 1:
+                usual.setdefault(parent, set()).add(first)
+            if parent < indent:  # between two levels: this line is off, or the block's only line before it
+                if count == 1:
+                    at = first_line if indent in usual.get(parent, ()) else number
+                    return (at, f"line {number} is indented {indent} spaces, but line {first_line}, the first "
+                            f"line of its block, is indented {first}",
+                            f"Indent lines {first_line} and {number} the same: the keys of one block line up "
+                            f"exactly{' (the other blocks here use ' + str(indent) + ')' if at == first_line else ''}.")
+                return (number, f"this line is indented {indent} spaces, which matches no line above it "
+                        f"(the lines of line {first_line}'s block are indented {first}, their parent {parent})",
+                        f"Line it up with the lines of its level: {first} spaces, as line {first_line}, or "
+                        f"{parent} spaces, as line {levels[-1][1]} (a '- ' under the '- ' items above it, a key "
+                        f"under the keys of its block).")
+        if indent == levels[-1][0]:
+            levels[-1][2] += 1
+        elif opened:
+            levels.append([indent, number, 1])
+        elif _LOOKS_LIKE_KEY.match(line):  # a key deeper than the line above, which has a value
+            return _deeper_key(levels, usual, number, indent, previous)
+        item = stripped.startswith("- ") or stripped == "-"
+        if item and ":" in stripped[2:] and not stripped.endswith(":"):
+            levels.append([indent + 2 + len(stripped[2:]) - len(stripped[2:].lstrip(" ")), number, 1])
+        opened = stripped.endswith(":") or stripped == "-"
+        previous = number
+        if _BLOCK_TEXT.search(line):
+            block, opened = indent, False
+    return None
+
+
+def _deeper_key(levels: list[list[int]], usual: dict[int, set[int]], number: int, indent: int,
+                previous: int) -> tuple[int, str, str]:
+    """A key line deeper than the line above it, which has a value: this line is off, or the '- ' above is.
+
+    YAML reads such a line as more of the value above, and complains of a ': ' in it.
+    When the line above is a list item whose '- ' is indented unlike the other items
+    of the same kind in the file, the '- ' is the line to fix.
+    """
+    top = levels[-1][0]
+    if len(levels) >= 3 and levels[-1][1] == previous == levels[-2][1]:  # the line above is '- key: value'
+        dash, parent = levels[-2][0], levels[-3][0]
+        others = sorted(usual.get(parent, set()) - {dash})
+        if others and dash not in usual.get(parent, set()):
+            return (previous, f"this '- ' is indented {dash} spaces, but the other items of such lists are "
+                    f"indented {others[0]}",
+                    f"Indent it {others[0]} spaces; the lines of its item (line {number} on) then line up under "
+                    f"its first key.")
+    return (number, f"this line is indented {indent} spaces, deeper than the key on line {previous} "
+            f"({top} spaces), so it is read as more of that key's value",
+            f"Line it up with the key above it ({top} spaces), or, if the line above is the one that is off, "
+            f"indent that one to match its neighbours.")
+
+
 def _explain(text: str, problem: str, context: str | None, line: int, col: int,
              context_line: int | None, context_col: int | None) -> tuple[int, int, str, str]:
     """A syntax error in a writer's words: (line, column, message, hint).
@@ -339,10 +431,22 @@ def _explain(text: str, problem: str, context: str | None, line: int, col: int,
     if quoted is not None and (quoted[0] < line or "quoted scalar" in (context or "")):
         qline, qcol, quote = quoted
         what = "a quote" if quote == '"' else "an apostrophe (')"
+        key = _KEY_OF_LINE.match(lines[qline - 1]) if qline <= len(lines) else None
+        block = f", or use '{key.group(1)}: |'" if key else ""
         return (qline, qcol, f"the text opened with {what} at line {qline} never closes (the lines after it "
                 f"were read as part of the text, up to line {line})",
                 f"Close the text with {quote} at its end, or remove the opening {quote}; a {quote} inside the "
-                f"text must be written {quote * 2 if quote == chr(39) else chr(92) + quote}, or use 'text: |'.")
+                f"text must be written {quote * 2 if quote == chr(39) else chr(92) + quote}{block}.")
+    tab = _tab_indent(lines, line)
+    if tab is not None:
+        return (tab[0], tab[1], "this line is indented with a tab",
+                "YAML indents with spaces only: replace the tab with spaces, lined up with the lines around it "
+                "(most editors can 'Convert Indentation to Spaces').")
+    if any(words in problem for words in ("did not find expected", "expected <block end>",
+                                          "mapping values are not allowed")):
+        off = _misindented(lines, min(line + 1, len(lines)))
+        if off is not None:
+            return (off[0], 1 + len(lines[off[0] - 1]) - len(lines[off[0] - 1].lstrip(" ")), off[1], off[2])
     if "could not find expected ':'" in problem and context_line is not None:
         glued = _GLUED_KEY.search(lines[context_line - 1]) if context_line <= len(lines) else None
         if glued:

@@ -44,6 +44,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     for policy in policies:
         results = sim.run_many(story, policy, args.runs, args.seed, args.workers, progress, start, presets)
         reports[policy] = sim.summarise(story, results, policy, args.seed)
+        if start:
+            _cover_from(story, reports[policy], start)
     if args.json:
         if len(reports) == 1:
             print(json.dumps(next(iter(reports.values())), ensure_ascii=False, indent=2))
@@ -62,6 +64,38 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 1 if any(r["soft_locks"] or r["loops"] for r in reports.values()) else 0
 
 
+def _cover_from(story, report: dict, start: str) -> None:
+    """Coverage counted over the nodes reachable from ``start`` (ignoring conditions), not the whole story.
+
+    A run that starts mid-story cannot visit the scenes before it; counting them would
+    bury the writer's own branch under nodes no run could reach.
+    """
+    from game.story.check import successors
+
+    reach, queue = {start}, [start]
+    while queue:
+        for target in successors(story, queue.pop()):
+            if target not in reach:
+                reach.add(target)
+                queue.append(target)
+    unvisited = [item for item in report["unvisited_nodes"] if item["node"] in reach]
+    untaken = [item for item in report["untaken_choices"] if item["node"] in reach]
+    choices = sum(len(story.nodes[n].choices) for n in reach)
+    report.update(
+        coverage_from=start,
+        coverage_nodes=len(reach),
+        node_coverage=(len(reach) - len(unvisited)) / len(reach),
+        choice_coverage=(choices - len(untaken)) / choices if choices else 0.0,
+        unvisited_nodes=unvisited,
+        untaken_choices=untaken,
+    )
+
+
+#: Without --start, how many never-visited nodes and never-taken choices the text report lists
+#: (it says how many more there are; --json lists them all).
+SHOWN = 20
+
+
 def _print_report(report: dict) -> None:
     runs = report["runs"]
     print(f"{runs} playthroughs, policy '{report['policy']}', seed {report['seed']}")
@@ -72,14 +106,20 @@ def _print_report(report: dict) -> None:
         print(f"  {eid:28} {info['count']:6}  {info['share']:6.1%}  [{low:.1%}–{high:.1%}]")
     print(f"  safe endings: {report['safe_rate']:.1%}")
     print()
-    print(f"Node coverage {report['node_coverage']:.1%}, choice coverage {report['choice_coverage']:.1%}")
-    for item in report["unvisited_nodes"][:20]:
+    over = (f" of the {report['coverage_nodes']} nodes reachable from '{report['coverage_from']}'"
+            if "coverage_from" in report else "")
+    print(f"Node coverage {report['node_coverage']:.1%}{over}, choice coverage {report['choice_coverage']:.1%}")
+    shown = None if "coverage_from" in report else SHOWN  # from a scene: every one, it is the writer's branch
+    nodes, choices = report["unvisited_nodes"], report["untaken_choices"]
+    for item in nodes[:shown]:
         print(f"  never visited: {item['file']}:{item['line']}: {item['node']}")
-    for item in report["untaken_choices"][:20]:
+    if shown is not None and len(nodes) > shown:
+        print(f"  … and {len(nodes) - shown} more nodes never visited (--json lists them all)")
+    for item in choices[:shown]:
         print(f"  never taken:   {item['file']}:{item['line']}: {item['node']} choice {item['choice']} "
               f"({item['text'][:50]})")
-    if len(report["untaken_choices"]) > 20:
-        print(f"  … and {len(report['untaken_choices']) - 20} more choices never taken")
+    if shown is not None and len(choices) > shown:
+        print(f"  … and {len(choices) - shown} more choices never taken (--json lists them all)")
     print()
     for lock in report["soft_locks"][:10]:
         print(f"  SOFT-LOCK at '{lock['node']}' in run {lock['run']}: {' → '.join(lock['path'][-8:])}")

@@ -103,8 +103,7 @@ class FacilitateStoryScene(FacilitateScene):
         pj, p, view = self.pj, self.theme.palette, self.view
         safe = pj.safe
         text = self.app.text
-        files = [title for _, title in self.app.story.chapters]
-        number = files.index(view.chapter) + 1 if view.chapter in files else 0
+        number = self.app.story.chapter_number(view.chapter)
         place = self.app.place(view.location)[0] if view.location else ""
         kicker = " · ".join(x for x in (f"Chapter {number}" if number else "", view.chapter, place) if x)
         self.kicker_image = text.line(kicker.upper(), "sans-bold", pj.small, p.accent)

@@ -69,8 +69,7 @@ class ChapterCardScene(Scene):
         theme, text, app = self.theme, self.app.text, self.app
         p = theme.palette
         w, h = theme.size
-        files = [title for _, title in app.story.chapters]
-        number = files.index(self.chapter) + 1 if self.chapter in files else 0
+        number = app.story.chapter_number(self.chapter)
         col = min(w - 2 * theme.margin, theme.px(900))
         self.blocks = []
         if number:

@@ -15,11 +15,11 @@ from typing import Any
 import pygame
 
 from game.engine.engine import RetryPoint
-from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, road_days
+from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, facts_for, road_days
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import Impossible
 from game.l10n import N_, _, moment, ngettext, number
-from game.story.model import ENDING_KIND_LABELS, Story
+from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.scenes.map import MapCache
@@ -37,20 +37,6 @@ WAYS_ON = (N_("See another path from an earlier decision"), N_("Start a new jour
 NO_GOING_BACK = N_("In life there was no going back, and careful people were caught too.")
 
 DICE_AGAIN = N_("the dice will be rolled again")
-
-
-def facts_for(story: Story, journal: list[dict], ending_node: str) -> list[str]:
-    """Fact ids behind this journey: the ending's first, then each visited node's, without repeats."""
-    ids: list[str] = []
-    nodes = [ending_node] + [str(e.get("node", "")) for e in journal]
-    for node_id in nodes:
-        node = story.nodes.get(node_id)
-        if node is None:
-            continue
-        for fact in node.facts:
-            if fact in story.facts and fact not in ids:
-                ids.append(fact)
-    return ids
 
 
 def ordered_points(points: tuple[RetryPoint, ...]) -> list[RetryPoint]:

@@ -282,8 +282,7 @@ class StoryScene(Scene):
             self.ending_menu.layout(theme, text, self.choices_rect.x, self.choices_rect.y + self.ending_menu_y,
                                     self.choices_rect.w)
         self.text_pane = text_pane
-        files = [title for _key, title in self.app.story.chapters]
-        number = files.index(view.chapter) + 1 if view.chapter in files else 0
+        number = self.app.story.chapter_number(view.chapter)
         self.kicker = _("Chapter {number} · {chapter}").format(number=number, chapter=view.chapter) if number \
             else view.chapter
         self.col_x = text_pane.x + (text_pane.w - col_w) // 2

@@ -5,6 +5,12 @@ that says how to fix it, and a tiny example story that shows it. The examples ar
 not decoration: ``tests/test_diagnostics.py`` loads every one and asserts that its
 code is reported at the stated file and line, so the catalogue cannot drift from
 what the checker does (the idea is Yarn Spinner's).
+
+The templates and hints are written here in English only; :func:`make` says them in
+the language the program speaks (``--lang``), and Babel finds them for the
+translators through ``game.story.diagnostics_extract`` (named in ``babel.cfg``), so a
+new entry needs no ``_()`` of its own. The values filled in (names, numbers, details
+the loader wrote) are data and stay as they are.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from game.l10n import _
 from game.story.source import SourceSpan
 
 
@@ -337,13 +344,35 @@ Entry.shown_example = _shown_example  # type: ignore[attr-defined]
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
 
 
+def say(text: str, fields: dict[str, object] | None = None) -> str:
+    """A catalogue text in the current language, filled from ``fields`` (None: used as it is).
+
+    A translation whose placeholders do not fit the fields (a translator's slip the tests
+    would catch) falls back to the English, so the checker never fails on its own words.
+    """
+    if not text:
+        return text
+    translated = _(text)
+    if fields is None:
+        return translated
+    try:
+        return translated.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return text.format(**fields)
+
+
+def hint(code: str) -> str:
+    """The hint of ``code`` in the current language, for a diagnostic built outside :func:`make`."""
+    return say(CATALOGUE[code].hint)
+
+
 def make(code: str, span: SourceSpan, **fields: object) -> Diagnostic:
-    """Build the diagnostic ``code`` at ``span``, filling its templates from ``fields``."""
+    """Build the diagnostic ``code`` at ``span``, filling its templates from ``fields``, in the current language."""
     entry = CATALOGUE[code]
     return Diagnostic(
         code=code,
         severity=entry.severity,
-        message=entry.template.format(**fields),
+        message=say(entry.template, fields),
         span=span,
-        hint=entry.hint.format(**fields) if "{" in entry.hint else entry.hint,
+        hint=say(entry.hint, fields if "{" in entry.hint else None),
     )

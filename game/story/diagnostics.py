@@ -40,7 +40,7 @@ class Diagnostic:
     def __str__(self) -> str:
         text = f"{self.span}: {self.severity.value}: {self.code} {self.message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += "\n    " + _("hint: {hint}").format(hint=self.hint)
         return text
 
     def to_dict(self) -> dict:
@@ -344,7 +344,7 @@ Entry.shown_example = _shown_example  # type: ignore[attr-defined]
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
 
 
-def say(text: str, fields: dict[str, object] | None = None) -> str:
+def translate(text: str, fields: dict[str, object] | None = None) -> str:
     """A catalogue text in the current language, filled from ``fields`` (None: used as it is).
 
     A translation whose placeholders do not fit the fields (a translator's slip the tests
@@ -363,7 +363,7 @@ def say(text: str, fields: dict[str, object] | None = None) -> str:
 
 def hint(code: str) -> str:
     """The hint of ``code`` in the current language, for a diagnostic built outside :func:`make`."""
-    return say(CATALOGUE[code].hint)
+    return translate(CATALOGUE[code].hint)
 
 
 def make(code: str, span: SourceSpan, **fields: object) -> Diagnostic:
@@ -372,7 +372,7 @@ def make(code: str, span: SourceSpan, **fields: object) -> Diagnostic:
     return Diagnostic(
         code=code,
         severity=entry.severity,
-        message=say(entry.template, fields),
+        message=translate(entry.template, fields),
         span=span,
-        hint=say(entry.hint, fields if "{" in entry.hint else None),
+        hint=translate(entry.hint, fields if "{" in entry.hint else None),
     )

@@ -3,7 +3,7 @@
 The catalogue (``game/story/diagnostics.py``) keeps its messages as data, not as
 ``_("…")`` calls, so Babel's Python extractor cannot see them; this one reads the
 file's syntax tree (nothing is imported or run) and yields each ``Entry(…)``'s
-``template`` and ``hint`` as a message, with the code and title as the translator's
+``title``, ``template`` and ``hint`` as a message, with the code as the translator's
 comment. It then runs Babel's own Python extractor on the same file, so an ordinary
 ``_("…")`` there is found too. ``babel.cfg`` maps the file to it:
 
@@ -66,6 +66,8 @@ def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Colle
     source = fileobj.read().decode(options.get("encoding", "utf-8"))
     for line, code, fields in sorted(entries(source), key=lambda item: item[0]):
         title = fields.get("title", "")
+        if title:
+            yield line, None, title, [f"checker {code}: the problem's name (check --list-codes)"]
         for name in ("template", "hint"):
             text = fields.get(name, "")
             if translatable(text):

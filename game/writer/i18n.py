@@ -25,6 +25,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from game.files import read_bytes
+from game.l10n import _, ngettext
 from game.story.loader import analyse
 from game.story.model import Node, Story
 from game.story.translation import (
@@ -330,9 +331,11 @@ def cmd_i18n(args) -> int:  # noqa: ANN001 (argparse.Namespace)
         if args.action == "extract":
             added, written = extract(root)
             for item in added:
-                print(f"{item.file}:{item.line}: added 'id: {item.id}' to a choice of '{item.node}'")
-            print(f"wrote {len(written)} template{'s' if len(written) != 1 else ''} in {root / LOCALE_FOLDER}"
-                  + (f"; added {len(added)} choice ids" if added else ""))
+                print(f"{item.file}:{item.line}: " + _("added 'id: {id}' to a choice of '{node}'").format(
+                    id=item.id, node=item.node))
+            print(ngettext("wrote {count} template in {folder}", "wrote {count} templates in {folder}",
+                           len(written)).format(count=len(written), folder=root / LOCALE_FOLDER)
+                  + (_("; added {count} choice ids").format(count=len(added)) if added else ""))
             results = update_all(root)
         else:
             results = {args.lang: update(root, args.lang)} if args.lang else update_all(root)
@@ -347,8 +350,9 @@ def cmd_i18n(args) -> int:  # noqa: ANN001 (argparse.Namespace)
         fuzzy = sum(m.fuzzy for m in merged)
         new = sum(m.new for m in merged)
         retired = sum(m.retired for m in merged)
-        print(f"{lang}: {len(merged)} catalogs in {root / LOCALE_FOLDER / lang}: {kept} kept, {fuzzy} now fuzzy "
-              f"(the English changed), {new} new, {retired} retired")
+        print(_("{lang}: {count} catalogs in {folder}: {kept} kept, {fuzzy} now fuzzy (the English changed), "
+                "{new} new, {retired} retired").format(lang=lang, count=len(merged), folder=root / LOCALE_FOLDER / lang,
+                                                      kept=kept, fuzzy=fuzzy, new=new, retired=retired))
     return 0
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from game.engine.state import GameState
 from game.errors import DataFileError, SaveError, StoryError
 from game.files import LIMITS, parse_json, read_bytes
+from game.l10n import _
 from game.paths import user_data_dir
 from game.story.model import Story
 
@@ -205,7 +206,7 @@ def state_from_note(note_id: str, story: Story, path: Path | None = None) -> tup
     """The saved moment of note ``note_id`` fitted to ``story``; raises StoryError if it cannot be used."""
     from game.engine.save import adapt, state_problem
 
-    notes, _ = read_notes(path)
+    notes, _unused = read_notes(path)
     match = [n for n in notes if n["id"] == note_id]
     if not match:
         known = ", ".join(n["id"] for n in notes[-5:]) or "none yet"
@@ -239,9 +240,9 @@ def cmd_notes(args: argparse.Namespace) -> int:
         print(json.dumps([{k: v for k, v in n.items() if k != "state"} for n in notes], ensure_ascii=False, indent=2))
         return 0
     if not notes:
-        print("No playtest notes yet. Press N during play to write one.")
+        print(_("No playtest notes yet. Press N during play to write one."))
         return 0
     for note in sorted(notes, key=lambda n: (n.get("file", ""), n.get("line", 0), n.get("time", 0))):
         print(f"{note.get('file', '?')}:{note.get('line', 0)}: [{note['id']}] {note['node']}: {note['text']}")
-    print("\nReplay a moment with: escape-route play --from-note ID   (add --text for the terminal)")
+    print("\n" + _("Replay a moment with: escape-route play --from-note ID   (add --text for the terminal)"))
     return 0

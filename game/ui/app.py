@@ -228,7 +228,7 @@ class App:
                 self.autosave_blocked = True
             if not self.stack.scenes:
                 self.stack.replace_all(TitleScene(self))
-            self.stack.push(MessageScene(self, "This save cannot be loaded", notice))
+            self.stack.push(MessageScene(self, _("This save cannot be loaded"), notice))
             return False
         self.state = state
         # The autosave follows the journey being played, so Continue resumes the one last played.

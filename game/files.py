@@ -43,6 +43,7 @@ LIMITS = {
 _KINDS = ((stat.S_ISDIR, N_("a folder")), (stat.S_ISFIFO, N_("a named pipe (FIFO)")), (stat.S_ISCHR, N_("a device")),
           (stat.S_ISBLK, N_("a device")), (stat.S_ISSOCK, N_("a socket")))
 #: The kinds of file the callers name (``what``), so that a message says them in the current language.
+#: (Korean translates each with a noun ending in a consonant, …파일 or …기록, so its particles are fixed.)
 _WHATS = (N_("file"), N_("save"), N_("settings file"), N_("story file"), N_("notes file"), N_("session record"),
           N_("route map"), N_("terrain image"), N_("translation catalog"), N_("the endings gallery"))
 

@@ -1,5 +1,6 @@
 """Every screen of the player's (story, journal, settings, saves, dialogs, note) at 1024×600 with the
-largest text: nothing is drawn outside the window, and the focused item is wholly visible.
+largest text, in English and in Korean: nothing is drawn outside the window, and the focused item is
+wholly visible.
 
 "Outside the window" is checked with pixels: the scenes draw onto a surface larger than the
 window they are laid out for, and everything beyond the window's edge must still be the
@@ -14,6 +15,7 @@ import pygame
 import pytest
 
 from conftest import STORY
+from game.l10n import _, set_language
 from game.story.loader import load_story
 from game.ui.app import App
 from game.ui.settings import Settings, save_settings
@@ -23,15 +25,16 @@ MARK = (255, 0, 255)
 
 
 @pytest.fixture(scope="module")
-def real_story():
-    return load_story(STORY)
+def stories():
+    return {lang: load_story(STORY, lang=lang) for lang in ("en", "ko")}
 
 
-@pytest.fixture
-def app(real_story):
-    save_settings(Settings().changed(text_size="x-large"))
+@pytest.fixture(params=["en", "ko"])
+def app(request, stories):
+    set_language(request.param)
+    save_settings(Settings().changed(text_size="x-large", language=request.param))
     pygame.init()
-    app = App(real_story, seed=3, size=SIZE, skip_title=True)
+    app = App(stories[request.param], seed=3, size=SIZE, skip_title=True)
     app.step(events=[])
     yield app
     app.close()
@@ -40,7 +43,7 @@ def app(real_story):
 
 def press(app: App, key: int) -> None:
     """A real key press as SDL delivers it (down, up), after the screen has settled."""
-    for _ in range(60):
+    for _i in range(60):
         app.step(events=[])
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
     pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0))
@@ -104,12 +107,12 @@ def test_settings_fit_and_scroll_to_the_focus(app):
     press(app, pygame.K_F2)
     assert app.stack.top.name == "settings"
     labels = [item.label for item in app.stack.top.menu.items]
-    assert any(label.startswith("Volume") for label in labels) and "Back" in labels
+    assert any(label.startswith(_("Language")) for label in labels) and _("Back") in labels
     assert outside_pixels(app) == 0
     walk_menu(app)
     # Back is reachable and visible with the keyboard alone.
-    for _ in range(len(labels)):
-        if app.stack.top.menu.items[app.stack.top.menu.focus].label == "Back":
+    for _i in range(len(labels)):
+        if app.stack.top.menu.items[app.stack.top.menu.focus].label == _("Back"):
             break
         press(app, pygame.K_DOWN)
     focused_menu_rect_visible(app)
@@ -166,3 +169,20 @@ def test_save_over_question_fits(app):
     assert type(app.stack.top).__name__ == "ConfirmScene"
     assert outside_pixels(app) == 0
     walk_menu(app)
+
+
+def test_content_note_fits_with_its_menu_in_view(app):
+    """The note before a journey (longer in Korean, with the helplines) never runs under the window's edge."""
+    from game.ui.scenes.title import ContentNoteScene
+
+    app.push(ContentNoteScene(app))
+    press(app, pygame.K_DOWN)
+    assert app.stack.top.name == "content-note"
+    assert outside_pixels(app) == 0
+    menu = app.stack.top.menu
+    assert all(pygame.Rect((0, 0), SIZE).contains(rect) for rect in menu.rects)
+    # What does not fit at the smallest type scrolls: the end of the note can be reached.
+    scene = app.stack.top
+    for _i in range(40):
+        press(app, pygame.K_PAGEDOWN)
+    assert scene.scroll == scene.max_scroll

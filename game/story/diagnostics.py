@@ -324,6 +324,8 @@ _ENTRIES = [
 def _shown_example(entry: Entry) -> str:
     """The line of the example story that shows the problem, as ``file line N: text`` (for --list-codes)."""
     name, line = entry.at
+    if entry.lang and not entry.example:
+        return f"check --translation {entry.lang} on a story that has no locale/{entry.lang} folder"
     if not name:
         return ""
     text = entry.example.get(name, BASE_STORY.get(name))

@@ -85,7 +85,7 @@ class GalleryScene(Scene):
         self.placed.append((head, m, y))
         y += head.height + theme.px(6)
         sub = text.block(count_line(len([e for e in endings if e[0] in reached]), len(endings))
-                         + ". Each one reopens its debrief. None of them is a score.", "sans", theme.ui,
+                         + _(". Each one reopens its debrief. None of them is a score."), "sans", theme.ui,
                          w - 2 * m, p.muted, 1.35)
         self.placed.append((sub, m, y))
         y += sub.height + theme.px(22)

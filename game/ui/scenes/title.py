@@ -11,7 +11,8 @@ from game.l10n import _, moment, ngettext, number
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.widgets.button import Menu, MenuItem
-from game.ui.widgets.text import blit_block
+from game.ui.widgets.scroll import Scrolling
+from game.ui.widgets.text import Block, blit_block
 
 
 def backdrop(app, size: tuple[int, int]) -> pygame.Surface | None:  # noqa: ANN001
@@ -195,13 +196,14 @@ class TitleScene(Scene):
         surface.blit(self.foot, self.foot_pos)
 
 
-class ContentNoteScene(Scene):
+class ContentNoteScene(Scrolling, Scene):
     """What the story depicts and where it comes from, read before a new journey begins."""
 
     name = "content-note"
 
     def __init__(self, app) -> None:  # noqa: ANN001
         super().__init__(app)
+        self.scroll, self.height, self.view_rect = 0.0, 0, pygame.Rect(0, 0, 0, 0)
         self.menu = Menu([MenuItem(_("Begin the journey"), app.new_journey),
                           MenuItem(_("Back"), self.back)])
 
@@ -213,42 +215,57 @@ class ContentNoteScene(Scene):
 
     def relayout(self) -> None:
         theme, text = self.theme, self.app.text
-        p = theme.palette
         w, h = theme.size
         serif = text.fonts.get("serif", theme.body)
         col = min(w - 2 * theme.margin, round(serif.size("x" * 10)[0] / 10 * 64))
         x = (w - col) // 2
-        note = " ".join(self.app.story.content_note.split("\n\n")[0].split()) if self.app.story.content_note else ""
         paras = [" ".join(part.split()) for part in self.app.story.content_note.split("\n\n") if part.strip()]
-        del note
-        blocks = [("kicker", text.block(_("BEFORE YOU BEGIN"), "sans", theme.small, col, p.accent, 1.3)),
+        menu_w = min(col, theme.px(460))
+        menu_h = self.menu.layout(theme, text, 0, 0, menu_w)
+        room = h - 2 * theme.margin - menu_h - theme.px(16)
+        # The note must be read whole before a journey: where it is taller than the window (a small
+        # window, the largest text, a longer translation), the type steps down to the interface's small
+        # size, and past that the note scrolls above a menu that stays in view.
+        for body in range(theme.body, min(theme.body, theme.small) - 1, -1):
+            blocks = self._blocks(paras, col, body)
+            gap = round(body * 0.8)
+            total = sum(b.height for _key, b in blocks) + gap * (len(blocks) - 1)
+            if total <= room:
+                break
+        top = max(theme.margin, (h - total - menu_h - theme.px(40)) // 2) if total <= room else theme.margin
+        self.placed = []
+        y = 0
+        for _key, block in blocks:
+            self.placed.append((block, x, y))
+            y += block.height + gap
+        self.height = y - gap
+        self.view_rect = pygame.Rect(0, top, w, min(total, room))
+        self.clamp_scroll()
+        self.menu.layout(theme, text, x, self.view_rect.bottom + theme.px(16), menu_w)
+
+    def _blocks(self, paras: list[str], col: int, body: int) -> list[tuple[str, Block]]:
+        theme, text = self.theme, self.app.text
+        p = theme.palette
+        small = min(theme.small, body)
+        blocks = [("kicker", text.block(_("BEFORE YOU BEGIN"), "sans", small, col, p.accent, 1.3)),
                   ("title", text.block(_("A note on what this story contains"), "serif-bold",
-                                       round(theme.body * 1.4), col, p.strong, 1.25))]
-        blocks += [("para", text.block(para, "serif", theme.body, col, p.text, 1.55)) for para in paras]
+                                       round(body * 1.4), col, p.strong, 1.25))]
+        blocks += [("para", text.block(para, "serif", body, col, p.text, 1.55)) for para in paras]
         blocks.append(("help", text.block(
             _("Every choice shows what it costs and what it risks before you make it. You can reread the journal "
               "(H), undo a choice (Backspace), see the map (M) and save (F6) at any time. If you would rather read "
               "in a terminal or with a screen reader, start the game with: {command}").format(
                 command="escape-route play --text"),
-            "sans", theme.small, col, p.muted, 1.5)))
-        gap = round(theme.body * 0.8)
-        total = sum(b.height for _key, b in blocks) + gap * (len(blocks) - 1)
-        menu_h = self.menu.layout(theme, text, 0, 0, min(col, theme.px(460)))
-        y = max(theme.margin, (h - total - menu_h - theme.px(40)) // 2)
-        self.placed = []
-        for _key, block in blocks:
-            self.placed.append((block, x, y))
-            y += block.height + gap
-        self.menu.layout(theme, text, x, y + theme.px(16), min(col, theme.px(460)))
+            "sans", small, col, p.muted, 1.5)))
+        return blocks
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Back):
             self.back()
-        else:
+        elif not self.scroll_with(cmd, round(self.theme.body * 1.5)):
             self.menu.handle(cmd)
         return None
 
     def draw(self, surface: pygame.Surface) -> None:
-        for block, x, y in self.placed:
-            blit_block(surface, block, x, y)
+        self.blit_visible(surface, self.placed)
         self.menu.draw(surface, self.theme, self.app.text)

@@ -2,7 +2,7 @@
 
 Each attack is bounded in connections and in time. The server's limits are set short
 (a 1-second join deadline and header timeout) so the tests run in seconds; the
-defaults are in game/lan/server.py and docs/lan-voting.md.
+defaults are in game/lan/server.py and docs/lan.md.
 """
 
 from __future__ import annotations

@@ -79,8 +79,16 @@ ENDED = "session_ended"
 VOTES = "votes_counted"          # a source's counts changed while the vote is open (phones: the new ballots)
 CANCELLED = "vote_cancelled"     # a vote closed without a decision (the facilitator, or a crash found on resume)
 ROOM = "room_opened"             # phones: the room code and port, so a resumed session keeps them
+# Class journeys (game.classroom.journeys): each student's own journey, and the teacher's controls.
+JOINED = "student_joined"        # a new device: its number, key (a digest of its token), seed and first page
+CHOSE = "student_chose"          # a student's choice, with its roll and the generator after it
+UNDID = "student_undid"          # a student went back one choice
+NAMED = "student_named"          # a nickname for the teacher page (only when the teacher allows them)
+PAUSED_ALL = "class_paused"      # the teacher paused every page, or let them play on
+PROMPT = "prompt_sent"           # a discussion prompt on every page (null: taken away)
+LOCKED = "room_locked"           # the room locked, or opened again
 EVENT_TYPES = (STARTED, RESUMED, NODE, VOTE_OPENED, TALLY, CHOICE, ROLLBACK, DISCUSSION, FACT, BLANKED, PAUSED,
-               VEIL, ENDED, VOTES, CANCELLED, ROOM)
+               VEIL, ENDED, VOTES, CANCELLED, ROOM, JOINED, CHOSE, UNDID, NAMED, PAUSED_ALL, PROMPT, LOCKED)
 
 
 class SessionError(StoryError):
@@ -509,6 +517,8 @@ _VOTES = _mapping(_COUNT, keys=_OPTION_KEY, key_words="an option number")
 _NAMES = _list(_TEXT)
 _VALUES = _mapping(_number_or_flag)
 _SUMMARY = {"vars": _VALUES, "flags": _VALUES, "items": _NAMES, "step": _STEP}
+_STUDENT = _whole(1, 100_000)
+_PAGE = {"node": _TEXT, "title": _TEXT, "chapter": _TEXT, "location": _TEXT, "facts": _NAMES}
 
 def _ballot(value: Any) -> tuple[str, str] | None:
     """One phone ballot as recorded: [a digest of the device's random token, an option number]."""
@@ -528,7 +538,9 @@ _EVENTS: dict[str, Check] = {
         }),
         "settings": _fields({"name": _TEXT, "group": _TEXT, "level": _TEXT, "seed": _whole(-MAX_SEED, MAX_SEED),
                              "groups": _COUNT, "group_number": _COUNT, "discussion_seconds": _COUNT,
-                             "presets": _VALUES}),
+                             "presets": _VALUES, "mode": _text("vote|journeys", "a session mode"),
+                             "luck": _text("same|own", "'same' or 'own'"), "allow_undo": _flag,
+                             "nicknames": _flag}),
     }, required=("format", "story", "seed")),
     RESUMED: _fields({"after_seq": _COUNT, "cut_bytes": _COUNT, "problems": _NAMES, "notes": _NAMES, "node": _TEXT}),
     NODE: _fields({"node": _TEXT, "title": _TEXT, "chapter": _TEXT, "location": _TEXT, "discuss": _TEXT,
@@ -562,7 +574,25 @@ _EVENTS: dict[str, Check] = {
     ROOM: _fields({"code": _text(r"[0-9]{1,12}", "a room code"), "port": _whole(0, 65535)},
                   required=("code", "port")),
     ENDED: _fields({"node": _TEXT, "ending": _TEXT, "kind": _TEXT, "title": _TEXT, "decisions": _COUNT,
-                    **_SUMMARY}),
+                    "students": _COUNT, "finished": _COUNT, **_SUMMARY}),
+    JOINED: _fields({"student": _STUDENT, "key": _text(r"[0-9a-f]{16}", "a device digest"),
+                     "seed": _whole(-MAX_SEED, MAX_SEED), **_PAGE}, required=("student", "key", "seed")),
+    CHOSE: _fields({
+        "student": _STUDENT, "step": _STEP, "from_node": _TEXT, "to_node": _TEXT, "index": _OPTION, "text": _TEXT,
+        "title": _TEXT, "to_title": _TEXT, **_PAGE, "deltas": _VALUES, "vars": _VALUES,
+        "roll": _maybe(_fields({"chance": _number(0, 1), "label": _TEXT, "value": _number(0, 1), "failed": _flag},
+                               required=("failed",))),
+        "hidden_roll": _maybe(_fields({"value": _number(0, 1), "failed": _flag}, required=("failed",))),
+        "rng": _text(r"([0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16})?", "a generator state"),
+        "ending": _maybe(_fields({"id": _TEXT, "kind": _TEXT, "title": _TEXT}, required=("kind", "title"))),
+    }, required=("student", "step", "from_node", "index")),
+    UNDID: _fields({"student": _STUDENT, "step": _STEP, "from_node": _TEXT, "to_node": _TEXT, "vars": _VALUES},
+                   required=("student", "step")),
+    NAMED: _fields({"student": _STUDENT, "nickname": _text(r"[^\x00-\x1f\x7f]{0,24}", "a short nickname")},
+                   required=("student", "nickname")),
+    PAUSED_ALL: _fields({"paused": _flag}, required=("paused",)),
+    PROMPT: _fields({"text": _maybe(_TEXT)}, required=("text",)),
+    LOCKED: _fields({"locked": _flag}, required=("locked",)),
 }
 
 

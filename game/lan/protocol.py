@@ -1,9 +1,11 @@
 """The messages between the student page and the vote server, and their validation (pure, no I/O).
 
 Every message is one JSON object in a WebSocket text frame of at most
-:data:`MAX_MESSAGE` bytes. The page sends two kinds (``join`` and ``vote``); anything
+:data:`MAX_MESSAGE` bytes. The vote page sends two kinds (``join`` and ``vote``:
+:func:`parse`); the class-journeys page sends ``join``, ``choose``, ``undo`` and
+``nickname``, and the teacher page ``teacher`` (:func:`parse_journey`). Anything
 else, or a known kind with a missing, extra or mistyped field, is :class:`BadMessage`
-and the server closes that one connection. docs/lan-voting.md lists every field.
+and the server closes that one connection. docs/lan.md lists every field.
 """
 
 from __future__ import annotations
@@ -50,8 +52,100 @@ class Vote:
     choice: int
 
 
+@dataclass(frozen=True, slots=True)
+class Choose:
+    """Take choice ``choice`` at step ``step`` (the step the page shows: a repeat changes nothing)."""
+
+    step: int
+    choice: int
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    step: int
+
+
+@dataclass(frozen=True, slots=True)
+class Nickname:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Teacher:
+    """The teacher page joins with its own code."""
+
+    code: str
+
+
+MAX_STEP = 1_000_000
+MAX_NICKNAME = 24
+
+
 def parse(raw: str | bytes) -> Join | Vote:
-    """One message from a page, validated, or :class:`BadMessage`."""
+    """One message from a vote page, validated, or :class:`BadMessage`."""
+    data = _object(raw)
+    kind = data.get("type")
+    if kind == "join":
+        return _join(data)
+    if kind == "vote":
+        _fields(data, {"type", "decision", "choice"}, set())
+        decision, choice = data["decision"], data["choice"]
+        if not isinstance(decision, str) or not DECISION_RE.match(decision):
+            raise BadMessage("decision")
+        return Vote(decision, _choice(choice))
+    raise BadMessage("unknown type")
+
+
+def parse_journey(raw: str | bytes) -> Join | Choose | Undo | Nickname | Teacher:
+    """One message from a class-journeys page (or the teacher page), validated, or :class:`BadMessage`."""
+    data = _object(raw)
+    kind = data.get("type")
+    if kind == "join":
+        return _join(data)
+    if kind == "choose":
+        _fields(data, {"type", "step", "choice"}, set())
+        return Choose(_step(data["step"]), _choice(data["choice"]))
+    if kind == "undo":
+        _fields(data, {"type", "step"}, set())
+        return Undo(_step(data["step"]))
+    if kind == "nickname":
+        _fields(data, {"type", "name"}, set())
+        name = data["name"]
+        if not isinstance(name, str) or len(name) > MAX_NICKNAME or any(ch < " " or ch == "\x7f" for ch in name):
+            raise BadMessage("name")
+        return Nickname(name)
+    if kind == "teacher":
+        _fields(data, {"type", "code"}, set())
+        if not isinstance(data["code"], str) or not CODE_RE.match(data["code"]):
+            raise BadMessage("code")
+        return Teacher(data["code"])
+    raise BadMessage("unknown type")
+
+
+def _step(value: Any) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_STEP:
+        raise BadMessage("step")
+    return value
+
+
+def _choice(value: Any) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_CHOICE:  # bool is not a choice
+        raise BadMessage("choice")
+    return value
+
+
+def _join(data: Mapping[str, Any]) -> Join:
+    _fields(data, {"type", "code"}, {"token"})
+    code, token = data["code"], data.get("token")
+    if not isinstance(code, str) or not CODE_RE.match(code):
+        raise BadMessage("code")
+    if token is not None and (not isinstance(token, str) or not TOKEN_RE.match(token)):
+        raise BadMessage("token")
+    return Join(code, token)
+
+
+def _object(raw: str | bytes) -> dict[str, Any]:
+    """A message's JSON object (size, JSON and shape checked), or :class:`BadMessage`."""
     if isinstance(raw, bytes):
         raise BadMessage("binary frame")
     if len(raw.encode("utf-8", "surrogatepass")) > MAX_MESSAGE:
@@ -62,24 +156,7 @@ def parse(raw: str | bytes) -> Join | Vote:
         raise BadMessage("not JSON") from exc
     if not isinstance(data, dict):
         raise BadMessage("not an object")
-    kind = data.get("type")
-    if kind == "join":
-        _fields(data, {"type", "code"}, {"token"})
-        code, token = data["code"], data.get("token")
-        if not isinstance(code, str) or not CODE_RE.match(code):
-            raise BadMessage("code")
-        if token is not None and (not isinstance(token, str) or not TOKEN_RE.match(token)):
-            raise BadMessage("token")
-        return Join(code, token)
-    if kind == "vote":
-        _fields(data, {"type", "decision", "choice"}, set())
-        decision, choice = data["decision"], data["choice"]
-        if not isinstance(decision, str) or not DECISION_RE.match(decision):
-            raise BadMessage("decision")
-        if type(choice) is not int or not 0 <= choice <= MAX_CHOICE:  # bool is not a choice
-            raise BadMessage("choice")
-        return Vote(decision, choice)
-    raise BadMessage("unknown type")
+    return data
 
 
 def _fields(data: Mapping[str, Any], required: set[str], optional: set[str]) -> None:

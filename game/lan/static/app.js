@@ -1,6 +1,6 @@
 // 3,500 Miles: the students' vote page. Plain JavaScript, no libraries, no build step.
 // Every text from the server is inserted with textContent (never as HTML).
-// Protocol (docs/lan-voting.md): the page sends {type:"join", code, token?} and
+// Protocol (docs/lan.md): the page sends {type:"join", code, token?} and
 // {type:"vote", decision, choice}; the server sends welcome, refused, state, ack, rejected, full.
 (function () {
   "use strict";

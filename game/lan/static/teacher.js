@@ -1,0 +1,53 @@
+// 3,500 Miles: the teacher page of class journeys (nicknames; never on the projector). Text via textContent only.
+"use strict";
+(function () {
+  var $ = function (id) { return document.getElementById(id); };
+  var ws = null, code = "", timer = null;
+  function text(node, words) { node.textContent = words == null ? "" : String(words); }
+  function connect() {
+    clearTimeout(timer);
+    var socket = new WebSocket("ws://" + window.location.host + "/ws");
+    ws = socket;
+    socket.onopen = function () { text($("connection"), "Connected"); if (code) socket.send(JSON.stringify({ type: "teacher", code: code })); };
+    socket.onclose = function () { if (ws === socket) { text($("connection"), "Connection lost: trying again…"); timer = setTimeout(connect, 2000); } };
+    socket.onmessage = function (event) {
+      var msg;
+      try { msg = JSON.parse(event.data); } catch (e) { return; }
+      if (msg.type === "refused") {
+        code = "";
+        text($("teacher-error"), msg.reason === "too-many-tries" ? "Too many wrong codes: wait a minute." : "That is not the teacher code.");
+      } else if (msg.type === "roster") {
+        $("teacher-form").hidden = true;
+        $("roster-section").hidden = false;
+        render(msg);
+      }
+    };
+  }
+  function render(msg) {
+    var state = msg.ended ? "The session has ended. " : msg.paused ? "Paused. " : "";
+    text($("summary"), state + msg.joined + " joined, " + msg.playing + " playing, " + msg.finished + " finished." +
+      (msg.nicknames ? "" : " Nicknames are off for this session."));
+    var body = $("roster");
+    while (body.firstChild) body.removeChild(body.firstChild);
+    msg.students.forEach(function (s) {
+      var tr = document.createElement("tr");
+      [String(s.number), s.nickname || "—", [s.where, s.place].filter(Boolean).join(" · ")].forEach(function (v, i) {
+        var cell = document.createElement(i === 0 ? "th" : "td");
+        if (i === 0) cell.setAttribute("scope", "row");
+        cell.textContent = v;
+        tr.appendChild(cell);
+      });
+      body.appendChild(tr);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    code = window.location.hash.replace(/[^0-9]/g, "").slice(0, 6);
+    $("teacher-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      code = $("code").value.replace(/[^0-9]/g, "");
+      text($("teacher-error"), "");
+      if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "teacher", code: code })); else connect();
+    });
+    connect();
+  });
+})();

@@ -97,7 +97,7 @@ def test_list_codes_in_korean(tmp_path):
     assert result.returncode == 0
     assert "ER020 error   없는 목적지" in result.stdout
     assert "    도움말: 문제마다 다름(아래 예시 참고)" in result.stdout
-    assert "    예: 01_a.yaml line 6: goto: bb" in result.stdout
+    assert "    예: 01_a.yaml 6번째 줄: goto: bb" in result.stdout
 
 
 def test_a_damaged_save_is_explained_in_korean_and_kept(tmp_path):

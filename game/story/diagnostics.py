@@ -325,20 +325,20 @@ def _shown_example(entry: Entry) -> str:
     """The line of the example story that shows the problem, as ``file line N: text`` (for --list-codes)."""
     name, line = entry.at
     if entry.lang and not entry.example:
-        return f"check --translation {entry.lang} on a story that has no locale/{entry.lang} folder"
+        return _("check --translation {lang} on a story that has no locale/{lang} folder").format(lang=entry.lang)
     if not name:
         return ""
     text = entry.example.get(name, BASE_STORY.get(name))
     if text is None:
-        return f"no {name} in the story folder"
+        return _("no {file} in the story folder").format(file=name)
     lines = text.splitlines()
     if not lines:
-        return f"an empty {name}"
+        return _("an empty {file}").format(file=name)
     shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")  # ER003's byte that is not UTF-8
     if len(shown) > 70:
-        shown = shown[:60] + " … (" + f"{len(shown):,} characters)"
-    return f"{name} line {line}: {shown}"
+        shown = shown[:60] + " … (" + _("{count} characters").format(count=f"{len(shown):,}") + ")"
+    return _("{file} line {line}: {text}").format(file=name, line=line, text=shown)
 
 
 Entry.shown_example = _shown_example  # type: ignore[attr-defined]

@@ -138,8 +138,11 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
             print("  " + _("ENDLESS LOOP at {node}").format(node=f"{node:18}")
                   + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
         if r["hit_limit"]:
-            print("  " + _("state limit reached: {share} of the probability is still undecided (raise --state-limit, "
-                           "or start from a scene with --start NODE --set NAME=VALUE)").format(
-                share=f"{float(r['unresolved']):.3%}"))
+            undecided = float(r["unresolved"])
+            share = f"{undecided:.3%}" if undecided >= 1e-5 else f"{undecided:.1e}"
+            print("  " + _("state limit reached: {share} of the probability is still undecided; each figure above is "
+                           "exact for the decided journeys, and the true one lies between it and it plus that share "
+                           "(raise --state-limit, or start from a scene with --start NODE --set NAME=VALUE)").format(
+                share=share))
         print()
     return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from game.errors import DataFileError
+from game.l10n import N_, _
 
 KB = 1024
 MB = 1024 * KB
@@ -39,8 +40,12 @@ LIMITS = {
     "endings": 4 * MB,
 }
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
-          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISDIR, N_("a folder")), (stat.S_ISFIFO, N_("a named pipe (FIFO)")), (stat.S_ISCHR, N_("a device")),
+          (stat.S_ISBLK, N_("a device")), (stat.S_ISSOCK, N_("a socket")))
+#: The kinds of file the callers name (``what``), so that a message says them in the current language.
+#: (Korean translates each with a noun ending in a consonant, …파일 or …기록, so its particles are fixed.)
+_WHATS = (N_("file"), N_("save"), N_("settings file"), N_("story file"), N_("notes file"), N_("session record"),
+          N_("route map"), N_("terrain image"), N_("translation catalog"), N_("the endings gallery"))
 
 
 def _size_words(n: int) -> str:
@@ -50,27 +55,33 @@ def _size_words(n: int) -> str:
 def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; anything else is a :class:`DataFileError`.
 
-    ``what`` names the kind of file for the message ("save", "settings file", "story file").
+    ``what`` names the kind of file for the message ("save", "settings file", "story file";
+    a new one belongs in ``_WHATS``, so that it is translated).
     """
     path = Path(path)
+    what = _(what)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise DataFileError(f"there is no {what} here", path, "Check the name and the folder.") from None
+        raise DataFileError(_("there is no {what} here").format(what=what), path,
+                            _("Check the name and the folder.")) from None
     except IsADirectoryError:
-        raise DataFileError(f"is a folder, not a {what}", path, f"Give the path of the {what} itself.") from None
+        raise DataFileError(_("is a folder, not a {what}").format(what=what), path,
+                            _("Give the path of the {what} itself.").format(what=what)) from None
     except OSError as exc:
-        raise DataFileError(f"cannot be read: {exc.strerror or exc}", path,
-                            "Check that the file exists and that you may read it.") from None
+        raise DataFileError(_("cannot be read: {reason}").format(reason=exc.strerror or exc), path,
+                            _("Check that the file exists and that you may read it.")) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
-            raise DataFileError(f"is {kind}, not a {what}", path, f"Give the path of a real {what}.")
+            raise DataFileError(_("is {kind}, not a {what}").format(kind=_(kind), what=what), path,
+                                _("Give the path of a real {what}.").format(what=what))
         if info.st_size > limit:
-            raise DataFileError(f"is too large to be a {what} ({_size_words(info.st_size)}; at most "
-                                f"{_size_words(limit)})", path, "It is damaged, or not the file you meant.")
+            raise DataFileError(_("is too large to be a {what} ({size}; at most {limit})").format(
+                what=what, size=_size_words(info.st_size), limit=_size_words(limit)), path,
+                _("It is damaged, or not the file you meant."))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)  # a regular file: ordinary reads from here on
         chunks: list[bytes] = []
@@ -83,13 +94,13 @@ def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> 
             left -= len(chunk)
         data = b"".join(chunks)
     except OSError as exc:
-        raise DataFileError(f"cannot be read: {exc.strerror or exc}", path,
-                            "The disk may be failing; copy the file somewhere safe.") from None
+        raise DataFileError(_("cannot be read: {reason}").format(reason=exc.strerror or exc), path,
+                            _("The disk may be failing; copy the file somewhere safe.")) from None
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise DataFileError(f"is too large to be a {what} (more than {_size_words(limit)})", path,
-                            "It is damaged, or not the file you meant.")
+        raise DataFileError(_("is too large to be a {what} (more than {limit})").format(
+            what=what, limit=_size_words(limit)), path, _("It is damaged, or not the file you meant."))
     return data
 
 
@@ -99,8 +110,9 @@ def decode(data: bytes, path: str | os.PathLike[str], what: str = "file") -> str
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise DataFileError(f"is damaged (not UTF-8 text: a stray byte 0x{data[exc.start]:02x} on line {line})", path,
-                            f"Save the {what} as UTF-8, or replace it.") from None
+        raise DataFileError(_("is damaged (not UTF-8 text: a stray byte {byte} on line {line})").format(
+            byte=f"0x{data[exc.start]:02x}", line=line), path,
+            _("Save the {what} as UTF-8, or replace it.").format(what=_(what))) from None
 
 
 def read_text(path: str | os.PathLike[str], limit: int, what: str = "file") -> str:
@@ -139,12 +151,15 @@ def parse_json(text: str, path: str | os.PathLike[str], what: str = "file") -> A
     try:
         return json.loads(text, parse_constant=_refuse_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
-        raise DataFileError(f"is damaged (not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno})", path,
-                            f"Replace the {what}, or fix it in a text editor.") from None
+        raise DataFileError(_("is damaged (not valid JSON: {reason} at line {line}, column {column})").format(
+            reason=exc.msg, line=exc.lineno, column=exc.colno), path,
+            _("Replace the {what}, or fix it in a text editor.").format(what=_(what))) from None
     except RecursionError:
-        raise DataFileError("is damaged (it nests too deeply)", path, f"Replace the {what}.") from None
+        raise DataFileError(_("is damaged (it nests too deeply)"), path,
+                            _("Replace the {what}.").format(what=_(what))) from None
     except ValueError as exc:  # NaN/Infinity, an integer too long to convert
-        raise DataFileError(f"is damaged ({exc})", path, f"Replace the {what}.") from None
+        raise DataFileError(_("is damaged ({reason})").format(reason=exc), path,
+                            _("Replace the {what}.").format(what=_(what))) from None
 
 
 def read_json(path: str | os.PathLike[str], limit: int, what: str = "file") -> Any:

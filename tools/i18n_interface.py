@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "game" / "locale"
 POT = LOCALE / "escape-route.pot"
-KEYWORDS = ["-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2"]
+KEYWORDS = ["-k", "_", "-k", "N_", "-k", "translate", "-k", "ngettext:1,2", "-k", "pgettext:1c,2"]
 
 
 def pybabel(*args: str) -> None:

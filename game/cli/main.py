@@ -31,7 +31,7 @@ from pathlib import Path
 from game import __version__
 from game.alert import alert
 from game.errors import StoryError, StoryLoadError
-from game.l10n import language, set_language
+from game.l10n import N_, _, language, ngettext, number, set_language
 from game.paths import story_dir
 
 EXIT_INTERRUPTED = 130     # 128 + SIGINT
@@ -105,21 +105,22 @@ def window_size(text: str) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------------------- one line for a failed file or socket
-_OS_HINTS = {
-    errno.EISDIR: "It is a folder: give the name of a file.",
-    errno.ENOTDIR: "A part of the path is a file, not a folder: check the path.",
-    errno.EEXIST: "A file of that name stands where a folder should be: check the path.",
-    errno.EACCES: "You may not use it: choose another place, or change its permissions.",
-    errno.EPERM: "You may not use it: choose another place, or change its permissions.",
-    errno.EROFS: "The disk is read-only: choose another place.",
-    errno.ENOSPC: "The disk is full: free some space, then try again.",
-    errno.EDQUOT: "Your disk quota is used up: free some space, then try again.",
-    errno.ENAMETOOLONG: "The name is too long: choose a shorter one.",
-    errno.ELOOP: "Symbolic links loop: check the path.",
-    errno.EMFILE: "Too many files are open: close some programs and try again.",
-    errno.ENFILE: "Too many files are open: close some programs and try again.",
-    errno.EADDRINUSE: "Another program uses that port: choose another with --port, or leave --port out.",
-    errno.EADDRNOTAVAIL: "That is not an address of this machine: give one of its addresses, or leave --bind out.",
+_OS_HINTS = {  # marked with N_ and said with _() when used: the language is chosen after import
+    errno.EISDIR: N_("It is a folder: give the name of a file."),
+    errno.ENOTDIR: N_("A part of the path is a file, not a folder: check the path."),
+    errno.EEXIST: N_("A file of that name stands where a folder should be: check the path."),
+    errno.EACCES: N_("You may not use it: choose another place, or change its permissions."),
+    errno.EPERM: N_("You may not use it: choose another place, or change its permissions."),
+    errno.EROFS: N_("The disk is read-only: choose another place."),
+    errno.ENOSPC: N_("The disk is full: free some space, then try again."),
+    errno.EDQUOT: N_("Your disk quota is used up: free some space, then try again."),
+    errno.ENAMETOOLONG: N_("The name is too long: choose a shorter one."),
+    errno.ELOOP: N_("Symbolic links loop: check the path."),
+    errno.EMFILE: N_("Too many files are open: close some programs and try again."),
+    errno.ENFILE: N_("Too many files are open: close some programs and try again."),
+    errno.EADDRINUSE: N_("Another program uses that port: choose another with --port, or leave --port out."),
+    errno.EADDRNOTAVAIL: N_("That is not an address of this machine: give one of its addresses, or leave --bind "
+                            "out."),
 }
 
 
@@ -128,14 +129,14 @@ def describe_os_error(exc: OSError) -> str:
     reason = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
     name = exc.filename2 if exc.filename2 is not None else exc.filename  # a rename: the place it was to go
     if name is None:
-        hint = _OS_HINTS.get(exc.errno or 0, "")
+        hint = _(_OS_HINTS[exc.errno]) if exc.errno in _OS_HINTS else ""
         return f"{reason}. {hint}".strip()
     path = os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else str(name)
-    hint = _OS_HINTS.get(exc.errno or 0, "Check the path and try again.")
+    hint = _(_OS_HINTS[exc.errno]) if exc.errno in _OS_HINTS else _("Check the path and try again.")
     if exc.errno == errno.ENOENT:
         parent = Path(path).parent
-        hint = (f"The folder {parent} does not exist: create it, or choose another." if not parent.is_dir()
-                else "Check the name.")
+        hint = (_("The folder {folder} does not exist: create it, or choose another.").format(folder=parent)
+                if not parent.is_dir() else _("Check the name."))
     text = f"{path}: {reason}. {hint}"
     from game.paths import user_data_dir
 
@@ -145,8 +146,8 @@ def describe_os_error(exc: OSError) -> str:
     except (OSError, ValueError):
         inside = False
     if inside:
-        text += (f" It is in the game's data folder ({data}); set ESCAPE_ROUTE_DATA_DIR to a folder you may "
-                 "write to.")
+        text += " " + _("It is in the game's data folder ({folder}); set ESCAPE_ROUTE_DATA_DIR to a folder you "
+                        "may write to.").format(folder=data)
     return text
 
 
@@ -336,16 +337,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from game.story.diagnostics import CATALOGUE
+    from game.story.diagnostics import CATALOGUE, translate
     from game.story.loader import analyse
 
     if args.list_codes:
         for entry in CATALOGUE.values():
-            print(f"{entry.code} {entry.severity.value:7} {entry.title}")
-            print(f"    {entry.hint if '{' not in entry.hint else 'hint: specific to the problem, as below'}")
+            print(f"{entry.code} {entry.severity.value:7} {translate(entry.title)}")
+            print("    " + (translate(entry.hint) if "{" not in entry.hint
+                            else _("hint: specific to the problem, as below")))
             example = entry.shown_example()
             if example:
-                print(f"    for example: {example}")
+                print("    " + _("for example: {example}").format(example=example))
         return 0
     root = args.story or story_dir()
     if root.is_file():  # check story/01b_herbalist.yaml: a chapter is checked with its story
@@ -371,10 +373,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for diag in analysis.diagnostics:
             print(diag)
-        errors, warnings = len(analysis.errors), len(analysis.warnings)
-        print(f"{root}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-              f"({stats['nodes']} nodes, {stats['choices']} choices, {stats['endings']} endings, "
-              f"{stats['words']:,} words, {stats['facts']} facts in {stats['files']} files)")
+        print(summary_line(root, len(analysis.errors), len(analysis.warnings), stats))
     return 1 if analysis.errors else 0
 
 
@@ -400,6 +399,17 @@ def _list_locations(root: Path) -> int:
     return 0
 
 
+def summary_line(root: Path, errors: int, warnings: int, stats: dict[str, int]) -> str:
+    """The last line of ``check``: ``story: 0 errors, 0 warnings (213 nodes, … in 17 files)``."""
+    counts = {key: number(value) for key, value in stats.items()}
+    return _("{root}: {errors}, {warnings} ({nodes} nodes, {choices} choices, {endings} endings, {words} words, "
+             "{facts} facts in {files} files)").format(
+        root=root,
+        errors=ngettext("{count} error", "{count} errors", errors).format(count=number(errors)),
+        warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=number(warnings)),
+        **counts)
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     from game.engine.presets import parse_presets
     from game.story.loader import load_story
@@ -413,8 +423,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     root = args.story or story_dir()
     story = load_story(root, lang=language())
     if args.start and args.start not in story.nodes:
-        hint = did_you_mean(args.start, story.nodes, "Run 'escape-route check' to list problems.")
-        raise StoryError(f"--start: there is no node '{args.start}'. {hint}")
+        hint = did_you_mean(args.start, story.nodes, _("Run 'escape-route check' to list problems."))
+        raise StoryError(_("--start: there is no node '{node}'. {hint}").format(node=args.start, hint=hint))
     presets = parse_presets(story, args.set)
     if args.replay:
         from game.cli.classroom import cmd_replay
@@ -439,8 +449,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     try:
         from game.ui.app import run_game
     except ImportError as exc:  # pragma: no cover - the UI ships with the package
-        print(f"escape-route: the graphical game is unavailable ({exc}); play in the terminal with --text",
-              file=sys.stderr)
+        print("escape-route: " + _("the graphical game is unavailable ({reason}); play in the terminal with "
+                                   "--text").format(reason=exc), file=sys.stderr)
         return 1
     from game.paths import running_from_repository
 

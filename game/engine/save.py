@@ -22,6 +22,7 @@ from game import __version__
 from game.engine.state import GameState
 from game.errors import DataFileError, SaveError, StoryError
 from game.files import LIMITS, read_json
+from game.l10n import _
 from game.paths import user_data_dir
 from game.story.limits import number_problem
 from game.story.model import Story
@@ -112,27 +113,29 @@ def write_save(path: Path, state: GameState, story: Story, label: str = "") -> N
     try:
         atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
     except OSError as exc:
-        raise SaveError(f"could not write the save {path}: {exc.strerror or exc}") from None
+        raise SaveError(_("could not write the save {path}: {reason}").format(path=path, reason=exc.strerror or exc)) \
+            from None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
     if not os.path.lexists(path):
-        raise SaveError(f"there is no save {path.name}")
+        raise SaveError(_("there is no save {name}").format(name=path.name))
     try:
         data = read_json(path, MAX_SAVE_BYTES, "save")
     except DataFileError as exc:
-        raise SaveError(f"{path.name} {exc.message}; start a new journey or load another save") from None
+        raise SaveError(_("{name} {problem}; start a new journey or load another save").format(
+            name=path.name, problem=exc.message)) from None
     if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-        raise SaveError(f"{path.name} is not a save of this game")
+        raise SaveError(_("{name} is not a save of this game").format(name=path.name))
     version = data.get("save_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise SaveError(f"{path.name} has no save format version; it is damaged")
+        raise SaveError(_("{name} has no save format version; it is damaged").format(name=path.name))
     if version > SAVE_VERSION:
-        raise SaveError(f"{path.name} was made by a newer version of the game (save format {version}); "
-                        f"update the game to load it")
+        raise SaveError(_("{name} was made by a newer version of the game (save format {version}); update the "
+                          "game to load it").format(name=path.name, version=version))
     if version < MIN_LOADABLE_VERSION:
-        raise SaveError(f"{path.name} is from an old version of the game (save format {version}) that this "
-                        f"version cannot read")
+        raise SaveError(_("{name} is from an old version of the game (save format {version}) that this version "
+                          "cannot read").format(name=path.name, version=version))
     return data
 
 
@@ -226,24 +229,25 @@ def read_save(path: Path, story: Story) -> tuple[GameState, str]:
     try:
         state = GameState.from_dict(data.get("state"))
     except SaveError as exc:
-        raise SaveError(f"{path.name} is damaged: {exc}") from None
+        raise SaveError(_("{name} is damaged: {problem}").format(name=path.name, problem=exc)) from None
     if state.story_digest == story.digest:
         problem = state_problem(state, story)
         if problem:
-            raise SaveError(f"{path.name} is damaged: {problem}")
+            raise SaveError(_("{name} is damaged: {problem}").format(name=path.name, problem=problem))
         return state, ""
     saved_story = data.get("story") if isinstance(data.get("story"), dict) else {}
     saved_version = saved_story.get("version", "?")
     if state.node not in story.nodes:
-        raise SaveError(f"{path.name} was made with story version {saved_version} and is at the passage "
-                        f"'{state.node}', which the current story (version {story.version}) no longer has")
+        raise SaveError(_("{name} was made with story version {saved} and is at the passage '{node}', which the "
+                          "current story (version {version}) no longer has").format(
+            name=path.name, saved=saved_version, node=state.node, version=story.version))
     adapt(state, story)
     problem = state_problem(state, story)
     if problem:
-        raise SaveError(f"{path.name} is damaged: {problem}")
-    return state, (f"This save was made with story version {saved_version}; the story is now version "
-                   f"{story.version}. The journey continues at the same passage; earlier choices can no longer "
-                   f"be undone.")
+        raise SaveError(_("{name} is damaged: {problem}").format(name=path.name, problem=problem))
+    return state, _("This save was made with story version {saved}; the story is now version {version}. The journey "
+                    "continues at the same passage; earlier choices can no longer be undone.").format(
+        saved=saved_version, version=story.version)
 
 
 def adapt(state: GameState, story: Story) -> None:
@@ -276,14 +280,14 @@ def state_problem(state: GameState, story: Story) -> str:
     if problem:
         return problem
     if state.node not in story.nodes:
-        return f"it is at a passage '{_short(state.node, 60)}' that the story does not have"
+        return _("it is at a passage '{node}' that the story does not have").format(node=_short(state.node, 60))
     unknown = sorted(state.items - set(story.items))
     if unknown:
-        return f"it carries an item '{_short(unknown[0], 60)}' that the story does not declare"
+        return _("it carries an item '{item}' that the story does not declare").format(item=_short(unknown[0], 60))
     if any(node not in story.nodes or count < 0 for node, count in state.visits.items()):
-        return "its visit counts name passages the story does not have"
+        return _("its visit counts name passages the story does not have")
     if not 0 <= state.step <= 10**9:
-        return "its step count is out of range"
+        return _("its step count is out of range")
     for entry in state.journal:
         problem = _journal_problem(entry)
         if problem:
@@ -297,19 +301,20 @@ def state_problem(state: GameState, story: Story) -> str:
 
 def _values_problem(values: Any, story: Story) -> str:
     if not isinstance(values, dict):
-        return "its values are not a mapping"
+        return _("its values are not a mapping")
     for name, resource in story.resources.items():
         value = values.get(name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"it has no number for '{name}'"
+            return _("it has no number for '{name}'").format(name=name)
         if number_problem(value) or resource.clamp(value) != value:
-            return f"its value of '{name}' ({value!r:.40}) is outside what the story allows"
+            return _("its value of '{name}' ({value}) is outside what the story allows").format(name=name,
+                                                                                              value=f"{value!r:.40}")
     for flag in story.flags:
         if not isinstance(values.get(flag), bool):
-            return f"it has no true/false value for '{flag}'"
+            return _("it has no true/false value for '{name}'").format(name=flag)
     extra = sorted(set(values) - set(story.resources) - set(story.flags))
     if extra:
-        return f"it has a value '{_short(extra[0], 60)}' that the story does not declare"
+        return _("it has a value '{name}' that the story does not declare").format(name=_short(extra[0], 60))
     return ""
 
 
@@ -318,20 +323,20 @@ _JOURNAL_TEXT = ("node", "title", "chapter", "location")
 
 def _journal_problem(entry: Any) -> str:
     if not isinstance(entry, dict):
-        return "its journal holds something that is not an entry"
+        return _("its journal holds something that is not an entry")
     if not all(isinstance(entry.get(key, ""), str) for key in (*_JOURNAL_TEXT, "choice")):
-        return "a journal entry has a title or place that is not text"
+        return _("a journal entry has a title or place that is not text")
     text = entry.get("text", [])
     if not isinstance(text, list) or not all(isinstance(t, str) for t in text):
-        return "a journal entry's text is not a list of paragraphs"
+        return _("a journal entry's text is not a list of paragraphs")
     for key in ("day", "choice_index"):
         if key in entry and not _plain_number(entry[key]):
-            return f"a journal entry's {key} is not a number"
+            return _("a journal entry's {key} is not a number").format(key=key)
     roll = entry.get("roll")
     if roll is not None and not (isinstance(roll, dict) and _plain_number(roll.get("chance"))
                                  and isinstance(roll.get("label", ""), str)
                                  and isinstance(roll.get("failed", False), bool)):
-        return "a journal entry's risk is damaged"
+        return _("a journal entry's risk is damaged")
     return ""
 
 
@@ -340,7 +345,7 @@ def _snapshot_problem(snap: dict[str, Any], story: Story, journal_len: int) -> s
 
     problem = _values_problem(snap["vars"], story)
     if problem:
-        return f"a point to go back to is damaged ({problem})"
+        return _("a point to go back to is damaged ({problem})").format(problem=problem)
     items, visits, step, length = snap["items"], snap["visits"], snap["step"], snap["journal_len"]
     if (not isinstance(snap["node"], str) or snap["node"] not in story.nodes or not isinstance(items, list)
             or not all(isinstance(i, str) and i in story.items for i in items)
@@ -349,11 +354,11 @@ def _snapshot_problem(snap: dict[str, Any], story: Story, journal_len: int) -> s
             or not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= 10**9
             or not isinstance(length, int) or isinstance(length, bool) or not 0 <= length <= journal_len
             or not isinstance(snap["rng"], str)):
-        return "a point to go back to is damaged"
+        return _("a point to go back to is damaged")
     try:
         Pcg32.from_json(snap["rng"])
     except (ValueError, TypeError, SaveError):
-        return "a point to go back to is damaged"
+        return _("a point to go back to is damaged")
     return ""
 
 
@@ -393,8 +398,10 @@ def load_save_safely(path: Path, story: Story) -> tuple[GameState | None, str]:
         return None, reason
     kept = set_aside(path)
     if kept is not None:
-        return None, f"{reason}. The file was kept as {kept}; a new journey will not overwrite it."
-    return None, f"{reason}. It could not be moved aside, so this journey will not be saved over it."
+        return None, _("{reason}. The file was kept as {kept}; a new journey will not overwrite it.").format(
+            reason=reason, kept=kept)
+    return None, _("{reason}. It could not be moved aside, so this journey will not be saved over it.").format(
+        reason=reason)
 
 
 def _writer_alive(name: str) -> bool:

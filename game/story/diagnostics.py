@@ -5,6 +5,12 @@ that says how to fix it, and a tiny example story that shows it. The examples ar
 not decoration: ``tests/test_diagnostics.py`` loads every one and asserts that its
 code is reported at the stated file and line, so the catalogue cannot drift from
 what the checker does (the idea is Yarn Spinner's).
+
+The templates and hints are written here in English only; :func:`make` says them in
+the language the program speaks (``--lang``), and Babel finds them for the
+translators through ``game.story.diagnostics_extract`` (named in ``babel.cfg``), so a
+new entry needs no ``_()`` of its own. The values filled in (names, numbers, details
+the loader wrote) are data and stay as they are.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from game.l10n import _
 from game.story.source import SourceSpan
 
 
@@ -33,7 +40,7 @@ class Diagnostic:
     def __str__(self) -> str:
         text = f"{self.span}: {self.severity.value}: {self.code} {self.message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += "\n    " + _("hint: {hint}").format(hint=self.hint)
         return text
 
     def to_dict(self) -> dict:
@@ -351,20 +358,20 @@ def _shown_example(entry: Entry) -> str:
     """The line of the example story that shows the problem, as ``file line N: text`` (for --list-codes)."""
     name, line = entry.at
     if entry.lang and not entry.example:
-        return f"check --translation {entry.lang} on a story that has no locale/{entry.lang} folder"
+        return _("check --translation {lang} on a story that has no locale/{lang} folder").format(lang=entry.lang)
     if not name:
         return f"check --translation {entry.lang} on a story with no locale/{entry.lang}/ folder" if entry.lang else ""
     text = entry.example.get(name, BASE_STORY.get(name))
     if text is None:
-        return f"no {name} in the story folder"
+        return _("no {file} in the story folder").format(file=name)
     lines = text.splitlines()
     if not lines:
-        return f"an empty {name}"
+        return _("an empty {file}").format(file=name)
     shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")  # ER003's byte that is not UTF-8
     if len(shown) > 70:
-        shown = shown[:60] + " … (" + f"{len(shown):,} characters)"
-    return f"{name} line {line}: {shown}"
+        shown = shown[:60] + " … (" + _("{count} characters").format(count=f"{len(shown):,}") + ")"
+    return _("{file} line {line}: {text}").format(file=name, line=line, text=shown)
 
 
 Entry.shown_example = _shown_example  # type: ignore[attr-defined]
@@ -372,13 +379,35 @@ Entry.shown_example = _shown_example  # type: ignore[attr-defined]
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
 
 
+def translate(text: str, fields: dict[str, object] | None = None) -> str:
+    """A catalogue text in the current language, filled from ``fields`` (None: used as it is).
+
+    A translation whose placeholders do not fit the fields (a translator's slip the tests
+    would catch) falls back to the English, so the checker never fails on its own words.
+    """
+    if not text:
+        return text
+    translated = _(text)
+    if fields is None:
+        return translated
+    try:
+        return translated.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return text.format(**fields)
+
+
+def hint(code: str) -> str:
+    """The hint of ``code`` in the current language, for a diagnostic built outside :func:`make`."""
+    return translate(CATALOGUE[code].hint)
+
+
 def make(code: str, span: SourceSpan, **fields: object) -> Diagnostic:
-    """Build the diagnostic ``code`` at ``span``, filling its templates from ``fields``."""
+    """Build the diagnostic ``code`` at ``span``, filling its templates from ``fields``, in the current language."""
     entry = CATALOGUE[code]
     return Diagnostic(
         code=code,
         severity=entry.severity,
-        message=entry.template.format(**fields),
+        message=translate(entry.template, fields),
         span=span,
-        hint=entry.hint.format(**fields) if "{" in entry.hint else entry.hint,
+        hint=translate(entry.hint, fields if "{" in entry.hint else None),
     )

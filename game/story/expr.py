@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from game.errors import ExprError
+from game.l10n import _
 from game.story.limits import MAX_NESTING, number_problem
 
 NUMBER, BOOL = "number", "true/false"
@@ -367,7 +368,8 @@ def _type_of(expr: Expr, scope: Scope, problems: list[CheckProblem]) -> str | No
             problems.append(CheckProblem("ER030", f"'{expr.name}' is an item: write has({expr.name})", expr.col,
                                          expr.name, [f"has({expr.name})"]))
             return BOOL
-        problems.append(CheckProblem("ER030", f"'{expr.name}' is not declared", expr.col, expr.name, scope.names()))
+        problems.append(CheckProblem("ER030", _("'{name}' is not declared").format(name=expr.name), expr.col,
+                                     expr.name, scope.names()))
         return None
     if isinstance(expr, Unary):
         inner = _type_of(expr.operand, scope, problems)

@@ -25,6 +25,7 @@ from typing import Any
 
 from game.errors import DataFileError, ExprError, StoryLoadError
 from game.files import LIMITS, read_bytes
+from game.l10n import N_
 from game.story import diagnostics as dx
 from game.story import expr as ex
 from game.story import template as tpl
@@ -317,7 +318,7 @@ def analyse(root: str | Path, cache: ParseCache | None = None, check_map: bool =
             gc.enable()
 
 
-_UNREAD = (" Until then nothing else in this file is checked, and problems in other files that come only from "
+_UNREAD = N_(" Until then nothing else in this file is checked, and problems in other files that come only from "
            "what it declares (its nodes, flags, fact links) are held back.")
 
 
@@ -349,7 +350,7 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation:
             salvage.add(display(path), src.text, kind)
             first = next(i for i, d in enumerate(problems) if d.severity is Severity.ERROR)
             problems = list(problems)
-            problems[first] = replace(problems[first], hint=problems[first].hint + _UNREAD)
+            problems[first] = replace(problems[first], hint=problems[first].hint + dx.translate(_UNREAD))
         out.extend(problems)
         files[path.name] = _File(src, out)
 
@@ -836,10 +837,11 @@ class _Builder:
             loc = loc() if callable(loc) else loc
             span = locate_in(f.src, loc, exc.column - 1, text[exc.column - 1:exc.column])
             percent = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
-            hint = exc.hint or dx.CATALOGUE["ER031"].hint
+            hint = exc.hint or dx.hint("ER031")
             if percent and text[exc.column - 1:exc.column] == "%":
                 fraction = f"{float(percent.group(1)) / 100:.6g}"
-                hint = f"Write a chance as a fraction, without '%': write {fraction} for {percent.group(1)}%."
+                hint = dx.translate("Write a chance as a fraction, without '%': write {fraction} for {percent}%.").format(
+                    fraction=fraction, percent=percent.group(1))
             f.out.append(dx.Diagnostic("ER031", Severity.ERROR, exc.message, span, hint))
             return None
         problems = ex.check(tree, self.scope, expected)
@@ -865,23 +867,25 @@ class _Builder:
             return  # declared (or a node) in a file that cannot be read: that file's error says it all
         if problem.code == "ER030":
             if "is a flag, not an item" in problem.message:
-                fallback = (f"Write '{problem.name}' instead of 'has({problem.name})': has() is for items, and a "
-                            "flag is already true or false.")
+                fallback = dx.translate("Write '{name}' instead of 'has({name})': has() is for items, and a "
+                                        "flag is already true or false.", {"name": problem.name})
                 problem.candidates = []
             elif "is a resource, not an item" in problem.message:
-                fallback = "has() is for items; compare a resource with a number instead."
+                fallback = dx.translate("has() is for items; compare a resource with a number instead.")
             elif problem.message.endswith("is not a node id"):
-                fallback = "visited() and visits() take a node id: create a node with that id, or fix the spelling."
+                fallback = dx.translate("visited() and visits() take a node id: create a node with that id, or fix the "
+                                         "spelling.")
             elif problem.message.endswith("is not an item"):
-                fallback = "has() takes an item: declare it under 'items:' in story.yaml, or fix the spelling."
+                fallback = dx.translate("has() takes an item: declare it under 'items:' in story.yaml, or fix the "
+                                         "spelling.")
             else:
-                fallback = ("Fix the spelling, or declare it: a flag in this chapter's 'flags:' list (or in "
-                            "story.yaml's), a resource or an item in story.yaml.")
+                fallback = dx.translate("Fix the spelling, or declare it: a flag in this chapter's 'flags:' list (or in "
+                                        "story.yaml's), a resource or an item in story.yaml.")
             hint = did_you_mean(problem.name, problem.candidates, fallback)
             f.out.append(dx.Diagnostic("ER030", Severity.ERROR, problem.message, span, hint))
         elif problem.code == "ER033":
-            hint = did_you_mean(problem.name, problem.candidates, dx.CATALOGUE["ER033"].hint) if problem.name \
-                else dx.CATALOGUE["ER033"].hint
+            hint = did_you_mean(problem.name, problem.candidates, dx.hint("ER033")) if problem.name \
+                else dx.hint("ER033")
             f.out.append(dx.Diagnostic("ER033", Severity.ERROR, problem.message, span, hint))
         else:
             f.report(problem.code, span, detail=problem.message)
@@ -902,7 +906,7 @@ class _Builder:
         except tpl.TemplateError as exc:
             span = locate_in(f.src, loc() if callable(loc) else loc, exc.offset, exc.snippet)
             code = exc.code
-            hint = dx.CATALOGUE[code].hint
+            hint = dx.hint(code)
             f.out.append(dx.Diagnostic(code, Severity.ERROR, exc.message, span, hint))
             return tpl.Template.plain(text)
         ok = True
@@ -910,7 +914,8 @@ class _Builder:
         for kind, payload, offset in tpl.names_in(parts):
             if kind == "value":
                 if payload not in shown:
-                    problem = ex.CheckProblem("ER030", f"'{payload}' in the text is not declared", 1, payload,
+                    problem = ex.CheckProblem("ER030", dx.translate("'{name}' in the text is not declared",
+                                                                    {"name": payload}), 1, payload,
                                               self.scope.names())
                     loc = loc() if callable(loc) else loc
                     self.report_problem(f, loc, text, problem, base=offset)

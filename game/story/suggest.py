@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from game.l10n import _
+
 
 def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Known names that look like ``name``, best first (case-insensitive, typo-tolerant)."""
@@ -20,5 +22,5 @@ def did_you_mean(name: str, candidates: Iterable[str], fallback: str = "") -> st
     if not hits:
         return fallback
     if len(hits) == 1:
-        return f"Did you mean '{hits[0]}'?"
-    return "Did you mean " + ", ".join(f"'{h}'" for h in hits[:-1]) + f" or '{hits[-1]}'?"
+        return _("Did you mean '{name}'?").format(name=hits[0])
+    return _("Did you mean {names} or '{last}'?").format(names=", ".join(f"'{h}'" for h in hits[:-1]), last=hits[-1])

@@ -268,14 +268,14 @@ class SourceFile:
 
 def _syntax_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
-        return "A ': ' inside a text starts a new key: put the whole text in quotes, or use 'text: |' on its own line."
+        return dx.translate("A ': ' inside a text starts a new key: put the whole text in quotes, or use 'text: |' on its own line.")
     if "\\t" in problem or "tab" in problem:
-        return "YAML does not allow tabs for indentation: indent with spaces."
+        return dx.translate("YAML does not allow tabs for indentation: indent with spaces.")
     if "expected <block end>" in problem or "did not find expected key" in problem:
-        return "The indentation of this line does not match its neighbours: line it up with the keys of the same level."
+        return dx.translate("The indentation of this line does not match its neighbours: line it up with the keys of the same level.")
     if "found undefined alias" in problem:
-        return "An alias (*name) must refer to an anchor (&name) defined before it in the same file."
-    return dx.CATALOGUE["ER001"].hint
+        return dx.translate("An alias (*name) must refer to an anchor (&name) defined before it in the same file.")
+    return dx.hint("ER001")
 
 
 #: A line whose value starts with a quote: ``text: "…``, ``- "…``, ``- text: '…``.
@@ -717,7 +717,7 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = str(getattr(exc, "problem", None) or getattr(exc, "reason", None) or exc).splitlines()[0]
         return SourceFile(name, text, None), [
-            dx.Diagnostic("ER001", dx.Severity.ERROR, message, SourceSpan(name, line, col), dx.CATALOGUE["ER001"].hint)
+            dx.Diagnostic("ER001", dx.Severity.ERROR, message, SourceSpan(name, line, col), dx.hint("ER001"))
         ]
     except RecursionError:
         return SourceFile(name, text, None), [

@@ -31,7 +31,7 @@ from game.engine.save import (
 )
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
-from game.l10n import _, language, set_language
+from game.l10n import _, language, ngettext, number, set_language
 from game.paths import user_data_dir
 from game.story.loader import load_story
 from game.story.model import Story
@@ -159,7 +159,7 @@ class App:
             try:
                 self.screen = pygame.display.set_mode((w, h), pygame.RESIZABLE)
             except pygame.error as exc:
-                self.notify(f"Could not resize the window: {exc}")
+                self.notify(_("Could not resize the window: {problem}").format(problem=exc))
                 return
         self._windowed_size = (w, h)
         self._relayout()
@@ -183,7 +183,7 @@ class App:
                 self.screen = self._open_window(settings.fullscreen)
             except pygame.error as exc:
                 self.settings = settings = settings.changed(fullscreen=old.fullscreen)
-                self.notify(f"Could not change the display mode: {exc}")
+                self.notify(_("Could not change the display mode: {problem}").format(problem=exc))
         if settings.language != old.language:
             self.change_language(settings.language)
         problem = save_settings(self.settings.changed(window=tuple(self._windowed_size)))
@@ -234,7 +234,7 @@ class App:
                 self.autosave_blocked = True
             if not self.stack.scenes:
                 self.stack.replace_all(TitleScene(self))
-            self.stack.push(MessageScene(self, "This save cannot be loaded", notice))
+            self.stack.push(MessageScene(self, _("This save cannot be loaded"), notice))
             return False
         self.state = state
         # The autosave follows the journey being played, so Continue resumes the one last played.
@@ -253,12 +253,13 @@ class App:
             kept = keep_autosave_aside()
             if kept is not None:
                 place = self.place(kept.location)[0] if kept.location else ""
-                where = ", ".join(p for p in (place, f"day {kept.day}") if p)
-                self.notify(f"Your other journey ({where}) is kept: Load (F9) lists it as “Kept journey”.")
+                where = ", ".join(p for p in (place, _("day {day}").format(day=kept.day)) if p)
+                self.notify(_("Your other journey ({where}) is kept: Load (F9) lists it as “{kept}”.").format(
+                    where=where, kept=_("Kept journey")))
         try:
             write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
         except StoryError as exc:
-            self.notify(f"Could not autosave: {exc}")
+            self.notify(_("Could not autosave: {problem}").format(problem=exc))
             return
         self.autosave_ours = True
 
@@ -293,7 +294,7 @@ class App:
                 self._route = load_route_map(self.story.map_path)
             except (RouteMapError, OSError) as exc:
                 self._route = False
-                self.notify(f"The map could not be loaded: {exc}")
+                self.notify(_("The map could not be loaded: {problem}").format(problem=exc))
         return self._route or None
 
     @property
@@ -378,7 +379,7 @@ class App:
         """Pick up edited story files; on errors keep the old story and show them over the game."""
         if self.reloader is None:
             if force:
-                self.notify("Reloading is for writers: run the game from the repository or with --story DIR.")
+                self.notify(_("Reloading is for writers: run the game from the repository or with --story DIR."))
             return
         result = self.reloader.poll(force=force)
         if result is None:
@@ -411,7 +412,9 @@ class App:
             from game.ui.scenes.story import StoryScene
 
             self.stack.replace_all(StoryScene(self))
-        self.notify(f"Story reloaded ({len(result.story.nodes)} passages).")
+        count = len(result.story.nodes)
+        self.notify(ngettext("Story reloaded ({count} passage).", "Story reloaded ({count} passages).", count).format(
+            count=number(count)))
 
     def step(self, events: list[pygame.event.Event] | None = None, dt: float = STEP) -> None:
         """One frame: input, fixed-step animation, drawing. Deterministic for a given ``dt``."""
@@ -533,11 +536,11 @@ class App:
         """The edited story's errors over the game, until a save fixes them (the old story keeps running)."""
         theme, p = self.theme, self.theme.palette
         width = surface.get_width() - 2 * theme.margin
-        lines = ["The edited story has errors — still playing the previous version. Fix and save, or press F5."]
+        lines = [_("The edited story has errors — still playing the previous version. Fix and save, or press F5.")]
         for diag in self.reload_errors[:5]:
             lines.append(f"{diag.span}: {diag.code} {diag.message}" + (f" — {diag.hint}" if diag.hint else ""))
         if len(self.reload_errors) > 5:
-            lines.append(f"… and {len(self.reload_errors) - 5} more (escape-route check)")
+            lines.append(_("… and {count} more (escape-route check)").format(count=number(len(self.reload_errors) - 5)))
         blocks = [self.text.block(line, "sans", theme.small if i else theme.ui, width - theme.px(32),
                                   p.strong if i == 0 else p.text, 1.3) for i, line in enumerate(lines)]
         height = sum(b.height for b in blocks) + theme.px(12) * (len(blocks) + 1)

@@ -26,6 +26,7 @@ import sys
 from collections import defaultdict, deque
 from pathlib import Path
 
+from game.l10n import _
 from game.paths import story_dir
 from game.story.check import reachable, successors
 from game.story.loader import analyse
@@ -65,7 +66,7 @@ def _edges(story: Story):
 
 
 def _chapter_colours(story: Story) -> dict[str, str]:
-    return {file: CHAPTER_COLOURS[i % len(CHAPTER_COLOURS)] for i, (file, _) in enumerate(story.chapters)}
+    return {file: CHAPTER_COLOURS[i % len(CHAPTER_COLOURS)] for i, (file, _unused) in enumerate(story.chapters)}
 
 
 def to_dot(story: Story) -> str:
@@ -119,7 +120,7 @@ def _mermaid_text(text: str) -> str:
 def to_mermaid(story: Story) -> str:
     live = reachable(story)
     lines = ["flowchart TD"]
-    for kind, (fill, _) in ENDING_STYLE.items():
+    for kind, (fill, _unused) in ENDING_STYLE.items():
         lines.append(f"  classDef {kind} fill:{fill},stroke:#333")
     lines.append("  classDef unreachable stroke:#d01010,stroke-width:3px")
     for i, (file, title) in enumerate(story.chapters):
@@ -234,8 +235,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     analysis = analyse(root, check_map=False)
     story = analysis.story
     if story is None or analysis.errors:
-        print(f"escape-route graph: the story in {root} has errors; run 'escape-route check {root}' first",
-              file=sys.stderr)
+        print("escape-route graph: " + _("the story in {root} has errors; run 'escape-route check {root}' first")
+              .format(root=root), file=sys.stderr)
         return 1
     if args.format == "dot":
         output = to_dot(story)
@@ -246,8 +247,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     else:
         svg = graphviz_svg(to_dot(story))
         if svg is None:
-            print("escape-route graph: --format svg needs Graphviz's 'dot' (on Debian: sudo apt-get install "
-                  "graphviz); --format html works without it", file=sys.stderr)
+            print("escape-route graph: " + _("--format svg needs Graphviz's 'dot' (on Debian: sudo apt-get install "
+                                             "graphviz); --format html works without it"), file=sys.stderr)
             return 1
         output = svg
     if args.output in (None, "-"):

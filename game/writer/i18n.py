@@ -25,6 +25,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from game.files import read_bytes
+from game.l10n import _, ngettext
 from game.story.loader import analyse
 from game.story.model import Node, Story
 from game.story.translation import (
@@ -106,8 +107,9 @@ def add_choice_ids(root: Path, story: Story) -> list[Added]:
             current = lines[line - 1]
             head, rest = current[: col - 1], current[col - 1:]
             if not rest or rest.lstrip().startswith(("{", "[")):
-                raise I18nError(f"{file}:{line}:{col}: this choice is written in one line of braces; write it as "
-                                f"'- text: …' with one key per line, or add 'id: {new_id}' to it yourself")
+                raise I18nError(f"{file}:{line}:{col}: " + _("this choice is written in one line of braces; write it "
+                                                             "as '- text: …' with one key per line, or add 'id: {id}' "
+                                                             "to it yourself").format(id=new_id))
             lines[line - 1: line] = [f"{head}id: {new_id}", " " * (col - 1) + rest]
             added.append(Added(file, line, node_id, new_id))
         _write_atomically(path, newline.join(lines).encode("utf-8"))
@@ -131,8 +133,11 @@ def _load(root: Path) -> Story:
     analysis = analyse(root, check_map=False)
     if analysis.story is None or analysis.errors:
         count = len(analysis.errors)
-        raise I18nError(f"the story in {root} has {count} error{'s' if count != 1 else ''}; fix them first "
-                        f"('escape-route check {root}' lists them): catalogs are made from a story that loads")
+        raise I18nError(ngettext("the story in {root} has {count} error; fix them first ('escape-route check {root}' "
+                                 "lists them): catalogs are made from a story that loads",
+                                 "the story in {root} has {count} errors; fix them first ('escape-route check {root}' "
+                                 "lists them): catalogs are made from a story that loads", count)
+                        .format(root=root, count=count))
     return analysis.story
 
 
@@ -190,8 +195,8 @@ def _read(path: Path) -> Catalog:
     try:
         catalog = read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
     except Exception as exc:  # Babel raises several kinds on a damaged file
-        raise I18nError(f"{path}: this catalog cannot be read ({exc}); open it in Poedit to repair it, "
-                        "or restore it from git") from exc
+        raise I18nError(f"{path}: " + _("this catalog cannot be read ({problem}); open it in Poedit to repair it, "
+                                        "or restore it from git").format(problem=exc)) from exc
     previous = _previous_ids(data.decode("utf-8", "replace"))
     for message in catalog:
         if message.context in previous and not message.previous_id:
@@ -283,11 +288,12 @@ def merge(template: Catalog, old: Catalog | None, lang: str) -> tuple[Catalog, M
 def update(root: Path, lang: str) -> list[Merged]:
     """Bring ``locale/<lang>/*.po`` up to date with the templates (run ``extract`` first)."""
     if not valid_lang(lang):
-        raise I18nError(f"'{lang}' is not a language code; use one such as ko, en or pt_BR")
+        raise I18nError(_("'{lang}' is not a language code; use one such as ko, en or pt_BR").format(lang=lang))
     folder = root / LOCALE_FOLDER
     templates = sorted(folder.glob("*.pot")) if folder.is_dir() else []
     if not templates:
-        raise I18nError(f"{folder} has no templates (.pot); run 'escape-route i18n extract {root}' first")
+        raise I18nError(_("{folder} has no templates (.pot); run 'escape-route i18n extract {root}' first").format(
+            folder=folder, root=root))
     target = folder / lang
     target.mkdir(exist_ok=True)
     results = []
@@ -330,15 +336,17 @@ def cmd_i18n(args) -> int:  # noqa: ANN001 (argparse.Namespace)
         if args.action == "extract":
             added, written = extract(root)
             for item in added:
-                print(f"{item.file}:{item.line}: added 'id: {item.id}' to a choice of '{item.node}'")
-            print(f"wrote {len(written)} template{'s' if len(written) != 1 else ''} in {root / LOCALE_FOLDER}"
-                  + (f"; added {len(added)} choice ids" if added else ""))
+                print(f"{item.file}:{item.line}: " + _("added 'id: {id}' to a choice of '{node}'").format(
+                    id=item.id, node=item.node))
+            print(ngettext("wrote {count} template in {folder}", "wrote {count} templates in {folder}",
+                           len(written)).format(count=len(written), folder=root / LOCALE_FOLDER)
+                  + (_("; added {count} choice ids").format(count=len(added)) if added else ""))
             results = update_all(root)
         else:
             results = {args.lang: update(root, args.lang)} if args.lang else update_all(root)
             if not results:
-                raise I18nError(f"{root / LOCALE_FOLDER} has no language yet; start one with "
-                                f"'escape-route i18n update {root} --lang ko'")
+                raise I18nError(_("{folder} has no language yet; start one with 'escape-route i18n update {root} "
+                                  "--lang ko'").format(folder=root / LOCALE_FOLDER, root=root))
     except I18nError as exc:
         print(f"escape-route i18n: {exc}", file=sys.stderr)
         return 1
@@ -347,8 +355,9 @@ def cmd_i18n(args) -> int:  # noqa: ANN001 (argparse.Namespace)
         fuzzy = sum(m.fuzzy for m in merged)
         new = sum(m.new for m in merged)
         retired = sum(m.retired for m in merged)
-        print(f"{lang}: {len(merged)} catalogs in {root / LOCALE_FOLDER / lang}: {kept} kept, {fuzzy} now fuzzy "
-              f"(the English changed), {new} new, {retired} retired")
+        print(_("{lang}: {count} catalogs in {folder}: {kept} kept, {fuzzy} now fuzzy (the English changed), "
+                "{new} new, {retired} retired").format(lang=lang, count=len(merged), folder=root / LOCALE_FOLDER / lang,
+                                                      kept=kept, fuzzy=fuzzy, new=new, retired=retired))
     return 0
 
 

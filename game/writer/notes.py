@@ -27,6 +27,7 @@ from typing import Any
 from game.engine.state import GameState
 from game.errors import DataFileError, SaveError, StoryError
 from game.files import LIMITS, parse_json, read_bytes
+from game.l10n import _
 from game.paths import user_data_dir
 from game.story.model import Story
 
@@ -205,29 +206,32 @@ def state_from_note(note_id: str, story: Story, path: Path | None = None) -> tup
     """The saved moment of note ``note_id`` fitted to ``story``; raises StoryError if it cannot be used."""
     from game.engine.save import adapt, state_problem
 
-    notes, _ = read_notes(path)
+    notes, _unused = read_notes(path)
     match = [n for n in notes if n["id"] == note_id]
     if not match:
-        known = ", ".join(n["id"] for n in notes[-5:]) or "none yet"
-        raise StoryError(f"there is no playtest note '{note_id}' (latest: {known}); list them with 'escape-route notes'")
+        known = ", ".join(n["id"] for n in notes[-5:]) or _("none yet")
+        raise StoryError(_("there is no playtest note '{note}' (latest: {known}); list them with 'escape-route notes'")
+                         .format(note=note_id, known=known))
     note = match[-1]
     try:
         state = GameState.from_dict(note["state"])
     except SaveError as exc:
-        raise StoryError(f"note {note_id} holds a damaged state: {exc}") from None
+        raise StoryError(_("note {note} holds a damaged state: {problem}").format(note=note_id, problem=exc)) from None
     if state.node not in story.nodes:
-        raise StoryError(f"note {note_id} was taken at '{state.node}', which the story no longer has")
+        raise StoryError(_("note {note} was taken at '{node}', which the story no longer has").format(
+            note=note_id, node=state.node))
     notice = ""
     if state.story_digest != story.digest:
         adapt(state, story)
-        notice = "The story changed since this note was taken; resources were fitted to the current story."
+        notice = _("The story changed since this note was taken; resources were fitted to the current story.")
     elif state_problem(state, story):
         adapt(state, story)
-        notice = (f"Note {note_id} did not fit the story in places (resources, flags or the choices to undo); "
-                  f"they were fitted to it.")
+        notice = _("Note {note} did not fit the story in places (resources, flags or the choices to undo); they "
+                   "were fitted to it.").format(note=note_id)
     problem = state_problem(state, story)  # what fitting could not mend: the same check a save passes
     if problem:
-        raise StoryError(f"note {note_id} holds a state this story cannot play: {problem}")
+        raise StoryError(_("note {note} holds a state this story cannot play: {problem}").format(note=note_id,
+                                                                                            problem=problem))
     return state, notice
 
 
@@ -239,9 +243,9 @@ def cmd_notes(args: argparse.Namespace) -> int:
         print(json.dumps([{k: v for k, v in n.items() if k != "state"} for n in notes], ensure_ascii=False, indent=2))
         return 0
     if not notes:
-        print("No playtest notes yet. Press N during play to write one.")
+        print(_("No playtest notes yet. Press N during play to write one."))
         return 0
     for note in sorted(notes, key=lambda n: (n.get("file", ""), n.get("line", 0), n.get("time", 0))):
         print(f"{note.get('file', '?')}:{note.get('line', 0)}: [{note['id']}] {note['node']}: {note['text']}")
-    print("\nReplay a moment with: escape-route play --from-note ID   (add --text for the terminal)")
+    print("\n" + _("Replay a moment with: escape-route play --from-note ID   (add --text for the terminal)"))
     return 0

@@ -1,4 +1,5 @@
-"""``escape-route simulate``: runs the simulator and prints its report for writers."""
+"""``escape-route simulate``: runs the simulator and prints its report for writers (in the language of ``--lang``;
+the JSON keeps its keys)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from fractions import Fraction
 
 from game.engine import sim
+from game.l10n import _
 from game.paths import story_dir
 from game.story.loader import load_story
 
@@ -33,8 +35,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     story = load_story(root)
     start = getattr(args, "start", None)
     if start and start not in story.nodes:
-        raise StoryError(f"--start: there is no node '{start}'. "
-                         + did_you_mean(start, story.nodes, "Run 'escape-route check' to list problems."))
+        hint = did_you_mean(start, story.nodes, _("Run 'escape-route check' to list problems."))
+        raise StoryError(_("--start: there is no node '{node}'. {hint}").format(node=start, hint=hint))
     presets = parse_presets(story, getattr(args, "set", []) or [])
     if args.exhaustive:
         return _exhaustive(story, args, start, presets)
@@ -58,7 +60,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         for report in reports.values():
             _print_report(report)
         if len(reports) > 1:
-            print("Safe-ending rate by policy:")
+            print(_("Safe-ending rate by policy:"))
             for policy, report in reports.items():
                 print(f"  {policy:8} {report['safe_rate']:6.1%}")
     return 1 if any(r["soft_locks"] or r["loops"] for r in reports.values()) else 0
@@ -98,42 +100,50 @@ SHOWN = 20
 
 def _print_report(report: dict) -> None:
     runs = report["runs"]
-    print(f"{runs} playthroughs, policy '{report['policy']}', seed {report['seed']}")
+    print(_("{runs} playthroughs, policy '{policy}', seed {seed}").format(runs=runs, policy=report["policy"],
+                                                                        seed=report["seed"]))
     print()
-    print("Endings (share, 95% interval):")
+    print(_("Endings (share, {level} interval):").format(level="95%"))
     for eid, info in sorted(report["ending_shares"].items(), key=lambda kv: -kv[1]["count"]):
         low, high = info["ci95"]
         print(f"  {eid:28} {info['count']:6}  {info['share']:6.1%}  [{low:.1%}–{high:.1%}]")
-    print(f"  safe endings: {report['safe_rate']:.1%}")
+    print("  " + _("safe endings: {share}").format(share=f"{report['safe_rate']:.1%}"))
     print()
-    over = (f" of the {report['coverage_nodes']} nodes reachable from '{report['coverage_from']}'"
+    over = (_(" of the {count} nodes reachable from '{start}'").format(count=report["coverage_nodes"],
+                                                                         start=report["coverage_from"])
             if "coverage_from" in report else "")
-    print(f"Node coverage {report['node_coverage']:.1%}{over}, choice coverage {report['choice_coverage']:.1%}")
+    print(_("Node coverage {nodes}{over}, choice coverage {choices}").format(
+        nodes=f"{report['node_coverage']:.1%}", over=over, choices=f"{report['choice_coverage']:.1%}"))
     shown = None if "coverage_from" in report else SHOWN  # from a scene: every one, it is the writer's branch
     nodes, choices = report["unvisited_nodes"], report["untaken_choices"]
     for item in nodes[:shown]:
-        print(f"  never visited: {item['file']}:{item['line']}: {item['node']}")
+        print("  " + _("never visited: {where}").format(where=f"{item['file']}:{item['line']}: {item['node']}"))
     if shown is not None and len(nodes) > shown:
-        print(f"  … and {len(nodes) - shown} more nodes never visited (--json lists them all)")
+        print("  " + _("… and {count} more nodes never visited (--json lists them all)").format(count=len(nodes) - shown))
     for item in choices[:shown]:
-        print(f"  never taken:   {item['file']}:{item['line']}: {item['node']} choice {item['choice']} "
-              f"({item['text'][:50]})")
+        print("  " + _("never taken:   {where} choice {choice} ({text})").format(
+            where=f"{item['file']}:{item['line']}: {item['node']}", choice=item["choice"], text=item["text"][:50]))
     if shown is not None and len(choices) > shown:
-        print(f"  … and {len(choices) - shown} more choices never taken (--json lists them all)")
+        print("  " + _("… and {count} more choices never taken (--json lists them all)").format(
+            count=len(choices) - shown))
     print()
     for lock in report["soft_locks"][:10]:
-        print(f"  SOFT-LOCK at '{lock['node']}' in run {lock['run']}: {' → '.join(lock['path'][-8:])}")
+        print("  " + _("SOFT-LOCK at '{node}' in run {run}: {path}").format(
+            node=lock["node"], run=lock["run"], path=" → ".join(lock["path"][-8:])))
     for loop in report["loops"][:10]:
-        print(f"  LOOP: run {loop['run']} still at '{loop['node']}' after {loop['steps']} choices")
+        print("  " + _("LOOP: run {run} still at '{node}' after {steps} choices").format(
+            run=loop["run"], node=loop["node"], steps=loop["steps"]))
     if not report["soft_locks"] and not report["loops"]:
-        print("No soft-locks, no endless loops.")
+        print(_("No soft-locks, no endless loops."))
     print()
-    print("Resources at the endings (min / median / max):")
+    print(_("Resources at the endings (min / median / max):"))
     for name, stats in report["resources_at_endings"].items():
         print(f"  {name:10} {stats['min']:>10,.0f} {stats['median']:>10,.0f} {stats['max']:>10,.0f}")
     words = report["mean_words"]
-    print(f"A journey: {report['mean_choices']:.1f} choices on average (median {report['median_choices']}), "
-          f"{words:,.0f} words (about {words / 200:.0f} minutes of reading at 200 words a minute)")
+    print(_("A journey: {choices} choices on average (median {median}), {words} words (about {minutes} minutes of "
+            "reading at 200 words a minute)").format(choices=f"{report['mean_choices']:.1f}",
+                                                     median=report["median_choices"], words=f"{words:,.0f}",
+                                                     minutes=f"{words / 200:.0f}"))
     print()
 
 
@@ -157,21 +167,24 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
         } for p, r in results.items()}, indent=2))
         return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0
     for policy, r in results.items():
-        label = "uniform choice" if policy == "random" else f"the '{policy}' policy"
-        where = f" from '{start}'" if start else ""
-        print(f"Exact ending probabilities under {label}{where} ({r['states']:,} distinct states, "
-              f"{r['seconds']:.1f} s):")
+        label = _("uniform choice") if policy == "random" else _("the '{policy}' policy").format(policy=policy)
+        where = _(" from '{node}'").format(node=start) if start else ""
+        print(_("Exact ending probabilities under {label}{where} ({states} distinct states, {seconds} s):").format(
+            label=label, where=where, states=f"{r['states']:,}", seconds=f"{r['seconds']:.1f}"))
         for eid, p in sorted(r["endings"].items(), key=lambda kv: -kv[1]):
             print(f"  {eid:28} {float(p):8.3%}   {p.numerator}/{p.denominator}")
         for node, p in r["soft_locks"].items():
-            print(f"  SOFT-LOCK at {node:21} {float(p):8.3%}   {p.numerator}/{p.denominator}")
+            print("  " + _("SOFT-LOCK at {node}").format(node=f"{node:21}")
+                  + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
         for node, p in r["loops"].items():
-            print(f"  ENDLESS LOOP at {node:18} {float(p):8.3%}   {p.numerator}/{p.denominator}")
+            print("  " + _("ENDLESS LOOP at {node}").format(node=f"{node:18}")
+                  + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
         if r["hit_limit"]:
             undecided = float(r["unresolved"])
             share = f"{undecided:.3%}" if undecided >= 1e-5 else f"{undecided:.1e}"
-            print(f"  state limit reached: {share} of the probability is still undecided; each figure above is "
-                  f"exact for the decided journeys, and the true one lies between it and it plus that share "
-                  f"(raise --state-limit, or start from a scene with --start NODE --set NAME=VALUE)")
+            print("  " + _("state limit reached: {share} of the probability is still undecided; each figure above is "
+                           "exact for the decided journeys, and the true one lies between it and it plus that share "
+                           "(raise --state-limit, or start from a scene with --start NODE --set NAME=VALUE)").format(
+                share=share))
         print()
     return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0

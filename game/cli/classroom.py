@@ -167,20 +167,18 @@ def _size(size: tuple[int, int] | None) -> tuple[int, int]:
 
 def cmd_facilitate(args: argparse.Namespace) -> int:
     from game.errors import StoryError
+    from game.l10n import language
     from game.paths import story_dir
     from game.story.loader import load_story
 
-    story = load_story(args.story or story_dir())
+    story = load_story(args.story or story_dir(), lang=language())
     if getattr(args, "journeys", False):
         return cmd_journeys(story, args)
     from game.classroom.facilitation import Facilitation, FacilitatorSettings
 
-    resume_path: Path | None = None
-    if args.resume:
-        resume_path = latest_session() if args.resume == "last" else Path(args.resume)
-        if resume_path is None or not resume_path.is_file():
-            print(f"escape-route facilitate: no session record to resume ({args.resume})", file=sys.stderr)
-            return 1
+    resume_path, found = _resume_path(args)
+    if not found:
+        return 1
     try:
         preset = FacilitatorSettings(name=args.name or "Class session", groups=max(0, args.groups),
                                      group=max(1, args.group), level=args.level,
@@ -437,6 +435,17 @@ class JourneysRoom:
             self.writer.close()
 
 
+def _resume_path(args: argparse.Namespace) -> tuple[Path | None, bool]:
+    """The session record ``--resume`` names (the latest with ``--resume`` alone); False when there is none."""
+    if not args.resume:
+        return None, True
+    path = latest_session() if args.resume == "last" else Path(args.resume)
+    if path is None or not path.is_file():
+        print(f"escape-route facilitate: no session record to resume ({args.resume})", file=sys.stderr)
+        return None, False
+    return path, True
+
+
 def journey_extras(story: Any) -> tuple[Any, dict[str, Any]]:
     """The story's map for the student pages (or None) and what the model needs of it (place names, routes)."""
     from game.classroom.journeys import journey_map
@@ -451,12 +460,10 @@ def cmd_journeys(story: Any, args: argparse.Namespace) -> int:
     if problem:
         print(f"escape-route facilitate --journeys: {problem}", file=sys.stderr)
         return 1
-    resume_path: Path | None = None
-    if args.resume:
-        resume_path = latest_session() if args.resume == "last" else Path(args.resume)
-        if resume_path is None or not resume_path.is_file():
-            print(f"escape-route facilitate: no session record to resume ({args.resume})", file=sys.stderr)
-            return 1
+    resume_path, found = _resume_path(args)
+    if not found:
+        return 1
+    if resume_path is not None:
         from game.classroom.journeys import is_journeys
         from game.classroom.session import read_session
 

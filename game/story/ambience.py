@@ -49,13 +49,7 @@ class Resolution:
 
 
 def successors(story: Story, node_id: str) -> list[str]:
-    node = story.nodes[node_id]
-    out = []
-    for choice in node.choices:
-        out.append(choice.goto)
-        if choice.roll:
-            out.append(choice.roll.fail)
-    return [n for n in out if n in story.nodes]
+    return story.successors(node_id)
 
 
 def resolve_all(story: Story) -> Resolution:

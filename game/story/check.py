@@ -97,15 +97,7 @@ def _always_one_open(node) -> bool:
 
 def successors(story: Story, node_id: str) -> list[str]:
     """Nodes a choice of ``node_id`` can lead to, by goto or by a failed roll."""
-    node = story.nodes.get(node_id)
-    if node is None:
-        return []
-    result = []
-    for choice in node.choices:
-        result.append(choice.goto)
-        if choice.roll:
-            result.append(choice.roll.fail)
-    return [n for n in result if n in story.nodes]
+    return story.successors(node_id)
 
 
 def reachable(story: Story, salvage: Salvage | None = None) -> set[str]:

@@ -278,6 +278,18 @@ class Story:
         titles = list(dict.fromkeys(t for _file, t in self.chapters))
         return titles.index(title) + 1 if title in titles else 0
 
+    def successors(self, node_id: str) -> list[str]:
+        """Nodes a choice of ``node_id`` can lead to, by goto or by a failed roll (those that exist)."""
+        node = self.nodes.get(node_id)
+        if node is None:
+            return []
+        result = []
+        for choice in node.choices:
+            result.append(choice.goto)
+            if choice.roll:
+                result.append(choice.roll.fail)
+        return [n for n in result if n in self.nodes]
+
     def place(self, location: str, english: str) -> str:
         """A place's name as this edition writes it (``english`` when it has no translation)."""
         return self.places.get(location, english)

@@ -292,7 +292,7 @@ def svg_endings(sessions: Sequence[SessionSummary]) -> str:
     most = max((len(v) for v in counts.values()), default=1)
     height = len(rows) * (bar_h + gap) + 10
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{e(_("Endings reached"))}">']
+             'aria-label="' + e(_("Endings reached")) + '">']
     for i, ((title, _kind), members) in enumerate(rows):
         y = 5 + i * (bar_h + gap)
         w = max(4, (width - label_w - 60) * len(members) / most)
@@ -359,9 +359,9 @@ def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any
     label = str(meta.get("label", name))
     unit = str(meta.get("unit", ""))
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{e(_("{resource} over the journey").format(resource=label))}">']
+             'aria-label="' + e(_("{resource} over the journey").format(resource=label)) + '">']
     if not series:
-        parts.append(f'<text x="{left}" y="{top + 20}" class="note">{e(_("not recorded"))}</text></svg>')
+        parts.append(f'<text x="{left}" y="{top + 20}" class="note">' + e(_("not recorded")) + '</text></svg>')
         return "".join(parts)
     xmax = max(1, max(v[-1][0] for _key, v in series))
     lo = min(min(y for _key, y in v) for _key, v in series)
@@ -386,8 +386,8 @@ def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
                      f'{e(_fmt(t, unit))}</text>')
     parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" class="axis"/>')
-    parts.append(f'<text x="{left + pw}" y="{height - 6}" text-anchor="end" class="tick">'
-                 f'{e(_("pages along the journey →"))}</text>')
+    parts.append(f'<text x="{left + pw}" y="{height - 6}" text-anchor="end" class="tick">' +
+                 e(_("pages along the journey →")) + '</text>')
     for summary, values in series:
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(i, v) for i, v in values))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{summary.colour}" stroke-width="2.5" '
@@ -408,7 +408,7 @@ def svg_discussion(sessions: Sequence[SessionSummary], width: int = 680) -> str:
     # character of the chart's bold 13 px numbers: the words were cut off at the edge before.
     room = round(max((len(w) for w in words), default=0) * 7.5) + 16
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{e(_("Time in discussion"))}">']
+             'aria-label="' + e(_("Time in discussion")) + '">']
     for i, summary in enumerate(sessions):
         y = 4 + i * (bar_h + gap)
         secs = summary.discussion_seconds
@@ -592,10 +592,10 @@ def render_html(loaded: Loaded, title: str = "") -> str:
     story_title = str(story.get("title", "")) or _("the story")
     heading = title or (records[0].name if len({r.name for r in records}) == 1 and records else _("Class sessions"))
     add(f"<!doctype html><html lang=\"{language()}\"><head><meta charset=\"utf-8\">")
-    add(f"<title>{e(heading)} · {e(story_title)} · {e(_('class report'))}</title>")
+    add(f"<title>{e(heading)} · {e(story_title)} · " + e(_("class report")) + "</title>")
     add('<meta name="viewport" content="width=device-width, initial-scale=1">')
     add(f"<style>{CSS}</style></head><body><main>")
-    add(f'<div class="kicker">{e(story_title)} · {e(_("class report"))}</div>')
+    add(f'<div class="kicker">{e(story_title)} · ' + e(_("class report")) + '</div>')
     add(f"<h1>{e(heading)}</h1>")
     dates = sorted({str(r.start.get("started_at", ""))[:10] for r in records if r.start})
     meta = [ngettext("{n} session", "{n} sessions", len(records)).format(n=len(records))]
@@ -611,7 +611,7 @@ def render_html(loaded: Loaded, title: str = "") -> str:
     meta.append(ngettext("seed {seeds}", "seeds {seeds}", len(seeds)).format(seeds=", ".join(seeds[:8])))
     add(f'<p class="meta">{e(" · ".join(meta))}</p>')
     if not records:
-        add(f"<p class=\"lead\">{e(_('No session could be read. See the notes below.'))}</p>")
+        add("<p class=\"lead\">" + e(_("No session could be read. See the notes below.")) + "</p>")
     if sessions:
         # Page 1 is the summary a teacher can hand to a colleague: how the journeys ended, the
         # numbers, the sessions, the endings; the details follow, each section on its own pages.
@@ -645,7 +645,7 @@ def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
     for x in sessions:
         kind = str(x.ending.get("kind")) if x.ending else ""
         kinds[kind] = kinds.get(kind, 0) + 1
-    add(f'<section class="spread"><h2>{e(_("Where the journeys ended"))}</h2><table class="kinds"><tbody>')
+    add('<section class="spread"><h2>' + e(_("Where the journeys ended")) + '</h2><table class="kinds"><tbody>')
     for kind in [k for k in ENDING_KIND_LABELS if k in kinds] + [k for k in kinds if k not in ENDING_KIND_LABELS]:
         label = ENDING_KIND_LABELS.get(kind, kind) if kind else _("Not finished")
         meaning = ENDING_KIND_MEANINGS.get(kind, "") if kind else _("The session stopped before an ending.")
@@ -657,8 +657,8 @@ def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
                          (f"{total_votes:,}", _("votes counted")), (_minutes(talk), _("in discussion"))):
         add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
     add("</div>")
-    add(f"<table><thead><tr><th>{e(_('Session'))}</th><th>{e(_('Content'))}</th><th class=n>{e(_('Decisions'))}</th>"
-        f"<th class=n>{e(_('Undone'))}</th><th class=n>{e(_('Length'))}</th><th>{e(_('Ending'))}</th></tr></thead>"
+    add("<table><thead><tr><th>" + e(_("Session")) + "</th><th>" + e(_("Content")) + "</th><th class=n>" + e(_("Decisions")) + "</th>"
+        "<th class=n>" + e(_("Undone")) + "</th><th class=n>" + e(_("Length")) + "</th><th>" + e(_("Ending")) + "</th></tr></thead>"
         "<tbody>")
     for x in sessions:
         end = x.ending
@@ -666,7 +666,7 @@ def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
         kind = KIND_WORDS.get(str(end.get("kind")), str(end.get("kind"))) if end else ""
         level = str(x.record.settings.get("level", "full"))
         add(f'<tr><td><span class="swatch" style="background:{x.colour}"></span>{e(x.label)}</td>'
-            f"<td>{e(_('younger classes') if level == 'younger' else _('full') if level == 'full' else level)}</td>"
+            "<td>" + e(_("younger classes") if level == "younger" else _("full") if level == "full" else level) + "</td>"
             f"<td class=n>{sum(1 for d in x.decisions if d.chosen is not None)}</td>"
             f"<td class=n>{x.rollbacks}</td><td class=n>{e(_minutes(x.duration) if x.duration >= 1 else '—')}</td>"
             f"<td>{e(ending)}{' <span class=tag>' + e(kind) + '</span>' if kind else ''}</td></tr>")
@@ -674,7 +674,7 @@ def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
 
 
 def _endings(add: Any, sessions: Sequence[SessionSummary]) -> None:
-    add(f"<section><h2>{e(_('Endings reached'))}</h2>")
+    add("<section><h2>" + e(_("Endings reached")) + "</h2>")
     add(svg_endings(sessions))
     risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
     if risks:
@@ -692,10 +692,10 @@ def _risks(add: Any, sessions: Sequence[SessionSummary]) -> None:
     fell = [(x, d) for x, d in risks if d.roll and d.roll.get("failed")]
     if not fell:
         return
-    add(f"<section><h2>{e(_('The risks that fell'))}</h2>")
+    add("<section><h2>" + e(_("The risks that fell")) + "</h2>")
     add(f'<p class="meta">{e(_(ESTIMATE_NOTE))}</p>')
-    add(f"<table><thead><tr><th>{e(_('Session'))}</th><th>{e(_('At'))}</th><th>{e(_('Risk'))}</th>"
-        f"<th class=n>{e(_('Chance'))}</th><th class=n>{e(_('Risks taken'))}</th></tr></thead><tbody>")
+    add("<table><thead><tr><th>" + e(_("Session")) + "</th><th>" + e(_("At")) + "</th><th>" + e(_("Risk")) + "</th>"
+        "<th class=n>" + e(_("Chance")) + "</th><th class=n>" + e(_("Risks taken")) + "</th></tr></thead><tbody>")
     for x, d in fell:
         roll = d.roll or {}
         taken = sum(1 for y in x.decisions if y.roll and not y.undone)
@@ -706,7 +706,7 @@ def _risks(add: Any, sessions: Sequence[SessionSummary]) -> None:
 
 
 def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
-    add(f'<section class="pagebreak"><h2>{e(_("How the votes split"))}</h2>')
+    add('<section class="pagebreak"><h2>' + e(_("How the votes split")) + '</h2>')
     add(f'<p class="meta">{e(_(VOTES_NOTE))}</p>')
     groups: dict[str, list[tuple[SessionSummary, DecisionRow, int]]] = {}
     for x in sessions:
@@ -719,7 +719,7 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
         first = rows[0][1]
         met = len({id(x) for x, _d, _v in rows})
         add(f'<div class="decision"><h3>{e(first.title or node)} <span class="tag">{e(node)}</span> '
-            f'<span class="tag">{e(_("met by {n} of {total}").format(n=met, total=len(sessions)))}</span></h3>')
+            '<span class="tag">' + e(_("met by {n} of {total}").format(n=met, total=len(sessions))) + '</span></h3>')
         add('<div class="legend">')
         for opt in first.options:
             index = _int(opt.get("index"))
@@ -742,7 +742,7 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
             again = " " + _("({nth} time)").format(nth=_ordinal(visit)) if visit > 1 else ""
             add(f'<tr><td style="width:30%"><span class="swatch" style="background:{x.colour}"></span>'
                 f'{e(_clip(x.short, 26))}{e(again)}</td><td style="width:50%">{svg_split(d, 360)}</td>'
-                f'<td class="meta">{e(ngettext("{n} vote", "{n} votes", d.total).format(n=d.total))} · {e(taken)}'
+                '<td class="meta">' + e(ngettext("{n} vote", "{n} votes", d.total).format(n=d.total)) + f' · {e(taken)}'
                 f'{"<br>" + e(how) if how else ""}</td></tr>')
         add("</table></div>")
     add("</section>")
@@ -751,10 +751,10 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
 def _divergence(add: Any, sessions: Sequence[SessionSummary]) -> None:
     if len(sessions) < 2:
         return
-    add(f"<section><h2>{e(_('Where the groups diverged'))}</h2>")
+    add("<section><h2>" + e(_("Where the groups diverged")) + "</h2>")
     found = forks(sessions)
     if not found:
-        add(f'<p>{e(_("Every decision that two or more sessions met was taken the same way."))}</p></section>')
+        add('<p>' + e(_("Every decision that two or more sessions met was taken the same way.")) + '</p></section>')
         return
     parted = ngettext("{n} decision met by two or more sessions and taken differently. The first is where the "
                       "journeys parted.", "{n} decisions met by two or more sessions and taken differently. The first "
@@ -776,7 +776,7 @@ def _resources(add: Any, sessions: Sequence[SessionSummary]) -> None:
     names = [n for n in CHART_RESOURCES if n in resources] or list(resources)[:4]
     if not names:
         return
-    add(f'<section class="pagebreak"><h2>{e(_("Money, days and exposure over the journey"))}</h2>')
+    add('<section class="pagebreak"><h2>' + e(_("Money, days and exposure over the journey")) + '</h2>')
     add('<div class="legend">' + "".join(f'<span><span class="swatch" style="background:{x.colour}"></span>'
                                          f'{e(x.label)}</span>' for x in sessions) + "</div>")
     add('<div class="charts">')
@@ -789,7 +789,7 @@ def _resources(add: Any, sessions: Sequence[SessionSummary]) -> None:
 
 
 def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
-    add(f"<section><h2>{e(_('Time in discussion'))}</h2>")
+    add("<section><h2>" + e(_("Time in discussion")) + "</h2>")
     add(svg_discussion(sessions))
     prompts: dict[str, list[tuple[SessionSummary, float, str]]] = {}
     text_of: dict[str, str] = {}
@@ -799,8 +799,8 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
             text_of[node] = str(d.get("prompt", ""))
             prompts.setdefault(node, []).append((x, _num(d.get("seconds")), str(d.get("how", ""))))
     if prompts:
-        add(f"<table><thead><tr><th>{e(_('Prompt'))}</th><th class=n>{e(_('Sessions'))}</th>"
-            f"<th class=n>{e(_('Average'))}</th><th class=n>{e(_('Longest'))}</th></tr></thead><tbody>")
+        add("<table><thead><tr><th>" + e(_("Prompt")) + "</th><th class=n>" + e(_("Sessions")) + "</th>"
+            "<th class=n>" + e(_("Average")) + "</th><th class=n>" + e(_("Longest")) + "</th></tr></thead><tbody>")
         for node, rows in prompts.items():
             secs = [r[1] for r in rows]
             add(f"<tr><td>{e(text_of[node])} <span class=tag>{e(node)}</span></td><td class=n>{len(rows)}</td>"
@@ -812,7 +812,7 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
         for f in x.facts:
             facts[f] = facts.get(f, 0) + 1
     if facts:
-        add(f'<h3>{e(_("Fact cards shown"))}</h3><p class="meta">' +
+        add('<h3>' + e(_("Fact cards shown")) + '</h3><p class="meta">' +
             " · ".join(f"{e(f)} ×{n}" for f, n in sorted(facts.items(), key=lambda kv: -kv[1])) + "</p>")
     add("</section>")
 
@@ -865,9 +865,9 @@ def svg_strip(values: Sequence[float], unit: str = "", width: int = 330, height:
     """A number across the class: a dot per journey on a line from the least to the most, the median marked."""
     left, right = 14, 14
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{e(_("spread across the class"))}">']
+             'aria-label="' + e(_("spread across the class")) + '">']
     if not values:
-        parts.append(f'<text x="14" y="30" class="note">{e(_("no journey finished"))}</text></svg>')
+        parts.append('<text x="14" y="30" class="note">' + e(_("no journey finished")) + '</text></svg>')
         return "".join(parts)
     lo, hi = min(values), max(values)
     ordered = sorted(values)
@@ -888,11 +888,12 @@ def svg_strip(values: Sequence[float], unit: str = "", width: int = 330, height:
                      f'fill-opacity="0.75"/>')
     parts.append(f'<line x1="{px(median):.1f}" x2="{px(median):.1f}" y1="{y - 14}" y2="{y + 8}" stroke="#111" '
                  f'stroke-width="2.5"/>')
-    parts.append(f'<text x="{left}" y="{height - 8}" class="tick">{e(_("least {value}").format(value=_fmt(lo, unit)))}</text>')
-    parts.append(f'<text x="{width / 2:.0f}" y="{height - 8}" text-anchor="middle" class="tick">'
-                 f'{e(_("middle {value}").format(value=_fmt(median, unit)))}</text>')
-    parts.append(f'<text x="{width - right}" y="{height - 8}" text-anchor="end" class="tick">'
-                 f'{e(_("most {value}").format(value=_fmt(hi, unit)))}</text>')
+    parts.append(f'<text x="{left}" y="{height - 8}" class="tick">' +
+                 e(_("least {value}").format(value=_fmt(lo, unit))) + '</text>')
+    parts.append(f'<text x="{width / 2:.0f}" y="{height - 8}" text-anchor="middle" class="tick">' +
+                 e(_("middle {value}").format(value=_fmt(median, unit))) + '</text>')
+    parts.append(f'<text x="{width - right}" y="{height - 8}" text-anchor="end" class="tick">' +
+                 e(_("most {value}").format(value=_fmt(hi, unit))) + '</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -905,24 +906,24 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     rec = summary.record
     # The first journeys section of a report is its page 1 (a page of its own, but free to run over).
     add(f'<section class="{"jsummary" if first else "pagebreak"}">')
-    add(f"<h2>{e(_('Class journeys: {session}').format(session=summary.label))}</h2>")
+    add("<h2>" + e(_("Class journeys: {session}").format(session=summary.label)) + "</h2>")
     undo = _("students could go back one decision") if d.settings.allow_undo else _("no going back")
     add(f'<p class="meta">{e(str(rec.start.get("started_at", ""))[:16].replace("T", " "))} · '
         f'{e(_(LUCK_LABELS.get(d.settings.luck, d.settings.luck)).lower())} '
-        f'({e(_("seed {seed}").format(seed=d.settings.seed))}) · {e(undo)}</p>')
+        '(' + e(_("seed {seed}").format(seed=d.settings.seed)) + f') · {e(undo)}</p>')
     add('<div class="kpis">')
     for value, label in ((str(d.students), _("students")), (str(d.finished), _("reached an ending")),
                          (_minutes(d.minutes_played * 60), _("of play")),
                          (str(len(d.splits)), _("decisions where the class split"))):
         add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
     add("</div>")
-    add(f'<h3>{e(_("Where the journeys ended"))}</h3><table class="kinds"><tbody>')
+    add('<h3>' + e(_("Where the journeys ended")) + '</h3><table class="kinds"><tbody>')
     for kind, n in d.endings_by_kind:
         add(f"<tr><td class=n><b>{n}</b></td><td><b>{e(ENDING_KIND_LABELS.get(kind, kind))}</b></td>"
             f"<td class=meta>{e(ENDING_KIND_MEANINGS.get(kind, ''))}</td></tr>")
     if d.students > d.finished:
-        add(f"<tr><td class=n><b>{d.students - d.finished}</b></td><td><b>{e(_('Still on the way'))}</b></td>"
-            f"<td class=meta>{e(_('The session ended before these journeys did.'))}</td></tr>")
+        add(f"<tr><td class=n><b>{d.students - d.finished}</b></td><td><b>" + e(_("Still on the way")) + "</b></td>"
+            "<td class=meta>" + e(_("The session ended before these journeys did.")) + "</td></tr>")
     add("</tbody></table>")
     if d.endings:
         shown = d.endings[:MAX_ENDING_ROWS]
@@ -930,20 +931,20 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
         others = len(d.endings) - len(shown)
         rest = ngettext("and {n} more journey", "and {n} more journeys", more).format(n=more) + " " + ngettext(
             "at {n} other ending", "at {n} other endings", others).format(n=others)
-        add(f"<h3>{e(_('Endings reached'))}</h3>" + _svg_ending_titles(shown)
+        add("<h3>" + e(_("Endings reached")) + "</h3>" + _svg_ending_titles(shown)
             + (f'<p class="meta">{e(rest)}</p>' if more else ""))
-    add(f"<h3>{e(_('Choices and luck'))}</h3>")
+    add("<h3>" + e(_("Choices and luck")) + "</h3>")
     for line in luck_lines(d):
         add(f"<p>{e(line)}</p>")
     add(f'<p class="meta">{e(_(LUCK_SENTENCE))}</p></section>')
     if d.splits:
-        add(f'<section class="pagebreak"><h2>{e(_("Where the class split"))}</h2>')
+        add('<section class="pagebreak"><h2>' + e(_("Where the class split")) + '</h2>')
         add(f'<p class="meta">{e(_(SPLIT_NOTE))}</p>')
         for split in d.splits:
             add(f'<div class="fork"><b>{e(split.title or split.node_id)}</b> <span class="tag">{e(split.node_id)}'
-                f'</span><table><thead><tr><th>{e(_("Choice"))}</th><th class=n>{e(_("Students"))}</th>'
-                f'<th>{e(_("Met later"))}</th></tr></thead>'
-                f'<tbody>')
+                '</span><table><thead><tr><th>' + e(_("Choice")) + '</th><th class=n>' + e(_("Students")) + '</th>'
+                '<th>' + e(_("Met later")) + '</th></tr></thead>'
+                '<tbody>')
             for text, n, later in split.options:
                 met = ", ".join(f"{ENDING_KIND_LABELS.get(k, k)} {m}" for k, m in later) or _("no ending yet")
                 add(f"<tr><td>{e(text)}</td><td class=n>{n}</td><td>{e(met)}</td></tr>")
@@ -951,7 +952,7 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
         add("</section>")
     resources = (rec.start.get("story") or {}).get("resources", {}) if isinstance(rec.start.get("story"), dict) \
         else {}
-    add(f"<section><h2>{e(_('Money, days and risks across the class'))}</h2>")
+    add("<section><h2>" + e(_("Money, days and risks across the class")) + "</h2>")
     add(f'<p class="meta">{e(_(DOTS_NOTE))} {e(_(ESTIMATE_NOTE))}</p><div class="charts">')
     for name, spread, fallback in (("cash", d.money, _("Money at the end")), ("days", d.days, _("Days")),
                                    ("", d.risks_fell, _("Risks that fell"))):
@@ -961,7 +962,7 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     add("</div></section>")
     facts = [(f, n) for f, n in d.facts_seen if f not in SINCE_2010_FACTS]
     if facts:
-        add(f'<section><h2>{e(_("The facts the class saw most"))}</h2><p class="meta">{e(_(FACTS_NOTE))}</p>'
+        add('<section><h2>' + e(_("The facts the class saw most")) + f'</h2><p class="meta">{e(_(FACTS_NOTE))}</p>'
             "<p>" + " · ".join(f"{e(f)} ×{n}" for f, n in facts[:24]) + "</p></section>")
 
 
@@ -970,7 +971,7 @@ def _svg_ending_titles(endings: Sequence[tuple[str, str, int]]) -> str:
     most = max((n for _kind, _title, n in endings), default=1) or 1
     height = len(endings) * (bar_h + gap) + 10
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{e(_("Endings reached"))}">']
+             'aria-label="' + e(_("Endings reached")) + '">']
     for i, (kind, title, n) in enumerate(endings):
         y = 5 + i * (bar_h + gap)
         w = max(4, (width - label_w - 60) * n / most)
@@ -1027,7 +1028,7 @@ def journeys_csv(loaded: Loaded) -> str:
 def _problems(add: Any, loaded: Loaded) -> None:
     if not loaded.skipped and not loaded.damaged:
         return
-    add(f"<section><h2>{e(_('Notes on the files'))}</h2><div class=problems><ul>")
+    add("<section><h2>" + e(_("Notes on the files")) + "</h2><div class=problems><ul>")
     for name, problems in loaded.damaged:
         used = ngettext("{file} was used, with {n} problem:", "{file} was used, with {n} problems:",
                         len(problems)).format(file="\0", n=len(problems))

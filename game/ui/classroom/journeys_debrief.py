@@ -168,7 +168,7 @@ class JourneysDebriefScene(FacilitateScene):
                 items.append((text(_("Source: {source}").format(source=cite(fact)), "sans", pj.small, p.muted, 1.3), pj.px(14)))
             section(_("What changed since 2010"), items)
         # 6. Questions: the luck first, then the story's own.
-        ask = _(SAME_LUCK_QUESTION if d.settings.luck == "same" else OWN_LUCK_QUESTION)
+        ask = _(SAME_LUCK_QUESTION) if d.settings.luck == "same" else _(OWN_LUCK_QUESTION)
         questions = [ask, *story.debrief_questions[:MAX_QUESTIONS]]
         section(_("To think about"), [(text(f"{i + 1}.  {q}", "serif", pj.body, p.strong, 1.35), pj.px(14))
                                    for i, q in enumerate(questions)])

@@ -111,8 +111,9 @@ class ReplayScene(FacilitateScene):
         result = how
         if step.roll is not None:
             pct = round(float(step.roll.get("chance", 0)) * 100)
-            result += "  ·  " + (_("{pct}% risk, {risk}: it fell") if step.roll.get("failed") else
-                                 _("{pct}% risk, {risk}: it passed")).format(pct=pct, risk=step.roll.get("label", ""))
+            result += "  ·  " + (_("{percent} risk, {risk}: it fell") if step.roll.get("failed") else
+                                 _("{percent} risk, {risk}: it passed")).format(percent=f"{pct}%",
+                                                                                risk=step.roll.get("label", ""))
         if step.undone:
             result += "  ·  " + _("then undone: the class went back")
         self.result = self.block(result, "sans-bold", pj.ui, w, p.bad if step.roll and step.roll.get("failed")

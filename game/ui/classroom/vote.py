@@ -248,11 +248,11 @@ class VoteScene(FacilitateScene):
             if choice.available:
                 bits = [choice.cost_text] if choice.cost_text else []
                 if choice.risk is not None:
-                    bits.append(f"{choice.risk.percent} risk: {choice.risk.label}")
-                meta = self.block("  ·  ".join(bits) or "no cost", "sans", small, text_w,
+                    bits.append(_("{percent} risk: {risk}").format(percent=choice.risk.percent, risk=choice.risk.label))
+                meta = self.block("  ·  ".join(bits) or _("no cost"), "sans", small, text_w,
                                   p.danger_text if choice.risk else p.muted, 1.2)
             else:
-                meta = self.block(f"Closed: {choice.reason}", "sans", small, text_w, p.faint, 1.2)
+                meta = self.block(_("Closed: {reason}").format(reason=choice.reason), "sans", small, text_w, p.faint, 1.2)
             height = words.height + meta.height + 2 * pad
             rect = pygame.Rect(safe.x + col * (col_w + col_gap), col_y[col], col_w, height)
             col_y[col] += height + row_gap

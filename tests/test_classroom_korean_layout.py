@@ -137,3 +137,40 @@ def test_the_class_debrief_fits_on_every_page(window):
         scene.page = page
         app.step(events=[])
         assert not overflow(app), f"class debrief page {page + 1}: {scene.pages[page][0]}"
+
+
+def test_the_class_report_and_the_transcript_speak_korean(tmp_path):
+    """``escape-route report --lang ko``: <html lang="ko">, every heading and table head in Hangul; the
+    transcript too. The CSV stays English (column heads are data for spreadsheets)."""
+    import io
+    import re
+
+    from game.classroom import session as s
+    from game.classroom.report import write_report
+    from game.classroom.transcript import print_session
+
+    set_language("ko")
+    story = load_story(STORY, lang="ko")
+    paths = []
+    for group in (1, 2):
+        fac = Facilitation.start(story, FacilitatorSettings(name="9B", groups=2, group=group, seed=group),
+                                 path=tmp_path / f"g{group}.jsonl")
+        for _step in range(6):
+            view = fac.view()
+            fac.open_vote()
+            fac.close_vote([c.index for c in view.choices if c.available][-group % 2], "vote")
+        paths.append(fac.path)
+        fac.close()
+    html_path = tmp_path / "report.html"
+    write_report(paths, html_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert '<html lang="ko">' in html
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    for tag in ("h1", "h2", "h3", "th"):
+        for words in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", html, re.S):
+            text = re.sub(r"<[^>]+>|\b[a-z_]+\b|9B", "", words)  # node ids in tags, the class's own name
+            assert hangul.search(text) or not text.strip(), f"<{tag}> not in Korean: {words!r}"
+    assert "모둠 1/2" in html and "Group 1 of 2" not in html
+    out = io.StringIO()
+    print_session(story, s.read_session(paths[0]), out)
+    assert "수업: 9B · 모둠 1/2" in out.getvalue() and "학급의 선택" in out.getvalue()

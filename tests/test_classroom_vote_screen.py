@@ -22,6 +22,7 @@ from conftest import STORY  # noqa: E402
 from game.classroom import session as s  # noqa: E402
 from game.classroom.facilitation import Facilitation, FacilitatorSettings  # noqa: E402
 from game.cli.classroom import projector_mode  # noqa: E402
+from game.l10n import language, set_language  # noqa: E402
 from game.lan.server import VoteServer  # noqa: E402
 from game.lan.tally import LanTally  # noqa: E402
 from game.story.loader import load_story  # noqa: E402
@@ -39,10 +40,13 @@ def press(app, key, text=""):
 
 
 @pytest.fixture
-def room(tmp_path):
+def room(tmp_path, request):
     """A projector at 1280x720 with the phones' channel (a real server, not listening: the ballot box is used
-    directly) and a session at the start of the shipped story."""
-    story = load_story(STORY)
+    directly) and a session at the start of the shipped story; in English, or the language given as the
+    fixture's parameter (conftest speaks English again after each test)."""
+    lang = getattr(request, "param", "en")
+    set_language(lang)
+    story = load_story(STORY, lang=lang)
     pygame.display.init()
     pygame.font.init()
     app = App(story, size=(1280, 720), seed=1)
@@ -93,6 +97,7 @@ def check_layout(scene, where: str) -> None:
             assert ra.contains(count), f"{where}: the count of {a} is outside its row"
 
 
+@pytest.mark.parametrize("room", ["en", "ko"], indirect=True)
 def test_every_decision_of_the_story_fits_the_vote_screen_with_phones_a_tie_and_the_totals(room):
     app, fac, server = room
     from game.ui.classroom.vote import VoteScene
@@ -123,7 +128,7 @@ def test_every_decision_of_the_story_fits_the_vote_screen_with_phones_a_tie_and_
         check_layout(scene, node.id + " (revealed)")
         if len(open_) > 1:
             press(app, pygame.K_RETURN)      # a tie: the message asks the facilitator to settle it
-            assert scene.tied and "A tie between" in scene.message
+            assert scene.tied and scene.message == scene.tie_message(scene.tied)
             assert "message" in dict(scene.boxes) or app.step([]) is None
             app.step([])
             check_layout(scene, node.id + " (tie)")
@@ -132,7 +137,8 @@ def test_every_decision_of_the_story_fits_the_vote_screen_with_phones_a_tie_and_
             SHOTS.mkdir(exist_ok=True)
             for _ in range(20):                  # past the fade-in
                 app.step([], dt=0.05)
-            pygame.image.save(app.screen, str(SHOTS / f"classroom-vote-{node.id}.png"))
+            suffix = "" if language() == "en" else f"-{language()}"
+            pygame.image.save(app.screen, str(SHOTS / f"classroom-vote-{node.id}{suffix}.png"))
         fac.cancel_vote()
         app.pop()
         checked += 1
@@ -222,8 +228,10 @@ def test_cancelling_a_vote_is_recorded_and_the_phones_go_back_to_waiting(room):
 
 
 @pytest.mark.skipif(not os.environ.get("SDL_VIDEODRIVER"), reason="headless only")
-def test_the_vote_screen_at_1920x1080_fits_too(tmp_path):
-    story = load_story(STORY)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_vote_screen_at_1920x1080_fits_too(tmp_path, lang):
+    set_language(lang)
+    story = load_story(STORY, lang=lang)
     pygame.display.init()
     pygame.font.init()
     app = App(story, size=(1920, 1080), seed=1)

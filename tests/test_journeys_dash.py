@@ -19,6 +19,7 @@ from game.classroom import session as s  # noqa: E402
 from game.classroom.journeys import JourneySettings, class_debrief  # noqa: E402
 from game.cli.classroom import JourneysRoom, projector_mode  # noqa: E402
 from game.cli.main import main  # noqa: E402
+from game.l10n import set_language  # noqa: E402
 from game.story.loader import load_story  # noqa: E402
 from game.story.model import ENDING_KIND_LABELS  # noqa: E402
 from game.ui.app import App  # noqa: E402
@@ -382,11 +383,15 @@ def test_own_luck_says_that_luck_decided_part_of_it(tmp_path, story, make_window
 # --------------------------------------------------------------------------- nothing outside the window
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1024, 600)])
-def test_dashboard_and_debrief_fit_the_window(size, tmp_path, story, make_window):
+def test_dashboard_and_debrief_fit_the_window(size, lang, tmp_path, story, make_window):
+    """Korean is wider per character in Nanum Gothic: every size is checked in both languages."""
     from game.ui.classroom.dashboard import DashboardScene
     from game.ui.classroom.journeys_debrief import JourneysDebriefScene
 
+    set_language(lang)
+    story = load_story(STORY, lang=lang) if lang != "en" else story
     room = finished_class(tmp_path, story, "same", 30)
     room.join(10)
     room.play(40, random.Random(1))

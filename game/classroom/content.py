@@ -26,19 +26,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.l10n import N_, _
 from game.story.model import Node, Story
 
 LEVELS = ("full", "younger")
-LEVEL_LABELS = {"full": "Full (14 and over)", "younger": "Younger classes (11-13)"}
+#: Marked for translation; translated where shown (``_(LEVEL_LABELS[level])``).
+LEVEL_LABELS = {"full": N_("Full (14 and over)"), "younger": N_("Younger classes (11-13)")}
 
 SENSITIVE_NODES = {
-    "hyesan_packing": "carrying the means to die rather than be sent back",
-    "china_sold": "forced marriage: she is sold to a farmer's family",
-    "china_trapped": "forced marriage, and a child born into it",
+    "hyesan_packing": N_("carrying the means to die rather than be sent back"),
+    "china_sold": N_("forced marriage: she is sold to a farmer's family"),
+    "china_trapped": N_("forced marriage, and a child born into it"),
 }
 SENSITIVE_TAG = "sensitive"
 
-YOUNGER_NOTE = (
+YOUNGER_NOTE = N_(
     "Younger classes: the passages that depict forced marriage, and the one about carrying the means to die "
     "rather than be sent back, are veiled on the projector. You will see what each one deals with; read it "
     "aloud, summarise it, or press R to show it. "
@@ -56,8 +58,11 @@ class Veil:
 
     @property
     def text(self) -> str:
-        return " and ".join(self.topics) if len(self.topics) <= 2 else \
-            ", ".join(self.topics[:-1]) + " and " + self.topics[-1]
+        """The topics in the language spoken, joined as a sentence joins them."""
+        topics = [_(t) for t in self.topics]
+        if len(topics) == 1:
+            return topics[0]
+        return _("{first} and {last}").format(first=", ".join(topics[:-1]), last=topics[-1])
 
 
 def veil_for(story: Story, node: Node, level: str) -> Veil | None:
@@ -66,7 +71,7 @@ def veil_for(story: Story, node: Node, level: str) -> Veil | None:
         return None
     topics = [SENSITIVE_NODES[node.id]] if node.id in SENSITIVE_NODES else []
     if SENSITIVE_TAG in node.tags and not topics:
-        topics.append("events some pupils may find distressing")
+        topics.append(N_("events some pupils may find distressing"))
     if not topics:
         return None
     del story
@@ -77,5 +82,5 @@ def content_note(story: Story, level: str) -> list[str]:
     """The paragraphs the set-up screen shows for ``level``."""
     paras = [" ".join(p.split()) for p in story.content_note.split("\n\n") if p.strip()]
     if level == "younger":
-        paras.append(YOUNGER_NOTE)
+        paras.append(_(YOUNGER_NOTE))
     return paras

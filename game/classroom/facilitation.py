@@ -23,9 +23,10 @@ from game.classroom.vote import Decision, KeyboardTally, Option, TallySource, co
 from game.engine.engine import Engine, NodeView, Outcome
 from game.engine.state import GameState
 from game.errors import Impossible
+from game.l10n import N_, _
 from game.story.model import Story
 
-WHOLE_CLASS = "Whole class"
+WHOLE_CLASS = N_("Whole class")  # translated where shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,8 @@ class Facilitation:
         if pending is None:
             self.decisions += 1
         options = tuple(Option(c.index, c.text, c.available, c.cost_text or "",
-                               f"{c.risk.percent} risk: {c.risk.label}" if c.risk else "", c.reason or "")
+                               _("{percent} risk: {risk}").format(percent=c.risk.percent, risk=c.risk.label)
+                               if c.risk else "", c.reason or "")
                         for c in view.choices)
         decision = Decision(pending.decision if pending else f"d{self.decisions}", view.node_id, view.title,
                             options)

@@ -37,7 +37,7 @@ from game.classroom import session as s
 from game.classroom.journeys import ClassDebrief, class_debrief, is_journeys
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS
 from game.engine.wording import ESTIMATE_NOTE
-from game.l10n import _
+from game.l10n import N_, _, language, ngettext
 from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print order.
@@ -285,14 +285,14 @@ def svg_endings(sessions: Sequence[SessionSummary]) -> str:
     counts: dict[tuple[str, str], list[SessionSummary]] = {}
     for summary in sessions:
         end = summary.ending
-        key = (str(end.get("title", "")), str(end.get("kind", ""))) if end else ("Not finished", "")
+        key = (str(end.get("title", "")), str(end.get("kind", ""))) if end else (_("Not finished"), "")
         counts.setdefault(key, []).append(summary)
     rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0][0]))
     width, label_w, bar_h, gap = 680, 250, 26, 10
     most = max((len(v) for v in counts.values()), default=1)
     height = len(rows) * (bar_h + gap) + 10
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="Endings reached">']
+             'aria-label="' + e(_("Endings reached")) + '">']
     for i, ((title, _kind), members) in enumerate(rows):
         y = 5 + i * (bar_h + gap)
         w = max(4, (width - label_w - 60) * len(members) / most)
@@ -310,8 +310,8 @@ def svg_endings(sessions: Sequence[SessionSummary]) -> str:
 def _no_tally(d: DecisionRow) -> str:
     """What a vote without counts was: cancelled, stopped, or decided by the facilitator with no votes."""
     if d.chosen is None:
-        return "no votes: cancelled" if d.cancelled else "no votes: the session stopped during the vote"
-    return "no votes: decided by the facilitator"
+        return _("no votes: cancelled") if d.cancelled else _("no votes: the session stopped during the vote")
+    return _("no votes: decided by the facilitator")
 
 
 def svg_split(d: DecisionRow, width: int = 420, height: int = 22) -> str:
@@ -359,9 +359,9 @@ def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any
     label = str(meta.get("label", name))
     unit = str(meta.get("unit", ""))
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{e(label)} over the journey">']
+             'aria-label="' + e(_("{resource} over the journey").format(resource=label)) + '">']
     if not series:
-        parts.append(f'<text x="{left}" y="{top + 20}" class="note">not recorded</text></svg>')
+        parts.append(f'<text x="{left}" y="{top + 20}" class="note">' + e(_("not recorded")) + '</text></svg>')
         return "".join(parts)
     xmax = max(1, max(v[-1][0] for _key, v in series))
     lo = min(min(y for _key, y in v) for _key, v in series)
@@ -381,13 +381,13 @@ def svg_lines(sessions: Sequence[SessionSummary], name: str, meta: dict[str, Any
         return left + pw * i / xmax, top + ph * (1 - (v - lo) / (hi - lo))
 
     for t in ticks:
-        _, y = px(0, t)
+        _x, y = px(0, t)
         parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">'
                      f'{e(_fmt(t, unit))}</text>')
     parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" class="axis"/>')
-    parts.append(f'<text x="{left + pw}" y="{height - 6}" text-anchor="end" class="tick">pages along the '
-                 f'journey →</text>')
+    parts.append(f'<text x="{left + pw}" y="{height - 6}" text-anchor="end" class="tick">' +
+                 e(_("pages along the journey →")) + '</text>')
     for summary, values in series:
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (px(i, v) for i, v in values))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="{summary.colour}" stroke-width="2.5" '
@@ -408,7 +408,7 @@ def svg_discussion(sessions: Sequence[SessionSummary], width: int = 680) -> str:
     # character of the chart's bold 13 px numbers: the words were cut off at the edge before.
     room = round(max((len(w) for w in words), default=0) * 7.5) + 16
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="Time in discussion">']
+             'aria-label="' + e(_("Time in discussion")) + '">']
     for i, summary in enumerate(sessions):
         y = 4 + i * (bar_h + gap)
         secs = summary.discussion_seconds
@@ -423,6 +423,8 @@ def svg_discussion(sessions: Sequence[SessionSummary], width: int = 680) -> str:
 
 
 def _ordinal(n: int) -> str:
+    if language() != "en":
+        return _("{n}th").format(n=n)  # 2번째: one form in languages without English's suffixes
     return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
 
 
@@ -464,7 +466,9 @@ def _fmt(value: float, unit: str) -> str:
 
 def _minutes(seconds: float) -> str:
     seconds = round(seconds)
-    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+    if seconds >= 60:
+        return _("{minutes} min {seconds} s").format(minutes=seconds // 60, seconds=f"{seconds % 60:02d}")
+    return _("{seconds} s").format(seconds=seconds)
 
 
 def _clip(text: str, n: int) -> str:
@@ -585,28 +589,29 @@ def render_html(loaded: Loaded, title: str = "") -> str:
     add = out.append
     story = records[0].start.get("story", {}) if records else {}
     story = story if isinstance(story, dict) else {}
-    story_title = str(story.get("title", "")) or "the story"
-    heading = title or (records[0].name if len({r.name for r in records}) == 1 and records else "Class sessions")
-    add("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-    add(f"<title>{e(heading)} · {e(story_title)} · class report</title>")
+    story_title = str(story.get("title", "")) or _("the story")
+    heading = title or (records[0].name if len({r.name for r in records}) == 1 and records else _("Class sessions"))
+    add(f"<!doctype html><html lang=\"{language()}\"><head><meta charset=\"utf-8\">")
+    add(f"<title>{e(heading)} · {e(story_title)} · " + e(_("class report")) + "</title>")
     add('<meta name="viewport" content="width=device-width, initial-scale=1">')
     add(f"<style>{CSS}</style></head><body><main>")
-    add(f'<div class="kicker">{e(story_title)} · class report</div>')
+    add(f'<div class="kicker">{e(story_title)} · ' + e(_("class report")) + '</div>')
     add(f"<h1>{e(heading)}</h1>")
     dates = sorted({str(r.start.get("started_at", ""))[:10] for r in records if r.start})
-    meta = [f"{len(records)} session{'s' * (len(records) != 1)}"]
+    meta = [ngettext("{n} session", "{n} sessions", len(records)).format(n=len(records))]
     if sessions and loaded.journeys:
-        meta[0] += f" ({len(sessions)} voting, {len(loaded.journeys)} class journeys)"
+        meta[0] += " " + _("({voting} voting, {journeys} class journeys)").format(voting=len(sessions),
+                                                                                journeys=len(loaded.journeys))
     if dates:
-        meta.append(dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}")
+        meta.append(dates[0] if len(dates) == 1 else _("{first} to {last}").format(first=dates[0], last=dates[-1]))
     versions = sorted({str(story.get('version', '?'))} | {str((r.start.get("story") or {}).get("version", "?"))
                                                           for r in records})
-    meta.append("story version " + ", ".join(versions))
+    meta.append(_("story version {versions}").format(versions=", ".join(versions)))
     seeds = sorted({str(r.start.get("seed", "?")) for r in records})
-    meta.append(("seed " if len(seeds) == 1 else "seeds ") + ", ".join(seeds[:8]))
+    meta.append(ngettext("seed {seeds}", "seeds {seeds}", len(seeds)).format(seeds=", ".join(seeds[:8])))
     add(f'<p class="meta">{e(" · ".join(meta))}</p>')
     if not records:
-        add("<p class=\"lead\">No session could be read. See the notes below.</p>")
+        add("<p class=\"lead\">" + e(_("No session could be read. See the notes below.")) + "</p>")
     if sessions:
         # Page 1 is the summary a teacher can hand to a colleague: how the journeys ended, the
         # numbers, the sessions, the endings; the details follow, each section on its own pages.
@@ -622,9 +627,12 @@ def render_html(loaded: Loaded, title: str = "") -> str:
     for i, summary in enumerate(loaded.journeys):
         _journeys(add, summary, first=not sessions and i == 0)
     _problems(add, loaded)
-    add(f"<footer>Written by escape-route {e(__version__)} on {e(time.strftime('%Y-%m-%d %H:%M'))} from "
-        f"{len(records)} session record{'s' * (len(records) != 1)}. Every count here comes from the records "
-        f"the game wrote during the sessions; nothing was sent anywhere.</footer>")
+    footer = ngettext("Written by escape-route {version} on {when} from {n} session record. Every count here comes "
+                      "from the records the game wrote during the sessions; nothing was sent anywhere.",
+                      "Written by escape-route {version} on {when} from {n} session records. Every count here comes "
+                      "from the records the game wrote during the sessions; nothing was sent anywhere.",
+                      len(records)).format(version=__version__, when=time.strftime("%Y-%m-%d %H:%M"), n=len(records))
+    add(f"<footer>{e(footer)}</footer>")
     add("</main></body></html>\n")
     return "".join(out)
 
@@ -637,27 +645,28 @@ def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
     for x in sessions:
         kind = str(x.ending.get("kind")) if x.ending else ""
         kinds[kind] = kinds.get(kind, 0) + 1
-    add('<section class="spread"><h2>Where the journeys ended</h2><table class="kinds"><tbody>')
+    add('<section class="spread"><h2>' + e(_("Where the journeys ended")) + '</h2><table class="kinds"><tbody>')
     for kind in [k for k in ENDING_KIND_LABELS if k in kinds] + [k for k in kinds if k not in ENDING_KIND_LABELS]:
-        label = ENDING_KIND_LABELS.get(kind, kind) if kind else "Not finished"
-        meaning = ENDING_KIND_MEANINGS.get(kind, "") if kind else "The session stopped before an ending."
+        label = ENDING_KIND_LABELS.get(kind, kind) if kind else _("Not finished")
+        meaning = ENDING_KIND_MEANINGS.get(kind, "") if kind else _("The session stopped before an ending.")
         add(f"<tr><td class=n><b>{kinds[kind]}</b></td><td><b>{e(label)}</b></td>"
             f"<td class=meta>{e(meaning)}</td></tr>")
     add("</tbody></table></section>")
     add('<div class="kpis">')
-    for value, label in ((str(len(sessions)), "sessions"), (str(decisions), "decisions taken"),
-                         (f"{total_votes:,}", "votes counted"), (_minutes(talk), "in discussion")):
+    for value, label in ((str(len(sessions)), _("sessions")), (str(decisions), _("decisions taken")),
+                         (f"{total_votes:,}", _("votes counted")), (_minutes(talk), _("in discussion"))):
         add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
     add("</div>")
-    add("<table><thead><tr><th>Session</th><th>Content</th><th class=n>Decisions</th><th class=n>Undone</th>"
-        "<th class=n>Length</th><th>Ending</th></tr></thead><tbody>")
+    add("<table><thead><tr><th>" + e(_("Session")) + "</th><th>" + e(_("Content")) + "</th><th class=n>" + e(_("Decisions")) + "</th>"
+        "<th class=n>" + e(_("Undone")) + "</th><th class=n>" + e(_("Length")) + "</th><th>" + e(_("Ending")) + "</th></tr></thead>"
+        "<tbody>")
     for x in sessions:
         end = x.ending
-        ending = f"{end.get('title', '')}" if end else "not finished"
+        ending = f"{end.get('title', '')}" if end else _("not finished")
         kind = KIND_WORDS.get(str(end.get("kind")), str(end.get("kind"))) if end else ""
         level = str(x.record.settings.get("level", "full"))
         add(f'<tr><td><span class="swatch" style="background:{x.colour}"></span>{e(x.label)}</td>'
-            f"<td>{e('younger classes' if level == 'younger' else level)}</td>"
+            "<td>" + e(_("younger classes") if level == "younger" else _("full") if level == "full" else level) + "</td>"
             f"<td class=n>{sum(1 for d in x.decisions if d.chosen is not None)}</td>"
             f"<td class=n>{x.rollbacks}</td><td class=n>{e(_minutes(x.duration) if x.duration >= 1 else '—')}</td>"
             f"<td>{e(ending)}{' <span class=tag>' + e(kind) + '</span>' if kind else ''}</td></tr>")
@@ -665,13 +674,15 @@ def _overview(add: Any, sessions: Sequence[SessionSummary]) -> None:
 
 
 def _endings(add: Any, sessions: Sequence[SessionSummary]) -> None:
-    add("<section><h2>Endings reached</h2>")
+    add("<section><h2>" + e(_("Endings reached")) + "</h2>")
     add(svg_endings(sessions))
     risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
     if risks:
         fell = sum(1 for _key, d in risks if d.roll and d.roll.get("failed"))
-        add(f'<p class="meta">{len(risks)} risk{"s" * (len(risks) != 1)} taken across the sessions; {fell} fell '
-            f'(listed under "The risks that fell"). {e(_(ESTIMATE_NOTE))} {e(_(LUCK_SENTENCE))}</p>')
+        taken = ngettext("{n} risk taken across the sessions; {fell} fell (listed under “The risks that fell”).",
+                         "{n} risks taken across the sessions; {fell} fell (listed under “The risks that fell”).",
+                         len(risks)).format(n=len(risks), fell=fell)
+        add(f'<p class="meta">{e(taken)} {e(_(ESTIMATE_NOTE))} {e(_(LUCK_SENTENCE))}</p>')
     add("</section>")
 
 
@@ -681,10 +692,10 @@ def _risks(add: Any, sessions: Sequence[SessionSummary]) -> None:
     fell = [(x, d) for x, d in risks if d.roll and d.roll.get("failed")]
     if not fell:
         return
-    add("<section><h2>The risks that fell</h2>")
+    add("<section><h2>" + e(_("The risks that fell")) + "</h2>")
     add(f'<p class="meta">{e(_(ESTIMATE_NOTE))}</p>')
-    add("<table><thead><tr><th>Session</th><th>At</th><th>Risk</th><th class=n>Chance</th>"
-        "<th class=n>Risks taken</th></tr></thead><tbody>")
+    add("<table><thead><tr><th>" + e(_("Session")) + "</th><th>" + e(_("At")) + "</th><th>" + e(_("Risk")) + "</th>"
+        "<th class=n>" + e(_("Chance")) + "</th><th class=n>" + e(_("Risks taken")) + "</th></tr></thead><tbody>")
     for x, d in fell:
         roll = d.roll or {}
         taken = sum(1 for y in x.decisions if y.roll and not y.undone)
@@ -695,9 +706,8 @@ def _risks(add: Any, sessions: Sequence[SessionSummary]) -> None:
 
 
 def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
-    add('<section class="pagebreak"><h2>How the votes split</h2>')
-    add('<p class="meta">One bar per session at each decision: the width of each colour is the share of votes for '
-        'that option; the outlined part is the option the class took. Decisions a class undid are marked.</p>')
+    add('<section class="pagebreak"><h2>' + e(_("How the votes split")) + '</h2>')
+    add(f'<p class="meta">{e(_(VOTES_NOTE))}</p>')
     groups: dict[str, list[tuple[SessionSummary, DecisionRow, int]]] = {}
     for x in sessions:
         visits: dict[str, int] = {}
@@ -709,29 +719,30 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
         first = rows[0][1]
         met = len({id(x) for x, _d, _v in rows})
         add(f'<div class="decision"><h3>{e(first.title or node)} <span class="tag">{e(node)}</span> '
-            f'<span class="tag">met by {met} of {len(sessions)}</span></h3>')
+            '<span class="tag">' + e(_("met by {n} of {total}").format(n=met, total=len(sessions))) + '</span></h3>')
         add('<div class="legend">')
         for opt in first.options:
             index = _int(opt.get("index"))
-            avail = "" if opt.get("available", True) else " (closed)"
+            avail = "" if opt.get("available", True) else " " + _("(closed)")
             add(f'<span><span class="swatch" style="background:{OPTION_COLOURS[index % len(OPTION_COLOURS)]}">'
                 f'</span>{index + 1}. {e(opt.get("text", ""))}{e(avail)}</span>')
         add("</div><table>")
         for x, d, visit in rows:
-            how = {"tie-break": "tie settled by the facilitator", "override": "the facilitator overrode the vote",
-                   "facilitator": "decided by the facilitator"}.get(d.decided_by, "")
-            taken = f"took {d.chosen + 1}" if d.chosen is not None else {
-                "cancelled": "vote cancelled, no decision", "went back": "vote closed when the class went back"}.get(
-                d.cancelled, d.cancelled or "no decision (the session stopped during the vote)")
+            how = {"tie-break": _("tie settled by the facilitator"), "override": _("the facilitator overrode the vote"),
+                   "facilitator": _("decided by the facilitator")}.get(d.decided_by, "")
+            taken = _("took {n}").format(n=d.chosen + 1) if d.chosen is not None else {
+                "cancelled": _("vote cancelled, no decision"),
+                "went back": _("vote closed when the class went back")}.get(
+                d.cancelled, d.cancelled or _("no decision (the session stopped during the vote)"))
             if d.by_source.get("phones") and d.chosen is not None:
                 hands = sum(n for k, n in d.by_source.items() if k != "phones")
-                taken += f" · {d.by_source['phones']} phones, {hands} hands"
+                taken += " · " + _("{phones} phones, {hands} hands").format(phones=d.by_source["phones"], hands=hands)
             if d.undone:
-                taken += ", then undone"
-            again = f" ({_ordinal(visit)} time)" if visit > 1 else ""
+                taken += _(", then undone")
+            again = " " + _("({nth} time)").format(nth=_ordinal(visit)) if visit > 1 else ""
             add(f'<tr><td style="width:30%"><span class="swatch" style="background:{x.colour}"></span>'
                 f'{e(_clip(x.short, 26))}{e(again)}</td><td style="width:50%">{svg_split(d, 360)}</td>'
-                f'<td class="meta">{d.total} vote{"s" * (d.total != 1)} · {e(taken)}'
+                '<td class="meta">' + e(ngettext("{n} vote", "{n} votes", d.total).format(n=d.total)) + f' · {e(taken)}'
                 f'{"<br>" + e(how) if how else ""}</td></tr>')
         add("</table></div>")
     add("</section>")
@@ -740,13 +751,15 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
 def _divergence(add: Any, sessions: Sequence[SessionSummary]) -> None:
     if len(sessions) < 2:
         return
-    add("<section><h2>Where the groups diverged</h2>")
+    add("<section><h2>" + e(_("Where the groups diverged")) + "</h2>")
     found = forks(sessions)
     if not found:
-        add('<p>Every decision that two or more sessions met was taken the same way.</p></section>')
+        add('<p>' + e(_("Every decision that two or more sessions met was taken the same way.")) + '</p></section>')
         return
-    add(f'<p class="meta">{len(found)} decision{"s" * (len(found) != 1)} met by two or more sessions and taken '
-        f'differently. The first is where the journeys parted.</p>')
+    parted = ngettext("{n} decision met by two or more sessions and taken differently. The first is where the "
+                      "journeys parted.", "{n} decisions met by two or more sessions and taken differently. The first "
+                      "is where the journeys parted.", len(found)).format(n=len(found))
+    add(f'<p class="meta">{e(parted)}</p>')
     for i, fork in enumerate(found):
         add(f'<div class="fork{" first" if i == 0 else ""}"><b>{e(fork.title or fork.node)}</b> '
             f'<span class="tag">{e(fork.node)}</span><ul>')
@@ -763,20 +776,20 @@ def _resources(add: Any, sessions: Sequence[SessionSummary]) -> None:
     names = [n for n in CHART_RESOURCES if n in resources] or list(resources)[:4]
     if not names:
         return
-    add('<section class="pagebreak"><h2>Money, days and exposure over the journey</h2>')
+    add('<section class="pagebreak"><h2>' + e(_("Money, days and exposure over the journey")) + '</h2>')
     add('<div class="legend">' + "".join(f'<span><span class="swatch" style="background:{x.colour}"></span>'
                                          f'{e(x.label)}</span>' for x in sessions) + "</div>")
     add('<div class="charts">')
     for name in names:
         meta = resources.get(name, {}) if isinstance(resources.get(name), dict) else {}
-        better = "lower is better" if meta.get("better") == "lower" else "higher is better"
-        add(f"<figure><figcaption>{e(meta.get('label', name))} <span class=meta>({better})</span></figcaption>"
+        better = _("lower is better") if meta.get("better") == "lower" else _("higher is better")
+        add(f"<figure><figcaption>{e(meta.get('label', name))} <span class=meta>({e(better)})</span></figcaption>"
             f"{svg_lines(sessions, name, meta)}</figure>")
     add("</div></section>")
 
 
 def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
-    add("<section><h2>Time in discussion</h2>")
+    add("<section><h2>" + e(_("Time in discussion")) + "</h2>")
     add(svg_discussion(sessions))
     prompts: dict[str, list[tuple[SessionSummary, float, str]]] = {}
     text_of: dict[str, str] = {}
@@ -786,8 +799,8 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
             text_of[node] = str(d.get("prompt", ""))
             prompts.setdefault(node, []).append((x, _num(d.get("seconds")), str(d.get("how", ""))))
     if prompts:
-        add("<table><thead><tr><th>Prompt</th><th class=n>Sessions</th><th class=n>Average</th><th class=n>"
-            "Longest</th></tr></thead><tbody>")
+        add("<table><thead><tr><th>" + e(_("Prompt")) + "</th><th class=n>" + e(_("Sessions")) + "</th>"
+            "<th class=n>" + e(_("Average")) + "</th><th class=n>" + e(_("Longest")) + "</th></tr></thead><tbody>")
         for node, rows in prompts.items():
             secs = [r[1] for r in rows]
             add(f"<tr><td>{e(text_of[node])} <span class=tag>{e(node)}</span></td><td class=n>{len(rows)}</td>"
@@ -799,7 +812,7 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
         for f in x.facts:
             facts[f] = facts.get(f, 0) + 1
     if facts:
-        add('<h3>Fact cards shown</h3><p class="meta">' +
+        add('<h3>' + e(_("Fact cards shown")) + '</h3><p class="meta">' +
             " · ".join(f"{e(f)} ×{n}" for f, n in sorted(facts.items(), key=lambda kv: -kv[1])) + "</p>")
     add("</section>")
 
@@ -809,30 +822,42 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
 MAX_ENDING_ROWS = 6  # ending titles drawn on a journeys session's first page; the rest are counted
 
 #: How each luck is named, and why it matters (the set-up screen, the class debrief and the report say it alike).
-LUCK_LABELS = {"same": "Same luck for everyone", "own": "Each their own luck"}
+#: Marked for translation; translated where they are shown (``_(LUCK_LABELS[luck])``).
+LUCK_LABELS = {"same": N_("Same luck for everyone"), "own": N_("Each their own luck")}
 LUCK_WHY = {
-    "same": "One seed for the whole class: where two journeys differ, only the choices made the difference.",
-    "own": "A seed each: the same choices can end differently, as luck decided for the people who fled.",
+    "same": N_("One seed for the whole class: where two journeys differ, only the choices made the difference."),
+    "own": N_("A seed each: the same choices can end differently, as luck decided for the people who fled."),
 }
+VOTES_NOTE = N_("One bar per session at each decision: the width of each colour is the share of votes for that "
+                "option; the outlined part is the option the class took. Decisions a class undid are marked.")
+SPLIT_NOTE = N_("The decisions where the most students chose differently from the rest, with what each side met "
+                "later (each student counted at her last choice there).")
+DOTS_NOTE = N_("One dot per journey that reached an ending; the dark line marks the middle one (the median).")
+FACTS_NOTE = N_("Fact cards by id, with how many students saw each; the texts and their sources are in the story's "
+                "facts file and on every student's debrief.")
 
 
 def luck_lines(debrief: ClassDebrief) -> list[str]:
     """What the luck chosen did to the class's journeys, in words: the luck and why, then what happened."""
     luck = debrief.settings.luck
-    lines = [f"{LUCK_LABELS.get(luck, luck)}. {LUCK_WHY.get(luck, '')}"]
+    lines = [f"{_(LUCK_LABELS.get(luck, luck))}. {_(LUCK_WHY[luck]) if luck in LUCK_WHY else ''}"]
     groups = debrief.same_choices_same_end
     if luck == "same":
         if groups:
             alike = sum(size for size, _met in groups)
             same = sum(met for _size, met in groups)
-            lines.append(f"{alike} students chose exactly as at least one other student did, in {len(groups)} "
-                         f"group{'s' * (len(groups) != 1)}; {same} of them met the same end as the rest of their "
-                         f"group. With the same luck, the same choices lead to the same end.")
+            lines.append(ngettext("{alike} students chose exactly as at least one other student did, in {n} group; "
+                                  "{same} of them met the same end as the rest of their group. With the same luck, "
+                                  "the same choices lead to the same end.",
+                                  "{alike} students chose exactly as at least one other student did, in {n} groups; "
+                                  "{same} of them met the same end as the rest of their group. With the same luck, "
+                                  "the same choices lead to the same end.", len(groups)).format(
+                alike=alike, n=len(groups), same=same))
         else:
-            lines.append("No two finished journeys took exactly the same choices: every difference between their "
-                         "endings came from a choice.")
+            lines.append(_("No two finished journeys took exactly the same choices: every difference between "
+                           "their endings came from a choice."))
     else:
-        lines.append("Two students who chose alike could still meet different ends: luck decided part of it.")
+        lines.append(_("Two students who chose alike could still meet different ends: luck decided part of it."))
     return lines
 
 
@@ -840,9 +865,9 @@ def svg_strip(values: Sequence[float], unit: str = "", width: int = 330, height:
     """A number across the class: a dot per journey on a line from the least to the most, the median marked."""
     left, right = 14, 14
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="spread across the class">']
+             'aria-label="' + e(_("spread across the class")) + '">']
     if not values:
-        parts.append('<text x="14" y="30" class="note">no journey finished</text></svg>')
+        parts.append('<text x="14" y="30" class="note">' + e(_("no journey finished")) + '</text></svg>')
         return "".join(parts)
     lo, hi = min(values), max(values)
     ordered = sorted(values)
@@ -863,11 +888,12 @@ def svg_strip(values: Sequence[float], unit: str = "", width: int = 330, height:
                      f'fill-opacity="0.75"/>')
     parts.append(f'<line x1="{px(median):.1f}" x2="{px(median):.1f}" y1="{y - 14}" y2="{y + 8}" stroke="#111" '
                  f'stroke-width="2.5"/>')
-    parts.append(f'<text x="{left}" y="{height - 8}" class="tick">least {e(_fmt(lo, unit))}</text>')
-    parts.append(f'<text x="{width / 2:.0f}" y="{height - 8}" text-anchor="middle" class="tick">middle '
-                 f'{e(_fmt(median, unit))}</text>')
-    parts.append(f'<text x="{width - right}" y="{height - 8}" text-anchor="end" class="tick">most '
-                 f'{e(_fmt(hi, unit))}</text>')
+    parts.append(f'<text x="{left}" y="{height - 8}" class="tick">' +
+                 e(_("least {value}").format(value=_fmt(lo, unit))) + '</text>')
+    parts.append(f'<text x="{width / 2:.0f}" y="{height - 8}" text-anchor="middle" class="tick">' +
+                 e(_("middle {value}").format(value=_fmt(median, unit))) + '</text>')
+    parts.append(f'<text x="{width - right}" y="{height - 8}" text-anchor="end" class="tick">' +
+                 e(_("most {value}").format(value=_fmt(hi, unit))) + '</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -880,63 +906,63 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     rec = summary.record
     # The first journeys section of a report is its page 1 (a page of its own, but free to run over).
     add(f'<section class="{"jsummary" if first else "pagebreak"}">')
-    add(f"<h2>Class journeys: {e(summary.label)}</h2>")
-    undo = "students could go back one decision" if d.settings.allow_undo else "no going back"
+    add("<h2>" + e(_("Class journeys: {session}").format(session=summary.label)) + "</h2>")
+    undo = _("students could go back one decision") if d.settings.allow_undo else _("no going back")
     add(f'<p class="meta">{e(str(rec.start.get("started_at", ""))[:16].replace("T", " "))} · '
-        f'{e(LUCK_LABELS.get(d.settings.luck, d.settings.luck).lower())} (seed {d.settings.seed}) · {e(undo)}</p>')
+        f'{e(_(LUCK_LABELS.get(d.settings.luck, d.settings.luck)).lower())} '
+        '(' + e(_("seed {seed}").format(seed=d.settings.seed)) + f') · {e(undo)}</p>')
     add('<div class="kpis">')
-    for value, label in ((str(d.students), "students"), (str(d.finished), "reached an ending"),
-                         (_minutes(d.minutes_played * 60), "of play"),
-                         (str(len(d.splits)), "decisions where the class split")):
+    for value, label in ((str(d.students), _("students")), (str(d.finished), _("reached an ending")),
+                         (_minutes(d.minutes_played * 60), _("of play")),
+                         (str(len(d.splits)), _("decisions where the class split"))):
         add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
     add("</div>")
-    add('<h3>Where the journeys ended</h3><table class="kinds"><tbody>')
+    add('<h3>' + e(_("Where the journeys ended")) + '</h3><table class="kinds"><tbody>')
     for kind, n in d.endings_by_kind:
         add(f"<tr><td class=n><b>{n}</b></td><td><b>{e(ENDING_KIND_LABELS.get(kind, kind))}</b></td>"
             f"<td class=meta>{e(ENDING_KIND_MEANINGS.get(kind, ''))}</td></tr>")
     if d.students > d.finished:
-        add(f"<tr><td class=n><b>{d.students - d.finished}</b></td><td><b>Still on the way</b></td>"
-            f"<td class=meta>The session ended before these journeys did.</td></tr>")
+        add(f"<tr><td class=n><b>{d.students - d.finished}</b></td><td><b>" + e(_("Still on the way")) + "</b></td>"
+            "<td class=meta>" + e(_("The session ended before these journeys did.")) + "</td></tr>")
     add("</tbody></table>")
     if d.endings:
         shown = d.endings[:MAX_ENDING_ROWS]
         more = sum(n for _kind, _title, n in d.endings[MAX_ENDING_ROWS:])
-        add("<h3>Endings reached</h3>" + _svg_ending_titles(shown)
-            + (f'<p class="meta">and {more} more journey{"s" * (more != 1)} at '
-               f'{len(d.endings) - len(shown)} other ending{"s" * (len(d.endings) - len(shown) != 1)}</p>'
-               if more else ""))
-    add("<h3>Choices and luck</h3>")
+        others = len(d.endings) - len(shown)
+        rest = ngettext("and {n} more journey", "and {n} more journeys", more).format(n=more) + " " + ngettext(
+            "at {n} other ending", "at {n} other endings", others).format(n=others)
+        add("<h3>" + e(_("Endings reached")) + "</h3>" + _svg_ending_titles(shown)
+            + (f'<p class="meta">{e(rest)}</p>' if more else ""))
+    add("<h3>" + e(_("Choices and luck")) + "</h3>")
     for line in luck_lines(d):
         add(f"<p>{e(line)}</p>")
-    add(f'<p class="meta">{e(LUCK_SENTENCE)}</p></section>')
+    add(f'<p class="meta">{e(_(LUCK_SENTENCE))}</p></section>')
     if d.splits:
-        add('<section class="pagebreak"><h2>Where the class split</h2>')
-        add('<p class="meta">The decisions where the most students chose differently from the rest, with what '
-            'each side met later (each student counted at her last choice there).</p>')
+        add('<section class="pagebreak"><h2>' + e(_("Where the class split")) + '</h2>')
+        add(f'<p class="meta">{e(_(SPLIT_NOTE))}</p>')
         for split in d.splits:
             add(f'<div class="fork"><b>{e(split.title or split.node_id)}</b> <span class="tag">{e(split.node_id)}'
-                f'</span><table><thead><tr><th>Choice</th><th class=n>Students</th><th>Met later</th></tr></thead>'
-                f'<tbody>')
+                '</span><table><thead><tr><th>' + e(_("Choice")) + '</th><th class=n>' + e(_("Students")) + '</th>'
+                '<th>' + e(_("Met later")) + '</th></tr></thead>'
+                '<tbody>')
             for text, n, later in split.options:
-                met = ", ".join(f"{ENDING_KIND_LABELS.get(k, k)} {m}" for k, m in later) or "no ending yet"
+                met = ", ".join(f"{ENDING_KIND_LABELS.get(k, k)} {m}" for k, m in later) or _("no ending yet")
                 add(f"<tr><td>{e(text)}</td><td class=n>{n}</td><td>{e(met)}</td></tr>")
             add("</tbody></table></div>")
         add("</section>")
     resources = (rec.start.get("story") or {}).get("resources", {}) if isinstance(rec.start.get("story"), dict) \
         else {}
-    add("<section><h2>Money, days and risks across the class</h2>")
-    add('<p class="meta">One dot per journey that reached an ending; the dark line marks the middle one (the '
-        f'median). {e(ESTIMATE_NOTE)}</p><div class="charts">')
-    for name, spread, fallback in (("cash", d.money, "Money at the end"), ("days", d.days, "Days"),
-                                   ("", d.risks_fell, "Risks that fell")):
+    add("<section><h2>" + e(_("Money, days and risks across the class")) + "</h2>")
+    add(f'<p class="meta">{e(_(DOTS_NOTE))} {e(_(ESTIMATE_NOTE))}</p><div class="charts">')
+    for name, spread, fallback in (("cash", d.money, _("Money at the end")), ("days", d.days, _("Days")),
+                                   ("", d.risks_fell, _("Risks that fell"))):
         meta = resources.get(name, {}) if isinstance(resources.get(name), dict) else {}
         add(f"<figure><figcaption>{e(meta.get('label', fallback) if name else fallback)}</figcaption>"
             f"{svg_strip(list(spread.values), str(meta.get('unit', '')))}</figure>")
     add("</div></section>")
     facts = [(f, n) for f, n in d.facts_seen if f not in SINCE_2010_FACTS]
     if facts:
-        add('<section><h2>The facts the class saw most</h2><p class="meta">Fact cards by id, with how many students '
-            "saw each; the texts and their sources are in the story's facts file and on every student's debrief.</p>"
+        add('<section><h2>' + e(_("The facts the class saw most")) + f'</h2><p class="meta">{e(_(FACTS_NOTE))}</p>'
             "<p>" + " · ".join(f"{e(f)} ×{n}" for f, n in facts[:24]) + "</p></section>")
 
 
@@ -945,7 +971,7 @@ def _svg_ending_titles(endings: Sequence[tuple[str, str, int]]) -> str:
     most = max((n for _kind, _title, n in endings), default=1) or 1
     height = len(endings) * (bar_h + gap) + 10
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="Endings reached">']
+             'aria-label="' + e(_("Endings reached")) + '">']
     for i, (kind, title, n) in enumerate(endings):
         y = 5 + i * (bar_h + gap)
         w = max(4, (width - label_w - 60) * n / most)
@@ -1002,12 +1028,15 @@ def journeys_csv(loaded: Loaded) -> str:
 def _problems(add: Any, loaded: Loaded) -> None:
     if not loaded.skipped and not loaded.damaged:
         return
-    add("<section><h2>Notes on the files</h2><div class=problems><ul>")
+    add("<section><h2>" + e(_("Notes on the files")) + "</h2><div class=problems><ul>")
     for name, problems in loaded.damaged:
-        add(f"<li><b>{e(name)}</b> was used, with {len(problems)} problem{'s' * (len(problems) != 1)}: "
+        used = ngettext("{file} was used, with {n} problem:", "{file} was used, with {n} problems:",
+                        len(problems)).format(file="\0", n=len(problems))
+        add("<li>" + e(used).replace("\0", f"<b>{e(name)}</b>") + " "
             + "; ".join(e(p) for p in problems[:6]) + ("; …" if len(problems) > 6 else "") + "</li>")
     for name, why in loaded.skipped:
-        add(f"<li><b>{e(name)}</b> was skipped: {e(why)}</li>")
+        skipped = _("{file} was skipped: {reason}").format(file="\0", reason=why)
+        add("<li>" + e(skipped).replace("\0", f"<b>{e(name)}</b>") + "</li>")
     add("</ul></div></section>")
 
 

@@ -53,6 +53,7 @@ from game.engine.engine import Engine
 from game.engine.state import GameState
 from game.errors import DataFileError, EngineError, Impossible, StoryError
 from game.files import LIMITS, parse_json, read_bytes
+from game.l10n import _
 from game.paths import user_data_dir
 from game.story.model import Story
 
@@ -97,6 +98,9 @@ class SessionError(StoryError):
 
 def sessions_dir() -> Path:
     return user_data_dir() / "sessions"
+
+
+_GROUP_LABEL = re.compile(r"Group (\d+) of (\d+)")  # as FacilitatorSettings.group_label writes it
 
 
 def session_filename(name: str, group: str = "", when: float | None = None) -> str:
@@ -246,8 +250,13 @@ class SessionRecord:
 
     @property
     def label(self) -> str:
-        """``9B History · Group 2`` — how reports and lists name this session."""
-        return f"{self.name} · {self.group}" if self.group else self.name
+        """``9B History · Group 2 of 3`` — how reports and lists name this session. The record keeps the group
+        in English (it is data); it is shown in the language spoken."""
+        group = self.group
+        numbers = _GROUP_LABEL.fullmatch(group)
+        if numbers:
+            group = _("Group {group} of {groups}").format(group=numbers[1], groups=numbers[2])
+        return f"{self.name} · {group}" if group else self.name
 
     @property
     def last_seq(self) -> int:

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from game.classroom import session as s
 from game.engine.wording import risk_words
+from game.l10n import _, ngettext
 
 
 def print_session(story: Any, record: Any, out: TextIO, width: int = 78) -> None:
@@ -21,10 +22,11 @@ def print_session(story: Any, record: Any, out: TextIO, width: int = 78) -> None
     start = record.start
     header = start.get("story", {}) if isinstance(start.get("story"), dict) else {}
     settings = record.settings
-    say(f"Session: {record.label}")
+    say(_("Session: {session}").format(session=record.label))
     level = settings.get("level", "full")
-    say(f"Story: {header.get('title', '?')} (version {header.get('version', '?')}) · seed {start.get('seed')} · "
-        f"content: {'younger classes' if level == 'younger' else level} · started {start.get('started_at', '?')}")
+    say(_("Story: {title} (version {version}) · seed {seed} · content: {level} · started {started}").format(
+        title=header.get("title", "?"), version=header.get("version", "?"), seed=start.get("seed"),
+        level=_("younger classes") if level == "younger" else level, started=start.get("started_at", "?")))
     resources = header.get("resources", {}) if isinstance(header.get("resources"), dict) else {}
     options: dict[str, list[dict[str, Any]]] = {}
     for ev in record.events[1:]:
@@ -41,32 +43,34 @@ def print_session(story: Any, record: Any, out: TextIO, width: int = 78) -> None
             counts = ev.get("counts", {}) if isinstance(ev.get("counts"), dict) else {}
             for opt in options.get(str(ev.get("decision")), []):
                 n = counts.get(str(opt.get("index")), 0)
-                closed = "" if opt.get("available", True) else "  (closed)"
-                say(f"{opt.get('index', 0) + 1}. {opt.get('text', '')}: {n} vote{'s' * (n != 1)}{closed}", "  ")
+                closed = "" if opt.get("available", True) else "  " + _("(closed)")
+                votes = ngettext("{n} vote", "{n} votes", n if isinstance(n, int) else 2).format(n=n)
+                say(f"{opt.get('index', 0) + 1}. {opt.get('text', '')}: {votes}{closed}", "  ")
         elif kind == s.CHOICE:
-            how = {"vote": "by vote", "tie-break": "tie settled by the facilitator",
-                   "facilitator": "decided by the facilitator"}.get(str(ev.get("decided_by")), ev.get("decided_by"))
-            say(f"> The class took {int(ev.get('index', 0)) + 1}: {ev.get('text', '')} ({how})", "  ")
+            how = {"vote": _("by vote"), "tie-break": _("tie settled by the facilitator"),
+                   "facilitator": _("decided by the facilitator")}.get(str(ev.get("decided_by")), ev.get("decided_by"))
+            say("> " + _("The class took {n}: {choice} ({how})").format(n=int(ev.get("index", 0)) + 1,
+                                                                     choice=ev.get("text", ""), how=how), "  ")
             roll = ev.get("roll")
             if isinstance(roll, dict):
                 say(risk_words(float(roll.get("chance", 0)), str(roll.get("label", "")), bool(roll.get("failed"))), "  ")
         elif kind == s.ROLLBACK:
-            say(f"< The class went back ({ev.get('reason', '')}).", "  ")
+            say("< " + _("The class went back ({reason}).").format(reason=ev.get("reason", "")), "  ")
         elif kind == s.DISCUSSION:
-            say(f"Discussion, {round(float(ev.get('seconds', 0)))} s ({ev.get('how', '')}): {ev.get('prompt', '')}",
-                "  ")
+            say(_("Discussion, {seconds} s ({how}): {prompt}").format(
+                seconds=round(float(ev.get("seconds", 0))), how=ev.get("how", ""), prompt=ev.get("prompt", "")), "  ")
         elif kind == s.FACT:
             fact = story.facts.get(str(ev.get("fact"))) if story is not None else None
-            say(f"Fact card: {fact.text if fact else ev.get('fact')}", "  ")
+            say(_("Fact card: {fact}").format(fact=fact.text if fact else ev.get("fact")), "  ")
         elif kind == s.BLANKED:
-            say(f"Screen blanked for {round(float(ev.get('seconds', 0)))} s", "  ")
+            say(_("Screen blanked for {seconds} s").format(seconds=round(float(ev.get("seconds", 0)))), "  ")
         elif kind == s.PAUSED:
-            say(f"Paused for {round(float(ev.get('seconds', 0)))} s", "  ")
+            say(_("Paused for {seconds} s").format(seconds=round(float(ev.get("seconds", 0)))), "  ")
         elif kind == s.RESUMED:
-            say(f"-- resumed after an interruption (after event {ev.get('after_seq')}) --", "  ")
+            say("-- " + _("resumed after an interruption (after event {n})").format(n=ev.get("after_seq")) + " --", "  ")
         elif kind == s.ENDED:
             out.write("\n")
-            say(f"THE END — {ev.get('title', '')} [{ev.get('kind', '')}]")
+            say(_("THE END — {title} [{kind}]").format(title=ev.get("title", ""), kind=ev.get("kind", "")))
 
 
 def _show(value: Any, meta: Any) -> str:

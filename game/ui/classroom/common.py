@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.l10n import _
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.widgets.projector import Projector
@@ -81,7 +82,8 @@ class FacilitateScene(Scene):
         if channel is None or self.name in ("facilitate-vote", "facilitate-blank"):
             return
         pj, p = self.pj, self.theme.palette
-        words = f"Join: {channel.url.removeprefix('http://').rstrip('/')}  ·  Room {channel.room_code}"
+        words = _("Join: {address}  ·  Room {code}").format(address=channel.url.removeprefix("http://").rstrip("/"),
+                                                             code=channel.room_code)
         image = self.app.text.line(words, "sans-bold", max(14, pj.small - 2), p.muted)
         y = max(0, (pj.safe.y - image.get_height()) // 2)
         surface.blit(image, (pj.safe.right - image.get_width(), y))
@@ -98,7 +100,7 @@ def open_facts(app, fac) -> None:  # noqa: ANN001
     view = fac.view()
     facts = [f for f in view.facts if f in app.story.facts]
     if not facts:
-        app.notify("No facts are linked to this passage.")
+        app.notify(_("No facts are linked to this passage."))
         return
     from game.ui.classroom.facts import FactCardScene
 

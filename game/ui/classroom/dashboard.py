@@ -31,6 +31,7 @@ from typing import Any
 
 import pygame
 
+from game.l10n import N_, _
 from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
@@ -57,18 +58,21 @@ def controls_for(paused: bool, locked: bool, prompt: bool, renew: bool) -> tuple
     def two(key: str, cap: str, on: bool, yes: str, no: str) -> Control:
         return Control(key, cap, yes if on else no, no if on else yes)
 
-    shown = [two("p", "P", paused, "Let everyone go on", "Pause everyone"),
-             two("d", "D", prompt, "Change the prompt", "Discussion prompt"),
-             two("l", "L", locked, "Open the room", "Lock the room")]
+    shown = [two("p", "P", paused, _("Let everyone go on"), _("Pause everyone")),
+             two("d", "D", prompt, _("Change the prompt"), _("Discussion prompt")),
+             two("l", "L", locked, _("Open the room"), _("Lock the room"))]
     if renew:
-        shown.append(Control("n", "N", "New room code"))
-    shown += [Control("e", "E", "End the session"), Control("b", "B", "Blank"), Control("esc", "Esc", "Menu")]
+        shown.append(Control("n", "N", _("New room code")))
+    shown += [Control("e", "E", _("End the session")), Control("b", "B", _("Blank")),
+              Control("esc", "Esc", _("Menu"))]
     return tuple(shown)
 
 
 def minutes_words(minutes: float) -> str:
     whole = max(0, int(minutes))
-    return f"{whole // 60} h {whole % 60:02d} min" if whole >= 60 else f"{whole} min"
+    if whole >= 60:
+        return _("{hours} h {minutes} min").format(hours=whole // 60, minutes=f"{whole % 60:02d}")
+    return _("{minutes} min").format(minutes=whole)
 
 
 class DashboardScene(FacilitateScene):
@@ -136,20 +140,20 @@ class DashboardScene(FacilitateScene):
         snap, app = self.snap, self.app
         if key == "p":
             self.journeys.pause(not snap.paused)
-            app.notify("Every page shows “Eyes on the board” and takes no input." if not snap.paused
-                       else "The pages take input again.")
+            app.notify(_("Every page shows “Eyes on the board” and takes no input.") if not snap.paused
+                       else _("The pages take input again."))
         elif key == "d":
             from game.ui.classroom.prompt import PromptPickerScene
 
             app.push(PromptPickerScene(app, self.journeys, self.snap))
         elif key == "l":
             self.journeys.lock(not snap.locked)
-            app.notify("Room locked: nobody new can join; everyone in plays on." if not snap.locked
-                       else "Room open again: new students can join.")
+            app.notify(_("Room locked: nobody new can join; everyone in plays on.") if not snap.locked
+                       else _("Room open again: new students can join."))
         elif key == "n" and hasattr(self.channel, "new_code"):
             self.channel.new_code()
             self._qr = None
-            app.notify(f"New room code {self.channel.room_code}: students already in stay in.")
+            app.notify(_("New room code {code}: students already in stay in.").format(code=self.channel.room_code))
         elif key == "e":
             app.push(ConfirmEndScene(app, self.journeys, self.title))
         elif key == "b":
@@ -299,13 +303,13 @@ class DashboardScene(FacilitateScene):
         pj, p, text = self.pj, self.theme.palette, self.app.text
         safe, snap = pj.safe, self.snap
         # The kicker, and what the pages show now when they are held.
-        words = "Class journeys  ·  " + (self.title or "teacher's dashboard")
+        words = _("Class journeys") + "  ·  " + (self.title or _("teacher's dashboard"))
         image = text.line(words.upper(), "sans-bold", pj.small, p.accent)
         if image.get_width() > safe.w // 2:
-            image = text.line("CLASS JOURNEYS", "sans-bold", pj.small, p.accent)
+            image = text.line(_("Class journeys").upper(), "sans-bold", pj.small, p.accent)
         surface.blit(image, safe.topleft)
         self.boxes.append(("kicker", pygame.Rect(*safe.topleft, *image.get_size())))
-        state = "PAUSED: EYES ON THE BOARD" if snap.paused else ("ENDED" if snap.ended else "")
+        state = _("PAUSED: EYES ON THE BOARD") if snap.paused else (_("ENDED") if snap.ended else "")
         if state:
             badge = text.line(state, "sans-bold", pj.small, p.bg)
             box = pygame.Rect(0, safe.y - pj.px(2), badge.get_width() + pj.px(16), badge.get_height() + pj.px(4))
@@ -326,13 +330,14 @@ class DashboardScene(FacilitateScene):
         pygame.draw.rect(surface, p.panel, rect, border_radius=pj.px(8))
         self.boxes.append(("panel", rect))
         x, w = rect.x + pj.px(12), rect.w - pj.px(24)
-        label = self.block("JOIN ON YOUR DEVICE", "sans-bold", pj.small, w, p.accent, 1.2)
+        label = self.block(_("JOIN ON YOUR DEVICE"), "sans-bold", pj.small, w, p.accent, 1.2)
         address = self.block(str(channel.url).removeprefix("http://").rstrip("/"), "sans", pj.small, w, p.text, 1.2)
-        code = text.line(f"Room {channel.room_code}", "sans-bold", pj.title, p.strong)
+        room = _("Room {code}").format(code=channel.room_code)
+        code = text.line(room, "sans-bold", pj.title, p.strong)
         if code.get_width() > w:
-            code = text.line(f"Room {channel.room_code}", "sans-bold", max(12, round(pj.title * w / code.get_width())),
+            code = text.line(room, "sans-bold", max(12, round(pj.title * w / code.get_width())),
                              p.strong)
-        note = self.block("Locked: nobody new can join." if self.snap.locked else "", "sans-bold", pj.small, w,
+        note = self.block(_("Locked: nobody new can join.") if self.snap.locked else "", "sans-bold", pj.small, w,
                           p.bad, 1.2)
         gap = pj.px(6)
         fixed = label.height + address.height + code.get_height() + note.height + 5 * gap + pj.px(24)
@@ -375,8 +380,8 @@ class DashboardScene(FacilitateScene):
         """Four numbers across the top: joined, playing, finished, time played."""
         pj, p, text = self.pj, self.theme.palette, self.app.text
         snap = self.snap
-        tiles = ((str(snap.joined), "joined"), (str(snap.playing), "playing now"), (str(snap.finished), "finished"),
-                 (minutes_words(snap.minutes_played), "played"))
+        tiles = ((str(snap.joined), N_("joined")), (str(snap.playing), N_("playing now")),
+                 (str(snap.finished), N_("finished")), (minutes_words(snap.minutes_played), N_("played")))
         w = rect.w // len(tiles)
         for i, (number, label) in enumerate(tiles):
             x = rect.x + i * w
@@ -384,9 +389,9 @@ class DashboardScene(FacilitateScene):
             if big.get_width() > w - pj.px(12):
                 big = text.line(number, "sans-bold", max(12, round(pj.title * (w - pj.px(12)) / big.get_width())),
                                 p.strong)
-            small = text.line(label, "sans", pj.small, p.muted)
+            small = text.line(_(label), "sans", pj.small, p.muted)
             if small.get_width() > w - pj.px(12):
-                small = text.line(label, "sans", max(11, round(pj.small * (w - pj.px(12)) / small.get_width())),
+                small = text.line(_(label), "sans", max(11, round(pj.small * (w - pj.px(12)) / small.get_width())),
                                   p.muted)
             surface.blit(big, (x, rect.y))
             surface.blit(small, (x, rect.y + big.get_height()))
@@ -445,9 +450,9 @@ class DashboardScene(FacilitateScene):
         kinds: dict[str, int] = {}
         for kind, _title, n in snap.endings:
             kinds[kind] = kinds.get(kind, 0) + n
-        sections = (("WHERE THEY ARE", [(title, in_chapter.get(title, 0)) for title in self.chapters]
+        sections = ((N_("WHERE THEY ARE"), [(title, in_chapter.get(title, 0)) for title in self.chapters]
                      + [(t, n) for t, n in snap.by_chapter if t not in self.chapters]),
-                    ("ENDINGS SO FAR", [(ENDING_KIND_LABELS.get(k, k), kinds.get(k, 0)) for k in ENDING_KINDS]
+                    (N_("ENDINGS SO FAR"), [(ENDING_KIND_LABELS.get(k, k), kinds.get(k, 0)) for k in ENDING_KINDS]
                      + [(k, n) for k, n in kinds.items() if k not in ENDING_KINDS]))
         most = max([n for _, rows in sections for _, n in rows] + [1])
         rect = self.columns[0]
@@ -456,7 +461,7 @@ class DashboardScene(FacilitateScene):
             if i and len(self.columns) > 1:
                 rect = self.columns[1]
                 y = rect.y
-            image = text.line(head, "sans-bold", size, p.accent)
+            image = text.line(_(head), "sans-bold", size, p.accent)
             if still:
                 surface.blit(image, (rect.x, y))
                 self.boxes.append((head.lower(), pygame.Rect(rect.x, y, *image.get_size())))
@@ -493,7 +498,8 @@ class DashboardScene(FacilitateScene):
         """The discussion prompt on every page now (the teacher's words or the story's), or how to send one."""
         pj, p = self.pj, self.theme.palette
         prompt = self.snap.prompt
-        words = f"On every page now: “{prompt}”" if prompt else "No discussion prompt on the pages. D: send one."
+        words = (_("On every page now: “{prompt}”").format(prompt=prompt) if prompt
+                 else _("No discussion prompt on the pages. D: send one."))
         block = self.block(words, "sans-bold" if prompt else "sans", pj.small, rect.w, p.strong if prompt else p.muted,
                            1.3)
         keep = len(words)
@@ -542,9 +548,9 @@ class ConfirmEndScene(_Panel):
     """E: end the session for everyone, after a question: an ended session cannot go on."""
 
     name = "journeys-confirm-end"
-    title = "End the session for everyone?"
-    body = ("Every page stops where it is and shows its journey so far; the class debrief opens here. "
-            "Students cannot play on after this.")
+    title = N_("End the session for everyone?")
+    body = N_("Every page stops where it is and shows its journey so far; the class debrief opens here. "
+              "Students cannot play on after this.")
 
     def __init__(self, app, journeys: Any, session_title: str = "") -> None:  # noqa: ANN001
         super().__init__(app, None)
@@ -552,7 +558,7 @@ class ConfirmEndScene(_Panel):
         self.session_title = session_title
 
     def rows(self) -> list[tuple[str, object]]:
-        return [("No, keep playing", self.cancel), ("Yes, end it and show the class debrief", self.confirm)]
+        return [(_("No, keep playing"), self.cancel), (_("Yes, end it and show the class debrief"), self.confirm)]
 
     def confirm(self) -> None:
         end_session(self.app, self.journeys, self.session_title)
@@ -570,7 +576,7 @@ class DashboardMenuScene(_Panel):
     """Esc: every control by number, and Quit (the record stays, and ``--resume`` opens the room again)."""
 
     name = "journeys-menu"
-    title = "Class journeys"
+    title = N_("Class journeys")
 
     def __init__(self, app, dashboard: DashboardScene) -> None:  # noqa: ANN001
         super().__init__(app, None)
@@ -578,12 +584,12 @@ class DashboardMenuScene(_Panel):
 
     def rows(self) -> list[tuple[str, object]]:
         snap = self.dashboard.snap
-        return [("Continue", self.cancel),
-                ("Let everyone go on" if snap.paused else "Pause everyone (Eyes on the board)", self.then("p")),
-                ("Send a discussion prompt", self.then("d")),
-                ("Open the room" if snap.locked else "Lock the room", self.then("l")),
-                ("End the session for everyone…", self.then("e")),
-                ("Quit (the session is kept: resume it with --resume)", self.quit)]
+        return [(_("Continue"), self.cancel),
+                (_("Let everyone go on") if snap.paused else _("Pause everyone (Eyes on the board)"), self.then("p")),
+                (_("Send a discussion prompt"), self.then("d")),
+                (_("Open the room") if snap.locked else _("Lock the room"), self.then("l")),
+                (_("End the session for everyone…"), self.then("e")),
+                (_("Quit (the session is kept: resume it with --resume)"), self.quit)]
 
     def then(self, key: str):  # noqa: ANN201
         def run() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pygame
 
 from game.engine.wording import ESTIMATE_NOTE, risk_words
-from game.l10n import _
+from game.l10n import _, ngettext
 from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
@@ -78,7 +78,7 @@ class ClassDebriefScene(FacilitateScene):
                 pages.append((name, [(b, dx + width_x - safe.x, dy) for b, dx, dy in page]))
 
         # 1. The journey: the ending, the days, and what it cost.
-        kind = ENDING_KIND_LABELS.get(ending.kind, ending.kind) if ending else "The session ended before an ending"
+        kind = ENDING_KIND_LABELS.get(ending.kind, ending.kind) if ending else _("The session ended before an ending")
         first: list[tuple[Block, int]] = [
             (self.block(kind.upper(), "sans-bold", pj.small, col_w,
                         p.good if ending and ending.kind == "safe" else p.bad, 1.3), pj.px(4)),
@@ -86,11 +86,12 @@ class ClassDebriefScene(FacilitateScene):
              pj.px(10)),
         ]
         days = state.vars.get("days")
-        summary = f"{len(self.visited)} place{'s' * (len(self.visited) != 1)} on the way"
+        summary = ngettext("{n} place on the way", "{n} places on the way", len(self.visited)).format(n=len(self.visited))
         if days is not None:
-            summary = f"{round(days)} days on the road  ·  " + summary
+            summary = ngettext("{n} day on the road", "{n} days on the road", round(days)).format(n=round(days)) + "  ·  " + summary
         decisions = sum(1 for e in state.journal if e.get("choice"))
-        first.append((self.block(f"{summary}  ·  {decisions} decisions", "sans", pj.small, col_w, p.muted, 1.3),
+        summary += "  ·  " + ngettext("{n} decision", "{n} decisions", decisions).format(n=decisions)
+        first.append((self.block(summary, "sans", pj.small, col_w, p.muted, 1.3),
                       pj.px(14)))
         for name, r in story.resources.items():
             start, end = r.start, state.vars.get(name, r.start)
@@ -100,7 +101,7 @@ class ClassDebriefScene(FacilitateScene):
             line = f"{r.label}:  {r.format(start)}  ›  {r.format(end)}"
             first.append((self.block(line, "sans-bold" if delta else "sans", pj.ui, col_w, colour, 1.25),
                           pj.px(4)))
-        section("The journey", first, col_x)
+        section(_("The journey"), first, col_x)
         # 2. The risks: those that fell and those that did not.
         risks: list[tuple[Block, int]] = []
         passed: list[str] = []
@@ -113,7 +114,7 @@ class ClassDebriefScene(FacilitateScene):
                 # Risks that passed are listed together: a long journey takes dozens of them.
                 passed.append(f"{roll.get('label', '')} ({pct}%)")
                 continue
-            head = f"Day {entry.get('day', 0)} · {entry.get('title', '')}"
+            head = _("Day {day} · {title}").format(day=entry.get("day", 0), title=entry.get("title", ""))
             risks.append((self.block(head, "sans", pj.small, safe.w, p.muted, 1.3), 0))
             risks.append((self.block(str(entry.get("choice", "")), "serif", pj.body, safe.w, p.text, 1.3),
                           pj.px(2)))
@@ -121,25 +122,25 @@ class ClassDebriefScene(FacilitateScene):
                                      "sans-bold", pj.ui,
                                      safe.w, p.bad, 1.3), pj.px(16)))
         if passed:
-            risks.append((self.block(f"{len(passed)} risk{'s' * (len(passed) != 1)} passed: " + ", ".join(passed)
-                                     + ".", "sans", pj.ui, safe.w, p.good, 1.35), pj.px(16)))
+            risks.append((self.block(ngettext("{n} risk passed: {risks}.", "{n} risks passed: {risks}.", len(passed)).format(
+                n=len(passed), risks=", ".join(passed)), "sans", pj.ui, safe.w, p.good, 1.35), pj.px(16)))
         if not risks:
-            risks.append((self.block("The class took no risk with a chance attached on this journey.", "serif",
+            risks.append((self.block(_("The class took no risk with a chance attached on this journey."), "serif",
                                      pj.body, safe.w, p.text, 1.4), 0))
         else:
             risks.append((self.block(_(ESTIMATE_NOTE), "sans", pj.small, safe.w, p.muted, 1.35), 0))
-        section("The risks that fell, and those that did not", risks)
+        section(_("The risks that fell, and those that did not"), risks)
         # 3. What followed, in reality.
         if ending is not None and ending.debrief:
             veil = fac.veil()
             if veil is not None:
-                blocks = [(self.block(f"This ending's account deals with {veil.text}. Read it aloud, tell it in "
-                                      f"your own words, or press R to show it.", "serif", pj.body, safe.w, p.text,
+                blocks = [(self.block(_("This ending's account deals with {what}. Read it aloud, tell it in "
+                                        "your own words, or press R to show it.").format(what=veil.text), "serif", pj.body, safe.w, p.text,
                                       1.45), 0)]
             else:
                 blocks = [(self.block(" ".join(para.split()), "serif", pj.body, safe.w, p.text, 1.45),
                            round(pj.body * 0.6)) for para in ending.debrief.split("\n\n") if para.strip()]
-            section("What followed, in reality", blocks)
+            section(_("What followed, in reality"), blocks)
         # 4. The facts, with their sources.
         facts: list[tuple[Block, int]] = []
         fact_ids = facts_for(story, state.journal, state.node)
@@ -147,35 +148,37 @@ class ClassDebriefScene(FacilitateScene):
             fact = story.facts[fid]
             facts.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35), pj.px(2)))
             source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
-            facts.append((self.block(f"Source: {source}", "sans", pj.small, safe.w, p.muted, 1.3), pj.px(16)))
+            facts.append((self.block(_("Source: {source}").format(source=source), "sans", pj.small, safe.w, p.muted, 1.3), pj.px(16)))
         if len(fact_ids) > MAX_FACTS:
             more = len(fact_ids) - MAX_FACTS
-            facts.append((self.block(f"{more} more fact{'s' * (more != 1)} behind this journey, with their sources, "
-                                     f"are in the class report (escape-route report).", "sans", pj.small, safe.w,
+            facts.append((self.block(ngettext(
+                "{n} more fact behind this journey, with its source, is in the class report (escape-route report).",
+                "{n} more facts behind this journey, with their sources, are in the class report "
+                "(escape-route report).", more).format(n=more), "sans", pj.small, safe.w,
                                      p.muted, 1.3), 0))
         if facts:
-            section("The facts behind this journey, and their sources", facts)
+            section(_("The facts behind this journey, and their sources"), facts)
         # 5. Questions.
         # 5. What changed since 2010: the story is set then; escape is not the same now.
         since = [story.facts[f] for f in SINCE_2010 if f in story.facts]
         if since:
-            blocks = [(self.block("The story is set around 2010. Since then:", "sans-bold", pj.ui, safe.w, p.strong,
+            blocks = [(self.block(_("The story is set around 2010. Since then:"), "sans-bold", pj.ui, safe.w, p.strong,
                                   1.3), pj.px(8))]
             for fact in since:
                 source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
                 blocks.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35),
                                pj.px(2)))
-                blocks.append((self.block(f"Source: {source}", "sans", pj.small, safe.w, p.muted, 1.3), pj.px(14)))
-            section("What changed since 2010", blocks)
+                blocks.append((self.block(_("Source: {source}").format(source=source), "sans", pj.small, safe.w, p.muted, 1.3), pj.px(14)))
+            section(_("What changed since 2010"), blocks)
         # 6. Questions.
         questions, prompts = debrief_questions(story, fac.prompts_met, ending.kind if ending else None)
         if questions:
-            section("To think about", [(self.block(f"{i + 1}.  {q}", "serif", pj.body, safe.w, p.strong, 1.35),
+            section(_("To think about"), [(self.block(f"{i + 1}.  {q}", "serif", pj.body, safe.w, p.strong, 1.35),
                                         pj.px(14)) for i, q in enumerate(questions)])
         if prompts:
-            section("Questions met on the way", [(self.block(f"—  {q}", "serif", pj.body, safe.w, p.text, 1.35),
+            section(_("Questions met on the way"), [(self.block(f"—  {q}", "serif", pj.body, safe.w, p.text, 1.35),
                                                   pj.px(14)) for _key, q in prompts])
-        self.pages = pages or [("Debrief", [])]
+        self.pages = pages or [(_("Debrief"), [])]
         self.page = min(self.page, len(self.pages) - 1)
 
     # ------------------------------------------------------------------ input
@@ -188,7 +191,7 @@ class ClassDebriefScene(FacilitateScene):
             if self.page < len(self.pages) - 1:
                 self.page += 1
             elif isinstance(cmd, c.Confirm):
-                self.app.notify("That was the last page. Esc: menu (quit, or go back one decision).")
+                self.app.notify(_("That was the last page. Esc: menu (quit, or go back one decision)."))
         elif isinstance(cmd, c.Move) and (cmd.dx < 0 or cmd.dy < 0) or \
                 isinstance(cmd, c.Scroll) and (cmd.pages < 0 or cmd.lines < 0):
             self.page = max(0, self.page - 1)
@@ -200,7 +203,7 @@ class ClassDebriefScene(FacilitateScene):
         elif isinstance(cmd, c.Rollback):
             ok, why = self.fac.can_rollback()
             if not ok:
-                self.app.notify(f"Cannot go back: {why}.")
+                self.app.notify(_("Cannot go back: {reason}.").format(reason=why))
             else:
                 from game.ui.classroom.pause import ConfirmRollbackScene
                 self.app.push(ConfirmRollbackScene(self.app, self.fac))
@@ -213,9 +216,10 @@ class ClassDebriefScene(FacilitateScene):
     def draw(self, surface: pygame.Surface) -> None:
         pj = self.pj
         name, page = self.pages[self.page]
-        self.kicker(surface, f"Class debrief  ·  {name}  ·  page {self.page + 1} of {len(self.pages)}")
+        self.kicker(surface, _("Class debrief  ·  {section}  ·  page {page} of {pages}").format(
+            section=name, page=self.page + 1, pages=len(self.pages)))
         if self.page == 0 and self.map_rect is not None and self.app.map_view is not None:
             self.map_cache.draw(self.app.map_view, surface, self.map_rect, self.visited, self.current, None)
         draw_page(surface, page, pj.safe.x, self.top)
-        self.hints(surface, "→ or Enter: next page  ·  ← previous  ·  Backspace: go back one decision  ·  "
-                            "B: blank  ·  Esc: menu")
+        self.hints(surface, _("→ or Enter: next page  ·  ← previous  ·  Backspace: go back one decision  ·  "
+                              "B: blank  ·  Esc: menu"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.l10n import _
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
@@ -78,7 +79,7 @@ class DiscussionScene(FacilitateScene):
     def draw(self, surface: pygame.Surface) -> None:
         pj, p, text = self.pj, self.theme.palette, self.app.text
         safe = pj.safe
-        h = self.kicker(surface, "Discuss")
+        h = self.kicker(surface, _("Discuss"))
         blit_block(surface, self.prompt_block, safe.x, safe.y + h + pj.px(12))
         seconds = int(self.left + 0.999)
         clock = f"{seconds // 60}:{seconds % 60:02d}"
@@ -86,10 +87,10 @@ class DiscussionScene(FacilitateScene):
         image = text.line(clock, "sans-bold", pj.huge, colour)
         y = safe.bottom - round(pj.small * 1.3) - pj.px(24) - image.get_height()
         surface.blit(image, (safe.x, y))
-        state = {IDLE: "Press T to start the timer", RUNNING: "Running", PAUSED: "Paused",
-                 DONE: "Time is up"}[self.mode]
+        state = {IDLE: _("Press T to start the timer"), RUNNING: _("Running"), PAUSED: _("Paused"),
+                 DONE: _("Time is up")}[self.mode]
         label = text.line(state, "sans-bold", pj.ui, colour)
         surface.blit(label, (safe.x + image.get_width() + pj.px(30), y + image.get_height() // 2
                              - label.get_height() // 2))
-        self.hints(surface, "T: start / pause the timer  ·  ←→ one minute less / more  ·  S: skip  ·  "
-                            "Enter: to the vote  ·  F: facts  ·  B: blank")
+        self.hints(surface, _("T: start / pause the timer  ·  ←→ one minute less / more  ·  S: skip  ·  "
+                              "Enter: to the vote  ·  F: facts  ·  B: blank"))

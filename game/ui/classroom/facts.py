@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.l10n import _
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
@@ -50,17 +51,17 @@ class FactCardScene(FacilitateScene):
         w = pj.safe.w
         self.text_block = self.block(" ".join(fact.text.split()), "serif", pj.body, w, p.strong, 1.45)
         source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
-        self.source_block = self.block(f"Source: {source}", "sans-bold", pj.ui, w, p.text, 1.3)
+        self.source_block = self.block(_("Source: {source}").format(source=source), "sans-bold", pj.ui, w, p.text, 1.3)
         self.url_block = self.block(fact.source, "sans", pj.small, w, p.muted, 1.3)
-        words = {"strong": "strong (official data or two reputable sources)",
-                 "medium": "medium (one credible source)", "weak": "weak (a memoir, undated or disputed)"}
-        self.confidence = self.block(f"Evidence: {words.get(fact.confidence, fact.confidence)}", "sans", pj.small,
+        words = {"strong": _("strong (official data or two reputable sources)"),
+                 "medium": _("medium (one credible source)"), "weak": _("weak (a memoir, undated or disputed)")}
+        self.confidence = self.block(_("Evidence: {level}").format(level=words.get(fact.confidence, fact.confidence)), "sans", pj.small,
                                      w, p.muted, 1.3)
 
     def draw(self, surface: pygame.Surface) -> None:
         pj = self.pj
         safe = pj.safe
-        h = self.kicker(surface, f"Fact {self.index + 1} of {len(self.ids)}")
+        h = self.kicker(surface, _("Fact {n} of {total}").format(n=self.index + 1, total=len(self.ids)))
         y = safe.y + h + pj.px(16)
         blit_block(surface, self.text_block, safe.x, y)
         y += self.text_block.height + pj.px(24)
@@ -69,4 +70,4 @@ class FactCardScene(FacilitateScene):
         for block in (self.source_block, self.url_block, self.confidence):
             blit_block(surface, block, safe.x, y)
             y += block.height + pj.px(6)
-        self.hints(surface, "←→ or F: next fact  ·  Enter or Esc: back to the passage  ·  B: blank")
+        self.hints(surface, _("←→ or F: next fact  ·  Enter or Esc: back to the passage  ·  B: blank"))

@@ -26,6 +26,7 @@ import pygame
 from game.classroom.report import luck_lines
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
 from game.engine.wording import ESTIMATE_NOTE
+from game.l10n import N_, _, ngettext
 from game.story.model import ENDING_KIND_LABELS
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter, wrap_pages
@@ -43,6 +44,21 @@ class Chart:
 
     height: int
     paint: Callable[[pygame.Surface, int, int, int], list[pygame.Rect]]  # (surface, x, y, width) -> drawn rects
+
+
+#: The first question, by the room's luck (marked here, translated where asked).
+SAME_LUCK_QUESTION = N_("Everyone had the same luck. Where did your choices take you apart, and why did you choose as "
+                        "you did?")
+OWN_LUCK_QUESTION = N_("Some of you chose alike and ended differently. How much of her fate was hers to choose?")
+
+
+def played_line(students: int, finished: int, minutes: int) -> str:
+    """"30 students played; 24 reached an ending, 6 were still on the way; 40 minutes of play." in the language spoken."""
+    words = ngettext("{n} student played; {finished} reached an ending", "{n} students played; {finished} reached an "
+                     "ending", students).format(n=students, finished=finished)
+    if finished != students:
+        words += _(", {n} were still on the way").format(n=students - finished)
+    return words + "; " + ngettext("{n} minute of play.", "{n} minutes of play.", minutes).format(n=minutes)
 
 
 Item = tuple["Block | Chart", int]   # (what, the gap after it); a negative gap: keep it with the next item
@@ -92,74 +108,71 @@ class JourneysDebriefScene(FacilitateScene):
         # 1. How the journeys ended.
         minutes = round(d.minutes_played)
         first: list[Item] = [
-            (text(f"{d.students} student{'s' * (d.students != 1)} played; {d.finished} reached an ending"
-                  f"{'' if d.finished == d.students else f', {d.students - d.finished} were still on the way'}; "
-                  f"{minutes} minute{'s' * (minutes != 1)} of play.", "sans", pj.small, p.muted, 1.3), pj.px(10)),
+            (text(played_line(d.students, d.finished, minutes), "sans", pj.small, p.muted, 1.3), pj.px(10)),
         ]
         kinds = [(ENDING_KIND_LABELS.get(k, k), n) for k, n in d.endings_by_kind]
         self.bar_rows = kinds
         if kinds:
             first.append((self.bars(kinds, min(height // 2, len(kinds) * round(pj.ui * 1.5))), pj.px(14)))
         else:
-            first.append((text("No journey reached an ending.", "serif", pj.body), pj.px(14)))
+            first.append((text(_("No journey reached an ending."), "serif", pj.body), pj.px(14)))
         for i, words in enumerate(luck_lines(d)):
             first.append((text(words, "sans-bold" if i == 0 else "serif", pj.ui, p.strong if i == 0 else p.text),
                           pj.px(8)))
-        first.append((text(LUCK_SENTENCE, "sans", pj.small, p.muted, 1.3), 0))
-        section("How the journeys ended", first)
+        first.append((text(_(LUCK_SENTENCE), "sans", pj.small, p.muted, 1.3), 0))
+        section(_("How the journeys ended"), first)
         # 2. Where the class split.
         splits: list[Item] = []
         for split in d.splits[:MAX_SPLITS]:
             splits.append((text(split.title or split.node_id, "serif-bold", pj.ui, p.strong, 1.25), -pj.px(6)))
             for words, n, later in split.options:
                 met = ", ".join(f"{ENDING_KIND_LABELS.get(k, k).lower()} {m}" for k, m in later) or \
-                    "none has reached an ending yet"
-                splits.append((text(f"{n} chose “{words}”", "sans-bold", pj.small, p.text, 1.3), -pj.px(2)))
-                splits.append((text(f"Later: {met}.", "sans", pj.small, p.muted, 1.3), pj.px(8)))
+                    _("none has reached an ending yet")
+                splits.append((text(_("{n} chose “{choice}”").format(n=n, choice=words), "sans-bold", pj.small, p.text, 1.3), -pj.px(2)))
+                splits.append((text(_("Later: {endings}.").format(endings=met), "sans", pj.small, p.muted, 1.3), pj.px(8)))
             splits[-1] = (splits[-1][0], pj.px(18))
         if splits:
-            section("Where the class split", splits)
+            section(_("Where the class split"), splits)
         # 3. What it cost, across the class.
         if d.finished:
-            strips: list[Item] = [(text("Each dot is one journey that reached an ending; the line marks the middle "
-                                        "one (the median).", "sans", pj.small, p.muted, 1.3), pj.px(10))]
-            note = text(ESTIMATE_NOTE, "sans", pj.small, p.muted, 1.3)
+            strips: list[Item] = [(text(_("Each dot is one journey that reached an ending; the line marks the "
+                                          "middle one (the median)."), "sans", pj.small, p.muted, 1.3), pj.px(10))]
+            note = text(_(ESTIMATE_NOTE), "sans", pj.small, p.muted, 1.3)
             room = height - strips[0][0].height - pj.px(10) - note.height
-            rows = [(self.resource_label("cash", "Money at the end"), d.money, self.formatter("cash")),
-                    (self.resource_label("days", "Days"), d.days, self.formatter("days")),
-                    ("Risks that fell", d.risks_fell, lambda v: f"{round(v)}")]
+            rows = [(self.resource_label("cash", _("Money at the end")), d.money, self.formatter("cash")),
+                    (self.resource_label("days", _("Days")), d.days, self.formatter("days")),
+                    (_("Risks that fell"), d.risks_fell, lambda v: f"{round(v)}")]
             each = max(pj.px(60), room // len(rows) - pj.px(8))
             for label, spread, fmt in rows:
                 strips.append((self.strip(label, spread, fmt, each), pj.px(8)))
             strips.append((note, 0))
-            section("What it cost, across the class", strips)
+            section(_("What it cost, across the class"), strips)
         # 4. The facts the class saw most.
         facts: list[Item] = []
         shown = [(fid, n) for fid, n in d.facts_seen if fid in story.facts and fid not in SINCE_2010_FACTS]
         for fid, n in shown[:MAX_FACTS]:
             fact = story.facts[fid]
             facts.append((text(" ".join(fact.text.split()), "serif", pj.ui, p.text, 1.35), -pj.px(2)))
-            facts.append((text(f"Seen by {n} student{'s' * (n != 1)}  ·  Source: {cite(fact)}", "sans", pj.small,
+            facts.append((text(ngettext("Seen by {n} student", "Seen by {n} students", n).format(n=n) + "  ·  "
+                               + _("Source: {source}").format(source=cite(fact)), "sans", pj.small,
                                p.muted, 1.3), pj.px(16)))
         if facts:
-            section("The facts the class saw most, and their sources", facts)
+            section(_("The facts the class saw most, and their sources"), facts)
         # 5. What changed since 2010.
         since = [story.facts[f] for f in SINCE_2010_FACTS if f in story.facts]
         if since:
-            items: list[Item] = [(text("The story is set around 2010. Since then:", "sans-bold", pj.ui, p.strong, 1.3),
+            items: list[Item] = [(text(_("The story is set around 2010. Since then:"), "sans-bold", pj.ui, p.strong, 1.3),
                                   pj.px(8))]
             for fact in since:
                 items.append((text(" ".join(fact.text.split()), "serif", pj.ui, p.text, 1.35), -pj.px(2)))
-                items.append((text(f"Source: {cite(fact)}", "sans", pj.small, p.muted, 1.3), pj.px(14)))
-            section("What changed since 2010", items)
+                items.append((text(_("Source: {source}").format(source=cite(fact)), "sans", pj.small, p.muted, 1.3), pj.px(14)))
+            section(_("What changed since 2010"), items)
         # 6. Questions: the luck first, then the story's own.
-        ask = ("Everyone had the same luck. Where did your choices take you apart, and why did you choose as you did?"
-               if d.settings.luck == "same" else
-               "Some of you chose alike and ended differently. How much of her fate was hers to choose?")
+        ask = _(SAME_LUCK_QUESTION) if d.settings.luck == "same" else _(OWN_LUCK_QUESTION)
         questions = [ask, *story.debrief_questions[:MAX_QUESTIONS]]
-        section("To think about", [(text(f"{i + 1}.  {q}", "serif", pj.body, p.strong, 1.35), pj.px(14))
+        section(_("To think about"), [(text(f"{i + 1}.  {q}", "serif", pj.body, p.strong, 1.35), pj.px(14))
                                    for i, q in enumerate(questions)])
-        self.pages = pages or [("Class debrief", [])]
+        self.pages = pages or [(_("Class debrief"), [])]
         self.page = min(self.page, len(self.pages) - 1)
 
     def paginate(self, items: list[Item], height: int) -> list[list[tuple[Block | Chart, int, int]]]:
@@ -252,7 +265,7 @@ class JourneysDebriefScene(FacilitateScene):
                 pygame.draw.circle(surface, p.accent, (px, line_y + dy), r)
             mx = round(left + (right - left) * (med - lo) / span) if hi > lo else (left + right) // 2
             pygame.draw.line(surface, p.strong, (mx, line_y - 3 * r), (mx, line_y + 2 * r), max(2, pj.px(3)))
-            words = f"least {fmt(lo)}   ·   middle {fmt(med)}   ·   most {fmt(hi)}"
+            words = _("least {low}   ·   middle {middle}   ·   most {high}").format(low=fmt(lo), middle=fmt(med), high=fmt(hi))
             under = text.line(words, "sans", small, p.muted)
             if under.get_width() > width:
                 under = text.line(words, "sans", max(11, round(small * width / under.get_width())), p.muted)
@@ -264,7 +277,7 @@ class JourneysDebriefScene(FacilitateScene):
 
     # ------------------------------------------------------------------ input
     def hint_text(self) -> str:
-        return "→ or Enter: next page  ·  ← previous  ·  B: blank  ·  Esc: menu"
+        return _("→ or Enter: next page  ·  ← previous  ·  B: blank  ·  Esc: menu")
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if letter(cmd) == "b":
@@ -276,7 +289,7 @@ class JourneysDebriefScene(FacilitateScene):
             if self.page < len(self.pages) - 1:
                 self.page += 1
             elif isinstance(cmd, c.Confirm):
-                self.app.notify("That was the last page. Esc: menu (quit).")
+                self.app.notify(_("That was the last page. Esc: menu (quit)."))
         elif isinstance(cmd, c.Move) and (cmd.dx < 0 or cmd.dy < 0) or \
                 isinstance(cmd, c.Scroll) and (cmd.pages < 0 or cmd.lines < 0):
             self.page = max(0, self.page - 1)
@@ -291,7 +304,8 @@ class JourneysDebriefScene(FacilitateScene):
         pj = self.pj
         self.boxes = []
         name, page = self.pages[self.page]
-        h = self.kicker(surface, f"Class debrief  ·  {name}  ·  page {self.page + 1} of {len(self.pages)}")
+        h = self.kicker(surface, _("Class debrief  ·  {section}  ·  page {page} of {pages}").format(
+            section=name, page=self.page + 1, pages=len(self.pages)))
         self.boxes.append(("kicker", pygame.Rect(pj.safe.x, pj.safe.y, 1, h)))
         for item, dx, dy in page:
             x, y = pj.safe.x + dx, self.top + dy
@@ -307,14 +321,14 @@ class JourneysDebriefScene(FacilitateScene):
 
 class DebriefMenuScene(_Panel):
     name = "journeys-debrief-menu"
-    title = "Class debrief"
-    body = "The session is recorded. escape-route report writes the class report from it."
+    title = N_("Class debrief")
+    body = N_("The session is recorded. escape-route report writes the class report from it.")
 
     def __init__(self, app) -> None:  # noqa: ANN001
         super().__init__(app, None)
 
     def rows(self) -> list[tuple[str, object]]:
-        return [("Back to the debrief", self.cancel), ("Quit", self.quit)]
+        return [(_("Back to the debrief"), self.cancel), (_("Quit"), self.quit)]
 
     def quit(self) -> None:
         self.app.running = False

@@ -16,19 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from game.classroom.report import LUCK_LABELS, LUCK_WHY  # one wording for the luck everywhere
+from game.l10n import N_, _
 from game.ui.classroom.setup import FacilitateSetupScene, Field
 
 UNDO_WHY = {
-    True: "Students may go back one decision and try the other way; the record keeps both.",
-    False: "Every choice stands, as it did for her: nobody can go back.",
+    True: N_("Students may go back one decision and try the other way; the record keeps both."),
+    False: N_("Every choice stands, as it did for her: nobody can go back."),
 }
 NICKNAME_WHY = {
-    False: "Off: students play anonymously, known to the game only by a number.",
-    True: "On: a nickname each, shown only on the teacher page on your phone, never on this screen.",
+    False: N_("Off: students play anonymously, known to the game only by a number."),
+    True: N_("On: a nickname each, shown only on the teacher page on your phone, never on this screen."),
 }
 
-FIELDS = (Field("name", "Session name"), Field("luck", "Luck"), Field("undo", "Going back"),
-          Field("nicknames", "Nicknames"), Field("seed", "Seed"), Field("begin", "Open the room"))
+FIELDS = (Field("name", N_("Session name")), Field("luck", N_("Luck")), Field("undo", N_("Going back")),
+          Field("nicknames", N_("Nicknames")), Field("seed", N_("Seed")), Field("begin", N_("Open the room")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +51,9 @@ class JourneysSetupScene(FacilitateSetupScene):
     name = "journeys-setup"
     fields = FIELDS
     arrow_fields = ("luck", "undo", "nicknames", "seed")
-    heading = "CLASS JOURNEYS · SET UP THE ROOM"
-    hint_line = "Up/Down move  ·  ←→ change  ·  type the name and the seed  ·  Enter: next / open the room  ·  Esc: quit"
+    heading = N_("CLASS JOURNEYS · SET UP THE ROOM")
+    hint_line = N_("Up/Down move  ·  ←→ change  ·  type the name and the seed  ·  Enter: next / open the room  ·  "
+                   "Esc: quit")
 
     def __init__(self, app, choices: JourneyChoices, begin: Begin) -> None:  # noqa: ANN001
         super().__init__(app, None)
@@ -61,7 +63,7 @@ class JourneysSetupScene(FacilitateSetupScene):
 
     def choices(self) -> JourneyChoices:
         v = self.values
-        return JourneyChoices(name=str(v["name"]).strip() or "Class journeys", luck=str(v["luck"]),
+        return JourneyChoices(name=str(v["name"]).strip() or _("Class journeys"), luck=str(v["luck"]),
                               allow_undo=bool(v["undo"]), nicknames=bool(v["nicknames"]), seed=int(v["seed"] or 0))
 
     def skipped(self, key: str) -> bool:
@@ -72,11 +74,11 @@ class JourneysSetupScene(FacilitateSetupScene):
         if key == "name":
             return str(v["name"])
         if key == "luck":
-            return LUCK_LABELS[str(v["luck"])]
+            return _(LUCK_LABELS[str(v["luck"])])
         if key == "undo":
-            return "Allowed" if v["undo"] else "Not allowed"
+            return _("Allowed") if v["undo"] else _("Not allowed")
         if key == "nicknames":
-            return "On (teacher page only)" if v["nicknames"] else "Off"
+            return _("On (teacher page only)") if v["nicknames"] else _("Off")
         if key == "seed":
             return str(v["seed"]) or "0"
         return ""
@@ -97,12 +99,12 @@ class JourneysSetupScene(FacilitateSetupScene):
         size = max(15, round(pj.small * 0.95))
         v = self.values
         luck, other = str(v["luck"]), "own" if v["luck"] == "same" else "same"
-        return [("WHY THE LUCK MATTERS", "sans-bold", pj.small),
-                (f"{LUCK_LABELS[luck]}. {LUCK_WHY[luck]}", "serif", size),
-                (f"{LUCK_LABELS[other]}. {LUCK_WHY[other]}", "serif", size),
-                ("GOING BACK AND NICKNAMES", "sans-bold", pj.small),
-                (UNDO_WHY[bool(v["undo"])], "serif", size),
-                (NICKNAME_WHY[bool(v["nicknames"])], "serif", size)]
+        return [(_("WHY THE LUCK MATTERS"), "sans-bold", pj.small),
+                (f"{_(LUCK_LABELS[luck])}. {_(LUCK_WHY[luck])}", "serif", size),
+                (f"{_(LUCK_LABELS[other])}. {_(LUCK_WHY[other])}", "serif", size),
+                (_("GOING BACK AND NICKNAMES"), "sans-bold", pj.small),
+                (_(UNDO_WHY[bool(v["undo"])]), "serif", size),
+                (_(NICKNAME_WHY[bool(v["nicknames"])]), "serif", size)]
 
     def begin(self) -> None:
         problem = self.on_begin(self.choices())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pygame
 
 from game.errors import Impossible
+from game.l10n import N_, _
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
@@ -60,8 +61,8 @@ class _Panel(FacilitateScene):
         width = min(pj.safe.w, pj.px(820))
         pad = pj.px(28)
         inner = width - 2 * pad
-        self.title_block = self.block(self.title, "serif-bold", pj.title, inner, p.strong, 1.15)
-        self.body_block = self.block(self.body, "serif", pj.ui, inner, p.text, 1.4) if self.body else None
+        self.title_block = self.block(_(self.title) if self.title else "", "serif-bold", pj.title, inner, p.strong, 1.15)
+        self.body_block = self.block(_(self.body), "serif", pj.ui, inner, p.text, 1.4) if self.body else None
         self.row_blocks = [self.block(f"{i + 1}.  {label}", "sans-bold", pj.ui, inner - pj.px(20), p.strong, 1.3)
                            for i, (label, _) in enumerate(self.items)]
         height = pad + self.title_block.height + pj.px(14)
@@ -117,22 +118,22 @@ class _Panel(FacilitateScene):
 
 class FacilitatePauseScene(_Panel):
     name = "facilitate-pause"
-    title = "Paused"
+    title = N_("Paused")
 
     def __init__(self, app, fac) -> None:  # noqa: ANN001
         super().__init__(app, fac)
         self.seconds = 0.0
 
     def rows(self) -> list[tuple[str, object]]:
-        items: list[tuple[str, object]] = [("Continue", self.cancel), ("Blank the screen", self.blank)]
+        items: list[tuple[str, object]] = [(_("Continue"), self.cancel), (_("Blank the screen"), self.blank)]
         if self.fac.decision is not None:
-            items.append(("Cancel this vote (no decision; phones are told)", self.cancel_the_vote))
-        ok, _ = self.fac.can_rollback()
+            items.append((_("Cancel this vote (no decision; phones are told)"), self.cancel_the_vote))
+        ok, _why = self.fac.can_rollback()
         if ok:
-            items.append(("Go back one decision (try the other way)", self.back_one))
+            items.append((_("Go back one decision (try the other way)"), self.back_one))
         if not self.fac.ended:
-            items.append(("End the session now and go to the debrief", self.end_now))
-        items.append(("Quit (the session is saved; resume it with --resume)", self.quit))
+            items.append((_("End the session now and go to the debrief"), self.end_now))
+        items.append((_("Quit (the session is saved; resume it with --resume)"), self.quit))
         return items
 
     def update(self, dt: float) -> None:
@@ -155,7 +156,7 @@ class FacilitatePauseScene(_Panel):
         self.fac.cancel_vote()
         while self.app.stack.top is not None and self.app.stack.top.name != "facilitate-story":
             self.app.stack.pop()
-        self.app.notify("The vote was cancelled: nothing was decided.")
+        self.app.notify(_("The vote was cancelled: nothing was decided."))
 
     def end_now(self) -> None:
         self.cancel()
@@ -173,12 +174,12 @@ class FacilitatePauseScene(_Panel):
 
 class ConfirmRollbackScene(_Panel):
     name = "facilitate-confirm"
-    title = "Go back one decision?"
-    body = ("The class returns to before its last decision, with the same money, days and risks, and can try the "
-            "other way. The dice are not rolled again for the same choice. The session record keeps both.")
+    title = N_("Go back one decision?")
+    body = N_("The class returns to before its last decision, with the same money, days and risks, and can try "
+              "the other way. The dice are not rolled again for the same choice. The session record keeps both.")
 
     def rows(self) -> list[tuple[str, object]]:
-        return [("Yes, go back", self.confirm), ("No, stay here", self.cancel)]
+        return [(_("Yes, go back"), self.confirm), (_("No, stay here"), self.cancel)]
 
     def confirm(self) -> None:
         app = self.app
@@ -186,7 +187,7 @@ class ConfirmRollbackScene(_Panel):
         try:
             self.fac.rollback()
         except Impossible as exc:
-            app.notify(f"Cannot go back: {exc}.")
+            app.notify(_("Cannot go back: {reason}.").format(reason=exc))
             return
         # Back to the passage, whatever was open over it (the debrief of an ending, a vote).
         from game.ui.classroom.story import FacilitateStoryScene
@@ -196,4 +197,4 @@ class ConfirmRollbackScene(_Panel):
         story = app.stack.top
         if isinstance(story, FacilitateStoryScene):
             story.refresh()
-        app.notify("Back before the last decision. The class can try the other way.")
+        app.notify(_("Back before the last decision. The class can try the other way."))

@@ -14,6 +14,7 @@ from typing import Any
 import pygame
 
 from game.classroom.journeys import MAX_PROMPT  # the most a page shows, as the model keeps it
+from game.l10n import N_, _
 from game.ui import commands as c
 from game.ui.classroom.common import letter
 from game.ui.classroom.pause import _Panel
@@ -47,7 +48,7 @@ class PromptPickerScene(_Panel):
     """The story's questions by number (1-9, Up/Down and Enter), a typed one, or none."""
 
     name = "journeys-prompt"
-    title = "A discussion prompt on every page"
+    title = N_("A discussion prompt on every page")
 
     def __init__(self, app, journeys: Any, snap: Any) -> None:  # noqa: ANN001
         super().__init__(app, None)
@@ -57,15 +58,16 @@ class PromptPickerScene(_Panel):
         self.limit = MAX_STORY_PROMPTS
         if self.crowd is not None:
             n = dict(snap.by_chapter).get(self.crowd, 0)
-            self.body = f"The story's questions near “{self.crowd}”, where most students are ({n}):"
+            self.body = _("The story's questions near “{chapter}”, where most students are ({n}):").format(
+                chapter=self.crowd, n=n)
         else:
-            self.body = "Nobody is playing yet. The story's first questions:"
+            self.body = _("Nobody is playing yet. The story's first questions:")
 
     def rows(self) -> list[tuple[str, object]]:
         items: list[tuple[str, object]] = [(q, self.sender(q)) for q in self.questions[:self.limit]]
-        items.append(("Type a question of your own…", self.type_one))
+        items.append((_("Type a question of your own…"), self.type_one))
         if self.snap.prompt:
-            items.append(("Take the prompt off every page", self.sender(None)))
+            items.append((_("Take the prompt off every page"), self.sender(None)))
         return items
 
     def relayout(self) -> None:
@@ -92,14 +94,14 @@ class PromptPickerScene(_Panel):
 
 def send_prompt(app, journeys: Any, text: str | None) -> None:  # noqa: ANN001
     journeys.send_prompt(text)
-    app.notify("The prompt is on every page." if text else "The prompt was taken off every page.")
+    app.notify(_("The prompt is on every page.") if text else _("The prompt was taken off every page."))
 
 
 class TypePromptScene(_Panel):
     """A question typed by the teacher: Enter sends it to every page, Esc goes back without sending."""
 
     name = "journeys-type-prompt"
-    title = "Type a question for every page"
+    title = N_("Type a question for every page")
 
     def __init__(self, app, journeys: Any) -> None:  # noqa: ANN001
         super().__init__(app, None)
@@ -107,7 +109,7 @@ class TypePromptScene(_Panel):
         self.text = ""
         self._erase = False
         self.opened = app.frames   # the digit that chose "Type a question" must not be typed into it too
-        self.body = "Enter sends it to every page; Esc goes back without sending."
+        self.body = N_("Enter sends it to every page; Esc goes back without sending.")
 
     def rows(self) -> list[tuple[str, object]]:
         return []
@@ -117,7 +119,7 @@ class TypePromptScene(_Panel):
         pj, p = self.pj, self.theme.palette
         inner = self.card.w - 2 * self.pad
         self.field = self.block((self.text or " ") + "|", "serif", pj.ui, inner - pj.px(20), p.strong, 1.3)
-        count = self.block(f"{len(self.text)} of {MAX_PROMPT} characters", "sans", pj.small, inner, p.muted, 1.2)
+        count = self.block(_("{n} of {most} characters").format(n=len(self.text), most=MAX_PROMPT), "sans", pj.small, inner, p.muted, 1.2)
         self.count = count
         extra = self.field.height + count.height + pj.px(40)
         self.card.h = min(pj.safe.h, self.card.h + extra)
@@ -131,7 +133,7 @@ class TypePromptScene(_Panel):
                 self.app.pop()
                 send_prompt(self.app, self.journeys, " ".join(self.text.split()))
             else:
-                self.app.notify("Type a question first, or press Esc.")
+                self.app.notify(_("Type a question first, or press Esc."))
         elif isinstance(cmd, c.Rollback):
             self._erase = True  # Backspace; the U key also sends Rollback and then types its letter
         elif isinstance(cmd, c.TypeText) and self.app.frames != self.opened:

@@ -17,6 +17,7 @@ import pygame
 
 from game.classroom import session as s
 from game.engine.engine import Engine, NodeView
+from game.l10n import _, ngettext
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene
 from game.ui.classroom.story import resource_strip
@@ -99,21 +100,22 @@ class ReplayScene(FacilitateScene):
         rows = []
         for choice in step.view.choices:
             n = step.counts.get(choice.index, 0)
-            mark = "  ✓ taken" if choice.index == step.chosen else ""
-            share = f"{n} vote{'s' * (n != 1)}" if total else ""
+            mark = "  ✓ " + _("taken") if choice.index == step.chosen else ""
+            share = ngettext("{n} vote", "{n} votes", n).format(n=n) if total else ""
             colour = p.accent if choice.index == step.chosen else p.text if choice.available else p.faint
             rows.append(self.block(f"{choice.index + 1}.  {choice.text}   {share}{mark}", "sans-bold"
                                    if choice.index == step.chosen else "sans", pj.ui, w, colour, 1.3))
         self.rows = rows
-        how = {"vote": "by vote", "tie-break": "tie settled by the facilitator",
-               "facilitator": "decided by the facilitator"}.get(step.decided_by, step.decided_by)
+        how = {"vote": _("by vote"), "tie-break": _("tie settled by the facilitator"),
+               "facilitator": _("decided by the facilitator")}.get(step.decided_by, step.decided_by)
         result = how
         if step.roll is not None:
             pct = round(float(step.roll.get("chance", 0)) * 100)
-            result += f"  ·  {pct}% risk, {step.roll.get('label', '')}: " + \
-                ("it fell" if step.roll.get("failed") else "it passed")
+            result += "  ·  " + (_("{percent} risk, {risk}: it fell") if step.roll.get("failed") else
+                                 _("{percent} risk, {risk}: it passed")).format(percent=f"{pct}%",
+                                                                                risk=step.roll.get("label", ""))
         if step.undone:
-            result += "  ·  then undone: the class went back"
+            result += "  ·  " + _("then undone: the class went back")
         self.result = self.block(result, "sans-bold", pj.ui, w, p.bad if step.roll and step.roll.get("failed")
                                  else p.good, 1.3)
 
@@ -121,12 +123,13 @@ class ReplayScene(FacilitateScene):
         pj = self.pj
         safe = pj.safe
         if not self.steps:
-            self.kicker(surface, "This session has no recorded decision")
+            self.kicker(surface, _("This session has no recorded decision"))
             return
         step = self.steps[self.index]
         h = resource_strip(self, surface, step.vars, safe.y)
         y = safe.y + h + pj.px(12)
-        y += self.kicker(surface, f"Replay · {self.record.label} · decision {self.index + 1} of {len(self.steps)}",
+        y += self.kicker(surface, _("Replay · {session} · decision {n} of {total}").format(
+            session=self.record.label, n=self.index + 1, total=len(self.steps)),
                          y) + pj.px(4)
         blit_block(surface, self.title, safe.x, y)
         y += self.title.height + pj.px(8)
@@ -138,4 +141,4 @@ class ReplayScene(FacilitateScene):
             blit_block(surface, row, safe.x, y)
             y += row.height + pj.px(6)
         blit_block(surface, self.result, safe.x, y + pj.px(8))
-        self.hints(surface, "→ or Enter: next decision  ·  ← previous  ·  Esc: quit")
+        self.hints(surface, _("→ or Enter: next decision  ·  ← previous  ·  Esc: quit"))

@@ -16,6 +16,7 @@ import pygame
 from game.classroom.content import LEVEL_LABELS, LEVELS, content_note
 from game.classroom.facilitation import WHOLE_CLASS, Facilitation, FacilitatorSettings
 from game.errors import StoryError
+from game.l10n import N_, _, ngettext
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
@@ -30,9 +31,10 @@ class Field:
     label: str
 
 
-FIELDS = (Field("name", "Session name"), Field("groups", "Groups"), Field("group", "This screen is"),
-          Field("seed", "Seed"), Field("level", "Content level"),
-          Field("minutes", "Discussion timer"), Field("begin", "Begin the session"))
+#: Labels are marked for translation and translated where they are drawn (the language is set after import).
+FIELDS = (Field("name", N_("Session name")), Field("groups", N_("Groups")), Field("group", N_("This screen is")),
+          Field("seed", N_("Seed")), Field("level", N_("Content level")),
+          Field("minutes", N_("Discussion timer")), Field("begin", N_("Begin the session")))
 
 
 class FacilitateSetupScene(FacilitateScene):
@@ -40,9 +42,9 @@ class FacilitateSetupScene(FacilitateScene):
     fields: tuple[Field, ...] = FIELDS
     #: Fields whose value ←/→ change (arrows are drawn beside them when focused).
     arrow_fields: tuple[str, ...] = ("groups", "group", "level", "minutes", "seed")
-    heading = "FACILITATOR · SET UP THE SESSION"
-    hint_line = ("Up/Down move  ·  ←→ change  ·  type the name and the seed  ·  Enter: next / begin  ·  "
-                 "Esc: quit")
+    heading = N_("FACILITATOR · SET UP THE SESSION")
+    hint_line = N_("Up/Down move  ·  ←→ change  ·  type the name and the seed  ·  Enter: next / begin  ·  "
+                   "Esc: quit")
 
     def __init__(self, app, preset: FacilitatorSettings | None = None) -> None:  # noqa: ANN001
         super().__init__(app, None)
@@ -62,7 +64,7 @@ class FacilitateSetupScene(FacilitateScene):
     def settings(self) -> FacilitatorSettings:
         v = self.values
         groups = int(v["groups"])
-        return FacilitatorSettings(name=str(v["name"]).strip() or "Class session", groups=groups,
+        return FacilitatorSettings(name=str(v["name"]).strip() or _("Class session"), groups=groups,
                                    group=min(max(1, int(v["group"])), max(1, groups)),
                                    seed=int(v["seed"] or 0), level=str(v["level"]),
                                    discussion_seconds=int(v["minutes"]) * 60)
@@ -72,15 +74,15 @@ class FacilitateSetupScene(FacilitateScene):
         if key == "name":
             return str(v["name"])
         if key == "groups":
-            return WHOLE_CLASS if not v["groups"] else f"{v['groups']} groups"
+            return _(WHOLE_CLASS) if not v["groups"] else _("{n} groups").format(n=v["groups"])
         if key == "group":
-            return "—" if not v["groups"] else f"Group {v['group']} of {v['groups']}"
+            return "—" if not v["groups"] else _("Group {group} of {groups}").format(group=v["group"], groups=v["groups"])
         if key == "seed":
             return str(v["seed"]) or "0"
         if key == "level":
-            return LEVEL_LABELS[str(v["level"])]
+            return _(LEVEL_LABELS[str(v["level"])])
         if key == "minutes":
-            return f"{v['minutes']} minute{'s' * (v['minutes'] != 1)}"
+            return ngettext("{n} minute", "{n} minutes", v["minutes"]).format(n=v["minutes"])
         return ""
 
     def skipped(self, key: str) -> bool:
@@ -91,7 +93,7 @@ class FacilitateSetupScene(FacilitateScene):
         """What is shown beside the form: (text, font kind, size) paragraphs, read before anything is projected."""
         pj = self.pj
         size = max(15, round(pj.small * 0.95))
-        return [("CONTENT NOTE", "sans-bold", pj.small)] + [
+        return [(_("CONTENT NOTE"), "sans-bold", pj.small)] + [
             (para, "serif", size) for para in content_note(self.app.story, str(self.values["level"]))]
 
     def _change(self, dx: int) -> None:
@@ -117,7 +119,7 @@ class FacilitateSetupScene(FacilitateScene):
         try:
             fac = Facilitation.start(app.story, self.settings())
         except (StoryError, OSError, ValueError) as exc:
-            self.error = f"Could not start the session: {exc}"
+            self.error = _("Could not start the session: {error}").format(error=exc)
             self.relayout()
             return
         from game.ui.classroom.story import start_session
@@ -189,7 +191,7 @@ class FacilitateSetupScene(FacilitateScene):
         form_w = round(safe.w * 0.52)
         self.form_x = safe.x
         y = safe.y
-        self.head = text.line(self.heading, "sans-bold", pj.small, p.accent)
+        self.head = text.line(_(self.heading), "sans-bold", pj.small, p.accent)
         y += self.head.get_height() + pj.px(6)
         self.title = self.block(self.app.story.title, "serif-bold", pj.title, form_w, p.strong, 1.1)
         self.title_y = y
@@ -201,12 +203,12 @@ class FacilitateSetupScene(FacilitateScene):
             focused = i == self.focus
             disabled = self.skipped(f.key)
             rect = pygame.Rect(safe.x, y, form_w, row_h)
-            label = text.line(f.label, "sans", pj.small, p.faint if disabled else p.muted)
+            label = text.line(_(f.label), "sans", pj.small, p.faint if disabled else p.muted)
             value_text = self.shown(f.key)
             if focused and f.key in ("name", "seed"):
                 value_text += "|"
             if f.key == "begin":
-                value = text.line(f"{f.label}  ›", "sans-bold", pj.ui, p.bg if focused else p.strong)
+                value = text.line(f"{_(f.label)}  ›", "sans-bold", pj.ui, p.bg if focused else p.strong)
             else:
                 value = text.line(value_text, "sans-bold", pj.ui, p.faint if disabled else p.strong)
             arrows = focused and f.key in self.arrow_fields
@@ -254,4 +256,4 @@ class FacilitateSetupScene(FacilitateScene):
             blit_block(surface, self.error_block, self.form_x, self.rows[-1].bottom + pj.px(8))
         for block, x, y in self.note:
             blit_block(surface, block, x, y)
-        self.hints(surface, self.hint_line)
+        self.hints(surface, _(self.hint_line))

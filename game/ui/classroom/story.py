@@ -12,12 +12,13 @@ from __future__ import annotations
 import pygame
 
 from game.engine.engine import NodeView, Outcome
+from game.l10n import N_, _
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
 from game.ui.widgets.text import Block, blit_block
 
-HINTS = ("Enter: next  ·  F: facts  ·  D: discuss  ·  V: vote  ·  M: map  ·  B: blank  ·  P: pause  ·  "
-         "Backspace: go back")
+HINTS = N_("Enter: next  ·  F: facts  ·  D: discuss  ·  V: vote  ·  M: map  ·  B: blank  ·  P: pause  ·  "
+           "Backspace: go back")
 
 
 def start_session(app, fac) -> None:  # noqa: ANN001
@@ -105,7 +106,7 @@ class FacilitateStoryScene(FacilitateScene):
         text = self.app.text
         number = self.app.story.chapter_number(view.chapter)
         place = self.app.place(view.location)[0] if view.location else ""
-        kicker = " · ".join(x for x in (f"Chapter {number}" if number else "", view.chapter, place) if x)
+        kicker = " · ".join(x for x in (_("Chapter {n}").format(n=number) if number else "", view.chapter, place) if x)
         self.kicker_image = text.line(kicker.upper(), "sans-bold", pj.small, p.accent)
         self.strip_h = round(pj.small * 1.4 + pj.ui * 1.4)
         y = safe.y + self.strip_h + pj.px(14)
@@ -130,17 +131,17 @@ class FacilitateStoryScene(FacilitateScene):
         self._veiled = veil is not None
         blocks: list[tuple[Block, int]] = []
         if veil is not None:
-            blocks.append((self.block(f"This passage depicts {veil.text}.", "serif-bold", pj.body, safe.w,
+            blocks.append((self.block(_("This passage depicts {what}.").format(what=veil.text), "serif-bold", pj.body, safe.w,
                                       p.strong, 1.4), pj.px(14)))
-            blocks.append((self.block("Read it aloud, tell it in your own words, or press R to show it on the "
-                                      "screen. The choices that follow are the same either way.", "serif",
+            blocks.append((self.block(_("Read it aloud, tell it in your own words, or press R to show it on the "
+                                        "screen. The choices that follow are the same either way."), "serif",
                                       pj.body, safe.w, p.text, 1.45), 0))
         else:
             for para in view.paragraphs:
                 blocks.append((self.block(para, "serif", pj.body, min(safe.w, pj.body * 34), p.text, 1.45),
                                round(pj.body * 0.6)))
         if view.ending is not None:
-            blocks.append((self.block(f"THE END  ·  {view.ending.title}", "sans-bold", pj.ui, safe.w,
+            blocks.append((self.block(_("THE END  ·  {title}").format(title=view.ending.title), "sans-bold", pj.ui, safe.w,
                                       p.good if view.ending.kind == "safe" else p.bad, 1.3), 0))
         body_w = min(safe.w, pj.body * 34)
 
@@ -171,7 +172,7 @@ class FacilitateStoryScene(FacilitateScene):
             if self.view is not None and self.view.discuss:
                 self.open_discussion()
             else:
-                self.app.notify("This passage has no discussion prompt.")
+                self.app.notify(_("This passage has no discussion prompt."))
         elif key == "v":
             if self.view is not None and self.view.ending is None:
                 self.open_vote()
@@ -181,7 +182,7 @@ class FacilitateStoryScene(FacilitateScene):
                 self.relayout()
         elif isinstance(cmd, c.OpenMap):
             if self.app.route is None:
-                self.app.notify("This story has no map.")
+                self.app.notify(_("This story has no map."))
             else:
                 from game.ui.scenes.map import MapScene
                 self.app.push(MapScene(self.app))
@@ -216,7 +217,7 @@ class FacilitateStoryScene(FacilitateScene):
         view = self.view
         facts = [f for f in (view.facts if view else ()) if f in self.app.story.facts]
         if not facts:
-            self.app.notify("No facts are linked to this passage.")
+            self.app.notify(_("No facts are linked to this passage."))
             return
         from game.ui.classroom.facts import FactCardScene
         self.app.push(FactCardScene(self.app, self.fac, facts))
@@ -224,7 +225,7 @@ class FacilitateStoryScene(FacilitateScene):
     def ask_rollback(self) -> None:
         ok, why = self.fac.can_rollback()
         if not ok:
-            self.app.notify(f"Cannot go back: {why}.")
+            self.app.notify(_("Cannot go back: {reason}.").format(reason=why))
             return
         from game.ui.classroom.pause import ConfirmRollbackScene
         self.app.push(ConfirmRollbackScene(self.app, self.fac))
@@ -234,8 +235,9 @@ class FacilitateStoryScene(FacilitateScene):
         banner = None
         if outcome.roll is not None:
             pct = round(outcome.roll.chance * 100)
-            banner = ((f"The risk fell: {pct}%, {outcome.roll.label}", True) if outcome.roll.failed else
-                      (f"The risk passed: {pct}%, {outcome.roll.label}", False))
+            banner = ((_("The risk fell: {pct}%, {risk}").format(pct=pct, risk=outcome.roll.label), True)
+                      if outcome.roll.failed else
+                      (_("The risk passed: {pct}%, {risk}").format(pct=pct, risk=outcome.roll.label), False))
             self.app.audio.cue("risk_fell" if outcome.roll.failed else "risk_avoided")
         self.refresh(banner)
 
@@ -253,11 +255,11 @@ class FacilitateStoryScene(FacilitateScene):
             draw_page(surface, self.pages[self.page], pj.safe.x, self.text_y)
         more = ""
         if len(self.pages) > 1:
-            more = f"Page {self.page + 1} of {len(self.pages)}  ·  "
+            more = _("Page {page} of {pages}").format(page=self.page + 1, pages=len(self.pages)) + "  ·  "
         if self.view.ending is not None:
-            hint = more + "Enter: the class debrief  ·  F: facts  ·  B: blank  ·  Backspace: go back"
+            hint = more + _("Enter: the class debrief  ·  F: facts  ·  B: blank  ·  Backspace: go back")
         elif self._veiled:
-            hint = more + "R: show the passage  ·  " + HINTS
+            hint = more + _("R: show the passage") + "  ·  " + _(HINTS)
         else:
-            hint = more + HINTS
+            hint = more + _(HINTS)
         self.hints(surface, hint)

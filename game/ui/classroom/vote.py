@@ -30,6 +30,7 @@ import pygame
 
 from game.classroom.vote import VoteChannel, settle
 from game.errors import Impossible
+from game.l10n import _, ngettext
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
@@ -83,7 +84,7 @@ class VoteScene(FacilitateScene):
                 self.reveal()
             elif key == "t":
                 if self.revealed:
-                    self.app.notify("The vote is already closed.")
+                    self.app.notify(_("The vote is already closed."))
                 else:
                     self.countdown = None if self.countdown is not None else 30.0
             elif key == "o":
@@ -133,16 +134,16 @@ class VoteScene(FacilitateScene):
         if key == "n" and hasattr(channel, "new_code"):
             channel.new_code()
             self._qr = None
-            self.app.notify(f"New room code {channel.room_code}: joined devices stay in.")
+            self.app.notify(_("New room code {code}: joined devices stay in.").format(code=channel.room_code))
         elif key == "l" and hasattr(channel, "lock"):
             channel.lock(not getattr(channel, "locked", False))
-            self.app.notify("Room locked: no new devices can join." if channel.locked else "Room open again.")
+            self.app.notify(_("Room locked: no new devices can join.") if channel.locked else _("Room open again."))
         elif key == "r" and self.fac.decision is not None:
             self.fac.reset_vote()
             self.revealed = False
             self.countdown = None
             self._changed()
-            self.app.notify("The vote starts again: every count is back to zero.")
+            self.app.notify(_("The vote starts again: every count is back to zero."))
 
     def _changed(self) -> None:
         self.tied = ()
@@ -188,7 +189,7 @@ class VoteScene(FacilitateScene):
         try:
             outcome = self.fac.close_vote(index, how)
         except Impossible as exc:
-            app.notify(f"Not possible: {exc}.")
+            app.notify(_("Not possible: {error}.").format(error=exc))
             return
         app.pop()
         from game.ui.classroom.story import FacilitateStoryScene
@@ -247,11 +248,11 @@ class VoteScene(FacilitateScene):
             if choice.available:
                 bits = [choice.cost_text] if choice.cost_text else []
                 if choice.risk is not None:
-                    bits.append(f"{choice.risk.percent} risk: {choice.risk.label}")
-                meta = self.block("  ·  ".join(bits) or "no cost", "sans", small, text_w,
+                    bits.append(_("{percent} risk: {risk}").format(percent=choice.risk.percent, risk=choice.risk.label))
+                meta = self.block("  ·  ".join(bits) or _("no cost"), "sans", small, text_w,
                                   p.danger_text if choice.risk else p.muted, 1.2)
             else:
-                meta = self.block(f"Closed: {choice.reason}", "sans", small, text_w, p.faint, 1.2)
+                meta = self.block(_("Closed: {reason}").format(reason=choice.reason), "sans", small, text_w, p.faint, 1.2)
             height = words.height + meta.height + 2 * pad
             rect = pygame.Rect(safe.x + col * (col_w + col_gap), col_y[col], col_w, height)
             col_y[col] += height + row_gap
@@ -265,30 +266,30 @@ class VoteScene(FacilitateScene):
                 "scale": scale, "columns": columns}
 
     def hint_text(self) -> str:
-        phones = ("V: reveal and close  ·  T: timer  ·  O: override  ·  N: new code  ·  L: lock  ·  R: reset  ·  "
-                  if self.channel is not None else "")
-        return ("Up/Down option  ·  0-9 votes  ·  Backspace erase  ·  +/− one vote  ·  " + phones
-                + "Enter: decide  ·  F: facts  ·  Esc: pause")
+        phones = (_("V: reveal and close  ·  T: timer  ·  O: override  ·  N: new code  ·  L: lock  ·  R: reset")
+                  + "  ·  " if self.channel is not None else "")
+        return (_("Up/Down option  ·  0-9 votes  ·  Backspace erase  ·  +/− one vote") + "  ·  " + phones
+                + _("Enter: decide  ·  F: facts  ·  Esc: pause"))
 
     @staticmethod
     def tie_message(tied: list[int] | tuple[int, ...]) -> str:
         names = ", ".join(str(i + 1) for i in tied)
-        return f"A tie between {names}. Choose with Up/Down and press Enter to settle it."
+        return _("A tie between {options}. Choose with Up/Down and press Enter to settle it.").format(options=names)
 
     @staticmethod
     def empty_message(focus: int) -> str:
-        return f"No votes entered. Press Enter again to take option {focus + 1} as the class's decision."
+        return _("No votes entered. Press Enter again to take option {n} as the class's decision.").format(n=focus + 1)
 
     @staticmethod
     def reveal_message() -> str:
-        return "The vote is closed: these are the final counts. Press Enter to take the decision."
+        return _("The vote is closed: these are the final counts. Press Enter to take the decision.")
 
     def draw(self, surface: pygame.Surface) -> None:
         pj, p, text = self.pj, self.theme.palette, self.app.text
         safe = pj.safe
         lay = self._layout
         self.boxes: list[tuple[str, pygame.Rect]] = []
-        h = self.kicker(surface, "The class decides")
+        h = self.kicker(surface, _("The class decides"))
         y = safe.y + h + pj.px(4)
         blit_block(surface, lay["head"], safe.x, y)
         self.boxes.append(("title", pygame.Rect(safe.x, y, lay["head"].width, lay["head"].height)))
@@ -329,15 +330,16 @@ class VoteScene(FacilitateScene):
                     pygame.draw.rect(surface, p.accent if n == most else p.muted, fill, border_radius=pj.px(4))
         if self.channel is not None:
             self.draw_join_panel(surface, lay["panel"])
-        summary = f"{total} vote{'s' * (total != 1)}" if total else "No votes yet"
+        summary = ngettext("{n} vote", "{n} votes", total).format(n=total) if total else _("No votes yet")
         if not self.revealed:
-            summary += "  ·  hidden until you reveal them (V)"
+            summary += "  ·  " + _("hidden until you reveal them (V)")
         if self.countdown is not None:
-            summary += f"  ·  closing in {max(0, round(self.countdown))} s"
+            summary += "  ·  " + _("closing in {seconds} s").format(seconds=max(0, round(self.countdown)))
         by_source = {s.name: sum(s.current().values()) for s in self.fac.sources}
         if self.channel is not None and self.revealed:
             hands = sum(n for name, n in by_source.items() if name != self.channel.name)
-            summary += f"  ·  {by_source.get(self.channel.name, 0)} from phones, {hands} by hands"
+            summary += "  ·  " + _("{phones} from phones, {hands} by hands").format(
+                phones=by_source.get(self.channel.name, 0), hands=hands)
         line = text.line(summary, "sans-bold", lay["ui"], p.strong)
         if line.get_width() > lay["rows_w"]:
             line = text.line(summary, "sans-bold", max(12, round(lay["ui"] * lay["rows_w"] / line.get_width())),
@@ -365,21 +367,22 @@ class VoteScene(FacilitateScene):
         self.boxes.append(("panel", rect))
         x, w = rect.x + pj.px(14), rect.w - pj.px(28)
         parts: list[tuple[str, object]] = []
-        parts.append(("label", text.line("VOTE FROM YOUR PHONE", "sans-bold", pj.small, p.accent)))
+        parts.append(("label", text.line(_("VOTE FROM YOUR PHONE"), "sans-bold", pj.small, p.accent)))
         parts.append(("qr", None))
         parts.append(("address", self.block(channel.url, "sans", pj.small, w, p.text, 1.2)))
-        code = text.line(f"Room {channel.room_code}", "sans-bold", pj.title, p.strong)
+        room = _("Room {code}").format(code=channel.room_code)
+        code = text.line(room, "sans-bold", pj.title, p.strong)
         if code.get_width() > w:
-            code = text.line(f"Room {channel.room_code}", "sans-bold", round(pj.title * w / code.get_width()),
+            code = text.line(room, "sans-bold", round(pj.title * w / code.get_width()),
                              p.strong)
         parts.append(("code", code))
         voted = channel.votes_cast()
-        parts.append(("voted", text.line(f"{voted} voted", "sans-bold", pj.ui, p.strong)))
+        parts.append(("voted", text.line(_("{n} voted").format(n=voted), "sans-bold", pj.ui, p.strong)))
         devices = channel.connected()
         waiting = getattr(channel, "waiting", lambda: 0)()
-        words = f"{devices} device{'s' * (devices != 1)} connected"
+        words = ngettext("{n} device connected", "{n} devices connected", devices).format(n=devices)
         if waiting:
-            words += f", {waiting} not joined"
+            words += _(", {n} not joined").format(n=waiting)
         parts.append(("devices", self.block(words, "sans", pj.small, w, p.text, 1.2)))
         for warning in self.warnings():
             parts.append(("warning", self.block(warning, "sans-bold", pj.small, w, p.bad, 1.2)))
@@ -414,11 +417,11 @@ class VoteScene(FacilitateScene):
         if channel is None:
             return out
         if getattr(channel, "guessing", lambda: False)():
-            out.append("Many wrong room codes: someone may be guessing. N: a new code.")
+            out.append(_("Many wrong room codes: someone may be guessing. N: a new code."))
         if channel.votes_cast() > channel.connected():
-            out.append("More votes than devices connected.")
+            out.append(_("More votes than devices connected."))
         if getattr(channel, "locked", False):
-            out.append("The room is locked: no new devices.")
+            out.append(_("The room is locked: no new devices."))
         return out
 
     def qr_surface(self, width: int) -> pygame.Surface | None:

@@ -882,7 +882,7 @@ def journey_map(story: Story) -> JourneyMap | None:
     if terrain is not None:
         half = terrain.with_name(terrain.stem + "_half" + terrain.suffix)
         terrain = half if half.is_file() else terrain if terrain.is_file() else None
-    return JourneyMap({k: loc.label for k, loc in route.locations.items()}, route.pixel_size, terrain,
+    return JourneyMap({k: story.place(k, loc.label) for k, loc in route.locations.items()}, route.pixel_size, terrain,
                       {k: (loc.x, loc.y) for k, loc in route.locations.items()}, route)
 
 

@@ -280,10 +280,15 @@
         body.appendChild(el("span", "meta", c.reason ? t("Closed: {reason}", { reason: c.reason }) : t("Closed")));
       }
       body.appendChild(el("span", "mark"));
+      // A space between the lines, so the text read off the button is the accessible name's words, in order.
+      Array.prototype.slice.call(body.children, 1).forEach(function (line) {
+        body.insertBefore(document.createTextNode(" "), line);
+      });
+      b.appendChild(document.createTextNode(" "));
       b.appendChild(body);
       // The accessible name: number, text, cost and risk (the number circle is hidden from screen readers).
-      b.setAttribute("aria-label", [choiceLabel(c), c.available ? c.cost : t("closed"), c.available ? c.risk : c.reason]
-        .filter(Boolean).join(". "));
+      var said = !c.available ? [t("closed"), c.reason] : c.cost || c.risk ? [c.cost, c.risk] : [t("No cost")];
+      b.setAttribute("aria-label", [choiceLabel(c)].concat(said).filter(Boolean).join(". "));
       if (!c.available || !voting) {
         b.disabled = true;
       } else {

@@ -270,7 +270,8 @@
       row.appendChild(el("dd", null, r.value));
       dl.appendChild(row);
     });
-    text($("items"), p.items && p.items.length ? t("Carrying: {items}", { items: p.items.join(t(", ")) }) : "");
+    var comma = t(", ");
+    text($("items"), p.items && p.items.length ? t("Carrying: {items}", { items: p.items.join(comma) }) : "");
   }
 
   function renderJournal(entries) {

@@ -1,6 +1,6 @@
 // 3,500 Miles: the pages' own words in the language the teacher's program speaks (docs/lan.md, "Languages").
 // The server puts the translations into the page as a JSON data block, <script type="application/json"
-// id="strings">, which the browser never runs (the CSP allows no inline script). t("…") and tn("…", "…", n)
+// id="strings">, which the browser never runs (the CSP allows no inline script). t(message) and tn(singular, plural, n)
 // read it; a message it does not list is shown in English. {name} in a message is filled from `values`.
 "use strict";
 var STRINGS = (function () {

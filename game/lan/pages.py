@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from game.l10n import _, language, ngettext
 
-__all__ = ["MarkedText", "extract_html", "marked", "render", "script_messages", "strings_block"]
+__all__ = ["MarkedText", "extract_html", "marked", "render", "script_messages", "scripts_of", "strings_block"]
 
 #: An element marked for translation: ``<tag … data-i18n …>plain text</tag>``.
 _MARK = re.compile(r"<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>[^<>]*?\sdata-i18n(?:=\"\")?(?=[\s>])[^<>]*)>"
@@ -60,7 +60,7 @@ def marked(source: str) -> list[MarkedText]:
     Babel extracts is exactly what the server replaces.
     """
     found: list[MarkedText] = []
-    matched = set()
+    matched: set[int] = set()
     for m in _MARK.finditer(source):
         line = source.count("\n", 0, m.start()) + 1
         message = " ".join(html.unescape(m.group("text")).split())

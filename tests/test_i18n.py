@@ -280,3 +280,9 @@ def test_copy_of_the_shipped_story_extracts_without_changes(tmp_path):
     assert added == []
     for pot in (REPO / "story" / "locale").glob("*.pot"):
         assert (copy / "locale" / pot.name).read_bytes() == pot.read_bytes(), pot.name
+
+
+def test_a_language_the_story_does_not_have_is_one_error(story):
+    result = run_cli("check", str(story), "--translation", "ja")
+    assert result.returncode == 1
+    assert result.stdout.count("ER070") == 1 and "ER074" not in result.stdout, result.stdout

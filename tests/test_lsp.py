@@ -237,8 +237,8 @@ async def test_completion(client: LanguageClient, story: Path):
     names = await labels(5, len("      You have {"))
     assert {"cash", "days", "warned", "phone", "visited", "has"} <= names
     # Keys of the format, for the mapping the cursor is in (found by indentation).
-    assert {"text", "goto", "if", "roll"} <= await labels(last + 1, 8) <= {"text", "goto", "if", "reason", "effects",
-                                                                           "hidden_cost", "roll"}
+    assert {"text", "goto", "if", "roll"} <= await labels(last + 1, 8) <= {"id", "text", "goto", "if", "reason",
+                                                                           "effects", "hidden_cost", "roll"}
     assert await labels(last + 3, 6) == {"id", "kind", "title", "debrief"}
     assert await labels(last + 1, 0) == {"chapter", "flags", "nodes"}
     assert await labels(13, len("        if: has(")) == {"phone"}

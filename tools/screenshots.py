@@ -163,11 +163,73 @@ def endings_shots(story: Story, out: Path, size: tuple[int, int], written: list[
     del history
 
 
+def journeys_shots(story: Story, out: Path, size: tuple[int, int], written: list[Path]) -> None:
+    """Class journeys: the set-up, the dashboard with 30 students, each page of the class debrief, and the
+    first pages of the class report (headless Chromium prints it; pdftoppm renders the pages)."""
+    import subprocess
+
+    from journeys_standin import StandInRoom
+
+    from game.cli.classroom import projector_mode
+    from game.ui import commands as c
+    from game.ui.app import App
+    from game.ui.classroom.dashboard import DashboardScene
+    from game.ui.classroom.journeys_debrief import JourneysDebriefScene
+    from game.ui.classroom.journeys_setup import JourneyChoices, JourneysSetupScene
+
+    def shot(app: App, name: str, frames: int = 30) -> None:
+        for _ in range(frames):
+            app.step(events=[], dt=0.05)
+        path = out / f"{name}.png"
+        pygame.image.save(app.screen, str(path))
+        written.append(path)
+
+    app = App(story, seed=7, size=size)
+    projector_mode(app)
+    app.stack.replace_all(JourneysSetupScene(app, JourneyChoices("9B History", "same", False, False, 2010),
+                                             lambda choices: None))
+    shot(app, "journeys-setup")
+    tmp = Path(tempfile.mkdtemp(prefix="er-journeys-"))
+    room = StandInRoom(story, tmp / "9B-journeys.jsonl", luck="same", seed=2010)
+    room.join(30)
+    room.seconds_per_choice = 5.0   # 30 students choosing every 2 to 3 minutes: 260 choices in about 22 minutes
+    room.play(260, random.Random(3))
+    room.journeys.send_prompt(next(n.discuss for n in story.nodes.values() if n.discuss))
+    app.stack.replace_all(DashboardScene(app, room, "9B History"))
+    shot(app, "journeys-dashboard-30-students")
+    rng = random.Random(4)
+    room.finish_all(rng)
+    scene = JourneysDebriefScene(app, room.journeys.end(), "9B History")
+    app.stack.replace_all(scene)
+    for page in range(len(scene.pages)):
+        shot(app, f"journeys-debrief-{page + 1:02d}", frames=3)
+        app.post(c.Confirm())
+    room.close()
+    app.close()
+    from game.classroom.report import write_report
+
+    report = tmp / "report.html"
+    write_report([room.writer.path], report)
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None or shutil.which("pdftoppm") is None:
+        print("note: no Chromium or pdftoppm: the report's pages are not drawn", file=sys.stderr)
+        return
+    pdf = tmp / "report.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    report.as_uri()], capture_output=True, timeout=120, check=False)
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "2", str(pdf), str(out / "journeys-report-page")],
+                   check=True, timeout=120)
+    written.extend(sorted(out.glob("journeys-report-page-*.png")))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--story", type=Path, default=None)
     parser.add_argument("--size", default="1920x1080")
+    parser.add_argument("--journeys", action="store_true",
+                        help="only class journeys: the set-up, the dashboard, the class debrief and the report")
     parser.add_argument("--endings", action="store_true",
                         help="only the debrief of each kind of ending, the gallery, a chapter card and the map")
     parser.add_argument("--lang", default="en", help="the language of the screens (ko: the Korean edition)")
@@ -190,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
 
     pygame.init()
     written: list[Path] = []
+    if args.journeys:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        journeys_shots(story, out, (w, h), written)
+        pygame.quit()
+        for path in written:
+            print(path)
+        return 0
     if args.endings:
         endings_shots(story, out, (w, h), written)
         pygame.quit()

@@ -1,4 +1,10 @@
-"""The class report: one self-contained HTML file (and a CSV of the votes) from session records.
+"""The class report: one self-contained HTML file (and CSV tables) from session records.
+
+Both kinds of classroom session are read: voting sessions (one journey on the
+projector, a vote at each decision; CSV: one row per option per vote) and class
+journeys (every student her own journey; the same numbers as the class debrief,
+through :func:`game.classroom.journeys.class_debrief`; CSV: one row per choice a
+student took, anonymous).
 
 Reads any number of records (five groups of one class, or a term of classes), each
 through :func:`game.classroom.session.read_session`, which never raises for damage:
@@ -28,7 +34,8 @@ from typing import Any
 
 from game import __version__
 from game.classroom import session as s
-from game.engine.history import LUCK_SENTENCE
+from game.classroom.journeys import ClassDebrief, class_debrief, is_journeys
+from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS
 from game.engine.wording import ESTIMATE_NOTE
 from game.l10n import _
 from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS
@@ -184,14 +191,28 @@ def _int(value: Any) -> int:
 
 
 @dataclass
+class JourneysSummary:
+    """One class-journeys session: its record and the class debrief computed from it (as the window shows it)."""
+
+    record: s.SessionRecord
+    debrief: ClassDebrief
+    duration: float
+
+    @property
+    def label(self) -> str:
+        return self.record.label
+
+
+@dataclass
 class Loaded:
     sessions: list[SessionSummary]
     skipped: list[tuple[str, str]]          # (file, why)
     damaged: list[tuple[str, list[str]]]    # (file, problems) for files that were used
+    journeys: list[JourneysSummary] = field(default_factory=list)   # class-journeys sessions, beside the votes
 
 
 def load_sessions(paths: Iterable[Path]) -> Loaded:
-    sessions, skipped, damaged = [], [], []
+    sessions, skipped, damaged, journeys = [], [], [], []
     for path in paths:
         path = Path(path)
         if path.is_dir():
@@ -204,11 +225,21 @@ def load_sessions(paths: Iterable[Path]) -> Loaded:
             continue
         if record.problems:
             damaged.append((path.name, list(record.problems)))
+        if is_journeys(record):
+            try:
+                debrief = class_debrief(record)
+            except (s.SessionError, KeyError, TypeError, ValueError) as exc:
+                skipped.append((path.name, f"a class-journeys record that cannot be read: {exc}"))
+                continue
+            times = [float(ev["t"]) for ev in record.events]
+            journeys.append(JourneysSummary(record, debrief, (max(times) - min(times)) if times else 0.0))
+            continue
         sessions.append(summarise(record))
     sessions.sort(key=lambda x: (float(x.record.start.get("t", 0)), x.label))
+    journeys.sort(key=lambda x: (float(x.record.start.get("t", 0)), x.label))
     for i, summary in enumerate(sessions):  # every row names its class too ("9B History · Group 1 of 2")
         summary.colour = SERIES[i % len(SERIES)]
-    return Loaded(sessions, skipped, damaged)
+    return Loaded(sessions, skipped, damaged, journeys)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -537,6 +568,7 @@ h2, h3 { break-after: avoid; page-break-after: avoid; }
   main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
   .pagebreak { break-before: page; page-break-before: always; }
   .summary { break-after: page; page-break-after: always; }
+  .jsummary { break-after: page; page-break-after: always; }
   .summary, .summary table, .summary svg { break-inside: avoid; }
   tr, .kpi, h2 { break-inside: avoid; }
   h2 { break-after: avoid; }
@@ -548,32 +580,34 @@ h2, h3 { break-after: avoid; page-break-after: avoid; }
 
 def render_html(loaded: Loaded, title: str = "") -> str:
     sessions = loaded.sessions
+    records = [x.record for x in sessions] + [j.record for j in loaded.journeys]
     out: list[str] = []
     add = out.append
-    story = sessions[0].record.start.get("story", {}) if sessions else {}
+    story = records[0].start.get("story", {}) if records else {}
     story = story if isinstance(story, dict) else {}
     story_title = str(story.get("title", "")) or "the story"
-    heading = title or (sessions[0].record.name if len({x.record.name for x in sessions}) == 1 and sessions
-                        else "Class sessions")
+    heading = title or (records[0].name if len({r.name for r in records}) == 1 and records else "Class sessions")
     add("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
     add(f"<title>{e(heading)} · {e(story_title)} · class report</title>")
     add('<meta name="viewport" content="width=device-width, initial-scale=1">')
     add(f"<style>{CSS}</style></head><body><main>")
     add(f'<div class="kicker">{e(story_title)} · class report</div>')
     add(f"<h1>{e(heading)}</h1>")
-    dates = sorted({str(x.record.start.get("started_at", ""))[:10] for x in sessions if x.record.start})
-    meta = [f"{len(sessions)} session{'s' * (len(sessions) != 1)}"]
+    dates = sorted({str(r.start.get("started_at", ""))[:10] for r in records if r.start})
+    meta = [f"{len(records)} session{'s' * (len(records) != 1)}"]
+    if sessions and loaded.journeys:
+        meta[0] += f" ({len(sessions)} voting, {len(loaded.journeys)} class journeys)"
     if dates:
         meta.append(dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}")
-    versions = sorted({str(story.get('version', '?'))} | {str((x.record.start.get("story") or {}).get("version", "?"))
-                                                          for x in sessions})
+    versions = sorted({str(story.get('version', '?'))} | {str((r.start.get("story") or {}).get("version", "?"))
+                                                          for r in records})
     meta.append("story version " + ", ".join(versions))
-    seeds = sorted({str(x.record.start.get("seed", "?")) for x in sessions})
+    seeds = sorted({str(r.start.get("seed", "?")) for r in records})
     meta.append(("seed " if len(seeds) == 1 else "seeds ") + ", ".join(seeds[:8]))
     add(f'<p class="meta">{e(" · ".join(meta))}</p>')
-    if not sessions:
+    if not records:
         add("<p class=\"lead\">No session could be read. See the notes below.</p>")
-    else:
+    if sessions:
         # Page 1 is the summary a teacher can hand to a colleague: how the journeys ended, the
         # numbers, the sessions, the endings; the details follow, each section on its own pages.
         add('<section class="summary">')
@@ -585,9 +619,11 @@ def render_html(loaded: Loaded, title: str = "") -> str:
         _risks(add, sessions)
         _resources(add, sessions)
         _discussion(add, sessions)
+    for i, summary in enumerate(loaded.journeys):
+        _journeys(add, summary, first=not sessions and i == 0)
     _problems(add, loaded)
     add(f"<footer>Written by escape-route {e(__version__)} on {e(time.strftime('%Y-%m-%d %H:%M'))} from "
-        f"{len(sessions)} session record{'s' * (len(sessions) != 1)}. Every count here comes from the records "
+        f"{len(records)} session record{'s' * (len(records) != 1)}. Every count here comes from the records "
         f"the game wrote during the sessions; nothing was sent anywhere.</footer>")
     add("</main></body></html>\n")
     return "".join(out)
@@ -768,6 +804,201 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
     add("</section>")
 
 
+# --------------------------------------------------------------------------- class journeys
+
+MAX_ENDING_ROWS = 6  # ending titles drawn on a journeys session's first page; the rest are counted
+
+#: How each luck is named, and why it matters (the set-up screen, the class debrief and the report say it alike).
+LUCK_LABELS = {"same": "Same luck for everyone", "own": "Each their own luck"}
+LUCK_WHY = {
+    "same": "One seed for the whole class: where two journeys differ, only the choices made the difference.",
+    "own": "A seed each: the same choices can end differently, as luck decided for the people who fled.",
+}
+
+
+def luck_lines(debrief: ClassDebrief) -> list[str]:
+    """What the luck chosen did to the class's journeys, in words: the luck and why, then what happened."""
+    luck = debrief.settings.luck
+    lines = [f"{LUCK_LABELS.get(luck, luck)}. {LUCK_WHY.get(luck, '')}"]
+    groups = debrief.same_choices_same_end
+    if luck == "same":
+        if groups:
+            alike = sum(size for size, _met in groups)
+            same = sum(met for _size, met in groups)
+            lines.append(f"{alike} students chose exactly as at least one other student did, in {len(groups)} "
+                         f"group{'s' * (len(groups) != 1)}; {same} of them met the same end as the rest of their "
+                         f"group. With the same luck, the same choices lead to the same end.")
+        else:
+            lines.append("No two finished journeys took exactly the same choices: every difference between their "
+                         "endings came from a choice.")
+    else:
+        lines.append("Two students who chose alike could still meet different ends: luck decided part of it.")
+    return lines
+
+
+def svg_strip(values: Sequence[float], unit: str = "", width: int = 330, height: int = 74) -> str:
+    """A number across the class: a dot per journey on a line from the least to the most, the median marked."""
+    left, right = 14, 14
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="spread across the class">']
+    if not values:
+        parts.append('<text x="14" y="30" class="note">no journey finished</text></svg>')
+        return "".join(parts)
+    lo, hi = min(values), max(values)
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    y = 34
+
+    def px(v: float) -> float:
+        return left + (width - left - right) * ((v - lo) / (hi - lo) if hi > lo else 0.5)
+
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" class="axis"/>')
+    stacks: dict[int, int] = {}
+    for v in values:
+        x = px(v)
+        n = stacks.get(round(x), 0)
+        stacks[round(x)] = n + 1
+        parts.append(f'<circle cx="{x:.1f}" cy="{y - min(n, 4) * 6:.1f}" r="4" fill="{ENDING_COLOUR}" '
+                     f'fill-opacity="0.75"/>')
+    parts.append(f'<line x1="{px(median):.1f}" x2="{px(median):.1f}" y1="{y - 14}" y2="{y + 8}" stroke="#111" '
+                 f'stroke-width="2.5"/>')
+    parts.append(f'<text x="{left}" y="{height - 8}" class="tick">least {e(_fmt(lo, unit))}</text>')
+    parts.append(f'<text x="{width / 2:.0f}" y="{height - 8}" text-anchor="middle" class="tick">middle '
+                 f'{e(_fmt(median, unit))}</text>')
+    parts.append(f'<text x="{width - right}" y="{height - 8}" text-anchor="end" class="tick">most '
+                 f'{e(_fmt(hi, unit))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
+    """One class-journeys session: the summary (endings by kind, what the luck did), then where the class
+    split, the spread of money, days and risks that fell, and the facts seen most. The same numbers as the
+    class debrief the window showed (both come from :func:`class_debrief`)."""
+    d = summary.debrief
+    rec = summary.record
+    # The first journeys section of a report is its page 1 (a page of its own, but free to run over).
+    add(f'<section class="{"jsummary" if first else "pagebreak"}">')
+    add(f"<h2>Class journeys: {e(summary.label)}</h2>")
+    undo = "students could go back one decision" if d.settings.allow_undo else "no going back"
+    add(f'<p class="meta">{e(str(rec.start.get("started_at", ""))[:16].replace("T", " "))} · '
+        f'{e(LUCK_LABELS.get(d.settings.luck, d.settings.luck).lower())} (seed {d.settings.seed}) · {e(undo)}</p>')
+    add('<div class="kpis">')
+    for value, label in ((str(d.students), "students"), (str(d.finished), "reached an ending"),
+                         (_minutes(d.minutes_played * 60), "of play"),
+                         (str(len(d.splits)), "decisions where the class split")):
+        add(f'<div class="kpi"><b>{e(value)}</b><span>{e(label)}</span></div>')
+    add("</div>")
+    add('<h3>Where the journeys ended</h3><table class="kinds"><tbody>')
+    for kind, n in d.endings_by_kind:
+        add(f"<tr><td class=n><b>{n}</b></td><td><b>{e(ENDING_KIND_LABELS.get(kind, kind))}</b></td>"
+            f"<td class=meta>{e(ENDING_KIND_MEANINGS.get(kind, ''))}</td></tr>")
+    if d.students > d.finished:
+        add(f"<tr><td class=n><b>{d.students - d.finished}</b></td><td><b>Still on the way</b></td>"
+            f"<td class=meta>The session ended before these journeys did.</td></tr>")
+    add("</tbody></table>")
+    if d.endings:
+        shown = d.endings[:MAX_ENDING_ROWS]
+        more = sum(n for _kind, _title, n in d.endings[MAX_ENDING_ROWS:])
+        add("<h3>Endings reached</h3>" + _svg_ending_titles(shown)
+            + (f'<p class="meta">and {more} more journey{"s" * (more != 1)} at '
+               f'{len(d.endings) - len(shown)} other ending{"s" * (len(d.endings) - len(shown) != 1)}</p>'
+               if more else ""))
+    add("<h3>Choices and luck</h3>")
+    for line in luck_lines(d):
+        add(f"<p>{e(line)}</p>")
+    add(f'<p class="meta">{e(LUCK_SENTENCE)}</p></section>')
+    if d.splits:
+        add('<section class="pagebreak"><h2>Where the class split</h2>')
+        add('<p class="meta">The decisions where the most students chose differently from the rest, with what '
+            'each side met later (each student counted at her last choice there).</p>')
+        for split in d.splits:
+            add(f'<div class="fork"><b>{e(split.title or split.node_id)}</b> <span class="tag">{e(split.node_id)}'
+                f'</span><table><thead><tr><th>Choice</th><th class=n>Students</th><th>Met later</th></tr></thead>'
+                f'<tbody>')
+            for text, n, later in split.options:
+                met = ", ".join(f"{ENDING_KIND_LABELS.get(k, k)} {m}" for k, m in later) or "no ending yet"
+                add(f"<tr><td>{e(text)}</td><td class=n>{n}</td><td>{e(met)}</td></tr>")
+            add("</tbody></table></div>")
+        add("</section>")
+    resources = (rec.start.get("story") or {}).get("resources", {}) if isinstance(rec.start.get("story"), dict) \
+        else {}
+    add("<section><h2>Money, days and risks across the class</h2>")
+    add('<p class="meta">One dot per journey that reached an ending; the dark line marks the middle one (the '
+        f'median). {e(ESTIMATE_NOTE)}</p><div class="charts">')
+    for name, spread, fallback in (("cash", d.money, "Money at the end"), ("days", d.days, "Days"),
+                                   ("", d.risks_fell, "Risks that fell")):
+        meta = resources.get(name, {}) if isinstance(resources.get(name), dict) else {}
+        add(f"<figure><figcaption>{e(meta.get('label', fallback) if name else fallback)}</figcaption>"
+            f"{svg_strip(list(spread.values), str(meta.get('unit', '')))}</figure>")
+    add("</div></section>")
+    facts = [(f, n) for f, n in d.facts_seen if f not in SINCE_2010_FACTS]
+    if facts:
+        add('<section><h2>The facts the class saw most</h2><p class="meta">Fact cards by id, with how many students '
+            "saw each; the texts and their sources are in the story's facts file and on every student's debrief.</p>"
+            "<p>" + " · ".join(f"{e(f)} ×{n}" for f, n in facts[:24]) + "</p></section>")
+
+
+def _svg_ending_titles(endings: Sequence[tuple[str, str, int]]) -> str:
+    width, label_w, bar_h, gap = 680, 250, 20, 6
+    most = max((n for _kind, _title, n in endings), default=1) or 1
+    height = len(endings) * (bar_h + gap) + 10
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="Endings reached">']
+    for i, (kind, title, n) in enumerate(endings):
+        y = 5 + i * (bar_h + gap)
+        w = max(4, (width - label_w - 60) * n / most)
+        parts.append(f'<text x="{label_w - 10}" y="{y + bar_h * 0.68:.1f}" text-anchor="end" class="lbl">'
+                     f'{e(_clip(title, 34))}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" fill="{ENDING_COLOUR}">'
+                     f'<title>{e(title)} ({e(ENDING_KIND_LABELS.get(kind, kind))}): {n}</title></rect>')
+        parts.append(f'<text x="{label_w + w + 8:.1f}" y="{y + bar_h * 0.68:.1f}" class="num">{n}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+JOURNEYS_CSV_HEADER = ("session_file", "date", "session", "luck", "student", "step", "node", "title", "option",
+                       "option_text", "risk", "risk_chance", "risk_fell", "undone", "ending_kind", "ending_title")
+
+
+def journeys_csv(loaded: Loaded) -> str:
+    """One row per choice a student took in a class-journeys session (anonymous: a student is a number; no
+    nickname is ever written), with whether she went back on it and how her journey ended."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(JOURNEYS_CSV_HEADER)
+    for summary in loaded.journeys:
+        rec = summary.record
+        date = str(rec.start.get("started_at", ""))[:10]
+        rows: dict[int, list[list[Any]]] = {}
+        endings: dict[int, tuple[str, str]] = {}
+        for ev in rec.events:
+            if ev["type"] == s.ENDED:
+                break
+            if ev["type"] == s.CHOSE:
+                roll = ev.get("roll") if isinstance(ev.get("roll"), dict) else None
+                rows.setdefault(ev["student"], []).append([
+                    rec.path.name, date, _cell(rec.name), summary.debrief.settings.luck, ev["student"], ev["step"],
+                    ev.get("from_node", ""), _cell(ev.get("title", "")), _int(ev.get("index")) + 1,
+                    _cell(ev.get("text", "")), _cell(roll.get("label", "")) if roll else "",
+                    f"{_num(roll.get('chance')):.2f}" if roll else "", ("yes" if roll.get("failed") else "no")
+                    if roll else "", "no"])
+                ending = ev.get("ending")
+                endings[ev["student"]] = (str(ending.get("kind", "")), str(ending.get("title", ""))) \
+                    if isinstance(ending, dict) else ("", "")
+            elif ev["type"] == s.UNDID:
+                taken = [row for row in rows.get(ev["student"], []) if row[13] == "no"]
+                if taken:
+                    taken[-1][13] = "yes"
+                endings[ev["student"]] = ("", "")
+        for student in sorted(rows):
+            kind, ending_title = endings.get(student, ("", ""))
+            for row in rows[student]:
+                writer.writerow([*row, kind, _cell(ending_title)])
+    return out.getvalue()
+
+
 def _problems(add: Any, loaded: Loaded) -> None:
     if not loaded.skipped and not loaded.damaged:
         return
@@ -790,5 +1021,14 @@ def write_report(paths: Sequence[Path], output: Path, csv_path: Path | None = No
     messages += [f"{name}: {p}" for name, problems in loaded.damaged for p in problems]
     atomic_write_text(output, render_html(loaded, title))
     if csv_path is not None:
-        atomic_write_text(csv_path, votes_csv(loaded))
+        if loaded.sessions or not loaded.journeys:
+            atomic_write_text(csv_path, votes_csv(loaded))
+        if loaded.journeys:
+            atomic_write_text(journeys_csv_path(csv_path, bool(loaded.sessions)), journeys_csv(loaded))
     return loaded, messages
+
+
+def journeys_csv_path(csv_path: Path, beside_votes: bool) -> Path:
+    """Where the journeys' CSV goes: the CSV asked for, or beside the votes' (``votes-journeys.csv``) when the
+    report holds both kinds of session (a spreadsheet wants one table per file)."""
+    return csv_path.with_name(f"{csv_path.stem}-journeys{csv_path.suffix or '.csv'}") if beside_votes else csv_path

@@ -3,18 +3,25 @@
 Argument parsing and dispatch only; the work is in :mod:`game.classroom` (pure) and
 the facilitator scenes (pygame, imported only when a window is needed, so
 ``report`` and ``play --replay --text`` run on a machine without a display).
+
+``facilitate --journeys`` (class journeys: every student her own journey on her own
+device) is the other classroom mode: :class:`JourneysRoom` ties the record, the model
+(:class:`game.classroom.journeys.ClassJourneys`) and the LAN server
+(:class:`game.lan.journeys.JourneyServer`) to the set-up screen and the dashboard.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
 from game.classroom.content import LEVELS
 from game.cli.main import MAX_SIZE, MIN_SIZE, decimal_number, describe_os_error, whole_number, window_size
+from game.errors import StoryError
 
 MAX_GROUPS = 8          # as on the set-up screen (game.ui.classroom.setup)
 MAX_MINUTES = 20        # the discussion timer, as on the set-up screen
@@ -42,6 +49,17 @@ def check_facilitate_arguments(parser: argparse.ArgumentParser, args: argparse.N
     """Arguments that are each fine but wrong together: a usage error (exit 2)."""
     if args.groups and args.group > args.groups:
         parser.error(f"--group {args.group}: there are only {args.groups} groups (--groups {args.groups})")
+    if args.journeys:
+        voting = [flag for flag, used in (("--lan", args.lan), ("--groups", args.groups), ("--autotally",
+                                          args.autotally)) if used]
+        if voting:
+            parser.error(f"{voting[0]} is for a voting session; with --journeys every student plays her own "
+                         f"journey on her own device (leave out {voting[0]})")
+    else:
+        journeys_only = [flag for flag, used in (("--luck", args.luck is not None), ("--allow-undo", args.allow_undo),
+                                                 ("--nicknames", args.nicknames)) if used]
+        if journeys_only:
+            parser.error(f"{journeys_only[0]} is for class journeys: add --journeys")
 
 
 def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,10 +82,21 @@ def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lan", action="store_true",
                         help="let students vote from their phones and laptops over the local network")
     parser.add_argument("--port", type=whole_number(0, 65535), default=0,
-                        help="with --lan: the port, 0 to 65535 (default 0: any free one)")
+                        help="with --lan or --journeys: the port, 0 to 65535 (default 0: any free one)")
     parser.add_argument("--bind", type=bind_address, default="auto",
-                        help="with --lan: the address to listen on, an IP address or a name of this machine "
-                             "such as localhost (default: this machine's LAN address)")
+                        help="with --lan or --journeys: the address to listen on, an IP address or a name of this "
+                             "machine such as localhost (default: this machine's LAN address)")
+    parser.add_argument("--journeys", action="store_true",
+                        help="class journeys: every student plays her own journey on her own device, served over "
+                             "the local network; the window shows the teacher's dashboard")
+    parser.add_argument("--luck", choices=("same", "own"), default=None,
+                        help="with --journeys: the same luck for everyone (one seed) or each their own (default: "
+                             "same; the set-up screen asks)")
+    parser.add_argument("--allow-undo", action="store_true",
+                        help="with --journeys: students may go back one decision (the set-up screen asks)")
+    parser.add_argument("--nicknames", action="store_true",
+                        help="with --journeys: students may give a nickname, shown only on the teacher page "
+                             "(the set-up screen asks)")
     # Hidden: an automatic class and facilitator, for tests and demonstrations.
     parser.add_argument("--autotally", choices=("random",), default=None, help=argparse.SUPPRESS)
     parser.add_argument("--autotally-pace", type=decimal_number(0, 60), default=None, help=argparse.SUPPRESS)
@@ -79,7 +108,9 @@ def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sessions", nargs="+", help="session record files (.jsonl)")
     parser.add_argument("-o", "--output", default="report.html", help="the HTML report to write")
-    parser.add_argument("--csv", default=None, help="also write the votes as CSV")
+    parser.add_argument("--csv", default=None,
+                        help="also write CSV: the votes, and the class journeys' choices (beside it as "
+                             "NAME-journeys.csv when the report holds both kinds of session)")
     parser.add_argument("--title", default="", help="the report's title (default: the session name)")
 
 
@@ -99,8 +130,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     for line in messages:
         print(f"escape-route report: {line}", file=sys.stderr)
-    n = len(loaded.sessions)
-    print(f"{output}: {n} session{'s' * (n != 1)}" + (f", votes in {csv_path}" if csv_path else "")
+    from game.classroom.report import journeys_csv_path
+
+    n = len(loaded.sessions) + len(loaded.journeys)
+    tables = []
+    if csv_path and (loaded.sessions or not loaded.journeys):
+        tables.append(f"votes in {csv_path}")
+    if csv_path and loaded.journeys:
+        tables.append(f"journeys' choices in {journeys_csv_path(csv_path, bool(loaded.sessions))}")
+    print(f"{output}: {n} session{'s' * (n != 1)}" + "".join(f", {t}" for t in tables)
           + (f"; {len(loaded.skipped)} file{'s' * (len(loaded.skipped) != 1)} skipped" if loaded.skipped else ""))
     return 0 if n else 1
 
@@ -133,6 +171,8 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     from game.story.loader import load_story
 
     story = load_story(args.story or story_dir())
+    if getattr(args, "journeys", False):
+        return cmd_journeys(story, args)
     from game.classroom.facilitation import Facilitation, FacilitatorSettings
 
     resume_path: Path | None = None
@@ -271,6 +311,184 @@ def projector_mode(app: Any) -> None:
     app.settings = app.settings.changed(high_contrast=True, text_size="x-large")
     app.theme = Theme.build(app.screen.get_size(), app.settings)
     app.stack.relayout()
+
+
+# --------------------------------------------------------------------------- class journeys
+
+
+def journeys_missing() -> str | None:
+    """Why class journeys cannot run here (the LAN packages or the server module are missing), or None."""
+    from game import lan
+
+    missing = lan.missing()
+    if missing:
+        return (f"class journeys need {' and '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
+                "installed. Install the game again with its dependencies (pip install escape-route), or run a "
+                "voting session without --journeys.")
+    try:
+        import game.lan.journeys  # noqa: F401
+    except ImportError as exc:
+        return f"class journeys are not available in this build ({exc})."
+    return None
+
+
+class JourneysRoom:
+    """The session of class journeys the window drives: its record, its model and its LAN server.
+
+    :meth:`begin` (from the set-up screen) and :meth:`resume` (``--resume``) open it;
+    :meth:`close` stops the server and closes the record, whatever happened.
+    """
+
+    def __init__(self, app: Any, bind: str, port: int, session_file: Path | None = None) -> None:
+        self.app = app
+        self.bind, self.port = bind, port
+        self.session_file = session_file
+        self.journeys: Any = None
+        self.writer: Any = None
+        self.server: Any = None
+        self.title = ""
+        self.map, self.extras = journey_extras(app.story)
+
+    def begin(self, choices: Any) -> str | None:
+        """Open the record and the room with the teacher's choices, then show the dashboard; or say why not."""
+        from game.classroom.journeys import ClassJourneys, JourneySettings
+        from game.classroom.session import new_session_path
+        from game.engine.engine import Engine
+
+        settings = JourneySettings(luck=choices.luck, allow_undo=choices.allow_undo, seed=choices.seed,
+                                   nicknames=choices.nicknames)
+        if self.journeys is not None and self.journeys.settings == settings and self.title == choices.name:
+            return self.open_room(None)  # the room failed to open a moment ago: the same record, tried again
+        if self.writer is not None:
+            self.writer.close()  # other choices since: that record (nobody joined it) stays, a new one begins
+        try:
+            path = self.session_file or new_session_path(choices.name)
+            self.journeys, self.writer = ClassJourneys.create(Engine(self.app.story), settings, path,
+                                                              name=choices.name, **self.extras)
+        except (StoryError, OSError) as exc:
+            reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+            return f"Could not record the session: {reason}"
+        self.title = choices.name
+        print(f"session record: {self.writer.path}", flush=True)
+        return self.open_room(None)
+
+    def resume(self, path: Path) -> str | None:
+        """Continue a recorded session: every student where she was, the room with its code and port."""
+        from game.classroom.journeys import ClassJourneys
+        from game.classroom.session import last_room, read_session
+        from game.engine.engine import Engine
+
+        record = read_session(path)
+        try:
+            self.journeys, self.writer, notes = ClassJourneys.resume(Engine(self.app.story), path, **self.extras)
+        except (StoryError, OSError) as exc:
+            reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+            return f"cannot resume {path}: {reason}"
+        self.title = record.name
+        for note in notes:
+            self.app.notify(note)
+        print(f"session record: {self.writer.path} (resumed)", flush=True)
+        room = last_room(record)
+        if room is not None and not self.port:
+            self.port = room[1]
+        return self.open_room(room[0] if room else None)
+
+    def open_room(self, code: str | None) -> str | None:
+        """Start the LAN server on the model (keeping ``code`` and the port when they are free) and show the dashboard."""
+        from game.lan.journeys import JourneyServer
+
+        where = f"{self.bind}:{self.port}" if self.bind != "auto" else "this machine's LAN address"
+        try:
+            try:
+                server = JourneyServer(self.journeys, bind=self.bind, port=self.port, room_code=code,
+                                       journey_map=self.map)
+                url = server.start()
+            except OSError:
+                if not (code and self.port):
+                    raise
+                server = JourneyServer(self.journeys, bind=self.bind, port=0, room_code=code,  # the port is taken
+                                       journey_map=self.map)
+                url = server.start()
+        except (OSError, ValueError, TimeoutError) as exc:
+            reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+            print(f"escape-route facilitate: the class's room could not open on {where}: {reason}", file=sys.stderr,
+                  flush=True)
+            return f"The room could not open on {where}: {reason}"
+        self.server = server  # it records its room code and port itself, so that --resume keeps them
+        print(f"class journeys: {url}  room code {server.room_code}", flush=True)
+        teacher = getattr(server, "teacher_link", "")
+        if teacher:  # the teacher's own page (nicknames): on this terminal only, never on the projector
+            print(f"teacher page (open it on your phone; do not project it): {teacher}", flush=True)
+        if self.journeys.ended:  # a session resumed after its end: its debrief (the pages show their endings)
+            from game.ui.classroom.journeys_debrief import JourneysDebriefScene
+
+            self.app.stack.replace_all(JourneysDebriefScene(self.app, self.journeys.debrief_now(), self.title))
+            return None
+        from game.ui.classroom.dashboard import DashboardScene
+
+        self.app.stack.replace_all(DashboardScene(self.app, server, self.title))
+        return None
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        if self.writer is not None:
+            self.writer.close()
+
+
+def journey_extras(story: Any) -> tuple[Any, dict[str, Any]]:
+    """The story's map for the student pages (or None) and what the model needs of it (place names, routes)."""
+    from game.classroom.journeys import journey_map
+
+    where = journey_map(story)
+    return where, ({"places": where.places, "route_points": where.route_points} if where is not None else {})
+
+
+def cmd_journeys(story: Any, args: argparse.Namespace) -> int:
+    """``facilitate --journeys``: the set-up screen (or ``--resume``), then the dashboard, until the window closes."""
+    problem = journeys_missing()
+    if problem:
+        print(f"escape-route facilitate --journeys: {problem}", file=sys.stderr)
+        return 1
+    resume_path: Path | None = None
+    if args.resume:
+        resume_path = latest_session() if args.resume == "last" else Path(args.resume)
+        if resume_path is None or not resume_path.is_file():
+            print(f"escape-route facilitate: no session record to resume ({args.resume})", file=sys.stderr)
+            return 1
+        from game.classroom.journeys import is_journeys
+        from game.classroom.session import read_session
+
+        if not is_journeys(read_session(resume_path)):
+            print(f"escape-route facilitate: {resume_path} is not a class-journeys session; resume it without "
+                  "--journeys", file=sys.stderr)
+            return 1
+    app = open_app(story, _size(args.size))
+    if app is None:
+        return 1
+    room = JourneysRoom(app, args.bind, args.port, args.session_file)
+    try:
+        from game.ui.classroom.journeys_setup import JourneyChoices, JourneysSetupScene
+
+        choices = JourneyChoices(name=args.name or "Class journeys", luck=args.luck or "same",
+                                 allow_undo=args.allow_undo, nicknames=args.nicknames,
+                                 seed=args.seed if args.seed is not None else secrets.randbelow(9000) + 1000)
+        problem = None
+        if resume_path is not None:
+            problem = room.resume(resume_path)
+        elif args.skip_setup:
+            problem = room.begin(choices)
+        else:
+            app.stack.replace_all(JourneysSetupScene(app, choices, room.begin))
+        if problem:
+            print(f"escape-route facilitate: {problem}", file=sys.stderr)
+            return 1
+        return app.run()
+    finally:
+        room.close()
+        import pygame
+
+        pygame.quit()
 
 
 # --------------------------------------------------------------------------- replay

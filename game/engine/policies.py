@@ -77,6 +77,17 @@ def greedy_policy(choices: Sequence[ChoiceView], values: dict, rng: Pcg32) -> in
     return _pick_lowest(choices, score, rng)
 
 
+#: What each policy reads besides a choice's availability, risk and ending kind: the values
+#: it looks at itself, and the costs it weighs. The exact-odds explorer keeps these in its
+#: state only where the policy can read them (see game.engine.sim), so a change to a
+#: policy's score must be reflected here.
+READS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "random": (frozenset(), frozenset()),
+    "first": (frozenset(), frozenset()),
+    "careful": (frozenset({"cash", "health"}), frozenset({"cash", "health", "exposure"})),
+    "greedy": (frozenset(), frozenset({"days", "cash"})),
+}
+
 POLICIES: dict[str, Policy] = {
     "random": random_policy,
     "careful": careful_policy,

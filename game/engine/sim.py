@@ -7,8 +7,8 @@ ending) with the path that led there, endless loops, resources at the endings an
 the length of a journey. Run *i* is seeded from the base seed and *i* alone, so the
 report is the same whatever the number of worker processes.
 
-``exhaustive`` gives exact ending probabilities (fractions) by a memoised walk over
-the distinct states of the story, solving waiting loops exactly (see the comment
+``exhaustive`` gives exact ending probabilities (fractions) by a walk over the
+distinct live states of the story, solving waiting loops exactly (see the comment
 before :func:`exhaustive`), until every state is decided or a state limit is reached.
 """
 
@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from game.engine.engine import Engine
-from game.engine.policies import POLICIES
+from game.engine.policies import POLICIES, READS
 from game.engine.rng import Pcg32
 from game.story.model import Story
 
@@ -193,23 +193,31 @@ def summarise(story: Story, results: list[RunResult], policy: str, seed: int) ->
 # Exact odds by dynamic programming over distinct states.
 #
 # A state is what can still change the journey's course: the node, and of the values
-# only those an expression (condition, chance, computed effect) or the policy can read
-# (see _Relevant). Two journeys that reach the same node with the same such values
-# have the same future, so each distinct state is expanded once, and the states form
-# a finite graph whose edges carry exact probabilities: the policy's choice (uniform
-# over the open choices for 'random', over tied best choices for the others) times the
-# roll's outcome (its chance computed with Fractions from the decimals as written).
+# only those that something reachable reads before they are set again (see _Relevant).
+# Two journeys that reach the same node with the same such values have the same
+# future, so each distinct state is expanded once, and the states form a graph whose
+# edges carry exact probabilities: the policy's choice (uniform over the open choices
+# for 'random', over tied best choices for the others) times the roll's outcome (its
+# chance computed with Fractions from the decimals as written). What a node's decision
+# reads is a part of its state, so the choices and odds are worked out once per node
+# and per combination of those values, and reused by every state that shares it.
 #
-# The probability of each ending from a state is then the weighted sum of its
-# successors' (a linear equation per state). Waiting loops make the graph cyclic, so
-# the equations are solved one strongly connected component at a time (Tarjan's
-# algorithm yields them sinks first): a component of one state without a self-loop is
-# a sum; a larger one is solved exactly by Gaussian elimination over Fractions. A
-# component with a way out is always solvable (its matrix is substochastic and
-# irreducible with a leak); one with no way out is an endless loop, and its
-# probability is reported as such. Values outside the story's bounds cannot occur (the
-# engine clamps them), which keeps the state space finite unless a value grows without
-# a bound; ``state_limit`` then stops the walk, and what is past it is "unresolved".
+# The probability then flows forward from the first state, one component at a time
+# in topological order (Tarjan's algorithm yields the strongly connected components
+# sinks first, so they are taken in reverse): a component of one state without a
+# self-loop passes its mass along each edge; a waiting loop (a larger component) is
+# solved exactly by Gaussian elimination over Fractions for the expected visits of
+# each of its states, which then pass their mass out. A component with a way out is
+# always solvable (its matrix is substochastic and irreducible with a leak); one with
+# no way out is an endless loop, and what enters it is reported as such. One
+# multiplication per edge, whatever the number of endings.
+#
+# Values outside the story's bounds cannot occur (the engine clamps them), which keeps
+# the state space finite unless a value that is still read grows without a bound (the
+# shipped story's Laos loop adds debt on every round, and Seoul reads it);
+# ``state_limit`` then stops the walk, and the probability past it is "unresolved":
+# every figure is exact for the journeys that were decided, and the truth lies
+# between it and it plus the unresolved share.
 
 from time import perf_counter  # noqa: E402
 
@@ -224,75 +232,110 @@ def _reads(tree, into: set) -> None:
 class _Relevant:
     """For each node, what of a state can still change the journey's course from there (live values).
 
-    A value matters at a node if an expression at that node or at any node reachable
-    from it reads it (a condition, a chance, a computed effect), or if the policy reads
-    it (careful weighs cash and health, and every policy sees the changes a choice
-    shows, which depend on a value only where its bounds clamp it). Anything else,
-    days counted after the last condition on days, a flag never tested again, is
-    left out of the state, so journeys that differ only there are merged. This is the
-    compiler's live-variable analysis; writes never end a value's life here (a safe
-    over-approximation).
+    A value is live at a node if something reachable from there reads it before it is
+    overwritten: a condition, a chance, a computed effect, or the policy. Anything else
+    (days counted after the last condition on days, a flag never tested again, cash
+    before it is set to 0) is left out of the state, so journeys that differ only there
+    are merged. This is the compiler's live-variable analysis, solved to its least fixed
+    point over the story graph (waiting loops make it cyclic): along a choice, a value
+    set to a constant (``set``, a flag, an item given or taken) is killed, and what the
+    choice and the next page's effects read is added.
+
+    The policy reads only where it decides (two choices or more), and only what
+    ``policies.READS`` says it reads: its own values when a choice there changes them,
+    and a weighed cost's size where that size depends on the value (a bound can clamp
+    it, or it is set or computed). 'random' and 'first' read nothing.
     """
 
     def __init__(self, story: Story, policy: str) -> None:
         nodes = story.nodes
-        can_clamp: set[str] = set()
-        entry: dict[str, set] = {}
-        here: dict[str, set] = {}
+        own, weighed = READS[policy]
+        resources = story.resources
 
-        def effects(effs, into: set) -> None:
+        def can_clamp(effect) -> bool:
+            if effect.kind == "set" or effect.computed:
+                return True
+            res = resources[effect.target]
+            return (res.min is not None and effect.value < 0) or (res.max is not None and effect.value > 0)
+
+        def transfer(effs) -> tuple[set, set]:
+            """What a list of effects reads and what it kills (in the order they apply, conservatively)."""
+            reads: set = set()
+            kills: set = set()
             for effect in effs:
                 if effect.computed:
-                    _reads(effect.value.tree, into)
-                if effect.kind in ("add", "set"):
-                    res = story.resources[effect.target]
-                    value = None if effect.computed or effect.kind == "set" else effect.value
-                    if (res.min is not None and (value is None or value < 0)) or \
-                            (res.max is not None and (value is None or value > 0)):
-                        can_clamp.add(effect.target)
+                    _reads(effect.value.tree, reads)
+                elif effect.kind == "set" or effect.kind == "flag":
+                    kills.add(effect.target)
+                elif effect.kind == "item":
+                    kills.add(("has", effect.target))
+            return reads, kills - reads
 
+        entry = {n.id: transfer(n.effects) for n in nodes.values()}
+        edges: dict[str, list] = {}
+        here: dict[str, set] = {}
+        local: dict[str, set] = {}
+        policy_at: dict[str, set] = {}
         for node in nodes.values():
-            entry[node.id] = set()
-            effects(node.effects, entry[node.id])
             reads: set = set()
+            out = []
             for choice in node.choices:
                 if choice.condition is not None:
                     _reads(choice.condition.tree, reads)
-                effects(choice.effects, reads)
-                effects(choice.hidden, reads)
+                went_reads, went_kills = transfer((*choice.effects, *choice.hidden))
+                reads |= went_reads
+                if choice.goto in nodes:
+                    out.append((choice.goto, went_kills))
                 if choice.roll is not None:
                     _reads(choice.roll.chance.tree, reads)
-                    effects(choice.roll.fail_effects, reads)
+                    fail_reads, fail_kills = transfer(choice.roll.fail_effects)
+                    reads |= fail_reads
+                    if choice.roll.fail in nodes:
+                        out.append((choice.roll.fail, went_kills | fail_kills))
             here[node.id] = reads
-        policy_reads = set() if policy == "random" else {"cash", "health"} | can_clamp
-        succ = {n.id: {t for c in n.choices for t in (c.goto, c.roll.fail if c.roll else c.goto) if t in nodes}
-                for n in nodes.values()}
-        live: dict[str, set] = {}
-        for node in nodes.values():
-            base = set() if node.ending is not None else here[node.id] | policy_reads
-            for m in succ[node.id]:
-                base |= entry[m]
-            live[node.id] = base
+            edges[node.id] = out
+            mine: set = set()
+            if node.ending is None and len(node.choices) > 1 and (own or weighed):
+                for choice in node.choices:
+                    target = nodes.get(choice.goto)
+                    for effect in (*choice.effects, *(target.effects if target is not None else ())):
+                        if effect.kind not in ("add", "set"):
+                            continue
+                        if effect.target in own or (effect.target in weighed and can_clamp(effect)):
+                            mine.add(effect.target)
+            policy_at[node.id] = mine
+            local[node.id] = reads | mine
+        live: dict[str, set] = {n: set() for n in nodes}
         changed = True
-        while changed:  # to a fixed point: waiting loops make the graph cyclic
+        while changed:  # to the least fixed point: each pass can only add
             changed = False
-            for node_id, mine in live.items():
-                size = len(mine)
-                for m in succ[node_id]:
-                    mine |= live[m]
-                if len(mine) != size:
+            for node in nodes.values():
+                if node.ending is not None:
+                    continue
+                mine = set(here[node.id]) | policy_at[node.id]
+                for target, kills in edges[node.id]:
+                    entry_reads, entry_kills = entry[target]
+                    mine |= ((live[target] - entry_kills) | entry_reads) - kills
+                if mine != live[node.id]:
+                    live[node.id] = mine
                     changed = True
-        self.caps = _caps(story, policy_reads)
+        self.caps = _caps(story, set().union(*policy_at.values()))
+        self.at = {node_id: self._split(story, names) for node_id, names in live.items()}
+        #: What the decision at a node reads (its conditions, chances and the policy's view):
+        #: states that agree on it get the same choices with the same odds.
+        self.decides = {node_id: self._split(story, names) for node_id, names in local.items()}
+
+    @staticmethod
+    def _split(story: Story, names: set) -> tuple:
+        """(values, items, visit counts, visited) read, each sorted: the parts of a state key."""
         declared = set(story.resources) | set(story.flags)
-        self.at: dict[str, tuple] = {}
-        for node_id, names in live.items():
-            self.at[node_id] = (
-                tuple(sorted(n for n in names if isinstance(n, str) and n in declared)),
-                frozenset(n[1] for n in names if isinstance(n, tuple) and n[0] == "has"),
-                tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
-                tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visited"}
-                             - {n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
-            )
+        return (
+            tuple(sorted(n for n in names if isinstance(n, str) and n in declared)),
+            frozenset(n[1] for n in names if isinstance(n, tuple) and n[0] == "has"),
+            tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
+            tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visited"}
+                         - {n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
+        )
 
 
 _COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!="})
@@ -485,51 +528,52 @@ def _sccs(count: int, edges: list) -> list[list[int]]:
     return out
 
 
-def _add(into: dict, values: dict, weight: Fraction) -> None:
-    for k, v in values.items():
-        into[k] = into.get(k, 0) + weight * v
+def _spread(comp: list[int], edges: list, mass: list, outcome: Counter) -> None:
+    """Pass the probability that enters a cyclic component on to where it leaves, exactly.
 
-
-def _solve(comp: list[int], edges: list, value: list) -> None:
-    """Ending probabilities for every state of a cyclic component, exactly (Gaussian elimination)."""
+    With ``m`` the mass entering each state and ``Q`` the moves inside, the expected
+    visits ``x`` solve ``x (I - Q) = m`` (Gaussian elimination over Fractions); each
+    state then sends ``x_v`` times each way out. A component with no way out is an
+    endless loop: what enters it stays there, reported at the state it entered by.
+    """
     pos = {v: i for i, v in enumerate(comp)}
     n = len(comp)
-    rows = []
+    if all(isinstance(w, int) and w in pos for v in comp for _, w in edges[v]):
+        for v in comp:
+            if mass[v]:
+                outcome[("loop", v)] += mass[v]
+        return
+    # Row u of the system: x_u - sum over v of x_v Q[v][u] = m_u.
+    rows = [[Fraction(0)] * n + [mass[v]] for v in comp]
+    for i in range(n):
+        rows[i][i] += 1
     for v in comp:
-        row = [Fraction(0)] * n
-        row[pos[v]] += 1
-        rhs: dict = {}
         for p, w in edges[v]:
             if isinstance(w, int) and w in pos:
-                row[pos[w]] -= p
-            elif isinstance(w, int):
-                _add(rhs, value[w], p)
-            else:
-                rhs[w] = rhs.get(w, 0) + p
-        rows.append((row, rhs))
-    if all(not rhs for _, rhs in rows):  # no way out: an endless loop
-        for v in comp:
-            value[v] = {("loop", v): Fraction(1)}
-        return
+                rows[pos[w]][pos[v]] -= p
     for col in range(n):
-        pivot = next(r for r in range(col, n) if rows[r][0][col] != 0)
+        pivot = next(r for r in range(col, n) if rows[r][col] != 0)
         rows[col], rows[pivot] = rows[pivot], rows[col]
-        prow, prhs = rows[col]
+        prow = rows[col]
         inv = 1 / prow[col]
-        prow = [x * inv for x in prow]
-        prhs = {k: x * inv for k, x in prhs.items()}
-        rows[col] = (prow, prhs)
+        prow = rows[col] = [x * inv if x else x for x in prow]
+        nonzero = [(k, x) for k, x in enumerate(prow) if x]
         for r in range(n):
-            if r != col and rows[r][0][col] != 0:
-                factor = rows[r][0][col]
-                row, rhs = rows[r]
-                row = [a - factor * b for a, b in zip(row, prow, strict=True)]
-                rhs = dict(rhs)
-                for k, x in prhs.items():
-                    rhs[k] = rhs.get(k, 0) - factor * x
-                rows[r] = (row, rhs)
+            factor = rows[r][col]
+            if r != col and factor != 0:
+                row = rows[r]
+                for k, x in nonzero:
+                    row[k] -= factor * x
     for v in comp:
-        value[v] = {k: x for k, x in rows[pos[v]][1].items() if x}
+        visits = rows[pos[v]][n]
+        if not visits:
+            continue
+        for p, w in edges[v]:
+            if isinstance(w, int):
+                if w not in pos:
+                    mass[w] += visits * p
+            else:
+                outcome[w] += visits * p
 
 
 def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000, start: str | None = None,
@@ -572,6 +616,29 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
         first.visits = visits
         return first
 
+    decides = relevant.decides
+    decided: dict[tuple, list] = {}  # (node, what its decision reads) -> [(choice index, failed, p)]
+
+    def branches(node, state) -> list:
+        """The policy's choices at ``node`` and their risks' outcomes, each with its exact probability."""
+        names, items, counted, seen = decides[node.id]
+        vars_, visits = state.vars, state.visits
+        local = (node.id, tuple([vars_[n] for n in names]), items.intersection(state.items),
+                 tuple([visits.get(n, 0) for n in counted]), tuple([n in visits for n in seen]))
+        found = decided.get(local)
+        if found is None:
+            env = engine.bind(state)
+            options = [c for c in node.choices if c.condition is None or c.condition(env)]
+            found = []
+            for choice, share in (_picks(engine, policy, state, options) if options else ()):
+                if choice.roll is None:
+                    found.append((choice.index, None, share))
+                    continue
+                chance = exact_chance(engine, state, choice)
+                found += [(choice.index, failed, share * p) for failed, p in ((False, 1 - chance), (True, chance)) if p]
+            decided[local] = found
+        return found
+
     ids: dict[tuple, int] = {}
     keys: list[tuple] = []
     edges: list[list] = []
@@ -592,43 +659,41 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
             hit_limit = True
             edges.append([(Fraction(1), ("unresolved", ""))])
             continue
-        state = state_of(key)
-        env = engine.bind(state)
-        options = [c for c in node.choices if c.condition is None or c.condition(env)]
-        if not options:
+        ways = branches(node, state_of(key))
+        if not ways:
             edges.append([(Fraction(1), ("soft-lock", node.id))])
             continue
         out: dict = {}
-        for choice, share in _picks(engine, policy, state, options):
-            chance = exact_chance(engine, state_of(key), choice)
-            for failed, p in ((False, 1 - chance), (True, chance)):
-                if p == 0 or (failed and choice.roll is None):
-                    continue
-                child = state_of(key)
-                engine.advance(child, choice.index, forced_failure=failed if choice.roll else None)
-                ck = key_of(child)
-                target = ids.get(ck)
-                if target is None:
-                    target = ids[ck] = len(keys)
-                    keys.append(ck)
-                out[target] = out.get(target, 0) + share * p
+        for index, failed, p in ways:
+            child = state_of(key)
+            engine.advance(child, index, forced_failure=failed)
+            ck = key_of(child)
+            target = ids.get(ck)
+            if target is None:
+                target = ids[ck] = len(keys)
+                keys.append(ck)
+            out[target] = out.get(target, 0) + p
         edges.append([(p, t) for t, p in out.items()])
-    value: list = [None] * len(keys)
+    # The probability flows from the first state in topological order (Tarjan gives the
+    # components sinks first): one multiplication per edge, whatever the number of endings.
+    mass: list = [Fraction(0)] * len(keys)
+    mass[0] = Fraction(1)
+    result: Counter = Counter()
     largest = 1
-    for comp in _sccs(len(keys), edges):
+    for comp in reversed(_sccs(len(keys), edges)):
         v = comp[0]
         if len(comp) == 1 and not any(w == v for _, w in edges[v]):
-            total: dict = {}
+            m = mass[v]
+            if not m:
+                continue
             for p, w in edges[v]:
                 if isinstance(w, int):
-                    _add(total, value[w], p)
+                    mass[w] += m * p
                 else:
-                    total[w] = total.get(w, 0) + p
-            value[v] = total
+                    result[w] += m * p
         else:
             largest = max(largest, len(comp))
-            _solve(comp, edges, value)
-    result = value[0]
+            _spread(comp, edges, mass, result)
     endings: Counter = Counter()
     kinds: Counter = Counter()
     soft_locks: Counter = Counter()

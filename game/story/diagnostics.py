@@ -125,9 +125,10 @@ _ENTRIES = [
     Entry("ER008", "number out of range", E, "the number {value} {problem}",
           "Write a finite number no larger than 1,000,000,000,000,000 (.nan and .inf are not numbers a story can use).",
           {"story.yaml": BASE_STORY["story.yaml"].replace("start: 10,", "start: .inf,")}, ("story.yaml", 7)),
-    Entry("ER009", "empty chapter file", W, "the chapter file {file} is empty: it has no nodes",
+    Entry("ER009", "empty chapter file", W, "the chapter file {file} has no nodes",
           "Write its nodes under 'nodes:', or delete the file; if it was emptied by mistake, restore it "
-          "(git checkout -- the file, or your editor's undo).",
+          "(git checkout -- the file, or your editor's undo). While it has none, what other files say about "
+          "its nodes is not checked.",
           {"02_b.yaml": ""}, ("02_b.yaml", 1)),
     Entry("ER010", "unknown key", E, "unknown key '{key}' in {where}",
           "{suggestion}",

@@ -345,8 +345,9 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation:
     if story is not None:
         out.extend(check_story(story, check_map=check_map, salvage=salvage))
         out.extend(translation_diagnostics(story, root, shown, translation))
+    out = salvage.hold_back_after_emptied(out)
     # A file that cannot be read comes first: everything else may change once it is fixed.
-    unreadable = set(salvage.files)
+    unreadable = set(salvage.files) | set(salvage.emptied)
     out.sort(key=lambda d: (d.span.file not in unreadable, d.span.file, d.span.line, d.span.col, d.code))
     return Analysis(story, out, [f.name for f in files.values()], words)
 
@@ -374,7 +375,7 @@ class _Builder:
     def __init__(self, root: Path, files: dict[str, _File], out: list[Diagnostic],
                  cache: ParseCache | None = None, salvage: Salvage | None = None) -> None:
         self.root = root
-        self.salvage = salvage or Salvage()
+        self.salvage = salvage if salvage is not None else Salvage()
         # names an unreadable file would likely have declared: not reported as undeclared
         self.held_back = frozenset(self.salvage.names | self.salvage.nodes)
         self.cache = cache
@@ -501,9 +502,10 @@ class _Builder:
             if name in (STORY_FILE, FACTS_FILE):
                 continue
             data = f.src.data
-            if data is None:
-                if not any(d.span.file == f.name for d in self.out):
+            if data is None or (isinstance(data, LMap) and not data.get("nodes")):
+                if f.name not in self.salvage.files:  # emptied: nothing, only comments, no nodes
                     f.report("ER009", SourceSpan(f.name, 1, 1), file=Path(name).name)
+                    self.salvage.emptied.append(f.name)
                 continue
             top = f.fields(data, _CHAPTER, "a chapter file", getattr(data, "loc", Loc.at(SourceSpan(f.name, 1, 1))))
             if top is None:

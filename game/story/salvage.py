@@ -10,12 +10,25 @@ lists, ``facts:`` links, the targets of ``goto:`` and ``fail:``, and for
 ``facts.yaml`` its fact ids), and the checks hold back every problem that only exists
 because those went missing. The scan is a guess, so it only ever *hides* follow-on
 problems; it never adds any, and fixing the syntax error brings the real ones back.
+
+An *emptied* chapter (0 bytes, only comments, ``nodes: {}`` or no ``nodes:``) leaves
+nothing to scan, so what it declared is unknown. Its own warning (ER009) names it once,
+and if anything elsewhere names what is not there (a goto, a ``visited()``, a flag),
+every problem elsewhere of a kind that missing nodes, flags or fact links cause
+(a goto or ``visited()`` of a node that is not there, an undeclared flag with no close
+spelling, unreachable nodes, unlinked facts, the loop and length estimates) is held
+back. A flag or value with a close spelling ("Did you mean 'cash'?") is a typo, not a
+follow-on, and is still reported; a missing node id is always taken to be the emptied
+file's. When anything was held back, ER009 becomes an error that says
+how many: the story must not be played with gotos into nothing.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from game.story.diagnostics import Diagnostic, Severity
 
 _KEY = re.compile(r"^([ ]*)([A-Za-z_]\w*)[ \t]*:(?:[ \t]|$)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
@@ -36,9 +49,27 @@ class Salvage:
     targets: set[str] = field(default_factory=set)
     facts: set[str] = field(default_factory=set)  # fact ids, if facts.yaml is unreadable
     facts_file: bool = False
+    emptied: list[str] = field(default_factory=list)  # chapter files with no nodes at all
 
     def __bool__(self) -> bool:
+        # Only unreadable files: an emptied chapter's follow-ons are held back (and counted)
+        # by hold_back_after_emptied, so a new empty chapter silences nothing.
         return bool(self.files)
+
+    def hold_back_after_emptied(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """``diagnostics`` without the follow-on problems of emptied chapters, whose ER009 then counts them."""
+        if not self.emptied:
+            return diagnostics
+        emptied = set(self.emptied)
+        if not any(d.span.file not in emptied and _names_missing(d) for d in diagnostics):
+            return diagnostics  # nothing leads into it (a new chapter not yet written): nothing follows from it
+        kept = [d for d in diagnostics if d.span.file in emptied or not _follows_from_missing(d)]
+        held = len(diagnostics) - len(kept)
+        if not held:
+            return kept
+        more = f", so {held:,} problem{'s' if held != 1 else ''} elsewhere that follow from it {'are' if held != 1 else 'is'} held back"
+        return [replace(d, severity=Severity.ERROR, message=d.message + more)
+                if d.code == "ER009" and d.span.file in emptied else d for d in kept]
 
     def add(self, name: str, text: str, kind: str) -> None:
         """Scan one unreadable file; ``kind`` is 'story', 'facts' or 'chapter'."""
@@ -99,3 +130,23 @@ def _keys_under(lines: list[str], top: str) -> set[str]:
         if abs(width - indent) <= 1 and match.group(2) not in _FIELDS:
             found.add(match.group(2))
     return found
+
+
+#: Problems that a chapter's missing nodes, flags and fact links cause in other files:
+#: a name that leads nowhere, and what the checks of the whole story make of the gap.
+_FOLLOW_ON = frozenset({"ER040", "ER042", "ER043", "ER045", "ER046", "ER048", "ER051"})
+
+
+def _follows_from_missing(d: Diagnostic) -> bool:
+    return d.code in _FOLLOW_ON or _names_missing(d)
+
+
+def _names_missing(d: Diagnostic) -> bool:
+    """A goto, visited(), flag or effect naming what is not there, and not a near miss of what is."""
+    if d.code in ("ER020", "ER022"):
+        return True
+    if d.code == "ER030" and "is not a node id" in d.message:
+        return True  # visited(x): the node was likely in the emptied file, whatever it looks like
+    if d.code == "ER030" or (d.code == "ER035" and "is not a declared" in d.message):
+        return "Did you mean" not in d.hint and "is a flag" not in d.message  # a close spelling is a typo
+    return False

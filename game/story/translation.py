@@ -558,6 +558,9 @@ def translation_diagnostics(story: Story, root: Path, shown_root: str, lang: str
     out = choice_id_diagnostics(story, translated)
     if lang is not None:
         translation = load_translation(root, lang, shown_root)
+        if any(d.code == "ER070" for d in translation.problems):  # no such language: nothing else to say
+            out.extend(translation.problems)
+            return out
         names, notes = _map_texts(story)
         found, _coverage = check_translation(story, translation, names, notes)
         out.extend(found)

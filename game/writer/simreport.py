@@ -128,7 +128,10 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
         for node, p in r["loops"].items():
             print(f"  ENDLESS LOOP at {node:18} {float(p):8.3%}   {p.numerator}/{p.denominator}")
         if r["hit_limit"]:
-            print(f"  state limit reached: {float(r['unresolved']):.3%} of the probability is still undecided "
+            undecided = float(r["unresolved"])
+            share = f"{undecided:.3%}" if undecided >= 1e-5 else f"{undecided:.1e}"
+            print(f"  state limit reached: {share} of the probability is still undecided; each figure above is "
+                  f"exact for the decided journeys, and the true one lies between it and it plus that share "
                   f"(raise --state-limit, or start from a scene with --start NODE --set NAME=VALUE)")
         print()
     return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0

@@ -37,6 +37,12 @@ FIELDS = (Field("name", "Session name"), Field("groups", "Groups"), Field("group
 
 class FacilitateSetupScene(FacilitateScene):
     name = "facilitate-setup"
+    fields: tuple[Field, ...] = FIELDS
+    #: Fields whose value ←/→ change (arrows are drawn beside them when focused).
+    arrow_fields: tuple[str, ...] = ("groups", "group", "level", "minutes", "seed")
+    heading = "FACILITATOR · SET UP THE SESSION"
+    hint_line = ("Up/Down move  ·  ←→ change  ·  type the name and the seed  ·  Enter: next / begin  ·  "
+                 "Esc: quit")
 
     def __init__(self, app, preset: FacilitatorSettings | None = None) -> None:  # noqa: ANN001
         super().__init__(app, None)
@@ -77,8 +83,19 @@ class FacilitateSetupScene(FacilitateScene):
             return f"{v['minutes']} minute{'s' * (v['minutes'] != 1)}"
         return ""
 
+    def skipped(self, key: str) -> bool:
+        """A field that cannot be used with the other values (the group of a whole class): focus jumps it."""
+        return key == "group" and not self.values["groups"]
+
+    def side(self) -> list[tuple[str, str, int]]:
+        """What is shown beside the form: (text, font kind, size) paragraphs, read before anything is projected."""
+        pj = self.pj
+        size = max(15, round(pj.small * 0.95))
+        return [("CONTENT NOTE", "sans-bold", pj.small)] + [
+            (para, "serif", size) for para in content_note(self.app.story, str(self.values["level"]))]
+
     def _change(self, dx: int) -> None:
-        key = FIELDS[self.focus].key
+        key = self.fields[self.focus].key
         v = self.values
         if key == "groups":
             v["groups"] = (v["groups"] + dx) % (MAX_GROUPS + 1)
@@ -109,11 +126,11 @@ class FacilitateSetupScene(FacilitateScene):
 
     # ------------------------------------------------------------------ input
     def handle(self, cmd: c.Command) -> c.Command | None:
-        key = FIELDS[self.focus].key
+        key = self.fields[self.focus].key
         if isinstance(cmd, c.Move) and cmd.dy:
-            self.focus = (self.focus + cmd.dy) % len(FIELDS)
-            if FIELDS[self.focus].key == "group" and not self.values["groups"]:
-                self.focus = (self.focus + cmd.dy) % len(FIELDS)
+            self.focus = (self.focus + cmd.dy) % len(self.fields)
+            if self.skipped(self.fields[self.focus].key):
+                self.focus = (self.focus + cmd.dy) % len(self.fields)
             self.relayout()
         elif isinstance(cmd, c.Move) and cmd.dx:
             self._change(cmd.dx)
@@ -124,7 +141,7 @@ class FacilitateSetupScene(FacilitateScene):
                 self.begin()
             else:
                 self.focus += 1
-                if FIELDS[self.focus].key == "group" and not self.values["groups"]:
+                if self.skipped(self.fields[self.focus].key):
                     self.focus += 1
                 self.relayout()
         elif isinstance(cmd, c.Rollback) and key in ("name", "seed"):
@@ -137,7 +154,7 @@ class FacilitateSetupScene(FacilitateScene):
             for i, rect in enumerate(self.rows):
                 if rect.collidepoint(cmd.pos):
                     self.focus = i
-                    if FIELDS[i].key == "begin":
+                    if self.fields[i].key == "begin":
                         self.begin()
                     self.relayout()
         return None
@@ -159,7 +176,7 @@ class FacilitateSetupScene(FacilitateScene):
     def update(self, dt: float) -> None:
         if self._erase:
             self._erase = False
-            key = FIELDS[self.focus].key
+            key = self.fields[self.focus].key
             if key in ("name", "seed"):
                 self.values[key] = str(self.values[key])[:-1]
                 self.seed_typed = self.seed_typed or key == "seed"
@@ -172,7 +189,7 @@ class FacilitateSetupScene(FacilitateScene):
         form_w = round(safe.w * 0.52)
         self.form_x = safe.x
         y = safe.y
-        self.head = text.line("FACILITATOR · SET UP THE SESSION", "sans-bold", pj.small, p.accent)
+        self.head = text.line(self.heading, "sans-bold", pj.small, p.accent)
         y += self.head.get_height() + pj.px(6)
         self.title = self.block(self.app.story.title, "serif-bold", pj.title, form_w, p.strong, 1.1)
         self.title_y = y
@@ -180,19 +197,19 @@ class FacilitateSetupScene(FacilitateScene):
         self.rows: list[pygame.Rect] = []
         self.row_images = []
         row_h = round(pj.ui * 1.9)
-        for i, f in enumerate(FIELDS):
+        for i, f in enumerate(self.fields):
             focused = i == self.focus
-            disabled = f.key == "group" and not self.values["groups"]
+            disabled = self.skipped(f.key)
             rect = pygame.Rect(safe.x, y, form_w, row_h)
             label = text.line(f.label, "sans", pj.small, p.faint if disabled else p.muted)
             value_text = self.shown(f.key)
             if focused and f.key in ("name", "seed"):
                 value_text += "|"
             if f.key == "begin":
-                value = text.line("Begin the session  ›", "sans-bold", pj.ui, p.bg if focused else p.strong)
+                value = text.line(f"{f.label}  ›", "sans-bold", pj.ui, p.bg if focused else p.strong)
             else:
                 value = text.line(value_text, "sans-bold", pj.ui, p.faint if disabled else p.strong)
-            arrows = focused and f.key in ("groups", "group", "level", "minutes", "seed")
+            arrows = focused and f.key in self.arrow_fields
             self.rows.append(rect)
             self.row_images.append((label, value, arrows, focused, f.key == "begin"))
             y += row_h + pj.px(4)
@@ -200,10 +217,8 @@ class FacilitateSetupScene(FacilitateScene):
         # The content note beside the form.
         note_x = safe.x + form_w + pj.px(36)
         note_w = safe.right - note_x
-        paras = content_note(self.app.story, str(self.values["level"]))
-        blocks = [self.block("CONTENT NOTE", "sans-bold", pj.small, note_w, p.accent, 1.3)]
-        size = max(15, round(pj.small * 0.95))
-        blocks += [self.block(para, "serif", size, note_w, p.text, 1.4) for para in paras]
+        blocks = [self.block(words, kind, size, note_w, p.accent if kind == "sans-bold" else p.text,
+                             1.3 if kind == "sans-bold" else 1.4) for words, kind, size in self.side()]
         self.note = []
         ny = safe.y
         for b in blocks:
@@ -239,5 +254,4 @@ class FacilitateSetupScene(FacilitateScene):
             blit_block(surface, self.error_block, self.form_x, self.rows[-1].bottom + pj.px(8))
         for block, x, y in self.note:
             blit_block(surface, block, x, y)
-        self.hints(surface, "Up/Down move  ·  ←→ change  ·  type the name and the seed  ·  Enter: next / begin  ·  "
-                            "Esc: quit")
+        self.hints(surface, self.hint_line)

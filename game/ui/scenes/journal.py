@@ -97,7 +97,7 @@ class JournalScene(Scrolling, StillScene):
                 placed.append((block, x, y))
                 y += block.height + small_gap
             if entry.get("choice"):
-                block = text.block(f"You chose: {entry['choice']}", "sans-bold", theme.ui, col, p.accent, 1.4)
+                block = text.block(_("You chose: {choice}").format(choice=entry["choice"]), "sans-bold", theme.ui, col, p.accent, 1.4)
                 placed.append((block, x, y))
                 y += block.height + theme.px(4)
             roll = entry.get("roll")

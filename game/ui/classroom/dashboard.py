@@ -1,0 +1,595 @@
+"""The teacher's dashboard of class journeys, on the projector: the whole class at a glance, nobody named.
+
+What it shows, from the model's :class:`~game.classroom.journeys.ClassSnapshot` only:
+how to join (QR code, address, room code), how many joined, play and finished, how
+many are in each chapter (bars), dots on the route map where they are, the endings
+so far by kind, and the time played. The game window is often mirrored to the
+projector, so nothing here names a student or shows anything a student typed
+(nicknames live on the teacher's phone page, served by game.lan).
+
+Controls (keys shown on screen as buttons, which a click also presses; the letters
+keep the facilitator's meanings): **P** pause everyone ("Eyes on the board" on every
+page) or let them go on, **D** a discussion prompt on every page (the story's
+questions near where most students are, or one typed), **L** lock or open the room,
+**N** a new room code, **E** end the session (asks first, then the class debrief),
+**B** blank this screen, **Esc** the menu (where Quit is: the session stays
+resumable).
+
+Redrawing: the loop is woken 60 times a second by a timer while the dashboard is up,
+and the scene reports itself busy (so the window is redrawn) only when the
+snapshot's ``version`` changed, or the minute shown did: at most 60 redraws a second,
+none while nothing changes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+
+from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS
+from game.ui import commands as c
+from game.ui.classroom.common import FacilitateScene, letter
+from game.ui.classroom.pause import _Panel
+from game.ui.widgets.text import blit_block
+
+POLL_SECONDS = 1 / 60
+WAKE_EVENT = pygame.event.custom_type()  # the 60 Hz timer that wakes a sleeping loop to look for changes
+SCALES = (1.0, 0.9, 0.8, 0.72, 0.64, 0.56)
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """A key on the dashboard: ``Control("p", "P", "Pause everyone")``."""
+
+    key: str
+    cap: str
+    label: str
+    other: str = ""   # the words it shows in the other state (measured too, so the buttons never move)
+
+
+def controls_for(paused: bool, locked: bool, prompt: bool, renew: bool) -> tuple[Control, ...]:
+    """The controls as they read now (Pause or Let them go on, Lock or Open the room)."""
+    def two(key: str, cap: str, on: bool, yes: str, no: str) -> Control:
+        return Control(key, cap, yes if on else no, no if on else yes)
+
+    shown = [two("p", "P", paused, "Let everyone go on", "Pause everyone"),
+             two("d", "D", prompt, "Change the prompt", "Discussion prompt"),
+             two("l", "L", locked, "Open the room", "Lock the room")]
+    if renew:
+        shown.append(Control("n", "N", "New room code"))
+    shown += [Control("e", "E", "End the session"), Control("b", "B", "Blank"), Control("esc", "Esc", "Menu")]
+    return tuple(shown)
+
+
+def minutes_words(minutes: float) -> str:
+    whole = max(0, int(minutes))
+    return f"{whole // 60} h {whole % 60:02d} min" if whole >= 60 else f"{whole} min"
+
+
+class DashboardScene(FacilitateScene):
+    """The class's journeys as a whole. ``channel``: the LAN server (or a stand-in) with ``journeys``,
+    ``url``, ``room_code`` and ``qr_png``/``qr_matrix``."""
+
+    name = "journeys-dashboard"
+
+    def __init__(self, app, channel: Any, title: str = "") -> None:  # noqa: ANN001
+        super().__init__(app, None)
+        self.channel = channel
+        self.journeys = channel.journeys
+        self.title = title
+        self.snap = self.journeys.snapshot()
+        self.drawn: tuple[int, int] | None = None   # (version, minute) last drawn
+        self._polled = 0.0
+        self._qr: tuple[int, pygame.Surface] | None = None
+        self._still: tuple[tuple, pygame.Surface, list[tuple[str, pygame.Rect]]] | None = None
+        self.boxes: list[tuple[str, pygame.Rect]] = []
+        self.buttons: list[tuple[Control, pygame.Rect]] = []
+
+    # ------------------------------------------------------------------ lifecycle
+    def enter(self) -> None:
+        self.relayout()
+        self._wake(True)
+
+    def resume(self) -> None:
+        self.poll(force=True)
+        self.relayout()
+        self._wake(True)
+
+    def pause(self) -> None:
+        self._wake(False)
+
+    def exit(self) -> None:
+        self._wake(False)
+
+    @staticmethod
+    def _wake(on: bool) -> None:
+        """A timer event 60 times a second keeps the loop looking for changes (it is dropped as no command)."""
+        if pygame.get_init():
+            pygame.time.set_timer(WAKE_EVENT, round(POLL_SECONDS * 1000) if on else 0)
+
+    # ------------------------------------------------------------------ the model
+    def poll(self, force: bool = False) -> None:
+        """Take a fresh snapshot, at most 60 times a second (cheap: the model bumps a version on change)."""
+        now = time.monotonic()
+        if not force and now - self._polled < POLL_SECONDS:
+            return
+        self._polled = now
+        version = getattr(self.journeys, "version", None)
+        if not force and isinstance(version, int) and version == self.snap.version:
+            return
+        self.snap = self.journeys.snapshot()
+
+    def shown_key(self) -> tuple[int, int]:
+        return self.snap.version, int(self.snap.minutes_played)
+
+    def busy(self) -> bool:
+        self.poll()
+        return self.shown_key() != self.drawn
+
+    def act(self, key: str) -> bool:
+        """Carry out a control; True when ``key`` is one."""
+        snap, app = self.snap, self.app
+        if key == "p":
+            self.journeys.pause(not snap.paused)
+            app.notify("Every page shows “Eyes on the board” and takes no input." if not snap.paused
+                       else "The pages take input again.")
+        elif key == "d":
+            from game.ui.classroom.prompt import PromptPickerScene
+
+            app.push(PromptPickerScene(app, self.journeys, self.snap))
+        elif key == "l":
+            self.journeys.lock(not snap.locked)
+            app.notify("Room locked: nobody new can join; everyone in plays on." if not snap.locked
+                       else "Room open again: new students can join.")
+        elif key == "n" and hasattr(self.channel, "new_code"):
+            self.channel.new_code()
+            self._qr = None
+            app.notify(f"New room code {self.channel.room_code}: students already in stay in.")
+        elif key == "e":
+            app.push(ConfirmEndScene(app, self.journeys, self.title))
+        elif key == "b":
+            app.push(BlankScreen(app))
+        elif key == "esc":
+            app.push(DashboardMenuScene(app, self))
+        else:
+            return False
+        self.poll(force=True)
+        return True
+
+    # ------------------------------------------------------------------ input
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        key = letter(cmd)
+        if key:
+            self.act(key)
+        elif isinstance(cmd, c.Back):
+            self.act("esc")
+        elif isinstance(cmd, c.Click):
+            for control, rect in self.buttons:
+                if rect.collidepoint(cmd.pos):
+                    self.act(control.key)
+                    break
+        return None
+
+    # ------------------------------------------------------------------ layout
+    def relayout(self) -> None:
+        """Rects that do not depend on the snapshot; text sizes shrink step by step until the column fits."""
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        safe = pj.safe
+        self.kicker_h = text.line("X", "sans-bold", pj.small, p.accent).get_height()
+        gap = pj.px(18)
+        panel_w = min(pj.px(300), round(safe.w * 0.28))
+        top = safe.y + self.kicker_h + pj.px(10)
+        self.control_scale = next((sc for sc in (1.0, 0.9, 0.8) if len({r.y for _, r in self._place_controls(sc)}) == 1),
+                                  0.8)
+        self.control_rows = self._place_controls(self.control_scale)
+        controls_h = self.control_rows[-1][1].bottom - self.control_rows[0][1].top if self.control_rows else 0
+        self.controls_top = safe.bottom - controls_h
+        prompt_h = 2 * round(pj.small * 1.3) + pj.px(4)
+        self.prompt_rect = pygame.Rect(safe.x, self.controls_top - pj.px(10) - prompt_h, safe.w, prompt_h)
+        bottom = self.prompt_rect.top - pj.px(10)
+        self.panel = pygame.Rect(safe.x, top, panel_w, bottom - top)
+        x0 = self.panel.right + gap
+        self.stats = pygame.Rect(x0, top, safe.right - x0, round(pj.title * 1.25) + round(pj.small * 1.3))
+        body_top = self.stats.bottom + pj.px(12)
+        body_h = bottom - body_top
+        story = self.app.story
+        self.chapters = [title for _, title in story.chapters] or sorted({n.chapter for n in story.nodes.values()})
+        # The map takes the width its shape needs at this height; the chapters and the endings share the rest,
+        # side by side when there is room for both, else one above the other.
+        width = safe.right - x0
+        two = 2 * pj.px(220) + gap   # the chapters and the endings side by side
+        map_w = min(round(body_h * self.map_aspect()), max(round(width * 0.3), width - gap - two))
+        self.map_rect = pygame.Rect(x0, body_top, map_w, body_h)
+        col_x = self.map_rect.right + gap
+        col_w = safe.right - col_x
+        self.side_by_side = col_w >= two
+        if self.side_by_side:
+            half = round((col_w - gap) * 0.42)  # the ending kinds' words are longer than the chapters' titles
+            self.columns = [pygame.Rect(col_x, body_top, half, body_h),
+                            pygame.Rect(col_x + half + gap, body_top, col_w - half - gap, body_h)]
+            rows = max(len(self.chapters), len(ENDING_KINDS))
+            heads = 1
+        else:
+            self.columns = [pygame.Rect(col_x, body_top, col_w, body_h)]
+            rows = len(self.chapters) + len(ENDING_KINDS)
+            heads = 2
+        self.row_scale = SCALES[-1]
+        for scale in SCALES:
+            size = max(12, round(pj.small * scale))
+            row_h = text.line("Xg", "sans", size, p.text).get_height() + max(2, round(pj.px(6) * scale))
+            head_h = text.line("X", "sans-bold", size, p.accent).get_height() + pj.px(6)
+            if rows * row_h + heads * (head_h + pj.px(14)) <= body_h:
+                self.row_scale = scale
+                break
+        self.row_size = max(12, round(pj.small * self.row_scale))
+        self.drawn = None
+        self._still = None
+
+    def map_aspect(self) -> float:
+        """Width over height of the part of the map the dashboard shows (every place, with a margin)."""
+        route = self.app.route
+        if route is None or not route.locations:
+            return 1.0
+        xs = [loc.x for loc in route.locations.values()]
+        ys = [loc.y for loc in route.locations.values()]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        margin = 0.12 * max(w, h)
+        return (w + 2 * margin) / max(1.0, h + 2 * margin)
+
+    def _place_controls(self, scale: float) -> list[tuple[Control, pygame.Rect]]:
+        """The control buttons in rows from the bottom of the safe area (wrapping when the window is narrow)."""
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        safe = pj.safe
+        size = max(13, round(pj.small * scale))
+        pad = pj.px(8)
+        h = text.line("Xg", "sans-bold", size, p.strong).get_height() + 2 * pad // 2
+        placed: list[tuple[Control, pygame.Rect]] = []
+        x, row = safe.x, 0
+        for control in controls_for(self.snap.paused, self.snap.locked, self.snap.prompt is not None,
+                                    hasattr(self.channel, "new_code")):
+            words = max(text.line(words, "sans", size, p.strong).get_width()
+                        for words in (control.label, control.other or control.label))
+            w = text.line(control.cap, "sans-bold", size, p.bg).get_width() + 2 * pad + words + 2 * pad
+            if x > safe.x and x + w > safe.right:
+                x, row = safe.x, row + 1
+            placed.append((control, pygame.Rect(x, row, min(w, safe.w), h)))
+            x += w + pj.px(10)
+        rows = row + 1
+        out = []
+        for control, rect in placed:
+            rect.y = safe.bottom - (rows - rect.y) * (h + pj.px(6)) + pj.px(6)
+            out.append((control, rect))
+        self.control_size = size
+        return out
+
+    # ------------------------------------------------------------------ drawing
+    def draw(self, surface: pygame.Surface) -> None:
+        """The still parts from one cached surface (redrawn when the room's state or the prompt changes), then
+        what moves with every change: the numbers, the dots and the bars (a frame stays within a few ms)."""
+        snap = self.snap
+        key = (surface.get_size(), snap.paused, snap.locked, snap.ended, snap.prompt, self.channel.room_code,
+               self.title, self.row_size)
+        if self._still is None or self._still[0] != key:
+            still = pygame.Surface(surface.get_size(), 0, surface)  # the window's own pixel format: a plain copy
+            still.fill(self.theme.palette.bg)
+            self.boxes = []
+            self.draw_still(still)
+            self._still = (key, still, list(self.boxes))
+        for area in self.still_areas():  # only where something is: a whole-window copy costs several ms at 1080p
+            surface.blit(self._still[1], area, area)
+        self.boxes = list(self._still[2])
+        self.drawn = self.shown_key()
+        self.draw_stats(surface, self.stats)
+        self.draw_dots(surface, self.map_rect)
+        self.draw_column(surface, still=False)
+
+    def still_areas(self) -> list[pygame.Rect]:
+        """The parts of the window the cached layer has drawn on (the rest is the background the window fills)."""
+        pj = self.pj
+        top = pygame.Rect(pj.safe.x, 0, pj.safe.w, self.panel.top)
+        controls = [rect for _, rect in self.buttons] or [pygame.Rect(pj.safe.x, self.controls_top, 1, 1)]
+        return [top, self.panel, self.map_rect, *self.columns, self.prompt_rect, controls[0].unionall(controls)]
+
+    def draw_still(self, surface: pygame.Surface) -> None:
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        safe, snap = pj.safe, self.snap
+        # The kicker, and what the pages show now when they are held.
+        words = "Class journeys  ·  " + (self.title or "teacher's dashboard")
+        image = text.line(words.upper(), "sans-bold", pj.small, p.accent)
+        if image.get_width() > safe.w // 2:
+            image = text.line("CLASS JOURNEYS", "sans-bold", pj.small, p.accent)
+        surface.blit(image, safe.topleft)
+        self.boxes.append(("kicker", pygame.Rect(*safe.topleft, *image.get_size())))
+        state = "PAUSED: EYES ON THE BOARD" if snap.paused else ("ENDED" if snap.ended else "")
+        if state:
+            badge = text.line(state, "sans-bold", pj.small, p.bg)
+            box = pygame.Rect(0, safe.y - pj.px(2), badge.get_width() + pj.px(16), badge.get_height() + pj.px(4))
+            box.right = safe.right
+            pygame.draw.rect(surface, p.accent, box, border_radius=pj.px(4))
+            surface.blit(badge, (box.x + pj.px(8), box.y + pj.px(2)))
+            self.boxes.append(("state", box))
+        self.draw_join(surface, self.panel)
+        self.draw_map(surface, self.map_rect)
+        self.draw_column(surface, still=True)
+        self.draw_prompt(surface, self.prompt_rect)
+        self.draw_controls(surface)
+
+    def draw_join(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """How to join: the QR code as large as the words leave room for, the address, the room code."""
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        channel = self.channel
+        pygame.draw.rect(surface, p.panel, rect, border_radius=pj.px(8))
+        self.boxes.append(("panel", rect))
+        x, w = rect.x + pj.px(12), rect.w - pj.px(24)
+        label = self.block("JOIN ON YOUR DEVICE", "sans-bold", pj.small, w, p.accent, 1.2)
+        address = self.block(str(channel.url).removeprefix("http://").rstrip("/"), "sans", pj.small, w, p.text, 1.2)
+        code = text.line(f"Room {channel.room_code}", "sans-bold", pj.title, p.strong)
+        if code.get_width() > w:
+            code = text.line(f"Room {channel.room_code}", "sans-bold", max(12, round(pj.title * w / code.get_width())),
+                             p.strong)
+        note = self.block("Locked: nobody new can join." if self.snap.locked else "", "sans-bold", pj.small, w,
+                          p.bad, 1.2)
+        gap = pj.px(6)
+        fixed = label.height + address.height + code.get_height() + note.height + 5 * gap + pj.px(24)
+        side = min(w, rect.h - fixed)
+        y = rect.y + pj.px(12)
+        blit_block(surface, label, x, y)
+        self.boxes.append(("join label", pygame.Rect(x, y, label.width, label.height)))
+        y += label.height + gap
+        qr = self.qr_surface(side) if side >= pj.px(64) else None
+        if qr is not None:
+            qx = x + (w - qr.get_width()) // 2
+            surface.blit(qr, (qx, y))
+            self.boxes.append(("qr", pygame.Rect(qx, y, *qr.get_size())))
+            y += qr.get_height() + gap
+        blit_block(surface, address, x, y)
+        self.boxes.append(("address", pygame.Rect(x, y, address.width, address.height)))
+        y += address.height + gap
+        surface.blit(code, (x, y))
+        self.boxes.append(("room code", pygame.Rect(x, y, *code.get_size())))
+        y += code.get_height() + gap
+        if note.lines:
+            blit_block(surface, note, x, y)
+            self.boxes.append(("locked", pygame.Rect(x, y, note.width, note.height)))
+
+    def qr_surface(self, width: int) -> pygame.Surface | None:
+        """The join link as a QR code, whole pixels per module so that it stays sharp; None when too small."""
+        if self._qr is not None and self._qr[0] == width:
+            return self._qr[1]
+        try:
+            modules = len(self.channel.qr_matrix(border=2))
+            if width // max(1, modules) < 2:
+                return None
+            image = pygame.image.load(io.BytesIO(self.channel.qr_png(scale=width // modules, border=2)), "qr.png")
+        except (pygame.error, OSError, ValueError, AttributeError):
+            return None
+        self._qr = (width, image)
+        return image
+
+    def draw_stats(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Four numbers across the top: joined, playing, finished, time played."""
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        snap = self.snap
+        tiles = ((str(snap.joined), "joined"), (str(snap.playing), "playing now"), (str(snap.finished), "finished"),
+                 (minutes_words(snap.minutes_played), "played"))
+        w = rect.w // len(tiles)
+        for i, (number, label) in enumerate(tiles):
+            x = rect.x + i * w
+            big = text.line(number, "sans-bold", pj.title, p.strong)
+            if big.get_width() > w - pj.px(12):
+                big = text.line(number, "sans-bold", max(12, round(pj.title * (w - pj.px(12)) / big.get_width())),
+                                p.strong)
+            small = text.line(label, "sans", pj.small, p.muted)
+            if small.get_width() > w - pj.px(12):
+                small = text.line(label, "sans", max(11, round(pj.small * (w - pj.px(12)) / small.get_width())),
+                                  p.muted)
+            surface.blit(big, (x, rect.y))
+            surface.blit(small, (x, rect.y + big.get_height()))
+            self.boxes.append((f"stat {label}", pygame.Rect(x, rect.y, max(big.get_width(), small.get_width()),
+                                                            big.get_height() + small.get_height())))
+
+    def draw_map(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The route map (drawn once per size) with a dot at each place where students are, sized by how many."""
+        view = self.app.map_view
+        pj = self.pj
+        if view is None or rect.w < pj.px(80) or rect.h < pj.px(80):
+            return
+        _, static = view.layout(rect)  # the sheet and its places, drawn once per size: no journey, no caption
+        surface.blit(static, rect)
+        self.boxes.append(("map", rect))
+
+    def draw_dots(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        view = self.app.map_view
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        if view is None or rect.w < pj.px(80) or rect.h < pj.px(80):
+            return
+        known = view.route.locations
+        positions = [(loc, n) for loc, n in self.snap.positions if loc in known and n > 0]
+        if not positions:
+            return
+        most = max(n for _, n in positions)
+        clip = surface.get_clip()
+        surface.set_clip(rect)
+        base = max(4, pj.px(7))
+        dots = []
+        for loc, n in sorted(positions, key=lambda item: -item[1]):  # the small dots on top of the large
+            x, y = view.screen_pos(rect, loc)
+            r = round(base + (pj.px(22) - base) * math.sqrt(n / most)) if most > 1 else base + pj.px(4)
+            pygame.draw.circle(surface, (0, 0, 0), (x, y), r + max(2, pj.px(2)))
+            pygame.draw.circle(surface, p.accent, (x, y), r)
+            dots.append((n, x, y, r))
+        taken: list[pygame.Rect] = []
+        for n, x, y, r in dots:  # the counts of the largest first; a count that would cover another is left out
+            label = text.line(str(n), "sans-bold", max(12, min(pj.small, round(r * 1.2))), (0, 0, 0))
+            box = label.get_rect(center=(round(x), round(y)))
+            if label.get_width() > 2 * r + pj.px(4) or box.collidelist(taken) >= 0:
+                continue
+            pygame.draw.circle(surface, p.accent, (x, y), max(r, label.get_width() // 2 + pj.px(2)))
+            surface.blit(label, box)
+            taken.append(box)
+        surface.set_clip(clip)
+
+    def draw_column(self, surface: pygame.Surface, still: bool) -> None:
+        """How many in each chapter, then the endings so far by kind: a bar behind each row's words.
+
+        ``still``: the headings and the empty tracks (the cached layer); else the bars, words and counts."""
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        size = self.row_size
+        snap = self.snap
+        in_chapter = dict(snap.by_chapter)
+        kinds: dict[str, int] = {}
+        for kind, _title, n in snap.endings:
+            kinds[kind] = kinds.get(kind, 0) + n
+        sections = (("WHERE THEY ARE", [(title, in_chapter.get(title, 0)) for title in self.chapters]
+                     + [(t, n) for t, n in snap.by_chapter if t not in self.chapters]),
+                    ("ENDINGS SO FAR", [(ENDING_KIND_LABELS.get(k, k), kinds.get(k, 0)) for k in ENDING_KINDS]
+                     + [(k, n) for k, n in kinds.items() if k not in ENDING_KINDS]))
+        most = max([n for _, rows in sections for _, n in rows] + [1])
+        rect = self.columns[0]
+        y = rect.y
+        for i, (head, rows) in enumerate(sections):
+            if i and len(self.columns) > 1:
+                rect = self.columns[1]
+                y = rect.y
+            image = text.line(head, "sans-bold", size, p.accent)
+            if still:
+                surface.blit(image, (rect.x, y))
+                self.boxes.append((head.lower(), pygame.Rect(rect.x, y, *image.get_size())))
+            y += image.get_height() + pj.px(6)
+            for label, n in rows:
+                words = text.line(label, "sans", size, p.text if n else p.muted)
+                count = text.line(str(n), "sans-bold", size, p.strong if n else p.muted)
+                row_h = words.get_height() + max(2, round(pj.px(6) * self.row_scale))
+                if y + row_h > rect.bottom:
+                    break
+                track = pygame.Rect(rect.x, y, rect.w, row_h - max(1, pj.px(2)))
+                if still:
+                    pygame.draw.rect(surface, p.panel, track, border_radius=pj.px(3))
+                    self.boxes.append((f"row {label}", track))
+                    y += row_h
+                    continue
+                if n:
+                    fill = track.copy()
+                    fill.w = max(pj.px(4), round(track.w * n / most))
+                    surface.fill(p.panel_hi, fill)
+                    surface.fill(p.accent, pygame.Rect(fill.x, fill.y, max(2, pj.px(4)), fill.h))
+                room = rect.w - count.get_width() - pj.px(26)
+                cut = len(label)
+                while words.get_width() > room and cut > 1:  # a long label loses its end, never its count
+                    cut -= 1
+                    words = text.line(label[:cut].rstrip() + "…", "sans", size, p.text if n else p.muted)
+                surface.blit(words, (rect.x + pj.px(10), y + (track.h - words.get_height()) // 2))
+                surface.blit(count, (rect.right - pj.px(8) - count.get_width(),
+                                     y + (track.h - count.get_height()) // 2))
+                y += row_h
+            y += pj.px(14)
+
+    def draw_prompt(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The discussion prompt on every page now (the teacher's words or the story's), or how to send one."""
+        pj, p = self.pj, self.theme.palette
+        prompt = self.snap.prompt
+        words = f"On every page now: “{prompt}”" if prompt else "No discussion prompt on the pages. D: send one."
+        block = self.block(words, "sans-bold" if prompt else "sans", pj.small, rect.w, p.strong if prompt else p.muted,
+                           1.3)
+        keep = len(words)
+        while block.height > rect.h and keep > 20:  # a long prompt: as much as two lines hold, cut after a word
+            keep = min(keep - 8, len(words) * rect.h // max(1, block.height))
+            block = self.block(words[:keep].rsplit(" ", 1)[0] + "…”", "sans-bold", pj.small, rect.w, p.strong, 1.3)
+        blit_block(surface, block, rect.x, rect.y)
+        self.boxes.append(("prompt", pygame.Rect(rect.x, rect.y, block.width, block.height)))
+
+    def draw_controls(self, surface: pygame.Surface) -> None:
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        placed = self._place_controls(self.control_scale)
+        self.buttons = placed
+        size = self.control_size
+        pad = pj.px(8)
+        for control, rect in placed:
+            pygame.draw.rect(surface, p.panel, rect, border_radius=pj.px(6))
+            cap = text.line(control.cap, "sans-bold", size, p.bg)
+            key_box = pygame.Rect(rect.x, rect.y, cap.get_width() + 2 * pad, rect.h)
+            pygame.draw.rect(surface, p.accent, key_box, border_radius=pj.px(6))
+            surface.blit(cap, cap.get_rect(center=key_box.center))
+            label = text.line(control.label, "sans", size, p.strong)
+            surface.blit(label, (key_box.right + pad, rect.centery - label.get_height() // 2))
+            self.boxes.append((f"control {control.cap}", rect))
+
+
+# --------------------------------------------------------------------------- the panels over the dashboard
+
+
+class BlankScreen(FacilitateScene):
+    """B: the projector goes black until any key, so that the class looks at the teacher."""
+
+    name = "journeys-blank"
+
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        if isinstance(cmd, (c.Hover, c.Scroll, c.AnyKey, c.Pick)):
+            return None  # a letter sends AnyKey, then its text: leave on the text, so B does not blank again
+        self.app.pop()
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill((0, 0, 0))
+
+
+class ConfirmEndScene(_Panel):
+    """E: end the session for everyone, after a question: an ended session cannot go on."""
+
+    name = "journeys-confirm-end"
+    title = "End the session for everyone?"
+    body = ("Every page stops where it is and shows its journey so far; the class debrief opens here. "
+            "Students cannot play on after this.")
+
+    def __init__(self, app, journeys: Any, session_title: str = "") -> None:  # noqa: ANN001
+        super().__init__(app, None)
+        self.journeys = journeys
+        self.session_title = session_title
+
+    def rows(self) -> list[tuple[str, object]]:
+        return [("No, keep playing", self.cancel), ("Yes, end it and show the class debrief", self.confirm)]
+
+    def confirm(self) -> None:
+        end_session(self.app, self.journeys, self.session_title)
+
+
+def end_session(app, journeys: Any, title: str = "") -> None:  # noqa: ANN001
+    """End every journey (the model records it) and show the class debrief in place of the dashboard."""
+    debrief = journeys.end()
+    from game.ui.classroom.journeys_debrief import JourneysDebriefScene
+
+    app.stack.replace_all(JourneysDebriefScene(app, debrief, title))
+
+
+class DashboardMenuScene(_Panel):
+    """Esc: every control by number, and Quit (the record stays, and ``--resume`` opens the room again)."""
+
+    name = "journeys-menu"
+    title = "Class journeys"
+
+    def __init__(self, app, dashboard: DashboardScene) -> None:  # noqa: ANN001
+        super().__init__(app, None)
+        self.dashboard = dashboard
+
+    def rows(self) -> list[tuple[str, object]]:
+        snap = self.dashboard.snap
+        return [("Continue", self.cancel),
+                ("Let everyone go on" if snap.paused else "Pause everyone (Eyes on the board)", self.then("p")),
+                ("Send a discussion prompt", self.then("d")),
+                ("Open the room" if snap.locked else "Lock the room", self.then("l")),
+                ("End the session for everyone…", self.then("e")),
+                ("Quit (the session is kept: resume it with --resume)", self.quit)]
+
+    def then(self, key: str):  # noqa: ANN201
+        def run() -> None:
+            self.app.pop()
+            self.dashboard.act(key)
+        return run
+
+    def quit(self) -> None:
+        self.app.running = False

@@ -9,7 +9,7 @@
 - In headless Chromium: a student joins the class-journeys page of a Korean server and
   plays to an ending (headings, buttons, passages, risks, map and ending in Hangul), with
   no console error, axe-core clean, nothing wider than a 360-px phone; the vote page the
-  same. Screenshots: journey-{360,1366}-{choice-risk,map,ending}-ko.png and vote-360-ko.png
+  same. Screenshots: journey-{360,1366}-{join,choice-risk,map,ending}-ko.png and vote-360-ko.png
   (copied to docs/screenshots with ESCAPE_ROUTE_SCREENSHOTS=1).
 """
 
@@ -266,6 +266,7 @@ def test_a_student_plays_a_whole_journey_in_korean(tmp_path, size):
             audit(browser, source, "the Korean join form")
         by_id("code").send_keys("0000\n")
         wait_for(lambda: by_id("join-error").text.startswith("입장 코드가 아닙니다"), what="the Korean error")
+        shot(browser, tmp_path, f"{tag}-join-ko")
         by_id("code").clear()
         by_id("code").send_keys(CODE + "\n")
         wait_for(lambda: by_id("play").is_displayed() and by_id("title").text, what="the first passage")

@@ -49,6 +49,7 @@ from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
 from game.engine.state import GameState
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import EngineError, Impossible
+from game.l10n import _
 from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS, Story
 
 LuckMode = Literal["same", "own"]
@@ -554,7 +555,7 @@ class ClassJourneys:
                 self.engine.rollback(state)
                 student.step += 1
                 self.version += 1
-                return "ok", self._page(student, "You went back one choice. The dice will be rolled again.")
+                return "ok", self._page(student, _("You went back one choice. The dice will be rolled again."))
 
     def _try_record(self, event_type: str, event: dict[str, Any]) -> str:
         """Record one event; '' when it is on disk, else why not (kept in ``problem`` for the dashboard)."""
@@ -618,7 +619,8 @@ class ClassJourneys:
                 "index": c.index, "text": c.text, "available": c.available,
                 "reason": c.reason if not c.available else "",
                 "costs": [{"text": cost.text, "good": cost.good} for cost in c.costs] if c.available else [],
-                "risk": f"{c.risk.percent} risk: {c.risk.label}" if c.available and c.risk is not None else "",
+                "risk": _("{percent} risk: {label}").format(percent=c.risk.percent, label=c.risk.label)
+                if c.available and c.risk is not None else "",
             })
         resources = [{"name": name, "label": r.label, "value": r.format(state.vars.get(name, r.start))}
                      for name, r in story.resources.items()]
@@ -674,7 +676,7 @@ class ClassJourneys:
         return {"kind": ending.kind, "kind_label": ENDING_KIND_LABELS.get(ending.kind, ending.kind.title()),
                 "title": ending.title,
                 "debrief": [" ".join(p.split()) for p in ending.debrief.split("\n\n") if p.strip()],
-                "luck": LUCK_SENTENCE, "estimate": ESTIMATE_NOTE, "costs": costs, "facts": facts}
+                "luck": _(LUCK_SENTENCE), "estimate": _(ESTIMATE_NOTE), "costs": costs, "facts": facts}
 
     def _paths(self) -> list[_Path]:
         """Every student's journey as the debrief reads it (the same shape :func:`class_debrief` rebuilds)."""
@@ -801,7 +803,7 @@ def _debrief(settings: JourneySettings, paths: list[_Path], minutes: float) -> C
     chosen: dict[str, dict[int, tuple[str, int, str]]] = {}
     titles: dict[str, str] = {}
     for p in paths:
-        for node, title, index, text, _ in p.steps:
+        for node, title, index, text, _fell in p.steps:
             chosen.setdefault(node, {})[p.number] = (text, index, p.ending[0] if p.ending else "")
             titles.setdefault(node, title)
     splits = []
@@ -880,7 +882,7 @@ def journey_map(story: Story) -> JourneyMap | None:
     if terrain is not None:
         half = terrain.with_name(terrain.stem + "_half" + terrain.suffix)
         terrain = half if half.is_file() else terrain if terrain.is_file() else None
-    return JourneyMap({k: loc.label for k, loc in route.locations.items()}, route.pixel_size, terrain,
+    return JourneyMap({k: story.place(k, loc.label) for k, loc in route.locations.items()}, route.pixel_size, terrain,
                       {k: (loc.x, loc.y) for k, loc in route.locations.items()}, route)
 
 

@@ -10,6 +10,7 @@ class holds every protection once, so both have them all:
 - connection limits per address and in total, a join deadline counted from the
   connection's first byte, message size and rate limits (a page that breaks the
   protocol is closed);
+- the pages in the program's language (game.lan.pages), rendered once per language;
 - strict headers (CSP with nothing from outside, no framing, no referrer, no caching
   unless a file asks for it), a Host check against DNS rebinding, an Origin check;
 - no client address in any log line; address reuse, so a resumed session binds its
@@ -33,8 +34,10 @@ from typing import Any, ClassVar
 
 from aiohttp import WSMsgType, web
 
+from game.l10n import language
 from game.lan import protocol as p
 from game.lan.address import pick_address
+from game.lan.pages import render
 from game.lan.room import Room
 
 log = logging.getLogger(__name__)
@@ -104,6 +107,7 @@ class LanServer:
                          **({"global_wrong": global_wrong} if global_wrong is not None else {}))
         self._files = {route: (self._read_static(name), kind, cache)
                        for route, (name, kind, cache) in self.STATIC.items()}
+        self._pages: dict[tuple[str, str], bytes] = {}   # (route, language) -> the page rendered in it
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -114,6 +118,16 @@ class LanServer:
 
     def _read_static(self, name: str) -> bytes:
         return resources.files("game.lan").joinpath("static", name).read_bytes()
+
+    def _page(self, route: str) -> bytes:
+        """An HTML page in the language the program speaks now, rendered once per language (game.lan.pages)."""
+        key = (route, language())
+        body = self._pages.get(key)
+        if body is None:
+            source = self._files[route][0].decode("utf-8")
+            body = render(source, lambda name: self._read_static(name).decode("utf-8")).encode("utf-8")
+            self._pages[key] = body
+        return body
 
     # ------------------------------------------------------------------ the game's side
     @property
@@ -271,6 +285,8 @@ class LanServer:
         if not self._host_ok(request):
             raise web.HTTPMisdirectedRequest()
         body, kind, cache = self._files[request.path]
+        if kind == "text/html":
+            body = self._page(request.path)
         response = web.Response(body=body, content_type=kind, charset=None if kind.startswith("image/") else "utf-8")
         if cache:
             response.headers["Cache-Control"] = f"public, max-age={cache}"

@@ -1,7 +1,7 @@
 """A class-journeys server without the game window: for tests and the benchmark (not a user command).
 
     python -m game.lan.headless --story story --session S.jsonl [--resume] [--bind 127.0.0.1] [--port 0]
-                                [--code 1234] [--luck same|own] [--undo] [--nicknames] [--seed N]
+                                [--code 1234] [--luck same|own] [--undo] [--nicknames] [--seed N] [--lang ko]
 
 It starts (or resumes) the session record, serves the student pages, prints one JSON
 line (``url``, ``code``, ``teacher``, ``port``) and runs until it is killed, or until
@@ -22,6 +22,7 @@ from pathlib import Path
 from game.classroom.journeys import ClassJourneys, JourneySettings, journey_map
 from game.classroom.session import last_room, read_session
 from game.engine.engine import Engine
+from game.l10n import LANGUAGES, set_language
 from game.lan.journeys import JourneyServer
 from game.story.loader import load_story
 
@@ -39,11 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--undo", action="store_true")
     parser.add_argument("--nicknames", action="store_true")
     parser.add_argument("--seed", type=int, default=2010)
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="the language the pages and the story speak (as `facilitate --lang`)")
     parser.add_argument("--per-address", type=int, default=10)
     parser.add_argument("--dashboard-poll", action="store_true",
                         help="read the dashboard's snapshot on every change, at most 60 times a second (the bench)")
     args = parser.parse_args(argv)
-    story = load_story(Path(args.story))
+    lang = set_language(args.lang)
+    story = load_story(Path(args.story), lang=None if lang == "en" else lang)
     engine = Engine(story)
     where = journey_map(story)
     extra = {"places": where.places, "route_points": where.route_points} if where else {}

@@ -45,8 +45,8 @@ class JourneyServer(LanServer):
     """The students' journeys and the teacher page, on the LAN, for one :class:`ClassJourneys`."""
 
     STATIC = {"/": ("journey.html", "text/html", 0), "/journey.js": ("journey.js", "text/javascript", 0),
-              "/journey.css": ("journey.css", "text/css", 0), "/teacher": ("teacher.html", "text/html", 0),
-              "/teacher.js": ("teacher.js", "text/javascript", 0)}
+              "/l10n.js": ("l10n.js", "text/javascript", 0), "/journey.css": ("journey.css", "text/css", 0),
+              "/teacher": ("teacher.html", "text/html", 0), "/teacher.js": ("teacher.js", "text/javascript", 0)}
     NAME = "class-journeys server"
 
     def __init__(self, journeys: ClassJourneys, bind: str = "auto", port: int = 0, *, room_code: str | None = None,

@@ -57,7 +57,7 @@ class VoteServer(LanServer):
     """LAN voting for one class. ``bind`` is "auto" (this machine's LAN address) or one IP address."""
 
     STATIC = {"/": ("index.html", "text/html", 0), "/app.js": ("app.js", "text/javascript", 0),
-              "/style.css": ("style.css", "text/css", 0)}
+              "/l10n.js": ("l10n.js", "text/javascript", 0), "/style.css": ("style.css", "text/css", 0)}
     NAME = "vote server"
 
     def __init__(self, bind: str = "auto", port: int = 0, *, room_code: str | None = None,

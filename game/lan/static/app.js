@@ -50,7 +50,7 @@
       return;
     }
     ws = socket;
-    setConnection(joined ? "Reconnecting…" : "Connecting…", "");
+    setConnection(joined ? t("Reconnecting…") : t("Connecting…"), "");
     socket.onopen = function () {
       if (saved.code) send({ type: "join", code: saved.code, token: saved.token || undefined });
     };
@@ -64,8 +64,8 @@
       ws = null;
       if (event.code === 1013) {                       // the room is full
         joined = false;
-        showJoin("The room is full. Ask your teacher, then try again.");
-        setConnection("Not connected: the room is full.", "problem");
+        showJoin(t("The room is full. Ask your teacher, then try again."));
+        setConnection(t("Not connected: the room is full."), "problem");
         return;
       }
       if (saved.code && saved.token) {
@@ -81,7 +81,8 @@
     var delay = Math.min(15000, 500 * Math.pow(2, attempt)) * (0.6 + 0.4 * Math.random());
     attempt = Math.min(attempt + 1, 8);
     var seconds = Math.max(1, Math.round(delay / 1000));
-    setConnection("Connection lost. Trying again in " + seconds + " s…", "problem");
+    setConnection(tn("Connection lost. Trying again in {n} second…", "Connection lost. Trying again in {n} seconds…",
+                     seconds), "problem");
     retryTimer = setTimeout(connect, delay);
   }
 
@@ -109,7 +110,7 @@
         save();
         $("join").hidden = true;
         $("room").hidden = false;
-        setConnection("Connected", "ok");
+        setConnection(t("Connected"), "ok");
         break;
       case "refused":
         refused(msg);
@@ -130,8 +131,8 @@
       case "rejected":
         if (pending && pending.decision === msg.decision) pending = null;
         $("mine").textContent = msg.reason === "closed" || msg.reason === "unknown-decision"
-          ? "The vote had already closed: that vote was not counted."
-          : "That choice is not open: the vote was not counted.";
+          ? t("The vote had already closed: that vote was not counted.")
+          : t("That choice is not open: the vote was not counted.");
         break;
       case "full":
         break;  // the close (code 1013) that follows says it
@@ -148,17 +149,19 @@
     if (msg.reason === "too-many-tries") {
       var wait = Math.max(1, Number(msg.retry_after) || 60);
       lockedUntil = Date.now() + wait * 1000;
-      text = "Too many wrong codes. Wait " + wait + " seconds, then try again.";
+      text = tn("Too many wrong codes. Wait {n} second, then try again.",
+                "Too many wrong codes. Wait {n} seconds, then try again.", wait);
       lockJoin();
     } else if (msg.reason === "full") {
-      text = "The room is full. Ask your teacher.";
+      text = t("The room is full. Ask your teacher.");
     } else if (msg.reason === "locked") {
-      text = "The room is locked: no new devices for now. Ask your teacher.";
+      text = t("The room is locked: no new devices for now. Ask your teacher.");
     } else if (had) {
-      text = "The room code has changed. Type the new code from the projector.";
+      text = t("The room code has changed. Type the new code from the projector.");
     } else {
       var left = Number(msg.tries_left);
-      text = "That is not the room code." + (left >= 0 && left <= 3 ? " " + left + " tries left." : "");
+      text = t("That is not the room code.") + (left >= 0 && left <= 3
+        ? " " + tn("{n} try left.", "{n} tries left.", left) : "");
     }
     showJoin(text);
     setConnection("", "");
@@ -169,11 +172,11 @@
     var left = Math.ceil((lockedUntil - Date.now()) / 1000);
     if (left > 0) {
       button.disabled = true;
-      button.textContent = "Wait " + left + " s";
+      button.textContent = tn("Wait {n} s", "Wait {n} s", left);
       setTimeout(lockJoin, 1000);
     } else {
       button.disabled = false;
-      button.textContent = "Join";
+      button.textContent = t("Join");
     }
   }
 
@@ -208,25 +211,25 @@
     var decision = state.decision;
     var phase = $("phase");
     var status = state.status;
-    var phaseText = status === "voting" ? "Voting is open" : status === "closed" ? "Vote closed" : "Waiting";
+    var phaseText = status === "voting" ? t("Voting is open") : status === "closed" ? t("Vote closed") : t("Waiting");
     if (phase.textContent !== phaseText) phase.textContent = phaseText;
     phase.className = "phase " + status;
 
     if (!decision) {
-      $("title").textContent = "Waiting for the next decision";
-      $("hint").textContent = "The story is on the projector. When the class has a choice to make, it appears here.";
+      $("title").textContent = t("Waiting for the next decision");
+      $("hint").textContent = t("The story is on the projector. When the class has a choice to make, it appears here.");
       $("choices").replaceChildren();
       $("result").hidden = true;
       $("mine").textContent = "";
       shownDecision = null;
       return;
     }
-    $("title").textContent = decision.title || "The class decides";
+    $("title").textContent = decision.title || t("The class decides");
     var mine = saved.votes[decision.id];
     var voting = status === "voting";
     $("hint").textContent = voting
-      ? "Choose one. You can change your vote until the vote closes."
-      : "The vote is closed. Your teacher takes the class's decision on the projector.";
+      ? t("Choose one. You can change your vote until the vote closes.")
+      : t("The vote is closed. Your teacher takes the class's decision on the projector.");
 
     $("choices").hidden = !voting;
     if (shownDecision !== decision.id + ":" + status) {
@@ -240,18 +243,19 @@
       var chosen = mine === index;
       b.setAttribute("aria-pressed", chosen ? "true" : "false");
       var mark = b.querySelector(".mark");
-      if (mark) mark.textContent = chosen ? "✓ Your vote" : "";
+      if (mark) mark.textContent = chosen ? "✓ " + t("Your vote") : "";
     }
     var picked = decision.choices.filter(function (c) { return c.index === mine; })[0];
     var line = "";
     if (pending && pending.decision === decision.id && voting) {
-      line = "Sending your vote…";
+      line = t("Sending your vote…");
     } else if (picked) {
-      line = (voting ? "Your vote: " : "You voted for ") + choiceLabel(picked) + (voting ? " (you can still change it)." : ".");
+      line = voting ? t("Your vote: {choice} (you can still change it).", { choice: choiceLabel(picked) })
+        : t("You voted for {choice}.", { choice: choiceLabel(picked) });
     } else if (voting) {
-      line = "You have not voted yet.";
+      line = t("You have not voted yet.");
     } else {
-      line = "You did not vote on this one.";
+      line = t("You did not vote on this one.");
     }
     $("mine").textContent = line;
     renderResult(decision);
@@ -271,15 +275,20 @@
       if (c.available) {
         if (c.cost) body.appendChild(el("span", "meta", c.cost));
         if (c.risk) body.appendChild(el("span", "risk", c.risk));
-        if (!c.cost && !c.risk) body.appendChild(el("span", "meta", "No cost"));
+        if (!c.cost && !c.risk) body.appendChild(el("span", "meta", t("No cost")));
       } else {
-        body.appendChild(el("span", "meta", "Closed" + (c.reason ? ": " + c.reason : "")));
+        body.appendChild(el("span", "meta", c.reason ? t("Closed: {reason}", { reason: c.reason }) : t("Closed")));
       }
       body.appendChild(el("span", "mark"));
+      // A space between the lines, so the text read off the button is the accessible name's words, in order.
+      Array.prototype.slice.call(body.children, 1).forEach(function (line) {
+        body.insertBefore(document.createTextNode(" "), line);
+      });
+      b.appendChild(document.createTextNode(" "));
       b.appendChild(body);
       // The accessible name: number, text, cost and risk (the number circle is hidden from screen readers).
-      b.setAttribute("aria-label", [choiceLabel(c), c.available ? c.cost : "closed", c.available ? c.risk : c.reason]
-        .filter(Boolean).join(". "));
+      var said = !c.available ? [t("closed"), c.reason] : c.cost || c.risk ? [c.cost, c.risk] : [t("No cost")];
+      b.setAttribute("aria-label", [choiceLabel(c)].concat(said).filter(Boolean).join(". "));
       if (!c.available || !voting) {
         b.disabled = true;
       } else {
@@ -306,8 +315,8 @@
       var li = el("li", r.votes && r.votes === most ? "top" : "");
       var row = el("div", "row");
       var name = row.appendChild(el("span", "label", c ? choiceLabel(c) : String(r.index + 1)));
-      if (r.index === saved.votes[decision.id]) name.appendChild(el("span", "yours", "Your vote"));
-      row.appendChild(el("span", "n", r.votes + (r.votes === 1 ? " vote" : " votes")));
+      if (r.index === saved.votes[decision.id]) name.appendChild(el("span", "yours", t("Your vote")));
+      row.appendChild(el("span", "n", tn("{n} vote", "{n} votes", r.votes)));
       li.appendChild(row);
       var track = el("div", "track");
       track.setAttribute("aria-hidden", "true");
@@ -320,24 +329,24 @@
     var list = $("counts");
     list.replaceChildren.apply(list, items);
     var total = state.result.total || 0;
-    $("total").textContent = (total === 1 ? "1 vote in all" : total + " votes in all")
-      + " (phones and hands together).";
+    $("total").textContent = tn("{n} vote in all (phones and hands together).",
+                                "{n} votes in all (phones and hands together).", total);
     var taken = $("taken");
     var chosen = state.result.chosen;
     var pick = typeof chosen === "number"
       ? decision.choices.filter(function (x) { return x.index === chosen; })[0] : null;
     taken.hidden = !pick;
     var how = state.result.how;
-    var words = how === "override" || how === "facilitator" ? "Your teacher chose: "
-      : how === "tie-break" ? "A tie, settled by your teacher: " : "The class chose: ";
-    taken.textContent = pick ? words + choiceLabel(pick) : "";
+    var words = how === "override" || how === "facilitator" ? t("Your teacher chose: {choice}")
+      : how === "tie-break" ? t("A tie, settled by your teacher: {choice}") : t("The class chose: {choice}");
+    taken.textContent = pick ? fill(words, { choice: choiceLabel(pick) }) : "";
   }
 
   function vote(decisionId, index) {
     if (!state || state.status !== "voting" || !state.decision || state.decision.id !== decisionId) return;
     pending = { decision: decisionId, choice: index };
     if (!send({ type: "vote", decision: decisionId, choice: index })) {
-      $("mine").textContent = "Not connected: your vote is sent when the connection is back.";
+      $("mine").textContent = t("Not connected: your vote is sent when the connection is back.");
       if (!ws) connect();
       return;
     }
@@ -350,7 +359,7 @@
     if (Date.now() < lockedUntil) return;
     var code = $("code").value.replace(/\D/g, "");
     if (code.length !== 4) {
-      showJoin("The room code has four digits.");
+      showJoin(t("The room code has four digits."));
       return;
     }
     $("join-error").textContent = "";

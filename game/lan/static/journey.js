@@ -41,7 +41,7 @@
     socket.onopen = function () {
       delay = 500;
       if (saved.token || saved.code) join();
-      else { connection("Connected", true); showJoin(); }
+      else { connection(t("Connected"), true); showJoin(); }
     };
     socket.onmessage = function (event) {
       var msg;
@@ -52,7 +52,7 @@
       if (ws !== socket) return;
       ws = null;
       busy = false;
-      if (!stopped) { connection("Connection lost: trying again…", false); retry(); }
+      if (!stopped) { connection(t("Connection lost: trying again…"), false); retry(); }
     };
   }
   function retry() {
@@ -75,7 +75,7 @@
       saved.token = msg.token;
       store();
       map = msg.map || null;
-      connection("Connected", true);
+      connection(t("Connected"), true);
       $("join").hidden = true;
       $("play").hidden = false;
     } else if (msg.type === "class") {
@@ -86,21 +86,22 @@
     } else if (msg.type === "refused") {
       refused(msg);
     } else if (msg.type === "full") {
-      connection("The room is full: trying again…", false);
+      connection(t("The room is full: trying again…"), false);
     } else if (msg.type === "nickname") {
-      text($("name-saved"), msg.name ? "Saved: your teacher sees “" + msg.name + "”." : "No nickname.");
+      text($("name-saved"), msg.name ? t("Saved: your teacher sees “{name}”.", { name: msg.name }) : t("No nickname."));
     }
   }
 
   function refused(msg) {
     var words = {
-      "wrong-code": "That is not the room code. Check the four digits on the projector.",
-      "too-many-tries": "Too many wrong codes. Wait " + (msg.retry_after || 60) + " seconds, then try again.",
-      "locked": "The room is locked: your teacher is not letting new students in now.",
-      "ended": "This session has ended.",
-      "full": "The room is full. Ask your teacher.",
-      "unsaved": "The teacher's laptop could not save your journey. Ask your teacher."
-    }[msg.reason] || "The room did not let this page in.";
+      "wrong-code": t("That is not the room code. Check the four digits on the projector."),
+      "too-many-tries": tn("Too many wrong codes. Wait {n} second, then try again.",
+                           "Too many wrong codes. Wait {n} seconds, then try again.", msg.retry_after || 60),
+      "locked": t("The room is locked: your teacher is not letting new students in now."),
+      "ended": t("This session has ended."),
+      "full": t("The room is full. Ask your teacher."),
+      "unsaved": t("The teacher's laptop could not save your journey. Ask your teacher.")
+    }[msg.reason] || t("The room did not let this page in.");
     if (saved.token && msg.reason === "wrong-code") {
       // A page from another session (its token unknown here): start again with the code on the projector.
       delete saved.token;
@@ -130,9 +131,9 @@
     // Paused: the passage takes no input at all ("Eyes on the board"). Ended: it stays readable (her ending and
     // its debrief), only the choices and the undo are closed (renderControls).
     $("passage").inert = !!state.paused;
-    if (state.paused) say("Eyes on the board: your teacher has paused the class.");
-    else if (state.ended) say("The session has ended.");
-    else if (state.prompt) say("To discuss: " + state.prompt);
+    if (state.paused) say(t("Eyes on the board: your teacher has paused the class."));
+    else if (state.ended) say(t("The session has ended."));
+    else if (state.prompt) say(t("To discuss: {prompt}", { prompt: state.prompt }));
     if (page) renderControls();
   }
 
@@ -147,7 +148,8 @@
     var fresh = !page || p.node !== page.node || p.step !== page.step;
     page = p;
     // "Chapter 3: China · Yanji" (the place is left out where the chapter has its name).
-    var chapter = p.chapter_number ? "Chapter " + p.chapter_number + ": " + p.chapter : p.chapter;
+    var chapter = p.chapter_number ? t("Chapter {number}: {chapter}", { number: p.chapter_number, chapter: p.chapter })
+      : p.chapter;
     var where = [chapter, p.place === p.chapter ? "" : p.place].filter(Boolean).join(" · ");
     text($("where"), where);
     text($("title"), p.title || "");
@@ -161,12 +163,13 @@
     renderMap(p.route || [], p.place);
     renderControls();
     if (fresh && lastNode) {
-      say([p.changed, "Now: " + (p.title || "")].filter(Boolean).join(" "));
+      say([p.changed, t("Now: {title}", { title: p.title || "" })].filter(Boolean).join(" "));
       $("title").focus();
     } else if (p.status && p.status !== "ok" && p.status !== "stale") {
-      say({ paused: "The class is paused.", ended: "The session has ended.", closed: "That choice is not possible now.",
-            "no-undo": "That choice cannot be undone.",
-            unsaved: "The teacher's laptop could not save that choice, so it was not taken. Ask your teacher." }[p.status] || "");
+      say({ paused: t("The class is paused."), ended: t("The session has ended."),
+            closed: t("That choice is not possible now."), "no-undo": t("That choice cannot be undone."),
+            unsaved: t("The teacher's laptop could not save that choice, so it was not taken. Ask your teacher.")
+          }[p.status] || "");
     }
     lastNode = p.node + ":" + p.step;
   }
@@ -195,7 +198,7 @@
         }
         if (c.risk) words.appendChild(el("span", "risk", c.risk));
       } else {
-        words.appendChild(el("span", "reason", "Not possible: " + c.reason));
+        words.appendChild(el("span", "reason", t("Not possible: {reason}", { reason: c.reason })));
         button.setAttribute("aria-disabled", "true");
       }
       button.appendChild(words);
@@ -230,7 +233,7 @@
   function renderEnding(ending) {
     $("ending").hidden = !ending;
     if (!ending) return;
-    text($("ending-kind"), "The end · " + ending.kind_label);
+    text($("ending-kind"), t("The end · {kind}", { kind: ending.kind_label }));
     text($("ending-heading"), ending.title);
     text($("luck"), ending.luck);
     var debrief = $("debrief");
@@ -267,7 +270,8 @@
       row.appendChild(el("dd", null, r.value));
       dl.appendChild(row);
     });
-    text($("items"), p.items && p.items.length ? "Carrying: " + p.items.join(", ") : "");
+    var comma = t(", ");
+    text($("items"), p.items && p.items.length ? t("Carrying: {items}", { items: p.items.join(comma) }) : "");
   }
 
   function renderJournal(entries) {
@@ -276,7 +280,7 @@
     $("journal-empty").hidden = entries.length > 0;
     entries.forEach(function (e) {
       var li = el("li");
-      var meta = ["Day " + Math.round(e.day || 0), e.place, e.title].filter(Boolean).join(" · ");
+      var meta = [t("Day {day}", { day: Math.round(e.day || 0) }), e.place, e.title].filter(Boolean).join(" · ");
       li.appendChild(el("p", "meta", meta));
       if (e.choice) li.appendChild(el("p", null, e.choice));
       if (e.risk) li.appendChild(el("p", e.fell ? "fell" : "meta", e.risk));
@@ -317,8 +321,8 @@
     dot.setAttribute("r", String(stroke * 2.2));
     dot.setAttribute("class", "here");
     svg.appendChild(dot);
-    text($("map-caption"), place ? "She is at " + place + ". The line is the way she has come." :
-      "The line is the way she has come.");
+    text($("map-caption"), place ? t("She is at {place}. The line is the way she has come.", { place: place }) :
+      t("The line is the way she has come."));
   }
 
   // ------------------------------------------------------------------ start
@@ -327,7 +331,7 @@
       event.preventDefault();
       var code = $("code").value.replace(/[^0-9]/g, "");
       if (code.length !== 4) {
-        text($("join-error"), "The room code has four digits.");
+        text($("join-error"), t("The room code has four digits."));
         $("code").setAttribute("aria-invalid", "true");
         return;
       }
@@ -344,7 +348,7 @@
     });
     var hash = window.location.hash.replace(/[^0-9]/g, "").slice(0, 4);
     if (hash && !saved.token) { saved.code = hash; store(); }
-    connection("Connecting…", false);
+    connection(t("Connecting…"), false);
     connect();
   });
 })();

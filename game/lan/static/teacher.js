@@ -8,14 +8,15 @@
     clearTimeout(timer);
     var socket = new WebSocket("ws://" + window.location.host + "/ws");
     ws = socket;
-    socket.onopen = function () { text($("connection"), "Connected"); if (code) socket.send(JSON.stringify({ type: "teacher", code: code })); };
-    socket.onclose = function () { if (ws === socket) { text($("connection"), "Connection lost: trying again…"); timer = setTimeout(connect, 2000); } };
+    socket.onopen = function () { text($("connection"), t("Connected")); if (code) socket.send(JSON.stringify({ type: "teacher", code: code })); };
+    socket.onclose = function () { if (ws === socket) { text($("connection"), t("Connection lost: trying again…")); timer = setTimeout(connect, 2000); } };
     socket.onmessage = function (event) {
       var msg;
       try { msg = JSON.parse(event.data); } catch (e) { return; }
       if (msg.type === "refused") {
         code = "";
-        text($("teacher-error"), msg.reason === "too-many-tries" ? "Too many wrong codes: wait a minute." : "That is not the teacher code.");
+        text($("teacher-error"), msg.reason === "too-many-tries" ? t("Too many wrong codes: wait a minute.")
+          : t("That is not the teacher code."));
       } else if (msg.type === "roster") {
         $("teacher-form").hidden = true;
         $("roster-section").hidden = false;
@@ -24,9 +25,11 @@
     };
   }
   function render(msg) {
-    var state = msg.ended ? "The session has ended. " : msg.paused ? "Paused. " : "";
-    text($("summary"), state + msg.joined + " joined, " + msg.playing + " playing, " + msg.finished + " finished." +
-      (msg.nicknames ? "" : " Nicknames are off for this session."));
+    var state = msg.ended ? t("The session has ended.") : msg.paused ? t("Paused.") : "";
+    var counts = t("{joined} joined, {playing} playing, {finished} finished.",
+                   { joined: msg.joined, playing: msg.playing, finished: msg.finished });
+    text($("summary"), [state, counts, msg.nicknames ? "" : t("Nicknames are off for this session.")]
+      .filter(Boolean).join(" "));
     var body = $("roster");
     while (body.firstChild) body.removeChild(body.firstChild);
     msg.students.forEach(function (s) {

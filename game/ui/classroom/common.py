@@ -10,6 +10,7 @@ and its letter is ignored, so one key press never does two things.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -223,3 +224,22 @@ def _split(block: Block, n: int, step: int) -> tuple[Block, Block]:
 def draw_page(surface: pygame.Surface, page: list[tuple[Block, int, int]], x: int, y: int) -> None:
     for block, dx, dy in page:
         blit_block(surface, block, x + dx, y + dy)
+
+
+def qr_image(channel: object, width: int, cached: tuple[int, pygame.Surface] | None) -> tuple[int, pygame.Surface] | None:
+    """The channel's join link as a QR code ``width`` pixels wide, whole pixels per module so it stays sharp.
+
+    ``cached`` is the last one made (reused when the width is the same); None when the code
+    would be too small to scan or the channel cannot make one.
+    """
+    if cached is not None and cached[0] == width:
+        return cached
+    try:
+        modules = len(channel.qr_matrix(border=2))  # type: ignore[attr-defined]
+        if width // max(1, modules) < 2:
+            return None
+        data = channel.qr_png(scale=width // modules, border=2)  # type: ignore[attr-defined]
+        image = pygame.image.load(io.BytesIO(data), "qr.png")
+    except (pygame.error, OSError, ValueError, AttributeError):
+        return None
+    return width, image

@@ -23,7 +23,6 @@ none while nothing changes.
 
 from __future__ import annotations
 
-import io
 import math
 import time
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ import pygame
 from game.l10n import N_, _
 from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS
 from game.ui import commands as c
-from game.ui.classroom.common import FacilitateScene, letter
+from game.ui.classroom.common import FacilitateScene, letter, qr_image
 from game.ui.classroom.pause import _Panel
 from game.ui.widgets.text import blit_block
 
@@ -363,18 +362,9 @@ class DashboardScene(FacilitateScene):
             self.boxes.append(("locked", pygame.Rect(x, y, note.width, note.height)))
 
     def qr_surface(self, width: int) -> pygame.Surface | None:
-        """The join link as a QR code, whole pixels per module so that it stays sharp; None when too small."""
-        if self._qr is not None and self._qr[0] == width:
-            return self._qr[1]
-        try:
-            modules = len(self.channel.qr_matrix(border=2))
-            if width // max(1, modules) < 2:
-                return None
-            image = pygame.image.load(io.BytesIO(self.channel.qr_png(scale=width // modules, border=2)), "qr.png")
-        except (pygame.error, OSError, ValueError, AttributeError):
-            return None
-        self._qr = (width, image)
-        return image
+        """The join link as a QR code, as large as fits (the shared helper, cached per width)."""
+        self._qr = qr_image(self.channel, width, self._qr)
+        return self._qr[1] if self._qr is not None else None
 
     def draw_stats(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """Four numbers across the top: joined, playing, finished, time played."""

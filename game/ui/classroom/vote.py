@@ -24,15 +24,13 @@ was drawn where (a test checks that nothing leaves the window or covers the hint
 
 from __future__ import annotations
 
-import io
-
 import pygame
 
 from game.classroom.vote import VoteChannel, settle
 from game.errors import Impossible
 from game.l10n import _, ngettext
 from game.ui import commands as c
-from game.ui.classroom.common import FacilitateScene, letter
+from game.ui.classroom.common import FacilitateScene, letter, qr_image
 from game.ui.widgets.text import blit_block
 
 SCALES = (1.0, 0.9, 0.8, 0.72, 0.64, 0.58)  # text sizes tried, largest first, before going to two columns
@@ -425,16 +423,6 @@ class VoteScene(FacilitateScene):
         return out
 
     def qr_surface(self, width: int) -> pygame.Surface | None:
-        """The join link as a QR code, as large as fits (whole pixels per module, so it stays sharp)."""
-        if self._qr is not None and self._qr[0] == width:
-            return self._qr[1]
-        try:
-            modules = len(self.channel.qr_matrix(border=2))
-            if width // max(1, modules) < 2:
-                return None
-            scale = width // modules
-            image = pygame.image.load(io.BytesIO(self.channel.qr_png(scale=scale, border=2)), "qr.png")
-        except (pygame.error, OSError, ValueError):
-            return None
-        self._qr = (width, image)
-        return image
+        """The join link as a QR code, as large as fits (the shared helper, cached per width)."""
+        self._qr = qr_image(self.channel, width, self._qr)
+        return self._qr[1] if self._qr is not None else None

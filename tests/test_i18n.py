@@ -286,3 +286,12 @@ def test_a_language_the_story_does_not_have_is_one_error(story):
     result = run_cli("check", str(story), "--translation", "ja")
     assert result.returncode == 1
     assert result.stdout.count("ER070") == 1 and "ER074" not in result.stdout, result.stdout
+
+
+def test_options_with_no_command_are_the_games(tmp_path):
+    """`escape-route --lang ko --text`: what a player types without a command plays, in the language asked."""
+    result = subprocess.run([sys.executable, "-m", "game", "--lang", "ko", "--text", "--seed", "3"], input="q\n",
+                            capture_output=True, text=True, cwd=REPO, timeout=60,
+                            env={"ESCAPE_ROUTE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "LANGUAGE": "en"})
+    assert result.returncode == 0, result.stderr
+    assert "내용 안내" in result.stdout and "여정이 저장되었습니다" in result.stdout

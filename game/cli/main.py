@@ -264,9 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0].startswith("-") and given[0] not in ("-h", "--help", "--version"):
+        given = ["play", *given]  # `escape-route --lang ko`: options with no command are the game's
+    args = parser.parse_args(given)
     if args.command is None:
-        args = parser.parse_args(["play", *(argv if argv is not None else sys.argv[1:])])
+        args = parser.parse_args(["play"])
     check = getattr(args, "check_arguments", None)
     if check is not None:
         check(args)  # arguments that are wrong together: a usage error, exit 2

@@ -295,3 +295,10 @@ def test_options_with_no_command_are_the_games(tmp_path):
                             env={"ESCAPE_ROUTE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "LANGUAGE": "en"})
     assert result.returncode == 0, result.stderr
     assert "내용 안내" in result.stdout and "여정이 저장되었습니다" in result.stdout
+
+
+def test_help_is_in_the_language_asked():
+    result = run_cli("check", "--lang", "ko", "--help")
+    assert result.returncode == 0
+    assert "모든 진단 코드와 도움말을 나열" in result.stdout  # --list-codes
+    assert "list every diagnostic code" in run_cli("check", "--help").stdout

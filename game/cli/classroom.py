@@ -22,6 +22,7 @@ from typing import Any
 from game.classroom.content import LEVELS
 from game.cli.main import MAX_SIZE, MIN_SIZE, decimal_number, describe_os_error, whole_number, window_size
 from game.errors import StoryError
+from game.l10n import _
 
 MAX_GROUPS = 8          # as on the set-up screen (game.ui.classroom.setup)
 MAX_MINUTES = 20        # the discussion timer, as on the set-up screen
@@ -63,40 +64,40 @@ def check_facilitate_arguments(parser: argparse.ArgumentParser, args: argparse.N
 
 
 def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=int, default=None, help="seed, so every group can meet the same fate")
-    parser.add_argument("--name", default=None, help="session name (class, group), shown and recorded")
+    parser.add_argument("--seed", type=int, default=None, help=_("seed, so every group can meet the same fate"))
+    parser.add_argument("--name", default=None, help=_("session name (class, group), shown and recorded"))
     parser.add_argument("--groups", type=group_count, default=0,
                         help=f"number of groups: 0 (the whole class, the default) or 2 to {MAX_GROUPS}")
     parser.add_argument("--group", type=whole_number(1, MAX_GROUPS), default=1,
-                        help="which group this screen is, from 1 to --groups")
+                        help=_("which group this screen is, from 1 to --groups"))
     parser.add_argument("--level", choices=LEVELS, default="full",
-                        help="content level: full, or younger (veils the passages that depict forced marriage)")
+                        help=_("content level: full, or younger (veils the passages that depict forced marriage)"))
     parser.add_argument("--minutes", type=whole_number(1, MAX_MINUTES), default=3,
                         help=f"default discussion timer in minutes, 1 to {MAX_MINUTES} (default 3)")
     parser.add_argument("--resume", metavar="SESSION", nargs="?", const="last", default=None,
-                        help="continue a session after a crash (default: the latest record)")
+                        help=_("continue a session after a crash (default: the latest record)"))
     parser.add_argument("--size", type=window_size, default=None, metavar="WxH",
                         help=f"window size (default 1280x720; from {MIN_SIZE[0]}x{MIN_SIZE[1]} to "
                              f"{MAX_SIZE[0]}x{MAX_SIZE[1]})")
-    parser.add_argument("--skip-setup", action="store_true", help="start at once with the given settings")
+    parser.add_argument("--skip-setup", action="store_true", help=_("start at once with the given settings"))
     parser.add_argument("--lan", action="store_true",
-                        help="let students vote from their phones and laptops over the local network")
+                        help=_("let students vote from their phones and laptops over the local network"))
     parser.add_argument("--port", type=whole_number(0, 65535), default=0,
-                        help="with --lan or --journeys: the port, 0 to 65535 (default 0: any free one)")
+                        help=_("with --lan or --journeys: the port, 0 to 65535 (default 0: any free one)"))
     parser.add_argument("--bind", type=bind_address, default="auto",
-                        help="with --lan or --journeys: the address to listen on, an IP address or a name of this "
-                             "machine such as localhost (default: this machine's LAN address)")
+                        help=_("with --lan or --journeys: the address to listen on, an IP address or a name of this "
+                             "machine such as localhost (default: this machine's LAN address)"))
     parser.add_argument("--journeys", action="store_true",
-                        help="class journeys: every student plays her own journey on her own device, served over "
-                             "the local network; the window shows the teacher's dashboard")
+                        help=_("class journeys: every student plays her own journey on her own device, served over "
+                             "the local network; the window shows the teacher's dashboard"))
     parser.add_argument("--luck", choices=("same", "own"), default=None,
-                        help="with --journeys: the same luck for everyone (one seed) or each their own (default: "
-                             "same; the set-up screen asks)")
+                        help=_("with --journeys: the same luck for everyone (one seed) or each their own (default: "
+                             "same; the set-up screen asks)"))
     parser.add_argument("--allow-undo", action="store_true",
-                        help="with --journeys: students may go back one decision (the set-up screen asks)")
+                        help=_("with --journeys: students may go back one decision (the set-up screen asks)"))
     parser.add_argument("--nicknames", action="store_true",
-                        help="with --journeys: students may give a nickname, shown only on the teacher page "
-                             "(the set-up screen asks)")
+                        help=_("with --journeys: students may give a nickname, shown only on the teacher page "
+                             "(the set-up screen asks)"))
     # Hidden: an automatic class and facilitator, for tests and demonstrations.
     parser.add_argument("--autotally", choices=("random",), default=None, help=argparse.SUPPRESS)
     parser.add_argument("--autotally-pace", type=decimal_number(0, 60), default=None, help=argparse.SUPPRESS)
@@ -106,12 +107,12 @@ def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("sessions", nargs="+", help="session record files (.jsonl)")
-    parser.add_argument("-o", "--output", default="report.html", help="the HTML report to write")
+    parser.add_argument("sessions", nargs="+", help=_("session record files (.jsonl)"))
+    parser.add_argument("-o", "--output", default="report.html", help=_("the HTML report to write"))
     parser.add_argument("--csv", default=None,
-                        help="also write CSV: the votes, and the class journeys' choices (beside it as "
-                             "NAME-journeys.csv when the report holds both kinds of session)")
-    parser.add_argument("--title", default="", help="the report's title (default: the session name)")
+                        help=_("also write CSV: the votes, and the class journeys' choices (beside it as "
+                             "NAME-journeys.csv when the report holds both kinds of session)"))
+    parser.add_argument("--title", default="", help=_("the report's title (default: the session name)"))
 
 
 # --------------------------------------------------------------------------- report

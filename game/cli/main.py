@@ -173,98 +173,112 @@ def _quiet_stdout() -> None:
 def _story_arg(parser: argparse.ArgumentParser, positional: bool = False) -> None:
     if positional:
         parser.add_argument("story", nargs="?", type=Path, default=None,
-                            help="story folder (default: the shipped story)")
+                            help=_("story folder (default: the shipped story)"))
     else:
-        parser.add_argument("--story", type=Path, default=None, help="story folder (default: the shipped story)")
+        parser.add_argument("--story", type=Path, default=None, help=_("story folder (default: the shipped story)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="escape-route",
-        description="3,500 Miles: an interactive story of one escape from North Korea.",
+        description=_("3,500 Miles: an interactive story of one escape from North Korea."),
     )
     parser.add_argument("--version", action="version", version=f"escape-route {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    play = sub.add_parser("play", help="play the story (the default)")
+    play = sub.add_parser("play", help=_("play the story (the default)"))
     _story_arg(play)
-    play.add_argument("--text", action="store_true", help="play in the terminal (also for screen readers)")
-    play.add_argument("--seed", type=int, default=None, help="seed for the risks, to replay a journey exactly")
-    play.add_argument("--continue", dest="resume", action="store_true", help="continue the autosaved journey")
-    play.add_argument("--start", metavar="NODE", default=None, help="start at this node (for writers)")
+    play.add_argument("--text", action="store_true", help=_("play in the terminal (also for screen readers)"))
+    play.add_argument("--seed", type=int, default=None, help=_("seed for the risks, to replay a journey exactly"))
+    play.add_argument("--continue", dest="resume", action="store_true", help=_("continue the autosaved journey"))
+    play.add_argument("--start", metavar="NODE", default=None, help=_("start at this node (for writers)"))
     play.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
-                      help="set a resource, flag or item (true: carried) before starting (for writers); "
-                           "may be repeated")
+                      help=_("set a resource, flag or item (true: carried) before starting (for writers); "
+                           "may be repeated"))
     play.add_argument("--autoplay", choices=("random", "first", "careful"), default=None,
-                      help="let the game play itself in the window, through the real interface (not with "
-                           "--text: in the terminal, 'simulate' plays many journeys)")
-    play.add_argument("--fast", action="store_true", help="with --autoplay: no reading pauses")
+                      help=_("let the game play itself in the window, through the real interface (not with "
+                           "--text: in the terminal, 'simulate' plays many journeys)"))
+    play.add_argument("--fast", action="store_true", help=_("with --autoplay: no reading pauses"))
     play.add_argument("--writer", action="store_true",
-                      help="writer mode in the window: N writes a playtest note (on when run from a checkout)")
-    play.add_argument("--quit-at-end", action="store_true", help="with --autoplay: exit at the ending")
+                      help=_("writer mode in the window: N writes a playtest note (on when run from a checkout)"))
+    play.add_argument("--quit-at-end", action="store_true", help=_("with --autoplay: exit at the ending"))
     play.add_argument("--replay", metavar="SESSION", default=None,
-                      help="re-enact a recorded classroom session step by step")
+                      help=_("re-enact a recorded classroom session step by step"))
     play.add_argument("--from-note", metavar="ID", default=None,
-                      help="start at the exact moment a playtest note was taken")
+                      help=_("start at the exact moment a playtest note was taken"))
 
-    check = sub.add_parser("check", help="check story files and report every problem")
+    check = sub.add_parser("check", help=_("check story files and report every problem"))
     _story_arg(check, positional=True)
-    check.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    check.add_argument("--list-codes", action="store_true", help="list every diagnostic code with its hint")
+    check.add_argument("--json", action="store_true", help=_("print one JSON object instead of text"))
+    check.add_argument("--list-codes", action="store_true", help=_("list every diagnostic code with its hint"))
     check.add_argument("--locations", action="store_true",
-                       help="list the place ids of the story's route map (for 'location:' and 'heading:')")
+                       help=_("list the place ids of the story's route map (for 'location:' and 'heading:')"))
     check.add_argument("--translation", type=language_code, default=None, metavar="LANG",
-                       help="also check the story's translation into LANG (its locale/LANG/*.po catalogs)")
-    simulate = sub.add_parser("simulate", help="play the story many times and report endings, coverage, soft-locks")
+                       help=_("also check the story's translation into LANG (its locale/LANG/*.po catalogs)"))
+    simulate = sub.add_parser("simulate", help=_("play the story many times and report endings, coverage, soft-locks"))
     _story_arg(simulate, positional=True)
     simulate.add_argument("--runs", type=whole_number(1, MAX_RUNS), default=1000,
                           help=f"number of playthroughs, 1 to {MAX_RUNS:,} (default 1000)")
-    simulate.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
+    simulate.add_argument("--seed", type=int, default=1, help=_("base seed (default 1)"))
     simulate.add_argument("--policy", choices=("random", "careful", "greedy", "first", "all"), default="random",
-                          help="how the simulated player chooses (default random; 'all' compares them)")
+                          help=_("how the simulated player chooses (default random; 'all' compares them)"))
     simulate.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=1,
                           help=f"processes to use, 1 to {MAX_WORKERS} (results do not change)")
-    simulate.add_argument("--json", action="store_true", help="print one JSON object")
+    simulate.add_argument("--json", action="store_true", help=_("print one JSON object"))
     simulate.add_argument("--exhaustive", action="store_true",
-                          help="exact ending probabilities (fractions) over every choice and roll outcome")
+                          help=_("exact ending probabilities (fractions) over every choice and roll outcome"))
     simulate.add_argument("--start", metavar="NODE", default=None,
-                          help="begin every journey at this node (odds for a part of the story)")
+                          help=_("begin every journey at this node (odds for a part of the story)"))
     simulate.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
-                          help="a resource, flag or item's value at the start; may be repeated")
+                          help=_("a resource, flag or item's value at the start; may be repeated"))
     simulate.add_argument("--state-limit", type=whole_number(1, MAX_STATE_LIMIT), default=200_000,
                           help=f"with --exhaustive: states to explore, 1 to {MAX_STATE_LIMIT:,} (default 200,000)")
-    facilitate = sub.add_parser("facilitate", help="run the story with a class: votes, discussion, debrief")
+    facilitate = sub.add_parser("facilitate", help=_("run the story with a class: votes, discussion, debrief"))
     _story_arg(facilitate)
     from game.cli.classroom import add_facilitate_arguments, add_report_arguments
 
     add_facilitate_arguments(facilitate)
-    report = sub.add_parser("report", help="write a class report (HTML, CSV) from recorded sessions")
+    report = sub.add_parser("report", help=_("write a class report (HTML, CSV) from recorded sessions"))
     add_report_arguments(report)
 
-    notes = sub.add_parser("notes", help="list playtest notes by file and line")
-    notes.add_argument("file", nargs="?", type=Path, default=None, help="notes file (default: your notes)")
+    notes = sub.add_parser("notes", help=_("list playtest notes by file and line"))
+    notes.add_argument("file", nargs="?", type=Path, default=None, help=_("notes file (default: your notes)"))
     notes.add_argument("--json", action="store_true")
 
-    graph = sub.add_parser("graph", help="draw the story map (DOT, SVG, Mermaid or a self-contained HTML page)")
+    graph = sub.add_parser("graph", help=_("draw the story map (DOT, SVG, Mermaid or a self-contained HTML page)"))
     _story_arg(graph, positional=True)
     graph.add_argument("--format", choices=("dot", "svg", "mermaid", "html"), default="dot")
-    graph.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
+    graph.add_argument("-o", "--output", default=None, help=_("output file (default: standard output)"))
 
-    sub.add_parser("lsp", help="run the language server on standard input and output (for editors)")
-    i18n = sub.add_parser("i18n", help="make and update the story's translation catalogs (gettext .pot/.po)")
+    sub.add_parser("lsp", help=_("run the language server on standard input and output (for editors)"))
+    i18n = sub.add_parser("i18n", help=_("make and update the story's translation catalogs (gettext .pot/.po)"))
     i18n.add_argument("action", choices=("extract", "update"),
-                      help="extract: add missing choice ids and write locale/*.pot; "
-                           "update: merge them into locale/LANG/*.po (every language, or --lang)")
+                      help=_("extract: add missing choice ids and write locale/*.pot; "
+                           "update: merge them into locale/LANG/*.po (every language, or --lang)"))
     _story_arg(i18n, positional=True)
     for command in sub.choices.values():
         command.add_argument("--lang", type=language_code, default=None, metavar="LANG",
-                             help="the language to use, such as ko (default: your system's language)")
+                             help=_("the language to use, such as ko (default: your system's language)"))
     return parser
 
 
+def _lang_given(given: list[str]) -> str | None:
+    """The ``--lang`` of a command line, read before the parser is built so that --help is in that language."""
+    for i, word in enumerate(given):
+        value = word[len("--lang="):] if word.startswith("--lang=") else given[i + 1] if word == "--lang" and \
+            i + 1 < len(given) else None
+        if value is not None:
+            try:
+                return language_code(value)
+            except argparse.ArgumentTypeError:
+                return None  # the parser says what is wrong with it
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
+    set_language(_lang_given(given))
+    parser = build_parser()
     if given and given[0].startswith("-") and given[0] not in ("-h", "--help", "--version"):
         given = ["play", *given]  # `escape-route --lang ko`: options with no command are the game's
     args = parser.parse_args(given)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.errors import SaveError
+from game.l10n import _
 
 STATE_VERSION = 1
 
@@ -88,24 +89,24 @@ class GameState:
     def from_dict(cls, data: Any) -> GameState:
         """Rebuild a state, checking every field's type: a damaged file must not become a broken game."""
         if not isinstance(data, dict):
-            raise SaveError("the saved state is not a JSON object")
+            raise SaveError(_("the saved state is not a JSON object"))
         version = data.get("state_version")
         if version != STATE_VERSION:
-            raise SaveError(f"the saved state has format {version!r}; this version of the game reads format "
-                            f"{STATE_VERSION}")
+            raise SaveError(_("the saved state has format {version}; this version of the game reads format "
+                              "{supported}").format(version=repr(version), supported=STATE_VERSION))
         try:
             seed = _typed(data, "seed", int)
             node = _typed(data, "node", str)
             variables = _typed(data, "vars", dict)
             for key, value in variables.items():
                 if not isinstance(key, str) or isinstance(value, (list, dict, str)) or value is None:
-                    raise SaveError(f"the saved value of {key!r} is not a number or true/false")
+                    raise SaveError(_("the saved value of {key} is not a number or true/false").format(key=repr(key)))
             items = _typed(data, "items", list)
             if not all(isinstance(i, str) for i in items):
-                raise SaveError("the saved items are not a list of names")
+                raise SaveError(_("the saved items are not a list of names"))
             visits = _typed(data, "visits", dict)
             if not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in visits.items()):
-                raise SaveError("the saved visit counts are not whole numbers")
+                raise SaveError(_("the saved visit counts are not whole numbers"))
             rng = _typed(data, "rng", str)
             from game.engine.rng import Pcg32
 
@@ -115,7 +116,7 @@ class GameState:
             for snap in undo:
                 if not isinstance(snap, dict) or not {"node", "vars", "items", "visits", "rng", "step",
                                                       "journal_len"} <= set(snap):
-                    raise SaveError("a rollback point in the save is incomplete")
+                    raise SaveError(_("a rollback point in the save is incomplete"))
             return cls(
                 seed=seed,
                 node=node,
@@ -130,13 +131,14 @@ class GameState:
                 story_digest=str(data.get("story_digest", "")),
             )
         except (ValueError, TypeError) as exc:
-            raise SaveError(f"the saved state is damaged ({exc})") from None
+            raise SaveError(_("the saved state is damaged ({problem})").format(problem=exc)) from None
 
 
 def _typed(data: dict, key: str, kind: type) -> Any:
     if key not in data:
-        raise SaveError(f"the saved state has no '{key}'")
+        raise SaveError(_("the saved state has no '{key}'").format(key=key))
     value = data[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise SaveError(f"the saved '{key}' is {type(value).__name__}, expected {kind.__name__}")
+        raise SaveError(_("the saved '{key}' is {found}, expected {wanted}").format(
+            key=key, found=type(value).__name__, wanted=kind.__name__))
     return value

@@ -144,9 +144,10 @@ class SessionWriter:
         try:
             handle = open(path, "xb")  # noqa: SIM115 - kept open for the whole session
         except FileExistsError:
-            raise SessionError(f"the session record {path} already exists") from None
+            raise SessionError(_("the session record {path} already exists").format(path=path)) from None
         except OSError as exc:
-            raise SessionError(f"could not create the session record {path}: {exc.strerror or exc}") from None
+            raise SessionError(_("could not create the session record {path}: {problem}").format(
+                path=path, problem=exc.strerror or exc)) from None
         _fsync_dir(path.parent)
         return cls(path, handle, 1)
 
@@ -159,7 +160,7 @@ class SessionWriter:
         try:
             data = read_bytes(path, MAX_SESSION_BYTES, "session record")
         except DataFileError as exc:
-            raise SessionError(f"could not reopen the session record: {exc}") from None
+            raise SessionError(_("could not reopen the session record: {problem}").format(problem=exc)) from None
         try:
             cut = 0
             if data and not data.endswith(b"\n"):
@@ -171,13 +172,14 @@ class SessionWriter:
                     os.fsync(handle.fileno())
             handle = open(path, "ab")  # noqa: SIM115 - kept open for the whole session
         except OSError as exc:
-            raise SessionError(f"could not reopen the session record {path}: {exc.strerror or exc}") from None
+            raise SessionError(_("could not reopen the session record {path}: {problem}").format(
+                path=path, problem=exc.strerror or exc)) from None
         return cls(path, handle, record.last_seq + 1), cut
 
     def write(self, event_type: str, /, **data: Any) -> dict[str, Any]:
         """Append one event and make it durable; returns the event as written."""
         if self._handle is None:
-            raise SessionError(f"the session record {self.path.name} is closed")
+            raise SessionError(_("the session record {name} is closed").format(name=self.path.name))
         event = {"v": SESSION_VERSION, "seq": self.seq + 1, "t": round(time.time(), 3), "type": event_type, **data}
         line = json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
         try:
@@ -185,8 +187,8 @@ class SessionWriter:
             self._handle.flush()
             os.fsync(self._handle.fileno())
         except OSError as exc:
-            raise SessionError(f"could not write to the session record {self.path.name}: "
-                               f"{exc.strerror or exc}") from None
+            raise SessionError(_("could not write to the session record {name}: {problem}").format(
+                name=self.path.name, problem=exc.strerror or exc)) from None
         self.seq += 1
         return event
 
@@ -302,21 +304,22 @@ def read_session(path: Path) -> SessionRecord:
         if event is None or not isinstance(event, dict):
             if is_last and not complete:
                 record.torn_tail = True
-                note(f"line {number} is incomplete (the game stopped while writing it); it was skipped")
+                note(_("line {number} is incomplete (the game stopped while writing it); it was skipped").format(
+                    number=number))
             else:
-                note(f"line {number} is damaged (not a JSON object); it was skipped")
+                note(_("line {number} is damaged (not a JSON object); it was skipped").format(number=number))
             continue
         problem = _check_event(event)
         if problem:
-            note(f"line {number} {problem}; it was skipped")
+            note(_("line {number} {problem}; it was skipped").format(number=number, problem=problem))
             continue
         if not record.events and event["type"] != STARTED:
-            note(f"line {number}: the record does not begin with '{STARTED}'")
+            note(_("line {number}: the record does not begin with '{started}'").format(number=number, started=STARTED))
             if number > 3:
                 break
             continue
         if record.events and event["type"] == STARTED:
-            note(f"line {number} starts a second session in the same file; it was skipped")
+            note(_("line {number} starts a second session in the same file; it was skipped").format(number=number))
             continue
         where = check_fields(event)
         if not where and not_finite:
@@ -326,23 +329,24 @@ def read_session(path: Path) -> SessionRecord:
                 record.problems.append(f"line {number}: {where}, so {record.path.name} is not a session "
                                        f"record this game can use")
                 break
-            note(f"line {number}: {where}; the event was skipped")
+            note(_("line {number}: {problem}; the event was skipped").format(number=number, problem=where))
             continue
         seq = event["seq"]
         if seq <= last_seq:
-            note(f"line {number} repeats or goes back in the numbering (seq {seq}); skipped")
+            note(_("line {number} repeats or goes back in the numbering (seq {seq}); skipped").format(number=number, seq=seq))
             continue
         # A gap the skipped lines above explain was said once already, line by line.
         skipped = seen - problems_then
         if last_seq and seq - last_seq - 1 > skipped:
             first, last = last_seq + 1, seq - 1
-            note(f"event {first} is missing before line {number}" if first == last else
-                 f"events {first}-{last} are missing before line {number}")
+            note(_("event {first} is missing before line {number}").format(first=first, number=number) if first == last
+                 else _("events {first}-{last} are missing before line {number}").format(first=first, last=last,
+                                                                                          number=number))
         last_seq = seq
         problems_then = seen
         record.events.append(event)
     if seen > MAX_PROBLEMS:
-        record.problems.append(f"… and {seen - MAX_PROBLEMS:,} more problems like these")
+        record.problems.append(_("… and {count} more problems like these").format(count=f"{seen - MAX_PROBLEMS:,}"))
     if record.events and record.events[0].get("format") != SESSION_FORMAT:
         record.problems.append(f"{record.path.name} does not say it is an {SESSION_FORMAT} record")
         record.events.clear()
@@ -707,22 +711,23 @@ def rebuild(story: Story, record: SessionRecord, engine: Engine | None = None,
     """
     if not record.is_session:
         raise SessionError(record.problems[-1] if record.problems else
-                           f"{record.path.name} is not a session record of this game")
+                           _("{name} is not a session record of this game").format(name=record.path.name))
     engine = engine or Engine(story)
     start = record.start
     notes: list[str] = []
     header = start.get("story") if isinstance(start.get("story"), dict) else {}
     if header.get("digest") != story.digest:
-        notes.append(f"The session was recorded with story version {header.get('version', '?')}; the story is "
-                     f"now version {story.version}. The recorded choices and dice are replayed as they were.")
+        notes.append(_("The session was recorded with story version {then}; the story is now version {now}. The "
+                       "recorded choices and dice are replayed as they were.").format(then=header.get("version", "?"),
+                                                                                       now=story.version))
     seed = start.get("seed")
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise SessionError(f"{record.path.name} has no seed in its first line")
+        raise SessionError(_("{name} has no seed in its first line").format(name=record.path.name))
     start_node = header.get("start") if isinstance(header.get("start"), str) else None
     try:
         state = engine.new_game(seed, start=start_node if start_node in story.nodes else None)
     except EngineError as exc:
-        raise SessionError(f"cannot start the session again: {exc}") from None
+        raise SessionError(_("cannot start the session again: {problem}").format(problem=exc)) from None
     presets = start.get("settings", {}).get("presets") if isinstance(start.get("settings"), dict) else None
     if isinstance(presets, dict):
         state.vars.update({k: v for k, v in presets.items() if k in state.vars})
@@ -740,24 +745,25 @@ def rebuild(story: Story, record: SessionRecord, engine: Engine | None = None,
             try:
                 engine.rollback(state)
             except Impossible as exc:
-                raise SessionError(f"event {event['seq']}: the recorded rollback cannot be replayed ({exc})") \
-                    from None
+                raise SessionError(_("event {seq}: the recorded rollback cannot be replayed ({problem})").format(
+                    seq=event["seq"], problem=exc)) from None
             discussed.discard(state.node)
         elif kind == DISCUSSION and event.get("node") == state.node:
             discussed.add(state.node)
         elif kind == NODE and event.get("node") != state.node:
-            notes.append(f"Event {event['seq']} showed '{event.get('node')}' but the replay is at '{state.node}'.")
+            notes.append(_("Event {seq} showed '{shown}' but the replay is at '{node}'.").format(
+                seq=event["seq"], shown=event.get("node"), node=state.node))
     return Rebuilt(state, notes, decisions, discussed)
 
 
 def _replay_choice(engine: Engine, state: GameState, event: dict[str, Any], notes: list[str]) -> None:
     seq = event["seq"]
     if event.get("from_node") != state.node:
-        raise SessionError(f"event {seq}: the choice was made at '{event.get('from_node')}', but the replay is at "
-                           f"'{state.node}'")
+        raise SessionError(_("event {seq}: the choice was made at '{made}', but the replay is at '{node}'").format(
+            seq=seq, made=event.get("from_node"), node=state.node))
     index = event.get("index")
     if not isinstance(index, int) or isinstance(index, bool):
-        raise SessionError(f"event {seq}: the choice has no index")
+        raise SessionError(_("event {seq}: the choice has no index").format(seq=seq))
     roll = event.get("roll") if isinstance(event.get("roll"), dict) else None
     hidden = event.get("hidden_roll") if isinstance(event.get("hidden_roll"), dict) else None
     recorded = roll if roll is not None else hidden
@@ -765,8 +771,8 @@ def _replay_choice(engine: Engine, state: GameState, event: dict[str, Any], note
     try:
         outcome = engine.choose(state, index, forced_failure=forced)
     except (EngineError, Impossible) as exc:
-        raise SessionError(f"event {seq}: the recorded choice {index + 1} at '{state.node}' cannot be replayed "
-                           f"({exc})") from None
+        raise SessionError(_("event {seq}: the recorded choice {number} at '{node}' cannot be replayed ({problem})")
+                           .format(seq=seq, number=index + 1, node=state.node, problem=exc)) from None
     # A forced roll does not advance the generator; the record holds its state after the real roll.
     rng = event.get("rng")
     if isinstance(rng, str) and rng:

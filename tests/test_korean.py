@@ -151,6 +151,7 @@ def test_the_language_setting_switches_story_and_screens_and_keeps_the_journey(m
         _tap(app, pygame.K_RIGHT)
         assert load_settings()[0].language == "ko" and l10n.language() == "ko"
         assert app.story.lang == "ko" and (app.state.node, app.state.step) == (node, step)
+        assert app.audio.story is app.story  # the captions of what is heard switch language too
         assert "설정" in str(app.stack.top.title.text)
         _tap(app, pygame.K_ESCAPE)
         korean = " ".join(app.engine.view(app.state).paragraphs)

@@ -203,10 +203,15 @@ class App:
         except StoryError as exc:  # the story loaded a moment ago; only a file changed under it can fail
             self.notify(str(exc))
             return
+        self._use_story(story)
+        self.text = TextCache(self.fonts)  # lines rendered in the other language's faces are not reused
+
+    def _use_story(self, story: Story) -> None:
+        """Play ``story`` from now on (a reload or another language): the engine, the sound and the map follow."""
         self.story = story
         self.engine = Engine(story)
+        self.audio.story = story
         self._route = self._map_view = None
-        self.text = TextCache(self.fonts)  # lines rendered in the other language's faces are not reused
 
     # ------------------------------------------------------------------ journey
     def new_journey(self) -> None:
@@ -404,10 +409,7 @@ class App:
             from game.story.translation import translated_story
 
             story = translated_story(story, story.root, language())
-        self.story = story
-        self.engine = Engine(story)
-        self.audio.story = story
-        self._route = self._map_view = None
+        self._use_story(story)
         if self.state is not None:
             from game.ui.scenes.story import StoryScene
 

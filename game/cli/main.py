@@ -72,7 +72,9 @@ def language_code(text: str) -> str:
         code = f"{head.lower()}_{tail.upper()}"
     else:
         code = code.lower()
-    if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", code):
+    from game.story.translation import valid_lang
+
+    if not valid_lang(code):
         raise argparse.ArgumentTypeError(f"{_shown(text)} is not a language code; give one such as ko or en")
     return code
 

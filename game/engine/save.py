@@ -51,14 +51,22 @@ def slot_path(slot: str, folder: Path | None = None) -> Path:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is always either the old or the new content."""
+    """Write ``text`` (UTF-8) to ``path`` so that the file is always either the old or the new content."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that the file is always either the old or the new content.
+
+    Bytes, not text, so the same file comes out on every system (no newline translation).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     # The writer's process id is in the name, so the next start can tell a file left by
     # a killed write from one another copy of the game is writing right now.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -360,7 +360,7 @@ def _shown_example(entry: Entry) -> str:
     if entry.lang and not entry.example:
         return _("check --translation {lang} on a story that has no locale/{lang} folder").format(lang=entry.lang)
     if not name:
-        return f"check --translation {entry.lang} on a story with no locale/{entry.lang}/ folder" if entry.lang else ""
+        return ""
     text = entry.example.get(name, BASE_STORY.get(name))
     if text is None:
         return _("no {file} in the story folder").format(file=name)

@@ -283,11 +283,12 @@ def _shape(parts: Iterable[tpl.Part]) -> tuple[list[tuple[str, tuple[str, ...], 
 
 def broken(string: StoryString, text: str, declared: set[str]) -> str | None:
     """Why ``text`` cannot stand for ``string.english`` (None when it keeps the English's shape)."""
-    if not string.template:
-        if "{" in text or "}" in text:
-            if "{" in string.english or "}" in string.english:
-                return None if Counter(text)["{"] == Counter(string.english)["{"] else "the braces differ from the English"
+    if not string.template:  # shown as written: braces are literal, so they must be the English's own
+        braces = ("{" in text or "}" in text, "{" in string.english or "}" in string.english)
+        if braces == (True, False):
             return "the English has no {…}, so braces here would be shown as they are"
+        if braces == (True, True) and text.count("{") != string.english.count("{"):
+            return "the braces differ from the English"
         return None
     try:
         mine = tpl.parse_template(text)
@@ -418,7 +419,7 @@ def translated_story(story: Story, root: str | Path, lang: str) -> Story:
     """``story`` in ``lang`` where its catalogs have a usable translation (English elsewhere, and for ``en``)."""
     if lang == "en" or not valid_lang(lang) or not catalog_folder(Path(root), lang).is_dir():
         return story
-    names, notes = _map_texts(story)
+    names, notes = map_texts(story)
     return translate_story(story, load_translation(root, lang), names, notes).story
 
 
@@ -499,17 +500,8 @@ def check_translation(story: Story, translation: Translation, places: Mapping[st
 
 # --- in the checker -------------------------------------------------------------------------------
 
-def places_of(story: Story) -> dict[str, str]:
-    """The route map's place names by location id (empty when the story has no usable map)."""
-    return _map_texts(story)[0]
-
-
-def place_notes_of(story: Story) -> dict[str, str]:
-    """The route map's note on each place, by location id."""
-    return _map_texts(story)[1]
-
-
-def _map_texts(story: Story) -> tuple[dict[str, str], dict[str, str]]:
+def map_texts(story: Story) -> tuple[dict[str, str], dict[str, str]]:
+    """The route map's place names and notes by location id, from one reading of the map (empty: no usable map)."""
     from game.route.errors import RouteMapError
     from game.route.map import load_route_map
 
@@ -565,7 +557,7 @@ def translation_diagnostics(story: Story, root: Path, shown_root: str, lang: str
         if any(d.code == "ER070" for d in translation.problems):  # no such language: nothing else to say
             out.extend(translation.problems)
             return out
-        names, notes = _map_texts(story)
+        names, notes = map_texts(story)
         found, _coverage = check_translation(story, translation, names, notes)
         out.extend(found)
     return out

@@ -12,10 +12,8 @@ changed; an entry whose place is gone becomes obsolete (``#~``) rather than lost
 from __future__ import annotations
 
 import io
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +22,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
+from game.engine.save import atomic_write_bytes
 from game.files import read_bytes
 from game.l10n import _, ngettext
 from game.story.loader import analyse
@@ -34,8 +33,7 @@ from game.story.translation import (
     StoryString,
     available_languages,
     choice_keys,
-    place_notes_of,
-    places_of,
+    map_texts,
     story_strings,
     valid_lang,
 )
@@ -112,21 +110,8 @@ def add_choice_ids(root: Path, story: Story) -> list[Added]:
                                                              "to it yourself").format(id=new_id))
             lines[line - 1: line] = [f"{head}id: {new_id}", " " * (col - 1) + rest]
             added.append(Added(file, line, node_id, new_id))
-        _write_atomically(path, newline.join(lines).encode("utf-8"))
+        atomic_write_bytes(path, newline.join(lines).encode("utf-8"))
     return sorted(added, key=lambda a: (a.file, a.line))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _load(root: Path) -> Story:
@@ -173,10 +158,10 @@ def extract(root: Path) -> tuple[list[Added], list[Path]]:
     folder = root / LOCALE_FOLDER
     folder.mkdir(exist_ok=True)
     written = []
-    groups = _group(story_strings(story, places_of(story), place_notes_of(story)))
+    groups = _group(story_strings(story, *map_texts(story)))
     for file, strings in groups.items():
         path = folder / f"{file}.pot"
-        _write_atomically(path, _po_bytes(_template(strings, file, story.title, story.version)))
+        atomic_write_bytes(path, _po_bytes(_template(strings, file, story.title, story.version)))
         written.append(path)
     for stale in folder.glob("*.pot"):
         if stale.stem not in groups:
@@ -301,7 +286,7 @@ def update(root: Path, lang: str) -> list[Merged]:
         path = target / f"{pot.stem}.po"
         old = _read(path) if path.exists() else None
         catalog, merged = merge(_read(pot), old, lang)
-        _write_atomically(path, _po_bytes(catalog))
+        atomic_write_bytes(path, _po_bytes(catalog))
         results.append(Merged(path, merged.kept, merged.fuzzy, merged.new, merged.retired))
     return results
 
@@ -323,7 +308,7 @@ def prefill(root: Path, lang: str, translations: Mapping[str, str]) -> int:
                 changed = True
                 count += 1
         if changed:
-            _write_atomically(path, _po_bytes(catalog))
+            atomic_write_bytes(path, _po_bytes(catalog))
     return count
 
 

@@ -48,10 +48,6 @@ class Resolution:
         return out[::-1]
 
 
-def successors(story: Story, node_id: str) -> list[str]:
-    return story.successors(node_id)
-
-
 def resolve_all(story: Story) -> Resolution:
     """Walk every (node, ambience) pair reachable from the start once: linear in the story's size."""
     came_from: dict[str, dict[str, str | None]] = {}
@@ -62,7 +58,7 @@ def resolve_all(story: Story) -> Resolution:
     queue: deque[tuple[str, str]] = deque([(story.start, first)])
     while queue:
         node_id, heard = queue.popleft()
-        for target in successors(story, node_id):
+        for target in story.successors(node_id):
             carried = story.nodes[target].ambience or heard
             seen = came_from.setdefault(target, {})
             if carried not in seen:

@@ -99,7 +99,8 @@ class TitleScene(Scene):
             app.notify(notice)
         from game.ui.scenes.gallery import count_line, story_endings
         endings = story_endings(app.story)
-        reached = len([e for e in endings if e[0] in endings_reached(journeys)])
+        seen = endings_reached(journeys)
+        reached = len([e for e in endings if e[0] in seen])
         past = (ngettext("{count} past journey", "{count} past journeys", len(journeys)).format(count=number(len(journeys)))
                 if journeys else _("none yet"))
         self.menu = Menu([

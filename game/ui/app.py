@@ -512,9 +512,7 @@ class App:
         if len(alive) != len(self.toasts):
             self.dirty = True
         self.toasts = alive
-        caption = self.audio.caption() if self.settings.captions else ""
-        self.audio.update(dt)
-        if self.settings.captions and self.audio.caption() != caption:
+        if self.audio.update(dt) and self.settings.captions:
             self.stack.relayout()  # the captions line under the text changed (a cue's words expired)
             self.dirty = True
         self.stack.update(dt)

@@ -265,13 +265,17 @@ class Audio:
             self._request(name)
 
     # ------------------------------------------------------------------ each fixed step
-    def update(self, dt: float) -> None:
+    def update(self, dt: float) -> bool:
+        """Advance the cue's caption and start a decoded crossfade; True when the captions line changed."""
+        expired = False
         if self.cue_caption:
             self._cue_age += dt
             if self._cue_age > CUE_CAPTION_SECONDS:
                 self.cue_caption = ""
+                expired = True
         if self._wanted and self._wanted not in self._playing.values() and self._sound(self._wanted) is not None:
             self._crossfade()
+        return expired
 
     def _crossfade(self) -> None:
         """Fade the ambience out and the wanted one in, on the other reserved channel, once it is decoded."""

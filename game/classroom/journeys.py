@@ -158,7 +158,7 @@ class Refused(Exception):
 
 
 def device_key(token: str) -> str:
-    """What the record keeps of a device: a one-way digest of its random token (as game.lan.room does)."""
+    """What the record keeps of a device: a one-way digest of its random token, never the token (the vote room uses it too)."""
     return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 

@@ -12,7 +12,6 @@ nothing else.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -23,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from game.classroom.journeys import device_key
 from game.lan.protocol import CODE_DIGITS, clean_choices, clean_title
 
 WAITING, VOTING, CLOSED = "waiting", "voting", "closed"
@@ -33,9 +33,9 @@ PER_ADDRESS = 10        # device tokens one address may hold (a phone needs one;
 GLOBAL_WRONG = 30       # wrong codes from all addresses together within the window: someone is guessing
 
 
-def digest(token: str) -> str:
-    """What the session record keeps of a device: a one-way digest of its random token, never the token."""
-    return hashlib.sha256(token.encode()).hexdigest()[:16]
+#: What the session record keeps of a device: a one-way digest of its random token, never the token
+#: (one function for the vote room and the class journeys, whose record is written below this layer).
+digest = device_key
 
 
 def new_room_code(digits: int = CODE_DIGITS) -> str:

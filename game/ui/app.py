@@ -363,12 +363,6 @@ class App:
 
             self.push(NoteScene(self))
             return
-        if isinstance(cmd, c.OpenSaves) and cmd.mode == "load" and getattr(self.stack.top, "name", "") == "ending":
-            # F9 works on every screen of a journey; the debrief has no key of its own for it.
-            from game.ui.scenes.saves import SavesScene
-
-            self.push(SavesScene(self, "load"))
-            return
         self.stack.handle(cmd)
 
     def toggle_mute(self) -> None:

@@ -312,6 +312,9 @@ class DebriefScene(Scrolling, Scene):
         elif isinstance(cmd, c.OpenJournal):
             from game.ui.scenes.journal import JournalScene
             self.app.push(JournalScene(self.app))
+        elif isinstance(cmd, c.OpenSaves) and cmd.mode == "load":  # F9 works on every screen of a journey
+            from game.ui.scenes.saves import SavesScene
+            self.app.push(SavesScene(self.app, "load"))
         else:
             self.menu.handle(cmd)
         return None

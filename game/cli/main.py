@@ -30,8 +30,8 @@ from pathlib import Path
 
 from game import __version__
 from game.alert import alert
-from game.errors import StoryError, StoryLoadError
 from game.cli.argparse_words import route as route_argparse
+from game.errors import StoryError, StoryLoadError
 from game.l10n import N_, _, language, ngettext, number, set_language
 from game.paths import story_dir
 

@@ -34,9 +34,9 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 GOLDEN = REPO / "tests" / "data" / "session-format-1.jsonl"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, columns: int = 100) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", LANG="C.UTF-8",
-               LANGUAGE="", LC_ALL="", PYGAME_HIDE_SUPPORT_PROMPT="1")
+               LANGUAGE="", LC_ALL="", PYGAME_HIDE_SUPPORT_PROMPT="1", COLUMNS=str(columns))
     return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=REPO, env=env,
                           timeout=120)
 
@@ -96,6 +96,20 @@ def test_help_has_korean_headings_and_the_computed_limits_in_korean():
     assert "창 크기 (기본 1280x720, 320x240부터 7680x4320까지)" in flat
     top = run("--help").stdout  # the top level, in English: no --lang
     assert top.startswith("usage: escape-route") and "show program's version number and exit" in top
+
+
+@pytest.mark.parametrize("command", ["facilitate", "simulate", "check", "report"])
+def test_korean_help_fits_an_80_column_terminal_and_its_usage_lines_align(command):
+    """A Hangul syllable takes two columns: the help wraps by what the terminal shows, not by len()."""
+    out = run(command, "--lang", "ko", "--help", columns=80).stdout
+    assert HANGUL.search(out)
+    too_wide = [line for line in out.splitlines() if argparse_words.columns(line) > 78]  # argparse leaves 2
+    assert not too_wide, too_wide
+    usage = out.split("\n\n")[0].splitlines()
+    first = usage[0]
+    bracket = argparse_words.columns(first[:first.index("[")])  # where the first option starts on screen
+    for line in usage[1:]:
+        assert len(line) - len(line.lstrip(" ")) == bracket, usage
 
 
 def test_english_is_unchanged_without_lang():

@@ -8,6 +8,10 @@ told another catalog. :func:`route` points those two names in the ``argparse`` m
 argparse's own lookup, that is the English, for any message the catalog lacks (a newer
 Python's new message, or a language without a translation). In English nothing changes.
 
+argparse measures text with ``len()``, but a terminal gives a Hangul syllable two columns:
+:class:`Formatter` wraps the help and indents the usage by the columns text takes on screen,
+so Korean help stays inside the terminal's width and the usage's lines stay aligned.
+
 The messages themselves are listed in :func:`_marked_for_translation`, which is never called:
 it is there so that Babel puts them in ``escape-route.pot`` for translators. The list covers
 argparse from Python 3.10 to 3.13; ``tests/test_cli_korean.py`` compares it with the
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gettext
+import unicodedata
 
 from game.l10n import N_, _, ngettext
 
@@ -49,6 +54,54 @@ def route() -> None:
         argparse._ = words  # type: ignore[attr-defined]
     if hasattr(argparse, "ngettext"):
         argparse.ngettext = plural_words  # type: ignore[attr-defined]
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a wide character (Hangul, CJK), one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken between words (a longer word keeps its own line)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and columns(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return lines
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's help layout, measured in terminal columns; text of one-column characters is laid out as before."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if columns(text) == len(text):
+            return super()._split_lines(text, width)
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if columns(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+    def _format_usage(self, usage, actions, groups, prefix):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+        shown = prefix if prefix is not None else words("usage: ") or ""
+        extra = columns(shown) - len(shown)  # the columns the prefix takes beyond what argparse counts
+        if extra <= 0:
+            return super()._format_usage(usage, actions, groups, prefix)
+        self._width -= extra
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(" " * extra + line if line.startswith(" ") else line for line in rest)])
 
 
 def _marked_for_translation() -> None:  # pragma: no cover - never called: Babel reads it

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from game import __version__
 from game.alert import alert
+from game.cli.argparse_words import Formatter
 from game.cli.argparse_words import route as route_argparse
 from game.errors import StoryError, StoryLoadError
 from game.l10n import N_, _, language, ngettext, number, set_language
@@ -267,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("extract: add missing choice ids and write locale/*.pot; "
                            "update: merge them into locale/LANG/*.po (every language, or --lang)"))
     _story_arg(i18n, positional=True)
+    for command in [parser, *sub.choices.values()]:
+        command.formatter_class = Formatter  # wraps by the columns Korean takes in a terminal
     for command in sub.choices.values():
         command.add_argument("--lang", type=language_code, default=None, metavar="LANG",
                              help=_("the language to use, such as ko (default: your system's language)"))

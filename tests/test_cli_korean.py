@@ -239,3 +239,18 @@ def test_the_vote_sessions_refusals_are_korean(tmp_path):
             fac.close_vote(99, "vote")
     finally:
         fac.close()
+
+
+def test_the_report_command_says_in_korean_what_it_wrote_and_what_was_damaged(tmp_path):
+    events = events_with(2, type="discussion_held", node="river", seconds="x")
+    record = write(tmp_path / "9B.jsonl", events)
+    (tmp_path / "folder").mkdir()
+    output = tmp_path / "report.html"
+    result = run("report", str(record), str(tmp_path / "folder"), "-o", str(output), "--lang", "ko")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{output}: 수업 1개; 파일 1개 건너뜀"
+    said = result.stderr.splitlines()
+    assert "escape-route report: folder: 건너뜀: 폴더입니다. 그 안의 .jsonl 파일을 지정하세요" in said
+    assert ("escape-route report: 9B.jsonl: 3번째 줄: discussion_held.seconds 값이 숫자가 아닙니다. 이 사건은 "
+            "건너뛰었습니다") in said
+    assert '<html lang="ko">' in output.read_text(encoding="utf-8")

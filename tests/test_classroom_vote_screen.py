@@ -3,7 +3,9 @@
 Every decision is drawn in the real vote scene at 1280x720 in projector mode (the
 largest text), with the phone panel and 25 phones that voted; after a tie the tie
 message and the totals are shown. Nothing may be outside the window, nothing may
-overlap the key hints, and no two options may overlap.
+overlap the key hints, and no two options may overlap. Korean is checked also at the
+smallest supported window (1024x600) and at 1920x1080; four decisions are saved as
+screenshots (docs/screenshots, and docs/screenshots/ko for the other sizes).
 """
 
 from __future__ import annotations
@@ -42,14 +44,16 @@ def press(app, key, text=""):
 @pytest.fixture
 def room(tmp_path, request):
     """A projector at 1280x720 with the phones' channel (a real server, not listening: the ballot box is used
-    directly) and a session at the start of the shipped story; in English, or the language given as the
-    fixture's parameter (conftest speaks English again after each test)."""
-    lang = getattr(request, "param", "en")
+    directly) and a session at the start of the shipped story; in English, or the language (and window size)
+    given as the fixture's parameter: "ko" or ("ko", (1024, 600)) (conftest speaks English again after each
+    test)."""
+    param = getattr(request, "param", "en")
+    lang, size = (param, (1280, 720)) if isinstance(param, str) else param
     set_language(lang)
     story = load_story(STORY, lang=lang)
     pygame.display.init()
     pygame.font.init()
-    app = App(story, size=(1280, 720), seed=1)
+    app = App(story, size=size, seed=1)
     projector_mode(app)
     server = VoteServer(bind="127.0.0.1", port=8765, room_code="4821")
     channel = LanTally(server)
@@ -77,6 +81,19 @@ def phones(server: VoteServer, decision: str, votes: list[int]) -> None:
     server._joined = max(server._joined, len(votes))
 
 
+def save_shot(app: App, name: str) -> None:
+    """``docs/screenshots/NAME.png`` at 1280x720 (``NAME-ko.png`` in Korean); other sizes in the language's
+    folder, as the other Korean screenshots are: ``docs/screenshots/ko/1024x600-NAME.png``."""
+    w, h = app.screen.get_size()
+    lang = language()
+    if (w, h) == (1280, 720):
+        path = SHOTS / (f"{name}.png" if lang == "en" else f"{name}-{lang}.png")
+    else:
+        path = SHOTS / lang / f"{w}x{h}-{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pygame.image.save(app.screen, str(path))
+
+
 def check_layout(scene, where: str) -> None:
     boxes = scene.boxes
     window = scene.app.screen.get_rect()
@@ -97,7 +114,8 @@ def check_layout(scene, where: str) -> None:
             assert ra.contains(count), f"{where}: the count of {a} is outside its row"
 
 
-@pytest.mark.parametrize("room", ["en", "ko"], indirect=True)
+@pytest.mark.parametrize("room", ["en", "ko", ("ko", (1024, 600)), ("ko", (1920, 1080))], indirect=True,
+                         ids=["en", "ko", "ko-1024x600", "ko-1920x1080"])
 def test_every_decision_of_the_story_fits_the_vote_screen_with_phones_a_tie_and_the_totals(room):
     app, fac, server = room
     from game.ui.classroom.vote import VoteScene
@@ -134,11 +152,9 @@ def test_every_decision_of_the_story_fits_the_vote_screen_with_phones_a_tie_and_
             check_layout(scene, node.id + " (tie)")
             assert "total" in dict(scene.boxes) and "message" in dict(scene.boxes)
         if node.id in ("hyesan_decision", "hyesan_packing", "china_wages", "laos_police_stop"):
-            SHOTS.mkdir(exist_ok=True)
             for _ in range(20):                  # past the fade-in
                 app.step([], dt=0.05)
-            suffix = "" if language() == "en" else f"-{language()}"
-            pygame.image.save(app.screen, str(SHOTS / f"classroom-vote-{node.id}{suffix}.png"))
+            save_shot(app, f"classroom-vote-{node.id}")
         fac.cancel_vote()
         app.pop()
         checked += 1

@@ -179,7 +179,7 @@ class Facilitation:
             return self.decision
         view = self.view()
         if view.ending is not None:
-            raise Impossible("the journey is over; there is nothing to vote on")
+            raise Impossible(_("the journey is over; there is nothing to vote on"))
         pending = self.pending if self.pending is not None and self.pending.node == view.node_id else None
         self.pending = None
         if pending is None:
@@ -252,9 +252,9 @@ class Facilitation:
         """Record the tally and take choice ``index`` (``how``: vote, tie-break or facilitator)."""
         decision = self.decision
         if decision is None:
-            raise Impossible("no vote is open")
+            raise Impossible(_("no vote is open"))
         if index not in decision.open_indices:
-            raise Impossible("that option is not open to the class")
+            raise Impossible(_("that option is not open to the class"))
         by_source = {src.name: {str(k): v for k, v in sorted(src.close(decision.id).items()) if v}
                      for src in self.sources}
         counts = combine({int(k): v for k, v in c.items()} for c in by_source.values())
@@ -301,7 +301,7 @@ class Facilitation:
 
     def can_rollback(self) -> tuple[bool, str]:
         if self.read_only:
-            return False, "this is a replay of a recorded session"
+            return False, _("this is a replay of a recorded session")
         return self.engine.can_rollback(self.state)
 
     def rollback(self, reason: str = "the class wanted to try the other way") -> None:
@@ -347,7 +347,8 @@ def _settings_of(record: s.SessionRecord) -> FacilitatorSettings:
             level=str(raw.get("level", "full")) if raw.get("level") in LEVELS else "full",
             discussion_seconds=int(raw.get("discussion_seconds", 180) or 180))
     except (TypeError, ValueError, KeyError) as exc:
-        raise s.SessionError(f"{record.path.name}: the session's settings are damaged ({exc})") from None
+        raise s.SessionError(_("{name}: the session's settings are damaged ({problem})").format(
+            name=record.path.name, problem=exc)) from None
 
 
 def _prompts(story: Story, record: s.SessionRecord) -> list[tuple[str, str]]:

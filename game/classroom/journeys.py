@@ -246,7 +246,7 @@ class ClassJourneys:
         record = s.read_session(path)
         if not is_journeys(record):
             raise s.SessionError(record.problems[-1] if record.problems and not record.is_session else
-                                 f"{Path(path).name} is not a class-journeys session record")
+                                 _("{name} is not a class-journeys session record").format(name=Path(path).name))
         settings = JourneySettings.from_record(record.settings, int(record.start["seed"]))
         writer, cut = s.SessionWriter.reopen(Path(path), record)
         journeys = cls(engine, settings, writer.write, **kwargs)
@@ -259,8 +259,9 @@ class ClassJourneys:
         notes: list[str] = []
         header = record.start.get("story", {})
         if header.get("digest") != self.story.digest:
-            notes.append(f"The session was recorded with story version {header.get('version', '?')}; the story is "
-                         f"now version {self.story.version}. The recorded choices and dice are replayed as they were.")
+            notes.append(_("The session was recorded with story version {then}; the story is now version {now}. The "
+                           "recorded choices and dice are replayed as they were.").format(
+                               then=header.get("version", "?"), now=self.story.version))
         by_number: dict[int, _Student] = {}
         for event in record.events:
             kind = event["type"]
@@ -288,7 +289,8 @@ class ClassJourneys:
                 elif kind == s.ENDED:
                     self.ended = True
             except (s.SessionError, EngineError, Impossible, KeyError) as exc:
-                raise s.SessionError(f"event {event['seq']} cannot be replayed: {exc}") from None
+                raise s.SessionError(_("event {seq} cannot be replayed: {problem}").format(
+                    seq=event["seq"], problem=exc)) from None
         # The clock goes on from the time played before the stop (the time the program was down is not play).
         self._paused_total = 0.0
         self._started = self.clock() - played_seconds(record.events)
@@ -728,7 +730,7 @@ def class_debrief(record: s.SessionRecord) -> ClassDebrief:
     Raises SessionError when ``record`` is not a class-journeys session.
     """
     if not is_journeys(record):
-        raise s.SessionError(f"{record.path.name} is not a class-journeys session record")
+        raise s.SessionError(_("{name} is not a class-journeys session record").format(name=record.path.name))
     settings = JourneySettings.from_record(record.settings, int(record.start["seed"]))
     paths: dict[int, _Path] = {}
     for event in record.events:

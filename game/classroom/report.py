@@ -216,11 +216,11 @@ def load_sessions(paths: Iterable[Path]) -> Loaded:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            skipped.append((path.name, "is a folder; name the .jsonl files inside it"))
+            skipped.append((path.name, _("it is a folder; name the .jsonl files inside it")))
             continue
         record = s.read_session(path)
         if not record.is_session:
-            why = record.problems[-1] if record.problems else "is not a session record"
+            why = record.problems[-1] if record.problems else _("it is not a session record")
             skipped.append((path.name, why))
             continue
         if record.problems:
@@ -229,7 +229,8 @@ def load_sessions(paths: Iterable[Path]) -> Loaded:
             try:
                 debrief = class_debrief(record)
             except (s.SessionError, KeyError, TypeError, ValueError) as exc:
-                skipped.append((path.name, f"a class-journeys record that cannot be read: {exc}"))
+                skipped.append((path.name, _("a class-journeys record that cannot be read: {problem}").format(
+                    problem=exc)))
                 continue
             times = [float(ev["t"]) for ev in record.events]
             journeys.append(JourneysSummary(record, debrief, (max(times) - min(times)) if times else 0.0))
@@ -1046,7 +1047,7 @@ def write_report(paths: Sequence[Path], output: Path, csv_path: Path | None = No
     from game.engine.save import atomic_write_text
 
     loaded = load_sessions(paths)
-    messages = [f"{name}: skipped: {why}" for name, why in loaded.skipped]
+    messages = [_("{file}: skipped: {reason}").format(file=name, reason=why) for name, why in loaded.skipped]
     messages += [f"{name}: {p}" for name, problems in loaded.damaged for p in problems]
     atomic_write_text(output, render_html(loaded, title))
     if csv_path is not None:

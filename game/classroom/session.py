@@ -53,7 +53,7 @@ from game.engine.engine import Engine
 from game.engine.state import GameState
 from game.errors import DataFileError, EngineError, Impossible, StoryError
 from game.files import LIMITS, parse_json, read_bytes
-from game.l10n import _
+from game.l10n import N_, _
 from game.paths import user_data_dir
 from game.story.model import Story
 
@@ -295,6 +295,7 @@ def read_session(path: Path) -> SessionRecord:
             record.problems.append(problem)
 
     last_seq = 0
+    unusable_start = False  # the first line is a session_started this game cannot use
     problems_then = 0  # how many problems had been met when the last event was kept
     for number, line in enumerate(lines, 1):
         is_last = number == len(lines)
@@ -323,11 +324,12 @@ def read_session(path: Path) -> SessionRecord:
             continue
         where = check_fields(event)
         if not where and not_finite:
-            where = f"{event['type']} holds NaN or Infinity, which JSON does not allow"
+            where = _("{event} holds NaN or Infinity, which JSON does not allow").format(event=event["type"])
         if where:
             if event["type"] == STARTED:
-                record.problems.append(f"line {number}: {where}, so {record.path.name} is not a session "
-                                       f"record this game can use")
+                record.problems.append(_("line {number}: {problem}, so {name} is not a session record this game can "
+                                         "use").format(number=number, problem=where, name=record.path.name))
+                unusable_start = True
                 break
             note(_("line {number}: {problem}; the event was skipped").format(number=number, problem=where))
             continue
@@ -348,10 +350,11 @@ def read_session(path: Path) -> SessionRecord:
     if seen > MAX_PROBLEMS:
         record.problems.append(_("… and {count} more problems like these").format(count=f"{seen - MAX_PROBLEMS:,}"))
     if record.events and record.events[0].get("format") != SESSION_FORMAT:
-        record.problems.append(f"{record.path.name} does not say it is an {SESSION_FORMAT} record")
+        record.problems.append(_("{name} does not say it is an {format} record").format(name=record.path.name,
+                                                                                       format=SESSION_FORMAT))
         record.events.clear()
-    if not record.events and not any("not a session" in p for p in record.problems):
-        record.problems.append(f"{record.path.name} is not a session record of this game")
+    if not record.events and not unusable_start:  # that first line's problem said so already
+        record.problems.append(_("{name} is not a session record of this game").format(name=record.path.name))
     return record
 
 
@@ -378,28 +381,31 @@ def _parse_line(line: bytes, path: Path) -> tuple[Any, bool]:
 
 
 def _check_event(event: dict[str, Any]) -> str:
-    """'' when the line has the shape every event has; else what is wrong with it."""
+    """'' when the line has the shape every event has; else what is wrong with it, in the language spoken."""
     version = event.get("v")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        return "has no format version"
+        return _("has no format version")
     if version > SESSION_VERSION:
-        return f"was written by a newer version of the game (format {_clip(version)})"
+        return _("was written by a newer version of the game (format {format})").format(format=_clip(version))
     seq = event.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_WHOLE:
-        return "has no sequence number"
+        return _("has no sequence number")
     moment = event.get("t")
     if not isinstance(moment, (int, float)) or isinstance(moment, bool) or not 0 <= moment <= MAX_TIME:
-        return "has no time"
+        return _("has no time")
     if event.get("type") not in EVENT_TYPES:
-        return f"has an unknown event type {_clip(event.get('type'))}"
+        return _("has an unknown event type {type}").format(type=_clip(event.get("type")))
     return ""
 
 
 # --------------------------------------------------------------------------- the shape of each event
 #
 # One small checker per event type, built from the pieces below. A checker answers None
-# when the value has its shape, or (where inside the value, what is wrong): for example
-# (".roll.chance", "is not a number"). Fields an event may lack are not required (the
+# when the value has its shape, or a :class:`_Wrong`: where inside the value, and what is
+# wrong as a message marked for translation, with ``{field}`` where the field's name goes
+# (".roll.chance", "{field} is not a number"). The checkers are built when the module is
+# imported, before the language is chosen, so the message is translated only when a
+# record is read (:func:`check_fields`). Fields an event may lack are not required (the
 # readers use defaults); a field that is there must have the right shape. Fields the
 # game does not know are left alone (a later version of format 1 may add some).
 
@@ -411,39 +417,64 @@ MAX_TEXT = 100_000         # characters in one text field
 MAX_ENTRIES = 10_000       # entries in one list or mapping
 MAX_OPTION = 999           # option numbers (0-based) a vote can have
 
-Check = Callable[[Any], "tuple[str, str] | None"]
+
+@dataclass(frozen=True, slots=True)
+class _Wrong:
+    """What is wrong with a field: ``.roll.chance`` and "{field} is not a number" (marked with N_, not yet translated).
+
+    ``what`` is a description marked with N_ too ("a device digest"), translated with the
+    message; ``values`` are shown as they are (a key, a range).
+    """
+
+    where: str
+    message: str
+    what: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+    def inside(self, prefix: str) -> _Wrong:
+        return _Wrong(prefix + self.where, self.message, self.what, self.values)
+
+    def say(self, field: str) -> str:
+        return _(self.message).format(field=field + self.where, what=_(self.what) if self.what else "",
+                                      **dict(self.values))
+
+
+Check = Callable[[Any], "_Wrong | None"]
+NOT_A_NUMBER = N_("{field} is not a number")
 
 
 def _clip(value: Any) -> str:
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "(a number too long to show)"
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else _("(a number too long to show)")
     return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _text(pattern: str | None = None, what: str = "") -> Check:
+    """Text; with ``pattern``, text it must match whole (``what``, marked with N_, says what it should be)."""
     compiled = re.compile(pattern) if pattern else None
 
-    def check(value: Any) -> tuple[str, str] | None:
+    def check(value: Any) -> _Wrong | None:
         if not isinstance(value, str):
-            return "", "is not text"
+            return _Wrong("", N_("{field} is not text"))
         if len(value) > MAX_TEXT:
-            return "", "is too long"
+            return _Wrong("", N_("{field} is too long"))
         if not value.isascii():
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                return "", "is not text (it holds half of a character)"
+                return _Wrong("", N_("{field} is not text (it holds half of a character)"))
         if compiled is not None and not compiled.fullmatch(value):
-            return "", f"is not {what}"
+            return _Wrong("", N_("{field} is not {what}"), what)
         return None
     return check
 
 
 def _number(low: float = -MAX_NUMBER, high: float = MAX_NUMBER, whole: bool = False) -> Check:
-    def check(value: Any) -> tuple[str, str] | None:
+    def check(value: Any) -> _Wrong | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or whole and not isinstance(value, int):
-            return "", "is not a whole number" if whole else "is not a number"
+            return _Wrong("", N_("{field} is not a whole number") if whole else NOT_A_NUMBER)
         if not ((isinstance(value, int) or math.isfinite(value)) and low <= value <= high):
-            return "", f"is out of range ({low:g} to {high:g})"
+            return _Wrong("", N_("{field} is out of range ({low} to {high})"),
+                          values=(("low", f"{low:g}"), ("high", f"{high:g}")))
         return None
     return check
 
@@ -452,69 +483,71 @@ def _whole(low: float = -MAX_WHOLE, high: float = MAX_WHOLE) -> Check:
     return _number(low, high, whole=True)
 
 
-def _flag(value: Any) -> tuple[str, str] | None:
-    return None if isinstance(value, bool) else ("", "is not true or false")
+def _flag(value: Any) -> _Wrong | None:
+    return None if isinstance(value, bool) else _Wrong("", N_("{field} is not true or false"))
 
 
-def _number_or_flag(value: Any) -> tuple[str, str] | None:
+def _number_or_flag(value: Any) -> _Wrong | None:
     if isinstance(value, bool):
         return None
     found = _NUMBER(value)
-    return ("", "is not a number or true/false") if found and found[1] == "is not a number" else found
+    return _Wrong("", N_("{field} is not a number or true/false")) if found and found.message == NOT_A_NUMBER \
+        else found
 
 
 def _maybe(inner: Check) -> Check:
-    def check(value: Any) -> tuple[str, str] | None:
+    def check(value: Any) -> _Wrong | None:
         return None if value is None else inner(value)
     return check
 
 
 def _list(inner: Check) -> Check:
-    def check(value: Any) -> tuple[str, str] | None:
+    def check(value: Any) -> _Wrong | None:
         if not isinstance(value, list):
-            return "", "is not a list"
+            return _Wrong("", N_("{field} is not a list"))
         if len(value) > MAX_ENTRIES:
-            return "", "is too long a list"
+            return _Wrong("", N_("{field} is too long a list"))
         for i, item in enumerate(value):
             found = inner(item)
             if found:
-                return f"[{i}]{found[0]}", found[1]
+                return found.inside(f"[{i}]")
         return None
     return check
 
 
 def _mapping(inner: Check, keys: str | None = None, key_words: str = "") -> Check:
-    """A mapping of names to values; ``keys``, a pattern every name must match (``key_words`` says what)."""
+    """A mapping of names to values; ``keys``, a pattern every name must match (``key_words``, marked with N_, says what)."""
     compiled = re.compile(keys) if keys else None
 
-    def check(value: Any) -> tuple[str, str] | None:
+    def check(value: Any) -> _Wrong | None:
         if not isinstance(value, dict):
-            return "", "is not a mapping"
+            return _Wrong("", N_("{field} is not a mapping"))
         if len(value) > MAX_ENTRIES:
-            return "", "has too many entries"
+            return _Wrong("", N_("{field} has too many entries"))
         for key, item in value.items():
             if compiled is not None and not compiled.fullmatch(key):
-                return "", f"has a key {_clip(key)} that is not {key_words}"
+                return _Wrong("", N_("{field} has a key {key} that is not {what}"), key_words,
+                              (("key", _clip(key)),))
             found = inner(item)
             if found:
-                return f"[{_clip(key)}]{found[0]}", found[1]
+                return found.inside(f"[{_clip(key)}]")
         return None
     return check
 
 
 def _fields(shape: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
     """A mapping with named fields, each of its own shape; ``required`` ones must be there."""
-    def check(value: Any) -> tuple[str, str] | None:
+    def check(value: Any) -> _Wrong | None:
         if not isinstance(value, dict):
-            return "", "is not a mapping"
+            return _Wrong("", N_("{field} is not a mapping"))
         for name in required:
             if name not in value:
-                return f".{name}", "is missing"
+                return _Wrong(f".{name}", N_("{field} is missing"))
         for name, inner in shape.items():
             if name in value:
                 found = inner(value[name])
                 if found:
-                    return f".{name}{found[0]}", found[1]
+                    return found.inside(f".{name}")
         return None
     return check
 
@@ -526,18 +559,18 @@ _STEP = _whole(0)
 _SECONDS = _number(0)
 _OPTION = _whole(0, MAX_OPTION)
 _OPTION_KEY = r"0|[1-9][0-9]{0,2}"
-_VOTES = _mapping(_COUNT, keys=_OPTION_KEY, key_words="an option number")
+_VOTES = _mapping(_COUNT, keys=_OPTION_KEY, key_words=N_("an option number"))
 _NAMES = _list(_TEXT)
 _VALUES = _mapping(_number_or_flag)
 _SUMMARY = {"vars": _VALUES, "flags": _VALUES, "items": _NAMES, "step": _STEP}
 _STUDENT = _whole(1, 100_000)
 _PAGE = {"node": _TEXT, "title": _TEXT, "chapter": _TEXT, "location": _TEXT, "facts": _NAMES}
 
-def _ballot(value: Any) -> tuple[str, str] | None:
+def _ballot(value: Any) -> _Wrong | None:
     """One phone ballot as recorded: [a digest of the device's random token, an option number]."""
     if not isinstance(value, list) or len(value) != 2:
-        return "", "is not a ballot [device, option]"
-    found = _text(r"[0-9a-f]{1,64}", "a device digest")(value[0]) or _OPTION(value[1])
+        return _Wrong("", N_("{field} is not a ballot [device, option]"))
+    found = _text(r"[0-9a-f]{1,64}", N_("a device digest"))(value[0]) or _OPTION(value[1])
     return found
 
 
@@ -551,8 +584,8 @@ _EVENTS: dict[str, Check] = {
         }),
         "settings": _fields({"name": _TEXT, "group": _TEXT, "level": _TEXT, "seed": _whole(-MAX_SEED, MAX_SEED),
                              "groups": _COUNT, "group_number": _COUNT, "discussion_seconds": _COUNT,
-                             "presets": _VALUES, "mode": _text("vote|journeys", "a session mode"),
-                             "luck": _text("same|own", "'same' or 'own'"), "allow_undo": _flag,
+                             "presets": _VALUES, "mode": _text("vote|journeys", N_("a session mode")),
+                             "luck": _text("same|own", N_("'same' or 'own'")), "allow_undo": _flag,
                              "nicknames": _flag}),
     }, required=("format", "story", "seed")),
     RESUMED: _fields({"after_seq": _COUNT, "cut_bytes": _COUNT, "problems": _NAMES, "notes": _NAMES, "node": _TEXT}),
@@ -572,7 +605,7 @@ _EVENTS: dict[str, Check] = {
                                 "failed": _flag})),
         "hidden_roll": _maybe(_fields({"value": _number(0, 1), "failed": _flag})),
         # As Pcg32.to_json writes it; '' for none.
-        "rng": _text(r"([0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16})?", "a generator state"),
+        "rng": _text(r"([0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16})?", N_("a generator state")),
     }, required=("index",)),
     ROLLBACK: _fields({"from_node": _TEXT, "to_node": _TEXT, "reason": _TEXT, "step": _STEP}),
     DISCUSSION: _fields({"node": _TEXT, "prompt": _TEXT, "seconds": _SECONDS, "planned": _SECONDS, "how": _TEXT}),
@@ -584,11 +617,11 @@ _EVENTS: dict[str, Check] = {
                     "reset": _flag}, required=("decision", "source")),
     CANCELLED: _fields({"decision": _TEXT, "node": _TEXT, "reason": _TEXT, "counts": _VOTES},
                        required=("decision",)),
-    ROOM: _fields({"code": _text(r"[0-9]{1,12}", "a room code"), "port": _whole(0, 65535)},
+    ROOM: _fields({"code": _text(r"[0-9]{1,12}", N_("a room code")), "port": _whole(0, 65535)},
                   required=("code", "port")),
     ENDED: _fields({"node": _TEXT, "ending": _TEXT, "kind": _TEXT, "title": _TEXT, "decisions": _COUNT,
                     "students": _COUNT, "finished": _COUNT, **_SUMMARY}),
-    JOINED: _fields({"student": _STUDENT, "key": _text(r"[0-9a-f]{16}", "a device digest"),
+    JOINED: _fields({"student": _STUDENT, "key": _text(r"[0-9a-f]{16}", N_("a device digest")),
                      "seed": _whole(-MAX_SEED, MAX_SEED), **_PAGE}, required=("student", "key", "seed")),
     CHOSE: _fields({
         "student": _STUDENT, "step": _STEP, "from_node": _TEXT, "to_node": _TEXT, "index": _OPTION, "text": _TEXT,
@@ -596,12 +629,12 @@ _EVENTS: dict[str, Check] = {
         "roll": _maybe(_fields({"chance": _number(0, 1), "label": _TEXT, "value": _number(0, 1), "failed": _flag},
                                required=("failed",))),
         "hidden_roll": _maybe(_fields({"value": _number(0, 1), "failed": _flag}, required=("failed",))),
-        "rng": _text(r"([0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16})?", "a generator state"),
+        "rng": _text(r"([0-9a-fA-F]{1,16}:[0-9a-fA-F]{1,16})?", N_("a generator state")),
         "ending": _maybe(_fields({"id": _TEXT, "kind": _TEXT, "title": _TEXT}, required=("kind", "title"))),
     }, required=("student", "step", "from_node", "index")),
     UNDID: _fields({"student": _STUDENT, "step": _STEP, "from_node": _TEXT, "to_node": _TEXT, "vars": _VALUES},
                    required=("student", "step")),
-    NAMED: _fields({"student": _STUDENT, "nickname": _text(r"[^\x00-\x1f\x7f]{0,24}", "a short nickname")},
+    NAMED: _fields({"student": _STUDENT, "nickname": _text(r"[^\x00-\x1f\x7f]{0,24}", N_("a short nickname"))},
                    required=("student", "nickname")),
     PAUSED_ALL: _fields({"paused": _flag}, required=("paused",)),
     PROMPT: _fields({"text": _maybe(_TEXT)}, required=("text",)),
@@ -612,11 +645,11 @@ _EVENTS: dict[str, Check] = {
 def check_fields(event: dict[str, Any]) -> str:
     """'' when every field of ``event`` has the shape its type gives it; else which field and what is wrong.
 
-    For example ``discussion_held.seconds is not a number``. ``event`` must have passed
-    :func:`_check_event` (a known type).
+    For example ``discussion_held.seconds is not a number``, in the language spoken.
+    ``event`` must have passed :func:`_check_event` (a known type).
     """
     found = _EVENTS[event["type"]](event)
-    return f"{event['type']}{found[0]} {found[1]}" if found else ""
+    return found.say(event["type"]) if found else ""
 
 
 # --------------------------------------------------------------------------- the phones' room and an open vote
@@ -778,7 +811,8 @@ def _replay_choice(engine: Engine, state: GameState, event: dict[str, Any], note
     if isinstance(rng, str) and rng:
         state.rng = rng
     if (roll is None) != (outcome.roll is None) or (hidden is None) != (outcome.hidden_roll is None):
-        notes.append(f"Event {seq}: the choice's risk differs in the current story.")
+        notes.append(_("Event {seq}: the choice's risk differs in the current story.").format(seq=seq))
     if event.get("to_node") and event["to_node"] != state.node:
-        notes.append(f"Event {seq}: the choice led to '{event['to_node']}' then, and to '{state.node}' now.")
+        notes.append(_("Event {seq}: the choice led to '{then}' then, and to '{now}' now.").format(
+            seq=seq, then=event["to_node"], now=state.node))
 

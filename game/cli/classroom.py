@@ -22,7 +22,7 @@ from typing import Any
 from game.classroom.content import LEVELS
 from game.cli.main import MAX_SIZE, MIN_SIZE, decimal_number, describe_os_error, whole_number, window_size
 from game.errors import StoryError
-from game.l10n import _
+from game.l10n import _, ngettext, number
 
 MAX_GROUPS = 8          # as on the set-up screen (game.ui.classroom.setup)
 MAX_MINUTES = 20        # the discussion timer, as on the set-up screen
@@ -32,7 +32,8 @@ def group_count(text: str) -> int:
     """``--groups``: 0 (the whole class) or 2 to :data:`MAX_GROUPS`."""
     value = whole_number(0, MAX_GROUPS)(text)
     if value == 1:
-        raise argparse.ArgumentTypeError("1 group is the whole class: give 0, or 2 to 8 groups")
+        raise argparse.ArgumentTypeError(_("1 group is the whole class: give 0, or 2 to {limit} groups").format(
+            limit=number(MAX_GROUPS)))
     return value
 
 
@@ -49,36 +50,40 @@ def bind_address(text: str) -> str:
 def check_facilitate_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Arguments that are each fine but wrong together: a usage error (exit 2)."""
     if args.groups and args.group > args.groups:
-        parser.error(f"--group {args.group}: there are only {args.groups} groups (--groups {args.groups})")
+        parser.error(_("--group {group}: there are only {groups} groups (--groups {groups})").format(
+            group=args.group, groups=args.groups))
     if args.journeys:
         voting = [flag for flag, used in (("--lan", args.lan), ("--groups", args.groups), ("--autotally",
                                           args.autotally)) if used]
         if voting:
-            parser.error(f"{voting[0]} is for a voting session; with --journeys every student plays her own "
-                         f"journey on her own device (leave out {voting[0]})")
+            parser.error(_("{option} is for a voting session; with --journeys every student plays her own journey "
+                           "on her own device (leave out {option})").format(option=voting[0]))
     else:
         journeys_only = [flag for flag, used in (("--luck", args.luck is not None), ("--allow-undo", args.allow_undo),
                                                  ("--nicknames", args.nicknames)) if used]
         if journeys_only:
-            parser.error(f"{journeys_only[0]} is for class journeys: add --journeys")
+            parser.error(_("{option} is for class journeys: add --journeys").format(option=journeys_only[0]))
 
 
 def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help=_("seed, so every group can meet the same fate"))
     parser.add_argument("--name", default=None, help=_("session name (class, group), shown and recorded"))
     parser.add_argument("--groups", type=group_count, default=0,
-                        help=f"number of groups: 0 (the whole class, the default) or 2 to {MAX_GROUPS}")
+                        help=_("number of groups: 0 (the whole class, the default) or 2 to {limit}").format(
+                            limit=number(MAX_GROUPS)))
     parser.add_argument("--group", type=whole_number(1, MAX_GROUPS), default=1,
                         help=_("which group this screen is, from 1 to --groups"))
     parser.add_argument("--level", choices=LEVELS, default="full",
                         help=_("content level: full, or younger (veils the passages that depict forced marriage)"))
     parser.add_argument("--minutes", type=whole_number(1, MAX_MINUTES), default=3,
-                        help=f"default discussion timer in minutes, 1 to {MAX_MINUTES} (default 3)")
+                        help=_("default discussion timer in minutes, 1 to {limit} (default {default})").format(
+                            limit=number(MAX_MINUTES), default=number(3)))
     parser.add_argument("--resume", metavar="SESSION", nargs="?", const="last", default=None,
                         help=_("continue a session after a crash (default: the latest record)"))
     parser.add_argument("--size", type=window_size, default=None, metavar="WxH",
-                        help=f"window size (default 1280x720; from {MIN_SIZE[0]}x{MIN_SIZE[1]} to "
-                             f"{MAX_SIZE[0]}x{MAX_SIZE[1]})")
+                        help=_("window size (default {default}; from {smallest} to {largest})").format(
+                            default="1280x720", smallest=f"{MIN_SIZE[0]}x{MIN_SIZE[1]}",
+                            largest=f"{MAX_SIZE[0]}x{MAX_SIZE[1]}"))
     parser.add_argument("--skip-setup", action="store_true", help=_("start at once with the given settings"))
     parser.add_argument("--lan", action="store_true",
                         help=_("let students vote from their phones and laptops over the local network"))
@@ -127,7 +132,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         loaded, messages = write_report(paths, output, csv_path, title=args.title)
     except OSError as exc:
-        print(f"escape-route report: could not write the report: {describe_os_error(exc)}", file=sys.stderr)
+        print("escape-route report: " + _("could not write the report: {problem}").format(
+            problem=describe_os_error(exc)), file=sys.stderr)
         return 1
     for line in messages:
         print(f"escape-route report: {line}", file=sys.stderr)
@@ -136,11 +142,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     n = len(loaded.sessions) + len(loaded.journeys)
     tables = []
     if csv_path and (loaded.sessions or not loaded.journeys):
-        tables.append(f"votes in {csv_path}")
+        tables.append(_("votes in {path}").format(path=csv_path))
     if csv_path and loaded.journeys:
-        tables.append(f"journeys' choices in {journeys_csv_path(csv_path, bool(loaded.sessions))}")
-    print(f"{output}: {n} session{'s' * (n != 1)}" + "".join(f", {t}" for t in tables)
-          + (f"; {len(loaded.skipped)} file{'s' * (len(loaded.skipped) != 1)} skipped" if loaded.skipped else ""))
+        tables.append(_("journeys' choices in {path}").format(path=journeys_csv_path(csv_path, bool(loaded.sessions))))
+    skipped = len(loaded.skipped)
+    print(f"{output}: " + ngettext("{count} session", "{count} sessions", n).format(count=number(n))
+          + "".join(f", {t}" for t in tables)
+          + ("; " + ngettext("{count} file skipped", "{count} files skipped", skipped).format(count=number(skipped))
+             if skipped else ""))
     return 0 if n else 1
 
 
@@ -209,7 +218,8 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
             elif args.skip_setup or args.autotally:
                 fac = Facilitation.start(story, preset, path=args.session_file)
         except OSError as exc:  # a class is never run unrecorded: say why, and stop
-            print(f"escape-route facilitate: cannot record the session: {describe_os_error(exc)}", file=sys.stderr)
+            print("escape-route facilitate: " + _("cannot record the session: {problem}").format(
+                problem=describe_os_error(exc)), file=sys.stderr)
             return 1
         if args.autotally:
             from game.classroom.vote import RandomTally
@@ -222,7 +232,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
             app.autoplayer = FacilitateDriver(app, pace=pace, quit_at_end=args.quit_at_end)
         if fac is not None:
             start_session(app, fac)
-            print(f"session record: {fac.path}", flush=True)
+            print(_("session record: {path}").format(path=fac.path), flush=True)
         else:
             app.stack.replace_all(FacilitateSetupScene(app, preset))
         return app.run()
@@ -250,13 +260,14 @@ def start_vote_channel(app: Any, bind: str, port: int, code: str | None = None) 
     from game import lan
 
     if not lan.available():
-        app.notify("Voting from phones needs " + ", ".join(lan.missing()) + "; the keyboard tally still works.")
+        app.notify(_("Voting from phones needs {packages}; the keyboard tally still works.").format(
+            packages=", ".join(lan.missing())))
         return None
     from game.lan.address import candidates
     from game.lan.server import VoteServer
     from game.lan.tally import LanTally
 
-    where = f"{bind}:{port}" if bind != "auto" else "this machine's LAN address"
+    where = f"{bind}:{port}" if bind != "auto" else _("this machine's LAN address")
     try:
         server = VoteServer(bind=bind, port=port, room_code=code)
         try:
@@ -268,27 +279,29 @@ def start_vote_channel(app: Any, bind: str, port: int, code: str | None = None) 
             url = server.start()
     except (OSError, ValueError) as exc:
         reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-        print(f"escape-route facilitate: voting from phones could not start on {where}: {reason} "
-              "The keyboard tally still works.", file=sys.stderr, flush=True)
-        app.notify(f"Voting from phones could not start ({reason}); the keyboard tally still works.")
+        print("escape-route facilitate: " + _("voting from phones could not start on {where}: {reason} The "
+                                               "keyboard tally still works.").format(where=where, reason=reason),
+              file=sys.stderr, flush=True)
+        app.notify(_("Voting from phones could not start ({reason}); the keyboard tally still works.").format(
+            reason=reason))
         return None
     app.vote_channel = LanTally(server)
-    print(f"class voting: {url}  room code {server.room_code}", flush=True)
+    print(_("class voting: {url}  room code {code}").format(url=url, code=server.room_code), flush=True)
     if bind == "auto":
         others = [f"{c.address} ({c.interface})" if c.interface else c.address
                   for c in candidates() if c.address not in url]
         if others:
-            print("  if phones cannot reach it, choose another network with --bind: " + ", ".join(others), flush=True)
+            print("  " + _("if phones cannot reach it, choose another network with --bind: {addresses}").format(
+                addresses=", ".join(others)), flush=True)
     return server
 
 
 def open_app(story: Any, size: tuple[int, int]) -> Any:
     """The game window in projector mode (high contrast for this run only, not saved), or None."""
-    from game.ui.app import NO_DISPLAY, App, display_available
+    from game.ui.app import App, display_available
 
     if not display_available():
-        print(NO_DISPLAY.replace("play in the terminal with: escape-route play --text",
-                                 "facilitate needs a screen (a projector)"), file=sys.stderr)
+        print("escape-route: " + _("no display available; facilitate needs a screen (a projector)"), file=sys.stderr)
         return None
     import pygame
 
@@ -297,7 +310,7 @@ def open_app(story: Any, size: tuple[int, int]) -> Any:
         pygame.font.init()
         app = App(story, size=size)
     except pygame.error as exc:
-        print(f"escape-route: could not open a window ({exc})", file=sys.stderr)
+        print("escape-route: " + _("could not open a window ({problem})").format(problem=exc), file=sys.stderr)
         return None
     projector_mode(app)
     return app
@@ -322,13 +335,15 @@ def journeys_missing() -> str | None:
 
     missing = lan.missing()
     if missing:
-        return (f"class journeys need {' and '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
-                "installed. Install the game again with its dependencies (pip install escape-route), or run a "
-                "voting session without --journeys.")
+        return ngettext("class journeys need {packages}, which is not installed. Install the game again with its "
+                        "dependencies (pip install escape-route), or run a voting session without --journeys.",
+                        "class journeys need {packages}, which are not installed. Install the game again with its "
+                        "dependencies (pip install escape-route), or run a voting session without --journeys.",
+                        len(missing)).format(packages=_(" and ").join(missing))
     try:
         import game.lan.journeys  # noqa: F401
     except ImportError as exc:
-        return f"class journeys are not available in this build ({exc})."
+        return _("class journeys are not available in this build ({problem}).").format(problem=exc)
     return None
 
 
@@ -367,9 +382,9 @@ class JourneysRoom:
                                                               name=choices.name, **self.extras)
         except (StoryError, OSError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-            return f"Could not record the session: {reason}"
+            return _("Could not record the session: {reason}").format(reason=reason)
         self.title = choices.name
-        print(f"session record: {self.writer.path}", flush=True)
+        print(_("session record: {path}").format(path=self.writer.path), flush=True)
         return self.open_room(None)
 
     def resume(self, path: Path) -> str | None:
@@ -383,11 +398,11 @@ class JourneysRoom:
             self.journeys, self.writer, notes = ClassJourneys.resume(Engine(self.app.story), path, **self.extras)
         except (StoryError, OSError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-            return f"cannot resume {path}: {reason}"
+            return _("cannot resume {path}: {reason}").format(path=path, reason=reason)
         self.title = record.name
         for note in notes:
             self.app.notify(note)
-        print(f"session record: {self.writer.path} (resumed)", flush=True)
+        print(_("session record: {path} (resumed)").format(path=self.writer.path), flush=True)
         room = last_room(record)
         if room is not None and not self.port:
             self.port = room[1]
@@ -397,7 +412,7 @@ class JourneysRoom:
         """Start the LAN server on the model (keeping ``code`` and the port when they are free) and show the dashboard."""
         from game.lan.journeys import JourneyServer
 
-        where = f"{self.bind}:{self.port}" if self.bind != "auto" else "this machine's LAN address"
+        where = f"{self.bind}:{self.port}" if self.bind != "auto" else _("this machine's LAN address")
         try:
             try:
                 server = JourneyServer(self.journeys, bind=self.bind, port=self.port, room_code=code,
@@ -411,14 +426,15 @@ class JourneysRoom:
                 url = server.start()
         except (OSError, ValueError, TimeoutError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
-            print(f"escape-route facilitate: the class's room could not open on {where}: {reason}", file=sys.stderr,
-                  flush=True)
-            return f"The room could not open on {where}: {reason}"
+            print("escape-route facilitate: " + _("the class's room could not open on {where}: {reason}").format(
+                where=where, reason=reason), file=sys.stderr, flush=True)
+            return _("The room could not open on {where}: {reason}").format(where=where, reason=reason)
         self.server = server  # it records its room code and port itself, so that --resume keeps them
-        print(f"class journeys: {url}  room code {server.room_code}", flush=True)
+        print(_("class journeys: {url}  room code {code}").format(url=url, code=server.room_code), flush=True)
         teacher = getattr(server, "teacher_link", "")
         if teacher:  # the teacher's own page (nicknames): on this terminal only, never on the projector
-            print(f"teacher page (open it on your phone; do not project it): {teacher}", flush=True)
+            print(_("teacher page (open it on your phone; do not project it): {link}").format(link=teacher),
+                  flush=True)
         if self.journeys.ended:  # a session resumed after its end: its debrief (the pages show their endings)
             from game.ui.classroom.journeys_debrief import JourneysDebriefScene
 
@@ -442,7 +458,8 @@ def _resume_path(args: argparse.Namespace) -> tuple[Path | None, bool]:
         return None, True
     path = latest_session() if args.resume == "last" else Path(args.resume)
     if path is None or not path.is_file():
-        print(f"escape-route facilitate: no session record to resume ({args.resume})", file=sys.stderr)
+        print("escape-route facilitate: " + _("no session record to resume ({given})").format(given=args.resume),
+              file=sys.stderr)
         return None, False
     return path, True
 
@@ -469,8 +486,8 @@ def cmd_journeys(story: Any, args: argparse.Namespace) -> int:
         from game.classroom.session import read_session
 
         if not is_journeys(read_session(resume_path)):
-            print(f"escape-route facilitate: {resume_path} is not a class-journeys session; resume it without "
-                  "--journeys", file=sys.stderr)
+            print("escape-route facilitate: " + _("{path} is not a class-journeys session; resume it without "
+                                                   "--journeys").format(path=resume_path), file=sys.stderr)
             return 1
     app = open_app(story, _size(args.size))
     if app is None:
@@ -510,7 +527,7 @@ def cmd_replay(story: Any, args: argparse.Namespace) -> int:
     path = Path(args.replay)
     record = read_session(path)
     if not record.is_session:
-        print(f"escape-route: {path}: " + (record.problems[-1] if record.problems else "not a session record"),
+        print(f"escape-route: {path}: " + (record.problems[-1] if record.problems else _("not a session record")),
               file=sys.stderr)
         return 1
     for problem in record.problems:

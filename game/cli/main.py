@@ -30,6 +30,8 @@ from pathlib import Path
 
 from game import __version__
 from game.alert import alert
+from game.cli.argparse_words import Formatter
+from game.cli.argparse_words import route as route_argparse
 from game.errors import StoryError, StoryLoadError
 from game.l10n import N_, _, language, ngettext, number, set_language
 from game.paths import story_dir
@@ -53,11 +55,11 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a whole number; give one from {low:,} to "
-                                             f"{high:,}") from None
+            raise argparse.ArgumentTypeError(_("{text} is not a whole number; give one from {low} to {high}").format(
+                text=_shown(text), low=number(low), high=number(high))) from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value:,} is out of range; give a whole number from {low:,} to "
-                                             f"{high:,}")
+            raise argparse.ArgumentTypeError(_("{value} is out of range; give a whole number from {low} to {high}")
+                                             .format(value=number(value), low=number(low), high=number(high)))
         return value
 
     parse.__name__ = "whole number"
@@ -75,7 +77,8 @@ def language_code(text: str) -> str:
     from game.story.translation import valid_lang
 
     if not valid_lang(code):
-        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a language code; give one such as ko or en")
+        raise argparse.ArgumentTypeError(_("{text} is not a language code; give one such as ko or en").format(
+            text=_shown(text)))
     return code
 
 
@@ -85,9 +88,10 @@ def decimal_number(low: float, high: float) -> Callable[[str], float]:
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number") from None
+            raise argparse.ArgumentTypeError(_("{text} is not a number").format(text=_shown(text))) from None
         if not low <= value <= high:  # also refuses nan
-            raise argparse.ArgumentTypeError(f"{text} is out of range; give a number from {low:g} to {high:g}")
+            raise argparse.ArgumentTypeError(_("{value} is out of range; give a number from {low} to {high}").format(
+                value=text, low=f"{low:g}", high=f"{high:g}"))
         return value
 
     parse.__name__ = "number"
@@ -98,11 +102,12 @@ def window_size(text: str) -> tuple[int, int]:
     """``WIDTHxHEIGHT`` within :data:`MIN_SIZE` and :data:`MAX_SIZE`."""
     match = re.fullmatch(r"\s*(\d{1,7})\s*[xX×]\s*(\d{1,7})\s*", text)
     if not match:
-        raise argparse.ArgumentTypeError(f"{_shown(text)}: write WIDTHxHEIGHT, e.g. 1280x720")
+        raise argparse.ArgumentTypeError(_("{text}: write WIDTHxHEIGHT, e.g. 1280x720").format(text=_shown(text)))
     size = (int(match.group(1)), int(match.group(2)))
     if not all(low <= v <= high for v, low, high in zip(size, MIN_SIZE, MAX_SIZE, strict=True)):
-        raise argparse.ArgumentTypeError(f"{size[0]}x{size[1]} is out of range; from {MIN_SIZE[0]}x{MIN_SIZE[1]} "
-                                         f"to {MAX_SIZE[0]}x{MAX_SIZE[1]}")
+        raise argparse.ArgumentTypeError(_("{size} is out of range; from {smallest} to {largest}").format(
+            size=f"{size[0]}x{size[1]}", smallest=f"{MIN_SIZE[0]}x{MIN_SIZE[1]}",
+            largest=f"{MAX_SIZE[0]}x{MAX_SIZE[1]}"))
     return size
 
 
@@ -181,11 +186,13 @@ def _story_arg(parser: argparse.ArgumentParser, positional: bool = False) -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
+    route_argparse()  # its "usage:", "options" and usage errors, in the language spoken
     parser = argparse.ArgumentParser(
         prog="escape-route",
         description=_("3,500 Miles: an interactive story of one escape from North Korea."),
     )
-    parser.add_argument("--version", action="version", version=f"escape-route {__version__}")
+    parser.add_argument("--version", action="version", version=f"escape-route {__version__}",
+                        help=_("show program's version number and exit"))  # Python 3.13 asks _() itself
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help=_("play the story (the default)"))
@@ -220,12 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = sub.add_parser("simulate", help=_("play the story many times and report endings, coverage, soft-locks"))
     _story_arg(simulate, positional=True)
     simulate.add_argument("--runs", type=whole_number(1, MAX_RUNS), default=1000,
-                          help=f"number of playthroughs, 1 to {MAX_RUNS:,} (default 1000)")
+                          help=_("number of playthroughs, 1 to {limit} (default {default})").format(
+                              limit=number(MAX_RUNS), default=number(1000)))
     simulate.add_argument("--seed", type=int, default=1, help=_("base seed (default 1)"))
     simulate.add_argument("--policy", choices=("random", "careful", "greedy", "first", "all"), default="random",
                           help=_("how the simulated player chooses (default random; 'all' compares them)"))
     simulate.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=1,
-                          help=f"processes to use, 1 to {MAX_WORKERS} (results do not change)")
+                          help=_("processes to use, 1 to {limit} (results do not change)").format(
+                              limit=number(MAX_WORKERS)))
     simulate.add_argument("--json", action="store_true", help=_("print one JSON object"))
     simulate.add_argument("--exhaustive", action="store_true",
                           help=_("exact ending probabilities (fractions) over every choice and roll outcome"))
@@ -234,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
                           help=_("a resource, flag or item's value at the start; may be repeated"))
     simulate.add_argument("--state-limit", type=whole_number(1, MAX_STATE_LIMIT), default=200_000,
-                          help=f"with --exhaustive: states to explore, 1 to {MAX_STATE_LIMIT:,} (default 200,000)")
+                          help=_("with --exhaustive: states to explore, 1 to {limit} (default {default})").format(
+                              limit=number(MAX_STATE_LIMIT), default=number(200_000)))
     facilitate = sub.add_parser("facilitate", help=_("run the story with a class: votes, discussion, debrief"))
     _story_arg(facilitate)
     from game.cli.classroom import add_facilitate_arguments, add_report_arguments
@@ -258,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help=_("extract: add missing choice ids and write locale/*.pot; "
                            "update: merge them into locale/LANG/*.po (every language, or --lang)"))
     _story_arg(i18n, positional=True)
+    for command in [parser, *sub.choices.values()]:
+        command.formatter_class = Formatter  # wraps by the columns Korean takes in a terminal
     for command in sub.choices.values():
         command.add_argument("--lang", type=language_code, default=None, metavar="LANG",
                              help=_("the language to use, such as ko (default: your system's language)"))
@@ -404,7 +416,7 @@ def _list_locations(root: Path) -> int:
 
     story = analyse(root, check_map=False).story
     if story is None or story.map_path is None:
-        print(f"{root}: the story names no route map ('map:' in story.yaml)", file=sys.stderr)
+        print(_("{root}: the story names no route map ('map:' in story.yaml)").format(root=root), file=sys.stderr)
         return 1
     try:
         route = load_route_map(story.map_path)
@@ -414,7 +426,8 @@ def _list_locations(root: Path) -> int:
     width = max((len(i) for i in route.locations), default=0)
     for place in route.locations.values():
         print(f"{place.id:{width}}  {place.label} ({place.country})")
-    print(f"{len(route.locations)} places on {os.path.normpath(story.map_path)}")
+    print(ngettext("{count} place on {map}", "{count} places on {map}", len(route.locations)).format(
+        count=number(len(route.locations)), map=os.path.normpath(story.map_path)))
     return 0
 
 
@@ -435,9 +448,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     from game.story.suggest import did_you_mean
 
     if args.text and args.autoplay:
-        print("escape-route play: --autoplay plays in the window, not with --text. In the terminal, "
-              "'escape-route simulate' plays thousands of journeys, or give the answers on standard input: "
-              "printf '1\\n2\\n' | escape-route play --text", file=sys.stderr)
+        print("escape-route play: " + _("--autoplay plays in the window, not with --text. In the terminal, "
+                                        "'escape-route simulate' plays thousands of journeys, or give the answers on "
+                                        "standard input: {example}").format(
+                                            example="printf '1\\n2\\n' | escape-route play --text"), file=sys.stderr)
         return 2
     root = args.story or story_dir()
     story = load_story(root, lang=language())

@@ -254,7 +254,9 @@ class VoteScene(FacilitateScene):
             height = words.height + meta.height + 2 * pad
             rect = pygame.Rect(safe.x + col * (col_w + col_gap), col_y[col], col_w, height)
             col_y[col] += height + row_gap
-            rows.append((choice, words, meta, bool(choice.risk), rect))
+            # A closed option shows its reason in faint text, not its risk: no danger badge behind that text.
+            risky = choice.available and choice.risk is not None
+            rows.append((choice, words, meta, risky, rect))
         if max(col_y) - row_gap > footer_top and not force:
             return None
         return {"ui": ui, "small": small, "head": head, "rows": rows, "rows_w": rows_w, "count_size": count_size,

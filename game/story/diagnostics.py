@@ -325,7 +325,7 @@ _ENTRIES = [
           ("locale/ko/01_a.po", 7), lang="ko"),
     Entry("ER074", "not translated", W, "{count} string of {file} is not translated (first: '{first}')",
           "Translate them in Poedit; if the file is missing or old, run 'escape-route i18n update STORY --lang "
-          "{lang}' first. Until then the English is shown.",
+          "LANG' first. Until then the English is shown.",
           {"locale/ko/01_a.po": _PO_HEAD}, ("locale/ko/01_a.po", 1), lang="ko",
           plural="{count} strings of {file} are not translated (first: '{first}')"),
     Entry("ER075", "fuzzy translation", W, "{count} translation is fuzzy (the English changed or the entry is "
@@ -337,7 +337,7 @@ _ENTRIES = [
           plural="{count} translations are fuzzy (the English changed or the entry is marked for review; "
                  "first: '{first}')"),
     Entry("ER076", "translation of nothing", W, "'{context}' is translated but the story has no such string any more",
-          "Run 'escape-route i18n update STORY --lang {lang}' to retire it.",
+          "Run 'escape-route i18n update STORY --lang LANG' to retire it.",
           {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:gone/text"\nmsgid "Gone."\nmsgstr "없다."\n'},
           ("locale/ko/01_a.po", 7), lang="ko"),
     Entry("ER077", "choice id repeated", E, "two choices of node '{node}' have the id '{id}' (the other at "

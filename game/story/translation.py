@@ -266,6 +266,11 @@ def _diag(code: str, path: str, line: int, hint: str | None = None, **fields: ob
     return found if hint is None else dataclasses.replace(found, hint=hint)
 
 
+def _for(lang: str, code: str) -> str:
+    """The hint of ``code`` with its command written for ``lang`` (the catalogue says LANG, for --list-codes)."""
+    return dx.hint(code).replace("LANG", lang)
+
+
 # --- keeping the English's shape -------------------------------------------------------------------
 
 _NAME_IN_BRACES = re.compile(r"\{\s*([^{}]*?)\s*\}")
@@ -485,14 +490,14 @@ def check_translation(story: Story, translation: Translation, places: Mapping[st
             continue
         translated += 1
     for file, items in missing_by_file.items():
-        out.append(_diag("ER074", f"{folder}/{file}.po", 1, count=len(items), file=file, first=items[0].context,
-                         lang=translation.lang))
+        out.append(_diag("ER074", f"{folder}/{file}.po", 1, hint=_for(translation.lang, "ER074"), count=len(items),
+                         file=file, first=items[0].context))
     for entries in fuzzy_by_file.values():
         first = min(entries, key=lambda e: e.line)
         out.append(_diag("ER075", first.path, first.line, count=len(entries), first=first.context))
     for context, entry in translation.entries.items():
         if context not in known:
-            out.append(_diag("ER076", entry.path, entry.line, context=context, lang=translation.lang))
+            out.append(_diag("ER076", entry.path, entry.line, hint=_for(translation.lang, "ER076"), context=context))
     coverage = Coverage(len(strings), translated, fuzzy, missing, bad)
     return out, coverage
 

@@ -166,6 +166,10 @@ def _own_numbers(choice: LMap) -> set[str]:
             for n in re.findall(r"\d+", str(value).replace(",", ""))}
 
 
+def _named(where: str | Callable[[], str]) -> str:
+    return where() if callable(where) else where
+
+
 @dataclass
 class _File:
     """A parsed file and the diagnostics list it reports into."""
@@ -180,14 +184,16 @@ class _File:
     def report(self, code: str, span: SourceSpan, variant: str = "", **fields: object) -> None:
         self.out.append(dx.make(code, span, variant, **fields))
 
-    def fields(self, data: Any, spec: _Spec, where: str, loc: Loc) -> LMap | None:
+    def fields(self, data: Any, spec: _Spec, where: str | Callable[[], str], loc: Loc) -> LMap | None:
         """Check a mapping against a spec; report unknown, missing and mistyped keys. Returns the map or None.
 
         It walks the keys that are there rather than every key the spec allows: a
-        node or choice sets three or four of its eleven possible keys.
+        node or choice sets three or four of its eleven possible keys. ``where`` names
+        the mapping in the language spoken; for nodes and choices it is a function,
+        called only to report a problem (a story has tens of thousands of them).
         """
         if not isinstance(data, LMap):
-            self.report("ER011", loc.span, key=where, expected=_("a mapping"), got=_kind_of(data),
+            self.report("ER011", loc.span, key=_named(where), expected=_("a mapping"), got=_kind_of(data),
                         fix=_(_TYPE_FIX["map"]))
             return None
         wrong: list[str] = []
@@ -196,7 +202,7 @@ class _File:
             fits = checks.get(key)
             if fits is None:
                 hint = did_you_mean(str(key), spec, _("Allowed here: {keys}.").format(keys=", ".join(spec)))
-                self.report("ER010", data.key_span(key), key=key, where=where, suggestion=hint)
+                self.report("ER010", data.key_span(key), key=key, where=_named(where), suggestion=hint)
             elif not fits(value):
                 wrong.append(key)
                 kind = spec[key][0]
@@ -204,7 +210,7 @@ class _File:
                             got=_kind_of(value), fix=_(_TYPE_FIX.get(kind, N_("See docs/story-format.md."))))
         for key in spec.required:
             if key not in data:
-                self.report("ER012", data.loc.span, key=key, where=where)
+                self.report("ER012", data.loc.span, key=key, where=_named(where))
         data.wrong = frozenset(wrong) if wrong else _NONE_WRONG
         return data
 
@@ -660,7 +666,7 @@ class _Builder:
         return out
 
     def build_node(self, node_id: str, f: _File, raw: Any, loc: Loc, chapter: str) -> Node | None:
-        data = f.fields(raw, _NODE, _("node '{node}'").format(node=node_id), loc)
+        data = f.fields(raw, _NODE, lambda: _("node '{node}'").format(node=node_id), loc)
         if data is None:
             return None
         get = f.getter(data)
@@ -761,7 +767,7 @@ class _Builder:
         return render, options
 
     def build_choice(self, f: _File, node_id: str, index: int, raw: Any, loc: Loc) -> Choice | None:
-        data = f.fields(raw, _CHOICE, _("a choice of node '{node}'").format(node=node_id), loc)
+        data = f.fields(raw, _CHOICE, lambda: _("a choice of node '{node}'").format(node=node_id), loc)
         if data is None:
             return None
         get = f.getter(data)

@@ -153,3 +153,24 @@ def test_expression_mistakes_beyond_the_examples_are_korean(tmp_path, text, expe
     finally:
         set_language("en")
     assert expected in messages, messages
+
+
+def test_a_reload_after_the_language_changes_speaks_the_new_language(tmp_path):
+    """Hot reload keeps parsed files and tags across reloads; their problems must not stay in the old language."""
+    from game.story.loader import ParseCache
+
+    files = dict(dx.BASE_STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace("text: The start.", "text: \"{if warned}Careful.\"").replace(
+        "      - text: Go on\n", "      - text: Go on\n        if: cash >= \n")
+    folder = write_story(tmp_path / "story", files)
+    broken_yaml = write_story(tmp_path / "other", {**dx.CATALOGUE["ER001"].example, "story.yaml": files["story.yaml"]})
+    cache = ParseCache()
+    english = [d.message for d in analyse(folder, cache).errors] + [d.message for d in analyse(broken_yaml, cache).errors]
+    set_language("ko")
+    try:
+        korean = [d.message for d in analyse(folder, cache).errors] + [d.message for d in analyse(broken_yaml, cache).errors]
+    finally:
+        set_language("en")
+    assert len(english) == len(korean) == 3, (english, korean)
+    assert not any(HANGUL.search(m) for m in english)
+    assert all(HANGUL.search(m) and english_left(m) is None for m in korean), korean

@@ -25,7 +25,7 @@ from typing import Any
 
 from game.errors import DataFileError, ExprError, StoryLoadError
 from game.files import LIMITS, read_bytes
-from game.l10n import N_, _
+from game.l10n import N_, _, language
 from game.story import diagnostics as dx
 from game.story import expr as ex
 from game.story import template as tpl
@@ -277,11 +277,12 @@ class ParseCache:
     """Parsed files keyed by path, kept while their size and modification time are unchanged.
 
     Hot reload uses one cache across reloads, so that after an edit only the changed
-    file is parsed and built again.
+    file is parsed and built again. The language spoken is part of the key: a file's
+    problems are kept as words, and the settings may change the language between reloads.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], bytes, SourceFile, list[Diagnostic]]] = {}
+        self._entries: dict[Path, tuple[tuple[int, int, str], bytes, SourceFile, list[Diagnostic]]] = {}
         # Built nodes per chapter, reused while the file is the same parsed object and the
         # story's declarations and node ids are unchanged (the loader checks both).
         self.built: dict[str, tuple] = {}
@@ -289,7 +290,7 @@ class ParseCache:
     def read(self, path: Path, name: str) -> tuple[bytes, SourceFile, list[Diagnostic]]:
         try:
             stat = path.stat()
-            key = (stat.st_mtime_ns, stat.st_size)
+            key = (stat.st_mtime_ns, stat.st_size, language())  # its diagnostics are in the language spoken
             cached = self._entries.get(path)
             if cached and cached[0] == key and cached[2].name == name:
                 return cached[1], cached[2], cached[3]
@@ -588,7 +589,7 @@ class _Builder:
         by_file: dict[str, list[str]] = {}
         for node_id, (f, *_rest) in self.node_data.items():
             by_file.setdefault(f.name, []).append(node_id)
-        signature = (self.scope, tuple(sorted(self.resources)), self.held_back)
+        signature = (self.scope, tuple(sorted(self.resources)), self.held_back, language())
         for name, ids in by_file.items():
             source = self.node_data[ids[0]][0]
             key = (id(source.src), signature, tuple(ids))

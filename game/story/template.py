@@ -70,7 +70,9 @@ def _read_tag(raw: str) -> tuple:
 
     One of ``("value", name, at)``, ``("if" or "elif", condition, tree, at)``,
     ``("else",)``, ``("end",)`` or ``("error", message, at, code)``. Cached: the same
-    few tags (``{cash}``, ``{else}``, ``{if has(phone)}``) recur in text after text.
+    few tags (``{cash}``, ``{else}``, ``{if has(phone)}``) recur in text after text. An
+    error's message is a function that says it in the language spoken when it is raised,
+    since the cache outlives a change of language.
     """
     inner = raw.strip()
     lead = 1 + len(raw) - len(raw.lstrip())  # where ``inner`` starts
@@ -79,18 +81,27 @@ def _read_tag(raw: str) -> tuple:
         return ("value", inner, lead)
     if word in ("if", "elif"):
         if not rest.strip():
-            return ("error", _("'{tag}' needs a condition").replace("{tag}", "{" + word + "}", 1), 0, "ER034")
+            return ("error", lambda: _("'{tag}' needs a condition").replace("{tag}", "{" + word + "}", 1), 0, "ER034")
         at = lead + len(word) + 1 + (len(rest) - len(rest.lstrip()))
         try:
             tree = ex.parse(rest)
         except ExprError as exc:
-            return ("error", exc.message, at + exc.column - 1, "ER031")
+            return ("error", lambda: _expr_problem(rest), at + exc.column - 1, "ER031")
         return (word, rest.strip(), tree, at)
     if word in ("else", "end") and not rest:
         return (word,)
     # Filled by hand, not str.format: the message itself shows the tags {if …} and {else}.
-    return ("error", _("'{tag}' is neither a name nor {if …}, {elif …}, {else} or {end}").replace(
+    return ("error", lambda: _("'{tag}' is neither a name nor {if …}, {elif …}, {else} or {end}").replace(
         "{tag}", "{" + raw + "}", 1), 0, "ER034")
+
+
+def _expr_problem(text: str) -> str:
+    """What is wrong with the condition ``text``, in the language spoken now."""
+    try:
+        ex.parse(text)
+    except ExprError as exc:
+        return exc.message
+    return ""  # pragma: no cover - called only for a condition that failed to parse
 
 
 def is_value_tag(tag: str) -> bool:
@@ -136,7 +147,7 @@ def parse_template(text: str) -> tuple[Part, ...]:
             continue
         whole = text[opening:pos]
         if kind == "error":
-            raise TemplateError(tag[1], opening + tag[2], whole, tag[3])
+            raise TemplateError(tag[1](), opening + tag[2], whole, tag[3])
         if kind == "if":
             if len(stack) >= MAX_NESTING:
                 raise TemplateError(_("'{if}' tags are nested more than {count} deep here").replace(

@@ -16,7 +16,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import REPO
-from game.l10n import set_language
+from game.l10n import ngettext, set_language
 from game.story.diagnostics import BASE_STORY, CATALOGUE, translate
 from game.story.diagnostics_extract import entries, translatable
 
@@ -36,9 +36,10 @@ def test_the_extractor_finds_every_entry_and_the_template_has_each():
     found = {code: fields for _line, code, fields in entries((REPO / "game/story/diagnostics.py").read_text())}
     assert set(found) == set(CATALOGUE)
     with POT.open("rb") as handle:
-        ids = {m.id for m in read_po(handle) if isinstance(m.id, str)}
+        # a plural message's id is (singular, plural): an entry with a plural form is one of those
+        ids = {text for m in read_po(handle) for text in ((m.id,) if isinstance(m.id, str) else m.id)}
     for entry in CATALOGUE.values():
-        for text in (entry.title, entry.template, entry.hint):
+        for text in (entry.title, entry.template, entry.hint, entry.plural):
             if translatable(text):
                 assert text in ids, f"{entry.code}: {text!r} is not in the template; run tools/i18n_interface.py"
 
@@ -50,6 +51,8 @@ def test_every_catalogue_message_has_korean():
             for text in (entry.title, entry.template, entry.hint):
                 if translatable(text):
                     assert HANGUL.search(translate(text)), f"{entry.code}: {text!r} has no Korean"
+            if entry.plural:
+                assert HANGUL.search(ngettext(entry.template, entry.plural, 2)), f"{entry.code}: no Korean plural"
     finally:
         set_language("en")
 

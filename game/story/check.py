@@ -12,6 +12,7 @@ from collections import deque
 from pathlib import Path
 
 from game.errors import RouteMapError
+from game.l10n import N_, _, ngettext
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
 from game.story.expr import negates, reads
@@ -49,7 +50,7 @@ def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = 
 #: name with every node id; a file of broken gotos (a bad search-and-replace) would
 #: otherwise take minutes. Past this many, the hint says only how to fix it.
 MAX_SUGGESTIONS = 200
-_NO_CLOSE_NODE = "Create a node with that id, or fix the spelling."
+_NO_CLOSE_NODE = N_("Create a node with that id, or fix the spelling.")
 
 
 class _NodeSuggestions:
@@ -62,8 +63,8 @@ class _NodeSuggestions:
     def __call__(self, target: str) -> str:
         hint = self.known.get(target)
         if hint is None:
-            hint = (did_you_mean(target, self.story.nodes, _NO_CLOSE_NODE) if len(self.known) < MAX_SUGGESTIONS
-                    else _NO_CLOSE_NODE)
+            hint = (did_you_mean(target, self.story.nodes, _(_NO_CLOSE_NODE)) if len(self.known) < MAX_SUGGESTIONS
+                    else _(_NO_CLOSE_NODE))
             self.known[target] = hint
         return hint
 
@@ -150,8 +151,9 @@ def _check_reachability(story: Story, out: list[Diagnostic], salvage: Salvage) -
         more = ""
         if followers:
             named = ", ".join(f"'{n}'" for n in followers[:3]) + (", …" if len(followers) > 3 else "")
-            more = (f", nor can the {len(followers)} node{'s' if len(followers) > 1 else ''} it leads to "
-                    f"({named})")
+            more = ngettext(", nor can the {count} node it leads to ({names})",
+                            ", nor can the {count} nodes it leads to ({names})", len(followers)).format(
+                                count=len(followers), names=named)
         out.append(dx.make("ER040", story.nodes[entrance].span, node=entrance, more=more))
 
 
@@ -276,7 +278,8 @@ def _check_loops(story: Story, out: list[Diagnostic]) -> bool:
             continue
         ordered = sorted(comp, key=lambda n: (story.nodes[n].span.file, story.nodes[n].span.line))
         names = ", ".join(f"'{n}'" for n in ordered[:6]) + (" …" if len(ordered) > 6 else "")
-        where = ", ".join(f"{story.nodes[n].id} at line {story.nodes[n].span.line}" for n in ordered[:6])
+        where = ", ".join(_("{node} at line {line}").format(node=story.nodes[n].id, line=story.nodes[n].span.line)
+                          for n in ordered[:6])
         span = story.nodes[first].span
         if not exits:
             out.append(dx.make("ER045", span, nodes=names, where=where))
@@ -374,7 +377,7 @@ def _check_facts(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
             used.add(fact_id)
             if fact_id not in story.facts and fact_id not in salvage.facts:
                 out.append(dx.make("ER050", span, fact=fact_id,
-                                   suggestion=did_you_mean(fact_id, story.facts, "Add the fact to facts.yaml.")))
+                                   suggestion=did_you_mean(fact_id, story.facts, _("Add the fact to facts.yaml."))))
     for fact in story.facts.values():
         if fact.id not in used and fact.id not in salvage.linked_facts:
             out.append(dx.make("ER051", fact.span, fact=fact.id))
@@ -426,29 +429,32 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
         where = exc.path or str(story.map_path)
         if exc.line is not None:
             where += f":{exc.line}" + (f":{exc.column}" if exc.column is not None else "")
+        # The route map's own words (game.route) come as they are; the checker's around them are translated.
         out.append(dx.make("ER061", span, detail=f"{exc.message} ({where})", fix=exc.hint or fix))
 
     if not story.map_path.exists():  # most often a story folder copied away from ../assets
         resolved = Path(os.path.normpath(story.map_path.absolute()))
-        out.append(dx.make("ER061", span, detail=f"there is no file at {resolved}",
-                           fix=f"'map:' in story.yaml is read from the story folder ({story.root}), so it points to "
-                               f"{resolved}. If you copied or moved the story folder, change 'map:' to the map's path "
-                               "from the new place (or an absolute path), or copy the map (with its terrain image) "
-                               "beside the story."))
+        out.append(dx.make("ER061", span, detail=_("there is no file at {path}").format(path=resolved),
+                           fix=_("'map:' in story.yaml is read from the story folder ({folder}), so it points to "
+                                 "{path}. If you copied or moved the story folder, change 'map:' to the map's path "
+                                 "from the new place (or an absolute path), or copy the map (with its terrain image) "
+                                 "beside the story.").format(folder=story.root, path=resolved)))
         return
     try:
         route = load_route_map(story.map_path)
     except RouteMapError as exc:
-        unusable(exc, "Regenerate it with 'python tools/make_map.py' or fix the path in story.yaml.")
+        unusable(exc, _("Regenerate it with 'python tools/make_map.py' or fix the path in story.yaml."))
         return
     if route.terrain is not None:
         try:
             read_terrain(route.terrain)
         except RouteMapError as exc:  # the game still runs: its map screen draws the map without the terrain
             named_at = f"{story.map_path}:{route.terrain_line}" if route.terrain_line else str(story.map_path)
-            out.append(dx.make("ER061", span, detail=f"{exc.message} ({exc.path}, named at {named_at})",
-                               fix=exc.hint or "Put the image beside the map, or regenerate it with "
-                                               "'python tools/make_map.py'."))
+            out.append(dx.make("ER061", span,
+                               detail=_("{problem} ({path}, named at {named_at})").format(
+                                   problem=exc.message, path=exc.path, named_at=named_at),
+                               fix=exc.hint or _("Put the image beside the map, or regenerate it with "
+                                                 "'python tools/make_map.py'.")))
     known = set(route.locations)
     for node in story.nodes.values():
         written = [(place, span) for _, place, span in node.place_options]
@@ -464,16 +470,20 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
 
 def _place_hint(place: str, known: set[str]) -> str:
     """Did-you-mean for a location id: close spellings, else ids that share a word with it."""
-    listed = ("'escape-route check --locations' lists every id; a new place is added to the map's 'locations' "
-              "layer in Tiled (docs/map.md).")
     hint = did_you_mean(place, known)
     if not hint:
         words = {w for w in re.split(r"[_\W]+", place.lower()) if len(w) > 2}
         shared = sorted(k for k in known if words & set(re.split(r"[_\W]+", k.lower())))[:3]
         if shared:
-            hint = "Did you mean " + ", ".join(f"'{k}'" for k in shared[:-1]) + \
-                (" or " if len(shared) > 1 else "") + f"'{shared[-1]}'?"
-    return f"{hint} {listed}" if hint else f"Fix the spelling: {listed}"
+            # the same sentences as a close spelling's (game.story.suggest)
+            hint = (_("Did you mean '{name}'?").format(name=shared[0]) if len(shared) == 1 else
+                    _("Did you mean {names} or '{last}'?").format(names=", ".join(f"'{k}'" for k in shared[:-1]),
+                                                                  last=shared[-1]))
+    if hint:
+        return _("{suggestion} 'escape-route check --locations' lists every id; a new place is added to the map's "
+                 "'locations' layer in Tiled (docs/map.md).").format(suggestion=hint)
+    return _("Fix the spelling: 'escape-route check --locations' lists every id; a new place is added to the map's "
+             "'locations' layer in Tiled (docs/map.md).")
 
 
 def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
@@ -481,10 +491,11 @@ def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
     from game.story.ambience import resolve_all
 
     known = story.ambiences
-    declared = ", ".join(f"'{name}'" for name in known) or "none"
+    declared = ", ".join(f"'{name}'" for name in known) or _("none")
     for node in story.nodes.values():
         if node.ambience and node.ambience not in known:
-            fallback = f"Declare it under ambiences: in story.yaml with its caption, or use one of: {declared}."
+            fallback = _("Declare it under ambiences: in story.yaml with its caption, or use one of: {names}.").format(
+                names=declared)
             out.append(dx.make("ER080", node.ambience_span or node.span, ambience=node.ambience,
                                suggestion=did_you_mean(node.ambience, known, fallback)))
     if not known or story.start not in story.nodes:
@@ -517,5 +528,6 @@ def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
     silent = [n for n in found.came_from if "" in found.came_from[n]]
     if silent:
         count = len(silent) - 1
-        after = f"{count} node{'s' if count != 1 else ''} after it" if count else "no node after it"
+        after = (ngettext("{count} node after it", "{count} nodes after it", count).format(count=count) if count
+                 else _("no node after it"))
         out.append(dx.make("ER082", story.nodes[story.start].span, node=story.start, after=after, names=declared))

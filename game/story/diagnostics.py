@@ -9,16 +9,24 @@ what the checker does (the idea is Yarn Spinner's).
 The templates and hints are written here in English only; :func:`make` says them in
 the language the program speaks (``--lang``), and Babel finds them for the
 translators through ``game.story.diagnostics_extract`` (named in ``babel.cfg``), so a
-new entry needs no ``_()`` of its own. The values filled in (names, numbers, details
-the loader wrote) are data and stay as they are.
+new entry needs no ``_()`` of its own. The values filled in are either data (names,
+numbers, paths), shown as they are, or sentences the loader and the expression
+compiler wrote for this one problem (a ``{detail}``, a ``{fix}``): those go through
+gettext where they are written, with named fields, so they are extracted and
+translated like the catalogue.
+
+An entry whose message counts something has a ``plural`` form too ("1 translation is
+fuzzy", "2 translations are fuzzy"): :func:`make` chooses with ``ngettext`` by the
+``count`` field, as the language counts.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from game.l10n import _
+from game.l10n import _, ngettext
 from game.story.source import SourceSpan
 
 
@@ -36,6 +44,10 @@ class Diagnostic:
     message: str
     span: SourceSpan
     hint: str = ""
+    #: What kind of problem within the code, for the program's own decisions (never shown, not in
+    #: to_dict): "undeclared", "near_miss", "not_node", "flag_not_item", … The message is in the
+    #: language spoken, so nothing may look inside it.
+    variant: str = field(default="", compare=False, repr=False)
 
     def __str__(self) -> str:
         text = f"{self.span}: {self.severity.value}: {self.code} {self.message}"
@@ -68,6 +80,8 @@ class Entry:
     at: tuple[str, int] = ("", 0)
     #: For a translation's problems: the language the example is checked in (check --translation).
     lang: str = ""
+    #: The template's plural ("{count} translations are fuzzy"); ``template`` is then the singular.
+    plural: str = ""
 
 
 # The smallest valid story. Every example replaces some of these files.
@@ -295,10 +309,10 @@ _ENTRIES = [
           {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11)),
     Entry("ER070", "no such translation", E, "{detail}", "{fix}", {}, ("", 1), lang="xx"),
     Entry("ER071", "catalog unreadable", E, "{detail}",
-          "Open the catalog in Poedit, which shows and repairs a broken entry, or restore it from git.",
+          "Open it in Poedit, which shows and repairs the broken entry, or restore it from git.",
           {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "\udcff"\n'},
           ("locale/ko/01_a.po", 8), lang="ko"),
-    Entry("ER072", "translated twice", E, "'{context}' is translated twice",
+    Entry("ER072", "translated twice", E, "'{context}' is translated twice (also at {other})",
           "Delete one of the two entries.",
           {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "A"\n\n',
            "locale/ko/story.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "B"\n'},
@@ -309,27 +323,34 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("text: The start.", "text: You have {cash}."),
            "locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "You have {cash}."\nmsgstr "{cahs} 있다."\n'},
           ("locale/ko/01_a.po", 7), lang="ko"),
-    Entry("ER074", "not translated", W, "{count} strings of {file} are not translated",
-          "Translate them in Poedit; run 'escape-route i18n update STORY --lang LANG' first if the file is missing "
-          "or old. Until then the English is shown.",
-          {"locale/ko/01_a.po": _PO_HEAD}, ("locale/ko/01_a.po", 1), lang="ko"),
-    Entry("ER075", "fuzzy translation", W, "{count} translations are fuzzy",
+    Entry("ER074", "not translated", W, "{count} string of {file} is not translated (first: '{first}')",
+          "Translate them in Poedit; if the file is missing or old, run 'escape-route i18n update STORY --lang "
+          "LANG' first. Until then the English is shown.",
+          {"locale/ko/01_a.po": _PO_HEAD}, ("locale/ko/01_a.po", 1), lang="ko",
+          plural="{count} strings of {file} are not translated (first: '{first}')"),
+    Entry("ER075", "fuzzy translation", W, "{count} translation is fuzzy (the English changed or the entry is "
+          "marked for review; first: '{first}')",
           "Review each against the new English, correct it and clear its fuzzy mark (in Poedit: 'Needs work' off). "
           "Until then the English is shown.",
           {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The beginning."\nmsgstr "시작."\n'},
-          ("locale/ko/01_a.po", 7), lang="ko"),
+          ("locale/ko/01_a.po", 7), lang="ko",
+          plural="{count} translations are fuzzy (the English changed or the entry is marked for review; "
+                 "first: '{first}')"),
     Entry("ER076", "translation of nothing", W, "'{context}' is translated but the story has no such string any more",
           "Run 'escape-route i18n update STORY --lang LANG' to retire it.",
           {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:gone/text"\nmsgid "Gone."\nmsgstr "없다."\n'},
           ("locale/ko/01_a.po", 7), lang="ko"),
-    Entry("ER077", "choice id repeated", E, "two choices of node '{node}' have the id '{id}'",
-          "Give each choice of a node its own id (letters, digits, _ and -).",
+    Entry("ER077", "choice id repeated", E, "two choices of node '{node}' have the id '{id}' (the other at "
+          "line {line})",
+          "Give each choice of a node its own id.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n        goto: b\n",
                                                          "      - id: go\n        text: Go on\n        goto: b\n"
                                                          "      - id: go\n        text: Run\n        goto: b\n")},
           ("01_a.yaml", 8)),
-    Entry("ER078", "choice without a stable name", W, "this choice shares its goto with another and has no id",
-          "Run 'escape-route i18n extract STORY', which adds the ids, or add 'id: a_short_name' to the choice.",
+    Entry("ER078", "choice without a stable name", W, "this choice of node '{node}' shares its goto '{goto}' with another "
+          "choice and has no id, so translations cannot tell them apart",
+          "Run 'escape-route i18n extract STORY', which adds the ids, or add 'id: a_short_name' to the choice "
+          "yourself.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n        goto: b\n",
                                                          "      - text: Go on\n        goto: b\n"
                                                          "      - text: Run\n        goto: b\n"),
@@ -379,6 +400,23 @@ Entry.shown_example = _shown_example  # type: ignore[attr-defined]
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
 
 
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(text: str, fields: dict[str, object]) -> str:
+    """``text`` with each ``{name}`` that ``fields`` has replaced by its value; any other brace stays.
+
+    Not ``str.format``: a hint may show the story's own ``{name}`` and ``{if …}…{end}``
+    (ER073) beside its fields, and those must reach the writer as they are.
+    """
+    return _FIELD.sub(lambda m: str(fields[m.group(1)]) if m.group(1) in fields else m.group(0), text)
+
+
+def _fits(translated: str, english: str) -> bool:
+    """Whether a translation names only the ``{fields}`` its English names (a translator's slip falls back)."""
+    return set(_FIELD.findall(translated)) <= set(_FIELD.findall(english))
+
+
 def translate(text: str, fields: dict[str, object] | None = None) -> str:
     """A catalogue text in the current language, filled from ``fields`` (None: used as it is).
 
@@ -390,10 +428,16 @@ def translate(text: str, fields: dict[str, object] | None = None) -> str:
     translated = _(text)
     if fields is None:
         return translated
-    try:
-        return translated.format(**fields)
-    except (KeyError, IndexError, ValueError):
-        return text.format(**fields)
+    return fill(translated if _fits(translated, text) else text, fields)
+
+
+def _counted(entry: Entry, fields: dict[str, object]) -> str:
+    """The template's singular or plural for ``fields["count"]``, in the current language, filled."""
+    count = fields["count"]
+    n = count if isinstance(count, int) else 2
+    translated = ngettext(entry.template, entry.plural, n)
+    english = entry.template if n == 1 else entry.plural
+    return fill(translated if _fits(translated, english) else english, fields)
 
 
 def hint(code: str) -> str:
@@ -401,13 +445,17 @@ def hint(code: str) -> str:
     return translate(CATALOGUE[code].hint)
 
 
-def make(code: str, span: SourceSpan, **fields: object) -> Diagnostic:
-    """Build the diagnostic ``code`` at ``span``, filling its templates from ``fields``, in the current language."""
+def make(code: str, span: SourceSpan, variant: str = "", **fields: object) -> Diagnostic:
+    """Build the diagnostic ``code`` at ``span``, filling its templates from ``fields``, in the current language.
+
+    ``variant`` is kept on the diagnostic for the program's own use (:attr:`Diagnostic.variant`).
+    """
     entry = CATALOGUE[code]
     return Diagnostic(
         code=code,
         severity=entry.severity,
-        message=translate(entry.template, fields),
+        message=_counted(entry, fields) if entry.plural else translate(entry.template, fields),
         span=span,
         hint=translate(entry.hint, fields if "{" in entry.hint else None),
+        variant=variant,
     )

@@ -4,7 +4,8 @@ The catalogue (``game/story/diagnostics.py``) keeps its messages as data, not as
 ``_("…")`` calls, so Babel's Python extractor cannot see them; this one reads the
 file's syntax tree (nothing is imported or run) and yields each ``Entry(…)``'s
 ``title``, ``template`` and ``hint`` as a message, with the code as the translator's
-comment. It then runs Babel's own Python extractor on the same file, so an ordinary
+comment (an entry with a ``plural`` gives its template as a plural message, as
+``ngettext`` would). It then runs Babel's own Python extractor on the same file, so an ordinary
 ``_("…")`` there is found too. ``babel.cfg`` maps the file to it:
 
     [extractors]
@@ -54,7 +55,7 @@ def entries(source: str) -> Iterator[tuple[int, str, dict[str, str]]]:
                 fields[name] = text
         for keyword in node.keywords:
             text = _text(keyword.value)
-            if keyword.arg in _FIELDS and text is not None:
+            if keyword.arg in (*_FIELDS, "plural") and text is not None:
                 fields[keyword.arg] = text
         if "code" in fields:
             yield node.lineno, fields["code"], fields
@@ -72,7 +73,11 @@ def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Colle
             text = fields.get(name, "")
             if translatable(text):
                 what = "message" if name == "template" else "hint: how to fix it"
-                yield line, None, text, [f"checker {code} ({title}), {what}; keep every {{name}}"]
+                comments = [f"checker {code} ({title}), {what}; keep every {{name}}"]
+                if name == "template" and fields.get("plural"):
+                    yield line, "ngettext", (text, fields["plural"]), comments
+                else:
+                    yield line, None, text, comments
     from babel.messages.extract import extract_python
 
     fileobj.seek(0)

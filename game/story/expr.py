@@ -70,14 +70,14 @@ def tokenize(text: str) -> list[Token]:
             col = length - len(rest) + 1
             char = rest[0]
             if char == "=":
-                raise ExprError("'=' is not a comparison; write '==' to compare", col)
+                raise ExprError(_("'=' is not a comparison; write '==' to compare"), col)
             if char in "'\"":
-                raise ExprError("text in quotes is not allowed in expressions", col,
-                                "Conditions compare numbers and true/false values; names need no quotes.")
+                raise ExprError(_("text in quotes is not allowed in expressions"), col,
+                                _("Conditions compare numbers and true/false values; names need no quotes."))
             if char in ".[]":
-                raise ExprError(f"'{char}' is not allowed in expressions", col,
-                                "Expressions have no attributes or indexing: use a declared name.")
-            raise ExprError(f"unexpected character '{char}'", col)
+                raise ExprError(_("'{char}' is not allowed in expressions").format(char=char), col,
+                                _("Expressions have no attributes or indexing: use a declared name."))
+            raise ExprError(_("unexpected character '{char}'").format(char=char), col)
         number, name, op = match.groups()
         start = match.start(match.lastindex or 0) + 1
         if number is not None:
@@ -155,15 +155,17 @@ class _Parser:
 
     def expect(self, text: str) -> Token:
         if self.tok.text != text or self.tok.kind not in ("op",):
-            raise ExprError(f"expected '{text}', got {_describe(self.tok)}", self.tok.col)
+            raise ExprError(_("expected '{expected}', got {got}").format(expected=text, got=_describe(self.tok)),
+                            self.tok.col)
         return self.take()
 
     def parse(self) -> Expr:
         if self.tok.kind == "end":
-            raise ExprError("the expression is empty", 1)
+            raise ExprError(_("the expression is empty"), 1)
         expr = self.parse_or()
         if self.tok.kind != "end":
-            raise ExprError(f"expected an operator or the end, got {_describe(self.tok)}", self.tok.col)
+            raise ExprError(_("expected an operator or the end, got {got}").format(got=_describe(self.tok)),
+                            self.tok.col)
         return expr
 
     def parse_or(self) -> Expr:
@@ -192,7 +194,7 @@ class _Parser:
             tok = self.take()
             left = Binary(tok.text, left, self.parse_sum(), tok.col)
             if self.tok.kind == "op" and self.tok.text in ("==", "!=", "<", "<=", ">", ">="):
-                raise ExprError("comparisons cannot be chained; join them with 'and'", self.tok.col)
+                raise ExprError(_("comparisons cannot be chained; join them with 'and'"), self.tok.col)
         return left
 
     def parse_sum(self) -> Expr:
@@ -222,7 +224,7 @@ class _Parser:
             value = float(tok.text) if "." in tok.text else int(tok.text)
             problem = number_problem(value)
             if problem:
-                raise ExprError(f"the number {tok.text} {problem}", tok.col)
+                raise ExprError(_("the number {value} {problem}").format(value=tok.text, problem=problem), tok.col)
             return Num(value, tok.col)
         if tok.kind == "op" and tok.text in ("true", "false"):
             self.take()
@@ -245,11 +247,11 @@ class _Parser:
             inner = self.parse_or()
             self.expect(")")
             return inner
-        raise ExprError(f"expected a number, a name or '(', got {_describe(tok)}", tok.col)
+        raise ExprError(_("expected a number, a name or '(', got {got}").format(got=_describe(tok)), tok.col)
 
 
 def _describe(tok: Token) -> str:
-    return "the end of the expression" if tok.kind == "end" else f"'{tok.text}'"
+    return _("the end of the expression") if tok.kind == "end" else f"'{tok.text}'"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -260,17 +262,17 @@ def parse(text: str) -> Expr:
     texts' {if …} tags. Failures are not cached (lru_cache does not keep exceptions).
     """
     if not isinstance(text, str):
-        raise ExprError("an expression must be text", 1)
+        raise ExprError(_("an expression must be text"), 1)
     if len(text) > 2000:
-        raise ExprError("the expression is longer than 2000 characters", 1)
+        raise ExprError(_("the expression is longer than {count} characters").format(count="2000"), 1)
     try:
         tree = _Parser(text).parse()
     except RecursionError:
-        raise ExprError(f"the expression is nested more than {MAX_NESTING} levels deep", 1,
-                        "Split it, or name a part of it as a resource.") from None
+        raise ExprError(_("the expression is nested more than {count} levels deep").format(count=MAX_NESTING), 1,
+                        _("Split it, or name a part of it as a resource.")) from None
     if _depth(tree) > MAX_NESTING:
-        raise ExprError(f"the expression is nested more than {MAX_NESTING} levels deep", 1,
-                        "Split it, or name a part of it as a resource.")
+        raise ExprError(_("the expression is nested more than {count} levels deep").format(count=MAX_NESTING), 1,
+                        _("Split it, or name a part of it as a resource."))
     return tree
 
 
@@ -330,11 +332,15 @@ FUNCTIONS = {"visited": BOOL, "visits": NUMBER, "has": BOOL, "min": NUMBER, "max
 class CheckProblem(ExprError):
     """A problem found while checking a parsed expression; ``code`` is the catalogue code."""
 
-    def __init__(self, code: str, message: str, column: int, name: str = "", candidates: Iterable[str] = ()) -> None:
+    def __init__(self, code: str, message: str, column: int, name: str = "", candidates: Iterable[str] = (),
+                 variant: str = "") -> None:
         super().__init__(message, column)
         self.code = code
         self.name = name
         self.candidates = list(candidates)
+        #: What kind of ER030 it is ("undeclared", "item_needs_has", "flag_not_item", "resource_not_item",
+        #: "not_node", "not_item"): the loader chooses the hint by it, never by the message's words.
+        self.variant = variant
 
 
 def check(expr: Expr, scope: Scope, expected: str | None = None) -> list[CheckProblem]:
@@ -342,9 +348,9 @@ def check(expr: Expr, scope: Scope, expected: str | None = None) -> list[CheckPr
     problems: list[CheckProblem] = []
     kind = _type_of(expr, scope, problems)
     if expected and kind and kind != expected and not problems:
-        want = "a condition (true or false)" if expected == BOOL else "a number"
-        got = "a number" if kind == NUMBER else "true/false"
-        problems.append(CheckProblem("ER032", f"this must be {want}, but it gives {got}", _col(expr)))
+        message = (_("this must be a condition (true or false), but it gives a number") if expected == BOOL
+                   else _("this must be a number, but it gives true/false"))
+        problems.append(CheckProblem("ER032", message, _col(expr)))
     return problems
 
 
@@ -365,17 +371,19 @@ def _type_of(expr: Expr, scope: Scope, problems: list[CheckProblem]) -> str | No
         if expr.name in scope.flags:
             return BOOL
         if expr.name in scope.items:
-            problems.append(CheckProblem("ER030", f"'{expr.name}' is an item: write has({expr.name})", expr.col,
-                                         expr.name, [f"has({expr.name})"]))
+            problems.append(CheckProblem("ER030", _("'{name}' is an item: write has({name})").format(name=expr.name),
+                                         expr.col, expr.name, [f"has({expr.name})"], "item_needs_has"))
             return BOOL
         problems.append(CheckProblem("ER030", _("'{name}' is not declared").format(name=expr.name), expr.col,
-                                     expr.name, scope.names()))
+                                     expr.name, scope.names(), "undeclared"))
         return None
     if isinstance(expr, Unary):
         inner = _type_of(expr.operand, scope, problems)
         want = BOOL if expr.op == "not" else NUMBER
         if inner and inner != want:
-            problems.append(CheckProblem("ER032", f"'{expr.op}' needs {_name(want)}, not {_name(inner)}", expr.col))
+            message = (_("'{op}' needs numbers, not true/false values") if want == NUMBER
+                       else _("'{op}' needs true/false values, not numbers"))
+            problems.append(CheckProblem("ER032", message.format(op=expr.op), expr.col))
         return want
     if isinstance(expr, Binary):
         left = _type_of(expr.left, scope, problems)
@@ -384,8 +392,9 @@ def _type_of(expr: Expr, scope: Scope, problems: list[CheckProblem]) -> str | No
             want, result = BOOL, BOOL
         elif expr.op in ("==", "!="):
             if left and right and left != right:
-                problems.append(CheckProblem("ER032", f"'{expr.op}' compares {_name(left)} with {_name(right)}",
-                                             expr.col))
+                message = (_("'{op}' compares numbers with true/false values") if left == NUMBER
+                           else _("'{op}' compares true/false values with numbers"))
+                problems.append(CheckProblem("ER032", message.format(op=expr.op), expr.col))
             return BOOL
         elif expr.op in ("<", "<=", ">", ">="):
             want, result = NUMBER, BOOL
@@ -393,8 +402,9 @@ def _type_of(expr: Expr, scope: Scope, problems: list[CheckProblem]) -> str | No
             want, result = NUMBER, NUMBER
         for side in (left, right):
             if side and side != want:
-                problems.append(CheckProblem("ER032", f"'{expr.op}' needs {_name(want)} on both sides, "
-                                                      f"not {_name(side)}", expr.col))
+                message = (_("'{op}' needs numbers on both sides, not true/false values") if want == NUMBER
+                           else _("'{op}' needs true/false values on both sides, not numbers"))
+                problems.append(CheckProblem("ER032", message.format(op=expr.op), expr.col))
                 break
         return result
     if isinstance(expr, Call):
@@ -402,36 +412,41 @@ def _type_of(expr: Expr, scope: Scope, problems: list[CheckProblem]) -> str | No
     raise TypeError(expr)  # pragma: no cover
 
 
-def _name(kind: str) -> str:
-    return "numbers" if kind == NUMBER else "true/false values"
-
-
 def _type_of_call(expr: Call, scope: Scope, problems: list[CheckProblem]) -> str | None:
     if expr.func not in FUNCTIONS:
-        problems.append(CheckProblem("ER033", f"there is no function '{expr.func}'", expr.col, expr.func,
-                                     list(FUNCTIONS)))
+        problems.append(CheckProblem("ER033", _("there is no function '{name}'").format(name=expr.func), expr.col,
+                                     expr.func, list(FUNCTIONS)))
         return None
     if expr.func in ("visited", "visits", "has"):
-        what, known = ("an item", scope.items) if expr.func == "has" else ("a node id", scope.nodes)
+        known = scope.items if expr.func == "has" else scope.nodes
         if len(expr.args) != 1 or not isinstance(expr.args[0], Name):
-            problems.append(CheckProblem("ER033", f"{expr.func}() takes one name: {what}", expr.col))
+            message = (_("{func}() takes one name: an item") if expr.func == "has"
+                       else _("{func}() takes one name: a node id"))
+            problems.append(CheckProblem("ER033", message.format(func=expr.func), expr.col))
         elif expr.args[0].name not in known:
             arg = expr.args[0]
             if expr.func == "has" and arg.name in scope.flags:
-                problems.append(CheckProblem("ER030", f"'{arg.name}' is a flag, not an item: write {arg.name} "
-                                                      f"without has()", arg.col, arg.name, [arg.name]))
+                problems.append(CheckProblem("ER030", _("'{name}' is a flag, not an item: write {name} without "
+                                                        "has()").format(name=arg.name), arg.col, arg.name,
+                                             [arg.name], "flag_not_item"))
             elif expr.func == "has" and arg.name in scope.resources:
-                problems.append(CheckProblem("ER030", f"'{arg.name}' is a resource, not an item: compare it, "
-                                                      f"as in {arg.name} > 0", arg.col, arg.name, []))
+                problems.append(CheckProblem("ER030", _("'{name}' is a resource, not an item: compare it, as in "
+                                                        "{name} > 0").format(name=arg.name), arg.col, arg.name, [],
+                                             "resource_not_item"))
+            elif expr.func == "has":
+                problems.append(CheckProblem("ER030", _("'{name}' is not an item").format(name=arg.name), arg.col,
+                                             arg.name, known, "not_item"))
             else:
-                problems.append(CheckProblem("ER030", f"'{arg.name}' is not {what}", arg.col, arg.name, known))
+                problems.append(CheckProblem("ER030", _("'{name}' is not a node id").format(name=arg.name), arg.col,
+                                             arg.name, known, "not_node"))
         return FUNCTIONS[expr.func]
     if not expr.args:
-        problems.append(CheckProblem("ER033", f"{expr.func}() needs at least one number", expr.col))
+        problems.append(CheckProblem("ER033", _("{func}() needs at least one number").format(func=expr.func), expr.col))
     for arg in expr.args:
         kind = _type_of(arg, scope, problems)
         if kind and kind != NUMBER:
-            problems.append(CheckProblem("ER032", f"{expr.func}() takes numbers, not true/false", _col(arg)))
+            problems.append(CheckProblem("ER032", _("{func}() takes numbers, not true/false").format(func=expr.func),
+                                         _col(arg)))
     return NUMBER
 
 

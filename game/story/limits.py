@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from game.l10n import _
+
 MAX_NUMBER = 10**15
 MAX_NESTING = 32
 
@@ -19,7 +21,7 @@ MAX_NESTING = 32
 def number_problem(value: int | float) -> str:
     """'' when ``value`` may stand in a story; otherwise what is wrong with it, in a writer's words."""
     if isinstance(value, float) and not math.isfinite(value):
-        return "is not a finite number"
+        return _("is not a finite number")
     if abs(value) > MAX_NUMBER:
-        return f"is too large (numbers in a story are at most {MAX_NUMBER:,})"
+        return _("is too large (numbers in a story are at most {limit})").format(limit=f"{MAX_NUMBER:,}")
     return ""

@@ -25,7 +25,7 @@ from typing import Any
 
 from game.errors import DataFileError, ExprError, StoryLoadError
 from game.files import LIMITS, read_bytes
-from game.l10n import N_
+from game.l10n import N_, _, language
 from game.story import diagnostics as dx
 from game.story import expr as ex
 from game.story import template as tpl
@@ -112,9 +112,10 @@ _FACT = _Spec({"text": ("text", True), "source": ("text", True), "source_title":
                "confidence": ("text", True), "quote": ("text", False), "where": ("text", False),
                "checked": ("text", False), "not_rechecked": ("text", False)})
 
-_TYPE_WORDS = {"text": "text", "number": "a number", "int": "a whole number", "bool": "true or false",
-               "texts": "a list of words or texts", "map": "a mapping (indented 'key: value' lines)",
-               "list": "a list ('- ' items)", "expr": "a number or an expression", "version": "text"}
+# What a field holds and what was found, in words (translated where the message is made: ER011).
+_TYPE_WORDS = {"text": N_("text"), "number": N_("a number"), "int": N_("a whole number"), "bool": N_("true or false"),
+               "texts": N_("a list of words or texts"), "map": N_("a mapping (indented 'key: value' lines)"),
+               "list": N_("a list ('- ' items)"), "expr": N_("a number or an expression"), "version": N_("text")}
 
 
 _MISSING = object()
@@ -122,17 +123,18 @@ _NONE_WRONG: frozenset[str] = frozenset()
 
 
 def _kind_of(value: Any) -> str:
+    """What ``value`` is, in the writer's words and the language spoken ("a number", "empty")."""
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, (int, float)):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return "empty" if value is None else type(value).__name__
+        return _("a mapping")
+    return _("empty") if value is None else type(value).__name__
 
 
 def _fits(kind: str, value: Any) -> bool:
@@ -140,10 +142,10 @@ def _fits(kind: str, value: Any) -> bool:
 
 
 _TYPE_FIX = {
-    "texts": "Write a list: [a, b] or one '- item' per line.",
-    "map": "Indent 'key: value' lines under this key.",
-    "list": "Start each entry on its own line with '- '.",
-    "text": "Put the text in quotes if it looks like a number or true/false.",
+    "texts": N_("Write a list: [a, b] or one '- item' per line."),
+    "map": N_("Indent 'key: value' lines under this key."),
+    "list": N_("Start each entry on its own line with '- '."),
+    "text": N_("Put the text in quotes if it looks like a number or true/false."),
 }
 
 
@@ -164,6 +166,10 @@ def _own_numbers(choice: LMap) -> set[str]:
             for n in re.findall(r"\d+", str(value).replace(",", ""))}
 
 
+def _named(where: str | Callable[[], str]) -> str:
+    return where() if callable(where) else where
+
+
 @dataclass
 class _File:
     """A parsed file and the diagnostics list it reports into."""
@@ -175,34 +181,36 @@ class _File:
     def name(self) -> str:
         return self.src.name
 
-    def report(self, code: str, span: SourceSpan, **fields: object) -> None:
-        self.out.append(dx.make(code, span, **fields))
+    def report(self, code: str, span: SourceSpan, variant: str = "", **fields: object) -> None:
+        self.out.append(dx.make(code, span, variant, **fields))
 
-    def fields(self, data: Any, spec: _Spec, where: str, loc: Loc) -> LMap | None:
+    def fields(self, data: Any, spec: _Spec, where: str | Callable[[], str], loc: Loc) -> LMap | None:
         """Check a mapping against a spec; report unknown, missing and mistyped keys. Returns the map or None.
 
         It walks the keys that are there rather than every key the spec allows: a
-        node or choice sets three or four of its eleven possible keys.
+        node or choice sets three or four of its eleven possible keys. ``where`` names
+        the mapping in the language spoken; for nodes and choices it is a function,
+        called only to report a problem (a story has tens of thousands of them).
         """
         if not isinstance(data, LMap):
-            self.report("ER011", loc.span, key=where, expected="a mapping", got=_kind_of(data),
-                        fix=_TYPE_FIX["map"])
+            self.report("ER011", loc.span, key=_named(where), expected=_("a mapping"), got=_kind_of(data),
+                        fix=_(_TYPE_FIX["map"]))
             return None
         wrong: list[str] = []
         checks = spec.checks
         for key, value in data.items():
             fits = checks.get(key)
             if fits is None:
-                hint = did_you_mean(str(key), spec, "Allowed here: " + ", ".join(spec) + ".")
-                self.report("ER010", data.key_span(key), key=key, where=where, suggestion=hint)
+                hint = did_you_mean(str(key), spec, _("Allowed here: {keys}.").format(keys=", ".join(spec)))
+                self.report("ER010", data.key_span(key), key=key, where=_named(where), suggestion=hint)
             elif not fits(value):
                 wrong.append(key)
                 kind = spec[key][0]
-                self.report("ER011", data.value_span(key), key=f"'{key}'", expected=_TYPE_WORDS[kind],
-                            got=_kind_of(value), fix=_TYPE_FIX.get(kind, "See docs/story-format.md."))
+                self.report("ER011", data.value_span(key), key=f"'{key}'", expected=_(_TYPE_WORDS[kind]),
+                            got=_kind_of(value), fix=_(_TYPE_FIX.get(kind, N_("See docs/story-format.md."))))
         for key in spec.required:
             if key not in data:
-                self.report("ER012", data.loc.span, key=key, where=where)
+                self.report("ER012", data.loc.span, key=key, where=_named(where))
         data.wrong = frozenset(wrong) if wrong else _NONE_WRONG
         return data
 
@@ -269,11 +277,12 @@ class ParseCache:
     """Parsed files keyed by path, kept while their size and modification time are unchanged.
 
     Hot reload uses one cache across reloads, so that after an edit only the changed
-    file is parsed and built again.
+    file is parsed and built again. The language spoken is part of the key: a file's
+    problems are kept as words, and the settings may change the language between reloads.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], bytes, SourceFile, list[Diagnostic]]] = {}
+        self._entries: dict[Path, tuple[tuple[int, int, str], bytes, SourceFile, list[Diagnostic]]] = {}
         # Built nodes per chapter, reused while the file is the same parsed object and the
         # story's declarations and node ids are unchanged (the loader checks both).
         self.built: dict[str, tuple] = {}
@@ -281,17 +290,19 @@ class ParseCache:
     def read(self, path: Path, name: str) -> tuple[bytes, SourceFile, list[Diagnostic]]:
         try:
             stat = path.stat()
-            key = (stat.st_mtime_ns, stat.st_size)
+            key = (stat.st_mtime_ns, stat.st_size, language())  # its diagnostics are in the language spoken
             cached = self._entries.get(path)
             if cached and cached[0] == key and cached[2].name == name:
                 return cached[1], cached[2], cached[3]
             raw = read_bytes(path, LIMITS["story"], "story file")
         except OSError as exc:
             span = SourceSpan(name, 1, 1)
-            return b"", SourceFile(name, "", None), [dx.make("ER007", span, detail=f"cannot read the file: {exc.strerror}")]
+            return b"", SourceFile(name, "", None), [dx.make("ER007", span, detail=_("cannot read the file: {problem}").format(
+                problem=exc.strerror))]
         except DataFileError as exc:  # a FIFO, a device, a link to /dev/zero, far too large
             span = SourceSpan(name, 1, 1)
-            return b"", SourceFile(name, "", None), [dx.make("ER007", span, detail=f"the file {exc.message}")]
+            return b"", SourceFile(name, "", None), [dx.make("ER007", span, detail=_("the file {problem}").format(
+                problem=exc.message))]
         src, problems = parse_yaml(name, raw)
         self._entries[path] = (key, raw, src, problems)
         return raw, src, problems
@@ -333,11 +344,12 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation:
 
     if story_path is None:
         out.append(dx.make("ER007", SourceSpan(str(Path(shown) / STORY_FILE), 1, 1),
-                           detail=f"no {STORY_FILE} in {shown}" if root.is_dir() else f"{shown} is not a folder"))
+                           detail=_("no {file} in {folder}").format(file=STORY_FILE, folder=shown) if root.is_dir()
+                           else _("{folder} is not a folder").format(folder=shown)))
         return Analysis(None, out)
     if not chapter_paths:
         out.append(dx.make("ER007", SourceSpan(display(story_path), 1, 1),
-                           detail=f"no chapter files (*.yaml with 'nodes:') in {shown}"))
+                           detail=_("no chapter files (*.yaml with 'nodes:') in {folder}").format(folder=shown)))
 
     digest = hashlib.sha256()
     files: dict[str, _File] = {}
@@ -418,7 +430,8 @@ class _Builder:
     def declare(self, f: _File, name: str, what: str, span: SourceSpan) -> bool:
         if name in self.decl_spans:
             other_what, other = self.decl_spans[name]
-            f.report("ER023", span, name=name, what=what, other=f"{other} (as {other_what})")
+            f.report("ER023", span, name=name, what=_(what),
+                     other=_("{place} (as {what})").format(place=other, what=_(other_what)))
             return False
         self.decl_spans[name] = (what, span)
         return True
@@ -428,7 +441,7 @@ class _Builder:
         data = f.src.data
         if data is None:
             if not any(d.span.file == f.name for d in self.out):
-                f.report("ER007", SourceSpan(f.name, 1, 1), detail=f"{f.name} is empty")
+                f.report("ER007", SourceSpan(f.name, 1, 1), detail=_("{file} is empty").format(file=f.name))
             return None
         top = f.fields(data, _STORY, STORY_FILE, getattr(data, "loc", Loc.at(SourceSpan(f.name, 1, 1))))
         if top is None:
@@ -436,25 +449,28 @@ class _Builder:
         resources = f.get(top, "resources", "map", LMap(top.loc))
         for name, spec in resources.items():
             loc = resources.value_locs[name]
-            rdata = f.fields(spec, _RESOURCE, f"resource '{name}'", loc)
-            if rdata is None or not self.declare(f, name, "a resource", resources.key_locs[name].span):
+            rdata = f.fields(spec, _RESOURCE, _("resource '{name}'").format(name=name), loc)
+            if rdata is None or not self.declare(f, name, N_("a resource"), resources.key_locs[name].span):
                 continue
             lo, hi = f.get(rdata, "min", "number"), f.get(rdata, "max", "number")
             start = f.get(rdata, "start", "number", 0)
             if any(number_problem(v) for v in (lo, hi, start) if v is not None):
                 pass  # already an ER008 where it stands; comparing it would only repeat the problem
             elif lo is not None and hi is not None and lo > hi:
-                f.report("ER014", rdata.value_locs["min"].span, detail=f"resource '{name}' has min {lo} above max {hi}",
-                         fix="Swap min and max.")
+                f.report("ER014", rdata.value_locs["min"].span,
+                         detail=_("resource '{name}' has min {min} above max {max}").format(name=name, min=lo, max=hi),
+                         fix=_("Swap min and max."))
             elif (lo is not None and start < lo) or (hi is not None and start > hi):
                 f.report("ER014", rdata.value_locs["start"].span,
-                         detail=f"resource '{name}' starts at {start}, outside its bounds",
-                         fix="Make start lie between min and max.")
+                         detail=_("resource '{name}' starts at {start}, outside its bounds").format(name=name,
+                                                                                                       start=start),
+                         fix=_("Make start lie between min and max."))
             unit = f.get(rdata, "unit", "text", "")
             better = f.get(rdata, "better", "text", "higher")
             if better not in ("higher", "lower"):
-                f.report("ER014", rdata.value_locs["better"].span, detail=f"better must be 'higher' or 'lower', "
-                         f"not '{better}'", fix="Write better: lower for things like exposure or debt.")
+                f.report("ER014", rdata.value_locs["better"].span,
+                         detail=_("better must be 'higher' or 'lower', not '{value}'").format(value=better),
+                         fix=_("Write better: lower for things like exposure or debt."))
                 better = "higher"
             self.resources[name] = Resource(name, start, lo, hi, f.get(rdata, "label", "text", name), unit,
                                             f.get(rdata, "unit_plural", "text", unit + "s" if unit else ""),
@@ -462,8 +478,8 @@ class _Builder:
         self.declare_flags(f, top)
         items = f.get(top, "items", "map", LMap(top.loc))
         for name, spec in items.items():
-            idata = f.fields(spec, _ITEM, f"item '{name}'", items.value_locs[name])
-            if idata is not None and self.declare(f, name, "an item", items.key_locs[name].span):
+            idata = f.fields(spec, _ITEM, _("item '{name}'").format(name=name), items.value_locs[name])
+            if idata is not None and self.declare(f, name, N_("an item"), items.key_locs[name].span):
                 self.items[name] = Item(name, f.get(idata, "label", "text", name), items.key_locs[name].span)
         return top
 
@@ -472,9 +488,9 @@ class _Builder:
         for i, name in enumerate(flags):
             span = flags.item_locs[i].span
             if not _is_identifier(name):
-                f.report("ER014", span, detail=f"'{name}' is not a valid flag name",
-                         fix="Names use letters, digits and _ and start with a letter.")
-            elif self.declare(f, name, "a flag", span):
+                f.report("ER014", span, detail=_("'{name}' is not a valid flag name").format(name=name),
+                         fix=_("Names use letters, digits and _ and start with a letter."))
+            elif self.declare(f, name, N_("a flag"), span):
                 self.flags.append(name)
 
     def read_facts(self) -> dict[str, Fact]:
@@ -488,31 +504,37 @@ class _Builder:
             return facts
         for fact_id, data in entries.items():
             loc = entries.value_locs[fact_id]
-            fd = f.fields(data, _FACT, f"fact '{fact_id}'", loc)
+            fd = f.fields(data, _FACT, _("fact '{fact}'").format(fact=fact_id), loc)
             if fd is None:
                 continue
             confidence = f.get(fd, "confidence", "text", "weak")
             if "confidence" in fd and confidence not in CONFIDENCE:
                 f.report("ER014", fd.value_locs["confidence"].span,
-                         detail=f"confidence '{confidence}' is not one of {', '.join(CONFIDENCE)}",
-                         fix=did_you_mean(confidence, CONFIDENCE, "Use strong, medium or weak."))
+                         detail=_("confidence '{value}' is not one of {allowed}").format(value=confidence,
+                                                                                          allowed=", ".join(CONFIDENCE)),
+                         fix=did_you_mean(confidence, CONFIDENCE, _("Use strong, medium or weak.")))
             source = f.get(fd, "source", "text", "")
             if source and not source.startswith(("http://", "https://")):
-                f.report("ER014", fd.value_locs["source"].span, detail=f"source of fact '{fact_id}' is not a URL",
-                         fix="Give the address of the article or report, starting with https://.")
+                f.report("ER014", fd.value_locs["source"].span,
+                         detail=_("source of fact '{fact}' is not a URL").format(fact=fact_id),
+                         fix=_("Give the address of the article or report, starting with https://."))
             year = f.get(fd, "year", "int", 0)
             if "year" in fd and isinstance(year, int) and not 1900 < year <= 2100:
-                f.report("ER014", fd.value_locs["year"].span, detail=f"year {year} of fact '{fact_id}' is not "
-                         "the year of a modern source", fix="Write the year the source was published, for example 2010.")
+                f.report("ER014", fd.value_locs["year"].span,
+                         detail=_("year {year} of fact '{fact}' is not the year of a modern source").format(
+                             year=year, fact=fact_id),
+                         fix=_("Write the year the source was published, for example 2010."))
             for key in ("source", "source_title", "text"):
                 if key in fd and isinstance(fd[key], str) and not fd[key].strip():
-                    f.report("ER014", fd.value_locs[key].span, detail=f"'{key}' of fact '{fact_id}' is empty",
-                             fix="Write the source's address (source), its name and year (source_title) and the "
-                                 "fact in your own words (text).")
+                    f.report("ER014", fd.value_locs[key].span,
+                             detail=_("'{key}' of fact '{fact}' is empty").format(key=key, fact=fact_id),
+                             fix=_("Write the source's address (source), its name and year (source_title) and the "
+                                   "fact in your own words (text)."))
             checked = str(f.get(fd, "checked", "text", ""))
             if checked and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked):
-                f.report("ER014", fd.value_locs["checked"].span, detail=f"'checked' of fact '{fact_id}' is not a date",
-                         fix='Write the day you read the source as "YYYY-MM-DD", in quotes.')
+                f.report("ER014", fd.value_locs["checked"].span,
+                         detail=_("'checked' of fact '{fact}' is not a date").format(fact=fact_id),
+                         fix=_('Write the day you read the source as "YYYY-MM-DD", in quotes.'))
             facts[fact_id] = Fact(fact_id, f.get(fd, "text", "text", ""), source,
                                   f.get(fd, "source_title", "text", ""), f.get(fd, "year", "int", 0), confidence,
                                   entries.key_locs[fact_id].span, quote=f.get(fd, "quote", "text", ""),
@@ -531,7 +553,7 @@ class _Builder:
                     f.report("ER009", SourceSpan(f.name, 1, 1), file=Path(name).name)
                     self.salvage.emptied.append(f.name)
                 continue
-            top = f.fields(data, _CHAPTER, "a chapter file", getattr(data, "loc", Loc.at(SourceSpan(f.name, 1, 1))))
+            top = f.fields(data, _CHAPTER, _("a chapter file"), getattr(data, "loc", Loc.at(SourceSpan(f.name, 1, 1))))
             if top is None:
                 continue
             title = f.get(top, "chapter", "text", Path(name).stem)
@@ -543,8 +565,8 @@ class _Builder:
             for node_id, node in nodes.items():
                 span = nodes.key_locs[node_id].span
                 if not _is_identifier(str(node_id)):
-                    f.report("ER014", span, detail=f"'{node_id}' is not a valid node id",
-                             fix="Node ids use letters, digits and _ and start with a letter.")
+                    f.report("ER014", span, detail=_("'{node}' is not a valid node id").format(node=node_id),
+                             fix=_("Node ids use letters, digits and _ and start with a letter."))
                     continue
                 if node_id in self.node_data:
                     f.report("ER021", span, node=node_id, other=str(self.node_key_spans[node_id]))
@@ -567,20 +589,20 @@ class _Builder:
         by_file: dict[str, list[str]] = {}
         for node_id, (f, *_rest) in self.node_data.items():
             by_file.setdefault(f.name, []).append(node_id)
-        signature = (self.scope, tuple(sorted(self.resources)), self.held_back)
+        signature = (self.scope, tuple(sorted(self.resources)), self.held_back, language())
         for name, ids in by_file.items():
             source = self.node_data[ids[0]][0]
             key = (id(source.src), signature, tuple(ids))
             cached = self.cache.built.get(name) if self.cache is not None else None
             if cached is not None and cached[0] == key:
-                _, built, problems, words = cached
+                _key, built, problems, words = cached
             else:
                 problems: list[Diagnostic] = []
                 local = _File(source.src, problems)
                 words_before = self.words
                 built = {}
                 for node_id in ids:
-                    _, data, loc, chapter = self.node_data[node_id]
+                    _file, data, loc, chapter = self.node_data[node_id]
                     node = self.build_node(node_id, local, data, loc, chapter)
                     if node is not None:
                         built[node_id] = node
@@ -595,8 +617,8 @@ class _Builder:
         map_text = f.get(top, "map", "text", None)
         spans = {key: top.value_locs[key].span for key in top}
         if isinstance(top.get("start"), str) and not top["start"].strip():
-            f.report("ER014", spans["start"], detail="'start' is empty",
-                     fix="Write the id of the node the story begins at, for example start: hyesan_market.")
+            f.report("ER014", spans["start"], detail=_("'start' is empty"),
+                     fix=_("Write the id of the node the story begins at, for example start: hyesan_market."))
         return Story(
             root=self.root,
             title=f.get(top, "title", "text", ""),
@@ -623,8 +645,10 @@ class _Builder:
         if aim is None:
             return None
         if len(aim) != 2 or not all(_is_number(v) and v >= 0 for v in aim) or aim[0] > aim[1]:
-            f.report("ER014", top.value_span("journey_choices"), detail="journey_choices must be two numbers, "
-                     "the shortest and longest average journey you aim at", fix="Write journey_choices: [25, 45].")
+            f.report("ER014", top.value_span("journey_choices"),
+                     detail=_("journey_choices must be two numbers, the shortest and longest average journey you "
+                              "aim at"),
+                     fix=_("Write journey_choices: [25, 45]."))
             return None
         return float(aim[0]), float(aim[1])
 
@@ -634,14 +658,16 @@ class _Builder:
         out: dict[str, str] = {}
         for name, caption in (declared or {}).items():
             if not _is_identifier(str(name)) or not isinstance(caption, str) or not caption.strip():
-                f.report("ER014", declared.key_locs[name].span, detail=f"ambience '{name}' needs a name of letters, digits "
-                         "and _ and a caption in words", fix="Write it as river_ice: \"river at night, ice cracking\".")
+                f.report("ER014", declared.key_locs[name].span,
+                         detail=_("ambience '{name}' needs a name of letters, digits and _ and a caption in "
+                                  "words").format(name=name),
+                         fix=_("Write it as river_ice: \"river at night, ice cracking\"."))
                 continue
             out[str(name)] = caption.strip()
         return out
 
     def build_node(self, node_id: str, f: _File, raw: Any, loc: Loc, chapter: str) -> Node | None:
-        data = f.fields(raw, _NODE, f"node '{node_id}'", loc)
+        data = f.fields(raw, _NODE, lambda: _("node '{node}'").format(node=node_id), loc)
         if data is None:
             return None
         get = f.getter(data)
@@ -650,7 +676,8 @@ class _Builder:
         render = self.template(f, text_source, lambda: data.value_locs.get("text", loc))
         has_choices, has_ending = "choices" in data, "ending" in data
         if has_choices and has_ending:
-            f.report("ER013", self.node_key_spans[node_id], node=node_id, detail="has both 'choices' and 'ending'")
+            f.report("ER013", self.node_key_spans[node_id], node=node_id,
+                     detail=_("has both 'choices' and 'ending'"))
         choices = []
         listed = get("choices", [])
         for i, choice_data in enumerate(listed):
@@ -741,7 +768,7 @@ class _Builder:
         return render, options
 
     def build_choice(self, f: _File, node_id: str, index: int, raw: Any, loc: Loc) -> Choice | None:
-        data = f.fields(raw, _CHOICE, f"a choice of node '{node_id}'", loc)
+        data = f.fields(raw, _CHOICE, lambda: _("a choice of node '{node}'").format(node=node_id), loc)
         if data is None:
             return None
         get = f.getter(data)
@@ -776,7 +803,7 @@ class _Builder:
         )
 
     def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:
-        data = f.fields(raw, _ROLL, f"a roll in node '{node_id}'", loc)
+        data = f.fields(raw, _ROLL, _("a roll in node '{node}'").format(node=node_id), loc)
         if data is None or not _fits("expr", data.get("chance")):
             return None
         chance = data["chance"]
@@ -784,8 +811,9 @@ class _Builder:
         if isinstance(chance, (int, float)):
             constant = float(chance)
             if not 0 <= constant <= 1:
-                f.report("ER014", data.value_locs["chance"].span, detail=f"chance {chance} is not between 0 and 1",
-                         fix="Write a chance as a fraction: 0.2 means 20%.")
+                f.report("ER014", data.value_locs["chance"].span,
+                         detail=_("chance {chance} is not between 0 and 1").format(chance=chance),
+                         fix=_("Write a chance as a fraction: 0.2 means 20%."))
             fn: Callable[[Any], float] = ex.Program(ex.Num(constant, 1))
         else:
             compiled = self.expression(f, chance, lambda: data.value_locs["chance"], ex.NUMBER)
@@ -805,13 +833,15 @@ class _Builder:
         )
 
     def build_ending(self, f: _File, node_id: str, raw: Any, loc: Loc) -> Ending | None:
-        data = f.fields(raw, _ENDING, f"the ending of node '{node_id}'", loc)
+        data = f.fields(raw, _ENDING, _("the ending of node '{node}'").format(node=node_id), loc)
         if data is None:
             return None
         kind = f.get(data, "kind", "text", "lost")
         if "kind" in data and kind not in ENDING_KINDS:
-            f.report("ER014", data.value_locs["kind"].span, detail=f"ending kind '{kind}' is not one of "
-                     f"{', '.join(ENDING_KINDS)}", fix=did_you_mean(kind, ENDING_KINDS, "Pick one of the kinds."))
+            f.report("ER014", data.value_locs["kind"].span,
+                     detail=_("ending kind '{kind}' is not one of {allowed}").format(kind=kind,
+                                                                                   allowed=", ".join(ENDING_KINDS)),
+                     fix=did_you_mean(kind, ENDING_KINDS, _("Pick one of the kinds.")))
         return Ending(f.get(data, "id", "text", node_id), kind, f.get(data, "title", "text", ""),
                       f.get(data, "debrief", "text", "").strip(),
                       data.value_locs["debrief"].span if "debrief" in data else loc.span)
@@ -866,23 +896,26 @@ class _Builder:
         if problem.code == "ER030" and problem.name in self.held_back:
             return  # declared (or a node) in a file that cannot be read: that file's error says it all
         if problem.code == "ER030":
-            if "is a flag, not an item" in problem.message:
+            variant = problem.variant
+            if variant == "flag_not_item":
                 fallback = dx.translate("Write '{name}' instead of 'has({name})': has() is for items, and a "
                                         "flag is already true or false.", {"name": problem.name})
                 problem.candidates = []
-            elif "is a resource, not an item" in problem.message:
+            elif variant == "resource_not_item":
                 fallback = dx.translate("has() is for items; compare a resource with a number instead.")
-            elif problem.message.endswith("is not a node id"):
+            elif variant == "not_node":
                 fallback = dx.translate("visited() and visits() take a node id: create a node with that id, or fix the "
                                          "spelling.")
-            elif problem.message.endswith("is not an item"):
+            elif variant == "not_item":
                 fallback = dx.translate("has() takes an item: declare it under 'items:' in story.yaml, or fix the "
                                          "spelling.")
             else:
                 fallback = dx.translate("Fix the spelling, or declare it: a flag in this chapter's 'flags:' list (or in "
                                         "story.yaml's), a resource or an item in story.yaml.")
             hint = did_you_mean(problem.name, problem.candidates, fallback)
-            f.out.append(dx.Diagnostic("ER030", Severity.ERROR, problem.message, span, hint))
+            if hint != fallback and variant not in ("not_node", "flag_not_item"):
+                variant = "near_miss"  # a declared name is spelt close to it: a typo (salvage asks)
+            f.out.append(dx.Diagnostic("ER030", Severity.ERROR, problem.message, span, hint, variant))
         elif problem.code == "ER033":
             hint = did_you_mean(problem.name, problem.candidates, dx.hint("ER033")) if problem.name \
                 else dx.hint("ER033")
@@ -916,7 +949,7 @@ class _Builder:
                 if payload not in shown:
                     problem = ex.CheckProblem("ER030", dx.translate("'{name}' in the text is not declared",
                                                                     {"name": payload}), 1, payload,
-                                              self.scope.names())
+                                              self.scope.names(), "undeclared")
                     loc = loc() if callable(loc) else loc
                     self.report_problem(f, loc, text, problem, base=offset)
                     ok = False
@@ -954,13 +987,14 @@ class _Builder:
             span = raw.key_span(target)
             if target == "set":
                 if not isinstance(value, LMap):
-                    f.report("ER035", loc.span, detail="'set' must be a mapping of resources to values",
-                             fix="Write set: {cash: 0}.")
+                    f.report("ER035", loc.span, detail=_("'set' must be a mapping of resources to values"),
+                             fix=_("Write set: {cash: 0}."))
                     continue
                 for name, v in value.items():
                     if name not in self.resources:
-                        f.report("ER035", value.key_locs[name].span, detail=f"'set' can only set resources; "
-                                 f"'{name}' is not one", fix=did_you_mean(name, self.resources, "Use a resource name."))
+                        f.report("ER035", value.key_locs[name].span,
+                                 detail=_("'set' can only set resources; '{name}' is not one").format(name=name),
+                                 fix=did_you_mean(name, self.resources, _("Use a resource name.")))
                         continue
                     effect = self.number_effect(f, "set", name, v, value.value_locs[name])
                     if effect:
@@ -973,24 +1007,32 @@ class _Builder:
             elif target in self.flags or target in self.items:
                 kind = "flag" if target in self.flags else "item"
                 if not isinstance(value, bool):
-                    f.report("ER035", loc.span, detail=f"'{target}' is {'a flag' if kind == 'flag' else 'an item'}: "
-                             f"its effect must be true or false, not {_kind_of(value)}",
-                             fix=f"Write {target}: true to {'set it' if kind == 'flag' else 'give it'}, "
-                                 f"{target}: false to {'clear it' if kind == 'flag' else 'take it away'}.")
+                    if kind == "flag":
+                        detail = _("'{name}' is a flag: its effect must be true or false, not {got}")
+                        fix = _("Write {name}: true to set it, {name}: false to clear it.")
+                    else:
+                        detail = _("'{name}' is an item: its effect must be true or false, not {got}")
+                        fix = _("Write {name}: true to give it, {name}: false to take it away.")
+                    f.report("ER035", loc.span, detail=detail.format(name=target, got=_kind_of(value)),
+                             fix=fix.format(name=target))
                     continue
                 result.append(Effect(kind, target, value, str(value).lower()))
             elif target in self.held_back:
                 continue  # declared in a file that cannot be read
             else:
                 known = [*self.resources, *self.flags, *self.items, "set"]
-                f.report("ER035", span, detail=f"'{target}' is not a declared resource, flag or item",
-                         fix=did_you_mean(target, known, "Declare it in story.yaml first."))
+                fallback = _("Declare it in story.yaml first.")
+                fix = did_you_mean(target, known, fallback)
+                f.report("ER035", span, "undeclared" if fix == fallback else "near_miss",
+                         detail=_("'{name}' is not a declared resource, flag or item").format(name=target), fix=fix)
         return tuple(result)
 
     def number_effect(self, f: _File, kind: str, target: str, value: Any, loc: Loc) -> Effect | None:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            f.report("ER035", loc.span, detail=f"the change to '{target}' must be a number or an expression, "
-                     f"not {_kind_of(value)}", fix=f"Write {target}: -10 or {target}: \"-{target} / 2\".")
+            f.report("ER035", loc.span,
+                     detail=_("the change to '{name}' must be a number or an expression, not {got}").format(
+                         name=target, got=_kind_of(value)),
+                     fix=_("Write {name}: -10 or {name}: \"-{name} / 2\".").format(name=target))
             return None
         if isinstance(value, (int, float)):
             return Effect(kind, target, value, str(value))

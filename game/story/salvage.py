@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from game.l10n import ngettext
 from game.story.diagnostics import Diagnostic, Severity
 
 _KEY = re.compile(r"^([ ]*)([A-Za-z_]\w*)[ \t]*:(?:[ \t]|$)")
@@ -67,8 +69,11 @@ class Salvage:
         held = len(diagnostics) - len(kept)
         if not held:
             return kept
-        more = f", so {held:,} problem{'s' if held != 1 else ''} elsewhere that follow from it {'are' if held != 1 else 'is'} held back"
-        return [replace(d, severity=Severity.ERROR, message=d.message + more)
+        said = ngettext("the chapter file {file} has no nodes, so {count} problem elsewhere that follows from it is "
+                        "held back",
+                        "the chapter file {file} has no nodes, so {count} problems elsewhere that follow from it are "
+                        "held back", held)
+        return [replace(d, severity=Severity.ERROR, message=said.format(file=Path(d.span.file).name, count=f"{held:,}"))
                 if d.code == "ER009" and d.span.file in emptied else d for d in kept]
 
     def add(self, name: str, text: str, kind: str) -> None:
@@ -145,8 +150,9 @@ def _names_missing(d: Diagnostic) -> bool:
     """A goto, visited(), flag or effect naming what is not there, and not a near miss of what is."""
     if d.code in ("ER020", "ER022"):
         return True
-    if d.code == "ER030" and "is not a node id" in d.message:
+    # By the diagnostic's variant, not its words: the message is in the language spoken.
+    if d.code == "ER030" and d.variant == "not_node":
         return True  # visited(x): the node was likely in the emptied file, whatever it looks like
-    if d.code == "ER030" or (d.code == "ER035" and "is not a declared" in d.message):
-        return "Did you mean" not in d.hint and "is a flag" not in d.message  # a close spelling is a typo
+    if d.code == "ER030" or (d.code == "ER035" and d.variant in ("undeclared", "near_miss")):
+        return d.variant not in ("near_miss", "flag_not_item")  # a close spelling is a typo
     return False

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from game.errors import ExprError
+from game.l10n import _
 from game.story import expr as ex
 from game.story.limits import MAX_NESTING
 
@@ -69,25 +70,38 @@ def _read_tag(raw: str) -> tuple:
 
     One of ``("value", name, at)``, ``("if" or "elif", condition, tree, at)``,
     ``("else",)``, ``("end",)`` or ``("error", message, at, code)``. Cached: the same
-    few tags (``{cash}``, ``{else}``, ``{if has(phone)}``) recur in text after text.
+    few tags (``{cash}``, ``{else}``, ``{if has(phone)}``) recur in text after text. An
+    error's message is a function that says it in the language spoken when it is raised,
+    since the cache outlives a change of language.
     """
     inner = raw.strip()
     lead = 1 + len(raw) - len(raw.lstrip())  # where ``inner`` starts
-    word, _, rest = inner.partition(" ")
+    word, _space, rest = inner.partition(" ")
     if not rest and word not in ("if", "elif", "else", "end") and _NAME.fullmatch(inner):
         return ("value", inner, lead)
     if word in ("if", "elif"):
         if not rest.strip():
-            return ("error", f"'{{{word}}}' needs a condition", 0, "ER034")
+            return ("error", lambda: _("'{tag}' needs a condition").replace("{tag}", "{" + word + "}", 1), 0, "ER034")
         at = lead + len(word) + 1 + (len(rest) - len(rest.lstrip()))
         try:
             tree = ex.parse(rest)
         except ExprError as exc:
-            return ("error", exc.message, at + exc.column - 1, "ER031")
+            return ("error", lambda: _expr_problem(rest), at + exc.column - 1, "ER031")
         return (word, rest.strip(), tree, at)
     if word in ("else", "end") and not rest:
         return (word,)
-    return ("error", f"'{{{raw}}}' is neither a name nor {{if …}}, {{elif …}}, {{else}} or {{end}}", 0, "ER034")
+    # Filled by hand, not str.format: the message itself shows the tags {if …} and {else}.
+    return ("error", lambda: _("'{tag}' is neither a name nor {if …}, {elif …}, {else} or {end}").replace(
+        "{tag}", "{" + raw + "}", 1), 0, "ER034")
+
+
+def _expr_problem(text: str) -> str:
+    """What is wrong with the condition ``text``, in the language spoken now."""
+    try:
+        ex.parse(text)
+    except ExprError as exc:
+        return exc.message
+    return ""  # pragma: no cover - called only for a condition that failed to parse
 
 
 def is_value_tag(tag: str) -> bool:
@@ -115,14 +129,14 @@ def parse_template(text: str) -> tuple[Part, ...]:
                 parts.append(Literal(text[pos:closing + 1]))
                 pos = closing + 2
                 continue
-            raise TemplateError("a lone '}': write '}}' for a brace in the text", closing, "}")
+            raise TemplateError(_("a lone '}': write '}}' for a brace in the text"), closing, "}")
         if text.startswith("{{", opening):
             parts.append(Literal(text[pos:opening + 1]))
             pos = opening + 2
             continue
         following = find("{", opening + 1)
         if closing < 0 or 0 <= following < closing:
-            raise TemplateError("a lone '{': write '{{' for a brace in the text", opening, "{")
+            raise TemplateError(_("a lone '{': write '{{' for a brace in the text"), opening, "{")
         if opening > pos:
             parts.append(Literal(text[pos:opening]))
         pos = closing + 1
@@ -133,22 +147,23 @@ def parse_template(text: str) -> tuple[Part, ...]:
             continue
         whole = text[opening:pos]
         if kind == "error":
-            raise TemplateError(tag[1], opening + tag[2], whole, tag[3])
+            raise TemplateError(tag[1](), opening + tag[2], whole, tag[3])
         if kind == "if":
             if len(stack) >= MAX_NESTING:
-                raise TemplateError(f"'{{if}}' tags are nested more than {MAX_NESTING} deep here", opening, whole)
+                raise TemplateError(_("'{if}' tags are nested more than {count} deep here").replace(
+                    "{count}", str(MAX_NESTING)), opening, whole)
             stack.append(_Open([], None, parts, opening, whole))
         elif kind == "elif":
             if not stack or stack[-1].otherwise is not None:
-                raise TemplateError("'{elif}' without an '{if}' before it", opening, whole)
+                raise TemplateError(_("'{elif}' without an '{if}' before it"), opening, whole)
         elif kind == "else":
             if not stack or stack[-1].otherwise is not None:
-                raise TemplateError("'{else}' without an '{if}' before it", opening, whole)
+                raise TemplateError(_("'{else}' without an '{if}' before it"), opening, whole)
             parts = stack[-1].otherwise = []
             continue
         else:  # end
             if not stack:
-                raise TemplateError("'{end}' without an '{if}' before it", opening, whole)
+                raise TemplateError(_("'{end}' without an '{if}' before it"), opening, whole)
             done = stack.pop()
             parts = done.outer
             parts.append(Cond(tuple((c, t, o, tuple(p)) for c, t, o, p in done.branches),
@@ -157,8 +172,8 @@ def parse_template(text: str) -> tuple[Part, ...]:
         parts = []
         stack[-1].branches.append((tag[1], tag[2], opening + tag[3], parts))
     if stack:
-        raise TemplateError(f"'{stack[-1].snippet}' is never closed with '{{end}}'", stack[-1].offset,
-                            stack[-1].snippet)
+        raise TemplateError(_("'{tag}' is never closed with '{end}'").replace("{tag}", stack[-1].snippet, 1),
+                            stack[-1].offset, stack[-1].snippet)
     if pos < len(text):
         parts.append(Literal(text[pos:]))
     return tuple(parts)

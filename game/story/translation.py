@@ -29,8 +29,10 @@ from pathlib import Path
 
 from game.errors import DataFileError
 from game.files import read_bytes
+from game.l10n import _
+from game.story import diagnostics as dx
 from game.story import template as tpl
-from game.story.diagnostics import Diagnostic, Severity
+from game.story.diagnostics import Diagnostic
 from game.story.model import Choice, Node, Story
 from game.story.source import SourceSpan
 
@@ -195,23 +197,23 @@ def read_catalog(path: Path, shown: str) -> tuple[list[Entry], list[Diagnostic]]
     try:
         data = read_bytes(path, MAX_CATALOG_BYTES, "translation catalog")
     except DataFileError as exc:
-        return [], [_diag("ER071", f"cannot read this catalog: {exc}", shown, 1,
-                          "Check that the file is a .po file saved by a gettext tool (Poedit, Weblate).")]
+        return [], [_diag("ER071", shown, 1, detail=_("cannot read this catalog: {problem}").format(problem=exc),
+                          hint=_("Check that the file is a .po file saved by a gettext tool (Poedit, Weblate)."))]
     if b"\x00" in data:
-        return [], [_diag("ER071", "this catalog is not a text file (it holds NUL bytes)", shown, 1,
-                          "Save the catalog again from Poedit or another gettext tool, as UTF-8 text.")]
+        return [], [_diag("ER071", shown, 1, detail=_("this catalog is not a text file (it holds NUL bytes)"),
+                          hint=_("Save the catalog again from Poedit or another gettext tool, as UTF-8 text."))]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return [], [_diag("ER071", "this catalog is not UTF-8 text", shown, line,
-                          "Save it as UTF-8 (Poedit does by default) and set 'charset=UTF-8' in its header.")]
+        return [], [_diag("ER071", shown, line, detail=_("this catalog is not UTF-8 text"),
+                          hint=_("Save it as UTF-8 (Poedit does by default) and set 'charset=UTF-8' in its header."))]
     try:
         catalog = read_po(io.BytesIO(data), charset="utf-8", abort_invalid=True)
     except Exception as exc:  # Babel raises PoFileError, and ValueError/IndexError on some garbage
         line = getattr(exc, "lineno", 0) or 1
-        return [], [_diag("ER071", f"this catalog cannot be read: {exc}", shown, line,
-                          "Open it in Poedit, which shows and repairs the broken entry, or restore it from git.")]
+        # Babel's own words about the entry (quoted as they are, like a YAML parser's)
+        return [], [_diag("ER071", shown, line, detail=_("this catalog cannot be read: {problem}").format(problem=exc))]
     entries = []
     for message in catalog:
         if not message.id or not message.context or isinstance(message.id, tuple):
@@ -230,12 +232,15 @@ def load_translation(root: str | Path, lang: str, display_root: str | None = Non
     problems: list[Diagnostic] = []
     files: list[str] = []
     if not valid_lang(lang):
-        problems.append(_diag("ER070", f"'{lang}' is not a language code", shown_root, 1,
-                              "Use a code such as ko, en or pt_BR."))
+        problems.append(_diag("ER070", shown_root, 1, detail=_("'{lang}' is not a language code").format(lang=lang),
+                              fix=_("Use a code such as ko, en or pt_BR.")))
         return Translation(lang, entries, tuple(problems))
     if not folder.is_dir():
-        problems.append(_diag("ER070", f"there is no translation '{lang}' ({folder} is not a folder)", shown_root, 1,
-                              f"Create it with: escape-route i18n update {shown_root} --lang {lang}"))
+        problems.append(_diag("ER070", shown_root, 1,
+                              detail=_("there is no translation '{lang}' ({folder} is not a folder)").format(
+                                  lang=lang, folder=folder),
+                              fix=_("Create it with: escape-route i18n update {story} --lang {lang}").format(
+                                  story=shown_root, lang=lang)))
         return Translation(lang, entries, tuple(problems))
     for path in sorted(folder.glob("*.po")):
         shown = f"{shown_root}/{LOCALE_FOLDER}/{lang}/{path.name}"
@@ -245,15 +250,25 @@ def load_translation(root: str | Path, lang: str, display_root: str | None = Non
         for entry in found:
             if entry.context in entries:
                 other = entries[entry.context]
-                problems.append(_diag("ER072", f"'{entry.context}' is translated twice (also at {other.path}:{other.line})",
-                                      entry.path, entry.line, "Delete one of the two entries."))
+                problems.append(_diag("ER072", entry.path, entry.line, context=entry.context,
+                                      other=f"{other.path}:{other.line}"))
                 continue
             entries[entry.context] = entry
     return Translation(lang, entries, tuple(problems), tuple(files), shown_root)
 
 
-def _diag(code: str, message: str, path: str, line: int, hint: str, severity: Severity = Severity.ERROR) -> Diagnostic:
-    return Diagnostic(code, severity, message, SourceSpan(path, line, 1, line, 2), hint)
+def _diag(code: str, path: str, line: int, hint: str | None = None, **fields: object) -> Diagnostic:
+    """The catalogue's diagnostic ``code`` at a catalog's line, in the language spoken.
+
+    ``hint`` (already translated) replaces the catalogue's where one code has several causes (ER071).
+    """
+    found = dx.make(code, SourceSpan(path, line, 1, line, 2), **fields)
+    return found if hint is None else dataclasses.replace(found, hint=hint)
+
+
+def _for(lang: str, code: str) -> str:
+    """The hint of ``code`` with its command written for ``lang`` (the catalogue says LANG, for --list-codes)."""
+    return dx.hint(code).replace("LANG", lang)
 
 
 # --- keeping the English's shape -------------------------------------------------------------------
@@ -286,43 +301,45 @@ def broken(string: StoryString, text: str, declared: set[str]) -> str | None:
     if not string.template:  # shown as written: braces are literal, so they must be the English's own
         braces = ("{" in text or "}" in text, "{" in string.english or "}" in string.english)
         if braces == (True, False):
-            return "the English has no {…}, so braces here would be shown as they are"
+            return _("the English has no {…}, so braces here would be shown as they are")
         if braces == (True, True) and text.count("{") != string.english.count("{"):
-            return "the braces differ from the English"
+            return _("the braces differ from the English")
         return None
     try:
         mine = tpl.parse_template(text)
     except tpl.TemplateError as exc:
-        return f"its {{…}} cannot be read: {exc.message}"
+        return dx.fill(_("its {…} cannot be read: {problem}"), {"problem": exc.message})
     theirs = tpl.parse_template(string.english)
     my_conditions, my_values = _shape(mine)
     their_conditions, their_values = _shape(theirs)
     for name in my_values:
         if name not in declared:
-            return f"'{{{name}}}' is not a name the story declares (the English has {_names(their_values)})"
+            return dx.fill(_("'{value}' is not a name the story declares (the English has {names})"),
+                           {"value": "{" + name + "}", "names": _names(their_values)})
     if my_values != their_values:
         missing = their_values - my_values
         added = my_values - their_values
         if missing:
-            return f"{_names(missing)} of the English is missing"
-        return f"{_names(added)} is not in the English"
+            return dx.fill(_("{names} of the English is missing"), {"names": _names(missing)})
+        return dx.fill(_("{names} is not in the English"), {"names": _names(added)})
     if my_conditions != their_conditions:
-        return (f"its {{if …}} parts differ from the English's: the English has "
-                f"{_conditions(their_conditions)}, the translation {_conditions(my_conditions)}")
+        return dx.fill(_("its {if …} parts differ from the English's: the English has {english}, the translation "
+                         "{translation}"),
+                       {"english": _conditions(their_conditions), "translation": _conditions(my_conditions)})
     return None
 
 
 def _names(values: Counter[str]) -> str:
     if not values:
-        return "no {name}"
+        return _("no {name}")
     return ", ".join(f"{{{name}}}" + (f" ×{count}" if count > 1 else "") for name, count in sorted(values.items()))
 
 
 def _conditions(conditions: list[tuple[str, tuple[str, ...], bool]]) -> str:
     if not conditions:
-        return "none"
+        return _("none")
     shown = []
-    for _, sources, otherwise in conditions:
+    for _if, sources, otherwise in conditions:
         text = "{if " + sources[0] + "}" + "".join("{elif " + s + "}" for s in sources[1:])
         shown.append(text + ("{else}" if otherwise else "") + "{end}")
     return "; ".join(shown)
@@ -469,31 +486,18 @@ def check_translation(story: Story, translation: Translation, places: Mapping[st
         why = broken(string, entry.text, declared)
         if why is not None:
             bad += 1
-            out.append(_diag("ER073", f"the translation of '{string.context}' is broken: {why}", entry.path, entry.line,
-                             "Keep every {name} of the English and its {if …}…{else}…{end} with the same "
-                             "conditions; translate only the words. Until then the English is shown."))
+            out.append(_diag("ER073", entry.path, entry.line, context=string.context, why=why))
             continue
         translated += 1
     for file, items in missing_by_file.items():
-        out.append(_diag("ER074", f"{len(items)} string{'s' if len(items) != 1 else ''} of {file} "
-                         f"{'are' if len(items) != 1 else 'is'} not translated (first: '{items[0].context}')",
-                         f"{folder}/{file}.po", 1,
-                         f"Translate them in Poedit; if the file is missing or old, run "
-                         f"'escape-route i18n update STORY --lang {translation.lang}' first. Until then the English is shown.",
-                         Severity.WARNING))
+        out.append(_diag("ER074", f"{folder}/{file}.po", 1, hint=_for(translation.lang, "ER074"), count=len(items),
+                         file=file, first=items[0].context))
     for entries in fuzzy_by_file.values():
         first = min(entries, key=lambda e: e.line)
-        out.append(_diag("ER075", f"{len(entries)} translation{'s are' if len(entries) != 1 else ' is'} fuzzy "
-                         f"(the English changed or the entry is marked for review; first: '{first.context}')",
-                         first.path, first.line,
-                         "Review each against the new English, correct it and clear its fuzzy mark "
-                         "(in Poedit: 'Needs work' off). Until then the English is shown.", Severity.WARNING))
+        out.append(_diag("ER075", first.path, first.line, count=len(entries), first=first.context))
     for context, entry in translation.entries.items():
         if context not in known:
-            out.append(_diag("ER076", f"'{context}' is translated but the story has no such string any more",
-                             entry.path, entry.line,
-                             f"Run 'escape-route i18n update STORY --lang {translation.lang}' to retire it.",
-                             Severity.WARNING))
+            out.append(_diag("ER076", entry.path, entry.line, hint=_for(translation.lang, "ER076"), context=context))
     coverage = Coverage(len(strings), translated, fuzzy, missing, bad)
     return out, coverage
 
@@ -528,23 +532,18 @@ def choice_id_diagnostics(story: Story, translated: bool) -> list[Diagnostic]:
             if not choice.id:
                 continue
             if choice.id in seen:
-                out.append(Diagnostic("ER077", Severity.ERROR,
-                                      f"two choices of node '{node.id}' have the id '{choice.id}' "
-                                      f"(the other at line {seen[choice.id].span.line})", choice.span,
-                                      "Give each choice of a node its own id."))
+                out.append(dx.make("ER077", choice.span, node=node.id, id=choice.id, line=seen[choice.id].span.line))
             elif not re.match(r"^[A-Za-z0-9_-]+$", choice.id):
-                out.append(Diagnostic("ER077", Severity.ERROR, f"the choice id '{choice.id}' has characters other "
-                                      "than letters, digits, _ and -", choice.span, "Write it like take_the_bus."))
+                same = dx.make("ER077", choice.span, node=node.id, id=choice.id, line=0)
+                out.append(dataclasses.replace(
+                    same, message=_("the choice id '{id}' has characters other than letters, digits, _ and "
+                                    "-").format(id=choice.id), hint=_("Write it like take_the_bus.")))
             seen.setdefault(choice.id, choice)
         if not translated:
             continue
         for choice, key in zip(node.choices, choice_keys(node), strict=True):
             if key is None:
-                out.append(Diagnostic("ER078", Severity.WARNING,
-                                      f"this choice of node '{node.id}' shares its goto '{choice.goto}' with another "
-                                      "choice and has no id, so translations cannot tell them apart", choice.span,
-                                      "Run 'escape-route i18n extract STORY', which adds the ids, or add 'id: "
-                                      "a_short_name' to the choice yourself."))
+                out.append(dx.make("ER078", choice.span, node=node.id, goto=choice.goto))
     return out
 
 

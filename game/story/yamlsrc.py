@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from game.l10n import _
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
 from game.story.limits import number_problem
@@ -370,15 +371,20 @@ def _misindented(lines: list[str], upto: int) -> tuple[int, str, str] | None:
             if parent < indent:  # between two levels: this line is off, or the block's only line before it
                 if count == 1:
                     at = first_line if indent in usual.get(parent, ()) else number
-                    return (at, f"line {number} is indented {indent} spaces, but line {first_line}, the first "
-                            f"line of its block, is indented {first}",
-                            f"Indent lines {first_line} and {number} the same: the keys of one block line up "
-                            f"exactly{' (the other blocks here use ' + str(indent) + ')' if at == first_line else ''}.")
-                return (number, f"this line is indented {indent} spaces, which matches no line above it "
-                        f"(the lines of line {first_line}'s block are indented {first}, their parent {parent})",
-                        f"Line it up with the lines of its level: {first} spaces, as line {first_line}, or "
-                        f"{parent} spaces, as line {levels[-1][1]} (a '- ' under the '- ' items above it, a key "
-                        f"under the keys of its block).")
+                    fix = (_("Indent lines {first_line} and {line} the same: the keys of one block line up exactly "
+                             "(the other blocks here use {indent}).") if at == first_line else
+                           _("Indent lines {first_line} and {line} the same: the keys of one block line up exactly."))
+                    return (at, _("line {line} is indented {indent} spaces, but line {first_line}, the first line of "
+                                  "its block, is indented {first}").format(line=number, indent=indent,
+                                                                           first_line=first_line, first=first),
+                            fix.format(first_line=first_line, line=number, indent=indent))
+                return (number, _("this line is indented {indent} spaces, which matches no line above it (the lines "
+                                  "of line {first_line}'s block are indented {first}, their parent {parent})").format(
+                                      indent=indent, first_line=first_line, first=first, parent=parent),
+                        _("Line it up with the lines of its level: {first} spaces, as line {first_line}, or {parent} "
+                          "spaces, as line {parent_line} (a '- ' under the '- ' items above it, a key under the keys "
+                          "of its block).").format(first=first, first_line=first_line, parent=parent,
+                                                   parent_line=levels[-1][1]))
         if indent == levels[-1][0]:
             levels[-1][2] += 1
         elif opened:
@@ -408,14 +414,14 @@ def _deeper_key(levels: list[list[int]], usual: dict[int, set[int]], number: int
         dash, parent = levels[-2][0], levels[-3][0]
         others = sorted(usual.get(parent, set()) - {dash})
         if others and dash not in usual.get(parent, set()):
-            return (previous, f"this '- ' is indented {dash} spaces, but the other items of such lists are "
-                    f"indented {others[0]}",
-                    f"Indent it {others[0]} spaces; the lines of its item (line {number} on) then line up under "
-                    f"its first key.")
-    return (number, f"this line is indented {indent} spaces, deeper than the key on line {previous} "
-            f"({top} spaces), so it is read as more of that key's value",
-            f"Line it up with the key above it ({top} spaces), or, if the line above is the one that is off, "
-            f"indent that one to match its neighbours.")
+            return (previous, _("this '- ' is indented {indent} spaces, but the other items of such lists are "
+                                "indented {usual}").format(indent=dash, usual=others[0]),
+                    _("Indent it {usual} spaces; the lines of its item (line {line} on) then line up under its first "
+                      "key.").format(usual=others[0], line=number))
+    return (number, _("this line is indented {indent} spaces, deeper than the key on line {previous} ({top} spaces), "
+                      "so it is read as more of that key's value").format(indent=indent, previous=previous, top=top),
+            _("Line it up with the key above it ({top} spaces), or, if the line above is the one that is off, indent "
+              "that one to match its neighbours.").format(top=top))
 
 
 def _explain(text: str, problem: str, context: str | None, line: int, col: int,
@@ -430,18 +436,23 @@ def _explain(text: str, problem: str, context: str | None, line: int, col: int,
     quoted = _unclosed_quote(text, line)
     if quoted is not None and (quoted[0] < line or "quoted scalar" in (context or "")):
         qline, qcol, quote = quoted
-        what = "a quote" if quote == '"' else "an apostrophe (')"
+        message = (_("the text opened with a quote at line {start} never closes (the lines after it were read as "
+                     "part of the text, up to line {line})") if quote == '"' else
+                   _("the text opened with an apostrophe (') at line {start} never closes (the lines after it were "
+                     "read as part of the text, up to line {line})"))
         key = _KEY_OF_LINE.match(lines[qline - 1]) if qline <= len(lines) else None
-        block = f", or use '{key.group(1)}: |'" if key else ""
-        return (qline, qcol, f"the text opened with {what} at line {qline} never closes (the lines after it "
-                f"were read as part of the text, up to line {line})",
-                f"Close the text with {quote} at its end, or remove the opening {quote}; a {quote} inside the "
-                f"text must be written {quote * 2 if quote == chr(39) else chr(92) + quote}{block}.")
+        fix = (_("Close the text with {quote} at its end, or remove the opening {quote}; a {quote} inside the text "
+                 "must be written {escaped}, or use '{key}: |'.") if key else
+               _("Close the text with {quote} at its end, or remove the opening {quote}; a {quote} inside the text "
+                 "must be written {escaped}."))
+        return (qline, qcol, message.format(start=qline, line=line),
+                fix.format(quote=quote, escaped=quote * 2 if quote == chr(39) else chr(92) + quote,
+                           key=key.group(1) if key else ""))
     tab = _tab_indent(lines, line)
     if tab is not None:
-        return (tab[0], tab[1], "this line is indented with a tab",
-                "YAML indents with spaces only: replace the tab with spaces, lined up with the lines around it "
-                "(most editors can 'Convert Indentation to Spaces').")
+        return (tab[0], tab[1], _("this line is indented with a tab"),
+                _("YAML indents with spaces only: replace the tab with spaces, lined up with the lines around it "
+                  "(most editors can 'Convert Indentation to Spaces')."))
     if any(words in problem for words in ("did not find expected", "expected <block end>",
                                           "mapping values are not allowed")):
         off = _misindented(lines, min(line + 1, len(lines)))
@@ -451,23 +462,26 @@ def _explain(text: str, problem: str, context: str | None, line: int, col: int,
         glued = _GLUED_KEY.search(lines[context_line - 1]) if context_line <= len(lines) else None
         if glued:
             key, value = glued.groups()
-            return (context_line, glued.start() + 1, f"'{key}:{value}' needs a space after the colon",
-                    f"Write '{key}: {value}': YAML reads a key only when a space follows its ':'.")
-        return (context_line, context_col or 1, "this line is text where a 'key: value' line was expected",
-                "Put the text on the line of its key (text: ...), or indent it under 'text: |'.")
+            return (context_line, glued.start() + 1,
+                    _("'{written}' needs a space after the colon").format(written=f"{key}:{value}"),
+                    _("Write '{fixed}': YAML reads a key only when a space follows its ':'.").format(
+                        fixed=f"{key}: {value}"))
+        return (context_line, context_col or 1, _("this line is text where a 'key: value' line was expected"),
+                _("Put the text on the line of its key (text: ...), or indent it under 'text: |'."))
     if "did not find expected '-' indicator" in problem:
-        return (line, col, "this line stands where the next list item ('- ') was expected, but does not start "
-                           "with '- '",
-                "If it belongs to the item above, indent it two more spaces, under that item's first key; if it "
-                "is a new item, start it with '- '.")
+        return (line, col, _("this line stands where the next list item ('- ') was expected, but does not start "
+                             "with '- '"),
+                _("If it belongs to the item above, indent it two more spaces, under that item's first key; if it "
+                  "is a new item, start it with '- '."))
     if "did not find expected key" in problem or "expected <block end>" in problem:
-        where = f" (the block that starts at line {context_line})" if context_line else ""
-        return (line, col, f"this line is indented differently from the keys above it{where}",
-                _syntax_hint(problem))
+        message = (_("this line is indented differently from the keys above it (the block that starts at line "
+                     "{start})").format(start=context_line) if context_line else
+                   _("this line is indented differently from the keys above it"))
+        return (line, col, message, _syntax_hint(problem))
     if "mapping values are not allowed" in problem:
-        return (line, col, "a ': ' inside this value starts a new key", _syntax_hint(problem))
+        return (line, col, _("a ': ' inside this value starts a new key"), _syntax_hint(problem))
     if "found character '\\t'" in problem or "found character '\t'" in problem:
-        return (line, col, "a tab is used for indentation", _syntax_hint("tab"))
+        return (line, col, _("a tab is used for indentation"), _syntax_hint("tab"))
     detail = problem if not context or context == problem else f"{problem} ({context})"
     return line, col, detail, _syntax_hint(problem)
 
@@ -532,7 +546,7 @@ class _Builder:
         if event.anchor not in self.anchors:  # libyaml reports this itself; the pure parser does not
             raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
                                               event.start_mark)
-        result, size, _ = self.anchors[event.anchor]
+        result, size, _depth = self.anchors[event.anchor]
         self.budget -= size
         if self.budget < 0 and not self.exhausted:
             self.exhausted = True
@@ -557,8 +571,8 @@ class _Builder:
                 self.value(key_event)
                 self.value(next_event())
                 self.diagnostics.append(dx.make(
-                    "ER011", key_loc.span, key="a key", expected="a plain word", got="a list or mapping",
-                    fix="Keys are plain words such as 'text' or a node id."))
+                    "ER011", key_loc.span, key=_("a key"), expected=_("a plain word"), got=_("a list or mapping"),
+                    fix=_("Keys are plain words such as 'text' or a node id.")))
                 continue
             value_event = next_event()
             tag = key_event.tag
@@ -648,7 +662,8 @@ class _Builder:
                 return None
         except (ValueError, TypeError):
             self.diagnostics.append(dx.make("ER011", self.loc(event).span, key=f"'{value}'",
-                                            expected=f"a valid {kind}", got="text", fix="Quote it to keep it as text."))
+                                            expected=_("a valid {kind}").format(kind=kind), got=_("text"),
+                                            fix=_("Quote it to keep it as text.")))
             return None
         return value  # str, and timestamps: a date written in a text stays text
 
@@ -684,7 +699,8 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", errors="replace")
         line, col = position_of(good, len(good))
-        detail = f"byte 0x{raw[exc.start]:02x} at line {line}, column {col}"
+        detail = _("byte {byte} at line {line}, column {column}").format(byte=f"0x{raw[exc.start]:02x}", line=line,
+                                                                          column=col)
         return SourceFile(name, "", None), [dx.make("ER003", SourceSpan(name, line, col), detail=detail)]
     # libyaml skips a byte order mark without counting it: drop them all (some editors
     # write two), so that character indexes stay the same as libyaml's.
@@ -696,7 +712,7 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
         if first.__class__ is yaml.StreamEndEvent:
             return SourceFile(name, text, None), []
         builder = _Builder(name, text, next_event)
-        data, _ = builder.value(next_event())  # after DocumentStart
+        data, _end = builder.value(next_event())  # after DocumentStart
         next_event()  # DocumentEnd
         after = next_event()
         if after.__class__ is not yaml.StreamEndEvent:
@@ -705,7 +721,7 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "the file could not be read as YAML"
+        problem = exc.problem or exc.context or _("the file could not be read as YAML")
         cmark = exc.context_mark
         line, col, detail, hint = _explain(text, problem, exc.context, line, col,
                                            cmark.line + 1 if cmark else None, cmark.column + 1 if cmark else None)
@@ -721,8 +737,8 @@ def parse_yaml(name: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
         ]
     except RecursionError:
         return SourceFile(name, text, None), [
-            dx.Diagnostic("ER001", dx.Severity.ERROR, "the file is nested too deeply", SourceSpan(name, 1, 1),
-                          "Story files need only a few levels of indentation.")
+            dx.Diagnostic("ER001", dx.Severity.ERROR, _("the file is nested too deeply"), SourceSpan(name, 1, 1),
+                          _("Story files need only a few levels of indentation."))
         ]
     return SourceFile(name, text, data), builder.diagnostics
 
@@ -741,7 +757,7 @@ def locate_in(source: SourceFile, loc: Loc, offset: int, snippet: str, occurrenc
         # ``occurrence`` earlier copies of the snippet come before it in the text: skip as many
         end = max(loc.end, loc.start + 1)
         found = source.text.find(snippet, loc.start, end)
-        for _ in range(occurrence):
+        for _time in range(occurrence):
             if found < 0:
                 break
             found = source.text.find(snippet, found + len(snippet), end)

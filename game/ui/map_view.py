@@ -118,7 +118,8 @@ def _load_image(path: Path) -> pygame.Surface:
     except RouteMapError as exc:
         raise TerrainUnavailable(str(exc)) from None
     except (pygame.error, ValueError, MemoryError) as exc:
-        raise TerrainUnavailable(f"{path}: the terrain image cannot be decoded ({exc})") from None
+        raise TerrainUnavailable(_("{path}: the terrain image cannot be decoded ({error})").format(
+            path=path, error=exc)) from None
 
 
 def scaled_terrain(path: Path, crop: pygame.Rect, size: tuple[int, int]) -> pygame.Surface:
@@ -143,8 +144,8 @@ def scaled_terrain(path: Path, crop: pygame.Rect, size: tuple[int, int]) -> pyga
         image = _load_image(path)
         crop = crop.clip(image.get_rect())
     if crop.w <= 0 or crop.h <= 0:
-        raise TerrainUnavailable(f"{path}: the terrain image ({image.get_width()} × {image.get_height()} pixels) "
-                                 "does not cover the map")
+        raise TerrainUnavailable(_("{path}: the terrain image ({width} × {height} pixels) does not cover the map")
+                                 .format(path=path, width=image.get_width(), height=image.get_height()))
     return pygame.transform.smoothscale(image.subsurface(crop), size)
 
 

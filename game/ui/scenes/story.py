@@ -538,7 +538,7 @@ class StoryScene(Scene):
             if self.choice_scroll < self.choices_h - theme.px(12) - cr.h:
                 surface.blit(self._choice_fade, (cr.x, cr.bottom - self.fade_h))
         else:
-            hint = text.line("Space or a click shows the whole page", "sans", theme.small, p.faint)
+            hint = text.line(_("Space or a click shows the whole page"), "sans", theme.small, p.faint)
             surface.blit(hint, (cr.x, cr.y + self.choice_heading.get_height() + theme.px(14)))
         surface.set_clip(clip)
         self._draw_footer(surface)

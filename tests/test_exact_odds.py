@@ -19,6 +19,7 @@ import pytest
 from conftest import write_story
 from game.engine import sim
 from game.engine.engine import Engine
+from game.engine.liveness import Liveness
 from game.story.loader import load_story
 
 HEADER = """\
@@ -38,36 +39,43 @@ items:
 """
 
 CONDITIONS = ["cash >= 60", "health < 50", "seen", "not warned", "has(phone)", "visited(n1)", "exposure > 20",
-              "days >= 4 and cash > 10"]
+              "days >= 4 and cash > 10", "health <= 45", "cash == 70", "exposure != 25", "30 < cash", "days < 3"]
 CHANCES = ["0.25", "0.1 + exposure / 100", "max(0.05, 0.5 - health / 200)", "0.2 + visits(n2) * 0.1", "0.3"]
 EFFECTS = ["cash: -30", "cash: -70", "cash: 25", "health: -15", "health: -30", "health: 20", "exposure: 15", "exposure: -10", "days: 2",
            "seen: true", "warned: true", "phone: true", "phone: false", "set: {cash: 50}",
            'cash: "-cash / 2"', 'health: "days * 2"']
 
 
-def generated(seed: int, count: int = 12) -> dict[str, str]:
+#: Only comparisons with numbers and numbers added: every value is kept as a range, none exactly.
+THRESHOLD_CONDITIONS = [c for c in CONDITIONS if "visited" not in c] + ["health > 70", "cash <= 40", "days == 2"]
+THRESHOLD_EFFECTS = [e for e in EFFECTS if '"' not in e] + ["days: 1", "cash: -10", "health: 5"]
+
+
+def generated(seed: int, count: int = 12, thresholds_only: bool = False) -> dict[str, str]:
     """A small forward-only story (so every path ends) with a random mix of everything the explorer reads."""
     rng = random.Random(seed)
+    conditions, effects, chances = ((THRESHOLD_CONDITIONS, THRESHOLD_EFFECTS, ["0.25", "0.3", "0.1"]) if thresholds_only
+                                    else (CONDITIONS, EFFECTS, CHANCES))
     lines = ["nodes:"]
     endings = ["safe", "caught", "lost"]
     for i in range(count):
         lines += [f"  n{i}:", f"    text: Node {i}."]
         if i and rng.random() < 0.3:
-            lines.append(f"    effects: {{{rng.choice(EFFECTS)}}}")
+            lines.append(f"    effects: {{{rng.choice(effects)}}}")
         lines.append("    choices:")
         for k in range(rng.randint(1, 3)):
             later = [f"n{j}" for j in range(i + 1, count)] + [f"end_{e}" for e in endings]
             goto = f"n{i + 1}" if k == 0 and i + 1 < count else rng.choice(later)
             lines += [f"      - text: Choice {k}", f"        goto: {goto}"]
             if k and rng.random() < 0.5:
-                lines.append(f"        if: {rng.choice(CONDITIONS)}")
-            picked = list({e.split(":")[0]: e for e in rng.sample(EFFECTS, rng.randint(0, 2))}.values())
+                lines.append(f"        if: {rng.choice(conditions)}")
+            picked = list({e.split(":")[0]: e for e in rng.sample(effects, rng.randint(0, 2))}.values())
             if "set: {cash: 50}" in picked and any(e.startswith("cash") for e in picked):
                 picked.remove("set: {cash: 50}")
             if picked:
                 lines.append(f"        effects: {{{', '.join(picked)}}}")
             if rng.random() < 0.4:
-                lines.append(f"        roll: {{chance: \"{rng.choice(CHANCES)}\", label: caught, "
+                lines.append(f"        roll: {{chance: \"{rng.choice(chances)}\", label: caught, "
                              f"fail: {rng.choice(later)}}}")
         if i == count - 1 or rng.random() < 0.3:
             lines += ["      - text: Walk on", f"        goto: end_{rng.choice(endings)}"]
@@ -116,6 +124,21 @@ def test_exact_odds_equal_plain_enumeration_on_generated_stories(tmp_path, seed)
         assert not result["hit_limit"] and result["unresolved"] == 0
         assert got == expected, (seed, policy)
         assert sum(got.values()) == 1
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_values_kept_as_ranges_give_the_plain_odds(tmp_path, seed):
+    """Stories whose values are only compared with numbers: each is kept as the range it lies in, never exactly."""
+    story = load_story(write_story(tmp_path / f"th{seed}", generated(seed, count=14, thresholds_only=True)))
+    views = Liveness(story, "random").at.values()
+    assert any(view.ranged for view in views) and not any(
+        name in ("cash", "health", "exposure", "days") for view in views for name in view.exact)
+    for policy in ("random", "first"):
+        result = sim.exhaustive(story, policy)
+        got = Counter(result["endings"])
+        got.update({"soft-lock " + node: p for node, p in result["soft_locks"].items()})
+        assert not result["hit_limit"] and result["unresolved"] == 0
+        assert got == enumerate_paths(story, policy), (seed, policy)
 
 
 def test_a_value_set_before_it_is_read_again_is_forgotten(tmp_path):

@@ -515,7 +515,8 @@ def bench_exhaustive(state_limit: int = 400_000) -> None:
 
     The goal is exact ending probabilities for each policy in under 60 s on a 2-core
     machine. A policy that reaches the state limit prints how much probability is
-    still undecided. Not in the default parts: it takes minutes.
+    still undecided. Not in the default parts: it takes minutes. The floors past which
+    a value counted as one (game.engine.beyond) are printed too.
     """
     print("== Exact odds (exhaustive), whole story ==")
     from game.engine import sim
@@ -526,8 +527,9 @@ def bench_exhaustive(state_limit: int = 400_000) -> None:
         rate = result["states"] / result["seconds"] if result["seconds"] else 0
         verdict = (f"undecided {float(result['unresolved']):.2g} (state limit {state_limit:,})" if result["hit_limit"]
                    else "exact" + (" (under 60 s)" if result["seconds"] < 60 else " (over the 60 s goal)"))
+        merged = ", ".join(f"{name} from {floor:,}" for name, floor in result["beyond"].items()) or "none"
         print(f"{policy:8} {result['states']:>9,} distinct states in {result['seconds']:6.1f} s "
-              f"({rate:,.0f} states/s), largest loop {result['largest_loop']}: {verdict}")
+              f"({rate:,.0f} states/s), largest loop {result['largest_loop']}, merged past a floor: {merged}: {verdict}")
     print("goal: every policy on the whole story, exactly, in < 60 s")
 
 

@@ -27,9 +27,11 @@ from typing import Any
 class Undecided(Exception):
     """A test on a :class:`Beyond` that not every value past its floor answers alike."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, turns_at: Any = None) -> None:
         super().__init__(f"'{name}' is not past every threshold that matters")
         self.name = name
+        #: Where the test's answer changes (a floor above it would have decided it), if known.
+        self.turns_at = turns_at
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +147,7 @@ class Beyond:
         signs = {side} if end * side > 0 else {0, side} if end == 0 else {-1, 0, 1}
         answers = {bool(holds(sign)) for sign in signs}
         if len(answers) != 1:
-            raise Undecided(self.name)
+            raise Undecided(self.name, turns_at=-d.offset / d.coef)
         return answers.pop()
 
     def __hash__(self) -> int:

@@ -211,7 +211,9 @@ class Engine:
     def available(self, state: GameState, choice: Choice) -> bool:
         return choice.condition is None or bool(choice.condition(self.bind(state)))
 
-    def choice_view(self, state: GameState, choice: Choice) -> ChoiceView:
+    def choice_view(self, state: GameState, choice: Choice, weighed: frozenset[str] | None = None) -> ChoiceView:
+        """What the player sees of a choice. ``weighed`` limits its costs to those resources (the exact-odds
+        explorer asks only for what its policy weighs: a cost it never reads need not be put into words)."""
         env = self.bind(state)
         ok = choice.condition is None or bool(choice.condition(env))
         risk = None
@@ -223,7 +225,7 @@ class Engine:
             text=text,
             available=ok,
             reason="" if ok else self.reason(state, choice),
-            costs=self.costs_of(state, choice),
+            costs=self.costs_of(state, choice, weighed),
             risk=risk,
             goto=choice.goto,
             ends_in=self._ending_kind(choice.goto),
@@ -319,21 +321,22 @@ class Engine:
             self._apply(scratch, target.effects)
         return scratch
 
-    def costs_of(self, state: GameState, choice: Choice) -> tuple[CostView, ...]:
-        """Everything the choice will change when its risk does not fall, including what the next page applies."""
+    def costs_of(self, state: GameState, choice: Choice, weighed: frozenset[str] | None = None) -> tuple[CostView, ...]:
+        """Everything the choice will change when its risk does not fall, including what the next page applies
+        (only the resources in ``weighed`` when it is given)."""
         after = self.preview(state, choice)
         views: list[CostView] = []
         target = self.story.nodes.get(choice.goto)
         written = [e.target for e in (*choice.effects, *(target.effects if target is not None else ()))]
         for name in dict.fromkeys([*written, *self.story.resources]):  # the writer's order first
-            if name not in self.story.resources:
+            if name not in self.story.resources or (weighed is not None and name not in weighed):
                 continue
             delta = after.vars[name] - state.vars[name]
             if delta:
                 views.append(CostView(name, delta, self._cost_text(name, delta), self._is_good(name, delta)))
         for name in dict.fromkeys([*written, *self.story.items]):
             item = self.story.items.get(name)
-            if item is None:
+            if item is None or (weighed is not None and name not in weighed):
                 continue
             if name in after.items and name not in state.items:
                 views.append(CostView(name, 1, f"+ {item.label}", True))

@@ -193,9 +193,10 @@ def summarise(story: Story, results: list[RunResult], policy: str, seed: int) ->
 # Exact odds by dynamic programming over distinct states.
 #
 # A state is what can still change the journey's course: the node, and of the values
-# only those that something reachable reads before they are set again (see _Relevant).
-# Two journeys that reach the same node with the same such values have the same
-# future, so each distinct state is expanded once, and the states form a graph whose
+# only those that something reachable reads before they are set again, each exactly or
+# as the range between the numbers it is compared with (see game.engine.liveness).
+# Two journeys that reach the same node in the same such state have the same future,
+# so each distinct state is expanded once, and the states form a graph whose
 # edges carry exact probabilities: the policy's choice (uniform over the open choices
 # for 'random', over tied best choices for the others) times the roll's outcome (its
 # chance computed with Fractions from the decimals as written). What a node's decision
@@ -214,187 +215,19 @@ def summarise(story: Story, results: list[RunResult], policy: str, seed: int) ->
 #
 # Values outside the story's bounds cannot occur (the engine clamps them), which keeps
 # the state space finite unless a value that is still read grows without a bound (the
-# shipped story's Laos loop adds debt on every round, and Seoul reads it);
-# ``state_limit`` then stops the walk, and the probability past it is "unresolved":
-# every figure is exact for the journeys that were decided, and the truth lies
-# between it and it plus the unresolved share.
+# shipped story's Laos loop adds debt on every round, and Seoul reads it). Such a value
+# past a floor becomes a Beyond (game.engine.beyond), which stands for every value past
+# it and refuses any test they would not all answer alike; a refusal doubles the floor
+# and starts the walk again, so a finished walk proves its floor. A value that no floor
+# settles stays exact, and ``state_limit`` then stops the walk: the probability past it
+# is "unresolved", every figure is exact for the journeys that were decided, and the
+# truth lies between it and it plus the unresolved share.
 
 from time import perf_counter  # noqa: E402
 
+from game.engine.beyond import Beyond, Undecided  # noqa: E402
+from game.engine.liveness import Liveness  # noqa: E402
 from game.story import expr as ex  # noqa: E402
-
-
-def _reads(tree, into: set) -> None:
-    """What an expression reads (see :func:`game.story.expr.reads`)."""
-    ex.reads(tree, into)
-
-
-class _Relevant:
-    """For each node, what of a state can still change the journey's course from there (live values).
-
-    A value is live at a node if something reachable from there reads it before it is
-    overwritten: a condition, a chance, a computed effect, or the policy. Anything else
-    (days counted after the last condition on days, a flag never tested again, cash
-    before it is set to 0) is left out of the state, so journeys that differ only there
-    are merged. This is the compiler's live-variable analysis, solved to its least fixed
-    point over the story graph (waiting loops make it cyclic): along a choice, a value
-    set to a constant (``set``, a flag, an item given or taken) is killed, and what the
-    choice and the next page's effects read is added.
-
-    The policy reads only where it decides (two choices or more), and only what
-    ``policies.READS`` says it reads: its own values when a choice there changes them,
-    and a weighed cost's size where that size depends on the value (a bound can clamp
-    it, or it is set or computed). 'random' and 'first' read nothing.
-    """
-
-    def __init__(self, story: Story, policy: str) -> None:
-        nodes = story.nodes
-        own, weighed = READS[policy]
-        resources = story.resources
-
-        def can_clamp(effect) -> bool:
-            if effect.kind == "set" or effect.computed:
-                return True
-            res = resources[effect.target]
-            return (res.min is not None and effect.value < 0) or (res.max is not None and effect.value > 0)
-
-        def transfer(effs) -> tuple[set, set]:
-            """What a list of effects reads and what it kills (in the order they apply, conservatively)."""
-            reads: set = set()
-            kills: set = set()
-            for effect in effs:
-                if effect.computed:
-                    _reads(effect.value.tree, reads)
-                elif effect.kind == "set" or effect.kind == "flag":
-                    kills.add(effect.target)
-                elif effect.kind == "item":
-                    kills.add(("has", effect.target))
-            return reads, kills - reads
-
-        entry = {n.id: transfer(n.effects) for n in nodes.values()}
-        edges: dict[str, list] = {}
-        here: dict[str, set] = {}
-        local: dict[str, set] = {}
-        policy_at: dict[str, set] = {}
-        for node in nodes.values():
-            reads: set = set()
-            out = []
-            for choice in node.choices:
-                if choice.condition is not None:
-                    _reads(choice.condition.tree, reads)
-                went_reads, went_kills = transfer((*choice.effects, *choice.hidden))
-                reads |= went_reads
-                if choice.goto in nodes:
-                    out.append((choice.goto, went_kills))
-                if choice.roll is not None:
-                    _reads(choice.roll.chance.tree, reads)
-                    fail_reads, fail_kills = transfer(choice.roll.fail_effects)
-                    reads |= fail_reads
-                    if choice.roll.fail in nodes:
-                        out.append((choice.roll.fail, went_kills | fail_kills))
-            here[node.id] = reads
-            edges[node.id] = out
-            mine: set = set()
-            if node.ending is None and len(node.choices) > 1 and (own or weighed):
-                for choice in node.choices:
-                    target = nodes.get(choice.goto)
-                    for effect in (*choice.effects, *(target.effects if target is not None else ())):
-                        if effect.kind not in ("add", "set"):
-                            continue
-                        if effect.target in own or (effect.target in weighed and can_clamp(effect)):
-                            mine.add(effect.target)
-            policy_at[node.id] = mine
-            local[node.id] = reads | mine
-        live: dict[str, set] = {n: set() for n in nodes}
-        changed = True
-        while changed:  # to the least fixed point: each pass can only add
-            changed = False
-            for node in nodes.values():
-                if node.ending is not None:
-                    continue
-                mine = set(here[node.id]) | policy_at[node.id]
-                for target, kills in edges[node.id]:
-                    entry_reads, entry_kills = entry[target]
-                    mine |= ((live[target] - entry_kills) | entry_reads) - kills
-                if mine != live[node.id]:
-                    live[node.id] = mine
-                    changed = True
-        self.caps = _caps(story, set().union(*policy_at.values()))
-        self.at = {node_id: self._split(story, names) for node_id, names in live.items()}
-        #: What the decision at a node reads (its conditions, chances and the policy's view):
-        #: states that agree on it get the same choices with the same odds.
-        self.decides = {node_id: self._split(story, names) for node_id, names in local.items()}
-
-    @staticmethod
-    def _split(story: Story, names: set) -> tuple:
-        """(values, items, visit counts, visited) read, each sorted: the parts of a state key."""
-        declared = set(story.resources) | set(story.flags)
-        return (
-            tuple(sorted(n for n in names if isinstance(n, str) and n in declared)),
-            frozenset(n[1] for n in names if isinstance(n, tuple) and n[0] == "has"),
-            tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
-            tuple(sorted({n[1] for n in names if isinstance(n, tuple) and n[0] == "visited"}
-                         - {n[1] for n in names if isinstance(n, tuple) and n[0] == "visits"})),
-        )
-
-
-_COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!="})
-
-
-def _caps(story: Story, policy_reads: set) -> dict[str, float]:
-    """Resources that may be held at a ceiling without changing any outcome: name -> ceiling.
-
-    A resource that only ever grows (every change adds a constant of at least 0) and
-    is only ever compared with numbers (``days >= 300``) behaves the same above the
-    largest number it is compared with: past ``C = that number + 1`` every comparison
-    already has its final answer, and ``min(v + x, C) = min(min(v, C) + x, C)`` for
-    ``x >= 0`` (also with the resource's own maximum). So its value is held at ``C``,
-    which makes a waiting loop that only counts days a finite cycle instead of an
-    endless line of states.
-    """
-    ok = {name: True for name in story.resources if name not in policy_reads}
-    bound: dict[str, float] = {}
-
-    def visit(tree) -> None:
-        stack = [tree]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ex.Binary) and node.op in _COMPARE:
-                pair = ((node.left, node.right), (node.right, node.left))
-                for this, other in pair:
-                    if isinstance(this, ex.Name) and isinstance(other, ex.Num) and this.name in ok:
-                        bound[this.name] = max(bound.get(this.name, other.value), other.value)
-                for this, other in pair:
-                    if not (isinstance(this, ex.Name) and isinstance(other, ex.Num)):
-                        stack.append(this)
-                continue
-            if isinstance(node, ex.Name):
-                ok[node.name] = False
-            elif isinstance(node, ex.Unary):
-                stack.append(node.operand)
-            elif isinstance(node, ex.Binary):
-                stack.extend((node.left, node.right))
-            elif isinstance(node, ex.Call):
-                stack.extend(node.args)
-
-    def effects(effs) -> None:
-        for effect in effs:
-            if effect.computed:
-                visit(effect.value.tree)
-            if effect.kind == "set" or (effect.kind == "add" and (effect.computed or effect.value < 0)):
-                ok[effect.target] = False
-
-    for node in story.nodes.values():
-        effects(node.effects)
-        for choice in node.choices:
-            if choice.condition is not None:
-                visit(choice.condition.tree)
-            effects(choice.effects)
-            effects(choice.hidden)
-            if choice.roll is not None:
-                visit(choice.roll.chance.tree)
-                effects(choice.roll.fail_effects)
-    return {name: bound.get(name, 0) + 1 for name, good in ok.items() if good}
 
 
 def _exact(tree, env) -> Any:
@@ -406,7 +239,7 @@ def _exact(tree, env) -> Any:
         return tree.value
     if isinstance(tree, ex.Name):
         v = env.vars[tree.name]
-        if isinstance(v, bool):
+        if isinstance(v, bool | Beyond):
             return v
         return Fraction(v) if isinstance(v, int) else Fraction(repr(v))
     if isinstance(tree, ex.Unary):
@@ -443,6 +276,8 @@ def exact_chance(engine: Engine, state, choice) -> Fraction:
         value = _exact(roll.chance.tree, engine.bind(state))
     except (TypeError, AttributeError):  # pragma: no cover - a chance the loader accepted is a number
         value = Fraction(repr(engine.risk_of(state, choice)))
+    if isinstance(value, Beyond):
+        raise Undecided(value.name)  # a chance that grows with the value: no one chance for all of them
     return min(Fraction(1), max(Fraction(0), Fraction(value)))
 
 
@@ -463,7 +298,8 @@ def _picks(engine: Engine, policy: str, state, options) -> list[tuple[Any, Fract
     if policy == "random":
         share = Fraction(1, len(options))
         return [(c, share) for c in options]
-    views = [engine.choice_view(state, c) for c in options]
+    own, weighs = READS[policy]
+    views = [engine.choice_view(state, c, own | weighs) for c in options]
     by_index = {c.index: c for c in options}
     ties = _Ties()
     first = POLICIES[policy](views, state.vars, ties)
@@ -586,45 +422,127 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
     with given values (for a part of a story). See the comment above for the method.
     """
     began = perf_counter()
+    liveness = Liveness(story, policy)
+    floors = _first_floors(story)
+    tries: Counter = Counter()
+    while True:
+        try:
+            result = _walk(story, policy, state_limit, start, presets, liveness, floors)
+            break
+        except Undecided as undecided:  # the floor was too low for a test: raise it, or give up the shortcut
+            name = undecided.name
+            tries[name] += 1
+            if tries[name] >= FLOOR_TRIES:
+                del floors[name]
+            else:  # just past where the test turned, if it said so; else twice as far
+                turns = undecided.turns_at
+                floors[name] = (math.floor(turns) + 1 if turns is not None and turns >= floors[name]
+                                else floors[name] * 2)
+    result["beyond"] = {name: floors[name] for name in sorted(result.pop("reached"))}
+    result["seconds"] = perf_counter() - began
+    return result
+
+
+#: How many times the explorer doubles a value's floor before it keeps that value exactly.
+FLOOR_TRIES = 24
+
+
+def _first_floors(story: Story) -> dict[str, Any]:
+    """Where each resource without a maximum first counts as "beyond": just past every number it is compared
+    with. Usually too low (Seoul compares the debt with the cash); each Undecided doubles it, and a failed walk
+    fails early, so the walk that succeeds is the one with the fewest states, not a guess on the safe side."""
+    floors = {name: 0 for name, res in story.resources.items() if res.max is None}
+    for node in story.nodes.values():
+        for choice in node.choices:
+            if choice.condition is not None:
+                for name, number in _compared_numbers(choice.condition.tree):
+                    if name in floors:
+                        floors[name] = max(floors[name], abs(number))
+    return {name: floor + 1 for name, floor in floors.items()}
+
+
+def _compared_numbers(tree) -> list[tuple[str, Any]]:
+    """Each (name, number) that an expression compares."""
+    found = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ex.Binary):
+            for this, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(this, ex.Name) and isinstance(other, ex.Num):
+                    found.append((this.name, other.value))
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ex.Call):
+            stack.extend(node.args)
+    return found
+
+
+def _marked(key: tuple) -> tuple:
+    """A key with each Beyond replaced by its marker (so a lookup never asks a Beyond to equal a number)."""
+    return tuple(v.marker() if type(v) is Beyond else v for v in key)
+
+
+def _walk(story: Story, policy: str, state_limit: int, start: str | None, presets: dict[str, Any] | None,
+          liveness: Liveness, floors: dict[str, Any]) -> dict[str, Any]:
+    """One exhaustive walk with values past ``floors`` merged (raises Undecided if a floor is too low)."""
     engine = Engine(story, keep_journal=False, keep_undo=False)
     first = engine.new_game(0, start=start)
     if presets is not None:
         _preset(first, presets)
-    relevant = _Relevant(story, policy)
-    live, caps = relevant.at, relevant.caps
+    live, decides = liveness.at, liveness.decides
     base_vars = dict(first.vars)
+    widened = tuple(floors.items())
+    reached: set[str] = set()  # the values that did pass their floor
 
     def key_of(state) -> tuple:
-        vars_, visits = state.vars, state.visits
-        names, items, counted, seen = live[state.node]
-        for name, cap in caps.items():
-            if vars_[name] > cap:
-                vars_[name] = cap
-        return (state.node, tuple([vars_[n] for n in names]), items.intersection(state.items),
-                tuple([visits.get(n, 0) for n in counted]), tuple([n in visits for n in seen]))
+        """The state's class: what the future from its node can tell apart (ranges, not values, where that is all).
 
-    def state_of(key: tuple):
-        node, values, items, counts, seen = key
-        names, _, counted, seen_names = live[node]
+        A value past its floor becomes the Beyond that stands for every value past it.
+        """
+        vars_ = state.vars
+        marked = False
+        for name, floor in widened:
+            value = vars_[name]
+            if type(value) is Beyond:
+                marked = True
+                if value.coef == 1 and value.offset >= 0:
+                    vars_[name] = Beyond(name, floor)
+            elif value >= floor:
+                vars_[name] = Beyond(name, floor)
+                reached.add(name)
+                marked = True
+        view = live[state.node].key(vars_, state.items, state.visits)
+        if marked:
+            view = (_marked(view[0]), _marked(view[1]), *view[2:])
+        return (state.node, *view)
+    def sample_of(state) -> tuple:
+        """Enough of a state to stand for its whole class: its node and the live values themselves."""
+        view = live[state.node]
+        vars_, visits = state.vars, state.visits
+        return (state.node, tuple([vars_[n] for n in view.values()]), view.items.intersection(state.items),
+                tuple([visits.get(n, 0) for n in view.counted]), tuple([n in visits for n in view.seen]))
+
+    def state_of(sample: tuple):
+        node, values, items, counts, seen = sample
+        view = live[node]
         vars_ = dict(base_vars)
-        vars_.update(zip(names, values, strict=True))
+        vars_.update(zip(view.values(), values, strict=True))
         first.node = node
         first.vars = vars_
         first.items = set(items)
-        visits = {n: c for n, c in zip(counted, counts, strict=True) if c}
-        visits.update((n, 1) for n, v in zip(seen_names, seen, strict=True) if v)
+        visits = {n: c for n, c in zip(view.counted, counts, strict=True) if c}
+        visits.update((n, 1) for n, v in zip(view.seen, seen, strict=True) if v)
         first.visits = visits
         return first
 
-    decides = relevant.decides
     decided: dict[tuple, list] = {}  # (node, what its decision reads) -> [(choice index, failed, p)]
 
     def branches(node, state) -> list:
         """The policy's choices at ``node`` and their risks' outcomes, each with its exact probability."""
-        names, items, counted, seen = decides[node.id]
-        vars_, visits = state.vars, state.visits
-        local = (node.id, tuple([vars_[n] for n in names]), items.intersection(state.items),
-                 tuple([visits.get(n, 0) for n in counted]), tuple([n in visits for n in seen]))
+        view = decides[node.id].key(state.vars, state.items, state.visits)
+        local = (node.id, _marked(view[0]), *view[1:])
         found = decided.get(local)
         if found is None:
             env = engine.bind(state)
@@ -640,47 +558,46 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
         return found
 
     ids: dict[tuple, int] = {}
-    keys: list[tuple] = []
+    samples: list[tuple] = []  # one member of each class, to explore it from
     edges: list[list] = []
-    start_key = key_of(first)
-    ids[start_key] = 0
-    keys.append(start_key)
+    ids[key_of(first)] = 0
+    samples.append(sample_of(first))
     hit_limit = False
     i = 0
     nodes = story.nodes
-    while i < len(keys):
-        key = keys[i]
+    while i < len(samples):
+        sample = samples[i]
         i += 1
-        node = nodes[key[0]]
+        node = nodes[sample[0]]
         if node.ending is not None:
             edges.append([(Fraction(1), ("ending", node.ending.id))])
             continue
-        if len(keys) > state_limit:
+        if len(samples) > state_limit:
             hit_limit = True
             edges.append([(Fraction(1), ("unresolved", ""))])
             continue
-        ways = branches(node, state_of(key))
+        ways = branches(node, state_of(sample))
         if not ways:
             edges.append([(Fraction(1), ("soft-lock", node.id))])
             continue
         out: dict = {}
         for index, failed, p in ways:
-            child = state_of(key)
+            child = state_of(sample)
             engine.advance(child, index, forced_failure=failed)
             ck = key_of(child)
             target = ids.get(ck)
             if target is None:
-                target = ids[ck] = len(keys)
-                keys.append(ck)
+                target = ids[ck] = len(samples)
+                samples.append(sample_of(child))
             out[target] = out.get(target, 0) + p
         edges.append([(p, t) for t, p in out.items()])
     # The probability flows from the first state in topological order (Tarjan gives the
     # components sinks first): one multiplication per edge, whatever the number of endings.
-    mass: list = [Fraction(0)] * len(keys)
+    mass: list = [Fraction(0)] * len(samples)
     mass[0] = Fraction(1)
     result: Counter = Counter()
     largest = 1
-    for comp in reversed(_sccs(len(keys), edges)):
+    for comp in reversed(_sccs(len(samples), edges)):
         v = comp[0]
         if len(comp) == 1 and not any(w == v for _, w in edges[v]):
             m = mass[v]
@@ -707,7 +624,7 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
         elif what == "soft-lock":
             soft_locks[where] += p
         elif what == "loop":
-            loops[keys[where][0]] += p
+            loops[samples[where][0]] += p
         else:
             unresolved += p
     return {
@@ -717,8 +634,8 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
         "soft_locks": dict(soft_locks),
         "loops": dict(loops),
         "unresolved": unresolved,
-        "states": len(keys),
+        "states": len(samples),
         "largest_loop": largest,
+        "reached": reached,
         "hit_limit": hit_limit,
-        "seconds": perf_counter() - began,
     }

@@ -163,6 +163,7 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
             "unresolved": _fraction(r["unresolved"]),
             "states": r["states"],
             "hit_limit": r["hit_limit"],
+            "merged_from": r["beyond"],
             "seconds": round(r["seconds"], 3),
         } for p, r in results.items()}, indent=2))
         return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0
@@ -179,6 +180,10 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
         for node, p in r["loops"].items():
             print("  " + _("ENDLESS LOOP at {node}").format(node=f"{node:18}")
                   + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
+        for name, floor in r["beyond"].items():
+            resource = story.resources[name]
+            print("  " + _("{label} from {amount} up counted as one: the walk proved that nothing after tells such "
+                           "amounts apart").format(label=resource.label, amount=resource.format(floor)))
         if r["hit_limit"]:
             undecided = float(r["unresolved"])
             share = f"{undecided:.3%}" if undecided >= 1e-5 else f"{undecided:.1e}"

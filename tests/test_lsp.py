@@ -107,6 +107,15 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "game", "lsp", "--lang", "ko"],
+                                              server_env=ENV))
+async def korean_client(lsp_client: LanguageClient):
+    params = lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code"))
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
 def open_doc(client: LanguageClient, path: Path, text: str | None = None) -> None:
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
         uri=uri(path), language_id="yaml", version=1, text=text if text is not None else path.read_text(encoding="utf-8"))))
@@ -268,6 +277,24 @@ async def test_hover(client: LanguageClient, story: Path):
 
 
 @pytest.mark.asyncio
+async def test_quick_fix_for_a_did_you_mean_in_korean(korean_client: LanguageClient, story: Path):
+    """A writer who runs the server in Korean gets the hint in Korean and the same quick fix, titled in Korean."""
+    client = korean_client
+    start = story / "01_start.yaml"
+    text = STORY["01_start.yaml"].replace("goto: far_bank\n      - text: Wait", "goto: far_bnk\n      - text: Wait")
+    open_doc(client, start, text)
+    await until(lambda: "ER020" in codes(client, start))
+    diagnostic = next(d for d in client.diagnostics[uri(start)] if d.code == "ER020")
+    assert "뜻했나요" in str(diagnostic.data)  # the hint is Korean: the quick fix cannot read English words
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri(start)), range=diagnostic.range,
+        context=lsp.CodeActionContext(diagnostics=[diagnostic])))
+    assert [a.title for a in actions] == ["'far_bank'(으)로 바꾸기"]
+    (edit,) = actions[0].edit.changes[uri(start)]
+    assert edit.new_text == "far_bank"
+
+
+@pytest.mark.asyncio
 async def test_quick_fix_for_a_did_you_mean(client: LanguageClient, story: Path):
     start = story / "01_start.yaml"
     text = STORY["01_start.yaml"].replace("goto: far_bank\n      - text: Wait", "goto: far_bnk\n      - text: Wait")
@@ -332,3 +359,15 @@ def test_the_vscode_extension_is_packaged():
     names = zipfile.ZipFile(VSIX).namelist()
     assert {"extension/extension.js", "extension/package.json"} <= set(names)
     assert any(n.startswith("extension/node_modules/vscode-languageclient/") for n in names)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("candidates", [["far_bank"], ["far_bank", "far_bend", "far_band"]])
+def test_the_quick_fix_reads_every_name_a_hint_proposes_in_either_language(lang, candidates):
+    from game.l10n import set_language
+    from game.lsp.features import suggestions
+    from game.story.suggest import did_you_mean
+
+    set_language(lang)
+    hint = did_you_mean("far_bnk", candidates)
+    assert sorted(suggestions(hint)) == sorted(candidates) and sorted(suggestions("Allowed here: a, b.")) == []

@@ -15,12 +15,28 @@ from functools import cache
 from importlib import resources
 
 from game.engine.engine import Engine
+from game.l10n import N_, _, language
 from game.lsp.index import Occurrence
 from game.lsp.workspace import StoryFolder
 from game.story.expr import FUNCTIONS
 from game.story.model import Choice, Node, Story
 
-_DID_YOU_MEAN = re.compile(r"Did you mean ((?:'[^']+'(?:, | or )?)+)\?")
+#: The did-you-mean hints as game.story.suggest writes them (the same msgids, so the same translations).
+_ONE = N_("Did you mean '{name}'?")
+_MANY = N_("Did you mean {names} or '{last}'?")
+_FIELDS = {r"\{name\}": r"(?P<one>[^']+)", r"\{names\}": r"(?P<many>(?:'[^']+'(?:, )?)+)", r"\{last\}": r"(?P<last>[^']+)"}
+
+
+@cache
+def _did_you_mean(lang: str) -> tuple[re.Pattern[str], ...]:
+    """The hints' patterns in ``lang`` and in English (a hint is in the language the checker spoke)."""
+    patterns = []
+    for template in {_(_ONE), _(_MANY), _ONE, _MANY}:
+        pattern = re.escape(template)
+        for field, group in _FIELDS.items():
+            pattern = pattern.replace(field, group)
+        patterns.append(re.compile(pattern))
+    return tuple(patterns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +59,17 @@ class Symbol:
 
 
 def suggestions(hint: str) -> list[str]:
-    """The names a did-you-mean hint proposes ("Did you mean 'a'?", "Did you mean 'a', 'b' or 'c'?")."""
-    found = _DID_YOU_MEAN.search(hint or "")
-    return re.findall(r"'([^']+)'", found.group(1)) if found else []
+    """The names a did-you-mean hint proposes ("Did you mean 'a'?", "Did you mean 'a', 'b' or 'c'?"), in English
+    or in the language the program speaks ("'a'을(를) 뜻했나요?")."""
+    for pattern in _did_you_mean(language()):
+        found = pattern.search(hint or "")
+        if found is None:
+            continue
+        groups = found.groupdict()
+        if groups.get("one"):
+            return [groups["one"]]
+        return [*re.findall(r"'([^']+)'", groups.get("many") or ""), groups["last"]]
+    return []
 
 
 def words(text: str) -> int:

@@ -26,6 +26,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from game import __version__
+from game.l10n import _
 from game.lsp import features
 from game.lsp.index import Occurrence
 from game.lsp.workspace import StoryFolder, role_of, story_root
@@ -231,7 +232,8 @@ def code_action(ls: StoryServer, params: lsp.CodeActionParams) -> list[lsp.CodeA
         hint = diagnostic.data.get("hint", "") if isinstance(diagnostic.data, dict) else diagnostic.message
         for name in features.suggestions(hint):
             edit = lsp.TextEdit(diagnostic.range, name)
-            actions.append(lsp.CodeAction(title=f"Change to '{name}'", kind=lsp.CodeActionKind.QuickFix,
+            actions.append(lsp.CodeAction(title=_("Change to '{name}'").format(name=name),
+                                          kind=lsp.CodeActionKind.QuickFix,
                                           diagnostics=[diagnostic], is_preferred=len(actions) == 0,
                                           edit=lsp.WorkspaceEdit(changes={params.text_document.uri: [edit]})))
     return actions

@@ -190,7 +190,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     if not found:
         return 1
     try:
-        preset = FacilitatorSettings(name=args.name or "Class session", groups=max(0, args.groups),
+        preset = FacilitatorSettings(name=args.name or _("Class session"), groups=max(0, args.groups),
                                      group=max(1, args.group), level=args.level,
                                      discussion_seconds=max(1, args.minutes) * 60,
                                      **({"seed": args.seed} if args.seed is not None else {}))
@@ -496,7 +496,7 @@ def cmd_journeys(story: Any, args: argparse.Namespace) -> int:
     try:
         from game.ui.classroom.journeys_setup import JourneyChoices, JourneysSetupScene
 
-        choices = JourneyChoices(name=args.name or "Class journeys", luck=args.luck or "same",
+        choices = JourneyChoices(name=args.name or _("Class journeys"), luck=args.luck or "same",
                                  allow_undo=args.allow_undo, nicknames=args.nicknames,
                                  seed=args.seed if args.seed is not None else secrets.randbelow(9000) + 1000)
         problem = None

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from game.engine.engine import ChoiceView, Engine, NodeView, Outcome
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite, facts_for
+from game.engine.presets import start_with
 from game.engine.save import (
     AUTOSAVE,
     keep_autosave_aside,
@@ -259,8 +260,7 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
     fresh = state is None
     if state is None:
         state = engine.new_game(seed, start=start)
-        if presets:
-            state.vars.update(presets)
+        start_with(state, presets)
         if not start:
             game = TextGame(story, state, stdin, stdout)
             game.say(story.title.upper())

@@ -355,3 +355,16 @@ def test_a_page_that_reveals_by_itself_ends_drawn_whole_with_its_choices(story, 
     draws = app.draws
     frames(app, 1.0)
     assert app.draws == draws  # and then it is still
+
+
+def test_items_given_with_set_stay_for_every_new_journey_in_the_window(story, make_app):
+    """`play --set phone=true`: the first journey and each "Start a new journey" after it begin with the phone."""
+    from game.engine.presets import parse_presets
+
+    item = next(iter(story.items))
+    presets = parse_presets(story, [f"{item}=true"])  # only an item: the values dict itself is empty (falsy)
+    app = make_app(story, skip_title=True, presets=presets)
+    assert item in app.state.items
+    tap(app, pygame.K_3)
+    app.new_journey()
+    assert app.state.step == 0 and item in app.state.items

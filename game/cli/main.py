@@ -470,11 +470,6 @@ def cmd_play(args: argparse.Namespace) -> int:
         state, notice = state_from_note(args.from_note, story)
         if notice and args.text:
             print(notice)
-    elif presets.carried:  # items: the front-ends take values only, so the journey starts here
-        from game.engine.engine import Engine
-
-        state = Engine(story).new_game(args.seed, start=args.start)
-        presets.apply(state)
     if args.text:
         from game.textui import run_text
 

@@ -31,6 +31,18 @@ class Presets(dict):
             (state.items.add if carried else state.items.discard)(name)
 
 
+def start_with(state: Any, presets: dict[str, Any] | None) -> None:
+    """Give a journey that has just begun the writer's starting values, and the items if ``presets`` has them.
+
+    Every front-end calls this each time it begins a journey (also "Start a new journey"
+    from the window), so items given with ``--set`` are never lost on the way.
+    """
+    if isinstance(presets, Presets):
+        presets.apply(state)
+    elif presets:
+        state.vars.update(presets)
+
+
 def parse_presets(story: Story, items: list[str]) -> Presets:
     """``--set cash=100 --set told_mother=true`` → values, checked against the story's declarations.
 

@@ -20,6 +20,7 @@ import pygame
 
 from game.alert import alert
 from game.engine.engine import Engine
+from game.engine.presets import start_with
 from game.engine.save import (
     AUTOSAVE,
     keep_autosave_aside,
@@ -61,7 +62,7 @@ class App:
         self.engine = Engine(story)
         self.seed = seed
         self.start = start
-        self.presets = dict(presets or {})
+        self.presets = presets  # with the items given, if any (see game.engine.presets.start_with)
         self.quit_at_end = quit_at_end
         # Writer mode: playtest notes (N). A player's N does nothing; writers run from a checkout
         # or pass --writer (issue 15: players met the note box and typed into it by accident).
@@ -218,8 +219,7 @@ class App:
         from game.ui.scenes.story import StoryScene
 
         self.state = self.engine.new_game(self.seed, start=self.start)
-        if self.presets:
-            self.state.vars.update(self.presets)
+        start_with(self.state, self.presets)
         self.autosave_ours = False
         self.autosave()
         self.stack.replace_all(StoryScene(self))
@@ -616,7 +616,7 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
         alert(NO_DISPLAY)
         return 1
     try:
-        app = App(story, seed=seed, start=start, presets=presets or {}, resume=resume, autoplay=autoplay,
+        app = App(story, seed=seed, start=start, presets=presets, resume=resume, autoplay=autoplay,
                   fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
     except pygame.error as exc:
         alert(f"{NO_DISPLAY} ({exc})")

@@ -261,7 +261,7 @@ def _exact(tree, env) -> Any:
             if tree.func == "has":
                 return arg in env.items
             count = env.visits.get(arg, 0)
-            return count > 0 if tree.func == "visited" else Fraction(count)
+            return count > 0 if tree.func == "visited" else count if type(count) is Beyond else Fraction(count)
         values = [_exact(a, env) for a in tree.args]
         return min(values) if tree.func == "min" else max(values)
     raise TypeError(tree)  # pragma: no cover
@@ -276,8 +276,12 @@ def exact_chance(engine: Engine, state, choice) -> Fraction:
         value = _exact(roll.chance.tree, engine.bind(state))
     except (TypeError, AttributeError):  # pragma: no cover - a chance the loader accepted is a number
         value = Fraction(repr(engine.risk_of(state, choice)))
-    if isinstance(value, Beyond):
-        raise Undecided(value.name)  # a chance that grows with the value: no one chance for all of them
+    if isinstance(value, Beyond):  # certain (or impossible) for every value past the floor, else Undecided
+        if value >= 1:
+            return Fraction(1)
+        if value <= 0:
+            return Fraction(0)
+        raise Undecided(value.name)
     return min(Fraction(1), max(Fraction(0), Fraction(value)))
 
 
@@ -423,7 +427,7 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
     """
     began = perf_counter()
     liveness = Liveness(story, policy)
-    floors = _first_floors(story)
+    floors = _first_floors(story, liveness)
     tries: Counter = Counter()
     while True:
         try:
@@ -434,11 +438,16 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
             tries[name] += 1
             if tries[name] >= FLOOR_TRIES:
                 del floors[name]
-            else:  # just past where the test turned, if it said so; else twice as far
-                turns = undecided.turns_at
-                floors[name] = (math.floor(turns) + 1 if turns is not None and turns >= floors[name]
-                                else floors[name] * 2)
-    result["beyond"] = {name: floors[name] for name in sorted(result.pop("reached"))}
+                continue
+            # Just past where the test turned, if it said so, else twice as far; and from the second raise on,
+            # at least 2%, 4%, 8%… higher, so that a series of tests that each turn a little higher costs few walks.
+            turns = undecided.turns_at
+            wanted = math.floor(turns) + 1 if turns is not None and turns >= floors[name] else floors[name] * 2
+            if tries[name] > 1:
+                wanted = max(wanted, math.ceil(floors[name] * (1 + 0.01 * 2 ** (tries[name] - 1))))
+            floors[name] = wanted
+    result["beyond"] = {(f"visits({name[1]})" if type(name) is tuple else name): floors[name]
+                        for name in sorted(result.pop("reached"), key=str)}
     result["seconds"] = perf_counter() - began
     return result
 
@@ -447,7 +456,7 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
 FLOOR_TRIES = 24
 
 
-def _first_floors(story: Story) -> dict[str, Any]:
+def _first_floors(story: Story, liveness: Liveness) -> dict[Any, Any]:
     """Where each resource without a maximum first counts as "beyond": just past every number it is compared
     with. Usually too low (Seoul compares the debt with the cash); each Undecided doubles it, and a failed walk
     fails early, so the walk that succeeds is the one with the fewest states, not a guess on the safe side."""
@@ -458,7 +467,14 @@ def _first_floors(story: Story) -> dict[str, Any]:
                 for name, number in _compared_numbers(choice.condition.tree):
                     if name in floors:
                         floors[name] = max(floors[name], abs(number))
-    return {name: floor + 1 for name, floor in floors.items()}
+    floors = {name: floor + 1 for name, floor in floors.items()}
+    # Counts of visits that something reads as a number (a chance that grows with each night in a safe
+    # house): a loop can make them grow without end too. Past the count where every test is settled,
+    # one more visit changes nothing.
+    for view in liveness.at.values():
+        for node_id in view.counted:
+            floors.setdefault(("visits", node_id), 2)
+    return floors
 
 
 def _compared_numbers(tree) -> list[tuple[str, Any]]:
@@ -499,24 +515,27 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
     def key_of(state) -> tuple:
         """The state's class: what the future from its node can tell apart (ranges, not values, where that is all).
 
-        A value past its floor becomes the Beyond that stands for every value past it.
+        A value (or a count of visits) past its floor becomes the Beyond that stands for every one past it.
         """
-        vars_ = state.vars
+        vars_, visits = state.vars, state.visits
         marked = False
         for name, floor in widened:
-            value = vars_[name]
+            held = visits if type(name) is tuple else vars_
+            key = name[1] if type(name) is tuple else name
+            value = held.get(key, 0)
             if type(value) is Beyond:
                 marked = True
                 if value.coef == 1 and value.offset >= 0:
-                    vars_[name] = Beyond(name, floor)
+                    held[key] = Beyond(name, floor)
             elif value >= floor:
-                vars_[name] = Beyond(name, floor)
+                held[key] = Beyond(name, floor)
                 reached.add(name)
                 marked = True
-        view = live[state.node].key(vars_, state.items, state.visits)
+        view = live[state.node].key(vars_, state.items, visits)
         if marked:
-            view = (_marked(view[0]), _marked(view[1]), *view[2:])
+            view = (_marked(view[0]), view[1], view[2], _marked(view[3]), view[4])
         return (state.node, *view)
+
     def sample_of(state) -> tuple:
         """Enough of a state to stand for its whole class: its node and the live values themselves."""
         view = live[state.node]
@@ -542,7 +561,7 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
     def branches(node, state) -> list:
         """The policy's choices at ``node`` and their risks' outcomes, each with its exact probability."""
         view = decides[node.id].key(state.vars, state.items, state.visits)
-        local = (node.id, _marked(view[0]), *view[1:])
+        local = (node.id, _marked(view[0]), view[1], view[2], _marked(view[3]), view[4])
         found = decided.get(local)
         if found is None:
             env = engine.bind(state)
@@ -559,26 +578,39 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
 
     ids: dict[tuple, int] = {}
     samples: list[tuple] = []  # one member of each class, to explore it from
-    edges: list[list] = []
+    edges: list = []  # edges[i]: state i's ways on, once it is explored
     ids[key_of(first)] = 0
     samples.append(sample_of(first))
+    edges.append(None)
+    # States that stand for values past a floor are explored first, depth first: a floor too low
+    # shows itself at the first test it cannot answer, so a walk that must start again stops early.
+    # (The order changes nothing else: the probability flows only once every state is explored.)
+    beyond_first: list[int] = []
     hit_limit = False
     i = 0
     nodes = story.nodes
-    while i < len(samples):
-        sample = samples[i]
-        i += 1
+    while True:
+        if beyond_first:
+            at = beyond_first.pop()
+        elif i < len(samples):
+            at = i
+            i += 1
+            if edges[at] is not None:
+                continue
+        else:
+            break
+        sample = samples[at]
         node = nodes[sample[0]]
         if node.ending is not None:
-            edges.append([(Fraction(1), ("ending", node.ending.id))])
+            edges[at] = [(Fraction(1), ("ending", node.ending.id))]
             continue
         if len(samples) > state_limit:
             hit_limit = True
-            edges.append([(Fraction(1), ("unresolved", ""))])
+            edges[at] = [(Fraction(1), ("unresolved", ""))]
             continue
         ways = branches(node, state_of(sample))
         if not ways:
-            edges.append([(Fraction(1), ("soft-lock", node.id))])
+            edges[at] = [(Fraction(1), ("soft-lock", node.id))]
             continue
         out: dict = {}
         for index, failed, p in ways:
@@ -589,8 +621,11 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
             if target is None:
                 target = ids[ck] = len(samples)
                 samples.append(sample_of(child))
+                edges.append(None)
+                if any(type(part) is tuple and part and part[0] == "beyond" for part in (*ck[1], *ck[4])):
+                    beyond_first.append(target)
             out[target] = out.get(target, 0) + p
-        edges.append([(p, t) for t, p in out.items()])
+        edges[at] = [(p, t) for t, p in out.items()]
     # The probability flows from the first state in topological order (Tarjan gives the
     # components sinks first): one multiplication per edge, whatever the number of endings.
     mass: list = [Fraction(0)] * len(samples)

@@ -31,7 +31,8 @@ _FIELDS = {r"\{name\}": r"(?P<one>[^']+)", r"\{names\}": r"(?P<many>(?:'[^']+'(?
 def _did_you_mean(lang: str) -> tuple[re.Pattern[str], ...]:
     """The hints' patterns in ``lang`` and in English (a hint is in the language the checker spoke)."""
     patterns = []
-    for template in {_(_ONE), _(_MANY), _ONE, _MANY}:
+    # Several names first: the one-name pattern would match the last name of a list in some languages.
+    for template in dict.fromkeys((_(_MANY), _MANY, _(_ONE), _ONE)):
         pattern = re.escape(template)
         for field, group in _FIELDS.items():
             pattern = pattern.replace(field, group)

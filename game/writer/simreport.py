@@ -9,7 +9,7 @@ import sys
 from fractions import Fraction
 
 from game.engine import sim
-from game.l10n import _
+from game.l10n import _, number
 from game.paths import story_dir
 from game.story.loader import load_story
 
@@ -181,6 +181,10 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
             print("  " + _("ENDLESS LOOP at {node}").format(node=f"{node:18}")
                   + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
         for name, floor in r["beyond"].items():
+            if name.startswith("visits("):
+                print("  " + _("{count} visits to '{node}' or more counted as one: the walk proved that nothing "
+                               "after tells them apart").format(count=number(floor), node=name[7:-1]))
+                continue
             resource = story.resources[name]
             print("  " + _("{label} from {amount} up counted as one: the walk proved that nothing after tells such "
                            "amounts apart").format(label=resource.label, amount=resource.format(floor)))

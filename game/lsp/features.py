@@ -127,8 +127,10 @@ def describe(story: Story, occ: Occurrence) -> str:
         fact = story.facts.get(name)
         if fact is None:
             return f"`{name}`: no such fact"
+        # Every further source, whatever the language spoken: the writer checks them all.
+        also = "".join(f"\n\nAlso ({s.lang}): {s.source_title}, {s.source}" for s in fact.also)
         return (f"**Fact** `{name}`\n\n{fact.text.strip()}\n\nSource: {fact.source_title} ({fact.year}), "
-                f"{fact.source}\n\nConfidence: {fact.confidence}")
+                f"{fact.source}{also}\n\nConfidence: {fact.confidence}")
     if occ.kind == "resource":
         res = story.resources.get(name)
         if res is None:

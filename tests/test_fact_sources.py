@@ -91,3 +91,90 @@ def test_every_further_source_of_the_shipped_facts_has_a_quote_a_date_and_a_lang
         assert s.source.startswith("https://") or s.source.startswith("http://"), fid
         if s.lang == "ko":
             assert re.search(r"[\uac00-\ud7a3]", s.quote), f"{fid}: a Korean source quotes Korean"
+
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+@pytest.fixture(params=["en", "ko", ("ko", (1024, 600))], ids=["en", "ko", "ko-1024x600"])
+def projector(request, tmp_path):
+    """The facilitator's projector (1280x720 unless given) at the start of the shipped story, in a language."""
+    import pygame
+
+    from game.classroom.facilitation import Facilitation, FacilitatorSettings
+    from game.cli.classroom import projector_mode
+    from game.l10n import set_language
+    from game.story.loader import load_story
+    from game.ui.app import App
+    from game.ui.classroom.story import start_session
+
+    lang, size = (request.param, (1280, 720)) if isinstance(request.param, str) else request.param
+    set_language(lang)
+    story = load_story(STORY, lang=lang)
+    pygame.init()
+    app = App(story, size=size, seed=1)
+    projector_mode(app)
+    fac = Facilitation.start(story, FacilitatorSettings(name="9B", seed=4), path=tmp_path / "s.jsonl")
+    start_session(app, fac)
+    yield app, fac, lang
+    fac.close()
+    app.close()
+    pygame.quit()
+
+
+def test_a_fact_card_shows_the_korean_source_in_korean_only(projector):
+    import pygame
+
+    from game.ui.classroom.facts import FactCardScene
+    from test_classroom_korean_layout import overflow
+
+    app, fac, lang = projector
+    with_korean = [fid for fid, fact in app.story.facts.items() if fact.also_in("ko")]
+    assert "arrivals_by_year" in with_korean
+    for fid in with_korean:
+        scene = FactCardScene(app, fac, [fid])
+        app.push(scene)
+        app.step(events=[])
+        said = [b.text for b in scene.also_blocks]
+        fact = app.story.facts[fid]
+        if lang == "ko":
+            assert said == ["한국어 출처: " + "; ".join(s.source_title for s in fact.also)], fid
+        else:
+            assert said == [], f"{fid}: an English card shows no Korean source"
+        assert not overflow(app), f"fact {fid} ({lang}): drawn outside the window"
+        if fid == "arrivals_by_year":  # the card with the most sources
+            w, h = app.screen.get_size()
+            name = "fact-card-sources"
+            path = SHOTS / (f"{name}.png" if lang == "en" else f"{name}-{lang}.png") if (w, h) == (1280, 720) \
+                else SHOTS / lang / f"{w}x{h}-{name}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(app.screen, str(path))
+        app.pop()
+
+
+def test_the_terminal_debrief_line_gives_the_korean_source_in_korean_only():
+    from game.l10n import set_language
+    from game.story.loader import load_story
+    from game.textui import TextGame
+
+    for lang in ("en", "ko"):
+        set_language(lang)
+        fact = load_story(STORY, lang=lang).facts["covid_border_closure_2020"]
+        line = TextGame.fact_line(fact)
+        assert "https://en.yna.co.kr/view/AEN20210120003100325" in line
+        if lang == "ko":
+            assert line.endswith("; 한국어 출처: 뉴데일리, 2024: https://www.newdaily.co.kr/site/data/html/2024/04/30/"
+                                 "2024043000327.html; 동아일보 (뉴시스), 2022: "
+                                 "https://donga.com/news/Politics/article/all/20220120/111337892/1)"), line
+        else:
+            assert "뉴데일리" not in line and "한국어" not in line
+
+
+def test_the_hover_of_a_fact_lists_every_further_source():
+    from game.lsp.features import describe
+    from game.lsp.index import Occurrence
+
+    story = analyse(STORY).story
+    fact = story.facts["women_share_defectors"]
+    text = describe(story, Occurrence("fact", "women_share_defectors", fact.span))
+    assert "Also (ko): 동아일보 (뉴시스), 2022, https://donga.com/news/Politics/article/all/20220120/111337892/1" in text

@@ -54,11 +54,10 @@ class FactCardScene(FacilitateScene):
         source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
         self.source_block = self.block(_("Source: {source}").format(source=source), "sans-bold", pj.ui, w, p.text, 1.3)
         self.url_block = self.block(fact.source, "sans", pj.small, w, p.muted, 1.3)
-        # A source in the language spoken (a Korean report of the same figures), under the main one.
-        lang = language()
-        also = also_line(fact, lang)
+        # A source in the language spoken (a Korean report of the same figures), under the main one: its
+        # name and year only, as a class reads it from the back of the room (the debrief gives the addresses).
+        also = also_line(fact, language())
         self.also_blocks = [self.block(also, "sans-bold", pj.ui, w, p.text, 1.3)] if also else []
-        self.also_blocks += [self.block(s.source, "sans", pj.small, w, p.muted, 1.3) for s in fact.also_in(lang)]
         words = {"strong": _("strong (official data or two reputable sources)"),
                  "medium": _("medium (one credible source)"), "weak": _("weak (a memoir, undated or disputed)")}
         self.confidence = self.block(_("Evidence: {level}").format(level=words.get(fact.confidence, fact.confidence)), "sans", pj.small,

@@ -124,9 +124,9 @@ def projector(request, tmp_path):
 
 def test_a_fact_card_shows_the_korean_source_in_korean_only(projector):
     import pygame
+    from test_classroom_korean_layout import overflow
 
     from game.ui.classroom.facts import FactCardScene
-    from test_classroom_korean_layout import overflow
 
     app, fac, lang = projector
     with_korean = [fid for fid, fact in app.story.facts.items() if fact.also_in("ko")]

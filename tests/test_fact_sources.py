@@ -178,3 +178,14 @@ def test_the_hover_of_a_fact_lists_every_further_source():
     fact = story.facts["women_share_defectors"]
     text = describe(story, Occurrence("fact", "women_share_defectors", fact.span))
     assert "Also (ko): 동아일보 (뉴시스), 2022, https://donga.com/news/Politics/article/all/20220120/111337892/1" in text
+
+
+def test_the_language_server_completes_the_keys_of_a_further_source():
+    from game.lsp.features import parent_keys, schema_keys, schema_place
+
+    lines = (FACT_HEAD + GOOD + "        \n").splitlines()
+    chain = parent_keys(lines, len(lines) - 1, 8)
+    assert chain == ["facts", "arrivals", "also"]
+    place = schema_place("facts", chain)
+    assert place == "factSource"
+    assert set(schema_keys()[place]) == {"source", "source_title", "lang", "quote", "where", "checked"}

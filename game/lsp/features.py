@@ -186,7 +186,8 @@ def schema_keys() -> dict[str, dict[str, str]]:
 _ROOTS = {"story": "storyFile", "facts": "factsFile", "chapter": "chapterFile"}
 # Where a key leads: to a mapping of ids each holding a definition, or straight to a definition.
 _BY_ID = {("storyFile", "resources"): "resource", ("factsFile", "facts"): "fact", ("chapterFile", "nodes"): "node"}
-_DIRECT = {("node", "choices"): "choice", ("node", "ending"): "ending", ("choice", "roll"): "roll"}
+_DIRECT = {("node", "choices"): "choice", ("node", "ending"): "ending", ("choice", "roll"): "roll",
+           ("fact", "also"): "factSource"}
 _EFFECTS = ("effects", "hidden_cost", "fail_effects")
 _KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 _KEY_START = re.compile(r"^(\s*)(-\s+)?[A-Za-z_]*$")

@@ -189,3 +189,40 @@ def test_the_language_server_completes_the_keys_of_a_further_source():
     place = schema_place("facts", chain)
     assert place == "factSource"
     assert set(schema_keys()[place]) == {"source", "source_title", "lang", "quote", "where", "checked"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_students_debrief_page_gives_the_korean_sources_when_the_class_runs_in_korean(tmp_path, lang):
+    import random
+    import secrets
+
+    from game.classroom.journeys import ClassJourneys, JourneySettings, journey_map
+    from game.engine.engine import Engine
+    from game.l10n import set_language
+    from game.story.loader import load_story
+
+    set_language(lang)
+    story = load_story(STORY, lang=lang)
+    where = journey_map(story)
+    journeys, writer = ClassJourneys.create(Engine(story), JourneySettings("same", False, 2010, False),
+                                            tmp_path / "class.jsonl", name="9B", places=where.places,
+                                            route_points=where.route_points)
+    token = secrets.token_urlsafe(18)
+    journeys.join(token)
+    rnd = random.Random(4)
+    for _ in range(500):
+        page = journeys.page(token)
+        if page["ending"]:
+            break
+        open_ = [c["index"] for c in page["choices"] if c["available"]]
+        assert journeys.choose(token, page["step"], rnd.choice(open_))[0] == "ok"
+    facts = {f["id"]: f for f in journeys.page(token)["ending"]["facts"]}
+    writer.close()
+    covid = facts["covid_border_closure_2020"]  # a "since 2010" fact: on every ending page
+    if lang == "ko":
+        assert covid["also"] == {"cite": "한국어 출처: 뉴데일리, 2024; 동아일보 (뉴시스), 2022",
+                                 "sources": ["https://www.newdaily.co.kr/site/data/html/2024/04/30/2024043000327.html",
+                                             "https://donga.com/news/Politics/article/all/20220120/111337892/1"]}
+    else:
+        assert covid["also"] is None
+    assert all(f["also"] is None for f in facts.values() if not story.facts[f["id"]].also)

@@ -29,9 +29,9 @@ from game.engine.save import (
 from game.engine.state import GameState
 from game.engine.wording import risk_words
 from game.errors import Impossible, StoryError
-from game.l10n import N_, _, number
+from game.l10n import N_, _, language, number
 from game.story import template as tpl
-from game.story.model import ENDING_KIND_LABELS, Fact, Story
+from game.story.model import ENDING_KIND_LABELS, Fact, Story, also_line
 
 HELP = N_("Type the number of a choice and press Enter. Other commands: "
           "'u' undoes the last choice, 's' shows what she carries, 'q' saves and quits, '?' shows this help.")
@@ -223,8 +223,13 @@ class TextGame:
 
     @staticmethod
     def fact_line(fact: Fact) -> str:
-        """"- text (Daily NK, 2010; medium confidence: https://…)": the source and how far it can be trusted."""
-        return f"- {' '.join(fact.text.split())} ({cite(fact)}{': ' + fact.source if fact.source else ''})"
+        """"- text (Daily NK, 2010; medium confidence: https://…)": the source and how far it can be trusted.
+
+        In Korean, a Korean source of the fact follows ("; 한국어 출처: 연합뉴스TV, 2026: https://…").
+        """
+        also = also_line(fact, language(), addresses=True)
+        return (f"- {' '.join(fact.text.split())} ({cite(fact)}{': ' + fact.source if fact.source else ''}"
+                f"{'; ' + also if also else ''})")
 
     def save(self) -> bool:
         """Autosave; True when the journey is on disk now."""

@@ -49,8 +49,8 @@ from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
 from game.engine.state import GameState
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import EngineError, Impossible
-from game.l10n import _
-from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS, Story
+from game.l10n import _, language
+from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS, Fact, Story, also_line
 
 LuckMode = Literal["same", "own"]
 MODE = "journeys"                 # settings["mode"] in session_started
@@ -667,12 +667,12 @@ class ClassJourneys:
         for fid in _facts_for(story, state.journal, state.node):
             fact = story.facts[fid]
             facts.append({"id": fid, "text": " ".join(fact.text.split()), "cite": cite(fact), "source": fact.source,
-                          "since": fid in since})
+                          "also": _also(fact), "since": fid in since})
         for fid in since:
             if all(f["id"] != fid for f in facts):
                 fact = story.facts[fid]
                 facts.append({"id": fid, "text": " ".join(fact.text.split()), "cite": cite(fact),
-                              "source": fact.source, "since": True})
+                              "source": fact.source, "also": _also(fact), "since": True})
         costs = [{"label": r.label, "start": r.format(r.start), "end": r.format(state.vars.get(name, r.start))}
                  for name, r in story.resources.items()]
         return {"kind": ending.kind, "kind_label": ENDING_KIND_LABELS.get(ending.kind, ending.kind.title()),
@@ -916,6 +916,12 @@ def _facts_for(story: Story, journal: list[dict[str, Any]], ending_node: str) ->
             if fact in story.facts and fact not in ids:
                 ids.append(fact)
     return ids
+
+
+def _also(fact: Fact) -> dict[str, Any] | None:
+    """The fact's sources in the language the class is run in, for the student's debrief (None: there are none)."""
+    found = fact.also_in(language())
+    return {"cite": also_line(fact, language()), "sources": [s.source for s in found]} if found else None
 
 
 def _last_choice_text(state: GameState) -> str:

@@ -128,8 +128,10 @@ def describe(story: Story, occ: Occurrence) -> str:
         fact = story.facts.get(name)
         if fact is None:
             return f"`{name}`: no such fact"
+        # Every further source, whatever the language spoken: the writer checks them all.
+        also = "".join(f"\n\nAlso ({s.lang}): {s.source_title}, {s.source}" for s in fact.also)
         return (f"**Fact** `{name}`\n\n{fact.text.strip()}\n\nSource: {fact.source_title} ({fact.year}), "
-                f"{fact.source}\n\nConfidence: {fact.confidence}")
+                f"{fact.source}{also}\n\nConfidence: {fact.confidence}")
     if occ.kind == "resource":
         res = story.resources.get(name)
         if res is None:
@@ -185,7 +187,8 @@ def schema_keys() -> dict[str, dict[str, str]]:
 _ROOTS = {"story": "storyFile", "facts": "factsFile", "chapter": "chapterFile"}
 # Where a key leads: to a mapping of ids each holding a definition, or straight to a definition.
 _BY_ID = {("storyFile", "resources"): "resource", ("factsFile", "facts"): "fact", ("chapterFile", "nodes"): "node"}
-_DIRECT = {("node", "choices"): "choice", ("node", "ending"): "ending", ("choice", "roll"): "roll"}
+_DIRECT = {("node", "choices"): "choice", ("node", "ending"): "ending", ("choice", "roll"): "roll",
+           ("fact", "also"): "factSource"}
 _EFFECTS = ("effects", "hidden_cost", "fail_effects")
 _KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 _KEY_START = re.compile(r"^(\s*)(-\s+)?[A-Za-z_]*$")

@@ -39,6 +39,7 @@ from game.story.model import (
     Effect,
     Ending,
     Fact,
+    FactSource,
     Item,
     Node,
     Resource,
@@ -110,7 +111,12 @@ _ENDING = _Spec({"id": ("text", True), "kind": ("text", True), "title": ("text",
 _FACTS = _Spec({"facts": ("map", True)})
 _FACT = _Spec({"text": ("text", True), "source": ("text", True), "source_title": ("text", True), "year": ("int", True),
                "confidence": ("text", True), "quote": ("text", False), "where": ("text", False),
-               "checked": ("text", False), "not_rechecked": ("text", False)})
+               "checked": ("text", False), "not_rechecked": ("text", False), "also": ("list", False)})
+#: One of a fact's further sources (``also:``): read against the fact like the main one, so quote and date are required.
+_FACT_SOURCE = _Spec({"source": ("text", True), "source_title": ("text", True), "lang": ("text", True),
+                      "quote": ("text", True), "checked": ("text", True), "where": ("text", False)})
+#: A BCP-47 language tag as sources need it: "ko", "en", "ko-KR", "zh-Hans".
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 # What a field holds and what was found, in words (translated where the message is made: ER011).
 _TYPE_WORDS = {"text": N_("text"), "number": N_("a number"), "int": N_("a whole number"), "bool": N_("true or false"),
@@ -539,8 +545,55 @@ class _Builder:
                                   f.get(fd, "source_title", "text", ""), f.get(fd, "year", "int", 0), confidence,
                                   entries.key_locs[fact_id].span, quote=f.get(fd, "quote", "text", ""),
                                   where=f.get(fd, "where", "text", ""), checked=str(f.get(fd, "checked", "text", "")),
-                                  not_rechecked=f.get(fd, "not_rechecked", "text", ""))
+                                  not_rechecked=f.get(fd, "not_rechecked", "text", ""),
+                                  also=self.fact_sources(f, fact_id, f.get(fd, "also", "list", None)))
         return facts
+
+    @staticmethod
+    def fact_sources(f: _File, fact_id: str, listed: LList | None) -> tuple[FactSource, ...]:
+        """A fact's ``also:`` list: further sources, each checked like the main source (ER011, ER012, ER014).
+
+        A source with a problem is reported where it is and left out; the fact keeps
+        its other sources, so one bad address never hides the rest.
+        """
+        out: list[FactSource] = []
+        for index, raw in enumerate(listed or ()):
+            loc = listed.item_locs[index]
+            where = _("further source {n} of fact '{fact}'").format(n=index + 1, fact=fact_id)
+            sd = f.fields(raw, _FACT_SOURCE, where, loc)
+            if sd is None:
+                continue
+            ok = all(key in sd and key not in sd.wrong for key in _FACT_SOURCE.required)
+            for key in ("source", "source_title", "quote"):
+                if key in sd and isinstance(sd[key], str) and not sd[key].strip():
+                    ok = False
+                    f.report("ER014", sd.value_locs[key].span,
+                             detail=_("'{key}' of {where} is empty").format(key=key, where=where),
+                             fix=_("Give the source's address (source), its name and year (source_title) and "
+                                   "the passage the fact rests on, copied exactly (quote)."))
+            address = f.get(sd, "source", "text", "")
+            if address.strip() and not address.startswith(("http://", "https://")):
+                ok = False
+                f.report("ER014", sd.value_locs["source"].span,
+                         detail=_("source of {where} is not a URL").format(where=where),
+                         fix=_("Give the address of the article or report, starting with https://."))
+            lang = f.get(sd, "lang", "text", "")
+            if "lang" in sd and "lang" not in sd.wrong and not _LANG_TAG.fullmatch(str(lang)):
+                ok = False
+                f.report("ER014", sd.value_locs["lang"].span,
+                         detail=_("'{lang}' of {where} is not a language code").format(lang=lang, where=where),
+                         fix=_("Write the language as a BCP-47 code: ko for Korean, en for English."))
+            checked = str(f.get(sd, "checked", "text", ""))
+            if "checked" in sd and "checked" not in sd.wrong and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked):
+                ok = False
+                f.report("ER014", sd.value_locs["checked"].span,
+                         detail=_("'checked' of {where} is not a date").format(where=where),
+                         fix=_('Write the day you read the source as "YYYY-MM-DD", in quotes.'))
+            if ok:
+                out.append(FactSource(address, f.get(sd, "source_title", "text", ""), str(lang),
+                                      f.get(sd, "quote", "text", ""), checked, loc.span,
+                                      where=f.get(sd, "where", "text", "")))
+        return tuple(out)
 
     def read_chapters(self) -> None:
         """Pass 1 over chapters: node ids (duplicates across files) and chapter flags."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.l10n import N_, _
+from game.l10n import N_, NATIVE_NAMES, _, ngettext
 from game.story.source import SourceSpan
 
 
@@ -110,6 +110,29 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class FactSource:
+    """A further source of a fact, often in another language: 연합뉴스TV, 2026 (``lang`` ko).
+
+    A fact keeps its main source; these stand beside it so that a player who reads
+    Korean meets the Korean original or report (issue #20). Like the main source, each
+    is read against the fact: ``quote`` is its passage, copied exactly, and ``checked``
+    the day it was read (YYYY-MM-DD). The title carries the year ("연합뉴스TV, 2026").
+    """
+
+    source: str
+    source_title: str
+    lang: str
+    quote: str
+    checked: str
+    span: SourceSpan
+    where: str = ""
+
+    def speaks(self, lang: str) -> bool:
+        """Whether the source is in ``lang`` ("ko" matches "ko" and "ko-KR"; case does not matter)."""
+        return self.lang.lower().split("-")[0] == lang.lower().split("-")[0]
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     """A fact the game states, in the project's words, with where it comes from."""
 
@@ -129,6 +152,28 @@ class Fact:
     #: Why the fact could not be re-checked against its source (the source cannot be
     #: read here): empty when ``quote`` and ``checked`` are given.
     not_rechecked: str = ""
+    #: Further sources (``also:``), each with its language: a Korean report of the same
+    #: figures, say. Shown beside the main source where the program speaks their language.
+    also: tuple[FactSource, ...] = ()
+
+    def also_in(self, lang: str) -> tuple[FactSource, ...]:
+        """The further sources written in ``lang``: what a fact card adds in that language."""
+        return tuple(s for s in self.also if s.speaks(lang))
+
+
+def also_line(fact: Fact, lang: str, addresses: bool = False) -> str:
+    """"한국어 출처: 연합뉴스TV, 2026": the fact's further sources in ``lang``, to show beside its main source.
+
+    Empty when the fact has none in that language, so an English card stays as it was.
+    With ``addresses``, each title is followed by its address (the terminal has no second line).
+    """
+    found = fact.also_in(lang)
+    if not found:
+        return ""
+    names = "; ".join(f"{s.source_title}: {s.source}" if addresses else s.source_title for s in found)
+    language = NATIVE_NAMES.get(lang.lower().split("-")[0], lang)
+    return ngettext("{language} source: {sources}", "{language} sources: {sources}", len(found)).format(
+        language=language, sources=names)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

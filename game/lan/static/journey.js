@@ -257,6 +257,10 @@
       li.appendChild(el("p", null, f.text));
       li.appendChild(el("p", "cite", f.cite));
       if (f.source) li.appendChild(el("p", "source", f.source));
+      if (f.also) {  // a source in the class's language (a Korean report), under the main one
+        li.appendChild(el("p", "cite also", f.also.cite));
+        f.also.sources.forEach(function (url) { li.appendChild(el("p", "source", url)); });
+      }
       (f.since ? since : facts).appendChild(li);
     });
   }

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pygame
 
 from game.engine.wording import ESTIMATE_NOTE, risk_words
-from game.l10n import _, ngettext
-from game.story.model import ENDING_KIND_LABELS
+from game.l10n import _, language, ngettext
+from game.story.model import ENDING_KIND_LABELS, also_line
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, draw_page, letter, wrap_pages
 from game.ui.scenes.ending import facts_for
@@ -148,7 +148,10 @@ class ClassDebriefScene(FacilitateScene):
             fact = story.facts[fid]
             facts.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35), pj.px(2)))
             source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
-            facts.append((self.block(_("Source: {source}").format(source=source), "sans", pj.small, safe.w, p.muted, 1.3), pj.px(16)))
+            source = _("Source: {source}").format(source=source)
+            also = also_line(fact, language())
+            facts.append((self.block(f"{source}  ·  {also}" if also else source, "sans", pj.small, safe.w, p.muted, 1.3),
+                          pj.px(16)))
         if len(fact_ids) > MAX_FACTS:
             more = len(fact_ids) - MAX_FACTS
             facts.append((self.block(ngettext(
@@ -168,7 +171,10 @@ class ClassDebriefScene(FacilitateScene):
                 source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
                 blocks.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35),
                                pj.px(2)))
-                blocks.append((self.block(_("Source: {source}").format(source=source), "sans", pj.small, safe.w, p.muted, 1.3), pj.px(14)))
+                source = _("Source: {source}").format(source=source)
+                also = also_line(fact, language())
+                blocks.append((self.block(f"{source}  ·  {also}" if also else source, "sans", pj.small, safe.w, p.muted,
+                                          1.3), pj.px(14)))
             section(_("What changed since 2010"), blocks)
         # 6. Questions.
         questions, prompts = debrief_questions(story, fac.prompts_met, ending.kind if ending else None)

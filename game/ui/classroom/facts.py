@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pygame
 
-from game.l10n import _
+from game.l10n import _, language
+from game.story.model import also_line
 from game.ui import commands as c
 from game.ui.classroom.common import FacilitateScene, letter
 from game.ui.widgets.text import blit_block
@@ -53,6 +54,10 @@ class FactCardScene(FacilitateScene):
         source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
         self.source_block = self.block(_("Source: {source}").format(source=source), "sans-bold", pj.ui, w, p.text, 1.3)
         self.url_block = self.block(fact.source, "sans", pj.small, w, p.muted, 1.3)
+        # A source in the language spoken (a Korean report of the same figures), under the main one: its
+        # name and year only, as a class reads it from the back of the room (the debrief gives the addresses).
+        also = also_line(fact, language())
+        self.also_blocks = [self.block(also, "sans-bold", pj.ui, w, p.text, 1.3)] if also else []
         words = {"strong": _("strong (official data or two reputable sources)"),
                  "medium": _("medium (one credible source)"), "weak": _("weak (a memoir, undated or disputed)")}
         self.confidence = self.block(_("Evidence: {level}").format(level=words.get(fact.confidence, fact.confidence)), "sans", pj.small,
@@ -67,7 +72,7 @@ class FactCardScene(FacilitateScene):
         y += self.text_block.height + pj.px(24)
         pygame.draw.line(surface, self.theme.palette.rule, (safe.x, y), (safe.x + pj.px(120), y), 2)
         y += pj.px(14)
-        for block in (self.source_block, self.url_block, self.confidence):
+        for block in (self.source_block, self.url_block, *self.also_blocks, self.confidence):
             blit_block(surface, block, safe.x, y)
             y += block.height + pj.px(6)
         self.hints(surface, _("←→ or F: next fact  ·  Enter or Esc: back to the passage  ·  B: blank"))

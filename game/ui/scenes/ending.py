@@ -18,8 +18,8 @@ from game.engine.engine import RetryPoint
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, PastJourney, cite, facts_for, road_days
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import Impossible
-from game.l10n import N_, _, moment, ngettext, number
-from game.story.model import ENDING_KIND_LABELS
+from game.l10n import N_, _, language, moment, ngettext, number
+from game.story.model import ENDING_KIND_LABELS, also_line
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
 from game.ui.scenes.map import MapCache
@@ -277,8 +277,14 @@ class DebriefScene(Scrolling, Scene):
             add(text.block(" ".join(fact.text.split()), "serif", theme.body, width, p.text, 1.5), 0.15, indent)
             source = cite(fact)
             add(text.block(source, "sans", theme.small, width, p.muted, 1.35), 0.05, indent)
+            also = fact.also_in(language())
             if fact.source:
-                add(text.block(fact.source, "sans", theme.small, width, p.faint, 1.35), 0.8, indent)
+                add(text.block(fact.source, "sans", theme.small, width, p.faint, 1.35), 0.05 if also else 0.8, indent)
+            if also:  # a source in the language spoken (a Korean report), under the main one
+                add(text.block(also_line(fact, language()), "sans", theme.small, width, p.muted, 1.35), 0.05, indent)
+                for n, further in enumerate(also, 1):
+                    add(text.block(further.source, "sans", theme.small, width, p.faint, 1.35),
+                        0.8 if n == len(also) else 0.05, indent)
 
         fact_ids = [f for f in facts_for(story, self.journal, self.node_id) if f not in SINCE_2010_FACTS]
         if fact_ids:

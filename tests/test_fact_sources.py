@@ -142,7 +142,9 @@ def test_a_fact_card_shows_the_korean_source_in_korean_only(projector):
         else:
             assert said == [], f"{fid}: an English card shows no Korean source"
         assert not overflow(app), f"fact {fid} ({lang}): drawn outside the window"
-        if fid == "arrivals_by_year":  # the card with the most sources
+        if fid == "arrivals_by_year":  # the card with the most sources, once it has faded in
+            for _frame in range(60):
+                app.step(events=[])
             w, h = app.screen.get_size()
             name = "fact-card-sources"
             path = SHOTS / (f"{name}.png" if lang == "en" else f"{name}-{lang}.png") if (w, h) == (1280, 720) \

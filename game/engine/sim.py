@@ -479,20 +479,9 @@ def _first_floors(story: Story, liveness: Liveness) -> dict[Any, Any]:
 
 def _compared_numbers(tree) -> list[tuple[str, Any]]:
     """Each (name, number) that an expression compares."""
-    found = []
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ex.Binary):
-            for this, other in ((node.left, node.right), (node.right, node.left)):
-                if isinstance(this, ex.Name) and isinstance(other, ex.Num):
-                    found.append((this.name, other.value))
-            stack.extend((node.left, node.right))
-        elif isinstance(node, ex.Unary):
-            stack.append(node.operand)
-        elif isinstance(node, ex.Call):
-            stack.extend(node.args)
-    return found
+    return [(this.name, other.value) for node in ex.walk(tree) if isinstance(node, ex.Binary)
+            for this, other in ((node.left, node.right), (node.right, node.left))
+            if isinstance(this, ex.Name) and isinstance(other, ex.Num)]
 
 
 def _marked(key: tuple) -> tuple:

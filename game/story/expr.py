@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -274,6 +274,20 @@ def parse(text: str) -> Expr:
         raise ExprError(_("the expression is nested more than {count} levels deep").format(count=MAX_NESTING), 1,
                         _("Split it, or name a part of it as a resource."))
     return tree
+
+
+def walk(tree: Expr) -> Iterator[Expr]:
+    """Every node of an expression tree, without recursion (a tree may be deeper than the stack)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Unary):
+            stack.append(node.operand)
+        elif isinstance(node, Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Call):
+            stack.extend(node.args)
 
 
 def reads(tree: Expr, into: set) -> None:

@@ -1097,18 +1097,8 @@ class _Builder:
 
 def _divides_by_zero(tree: ex.Expr) -> ex.Binary | None:
     """The first division by a number that is always 0 (``exposure / 0``, ``x / (2 - 2)``), if any."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ex.Binary):
-            if node.op == "/" and _constant(node.right) == 0:
-                return node
-            stack.extend((node.left, node.right))
-        elif isinstance(node, ex.Unary):
-            stack.append(node.operand)
-        elif isinstance(node, ex.Call):
-            stack.extend(node.args)
-    return None
+    return next((node for node in ex.walk(tree)
+                 if isinstance(node, ex.Binary) and node.op == "/" and _constant(node.right) == 0), None)
 
 
 def _constant(node: ex.Expr) -> float | None:

@@ -41,6 +41,7 @@ from pytmx.pytmx import types as pytmx_types
 
 from game.errors import DataFileError
 from game.files import LIMITS, read_bytes
+from game.l10n import N_, _, ngettext, number
 from game.route.errors import RouteMapError
 from game.route.geo import Mercator, haversine_km
 from game.route.geo import km_to_miles as _km_to_miles
@@ -53,7 +54,8 @@ REQUIRED_LEG_PROPS = ("from", "to", "mode", "km")
 COUNTRIES = frozenset({"KP", "CN", "LA", "TH", "KR"})
 MODES = frozenset({"foot", "river", "bus", "train", "boat", "plane"})
 GROUND_MODES = MODES - {"plane"}
-REGENERATE_HINT = "regenerate with: python tools/make_map.py"
+#: Marked here, translated where it is shown (the language is chosen after import).
+REGENERATE_HINT = N_("regenerate with: python tools/make_map.py")
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,8 @@ class RouteMap:
         try:
             return self.locations[loc_id]
         except KeyError:
-            raise RouteMapError(f"unknown location {loc_id!r}", self.source,
-                                hint="known ids: " + ", ".join(self.location_ids())) from None
+            raise RouteMapError(_("unknown location {location}").format(location=repr(loc_id)), self.source,
+                                hint=_("known ids: {ids}").format(ids=", ".join(self.location_ids()))) from None
 
     def path(self, a: str, b: str, modes: Iterable[str] | None = None) -> list[Leg]:
         """Shortest way from ``a`` to ``b`` by km (Dijkstra, legs are two-way).
@@ -159,8 +161,8 @@ class RouteMap:
                     came_by[nxt] = leg
                     heapq.heappush(queue, (nd, nxt))
         if b not in best:
-            raise RouteMapError(f"no route from {a!r} to {b!r} using {sorted(allowed)}",
-                                self.source)
+            raise RouteMapError(_("no route from {start} to {end} using {modes}").format(
+                start=repr(a), end=repr(b), modes=sorted(allowed)), self.source)
         legs: list[Leg] = []
         node = b
         while node != a:
@@ -254,7 +256,8 @@ def _parse_xml(raw: bytes, path: Path) -> _Tree:
             skipping += 1
             return
         if len(lines) >= MAX_ELEMENTS:
-            raise _Refused(f"has more than {MAX_ELEMENTS:,} elements")
+            raise _Refused(_("not a usable TMX file: it has more than {count} elements").format(
+                count=number(MAX_ELEMENTS)))
         element = ET.Element(tag, attrs)
         if stack:
             stack[-1].append(element)
@@ -279,8 +282,8 @@ def _parse_xml(raw: bytes, path: Path) -> _Tree:
         else:
             element.text = (element.text or "") + data
 
-    def doctype(*_: object) -> None:
-        raise _Refused("has a DOCTYPE declaration, which Tiled never writes")
+    def doctype(*_args: object) -> None:
+        raise _Refused(_("not a usable TMX file: it has a DOCTYPE declaration, which Tiled never writes"))
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -289,13 +292,13 @@ def _parse_xml(raw: bytes, path: Path) -> _Tree:
     try:
         parser.Parse(raw, True)
     except expat.ExpatError as exc:
-        raise RouteMapError(f"not a valid TMX file ({expat.ErrorString(exc.code)})", path, exc.lineno,
-                            exc.offset + 1, hint="the file is damaged or truncated; " + REGENERATE_HINT) from None
+        raise RouteMapError(_("not a valid TMX file ({reason})").format(reason=expat.ErrorString(exc.code)), path,
+                            exc.lineno, exc.offset + 1,
+                            hint=_("the file is damaged or truncated; regenerate with: python tools/make_map.py")) from None
     except _Refused as exc:
-        raise RouteMapError(f"not a usable TMX file: it {exc}", path, parser.CurrentLineNumber,
-                            hint=REGENERATE_HINT) from None
+        raise RouteMapError(str(exc), path, parser.CurrentLineNumber, hint=_(REGENERATE_HINT)) from None
     except RecursionError:  # pragma: no cover - expat is iterative; kept for safety
-        raise RouteMapError("not a usable TMX file: it nests too deeply", path, hint=REGENERATE_HINT) from None
+        raise RouteMapError(_("not a usable TMX file: it nests too deeply"), path, hint=_(REGENERATE_HINT)) from None
     return _Tree(top[0], lines)
 
 
@@ -309,39 +312,46 @@ def _properties(node: ET.Element) -> dict[str, str]:
 def _object_layer(tree: _Tree, name: str, path: Path) -> ET.Element:
     found = [group for group in tree.root.iter("objectgroup") if group.get("name") == name]
     if not found:
-        raise RouteMapError(f"the map has no object layer named {name!r}", path, line=tree.line(tree.root) or 1,
-                            hint=REGENERATE_HINT + f", or add an object layer '{name}' in Tiled")
+        raise RouteMapError(_("the map has no object layer named {name}").format(name=repr(name)), path,
+                            line=tree.line(tree.root) or 1,
+                            hint=_("regenerate with: python tools/make_map.py, or add an object layer '{name}' "
+                                   "in Tiled").format(name=name))
     if len(found) > 1:
-        raise RouteMapError(f"the map has {len(found)} object layers named {name!r}; the game needs exactly one",
+        raise RouteMapError(_("the map has {count} object layers named {name}; the game needs exactly one").format(
+                                count=len(found), name=repr(name)),
                             path, tree.line(found[1]),
-                            hint=f"rename or merge the layers in Tiled (the first is on line {tree.line(found[0])})")
+                            hint=_("rename or merge the layers in Tiled (the first is on line {line})").format(
+                                line=tree.line(found[0])))
     return found[0]
 
 
 def _number(value: str | None, what: str, path: Path, line: int | None) -> float:
     if value is None:
-        raise RouteMapError(f"{what} is missing", path, line, hint=REGENERATE_HINT)
+        raise RouteMapError(_("{what} is missing").format(what=what), path, line, hint=_(REGENERATE_HINT))
     try:
-        number = float(value)
+        result = float(value)
     except ValueError:
-        raise RouteMapError(f"{what} must be a number, got {value!r}", path, line) from None
-    if not math.isfinite(number):
-        raise RouteMapError(f"{what} must be finite, got {value!r}", path, line)
-    return number
+        raise RouteMapError(_("{what} must be a number, got {value}").format(what=what, value=repr(value)),
+                            path, line) from None
+    if not math.isfinite(result):
+        raise RouteMapError(_("{what} must be finite, got {value}").format(what=what, value=repr(value)), path, line)
+    return result
 
 
 def _whole(value: str | None, what: str, path: Path, line: int | None, low: int, high: int) -> int:
     if value is None:
-        raise RouteMapError(f"{what} is missing", path, line, hint=REGENERATE_HINT)
+        raise RouteMapError(_("{what} is missing").format(what=what), path, line, hint=_(REGENERATE_HINT))
     try:
-        number = int(value)
+        result = int(value)
     except ValueError:
         shown = value if len(value) <= 40 else value[:40] + "…"
-        raise RouteMapError(f"{what} must be a whole number, got {shown!r}", path, line) from None
-    if not low <= number <= high:
-        raise RouteMapError(f"{what} must be from {low:,} to {high:,}, got {number:,}", path, line,
-                            hint=REGENERATE_HINT)
-    return number
+        raise RouteMapError(_("{what} must be a whole number, got {value}").format(what=what, value=repr(shown)),
+                            path, line) from None
+    if not low <= result <= high:
+        raise RouteMapError(_("{what} must be from {low} to {high}, got {value}").format(
+                                what=what, low=number(low), high=number(high), value=number(result)), path, line,
+                            hint=_(REGENERATE_HINT))
+    return result
 
 
 def _check_pytmx_types(tree: _Tree, path: Path) -> None:
@@ -356,25 +366,29 @@ def _check_pytmx_types(tree: _Tree, path: Path) -> None:
                         cast(value)
                     except (ValueError, OverflowError):
                         shown = value if len(value) <= 40 else value[:40] + "…"
-                        raise RouteMapError(f"<{element.tag}> has {key}={shown!r}, which is not a "
-                                            f"{'whole number' if cast is int else 'number' if cast is float else 'boolean'}",
-                                            path, tree.line(element), hint=REGENERATE_HINT) from None
+                        message = (_("<{tag}> has {key}={value}, which is not a whole number") if cast is int
+                                   else _("<{tag}> has {key}={value}, which is not a number") if cast is float
+                                   else _("<{tag}> has {key}={value}, which is not a boolean"))
+                        raise RouteMapError(message.format(tag=element.tag, key=key, value=repr(shown)),
+                                            path, tree.line(element), hint=_(REGENERATE_HINT)) from None
         elif element.tag == "property":
             kind = element.get("type")
             if kind is not None and (kind not in pytmx_property_types or kind == "class"):
-                raise RouteMapError(f"property {element.get('name')!r} has the type {kind!r}, which the game cannot "
-                                    "read", path, tree.line(element),
-                                    hint="one of " + ", ".join(sorted(set(pytmx_property_types) - {"class"})))
+                raise RouteMapError(_("property {name} has the type {kind}, which the game cannot read").format(
+                                        name=repr(element.get("name")), kind=repr(kind)), path, tree.line(element),
+                                    hint=_("one of {choices}").format(
+                                        choices=", ".join(sorted(set(pytmx_property_types) - {"class"}))))
             cast = {"int": int, "object": int, "float": float, "bool": convert_to_bool}.get(kind or "")
             if cast is not None:
                 try:
                     cast(element.get("value"))
                 except (ValueError, TypeError, OverflowError):
-                    raise RouteMapError(f"property {element.get('name')!r} is of type {kind} but its value is "
-                                        f"{element.get('value')!r}", path, tree.line(element),
-                                        hint="fix the value or the type in Tiled") from None
+                    raise RouteMapError(_("property {name} is of type {kind} but its value is {value}").format(
+                                            name=repr(element.get("name")), kind=kind, value=repr(element.get("value"))),
+                                        path, tree.line(element), hint=_("fix the value or the type in Tiled")) from None
         elif element.tag in ("polyline", "polygon"):
-            _points(element.get("points"), f"the points of a <{element.tag}>", path, tree.line(element))
+            _points(element.get("points"), _("the points of a <{tag}>").format(tag=element.tag), path,
+                    tree.line(element))
 
 
 def _points(text: str | None, what: str, path: Path, line: int | None) -> list[tuple[float, float]]:
@@ -383,17 +397,18 @@ def _points(text: str | None, what: str, path: Path, line: int | None) -> list[t
     for token in (text or "").split():
         parts = token.split(",")
         if len(parts) != 2:
-            raise RouteMapError(f"{what}: {token[:40]!r} is not a point 'x,y'", path, line, hint=REGENERATE_HINT)
+            raise RouteMapError(_("{what}: {token} is not a point 'x,y'").format(what=what, token=repr(token[:40])),
+                                path, line, hint=_(REGENERATE_HINT))
         points.append((_number(parts[0], what, path, line), _number(parts[1], what, path, line)))
     return points
 
 
 def _pixel_size(tree: _Tree, path: Path) -> tuple[tuple[int, int], Mercator | None]:
     root, line = tree.root, tree.line(tree.root)
-    tiles_w = _whole(root.get("width"), "the map's width (in tiles)", path, line, 1, MAX_MAP_SIDE)
-    tiles_h = _whole(root.get("height"), "the map's height (in tiles)", path, line, 1, MAX_MAP_SIDE)
-    tile_w = _whole(root.get("tilewidth"), "the map's tile width", path, line, 1, MAX_MAP_SIDE)
-    tile_h = _whole(root.get("tileheight"), "the map's tile height", path, line, 1, MAX_MAP_SIDE)
+    tiles_w = _whole(root.get("width"), _("the map's width (in tiles)"), path, line, 1, MAX_MAP_SIDE)
+    tiles_h = _whole(root.get("height"), _("the map's height (in tiles)"), path, line, 1, MAX_MAP_SIDE)
+    tile_w = _whole(root.get("tilewidth"), _("the map's tile width"), path, line, 1, MAX_MAP_SIDE)
+    tile_h = _whole(root.get("tileheight"), _("the map's tile height"), path, line, 1, MAX_MAP_SIDE)
     size = (tiles_w * tile_w, tiles_h * tile_h)
     props = _properties(root)
     projection = None
@@ -401,34 +416,42 @@ def _pixel_size(tree: _Tree, path: Path) -> tuple[tuple[int, int], Mercator | No
         def at(name: str) -> int | None:
             return next((tree.line(p) for p in root.iterfind("properties/property") if p.get("name") == name), line)
 
-        lon_min = _number(props.get("lon_min"), "the projection's lon_min", path, at("lon_min"))
-        lon_max = _number(props.get("lon_max"), "the projection's lon_max", path, at("lon_max"))
-        lat_max = _number(props.get("lat_max"), "the projection's lat_max", path, at("lat_max"))
-        width = _whole(props.get("width_px"), "the projection's width_px", path, at("width_px"), 1, MAX_MAP_SIDE)
-        height = _whole(props.get("height_px"), "the projection's height_px", path, at("height_px"), 1, MAX_MAP_SIDE)
+        def setting(name: str) -> str:
+            return _("the projection's {name}").format(name=name)
+
+        lon_min = _number(props.get("lon_min"), setting("lon_min"), path, at("lon_min"))
+        lon_max = _number(props.get("lon_max"), setting("lon_max"), path, at("lon_max"))
+        lat_max = _number(props.get("lat_max"), setting("lat_max"), path, at("lat_max"))
+        width = _whole(props.get("width_px"), setting("width_px"), path, at("width_px"), 1, MAX_MAP_SIDE)
+        height = _whole(props.get("height_px"), setting("height_px"), path, at("height_px"), 1, MAX_MAP_SIDE)
         if not (-180 <= lon_min < lon_max <= 180 and -85 < lat_max < 85):
-            raise RouteMapError(f"bad projection properties: lon_min {lon_min}, lon_max {lon_max}, lat_max {lat_max}",
-                                path, at("lon_min"), hint="lon_min < lon_max within ±180, lat_max within ±85; "
-                                + REGENERATE_HINT)
+            raise RouteMapError(_("bad projection properties: lon_min {lon_min}, lon_max {lon_max}, "
+                                  "lat_max {lat_max}").format(lon_min=lon_min, lon_max=lon_max, lat_max=lat_max),
+                                path, at("lon_min"),
+                                hint=_("lon_min < lon_max within ±180, lat_max within ±85; "
+                                       "regenerate with: python tools/make_map.py"))
         projection = Mercator(lon_min=lon_min, lon_max=lon_max, lat_max=lat_max, width=width, height=height)
         size = (width, height)
     if size[0] > MAX_MAP_SIDE or size[1] > MAX_MAP_SIDE:
-        raise RouteMapError(f"the map is {size[0]:,} × {size[1]:,} pixels; at most {MAX_MAP_SIDE:,} each way",
-                            path, line, hint=REGENERATE_HINT)
+        raise RouteMapError(_("the map is {width} × {height} pixels; at most {most} each way").format(
+                                width=number(size[0]), height=number(size[1]), most=number(MAX_MAP_SIDE)),
+                            path, line, hint=_(REGENERATE_HINT))
     return size, projection
 
 
 def _position(obj: ET.Element, what: str, size: tuple[int, int], path: Path, line: int | None) -> tuple[float, float]:
-    x = _number(obj.get("x", "0"), f"x of {what}", path, line)
-    y = _number(obj.get("y", "0"), f"y of {what}", path, line)
+    x = _number(obj.get("x", "0"), _("x of {what}").format(what=what), path, line)
+    y = _number(obj.get("y", "0"), _("y of {what}").format(what=what), path, line)
     _on_map(x, y, what, size, path, line)
     return x, y
 
 
 def _on_map(x: float, y: float, what: str, size: tuple[int, int], path: Path, line: int | None) -> None:
     if not (-0.5 <= x <= size[0] + 0.5 and -0.5 <= y <= size[1] + 0.5):
-        raise RouteMapError(f"{what} lies off the map, at ({x:g}, {y:g}); the map is {size[0]} × {size[1]} pixels",
-                            path, line, hint="move it onto the map in Tiled, or " + REGENERATE_HINT)
+        raise RouteMapError(_("{what} lies off the map, at ({x}, {y}); the map is {width} × {height} pixels").format(
+                                what=what, x=f"{x:g}", y=f"{y:g}", width=size[0], height=size[1]),
+                            path, line,
+                            hint=_("move it onto the map in Tiled, or regenerate with: python tools/make_map.py"))
 
 
 def _locations(tree: _Tree, path: Path, size: tuple[int, int]) -> dict[str, Location]:
@@ -438,28 +461,33 @@ def _locations(tree: _Tree, path: Path, size: tuple[int, int]) -> dict[str, Loca
         line = tree.line(obj)
         name = obj.get("name", "")
         if not name:
-            raise RouteMapError("a location object has no name (its location id)", path, line,
-                                hint="name the object in Tiled: the name is the id the story uses")
+            raise RouteMapError(_("a location object has no name (its location id)"), path, line,
+                                hint=_("name the object in Tiled: the name is the id the story uses"))
         if name in locations:
-            raise RouteMapError(f"location {name!r} is defined twice", path, line)
+            raise RouteMapError(_("location {name} is defined twice").format(name=repr(name)), path, line)
         props = _properties(obj)
         for key in REQUIRED_LOCATION_PROPS:
             if key not in props:
-                raise RouteMapError(f"location {name!r} has no {key!r} property", path, line,
-                                    hint="required: " + ", ".join(REQUIRED_LOCATION_PROPS))
-        lat = _number(props["lat"], f"lat of {name!r}", path, tree.prop_line(obj, "lat"))
-        lon = _number(props["lon"], f"lon of {name!r}", path, tree.prop_line(obj, "lon"))
+                raise RouteMapError(_("location {name} has no {key} property").format(name=repr(name), key=repr(key)),
+                                    path, line,
+                                    hint=_("required: {names}").format(names=", ".join(REQUIRED_LOCATION_PROPS)))
+        lat = _number(props["lat"], _("lat of {name}").format(name=repr(name)), path, tree.prop_line(obj, "lat"))
+        lon = _number(props["lon"], _("lon of {name}").format(name=repr(name)), path, tree.prop_line(obj, "lon"))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise RouteMapError(f"lat/lon of {name!r} out of range: {lat}, {lon}", path, tree.prop_line(obj, "lat"))
+            raise RouteMapError(_("lat/lon of {name} out of range: {lat}, {lon}").format(name=repr(name), lat=lat,
+                                                                                         lon=lon),
+                                path, tree.prop_line(obj, "lat"))
         if props["country"] not in COUNTRIES:
-            raise RouteMapError(f"country of {name!r} is {props['country']!r}", path, tree.prop_line(obj, "country"),
-                                hint="one of " + ", ".join(sorted(COUNTRIES)))
-        x, y = _position(obj, f"location {name!r}", size, path, line)
+            raise RouteMapError(_("country of {name} is {country}").format(name=repr(name),
+                                                                          country=repr(props["country"])),
+                                path, tree.prop_line(obj, "country"),
+                                hint=_("one of {choices}").format(choices=", ".join(sorted(COUNTRIES))))
+        x, y = _position(obj, _("location {name}").format(name=repr(name)), size, path, line)
         locations[name] = Location(id=name, label=props["label"], label_ko=props["label_ko"], country=props["country"],
                                    lat=lat, lon=lon, note=props["note"], x=x, y=y)
     if not locations:
-        raise RouteMapError(f"the object layer {LOCATIONS_LAYER!r} has no places", path, tree.line(layer),
-                            hint=REGENERATE_HINT)
+        raise RouteMapError(_("the object layer {name} has no places").format(name=repr(LOCATIONS_LAYER)), path,
+                            tree.line(layer), hint=_(REGENERATE_HINT))
     return locations
 
 
@@ -468,36 +496,39 @@ def _legs(tree: _Tree, path: Path, size: tuple[int, int], locations: Mapping[str
     for obj in _object_layer(tree, LEGS_LAYER, path).findall("object"):
         line = tree.line(obj)
         props = _properties(obj)
-        name = obj.get("name") or f"object {obj.get('id', '?')}"
+        # Shown quoted, as Python writes a string; an unnamed leg by its Tiled object id.
+        name = repr(obj.get("name") or _("object {id}").format(id=obj.get("id", "?")))
         for key in REQUIRED_LEG_PROPS:
             if key not in props:
-                raise RouteMapError(f"leg {name!r} has no {key!r} property", path, line,
-                                    hint="required: " + ", ".join(REQUIRED_LEG_PROPS))
+                raise RouteMapError(_("leg {name} has no {key} property").format(name=name, key=repr(key)), path, line,
+                                    hint=_("required: {names}").format(names=", ".join(REQUIRED_LEG_PROPS)))
         for key in ("from", "to"):
             if props[key] not in locations:
-                raise RouteMapError(f"leg {name!r}: {key} {props[key]!r} is not a location", path,
-                                    tree.prop_line(obj, key))
+                raise RouteMapError(_("leg {name}: {key} {value} is not a location").format(
+                                        name=name, key=key, value=repr(props[key])), path, tree.prop_line(obj, key))
         if props["mode"] not in MODES:
-            raise RouteMapError(f"leg {name!r}: mode {props['mode']!r} is unknown", path, tree.prop_line(obj, "mode"),
-                                hint="one of " + ", ".join(sorted(MODES)))
-        km = _number(props["km"], f"km of leg {name!r}", path, tree.prop_line(obj, "km"))
+            raise RouteMapError(_("leg {name}: mode {mode} is unknown").format(name=name, mode=repr(props["mode"])),
+                                path, tree.prop_line(obj, "mode"),
+                                hint=_("one of {choices}").format(choices=", ".join(sorted(MODES))))
+        km = _number(props["km"], _("km of leg {name}").format(name=name), path, tree.prop_line(obj, "km"))
         if not 0 <= km <= MAX_LEG_KM:
-            raise RouteMapError(f"km of leg {name!r} is {km:g}; it must be from 0 to {MAX_LEG_KM:,.0f}", path,
-                                tree.prop_line(obj, "km"))
+            raise RouteMapError(_("km of leg {name} is {km}; it must be from 0 to {most}").format(
+                                    name=name, km=f"{km:g}", most=number(MAX_LEG_KM)), path, tree.prop_line(obj, "km"))
         polyline = obj.find("polyline")
         if polyline is None:
-            raise RouteMapError(f"leg {name!r} is not a polyline", path, line,
-                                hint="draw the leg with Tiled's polyline tool, from one place to the other")
-        x0, y0 = _position(obj, f"leg {name!r}", size, path, line)
+            raise RouteMapError(_("leg {name} is not a polyline").format(name=name), path, line,
+                                hint=_("draw the leg with Tiled's polyline tool, from one place to the other"))
+        x0, y0 = _position(obj, _("leg {name}").format(name=name), size, path, line)
         where = tree.line(polyline)
-        relative = _points(polyline.get("points"), f"the polyline of leg {name!r}", path, where)
+        relative = _points(polyline.get("points"), _("the polyline of leg {name}").format(name=name), path, where)
         if len(relative) < 2:
-            raise RouteMapError(f"the polyline of leg {name!r} has {len(relative)} point{'s' * (len(relative) != 1)}; "
-                                "a leg needs at least two", path, where,
-                                hint="redraw the leg in Tiled, or " + REGENERATE_HINT)
+            raise RouteMapError(ngettext("the polyline of leg {name} has {count} point; a leg needs at least two",
+                                         "the polyline of leg {name} has {count} points; a leg needs at least two",
+                                         len(relative)).format(name=name, count=len(relative)), path, where,
+                                hint=_("redraw the leg in Tiled, or regenerate with: python tools/make_map.py"))
         points = tuple((x0 + dx, y0 + dy) for dx, dy in relative)
-        for number, (x, y) in enumerate(points, 1):
-            _on_map(x, y, f"point {number} of leg {name!r}", size, path, where)
+        for index, (x, y) in enumerate(points, 1):
+            _on_map(x, y, _("point {number} of leg {name}").format(number=index, name=name), size, path, where)
         legs.append(Leg(id=obj.get("name") or f"{props['from']}-{props['to']}", from_id=props["from"],
                         to_id=props["to"], mode=props["mode"], km=km, points=points))
     return legs
@@ -519,9 +550,13 @@ def _check_connected(tree: _Tree, path: Path, locations: Mapping[str, Location],
     if apart:
         layer = _object_layer(tree, LOCATIONS_LAYER, path)
         obj = next((o for o in layer.findall("object") if o.get("name") == apart[0]), None)
-        raise RouteMapError(f"location {apart[0]!r} is not joined to {first!r} by any legs"
-                            + (f" (nor are {len(apart) - 1} more)" if len(apart) > 1 else ""), path, tree.line(obj),
-                            hint="add a leg to it in the 'legs' layer, or " + REGENERATE_HINT)
+        others = len(apart) - 1
+        message = (ngettext("location {name} is not joined to {first} by any legs (nor is {count} more)",
+                            "location {name} is not joined to {first} by any legs (nor are {count} more)", others)
+                   if others else _("location {name} is not joined to {first} by any legs"))
+        raise RouteMapError(message.format(name=repr(apart[0]), first=repr(first), count=others), path,
+                            tree.line(obj),
+                            hint=_("add a leg to it in the 'legs' layer, or regenerate with: python tools/make_map.py"))
 
 
 def _terrain(tree: _Tree, path: Path) -> tuple[Path | None, int | None]:
@@ -531,12 +566,13 @@ def _terrain(tree: _Tree, path: Path) -> tuple[Path | None, int | None]:
     for layer in layers:
         image = layer.find("image")
         if image is None:
-            raise RouteMapError(f"the image layer {layer.get('name', '')!r} has no image", path, tree.line(layer),
-                                hint="choose its image in Tiled, or delete the layer")
+            raise RouteMapError(_("the image layer {name} has no image").format(name=repr(layer.get("name", ""))),
+                                path, tree.line(layer), hint=_("choose its image in Tiled, or delete the layer"))
         source = image.get("source")
         if not source:
-            raise RouteMapError(f"the image layer {layer.get('name', '')!r} names no image file", path,
-                                tree.line(image), hint="choose its image in Tiled, or " + REGENERATE_HINT)
+            raise RouteMapError(_("the image layer {name} names no image file").format(
+                                    name=repr(layer.get("name", ""))), path, tree.line(image),
+                                hint=_("choose its image in Tiled, or regenerate with: python tools/make_map.py"))
         return path.parent / source, tree.line(image)
     return None, None
 
@@ -554,8 +590,8 @@ def _tiled_reads(tree: _Tree, path: Path) -> None:
         tmx.parse_xml(tree.root)
     except Exception as exc:  # noqa: BLE001 - pytmx raises assorted types; never leak them
         reason = str(exc).strip() or type(exc).__name__
-        raise RouteMapError(f"Tiled's reader (pytmx) cannot load the map: {reason}", path,
-                            hint=REGENERATE_HINT) from None
+        raise RouteMapError(_("Tiled's reader (pytmx) cannot load the map: {reason}").format(reason=reason), path,
+                            hint=_(REGENERATE_HINT)) from None
 
 
 def _read(path: Path) -> bytes:
@@ -563,8 +599,8 @@ def _read(path: Path) -> bytes:
         return read_bytes(path, LIMITS["map"], "route map")
     except DataFileError as exc:
         if not os.path.lexists(path):
-            raise RouteMapError("route map file not found", path, hint=REGENERATE_HINT) from None
-        raise RouteMapError(exc.message, path, hint=exc.hint or REGENERATE_HINT) from None
+            raise RouteMapError(_("route map file not found"), path, hint=_(REGENERATE_HINT)) from None
+        raise RouteMapError(exc.message, path, hint=exc.hint or _(REGENERATE_HINT)) from None
 
 
 def load_route_map(path: str | Path) -> RouteMap:
@@ -572,8 +608,8 @@ def load_route_map(path: str | Path) -> RouteMap:
     path = Path(path)
     tree = _parse_xml(_read(path), path)
     if tree.root.tag != "map":
-        raise RouteMapError(f"not a Tiled map: root element is <{tree.root.tag}>", path, tree.line(tree.root) or 1,
-                            hint=REGENERATE_HINT)
+        raise RouteMapError(_("not a Tiled map: root element is <{tag}>").format(tag=tree.root.tag), path,
+                            tree.line(tree.root) or 1, hint=_(REGENERATE_HINT))
     size, projection = _pixel_size(tree, path)
     locations = _locations(tree, path, size)
     legs = _legs(tree, path, size, locations)
@@ -596,16 +632,22 @@ def read_terrain(path: str | Path) -> bytes:
         data = read_bytes(path, LIMITS["map"], "terrain image")
     except DataFileError as exc:
         missing = not os.path.lexists(path)
-        raise RouteMapError("the terrain image is missing" if missing else f"the terrain image {exc.message}", path,
-                            hint=("put the image beside the map, or " if missing else "") + REGENERATE_HINT) from None
+        if missing:
+            raise RouteMapError(_("the terrain image is missing"), path,
+                                hint=_("put the image beside the map, or regenerate with: python tools/make_map.py")
+                                ) from None
+        # exc.message is game.files' own sentence about the file (already in the language spoken).
+        raise RouteMapError(_("the terrain image {problem}").format(problem=exc.message), path,
+                            hint=_(REGENERATE_HINT)) from None
     if data[:8] == PNG_SIGNATURE:
         if len(data) < 24:
-            raise RouteMapError("the terrain image is a truncated PNG", path, hint=REGENERATE_HINT)
+            raise RouteMapError(_("the terrain image is a truncated PNG"), path, hint=_(REGENERATE_HINT))
         width, height = struct.unpack(">II", data[16:24])
         if not (0 < width <= MAX_IMAGE_SIDE and 0 < height <= MAX_IMAGE_SIDE):
-            raise RouteMapError(f"the terrain image is {width:,} × {height:,} pixels; at most {MAX_IMAGE_SIDE:,} each way",
-                                path, hint=REGENERATE_HINT)
+            raise RouteMapError(_("the terrain image is {width} × {height} pixels; at most {most} each way").format(
+                                    width=number(width), height=number(height), most=number(MAX_IMAGE_SIDE)),
+                                path, hint=_(REGENERATE_HINT))
     elif path.suffix.lower() == ".png":
-        raise RouteMapError("the terrain image is not a PNG image (its first bytes are wrong)", path,
-                            hint="it is damaged; " + REGENERATE_HINT)
+        raise RouteMapError(_("the terrain image is not a PNG image (its first bytes are wrong)"), path,
+                            hint=_("it is damaged; regenerate with: python tools/make_map.py"))
     return data

@@ -25,7 +25,7 @@ from typing import Any
 
 from game.errors import DataFileError, ExprError, StoryLoadError
 from game.files import LIMITS, read_bytes
-from game.l10n import N_, _, language
+from game.l10n import N_, _, language, ngettext
 from game.story import diagnostics as dx
 from game.story import expr as ex
 from game.story import template as tpl
@@ -395,8 +395,9 @@ def load_story(root: str | Path, cache: ParseCache | None = None, lang: str | No
     errors = analysis.errors
     if errors or analysis.story is None:
         count = len(errors)
-        raise StoryLoadError(f"the story in {root} has {count} error{'s' if count != 1 else ''}; "
-                             f"run 'escape-route check {root}' to see them", errors)
+        raise StoryLoadError(ngettext("the story in {root} has {count} error; run 'escape-route check {root}' to see them",
+                                      "the story in {root} has {count} errors; run 'escape-route check {root}' to see them",
+                                      count).format(root=root, count=count), errors)
     if lang and lang != "en":
         return translated_story(analysis.story, root, lang)
     return analysis.story

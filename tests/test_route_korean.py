@@ -10,6 +10,7 @@ problems is held word for word by ``test_hostile_map.py`` and ``test_route.py``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,11 +119,15 @@ def test_a_place_no_leg_reaches_is_reported_in_korean(tmp_path):
     _korean(info.value)
 
 
-def test_a_missing_map_and_unknown_places_are_reported_in_korean(tmp_path):
+def test_a_missing_map_a_pipe_and_unknown_places_are_reported_in_korean(tmp_path):
     set_language("ko")
     with pytest.raises(RouteMapError) as missing:
         load_route_map(tmp_path / "route.tmx")
     _korean(missing.value)
+    os.mkfifo(tmp_path / "pipe.tmx")
+    with pytest.raises(RouteMapError) as pipe:
+        load_route_map(tmp_path / "pipe.tmx")
+    _korean(pipe.value)
     route = load_route_map(TMX)
     with pytest.raises(RouteMapError) as unknown:
         route.distance_km("hyesan", "atlantis")
@@ -132,12 +137,14 @@ def test_a_missing_map_and_unknown_places_are_reported_in_korean(tmp_path):
     _korean(no_way.value)
 
 
-@pytest.mark.parametrize("data", [None, b"not a picture at all", b"\x89PNG\r\n\x1a\n\0\0",
+@pytest.mark.parametrize("data", [None, "folder", b"not a picture at all", b"\x89PNG\r\n\x1a\n\0\0",
                                   b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + (10**6).to_bytes(4, "big") * 2],
-                         ids=["missing", "not a PNG", "truncated PNG", "gigapixel PNG"])
-def test_a_bad_terrain_image_is_reported_in_korean(tmp_path, data):
+                         ids=["missing", "a folder", "not a PNG", "truncated PNG", "gigapixel PNG"])
+def test_a_bad_terrain_image_is_reported_in_korean(tmp_path, data: bytes | str | None):
     image = tmp_path / "route_terrain.png"
-    if data is not None:
+    if data == "folder":
+        image.mkdir()
+    elif data is not None:
         image.write_bytes(data)
     set_language("ko")
     with pytest.raises(RouteMapError) as info:

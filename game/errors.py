@@ -61,13 +61,20 @@ class RouteMapError(StoryError):
         self.hint = hint
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """``path:line:column``, as far as it is known."""
         where = self.path or "<route map>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        # The English form, for logs and tracebacks; a front-end words the hint in its own language
+        # (game.errors sits beside game.l10n and may not use it).
+        text = f"{self.where}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
         return text

@@ -195,3 +195,15 @@ def test_the_english_is_unchanged(tmp_path):
     with pytest.raises(RouteMapError) as missing:
         load_route_map(path)
     assert missing.value.message == "route map file not found"
+
+
+
+def test_the_window_words_a_broken_maps_hint_in_korean_too(tmp_path, make_app):
+    """The window's notice gives the map's problem with its hint, and the word for "hint" is Korean as well."""
+    path = _write(tmp_path, SOURCE.replace("<map ", "<mop ").replace("</map>", "</mop>"))
+    story = load_story(_story_with_map(tmp_path / "story", path))  # the map is read when the window needs it
+    set_language("ko")
+    app = make_app(story, skip_title=True)
+    assert app.route is None
+    (notice,) = [text for text, _ in app.toasts if "지도" in text]
+    assert "도움말: " in notice and "hint:" not in notice and HANGUL.search(notice)

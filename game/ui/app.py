@@ -298,8 +298,10 @@ class App:
             try:
                 self._route = load_route_map(self.story.map_path)
             except (RouteMapError, OSError) as exc:
+                from game.ui.map_view import map_problem
+
                 self._route = False
-                self.notify(_("The map could not be loaded: {problem}").format(problem=exc))
+                self.notify(_("The map could not be loaded: {problem}").format(problem=map_problem(exc)))
         return self._route or None
 
     @property

@@ -110,13 +110,21 @@ class TerrainUnavailable(pygame.error):
     """
 
 
+def map_problem(exc: Exception) -> str:
+    """What went wrong with the map, for the player: its message and hint in the language spoken."""
+    if not isinstance(exc, RouteMapError):
+        return str(exc)
+    text = f"{exc.where}: {exc.message}"
+    return text + " (" + _("hint: {hint}").format(hint=exc.hint) + ")" if exc.hint else text
+
+
 def _load_image(path: Path) -> pygame.Surface:
     """Decode an image read through :func:`read_terrain` (bounded, a regular file, sane dimensions)."""
     try:
         data = read_terrain(path)
         return pygame.image.load(io.BytesIO(data), path.name)
     except RouteMapError as exc:
-        raise TerrainUnavailable(str(exc)) from None
+        raise TerrainUnavailable(map_problem(exc)) from None
     except (pygame.error, ValueError, MemoryError) as exc:
         raise TerrainUnavailable(_("{path}: the terrain image cannot be decoded ({error})").format(
             path=path, error=exc)) from None

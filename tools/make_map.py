@@ -283,7 +283,7 @@ AREA_LABELS: tuple[tuple[str, str, float, float, str], ...] = (
     ("CHINA", "중국", 32.5, 110.5, "country"),
     ("NORTH KOREA", "북한", 40.15, 126.9, "country_small"),
     ("SOUTH KOREA", "한국", 36.3, 128.15, "country_small"),
-    ("LAOS", "라오스", 19.3, 102.6, "country"),
+    ("LAOS", "라오스", 19.55, 103.1, "country"),
     ("THAILAND", "태국", 16.2, 101.6, "country"),
     ("VIETNAM", "베트남", 21.3, 105.2, "country"),
     ("MYANMAR", "미얀마", 20.9, 97.3, "country"),

@@ -12,7 +12,9 @@ there is one) and a hint; nothing else escapes :func:`load_route_map`.
    so what was checked is exactly what is used: one layer each of ``locations`` and
    ``legs``; every place named, with its properties, lat/lon and country, on the map;
    every leg a polyline of finite points on the map between two places, with a mode
-   and a distance; all places joined by legs; a map of sane size.
+   and a distance; all places joined by legs; a map of sane size. The ``labels`` layer
+   (names of countries, seas and rivers) is optional; each of its objects has both
+   names and a known kind, and lies on the map.
 4. pytmx, Tiled's reader for Python, then parses the same checked elements (never the
    file again, and without loading images) so the map stays readable by other tools.
 
@@ -48,12 +50,16 @@ from game.route.geo import km_to_miles as _km_to_miles
 
 LOCATIONS_LAYER = "locations"
 LEGS_LAYER = "legs"
+LABELS_LAYER = "labels"
 TERRAIN_LAYER = "terrain"
 REQUIRED_LOCATION_PROPS = ("label", "label_ko", "country", "lat", "lon", "note")
 REQUIRED_LEG_PROPS = ("from", "to", "mode", "km")
 COUNTRIES = frozenset({"KP", "CN", "LA", "TH", "KR"})
 MODES = frozenset({"foot", "river", "bus", "train", "boat", "plane"})
 GROUND_MODES = MODES - {"plane"}
+REQUIRED_LABEL_PROPS = ("label", "label_ko", "kind")
+#: How an area's name is set: a large country, a small one (Korea, Japan), a sea or gulf, a river.
+LABEL_KINDS = ("country", "country_small", "sea", "river")
 #: Marked here, translated where it is shown (the language is chosen after import).
 REGENERATE_HINT = N_("regenerate with: python tools/make_map.py")
 
@@ -93,20 +99,39 @@ class Leg:
         return self.points if loc_id == self.from_id else tuple(reversed(self.points))
 
 
+@dataclass(frozen=True, slots=True)
+class AreaLabel:
+    """The name of a country, sea or river, set on the map over the terrain (not a place of the story).
+
+    ``label`` is the English (``SOUTH KOREA``, ``Gulf of Tonkin``), ``label_ko`` the Korean
+    (``한국``, ``통킹만``); ``kind`` is one of :data:`LABEL_KINDS` and decides how it is set;
+    ``x``/``y`` are the pixels of the terrain image where its middle goes.
+    """
+
+    id: str
+    label: str
+    label_ko: str
+    kind: str
+    x: float
+    y: float
+
+
 class RouteMap:
     """Places and legs of the journey, with shortest-path distances over the legs.
 
     Immutable after construction: renderers and the story engine may share one
     instance freely. ``terrain`` is the image the map names (None when it names
-    none), ``terrain_line`` the line of the TMX that names it.
+    none), ``terrain_line`` the line of the TMX that names it; ``labels`` the names of
+    countries, seas and rivers of its optional ``labels`` layer.
     """
 
     def __init__(self, locations: Mapping[str, Location], legs: Sequence[Leg],
                  pixel_size: tuple[int, int], projection: Mercator | None = None,
                  source: str | None = None, terrain: Path | None = None,
-                 terrain_line: int | None = None) -> None:
+                 terrain_line: int | None = None, labels: Sequence[AreaLabel] = ()) -> None:
         self.locations: dict[str, Location] = dict(locations)
         self.legs: tuple[Leg, ...] = tuple(legs)
+        self.labels: tuple[AreaLabel, ...] = tuple(labels)
         self.pixel_size = pixel_size
         self.projection = projection
         self.source = source
@@ -534,6 +559,44 @@ def _legs(tree: _Tree, path: Path, size: tuple[int, int], locations: Mapping[str
     return legs
 
 
+def _labels(tree: _Tree, path: Path, size: tuple[int, int]) -> list[AreaLabel]:
+    """The optional ``labels`` layer: the names of countries, seas and rivers (a map without it has none)."""
+    found = [group for group in tree.root.iter("objectgroup") if group.get("name") == LABELS_LAYER]
+    if not found:
+        return []
+    if len(found) > 1:
+        raise RouteMapError(_("the map has {count} object layers named {name}; the game needs exactly one").format(
+                                count=len(found), name=repr(LABELS_LAYER)),
+                            path, tree.line(found[1]),
+                            hint=_("rename or merge the layers in Tiled (the first is on line {line})").format(
+                                line=tree.line(found[0])))
+    labels = []
+    for obj in found[0].findall("object"):
+        line = tree.line(obj)
+        props = _properties(obj)
+        # Shown quoted, as Python writes a string; an unnamed label by its Tiled object id.
+        name = repr(obj.get("name") or _("object {id}").format(id=obj.get("id", "?")))
+        for key in REQUIRED_LABEL_PROPS:
+            if key not in props:
+                raise RouteMapError(_("area label {name} has no {key} property").format(name=name, key=repr(key)),
+                                    path, line,
+                                    hint=_("required: {names}").format(names=", ".join(REQUIRED_LABEL_PROPS)))
+        for key in ("label", "label_ko"):
+            if not props[key].strip():
+                raise RouteMapError(_("area label {name}: its {key} is empty").format(name=name, key=repr(key)),
+                                    path, tree.prop_line(obj, key),
+                                    hint=_("write the name as the map should show it, or delete the label"))
+        if props["kind"] not in LABEL_KINDS:
+            raise RouteMapError(_("area label {name}: kind {kind} is unknown").format(
+                                    name=name, kind=repr(props["kind"])),
+                                path, tree.prop_line(obj, "kind"),
+                                hint=_("one of {choices}").format(choices=", ".join(LABEL_KINDS)))
+        x, y = _position(obj, _("area label {name}").format(name=name), size, path, line)
+        labels.append(AreaLabel(id=obj.get("name") or obj.get("id", ""), label=props["label"],
+                                label_ko=props["label_ko"], kind=props["kind"], x=x, y=y))
+    return labels
+
+
 def _check_connected(tree: _Tree, path: Path, locations: Mapping[str, Location], legs: Sequence[Leg]) -> None:
     """Every place reachable from every other over the legs: the map screen draws the way between any two."""
     neighbours: dict[str, set[str]] = {name: set() for name in locations}
@@ -614,10 +677,12 @@ def load_route_map(path: str | Path) -> RouteMap:
     locations = _locations(tree, path, size)
     legs = _legs(tree, path, size, locations)
     _check_connected(tree, path, locations, legs)
+    labels = _labels(tree, path, size)
     terrain, terrain_line = _terrain(tree, path)
     _check_pytmx_types(tree, path)
     _tiled_reads(tree, path)
-    return RouteMap(locations, legs, size, projection, str(path), terrain=terrain, terrain_line=terrain_line)
+    return RouteMap(locations, legs, size, projection, str(path), terrain=terrain, terrain_line=terrain_line,
+                    labels=labels)
 
 
 def read_terrain(path: str | Path) -> bytes:

@@ -5,9 +5,17 @@ cropped to the journey's bounding box; the space left over becomes a side
 panel with the distance caption, the current place and a legend. When the rect
 is too narrow for a panel, the caption sits on a translucent strip over the map.
 
+Area names (countries, seas, rivers) come from the map's ``labels`` layer and are set
+here, on the static layer, in the language spoken and at a size the window can read;
+they are never baked into the terrain image. Each goes where it covers no place's dot
+or marker and no caption strip, preferably nor any place's name wherever that name could
+be drawn; else it is moved a little, else left out. The route overlay then hides (with
+the terrain kept from under it) any area name that a place name actually drawn, or the
+caption, would meet: no two texts ever overlap.
+
 Performance: everything that only depends on the rect size (scaled terrain,
-every place's dot, panel background, legend) is cached per size; the route
-overlay is cached per journey state. A frame is then two blits plus an
+every place's dot, the area names, panel background, legend) is cached per size;
+the route overlay is cached per journey state. A frame is then two blits plus an
 optional tooltip.
 """
 
@@ -26,7 +34,7 @@ import pygame
 from game.errors import RouteMapError
 from game.l10n import N_, _, language, number
 from game.paths import assets_dir
-from game.route.map import GROUND_MODES, Leg, RouteMap, read_terrain
+from game.route.map import GROUND_MODES, AreaLabel, Leg, RouteMap, read_terrain
 
 FontFactory = Callable[[int], pygame.font.Font]
 Point = tuple[float, float]
@@ -46,6 +54,64 @@ PLANNED: Color = (122, 76, 52)
 VISITED: Color = (140, 70, 38)
 CURRENT: Color = (178, 28, 36)
 PLACE_DOT: Color = (98, 96, 92)
+COUNTRY_INK: Color = (108, 94, 84)
+SEA_INK: Color = (64, 86, 104)
+RIVER_INK: Color = (52, 96, 134)
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    """How one kind of area name is set: the atlas conventions.
+
+    Countries in muted ink, Latin in letter-spaced capitals, Hangul plain; seas in an
+    italic serif, blue-grey; rivers small and blue. ``size`` is the type size at 1080p,
+    ``floor`` the smallest it may become (both grow with the text-size setting);
+    ``tracking`` is letter spacing in ems, for Latin only.
+    """
+
+    latin: str
+    hangul: str
+    size: float
+    floor: int
+    color: Color
+    tracking: float
+    halo: int  # alpha of the paper-coloured halo that lifts the name off rivers and borders (0: none)
+
+
+LABEL_STYLES: dict[str, LabelStyle] = {
+    "country": LabelStyle("NotoSans-Regular.ttf", "NanumGothic.ttf", 22, 14, COUNTRY_INK, 0.3, 120),
+    "country_small": LabelStyle("NotoSans-Regular.ttf", "NanumGothic.ttf", 17, 12, COUNTRY_INK, 0.2, 120),
+    "sea": LabelStyle("NotoSerif-Italic.ttf", "NanumMyeongjo.ttf", 18, 12, SEA_INK, 0.0, 0),
+    "river": LabelStyle("NotoSerif-Italic.ttf", "NanumMyeongjo.ttf", 15, 11, RIVER_INK, 0.0, 140),
+}
+#: Which names are placed first when two would meet: countries, then seas, then rivers.
+LABEL_ORDER = ("country", "country_small", "sea", "river")
+#: Where a name is tried, in fractions of its own width and height from its point: the point
+#: itself, then a little above or below, then a little to either side; the first free one wins.
+NUDGES = ((0, 0), (0, -0.3), (0, 0.3), (-0.15, 0), (0.15, 0), (0, -0.6), (0, 0.6), (0, -1.2), (0, 1.2),
+          (-0.25, 0), (0.25, 0), (-0.25, -0.8), (0.25, 0.8), (0.25, -0.8), (-0.25, 0.8), (0, -1.8), (0, 1.8),
+          (-0.5, 0), (0.5, 0), (-0.5, -1.0), (0.5, 1.0), (0.5, -1.0), (-0.5, 1.0))
+NEAR = tuple((dx, dy) for dx, dy in NUDGES if abs(dx) <= 0.25 and abs(dy) <= 0.6)
+
+
+@dataclass(frozen=True)
+class _SetLabel:
+    """An area name on the static layer: as drawn, the terrain from under it, its image and its point."""
+
+    drawn: DrawnLabel
+    patch: pygame.Surface
+    image: pygame.Surface
+    anchor: Point
+
+
+@dataclass(frozen=True)
+class DrawnLabel:
+    """An area name as the view last set it: the words shown, its kind, and where (relative to the view's rect)."""
+
+    id: str
+    text: str
+    kind: str
+    rect: pygame.Rect
 
 
 #: Why the game's figure is not the one in the title or the papers: one sentence, shown on
@@ -229,6 +295,11 @@ class MapView:
         self.terrain_problem: str | None = None  # why the terrain is not drawn, after draw
         self.legend: list[str] = []  # the legend's rows as last drawn
         self.legend_rect: pygame.Rect | None = None  # where the legend was drawn, relative to the view's rect
+        self.drawn_labels: list[DrawnLabel] = []  # the area names shown, as last drawn
+        # The area names on the static layer, each with the terrain from under it (to hide it again).
+        self._area: list[_SetLabel] = []
+        self._area_hard: list[pygame.Rect] = []  # where no area name may go (dots, markers, caption strip)
+        self.place_labels: list[tuple[str, pygame.Rect]] = []  # place names as last drawn, relative to the rect
         # The player's text-size setting: the panel, labels and legend grow with it, and never
         # fall below sizes a class can read on a projector (issue 17: too small at 1280x720).
         self.text_scale = 1.0
@@ -402,9 +473,159 @@ class MapView:
                 continue  # a place off the sheet (a framed journey) leaves no dot on the frame
             pygame.draw.circle(surf, PAPER, pos, r + 1)
             pygame.draw.circle(surf, PLACE_DOT, pos, r)
+        self._draw_area_labels(surf, lay)
         if lay.panel is not None:
             self._draw_panel_static(surf, lay)
         return surf
+
+    # ------------------------------------------------------------------ area names
+    def area_label_text(self, label: AreaLabel) -> str:
+        """The name in the language spoken: the Korean edition reads the map's ``label_ko``."""
+        return label.label_ko if language() == "ko" else label.label
+
+    def _label_font(self, kind: str, size: int) -> pygame.font.Font:
+        korean = language() == "ko"
+        key = (f"label:{kind}:{'ko' if korean else 'latin'}", size)
+        font = self._fonts.get(key)
+        if font is None:
+            style = LABEL_STYLES[kind]
+            path = _font_file(style.hangul if korean else style.latin)
+            font = pygame.font.Font(str(path) if path else None, size)
+            self._fonts[key] = font
+        return font
+
+    @staticmethod
+    def _label_lines(text: str, kind: str) -> list[str]:
+        """A small country's two words stacked (NORTH / KOREA); a sea of three words or more on two
+        balanced lines (Gulf of / Tonkin), as atlases set them to stay inside the area they name."""
+        words = text.split()
+        if kind == "country_small" and len(words) > 1:
+            return words
+        if kind == "sea" and len(words) > 2:
+            cut = min(range(1, len(words)),
+                      key=lambda i: (max(len(" ".join(words[:i])), len(" ".join(words[i:]))), i))
+            return [" ".join(words[:cut]), " ".join(words[cut:])]
+        return [text]
+
+    def _area_label_image(self, label: AreaLabel, lay: _Layout) -> pygame.Surface:
+        """The name set in its kind's style, centred line under line, with a soft halo where the kind has one."""
+        style = LABEL_STYLES[label.kind]
+        size = self._type(lay, style.size, style.floor)
+        korean = language() == "ko"
+        text = self.area_label_text(label)
+        key = ("area", label.kind, size, text, korean)
+        cached = self._text_cache.get(key)
+        if cached is not None:
+            return cached
+        font = self._label_font(label.kind, size)
+        tracking = 0 if korean else round(style.tracking * size)
+        lines = [self._tracked(font, line, style.color, tracking) for line in self._label_lines(text, label.kind)]
+        step = round(font.get_linesize() * 0.92)
+        width = max(img.get_width() for img in lines)
+        ink = pygame.Surface((width, step * (len(lines) - 1) + lines[-1].get_height()), pygame.SRCALPHA)
+        for i, img in enumerate(lines):
+            ink.blit(img, ((width - img.get_width()) // 2, i * step))
+        pad = 2
+        out = pygame.Surface((ink.get_width() + 2 * pad, ink.get_height() + 2 * pad), pygame.SRCALPHA)
+        if style.halo:
+            back = ink.copy()
+            back.fill((*PAPER, 0), special_flags=pygame.BLEND_RGBA_MAX)  # the ink's shape, in paper
+            back.fill((255, 255, 255, style.halo), special_flags=pygame.BLEND_RGBA_MULT)
+            for dx, dy in ((0, pad), (2 * pad, pad), (pad, 0), (pad, 2 * pad), (1, 1), (3, 3), (1, 3), (3, 1)):
+                out.blit(back, (dx, dy))
+        out.blit(ink, (pad, pad))
+        self._text_cache[key] = out
+        return out
+
+    @staticmethod
+    def _tracked(font: pygame.font.Font, text: str, color: Color, tracking: int) -> pygame.Surface:
+        """``text`` with ``tracking`` pixels between letters (pygame has no letter spacing); plain when 0."""
+        if tracking <= 0:
+            return font.render(text, True, color)
+        glyphs = [font.render(ch, True, color) for ch in text]
+        width = sum(g.get_width() for g in glyphs) + tracking * (len(glyphs) - 1)
+        out = pygame.Surface((max(1, width), font.get_height()), pygame.SRCALPHA)
+        x = 0
+        for glyph in glyphs:
+            out.blit(glyph, (x, 0))
+            x += glyph.get_width() + tracking
+        return out
+
+    def _reserved(self, lay: _Layout) -> tuple[list[pygame.Rect], list[pygame.Rect]]:
+        """Where an area name must not go (every place's dot or marker, the caption's strip over the
+        map) and where it had better not (each place's name wherever it may be drawn: right of the
+        dot, in the size of the place she is at, or left of it; the place she is at goes left only
+        when its right runs off the sheet)."""
+        u = lay.unit
+        marker = max(6, round(10 * u)) + 2  # the ring of the place she is at, with its paper edge
+        gap = round(10 * u)
+        strong, plain = self._type(lay, 26, 20), self._type(lay, 21, 16)
+        hard: list[pygame.Rect] = []
+        soft: list[pygame.Rect] = []
+        for loc in self.route.locations.values():
+            x, y = self._to_sheet(lay, loc.x, loc.y)
+            if not lay.sheet.collidepoint(x, y):
+                continue
+            hard.append(pygame.Rect(round(x) - marker, round(y) - marker, 2 * marker, 2 * marker))
+            bold = self._text("bold", strong, self.name(loc), CURRENT, halo=PAPER)
+            right = bold.get_rect(midleft=(round(x + gap), round(y)))
+            left = (bold if not lay.sheet.contains(right) else
+                    self._text("sans", plain, self.name(loc), INK, halo=PAPER)).get_rect(midright=(round(x - gap), round(y)))
+            soft += [right, left]
+        if lay.panel is None:  # the caption sits on a strip over the sheet: the whole width, as high as 3 lines
+            lines = [self._font("serif", self._type(lay, 36, 22)).get_linesize()] + \
+                [self._font("sans", self._type(lay, 22, 16)).get_linesize()] * 2
+            high = sum(lines) + round(6 * u) * 2 + round(16 * u)
+            if self.frame:
+                top = lay.sheet.y
+                bottom = lay.sheet.y + round(16 * u) + high
+            else:
+                top = min(lay.sheet.bottom - round(100 * u), lay.sheet.bottom - round(16 * u) - high) - round(8 * u)
+                bottom = lay.sheet.bottom
+            hard.append(pygame.Rect(lay.sheet.x, top, lay.sheet.w, bottom - top))
+        return hard, soft
+
+    def _draw_area_labels(self, surf: pygame.Surface, lay: _Layout) -> None:
+        """Set the map's area names on the sheet (see the module's docstring); records :attr:`drawn_labels`."""
+        self._area, self._area_hard = [], []
+        if self.route.labels:
+            hard, soft = self._reserved(lay)
+            self._area_hard = list(hard)
+            inside = lay.sheet.inflate(-4, -4)
+            for label in sorted(self.route.labels, key=lambda label: LABEL_ORDER.index(label.kind)):
+                anchor = self._to_sheet(lay, label.x, label.y)
+                if not inside.collidepoint(anchor):
+                    continue  # named somewhere this sheet does not show
+                img = self._area_label_image(label, lay)
+                # Near its point first, even where a place's name may come (the overlay then moves it),
+                # before further away; a sea's or river's name only near (further away, it would land on
+                # the coast or name another stream).
+                tries = [(NEAR, hard + soft), (NEAR, hard)] + \
+                    ([(NUDGES, hard + soft), (NUDGES, hard)] if label.kind.startswith("country") else [])
+                box = next((found for nudges, taken in tries
+                            if (found := self._place_area_label(img, anchor, inside, taken, nudges))), None)
+                if box is None:
+                    continue
+                patch = surf.subsurface(box).copy()  # the terrain under it, to hide it where a place name goes
+                surf.blit(img, box)
+                hard.append(box)
+                drawn = DrawnLabel(label.id, self.area_label_text(label), label.kind, box)
+                self._area.append(_SetLabel(drawn, patch, img, anchor))
+        self.drawn_labels = [set_.drawn for set_ in self._area]
+
+    @staticmethod
+    def _place_area_label(img: pygame.Surface, anchor: Point, inside: pygame.Rect, taken: list[pygame.Rect],
+                          nudges: Sequence[tuple[float, float]]) -> pygame.Rect | None:
+        """The first of ``nudges`` where ``img``, with a little air round it, meets nothing ``taken``;
+        None when all are taken."""
+        w, h = img.get_size()
+        air = max(4, min(10, w // 4, h // 4))
+        for dx, dy in nudges:
+            box = img.get_rect(center=(round(anchor[0] + dx * w), round(anchor[1] + dy * h)))
+            box.clamp_ip(inside)  # a name near the edge moves onto the sheet (over its point still)
+            if box.inflate(air, air).collidelist(taken) < 0:
+                return box
+        return None
 
     def _plain_sheet(self, lay: _Layout) -> pygame.Surface:
         """The sheet without terrain: paper, with one line at the foot that says the image is missing."""
@@ -536,8 +757,35 @@ class MapView:
         self.legend = [label for label, _ in legend_rows(ahead)] if lay.panel is not None else []
         if lay.panel is not None:
             self._draw_legend(surf, lay, ahead)
+        surf = self._hide_area_labels(surf, lay, caption)
         self._overlays = {key: (surf, caption)}
         return surf, caption
+
+    def _hide_area_labels(self, surf: pygame.Surface, lay: _Layout, caption: pygame.Rect) -> pygame.Surface:
+        """Where an area name would meet a place name drawn or the caption's strip, the terrain again,
+        and the name moved to a free spot close to its point if there is one (else left out): a place's
+        name always wins. Sets :attr:`drawn_labels` to the area names as they show."""
+        covers = [box for _, box in self.place_labels]
+        if lay.panel is None:
+            covers.append(caption.inflate(round(24 * lay.unit), round(16 * lay.unit)))
+        hidden = [set_ for set_ in self._area if set_.drawn.rect.collidelist(covers) >= 0]
+        self.drawn_labels = [set_.drawn for set_ in self._area if set_ not in hidden]
+        if not hidden:
+            return surf
+        under = pygame.Surface(lay.size, pygame.SRCALPHA)
+        for set_ in hidden:
+            under.blit(set_.patch, set_.drawn.rect)
+        taken = self._area_hard + covers + [drawn.rect for drawn in self.drawn_labels]
+        inside = lay.sheet.inflate(-4, -4)
+        for set_ in hidden:
+            nudges = NUDGES if set_.drawn.kind.startswith("country") else NEAR
+            box = self._place_area_label(set_.image, set_.anchor, inside, taken, nudges)
+            if box is not None:
+                under.blit(set_.image, box)
+                taken.append(box)
+                self.drawn_labels.append(DrawnLabel(set_.drawn.id, set_.drawn.text, set_.drawn.kind, box))
+        under.blit(surf, (0, 0))
+        return under
 
     def _draw_labels(self, surf: pygame.Surface, lay: _Layout, places: Sequence[str],
                      here: str | None, heading: str | None) -> None:
@@ -549,6 +797,7 @@ class MapView:
         # crowded border towns keep the label that matters.
         ranked = sorted(shown, key=lambda i: (i != here, i != heading, -shown.index(i)))
         taken: list[pygame.Rect] = []
+        self.place_labels = []
         for loc_id in ranked:
             loc = self.route.locations[loc_id]
             x, y = self._to_sheet(lay, loc.x, loc.y)
@@ -563,6 +812,7 @@ class MapView:
                 if lay.sheet.contains(box) and box.collidelist(taken) < 0:
                     surf.blit(img, box)
                     taken.append(box)
+                    self.place_labels.append((loc_id, box))
                     break
 
     def _draw_caption(self, surf: pygame.Surface, lay: _Layout, stops: Sequence[str],

@@ -9,9 +9,10 @@ Area names (countries, seas, rivers) come from the map's ``labels`` layer and ar
 here, on the static layer, in the language spoken and at a size the window can read;
 they are never baked into the terrain image. Each goes where it covers no place's dot
 or marker and no caption strip, preferably nor any place's name wherever that name could
-be drawn; else it is moved a little, else left out. The route overlay then hides (with
-the terrain kept from under it) any area name that a place name actually drawn, or the
-caption, would meet: no two texts ever overlap.
+be drawn; else it is moved a little, else left out. Where a place name actually drawn
+for the journey, or the caption, would meet one, the route overlay takes the area names
+away (with the terrain kept from under them) and sets them again around what is drawn:
+no two texts ever overlap.
 
 Performance: everything that only depends on the rect size (scaled terrain,
 every place's dot, the area names, panel background, legend) is cached per size;
@@ -92,16 +93,6 @@ NUDGES = ((0, 0), (0, -0.3), (0, 0.3), (-0.15, 0), (0.15, 0), (0, -0.6), (0, 0.6
           (-0.25, 0), (0.25, 0), (-0.25, -0.8), (0.25, 0.8), (0.25, -0.8), (-0.25, 0.8), (0, -1.8), (0, 1.8),
           (-0.5, 0), (0.5, 0), (-0.5, -1.0), (0.5, 1.0), (0.5, -1.0), (-0.5, 1.0))
 NEAR = tuple((dx, dy) for dx, dy in NUDGES if abs(dx) <= 0.25 and abs(dy) <= 0.6)
-
-
-@dataclass(frozen=True)
-class _SetLabel:
-    """An area name on the static layer: as drawn, the terrain from under it, its image and its point."""
-
-    drawn: DrawnLabel
-    patch: pygame.Surface
-    image: pygame.Surface
-    anchor: Point
 
 
 @dataclass(frozen=True)
@@ -296,8 +287,7 @@ class MapView:
         self.legend: list[str] = []  # the legend's rows as last drawn
         self.legend_rect: pygame.Rect | None = None  # where the legend was drawn, relative to the view's rect
         self.drawn_labels: list[DrawnLabel] = []  # the area names shown, as last drawn
-        # The area names on the static layer, each with the terrain from under it (to hide it again).
-        self._area: list[_SetLabel] = []
+        self._area: list[tuple[DrawnLabel, pygame.Surface]] = []  # each with the terrain from under it
         self._area_hard: list[pygame.Rect] = []  # where no area name may go (dots, markers, caption strip)
         self.place_labels: list[tuple[str, pygame.Rect]] = []  # place names as last drawn, relative to the rect
         # The player's text-size setting: the panel, labels and legend grow with it, and never
@@ -587,31 +577,38 @@ class MapView:
 
     def _draw_area_labels(self, surf: pygame.Surface, lay: _Layout) -> None:
         """Set the map's area names on the sheet (see the module's docstring); records :attr:`drawn_labels`."""
-        self._area, self._area_hard = [], []
-        if self.route.labels:
-            hard, soft = self._reserved(lay)
-            self._area_hard = list(hard)
-            inside = lay.sheet.inflate(-4, -4)
-            for label in sorted(self.route.labels, key=lambda label: LABEL_ORDER.index(label.kind)):
-                anchor = self._to_sheet(lay, label.x, label.y)
-                if not inside.collidepoint(anchor):
-                    continue  # named somewhere this sheet does not show
-                img = self._area_label_image(label, lay)
-                # Near its point first, even where a place's name may come (the overlay then moves it),
-                # before further away; a sea's or river's name only near (further away, it would land on
-                # the coast or name another stream).
-                tries = [(NEAR, hard + soft), (NEAR, hard)] + \
-                    ([(NUDGES, hard + soft), (NUDGES, hard)] if label.kind.startswith("country") else [])
-                box = next((found for nudges, taken in tries
-                            if (found := self._place_area_label(img, anchor, inside, taken, nudges))), None)
-                if box is None:
-                    continue
-                patch = surf.subsurface(box).copy()  # the terrain under it, to hide it where a place name goes
-                surf.blit(img, box)
-                hard.append(box)
-                drawn = DrawnLabel(label.id, self.area_label_text(label), label.kind, box)
-                self._area.append(_SetLabel(drawn, patch, img, anchor))
-        self.drawn_labels = [set_.drawn for set_ in self._area]
+        hard, soft = self._reserved(lay)
+        self._area_hard = hard
+        self._area = []
+        for label, img, box in self._arrange(lay, hard, soft):
+            patch = surf.subsurface(box).copy()  # the terrain under it, to take it away again
+            surf.blit(img, box)
+            self._area.append((DrawnLabel(label.id, self.area_label_text(label), label.kind, box), patch))
+        self.drawn_labels = [drawn for drawn, _ in self._area]
+
+    def _arrange(self, lay: _Layout, hard: list[pygame.Rect],
+                 soft: list[pygame.Rect]) -> list[tuple[AreaLabel, pygame.Surface, pygame.Rect]]:
+        """Where each area name goes (countries first): clear of ``hard`` and of the names placed before
+        it, near its point and clear of ``soft`` where it can be; a name with no such place is left out."""
+        taken = list(hard)
+        inside = lay.sheet.inflate(-4, -4)
+        placed = []
+        for label in sorted(self.route.labels, key=lambda label: LABEL_ORDER.index(label.kind)):
+            anchor = self._to_sheet(lay, label.x, label.y)
+            if not inside.collidepoint(anchor):
+                continue  # named somewhere this sheet does not show
+            img = self._area_label_image(label, lay)
+            # Near its point first, even where a place's name may come (the overlay then rearranges),
+            # before further away; a sea's or river's name only near (further away, it would land on
+            # the coast or name another stream).
+            tries = [(NEAR, taken + soft), (NEAR, taken)] + \
+                ([(NUDGES, taken + soft), (NUDGES, taken)] if label.kind.startswith("country") else [])
+            box = next((found for nudges, avoid in tries
+                        if (found := self._place_area_label(img, anchor, inside, avoid, nudges))), None)
+            if box is not None:
+                placed.append((label, img, box))
+                taken.append(box)
+        return placed
 
     @staticmethod
     def _place_area_label(img: pygame.Surface, anchor: Point, inside: pygame.Rect, taken: list[pygame.Rect],
@@ -619,7 +616,7 @@ class MapView:
         """The first of ``nudges`` where ``img``, with a little air round it, meets nothing ``taken``;
         None when all are taken."""
         w, h = img.get_size()
-        air = max(4, min(10, w // 4, h // 4))
+        air = max(4, min(6, w // 4, h // 4))
         for dx, dy in nudges:
             box = img.get_rect(center=(round(anchor[0] + dx * w), round(anchor[1] + dy * h)))
             box.clamp_ip(inside)  # a name near the edge moves onto the sheet (over its point still)
@@ -757,33 +754,27 @@ class MapView:
         self.legend = [label for label, _ in legend_rows(ahead)] if lay.panel is not None else []
         if lay.panel is not None:
             self._draw_legend(surf, lay, ahead)
-        surf = self._hide_area_labels(surf, lay, caption)
+        surf = self._rearrange_area_labels(surf, lay, caption)
         self._overlays = {key: (surf, caption)}
         return surf, caption
 
-    def _hide_area_labels(self, surf: pygame.Surface, lay: _Layout, caption: pygame.Rect) -> pygame.Surface:
-        """Where an area name would meet a place name drawn or the caption's strip, the terrain again,
-        and the name moved to a free spot close to its point if there is one (else left out): a place's
-        name always wins. Sets :attr:`drawn_labels` to the area names as they show."""
+    def _rearrange_area_labels(self, surf: pygame.Surface, lay: _Layout, caption: pygame.Rect) -> pygame.Surface:
+        """When a place name drawn for this journey, or the caption's strip, would meet an area name of the
+        static layer, the area names are taken away (the terrain put back under the overlay) and set again
+        around what is really drawn: a place's name always wins. Sets :attr:`drawn_labels`."""
         covers = [box for _, box in self.place_labels]
         if lay.panel is None:
             covers.append(caption.inflate(round(24 * lay.unit), round(16 * lay.unit)))
-        hidden = [set_ for set_ in self._area if set_.drawn.rect.collidelist(covers) >= 0]
-        self.drawn_labels = [set_.drawn for set_ in self._area if set_ not in hidden]
-        if not hidden:
+        self.drawn_labels = [drawn for drawn, _ in self._area]
+        if all(drawn.rect.collidelist(covers) < 0 for drawn in self.drawn_labels):
             return surf
         under = pygame.Surface(lay.size, pygame.SRCALPHA)
-        for set_ in hidden:
-            under.blit(set_.patch, set_.drawn.rect)
-        taken = self._area_hard + covers + [drawn.rect for drawn in self.drawn_labels]
-        inside = lay.sheet.inflate(-4, -4)
-        for set_ in hidden:
-            nudges = NUDGES if set_.drawn.kind.startswith("country") else NEAR
-            box = self._place_area_label(set_.image, set_.anchor, inside, taken, nudges)
-            if box is not None:
-                under.blit(set_.image, box)
-                taken.append(box)
-                self.drawn_labels.append(DrawnLabel(set_.drawn.id, set_.drawn.text, set_.drawn.kind, box))
+        for drawn, patch in self._area:
+            under.blit(patch, drawn.rect)
+        self.drawn_labels = []
+        for label, img, box in self._arrange(lay, self._area_hard + covers, []):
+            under.blit(img, box)
+            self.drawn_labels.append(DrawnLabel(label.id, self.area_label_text(label), label.kind, box))
         under.blit(surf, (0, 0))
         return under
 

@@ -159,16 +159,19 @@ def story():
 
 def _check_drawn(app) -> list[str]:  # noqa: ANN001
     """The area names drawn: inside the sheet, clear of each other, of every place name drawn, of every
-    place's dot and of the caption."""
+    place's dot and of the caption (on its strip, when it lies over the map)."""
     view = app.map_view
     lay, _ = view.layout(app.stack.top.rect)
+    caption = view.caption_rect.move(-app.stack.top.rect.x, -app.stack.top.rect.y)
+    if lay.panel is None:
+        caption = caption.inflate(round(24 * lay.unit), round(16 * lay.unit))
     drawn = view.drawn_labels
     rects = [d.rect for d in drawn]
     for i, d in enumerate(drawn):
         assert lay.sheet.contains(d.rect), d
         assert d.rect.collidelist(rects[:i] + rects[i + 1:]) < 0, d
         assert d.rect.collidelist([box for _, box in view.place_labels]) < 0, d
-        assert not d.rect.colliderect(view.caption_rect.move(-app.stack.top.rect.x, -app.stack.top.rect.y)), d
+        assert not d.rect.colliderect(caption), d
         for loc in view.route.locations.values():
             assert not d.rect.collidepoint(view._to_sheet(lay, loc.x, loc.y)), (d, loc.id)
     return [d.text for d in drawn]
@@ -198,12 +201,14 @@ def test_the_korean_map_draws_hangul_area_names_and_no_english_ones(story, size,
         pygame.quit()
 
 
-@pytest.mark.parametrize(("size", "text_size"), [((1920, 1080), "medium"), ((1024, 600), "x-large")])
+@pytest.mark.parametrize(("size", "text_size"), [((1920, 1080), "medium"), ((1024, 600), "x-large"),
+                                                 ((800, 1000), "medium")])  # the last: the caption over the map
 def test_the_english_map_draws_readable_area_names(story, size, text_size):
     app = open_map(story, size, text_size)
     try:
         texts = _check_drawn(app)
         assert {"CHINA", "SOUTH KOREA", "Yellow Sea"} <= set(texts), texts
+        assert (app.map_view.layout(app.stack.top.rect)[0].panel is None) == (size == (800, 1000))
         assert not any(HANGUL.search(text) for text in texts)
         view = app.map_view
         lay, _ = view.layout(app.stack.top.rect)

@@ -8,7 +8,7 @@ is too narrow for a panel, the caption sits on a translucent strip over the map.
 Area names (countries, seas, rivers) come from the map's ``labels`` layer and are set
 here, on the static layer, in the language spoken and at a size the window can read;
 they are never baked into the terrain image. Each goes where it covers no place's dot
-or marker and no caption strip, preferably nor any place's name wherever that name could
+or marker, preferably nor any place's name wherever that name could
 be drawn; else it is moved a little, else left out. Where a place name actually drawn
 for the journey, or the caption, would meet one, the route overlay takes the area names
 away (with the terrain kept from under them) and sets them again around what is drawn:
@@ -542,10 +542,10 @@ class MapView:
         return out
 
     def _reserved(self, lay: _Layout) -> tuple[list[pygame.Rect], list[pygame.Rect]]:
-        """Where an area name must not go (every place's dot or marker, the caption's strip over the
-        map) and where it had better not (each place's name wherever it may be drawn: right of the
-        dot, in the size of the place she is at, or left of it; the place she is at goes left only
-        when its right runs off the sheet)."""
+        """Where an area name must not go (every place's dot or marker) and where it had better not
+        (each place's name wherever it may be drawn: right of the dot, in the size of the place she
+        is at, or left of it; the place she is at goes left only when its right runs off the sheet).
+        The caption is the overlay's business: it depends on the journey (see _rearrange_area_labels)."""
         u = lay.unit
         marker = max(6, round(10 * u)) + 2  # the ring of the place she is at, with its paper edge
         gap = round(10 * u)
@@ -562,17 +562,6 @@ class MapView:
             left = (bold if not lay.sheet.contains(right) else
                     self._text("sans", plain, self.name(loc), INK, halo=PAPER)).get_rect(midright=(round(x - gap), round(y)))
             soft += [right, left]
-        if lay.panel is None:  # the caption sits on a strip over the sheet: the whole width, as high as 3 lines
-            lines = [self._font("serif", self._type(lay, 36, 22)).get_linesize()] + \
-                [self._font("sans", self._type(lay, 22, 16)).get_linesize()] * 2
-            high = sum(lines) + round(6 * u) * 2 + round(16 * u)
-            if self.frame:
-                top = lay.sheet.y
-                bottom = lay.sheet.y + round(16 * u) + high
-            else:
-                top = min(lay.sheet.bottom - round(100 * u), lay.sheet.bottom - round(16 * u) - high) - round(8 * u)
-                bottom = lay.sheet.bottom
-            hard.append(pygame.Rect(lay.sheet.x, top, lay.sheet.w, bottom - top))
         return hard, soft
 
     def _draw_area_labels(self, surf: pygame.Surface, lay: _Layout) -> None:

@@ -234,6 +234,37 @@ def draw_dashed_polyline(surface: pygame.Surface, color: Color, points: Sequence
             phase = (phase + step) % period
 
 
+Segment = tuple[Point, Point, pygame.Rect]  # its two ends and the rect round it
+
+
+def _segments(lines: Sequence[Sequence[Point]]) -> list[Segment]:
+    """The straight pieces of ``lines``, each with its bounding rect (a cheap first test)."""
+    out = []
+    for line in lines:
+        for a, b in itertools.pairwise(line):
+            box = pygame.Rect(min(a[0], b[0]), min(a[1], b[1]), abs(a[0] - b[0]) + 1, abs(a[1] - b[1]) + 1)
+            out.append((a, b, box))
+    return out
+
+
+def _free_spot(img: pygame.Surface, anchor: Point, inside: pygame.Rect, taken: list[pygame.Rect],
+               crossing: Sequence[Segment], nudges: Sequence[tuple[float, float]]) -> pygame.Rect | None:
+    """The first of ``nudges`` (from ``anchor``) where ``img``, with a little air round it, meets nothing
+    ``taken`` and no segment of ``crossing``; None when there is no such spot."""
+    w, h = img.get_size()
+    air = max(4, min(6, w // 4, h // 4))
+    for dx, dy in nudges:
+        box = img.get_rect(center=(round(anchor[0] + dx * w), round(anchor[1] + dy * h)))
+        box.clamp_ip(inside)  # a name near the edge moves onto the sheet (over its point still)
+        room = box.inflate(air, air)
+        if room.collidelist(taken) >= 0:
+            continue
+        if any(room.colliderect(bounds) and room.clipline(a, b) for a, b, bounds in crossing):
+            continue
+        return box
+    return None
+
+
 def _font_file(*names: str) -> Path | None:
     for name in names:
         path = FONT_DIR / name
@@ -575,43 +606,32 @@ class MapView:
             self._area.append((DrawnLabel(label.id, self.area_label_text(label), label.kind, box), patch))
         self.drawn_labels = [drawn for drawn, _ in self._area]
 
-    def _arrange(self, lay: _Layout, hard: list[pygame.Rect],
-                 soft: list[pygame.Rect]) -> list[tuple[AreaLabel, pygame.Surface, pygame.Rect]]:
+    def _arrange(self, lay: _Layout, hard: list[pygame.Rect], soft: list[pygame.Rect],
+                 lines: Sequence[Sequence[Point]] = ()) -> list[tuple[AreaLabel, pygame.Surface, pygame.Rect]]:
         """Where each area name goes (countries first): clear of ``hard`` and of the names placed before
-        it, near its point and clear of ``soft`` where it can be; a name with no such place is left out."""
+        it; near its point, clear of ``soft`` and not crossed by ``lines`` (the route drawn) where it can
+        be. A name with no place clear of ``hard`` is left out."""
         taken = list(hard)
         inside = lay.sheet.inflate(-4, -4)
+        segments = _segments(lines)
         placed = []
         for label in sorted(self.route.labels, key=lambda label: LABEL_ORDER.index(label.kind)):
             anchor = self._to_sheet(lay, label.x, label.y)
             if not inside.collidepoint(anchor):
                 continue  # named somewhere this sheet does not show
             img = self._area_label_image(label, lay)
-            # Near its point first, even where a place's name may come (the overlay then rearranges),
-            # before further away; a sea's or river's name only near (further away, it would land on
-            # the coast or name another stream).
-            tries = [(NEAR, taken + soft), (NEAR, taken)] + \
-                ([(NUDGES, taken + soft), (NUDGES, taken)] if label.kind.startswith("country") else [])
-            box = next((found for nudges, avoid in tries
-                        if (found := self._place_area_label(img, anchor, inside, avoid, nudges))), None)
+            # Near its point first, even where a place's name may come (the overlay then rearranges) or
+            # the route crosses it, before further away; a sea's or river's name only near (further away,
+            # it would land on the coast or name another stream).
+            tries = [(NEAR, taken + soft, segments), (NEAR, taken + soft, ()), (NEAR, taken, ())]
+            if label.kind.startswith("country"):
+                tries += [(NUDGES, taken + soft, segments), (NUDGES, taken + soft, ()), (NUDGES, taken, ())]
+            box = next((found for nudges, avoid, crossing in tries
+                        if (found := _free_spot(img, anchor, inside, avoid, crossing, nudges))), None)
             if box is not None:
                 placed.append((label, img, box))
                 taken.append(box)
         return placed
-
-    @staticmethod
-    def _place_area_label(img: pygame.Surface, anchor: Point, inside: pygame.Rect, taken: list[pygame.Rect],
-                          nudges: Sequence[tuple[float, float]]) -> pygame.Rect | None:
-        """The first of ``nudges`` where ``img``, with a little air round it, meets nothing ``taken``;
-        None when all are taken."""
-        w, h = img.get_size()
-        air = max(4, min(6, w // 4, h // 4))
-        for dx, dy in nudges:
-            box = img.get_rect(center=(round(anchor[0] + dx * w), round(anchor[1] + dy * h)))
-            box.clamp_ip(inside)  # a name near the edge moves onto the sheet (over its point still)
-            if box.inflate(air, air).collidelist(taken) < 0:
-                return box
-        return None
 
     def _plain_sheet(self, lay: _Layout) -> pygame.Surface:
         """The sheet without terrain: paper, with one line at the foot that says the image is missing."""
@@ -714,12 +734,14 @@ class MapView:
             stops.append(current)
         here = stops[-1] if stops else None
         width = max(2, round(3.2 * u))
+        lines: list[list[Point]] = []  # the route as drawn: area names keep off it where they can
         if here is not None and heading is not None and heading != here:
             node = here
             for leg in self._way(here, heading):
                 pts = [self._to_sheet(lay, *p) for p in leg.points_from(node)]
                 pygame.draw.lines(surf, (*PAPER, 150), False, pts, width + 3)
                 draw_dashed_polyline(surf, PLANNED, pts, width, 10 * u, 6 * u)
+                lines.append(pts)
                 node = leg.other(node)
         for a, b in itertools.pairwise(stops):
             node = a
@@ -727,6 +749,7 @@ class MapView:
                 pts = [self._to_sheet(lay, *p) for p in leg.points_from(node)]
                 pygame.draw.lines(surf, (*PAPER, 200), False, pts, width + 3)
                 pygame.draw.lines(surf, TRAVELLED, False, pts, width)
+                lines.append(pts)
                 node = leg.other(node)
         for loc_id in dict.fromkeys(stops):
             loc = self.route.locations[loc_id]
@@ -743,25 +766,30 @@ class MapView:
         self.legend = [label for label, _ in legend_rows(ahead)] if lay.panel is not None else []
         if lay.panel is not None:
             self._draw_legend(surf, lay, ahead)
-        surf = self._rearrange_area_labels(surf, lay, caption)
+        surf = self._rearrange_area_labels(surf, lay, caption, lines)
         self._overlays = {key: (surf, caption)}
         return surf, caption
 
-    def _rearrange_area_labels(self, surf: pygame.Surface, lay: _Layout, caption: pygame.Rect) -> pygame.Surface:
-        """When a place name drawn for this journey, or the caption's strip, would meet an area name of the
-        static layer, the area names are taken away (the terrain put back under the overlay) and set again
-        around what is really drawn: a place's name always wins. Sets :attr:`drawn_labels`."""
+    def _rearrange_area_labels(self, surf: pygame.Surface, lay: _Layout, caption: pygame.Rect,
+                               lines: Sequence[Sequence[Point]]) -> pygame.Surface:
+        """When a place name drawn for this journey or the caption's strip would meet an area name of the
+        static layer, or the route crosses one, the area names are taken away (the terrain put back under
+        the overlay) and set again around what is really drawn: a place's name always wins, and the
+        route goes round a name where the name can move. Sets :attr:`drawn_labels`."""
         covers = [box for _, box in self.place_labels]
         if lay.panel is None:
             covers.append(caption.inflate(round(24 * lay.unit), round(16 * lay.unit)))
         self.drawn_labels = [drawn for drawn, _ in self._area]
-        if all(drawn.rect.collidelist(covers) < 0 for drawn in self.drawn_labels):
+        segments = _segments(lines)
+        if all(drawn.rect.collidelist(covers) < 0 and not any(
+                drawn.rect.colliderect(bounds) and drawn.rect.clipline(a, b) for a, b, bounds in segments)
+               for drawn in self.drawn_labels):
             return surf
         under = pygame.Surface(lay.size, pygame.SRCALPHA)
         for drawn, patch in self._area:
             under.blit(patch, drawn.rect)
         self.drawn_labels = []
-        for label, img, box in self._arrange(lay, self._area_hard + covers, []):
+        for label, img, box in self._arrange(lay, self._area_hard + covers, [], lines):
             under.blit(img, box)
             self.drawn_labels.append(DrawnLabel(label.id, self.area_label_text(label), label.kind, box))
         under.blit(surf, (0, 0))

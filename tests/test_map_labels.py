@@ -247,3 +247,27 @@ def test_a_framed_sheet_leaves_out_names_whose_point_it_does_not_show():
     for d in view.drawn_labels:
         label = next(label for label in route.labels if label.id == d.id)
         assert lay.crop.collidepoint(label.x, label.y)
+
+
+def test_check_with_lang_ko_reports_a_damaged_label_in_korean(tmp_path):
+    """The real command, as a writer runs it: `escape-route check STORY --lang ko` on a story whose map has a
+    label of an unknown kind; and the same in English."""
+    import json
+    import subprocess
+    import sys
+
+    from test_hostile_map import _story_with_map
+
+    tmx = _write(tmp_path / "map", SOURCE.replace(KIND, '<property name="kind" value="continent"/>', 1))
+    story = _story_with_map(tmp_path / "story", tmx)
+    env = {"ESCAPE_ROUTE_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "LANGUAGE": "en"}
+    texts = {}
+    for lang in ("en", "ko"):
+        result = subprocess.run([sys.executable, "-m", "game", "check", str(story), "--lang", lang, "--json"],
+                                cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
+        assert result.returncode == 1, result.stderr
+        (diag,) = [d for d in json.loads(result.stdout)["errors"] if d["code"] == "ER061"]
+        texts[lang] = json.dumps(diag, ensure_ascii=False)
+        assert f"{tmx}:{_line_of(SOURCE, KIND)}" in texts[lang], texts[lang]
+    assert "area label 'china': kind 'continent' is unknown" in texts["en"]
+    assert "지역 이름표 'china': kind 'continent'은(는) 알 수 없는 종류입니다" in texts["ko"], texts["ko"]

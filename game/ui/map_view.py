@@ -64,8 +64,9 @@ RIVER_INK: Color = (52, 96, 134)
 class LabelStyle:
     """How one kind of area name is set: the atlas conventions.
 
-    Countries in muted ink, Latin in letter-spaced capitals, Hangul plain; seas in an
-    italic serif, blue-grey; rivers small and blue. ``size`` is the type size at 1080p,
+    Countries in muted ink, Latin in letter-spaced capitals, Hangul plain; seas blue-grey,
+    in an italic serif (Myeongjo in Hangul, which has no italic); rivers small and blue, in
+    the same faces. ``size`` is the type size at 1080p,
     ``floor`` the smallest it may become (both grow with the text-size setting);
     ``tracking`` is letter spacing in ems, for Latin only.
     """
@@ -319,7 +320,7 @@ class MapView:
         self.legend_rect: pygame.Rect | None = None  # where the legend was drawn, relative to the view's rect
         self.drawn_labels: list[DrawnLabel] = []  # the area names shown, as last drawn
         self._area: list[tuple[DrawnLabel, pygame.Surface]] = []  # each with the terrain from under it
-        self._area_hard: list[pygame.Rect] = []  # where no area name may go (dots, markers, caption strip)
+        self._area_hard: list[pygame.Rect] = []  # where no area name may go: every place's dot or marker
         self.place_labels: list[tuple[str, pygame.Rect]] = []  # place names as last drawn, relative to the rect
         # The player's text-size setting: the panel, labels and legend grow with it, and never
         # fall below sizes a class can read on a projector (issue 17: too small at 1280x720).

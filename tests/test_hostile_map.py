@@ -24,6 +24,7 @@ import pytest
 from conftest import REPO, TINY, write_story
 from game.errors import RouteMapError
 from game.route import load_route_map
+from game.route.map import LABEL_KINDS
 from game.story.loader import analyse, load_story
 
 TMX = REPO / "assets" / "maps" / "route.tmx"
@@ -312,6 +313,10 @@ def _assert_sane(route) -> None:
     for leg in route.legs:
         assert len(leg.points) >= 2 and math.isfinite(leg.km) and leg.km >= 0
         assert all(math.isfinite(v) for point in leg.points for v in point)
+    for label in route.labels:  # the area names: both written, of a kind the map screen can set, on the map
+        assert label.label.strip() and label.label_ko.strip() and label.kind in LABEL_KINDS
+        assert math.isfinite(label.x) and math.isfinite(label.y)
+        assert -1 <= label.x <= width + 1 and -1 <= label.y <= height + 1
     names = sorted(route.locations)
     for a, b in zip(names, names[1:], strict=False):
         route.path(a, b)  # every place joined to every other

@@ -65,8 +65,8 @@ class LabelStyle:
     """How one kind of area name is set: the atlas conventions.
 
     Countries in muted ink, Latin in letter-spaced capitals, Hangul plain; seas blue-grey,
-    in an italic serif (Myeongjo in Hangul, which has no italic); rivers small and blue, in
-    the same faces. ``size`` is the type size at 1080p,
+    in an italic serif (Myeongjo slanted in Hangul, which has no italic); rivers small and
+    blue, in the same faces. ``size`` is the type size at 1080p,
     ``floor`` the smallest it may become (both grow with the text-size setting);
     ``tracking`` is letter spacing in ems, for Latin only.
     """
@@ -513,6 +513,8 @@ class MapView:
             style = LABEL_STYLES[kind]
             path = _font_file(style.hangul if korean else style.latin)
             font = pygame.font.Font(str(path) if path else None, size)
+            # Myeongjo has no italic: water names are slanted, as Korean atlases set them.
+            font.italic = korean and kind in ("sea", "river")
             self._fonts[key] = font
         return font
 
@@ -532,8 +534,9 @@ class MapView:
     def _area_label_image(self, label: AreaLabel, lay: _Layout) -> pygame.Surface:
         """The name set in its kind's style, centred line under line, with a soft halo where the kind has one."""
         style = LABEL_STYLES[label.kind]
-        size = self._type(lay, style.size, style.floor)
         korean = language() == "ko"
+        # Slanted Myeongjo reads smaller than the Latin italic at one size: Hangul water names get a pixel more.
+        size = self._type(lay, style.size, style.floor) + (1 if korean and label.kind in ("sea", "river") else 0)
         text = self.area_label_text(label)
         key = ("area", label.kind, size, text, korean)
         cached = self._text_cache.get(key)

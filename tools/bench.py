@@ -530,6 +530,9 @@ def bench_exhaustive(state_limit: int = 400_000) -> None:
         merged = ", ".join(f"{name} from {floor:,}" for name, floor in result["beyond"].items()) or "none"
         print(f"{policy:8} {result['states']:>9,} distinct states in {result['seconds']:6.1f} s "
               f"({rate:,.0f} states/s), largest loop {result['largest_loop']}, merged past a floor: {merged}: {verdict}")
+        if result["spread"]:  # what kept the states apart: different amounts meeting at one passage
+            print("         kept apart by: " + ", ".join(f"{item.name} ~{item.typical:.0f} (≤{item.most})"
+                                                         for item in result["spread"][:5]))
     print("goal: every policy on the whole story, exactly, in < 60 s")
 
 

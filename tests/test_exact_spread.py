@@ -147,3 +147,16 @@ def test_the_writing_guide_shows_what_the_report_says_on_the_shipped_story():
     lines = out.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(head))
     assert lines[start:start + len(quoted)] == quoted
+
+
+def test_a_ranged_value_counts_its_ranges_not_its_amounts(tmp_path):
+    """Days differ with the way taken, but the one test on them (days >= 1000) is out of reach: every amount
+    lies in the same range, so days keep no state apart and are not named, however many amounts there are."""
+    chapter = "\n".join(line.replace("exposure: 1, days: 10", "exposure: 1, days: 3")
+                        .replace("exposure: 3, days: 10", "exposure: 3, days: 17")
+                        .replace("days >= 150", "days >= 1000") for line in _chapter(10).splitlines()) + "\n"
+    story = load_story(write_story(tmp_path / "s", {"story.yaml": HEADER, "01.yaml": chapter}))
+    result = sim.exhaustive(story, "random", state_limit=100)
+    assert result["hit_limit"]
+    names = [item.name for item in result["spread"]]
+    assert names[0] == "exposure" and "days" not in names

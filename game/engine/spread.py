@@ -20,7 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from game.engine.liveness import View, compared
+from game.engine.beyond import Beyond
+from game.engine.liveness import View, compared, part
 from game.story import expr as ex
 from game.story.model import Story
 from game.story.source import SourceSpan
@@ -48,9 +49,18 @@ def column_names(view: View) -> list[str]:
 
 
 def _columns(sample: tuple, view: View) -> tuple:
-    """A sample (node, values, items held, counts, seen) flattened into one value per column name."""
+    """A sample (node, values, items held, counts, seen) flattened into one value per column name, each as the
+    state's key holds it: a ranged value as the range it lies in (two samples of different states may hold
+    different amounts in the same range), and an amount past a floor as its marker (a Beyond is never
+    compared with a number)."""
     _, values, items, counts, seen = sample
-    return (*values, *(n in items for n in sorted(view.items)), *counts, *seen)
+    exact = len(view.exact)
+    held = [v.marker() if type(v) is Beyond else v for v in values]
+    for i, (_name, cuts) in enumerate(view.ranged, start=exact):
+        if type(values[i]) is not Beyond:
+            held[i] = part(cuts, values[i])
+    return (*held, *(n in items for n in sorted(view.items)),
+            *(c.marker() if type(c) is Beyond else c for c in counts), *seen)
 
 
 @dataclass(frozen=True)

@@ -321,3 +321,19 @@ def test_a_file_that_continues_a_chapter_is_translated_with_it(tmp_path):
     korean = load_story(folder, lang="ko")
     assert [title for _file, title in korean.chapters] == ["시작", "시작"]
     assert korean.nodes["side"].chapter == korean.nodes["a"].chapter == "시작"
+
+
+def test_extract_counts_new_strings_apart_from_those_still_to_translate(story):
+    """After one new passage, extract says '3 new' (its title, text and choice), and apart from that how many
+    strings are still to translate (before, 'new' counted every untranslated entry)."""
+    extract(story)
+    update(story, "ko")
+    chapter = story / "01_a.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "  b:\n", "  c:\n    title: A side road\n    text: A side road.\n    choices:\n      - text: Back\n"
+                  "        goto: b\n  b:\n", 1), encoding="utf-8")
+    out = run_cli("i18n", "extract", str(story))
+    assert out.returncode == 0, out.stderr
+    empty = sum(1 for po in (story / "locale" / "ko").glob("*.po") for m in entries(po).values() if not m.string)
+    assert empty > 3  # nothing was translated: the old strings are still to translate too
+    assert f", 3 new, {empty} still to translate, " in out.stdout, out.stdout  # the title, the text, the choice

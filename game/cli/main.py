@@ -265,14 +265,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("lsp", help=_("run the language server on standard input and output (for editors)"))
     i18n = sub.add_parser("i18n", help=_("make and update the story's translation catalogs (gettext .pot/.po)"))
     i18n.add_argument("action", choices=("extract", "update"),
-                      help=_("extract: add missing choice ids and write locale/*.pot; "
-                           "update: merge them into locale/LANG/*.po (every language, or --lang)"))
+                      help=_("extract: add missing choice ids, write locale/*.pot and merge them into every "
+                             "language's locale/LANG/*.po; update: only merge (every language, or the one given "
+                             "with --lang)"))
     _story_arg(i18n, positional=True)
     for command in [parser, *sub.choices.values()]:
         command.formatter_class = Formatter  # wraps by the columns Korean takes in a terminal
     for command in sub.choices.values():
         command.add_argument("--lang", type=language_code, default=None, metavar="LANG",
-                             help=_("the language to use, such as ko (default: your system's language)"))
+                             help=_("the language to use, such as ko (default: your system's language)")
+                             if command is not i18n else
+                             _("the language the program speaks, such as ko; with update, also the only "
+                               "language whose catalogs are merged (a new one is started)"))
     return parser
 
 

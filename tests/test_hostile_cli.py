@@ -280,3 +280,14 @@ def test_describe_os_error_says_what_to_do(tmp_path, code, says):
 
     text = describe_os_error(OSError(code, os.strerror(code), str(tmp_path / "x")))
     assert text.startswith(f"{tmp_path / 'x'}: {os.strerror(code)}. ") and says in text and "\n" not in text
+
+
+def test_play_takes_the_story_folder_as_the_other_commands_do(tmp_path, private_data_dir):
+    """`play story/` is `play --story story/` (check, simulate and graph take it that way; a writer tried it);
+    both at once must name the same folder, else a usage error that says so."""
+    out = run("play", str(REPO / "story"), "--text", data_dir=private_data_dir, stdin="q\n")
+    assert out.returncode == 0 and "3,500 MILES" in out.stdout, out.stderr
+    both = run("play", str(REPO / "story"), "--story", str(tmp_path), "--text", data_dir=private_data_dir)
+    assert both.returncode == 2 and "the story folder is given twice" in both.stderr, both.stderr
+    missing = run("play", str(tmp_path / "nowhere"), "--text", data_dir=private_data_dir)
+    assert missing.returncode == 1 and "nowhere" in missing.stderr and "Traceback" not in missing.stderr

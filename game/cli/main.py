@@ -178,11 +178,26 @@ def _quiet_stdout() -> None:
 
 # --------------------------------------------------------------------------- the parser
 def _story_arg(parser: argparse.ArgumentParser, positional: bool = False) -> None:
+    """The story folder: a positional argument (check, simulate, graph, i18n), or for the commands that start
+    the game ``--story`` and, as the others take it, a positional one too (``play story/``)."""
     if positional:
         parser.add_argument("story", nargs="?", type=Path, default=None,
                             help=_("story folder (default: the shipped story)"))
     else:
         parser.add_argument("--story", type=Path, default=None, help=_("story folder (default: the shipped story)"))
+        parser.add_argument("story_folder", nargs="?", type=Path, default=None, metavar="STORY",
+                            help=_("story folder, the same as --story"))
+
+
+def _one_story_folder(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``play story/`` is ``play --story story/``; both at once must agree (a usage error, exit 2)."""
+    folder = getattr(args, "story_folder", None)
+    if folder is None:
+        return
+    if args.story is not None and Path(args.story) != folder:
+        parser.error(_("the story folder is given twice, as {folder} and as --story {story}: give one").format(
+            folder=folder, story=args.story))
+    args.story = folder
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -302,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(given)
     if args.command is None:
         args = parser.parse_args(["play"])
+    _one_story_folder(parser, args)
     check = getattr(args, "check_arguments", None)
     if check is not None:
         check(args)  # arguments that are wrong together: a usage error, exit 2

@@ -479,6 +479,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.start, story.nodes, _("Run 'escape-route check' to list problems."))
         raise StoryError(_("--start: there is no node '{node}'. {hint}").format(node=args.start, hint=hint))
     presets = parse_presets(story, args.set)
+    for note in presets.notes:
+        print(f"escape-route: {note}", file=sys.stderr)
     if args.replay:
         from game.cli.classroom import cmd_replay
 

@@ -39,6 +39,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         hint = did_you_mean(start, story.nodes, _("Run 'escape-route check' to list problems."))
         raise StoryError(_("--start: there is no node '{node}'. {hint}").format(node=start, hint=hint))
     presets = parse_presets(story, getattr(args, "set", []) or [])
+    for note in presets.notes:
+        print(f"escape-route: {note}", file=sys.stderr)
     if args.exhaustive:
         return _exhaustive(story, args, start, presets)
     policies = ["random", "careful", "greedy", "first"] if args.policy == "all" else [args.policy]

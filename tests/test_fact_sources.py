@@ -228,3 +228,36 @@ def test_a_students_debrief_page_gives_the_korean_sources_when_the_class_runs_in
     else:
         assert covid["also"] is None
     assert all(f["also"] is None for f in facts.values() if not story.facts[f["id"]].also)
+
+
+def test_a_second_english_report_is_linked_in_english_as_also():
+    """mekong_cargo_boats cites "(Pattaya Mail, 2014)" in its text: that report is a further source with its
+    address and quote, shown in English as "Also: …" (the main sources are English), and not in Korean."""
+    from game.l10n import set_language
+    from game.story.loader import load_story
+    from game.story.model import also_line
+    from game.textui import TextGame
+
+    try:
+        set_language("en")
+        fact = load_story(STORY).facts["mekong_cargo_boats"]
+        assert "(Pattaya Mail, 2014)" in fact.text
+        assert [s.source_title for s in fact.also_in("en")] == ["Pattaya Mail, 2014"]
+        assert also_line(fact, "en") == "Also: Pattaya Mail, 2014"
+        assert TextGame.fact_line(fact).endswith(
+            "; Also: Pattaya Mail, 2014: http://www.pattayamail.com/thailandnews/"
+            "15-north-korean-nationals-arrested-for-illegal-entry-38436)")
+        set_language("ko")
+        assert also_line(load_story(STORY, lang="ko").facts["mekong_cargo_boats"], "ko") == ""
+    finally:
+        set_language("en")
+
+
+def test_no_fact_names_a_source_in_its_text_that_it_does_not_link():
+    """A "(Outlet, year)" in a fact's text is its main source or one of its further sources, never a bare name
+    a reader cannot follow (the 2013 claim in vientiane_embassy_route had none, and was taken out)."""
+    story = analyse(STORY).story
+    for fid, fact in story.facts.items():
+        for outlet, year in re.findall(r"\(([A-Z][A-Za-z .]+?),? (?:c\. )?(\d{4})\)", fact.text):
+            titles = [fact.source_title, *(s.source_title for s in fact.also)]
+            assert any(outlet in t and year in t for t in titles), f"{fid}: '({outlet}, {year})' has no link"

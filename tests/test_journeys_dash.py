@@ -411,6 +411,7 @@ def test_dashboard_and_debrief_fit_the_window(size, lang, tmp_path, story, make_
     content = [rect for name, rect in dash.boxes if not name.startswith("control")]
     assert not [(c, r) for c in controls for r in content if c.colliderect(r)]
     assert dash.row_scale >= 0.72                      # the chapter and ending rows stay readable
+    assert not dash.cut_short, f"cut short: {sorted(dash.cut_short)}"  # "Hiding in China", never "Hiding in Chi…"
     scene = JourneysDebriefScene(app, room.journeys.end(), "9B")
     app.stack.replace_all(scene)
     settle(app, 20)

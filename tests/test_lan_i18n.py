@@ -306,6 +306,12 @@ def test_a_student_plays_a_whole_journey_in_korean(tmp_path, size):
         ending = words_of(browser, "#ending")
         assert by_id("ending-kind").text.startswith("끝 · ")
         assert "실제로 그 뒤에 일어난 일" in ending and hangul_share(ending) > 0.75, ending[:400]
+        # The Korean sources of the facts, as the page draws them, under each main source.
+        drawn = [e.text for e in browser.find_elements("css selector", "#facts .cite.also, #since .cite.also")]
+        said = [f["also"]["cite"] for f in server.journeys.page(token)["ending"]["facts"] if f["also"]]
+        assert drawn == said and "한국어 출처: 뉴데일리, 2024; 동아일보 (뉴시스), 2022" in drawn, drawn
+        addresses = [e.text for e in browser.find_elements("css selector", "#facts .source, #since .source")]
+        assert "https://www.newdaily.co.kr/site/data/html/2024/04/30/2024043000327.html" in addresses
         browser.execute_script("document.getElementById('ending').scrollIntoView()")
         shot(browser, tmp_path, f"{tag}-ending-ko")
         browser.execute_script("document.getElementById('map-section').scrollIntoView()")

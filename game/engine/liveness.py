@@ -131,7 +131,7 @@ class _Flow:
         while stack:
             node = stack.pop()
             if isinstance(node, ex.Binary) and node.op in _COMPARE:
-                name, number, op = _compared(node)
+                name, number, op = compared(node)
                 if name is not None and name in resources:
                     self.cut(name, [(number, strict) for strict in _CUTS_OF[op]])
                     continue
@@ -166,7 +166,7 @@ class _Flow:
         self.others |= other.others
 
 
-def _compared(node: ex.Binary) -> tuple[str | None, Any, str]:
+def compared(node: ex.Binary) -> tuple[str | None, Any, str]:
     """``(name, number, op)`` for ``name OP number`` or ``number OP name`` (turned round), else (None, …)."""
     if isinstance(node.left, ex.Name) and isinstance(node.right, ex.Num):
         return node.left.name, node.right.value, node.op

@@ -227,6 +227,7 @@ from time import perf_counter  # noqa: E402
 
 from game.engine.beyond import Beyond, Undecided  # noqa: E402
 from game.engine.liveness import Liveness  # noqa: E402
+from game.engine.spread import spread  # noqa: E402
 from game.story import expr as ex  # noqa: E402
 
 
@@ -654,6 +655,8 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
             unresolved += p
     return {
         "policy": policy,
+        # When the limit stops the walk, what kept its states apart (game.engine.spread), for the writer.
+        "spread": spread(samples, live) if hit_limit else [],
         "endings": dict(sorted(endings.items())),
         "kinds": dict(sorted(kinds.items())),
         "soft_locks": dict(soft_locks),

@@ -164,14 +164,18 @@ class Fact:
 def also_line(fact: Fact, lang: str, addresses: bool = False) -> str:
     """"한국어 출처: 연합뉴스TV, 2026": the fact's further sources in ``lang``, to show beside its main source.
 
-    Empty when the fact has none in that language, so an English card stays as it was.
+    Empty when the fact has none in that language. The main sources are in English, so a further
+    English source (a second report of the same event) is simply "Also: Pattaya Mail, 2014".
     With ``addresses``, each title is followed by its address (the terminal has no second line).
     """
     found = fact.also_in(lang)
     if not found:
         return ""
     names = "; ".join(f"{s.source_title}: {s.source}" if addresses else s.source_title for s in found)
-    language = NATIVE_NAMES.get(lang.lower().split("-")[0], lang)
+    code = lang.lower().split("-")[0]
+    if code == "en":
+        return _("Also: {sources}").format(sources=names)
+    language = NATIVE_NAMES.get(code, lang)
     return ngettext("{language} source: {sources}", "{language} sources: {sources}", len(found)).format(
         language=language, sources=names)
 

@@ -9,7 +9,8 @@ import sys
 from fractions import Fraction
 
 from game.engine import sim
-from game.l10n import _, number
+from game.engine.spread import PLACES_SHOWN, Reads, Spread, where_read
+from game.l10n import _, ngettext, number
 from game.paths import story_dir
 from game.story.loader import load_story
 
@@ -38,6 +39,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         hint = did_you_mean(start, story.nodes, _("Run 'escape-route check' to list problems."))
         raise StoryError(_("--start: there is no node '{node}'. {hint}").format(node=start, hint=hint))
     presets = parse_presets(story, getattr(args, "set", []) or [])
+    for note in presets.notes:
+        print(f"escape-route: {note}", file=sys.stderr)
     if args.exhaustive:
         return _exhaustive(story, args, start, presets)
     policies = ["random", "careful", "greedy", "first"] if args.policy == "all" else [args.policy]
@@ -122,7 +125,7 @@ def _print_report(report: dict) -> None:
         print("  " + _("… and {count} more nodes never visited (--json lists them all)").format(count=len(nodes) - shown))
     for item in choices[:shown]:
         print("  " + _("never taken:   {where} choice {choice} ({text})").format(
-            where=f"{item['file']}:{item['line']}: {item['node']}", choice=item["choice"], text=item["text"][:50]))
+            where=f"{item['file']}:{item['line']}: {item['node']}", choice=item["choice"], text=_short(item["text"])))
     if shown is not None and len(choices) > shown:
         print("  " + _("… and {count} more choices never taken (--json lists them all)").format(
             count=len(choices) - shown))
@@ -130,9 +133,16 @@ def _print_report(report: dict) -> None:
     for lock in report["soft_locks"][:10]:
         print("  " + _("SOFT-LOCK at '{node}' in run {run}: {path}").format(
             node=lock["node"], run=lock["run"], path=" → ".join(lock["path"][-8:])))
+    if len(report["soft_locks"]) > 10:
+        print("  " + _("… {count} of the {runs} runs ended in a soft-lock (--json lists them all)").format(
+            count=number(len(report["soft_locks"])), runs=number(report["runs"])))
     for loop in report["loops"][:10]:
         print("  " + _("LOOP: run {run} still at '{node}' after {steps} choices").format(
             run=loop["run"], node=loop["node"], steps=loop["steps"]))
+    if len(report["loops"]) > 10:
+        print("  " + _("… {count} of the {runs} runs were still going round after {steps} choices (--json lists "
+                       "them all)").format(count=number(len(report["loops"])), runs=number(report["runs"]),
+                                           steps=number(sim.STEP_LIMIT)))
     if not report["soft_locks"] and not report["loops"]:
         print(_("No soft-locks, no endless loops."))
     print()
@@ -147,13 +157,77 @@ def _print_report(report: dict) -> None:
     print()
 
 
+def _short(text: str, width: int = 50) -> str:
+    """A choice's text for one line of the report: whole words, and "…" where it was cut."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0] if " " in text[:width - 1] else text[:width - 1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _share(p: Fraction) -> str:
+    """An exact probability as a percentage for the eye (8 wide): never "0.000%" for one that is not 0."""
+    return f"{'<0.001%':>8}" if 0 < p < Fraction(1, 100_000) else f"{float(p):8.3%}"
+
+
 def _fraction(value: Fraction) -> dict:
     return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
+
+
+#: How many of the values that keep the states apart the report names (the JSON has them all).
+SPREAD_SHOWN = 5
+
+
+def _places(spans: list) -> str:
+    """"story/02_river.yaml:95, story/02_river.yaml:120, …": the first few places, then an ellipsis."""
+    shown = ", ".join(f"{span.file}:{span.line}" for span in spans[:PLACES_SHOWN])
+    return shown + (", …" if len(spans) > PLACES_SHOWN else "")
+
+
+def _read_words(reads: Reads) -> str:
+    """Where the story reads a value, by kind: the reason the walk keeps it (exactly, or as a range)."""
+    words = {
+        "chance": lambda n: ngettext("read in {count} chance", "read in {count} chances", n),
+        "computed": lambda n: ngettext("read in {count} computed effect", "read in {count} computed effects", n),
+        "condition": lambda n: ngettext("read in {count} condition that does more than compare it with a number",
+                                        "read in {count} conditions that do more than compare it with a number", n),
+        "compared": lambda n: ngettext("compared with a number at {count} place",
+                                       "compared with a number at {count} places", n),
+    }
+    parts = [words[kind](len(spans)).format(count=number(len(spans))) + f" ({_places(spans)})"
+             for kind in words if (spans := reads.places.get(kind))]
+    return "; ".join(parts)
+
+
+def _spread_lines(found: list[Spread], reads: dict[str, Reads]) -> list[str]:
+    """What kept the walk's states apart, for a writer who wants the exact odds: the values that take the most
+    different amounts at one passage, and where the story reads them."""
+    shown = [item for item in found if item.typical >= 1.5][:SPREAD_SHOWN]
+    if not shown:
+        return []
+    lines = ["  " + _("The states are many because these values take many different amounts at the same passage:")]
+    for item in shown:
+        lines.append("    " + _("{name}: about {typical} ({most} at '{node}'), {why}").format(
+            name=item.name, typical=number(round(item.typical)), most=number(item.most), node=item.where,
+            why=_read_words(reads.get(item.name, Reads())) or _("read by the policy")))
+    lines.append("  " + _("A value read in a chance or a computed effect, or compared with another value, is kept "
+                          "exactly. One only compared with numbers is kept as the range it lies in between them, "
+                          "counted from each passage, so a single test reached after many different sums can still "
+                          "split it many ways. The fewer amounts meet at a passage, the fewer states."))
+    return lines
+
+
+def _spread_json(found: list[Spread], reads: dict[str, Reads]) -> list[dict]:
+    return [{"name": item.name, "typical": round(item.typical, 2), "most": item.most, "at": item.where,
+             "read": {kind: [f"{span.file}:{span.line}" for span in spans]
+                      for kind, spans in reads.get(item.name, Reads()).places.items() if spans}}
+            for item in found]
 
 
 def _exhaustive(story, args: argparse.Namespace, start: str | None = None, presets: dict | None = None) -> int:
     policies = ["random", "careful", "greedy", "first"] if args.policy == "all" else [args.policy]
     results = {p: sim.exhaustive(story, p, args.state_limit, start=start, presets=presets) for p in policies}
+    reads = where_read(story) if any(r["spread"] for r in results.values()) else {}
     if args.json:
         print(json.dumps({p: {
             "endings": {k: _fraction(v) for k, v in r["endings"].items()},
@@ -164,6 +238,7 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
             "states": r["states"],
             "hit_limit": r["hit_limit"],
             "merged_from": r["beyond"],
+            "spread": _spread_json(r["spread"], reads),
             "seconds": round(r["seconds"], 3),
         } for p, r in results.items()}, indent=2))
         return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0
@@ -173,13 +248,13 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
         print(_("Exact ending probabilities under {label}{where} ({states} distinct states, {seconds} s):").format(
             label=label, where=where, states=f"{r['states']:,}", seconds=f"{r['seconds']:.1f}"))
         for eid, p in sorted(r["endings"].items(), key=lambda kv: -kv[1]):
-            print(f"  {eid:28} {float(p):8.3%}   {p.numerator}/{p.denominator}")
+            print(f"  {eid:28} {_share(p)}   {p.numerator}/{p.denominator}")
         for node, p in r["soft_locks"].items():
             print("  " + _("SOFT-LOCK at {node}").format(node=f"{node:21}")
-                  + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
+                  + f" {_share(p)}   {p.numerator}/{p.denominator}")
         for node, p in r["loops"].items():
             print("  " + _("ENDLESS LOOP at {node}").format(node=f"{node:18}")
-                  + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
+                  + f" {_share(p)}   {p.numerator}/{p.denominator}")
         for name, floor in r["beyond"].items():
             if name.startswith("visits("):
                 print("  " + _("{count} visits to '{node}' or more counted as one: the walk proved that nothing "
@@ -195,5 +270,7 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
                            "exact for the decided journeys, and the true one lies between it and it plus that share "
                            "(raise --state-limit, or start from a scene with --start NODE --set NAME=VALUE)").format(
                 share=share))
+            for line in _spread_lines(r["spread"], reads):
+                print(line)
         print()
     return 1 if any(r["soft_locks"] or r["loops"] for r in results.values()) else 0

@@ -92,6 +92,7 @@ class DashboardScene(FacilitateScene):
         self._still: tuple[tuple, pygame.Surface, list[tuple[str, pygame.Rect]]] | None = None
         self.boxes: list[tuple[str, pygame.Rect]] = []
         self.buttons: list[tuple[Control, pygame.Rect]] = []
+        self.cut_short: set[str] = set()  # chapter titles or ending words drawn shortened ("…"), for the tests
 
     # ------------------------------------------------------------------ lifecycle
     def enter(self) -> None:
@@ -205,22 +206,18 @@ class DashboardScene(FacilitateScene):
         # The map takes the width its shape needs at this height; the chapters and the endings share the rest,
         # side by side when there is room for both, else one above the other.
         width = safe.right - x0
-        two = 2 * pj.px(220) + gap   # the chapters and the endings side by side
+        # Side by side, each column as wide as its longest words need at full size (at least 220 px each),
+        # the map giving up width down to 30% of the space for it: a chapter's title is never cut short
+        # where there is room for it ("Hiding in China", not "Hiding in Chi…").
+        full = max(12, round(pj.small * SCALES[0]))
+        two = max(2 * pj.px(220), self._needs(full)[0] + self._needs(full)[1]) + gap
         map_w = min(round(body_h * self.map_aspect()), max(round(width * 0.3), width - gap - two))
         self.map_rect = pygame.Rect(x0, body_top, map_w, body_h)
         col_x = self.map_rect.right + gap
         col_w = safe.right - col_x
-        self.side_by_side = col_w >= two
-        if self.side_by_side:
-            half = round((col_w - gap) * 0.42)  # the ending kinds' words are longer than the chapters' titles
-            self.columns = [pygame.Rect(col_x, body_top, half, body_h),
-                            pygame.Rect(col_x + half + gap, body_top, col_w - half - gap, body_h)]
-            rows = max(len(self.chapters), len(ENDING_KINDS))
-            heads = 1
-        else:
-            self.columns = [pygame.Rect(col_x, body_top, col_w, body_h)]
-            rows = len(self.chapters) + len(ENDING_KINDS)
-            heads = 2
+        self.side_by_side = col_w >= min(two, 2 * pj.px(220) + gap)
+        rows, heads = ((max(len(self.chapters), len(ENDING_KINDS)), 1) if self.side_by_side
+                       else (len(self.chapters) + len(ENDING_KINDS), 2))
         self.row_scale = SCALES[-1]
         for scale in SCALES:
             size = max(12, round(pj.small * scale))
@@ -230,8 +227,33 @@ class DashboardScene(FacilitateScene):
                 self.row_scale = scale
                 break
         self.row_size = max(12, round(pj.small * self.row_scale))
+        if self.side_by_side:
+            # The width left over is shared in proportion to what each column needs; if there is not enough
+            # for both, each gives up in proportion too (a label loses its end, never its count).
+            chapters, endings = self._needs(self.row_size)
+            room = col_w - gap
+            spare = max(0, room - chapters - endings)
+            half = min(room - 1, max(1, round(chapters + spare * chapters / (chapters + endings)) if spare
+                                     else round(room * chapters / (chapters + endings))))
+            self.columns = [pygame.Rect(col_x, body_top, half, body_h),
+                            pygame.Rect(col_x + half + gap, body_top, col_w - half - gap, body_h)]
+        else:
+            self.columns = [pygame.Rect(col_x, body_top, col_w, body_h)]
         self.drawn = None
         self._still = None
+
+    def _needs(self, size: int) -> tuple[int, int]:
+        """The widths the chapters' column and the endings' column need at a type size: the widest words of
+        a row (or the heading) beside a three-figure count, with the row's padding (see draw_column)."""
+        pj, p, text = self.pj, self.theme.palette, self.app.text
+        count = text.line("888", "sans-bold", size, p.strong).get_width() + pj.px(26)
+
+        def need(head: str, labels: list[str]) -> int:
+            words = max([text.line(label, "sans", size, p.text).get_width() for label in labels] + [0])
+            return max(words + count, text.line(_(head), "sans-bold", size, p.accent).get_width())
+
+        return (need(N_("WHERE THEY ARE"), list(self.chapters)),
+                need(N_("ENDINGS SO FAR"), [ENDING_KIND_LABELS.get(k, k) for k in ENDING_KINDS]))
 
     def map_aspect(self) -> float:
         """Width over height of the part of the map the dashboard shows (every place, with a margin)."""
@@ -475,6 +497,8 @@ class DashboardScene(FacilitateScene):
                     surface.fill(p.accent, pygame.Rect(fill.x, fill.y, max(2, pj.px(4)), fill.h))
                 room = rect.w - count.get_width() - pj.px(26)
                 cut = len(label)
+                if words.get_width() > room:
+                    self.cut_short.add(label)
                 while words.get_width() > room and cut > 1:  # a long label loses its end, never its count
                     cut -= 1
                     words = text.line(label[:cut].rstrip() + "…", "sans", size, p.text if n else p.muted)

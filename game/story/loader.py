@@ -156,10 +156,18 @@ _TYPE_FIX = {
 
 
 _PLACE_PART = re.compile(r"\{[^{}]*\}|[^{}]+")  # the tags and the stretches between them
-#: A price or a distance as the player reads it: ¥150, 150 yuan, $3,500, 300 km, 3,500 miles (ER054).
-MONEY_OR_DISTANCE = re.compile(
-    r"¥\s?\d[\d,]*|\d[\d,]*\s?(?:yuan|baht|won)\b|\$\s?\d[\d,]*|\d[\d,.]*\s?(?:km|kilometres|kilometers|miles?)\b",
-    re.I)
+#: A price or a distance as the player reads it, written with a figure (ER054): a currency sign
+#: before it (¥150, ₩5,000, ฿500, $300, US$300, €20, £20), or a currency or a unit of length
+#: after it (150 yuan, 40 RMB, 5,000 won, 500 baht, 300 dollars, 2 million won, 300 km,
+#: 3,500 miles, 300 metres). The story's route runs through China, both Koreas, Laos and
+#: Thailand, so their money is named as writers spell it, in words and in ISO codes.
+MONEY_OR_DISTANCE = re.compile(r"""
+      (?<![A-Za-z])(?-i:US\s?|HK\s?)?[¥₩฿$€£]\s?\d(?:[\d,]*\d)?(?:\.\d+)?
+    | \d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:hundred|thousand|million|billion))?\s?
+      (?:(?:US|Chinese|North\ Korean|South\ Korean|Korean|Thai|Lao|Laotian)\s)?
+      (?:yuan|renminbi|RMB|CNY|won|KRW|KPW|baht|THB|kip|LAK|dollars?|USD|euros?|EUR|pounds?\ sterling|GBP)\b
+    | \d(?:[\d,.]*\d)?\s?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?)\b
+""", re.I | re.X)
 
 
 def _own_numbers(choice: LMap) -> set[str]:

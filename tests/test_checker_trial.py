@@ -42,3 +42,41 @@ def test_every_written_form_of_a_price_or_a_distance_is_reported_where_it_stands
 def test_words_that_only_look_like_units_are_not_prices(tmp_path):
     chapter = A.replace("text: The start.", "text: She won 2 games; the 3 metrics; pay us now; 4 metals.")
     assert first_lines(diagnose(tmp_path, chapter), "ER054") == []
+
+
+# ---------------------------------------------------------------- 2. no "never reached" after a broken link
+
+HIDE = "  c:\n    text: Hidden.\n    choices:\n      - {text: Out, goto: b}\n"
+CAUGHT = "  c:\n    text: Caught.\n    ending: {id: caught, kind: caught, title: Caught}\n"
+
+
+def test_a_node_named_under_a_misspelt_goto_is_not_also_called_unreachable(tmp_path):
+    chapter = A.replace("        goto: b\n", "        goto: b\n      - text: Hide\n        gotoo: c\n") + HIDE
+    lines = diagnose(tmp_path, chapter)
+    assert [line.split(": ", 2)[1:] for line in first_lines(lines, "ER012") + first_lines(lines, "ER010")] == [
+        ["error", "ER012 a choice of node 'a' needs 'goto'"],
+        ["error", "ER010 unknown key 'gotoo' in a choice of node 'a'"]]
+    assert first_lines(lines, "ER040") == []
+    assert len(lines) == 2
+
+
+@pytest.mark.parametrize("roll, error", [
+    ("{chance: 15%, label: caught, fail: c}", "01_a.yaml:7:26: error: ER031 unexpected character '%'"),
+    ("{label: caught, fail: c}", "01_a.yaml:7:15: error: ER012 a roll in node 'a' needs 'chance'"),
+    ("{chance: 0.2, fial: c, label: caught}", "01_a.yaml:7:15: error: ER012 a roll in node 'a' needs 'fail'"),
+])
+def test_the_fail_node_of_a_roll_that_could_not_be_built_is_not_also_called_unreachable(tmp_path, roll, error):
+    for name, after in (("passage", HIDE), ("ending", CAUGHT)):
+        chapter = A.replace("        goto: b\n", f"        goto: b\n        roll: {roll}\n") + after
+        lines = diagnose(tmp_path / name, chapter)
+        assert error in [line.splitlines()[0] for line in lines]
+        assert first_lines(lines, "ER040") == first_lines(lines, "ER043") == [], lines
+
+
+def test_the_branch_after_a_misspelt_goto_counts_as_led_to_but_a_node_nothing_names_is_still_reported(tmp_path):
+    chapter = (A.replace("        goto: b\n", "        goto: b\n      - text: Hide\n        Goto: c\n")
+               + HIDE.replace("goto: b", "goto: d")
+               + "  d:\n    text: Deeper.\n    choices:\n      - {text: Out, goto: b}\n"
+               + "  e:\n    text: Lonely.\n    choices:\n      - {text: Out, goto: b}\n")
+    assert first_lines(diagnose(tmp_path, chapter), "ER040") == [
+        "01_a.yaml:20:3: warning: ER040 node 'e' cannot be reached from the start"]

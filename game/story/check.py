@@ -101,11 +101,13 @@ def successors(story: Story, node_id: str) -> list[str]:
     return story.successors(node_id)
 
 
-def reachable(story: Story, salvage: Salvage | None = None) -> set[str]:
+def reachable(story: Story, salvage: Salvage | None = None, as_meant: bool = False) -> set[str]:
     """Every node reachable from the start, ignoring conditions (they can all be true somehow).
 
     With ``salvage``, a path into a file that cannot be read is taken to go on to every
     node that file's text leads to, so that nodes after it are not called unreachable.
+    With ``as_meant``, a choice also leads where it meant to under a misspelt key or in
+    a roll that could not be built (:func:`_as_meant`): those are errors already.
     """
     missing = salvage.nodes if salvage else set()
     seen: set[str] = set()
@@ -131,14 +133,30 @@ def reachable(story: Story, salvage: Salvage | None = None) -> set[str]:
             reach(choice.goto)
             if choice.roll:
                 reach(choice.roll.fail)
+            if as_meant:
+                for target in choice.broken_targets:
+                    if target in story.nodes:
+                        reach(target)
     return seen
+
+
+def _as_meant(story: Story, node_id: str) -> list[str]:
+    """Where a node's choices lead, and where its broken ones meant to (``gotoo: x``, ``chance: 15%``).
+
+    A choice whose link is an error where it is written (ER010, ER011, ER012, ER031, …)
+    still says where the writer wanted it to go. The reachability warnings follow that
+    too: "node 'x' cannot be reached, add a choice that leads here" would send the
+    writer looking for a choice they wrote, away from the error that is the real one.
+    """
+    meant = [t for c in story.nodes[node_id].choices for t in c.broken_targets if t in story.nodes]
+    return successors(story, node_id) + meant if meant else successors(story, node_id)
 
 
 def _check_reachability(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
     if story.start not in story.nodes and story.start not in salvage.nodes:
         return
-    seen = reachable(story, salvage)
-    targeted = {t for n in story.nodes for t in successors(story, n)} | salvage.targets
+    seen = reachable(story, salvage, as_meant=True)
+    targeted = {t for n in story.nodes for t in _as_meant(story, n)} | salvage.targets
     lost: list[str] = []
     for node in story.nodes.values():
         if node.id in seen:
@@ -165,7 +183,7 @@ def _unreachable_branches(story: Story, lost: list[str]) -> list[tuple[str, list
     loop) says it all, where one per node would bury it.
     """
     cut = set(lost)
-    led_to = {t for n in lost for t in successors(story, n) if t in cut}
+    led_to = {t for n in lost for t in _as_meant(story, n) if t in cut}
     entrances = [n for n in lost if n not in led_to]
     placed: set[str] = set()
     groups: list[tuple[str, list[str]]] = []
@@ -176,7 +194,7 @@ def _unreachable_branches(story: Story, lost: list[str]) -> list[tuple[str, list
         followers: list[str] = []
         queue = deque([entrance])
         while queue:
-            for target in successors(story, queue.popleft()):
+            for target in _as_meant(story, queue.popleft()):
                 if target in cut and target not in placed:
                     placed.add(target)
                     followers.append(target)

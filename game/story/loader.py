@@ -180,6 +180,20 @@ def _own_numbers(choice: LMap) -> set[str]:
             for n in re.findall(r"\d+", str(value).replace(",", ""))}
 
 
+def _names_in_broken(data: LMap, spec: _Spec) -> list[str]:
+    """The texts under a checked mapping's unknown or mistyped keys (``gotoo: x`` gives ``x``), for
+    :attr:`Choice.broken_targets`. Any text: the checker keeps only those that are node ids."""
+    wrong = data.wrong or _NONE_WRONG
+    found: list[str] = []
+    for key, value in data.items():
+        if key in spec and key not in wrong:
+            continue
+        for one in (value if isinstance(value, list) else (value,)):
+            if isinstance(one, str) and one.strip():
+                found.append(one.strip())
+    return found
+
+
 def _named(where: str | Callable[[], str]) -> str:
     return where() if callable(where) else where
 
@@ -845,8 +859,12 @@ class _Builder:
         if "reason" in data and "if" not in data:
             f.report("ER037", data.value_span("reason"))
         roll = None
+        broken = _names_in_broken(data, _CHOICE)
         if "roll" in data and isinstance(data["roll"], LMap):
             roll = self.build_roll(f, node_id, data["roll"], data.value_locs["roll"])
+            broken += _names_in_broken(data["roll"], _ROLL)
+            if roll is None and isinstance(data["roll"].get("fail"), str):
+                broken.append(data["roll"]["fail"].strip())
         return Choice(
             index=index,
             text=self.template(f, text_source, lambda: data.value_locs.get("text", loc)),
@@ -862,6 +880,7 @@ class _Builder:
             span=loc.span,
             goto_span=data.value_span("goto") if "goto" in data else loc.span,
             id=str(get("id", "")),
+            broken_targets=tuple(dict.fromkeys(broken)),
         )
 
     def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:

@@ -80,3 +80,30 @@ def test_the_branch_after_a_misspelt_goto_counts_as_led_to_but_a_node_nothing_na
                + "  e:\n    text: Lonely.\n    choices:\n      - {text: Out, goto: b}\n")
     assert first_lines(diagnose(tmp_path, chapter), "ER040") == [
         "01_a.yaml:20:3: warning: ER040 node 'e' cannot be reached from the start"]
+
+
+# ---------------------------------------------------------------- 3. what the writer meant in an expression or a tag
+
+@pytest.mark.parametrize("condition, said", [
+    ("cash => 8", "'=>' is not a comparison; write '>=' (greater than or equal)"),
+    ("cash =< 8", "'=<' is not a comparison; write '<=' (less than or equal)"),
+    ("cash = 8", "'=' is not a comparison; write '==' to compare"),
+])
+def test_a_comparison_written_backwards_is_told_the_one_meant(tmp_path, condition, said):
+    chapter = A.replace("        goto: b\n", f"        if: {condition}\n        goto: b\n      - text: Wait\n        goto: b\n")
+    assert first_lines(diagnose(tmp_path, chapter), "ER031") == [f"01_a.yaml:6:18: error: ER031 {said}"]
+
+
+@pytest.mark.parametrize("text, said", [
+    ("{if exposure >= 30 He waits.\n      {end}Then.", "the '{if exposure >= 30 He…' opened here is never closed with '}'"),
+    ("{cash and {warned}.", "the '{cash and' opened here is never closed with '}'"),
+    ("{else and more.", "the '{else and more.' opened here is never closed with '}'"),
+    ("{ and {end}.", "a lone '{': write '{{' for a brace in the text"),
+])
+def test_a_tag_left_open_is_named_with_its_first_words_not_as_a_lone_brace(tmp_path, text, said):
+    lines = diagnose(tmp_path, A.replace("text: The start.", "text: |\n      The start. " + text))
+    (line,) = [line for line in lines if " ER034 " in line]
+    assert line.splitlines()[0] == f"01_a.yaml:4:18: error: ER034 {said}"
+    if "opened here" in said:
+        assert line.splitlines()[1] == ("    hint: Close the tag with '}' where it ends, as in {if cash >= 30}…{end} or "
+                                        "{cash}; for a brace in the text, write '{{'.")

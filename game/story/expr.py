@@ -69,6 +69,10 @@ def tokenize(text: str) -> list[Token]:
                 break
             col = length - len(rest) + 1
             char = rest[0]
+            if rest.startswith("=>"):  # the order of the signs as they are said: "equal or greater"
+                raise ExprError(_("'=>' is not a comparison; write '>=' (greater than or equal)"), col)
+            if rest.startswith("=<"):
+                raise ExprError(_("'=<' is not a comparison; write '<=' (less than or equal)"), col)
             if char == "=":
                 raise ExprError(_("'=' is not a comparison; write '==' to compare"), col)
             if char in "'\"":

@@ -1020,7 +1020,7 @@ class _Builder:
         except tpl.TemplateError as exc:
             span = locate_in(f.src, loc() if callable(loc) else loc, exc.offset, exc.snippet)
             code = exc.code
-            hint = dx.hint(code)
+            hint = exc.hint or dx.hint(code)
             f.out.append(dx.Diagnostic(code, Severity.ERROR, exc.message, span, hint))
             return tpl.Template.plain(text)
         ok = True

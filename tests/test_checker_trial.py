@@ -107,3 +107,30 @@ def test_a_tag_left_open_is_named_with_its_first_words_not_as_a_lone_brace(tmp_p
     if "opened here" in said:
         assert line.splitlines()[1] == ("    hint: Close the tag with '}' where it ends, as in {if cash >= 30}…{end} or "
                                         "{cash}; for a brace in the text, write '{{'.")
+
+
+# ---------------------------------------------------------------- 4. a divisor that is always 0 (ER036)
+
+@pytest.mark.parametrize("divisor", ["0", "(2 - 2)", "(cash - cash)", "((cash + 1) - (cash + 1))", "(cash * 0)",
+                                     "(0 / cash)", "min(0, 0)", "-(cash - cash)"])
+def test_a_divisor_that_is_0_whatever_the_values_is_reported_at_the_division(tmp_path, divisor):
+    effect = f"cash / {divisor}"
+    chapter = A.replace("        goto: b\n", f"        goto: b\n        effects: {{cash: \"{effect}\"}}\n", 1)
+    assert first_lines(diagnose(tmp_path, chapter), "ER036") == [
+        f"01_a.yaml:7:31: warning: ER036 '{effect}' divides by zero, which gives 0 in play"]
+
+
+@pytest.mark.parametrize("divisor", ["(cash - 5)", "(1 / 2)", "max(cash, 0)", "(cash - days)"])
+def test_a_divisor_that_is_0_only_for_some_values_is_the_storys_business(tmp_path, divisor):
+    chapter = A.replace("        goto: b\n", f"        goto: b\n        effects: {{cash: \"cash / {divisor}\"}}\n", 1)
+    story = dx.BASE_STORY["story.yaml"].replace("resources:\n", "resources:\n  days: {start: 0, label: Days}\n")
+    assert first_lines(diagnose(tmp_path, chapter, **{"story.yaml": story}), "ER036") == []
+
+
+def test_a_division_by_0_in_a_texts_condition_is_reported_each_time_where_it_is(tmp_path):
+    shown = "{if cash / (cash - cash) > 1}rich{end}"
+    chapter = A.replace("text: The start.", f"text: |\n      The start.\n      Then {shown}.").replace(
+        "text: The end.", f"text: \"{shown}\"")
+    assert first_lines(diagnose(tmp_path, chapter), "ER036") == [
+        "01_a.yaml:5:21: warning: ER036 'cash / (cash - cash) > 1' divides by zero, which gives 0 in play",
+        "01_a.yaml:10:21: warning: ER036 'cash / (cash - cash) > 1' divides by zero, which gives 0 in play"]

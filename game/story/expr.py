@@ -478,15 +478,15 @@ def negates(a: Expr, b: Expr) -> bool:
     without solving conditions in general.
     """
     if isinstance(a, Unary) and a.op == "not":
-        return _same(a.operand, b)
+        return same(a.operand, b)
     if isinstance(b, Unary) and b.op == "not":
-        return _same(b.operand, a)
+        return same(b.operand, a)
     if isinstance(a, Binary) and isinstance(b, Binary) and _OPPOSITE.get(a.op) == b.op:
-        return _same(a.left, b.left) and _same(a.right, b.right)
+        return same(a.left, b.left) and same(a.right, b.right)
     return False
 
 
-def _same(a: Expr, b: Expr) -> bool:
+def same(a: Expr, b: Expr) -> bool:
     """Structural equality that ignores columns."""
     if type(a) is not type(b):
         return False
@@ -495,11 +495,11 @@ def _same(a: Expr, b: Expr) -> bool:
     if isinstance(a, Name):
         return a.name == b.name
     if isinstance(a, Unary):
-        return a.op == b.op and _same(a.operand, b.operand)
+        return a.op == b.op and same(a.operand, b.operand)
     if isinstance(a, Binary):
-        return a.op == b.op and _same(a.left, b.left) and _same(a.right, b.right)
+        return a.op == b.op and same(a.left, b.left) and same(a.right, b.right)
     if isinstance(a, Call):
-        return a.func == b.func and len(a.args) == len(b.args) and all(map(_same, a.args, b.args))
+        return a.func == b.func and len(a.args) == len(b.args) and all(map(same, a.args, b.args))
     return False  # pragma: no cover
 
 

@@ -1023,7 +1023,7 @@ class _Builder:
             hint = exc.hint or dx.hint(code)
             f.out.append(dx.Diagnostic(code, Severity.ERROR, exc.message, span, hint))
             return tpl.Template.plain(text)
-        ok = True
+        ok, divides = True, False
         shown = self._shown_names
         for kind, payload, offset in tpl.names_in(parts):
             if kind == "value":
@@ -1036,15 +1036,23 @@ class _Builder:
                     ok = False
             elif payload[0] not in self._good_conditions:
                 problems = ex.check(payload[1], self.scope, ex.BOOL)
-                if not problems:
+                zero = None if problems else _divides_by_zero(payload[1])
+                if not problems and zero is None:
                     self._good_conditions.add(payload[0])
                 for problem in problems:
                     loc = loc() if callable(loc) else loc
                     self.report_problem(f, loc, text, problem, base=offset)
                     ok = False
+                if zero is not None:  # a warning: the text still works, so it is kept
+                    loc = loc() if callable(loc) else loc
+                    at = offset + zero.col - 1
+                    f.report("ER036", locate_in(f.src, loc, at, "/", text[:at].count("/")), text=payload[0])
+                    divides = True
         if not ok:
             return tpl.Template.plain(text)
-        render = self._text_cache[text] = tpl.Template(parts)
+        render = tpl.Template(parts)
+        if not divides:  # a text with a warning is not cached, so each copy of it is reported where it is
+            self._text_cache[text] = render
         return render
 
     def effects(self, f: _File, data: LMap, key: str) -> tuple[Effect, ...]:
@@ -1124,23 +1132,53 @@ class _Builder:
 
 
 def _divides_by_zero(tree: ex.Expr) -> ex.Binary | None:
-    """The first division by a number that is always 0 (``exposure / 0``, ``x / (2 - 2)``), if any."""
+    """The first division by a number that is always 0 (``exposure / 0``, ``x / (2 - 2)``, ``x / (trust - trust)``)."""
     return next((node for node in ex.walk(tree)
-                 if isinstance(node, ex.Binary) and node.op == "/" and _constant(node.right) == 0), None)
+                 if isinstance(node, ex.Binary) and node.op == "/" and _always_zero(node.right)), None)
+
+
+def _always_zero(node: ex.Expr) -> bool:
+    """Whether an expression is 0 whatever the story's values are.
+
+    Not a solver: numbers alone (``2 - 2``), a part taken from itself (``trust - trust``,
+    ``(cash + 1) - (cash + 1)``), and what multiplies or divides such a part (``days * 0``,
+    ``0 / cash``). That is what a writer types by mistake; a divisor that is 0 only for
+    some values (``trust - 5``) is the story's business, and gives 0 in play.
+    """
+    value = _constant(node)
+    if value is not None:
+        return value == 0
+    if isinstance(node, ex.Unary) and node.op in ("-", "+"):
+        return _always_zero(node.operand)
+    if isinstance(node, ex.Binary):
+        if node.op == "-":
+            return ex.same(node.left, node.right)
+        if node.op == "*":
+            return _always_zero(node.left) or _always_zero(node.right)
+        if node.op == "/":
+            return _always_zero(node.left)
+    return False
 
 
 def _constant(node: ex.Expr) -> float | None:
-    """The value of an expression made only of numbers, or None."""
+    """The value of an expression made only of numbers (and min/max of them), or None."""
     if isinstance(node, ex.Num):
         return node.value
     if isinstance(node, ex.Unary) and node.op in ("-", "+"):
         inner = _constant(node.operand)
         return None if inner is None else (-inner if node.op == "-" else inner)
-    if isinstance(node, ex.Binary) and node.op in ("+", "-", "*"):
+    if isinstance(node, ex.Binary) and node.op in ("+", "-", "*", "/"):
         a, b = _constant(node.left), _constant(node.right)
         if a is None or b is None:
             return None
+        if node.op == "/":
+            return a / b if b else 0  # as in play (a division by 0 is reported where it is)
         return a + b if node.op == "+" else a - b if node.op == "-" else a * b
+    if isinstance(node, ex.Call) and node.func in ("min", "max") and node.args:
+        values = [_constant(arg) for arg in node.args]
+        if any(v is None for v in values):
+            return None
+        return min(values) if node.func == "min" else max(values)
     return None
 
 

@@ -134,3 +134,51 @@ def test_a_division_by_0_in_a_texts_condition_is_reported_each_time_where_it_is(
     assert first_lines(diagnose(tmp_path, chapter), "ER036") == [
         "01_a.yaml:5:21: warning: ER036 'cash / (cash - cash) > 1' divides by zero, which gives 0 in play",
         "01_a.yaml:10:21: warning: ER036 'cash / (cash - cash) > 1' divides by zero, which gives 0 in play"]
+
+
+# ---------------------------------------------------------------- 5. two ambiences meeting, in a loop too (ER081)
+
+SIDE = ("      - text: Take the train\n        goto: hyesan_side\n\n  hyesan_side:\n    title: Side\n"
+        "    location: hyesan\n    ambience: train\n    text: A side.\n    choices:\n      - text: Go\n"
+        "        goto: {target}\n\n  hyesan_go_between:")
+OFFICE = ("      - text: Ask the security man first\n        if: not visited(hyesan_office)\n"
+          "        reason: You have asked him already.\n        goto: hyesan_office\n"
+          "      - text: Stay. There is your mother, the market, next year.\n        goto: hyesan_winter\n\n"
+          "  hyesan_office:\n    title: Office\n    location: hyesan\n    text: An office.\n    choices:\n"
+          "      - text: Back\n        goto: hyesan_decision\n")
+
+
+def _ambiences_met(tmp_path, target: str, office: bool) -> list[tuple[str, str]]:
+    """ER081 on the shipped story with a node after hyesan_market that sounds like a train and leads to ``target``."""
+    folder = _copy_story(tmp_path)
+    chapter = folder / "01_hyesan.yaml"
+    _edit(chapter, "\n  hyesan_go_between:", "\n" + SIDE.replace("{target}", target))
+    if office:  # hyesan_decision → hyesan_office → hyesan_decision, as a side branch writes it
+        _edit(chapter, "      - text: Stay. There is your mother, the market, next year.\n        goto: hyesan_winter\n",
+              OFFICE)
+    return [(d.message.split("'")[1], d.message) for d in analyse(folder, check_map=False).diagnostics
+            if d.code == "ER081"]
+
+
+@pytest.mark.parametrize("target, office", [("hyesan_decision", True), ("hyesan_decision", False),
+                                            ("hyesan_telling", True), ("hyesan_telling", False)])
+def test_a_train_path_into_the_shipped_story_is_reported_where_it_meets_another_ambience(tmp_path, target, office):
+    other = {"hyesan_decision": ("blackout_street", "hyesan_blackout → hyesan_decision"),
+             "hyesan_telling": ("hiding_room", "hyesan_packing → hyesan_telling")}[target]
+    ((node, message),) = _ambiences_met(tmp_path, target, office)
+    assert node == target
+    assert f"'{other[0]}' on" in message and f"({other[1]})" in message
+    assert "'train' on" in message and f"(hyesan_side → {target})" in message
+
+
+def test_a_loop_the_mixture_enters_is_reported_once_where_it_enters(tmp_path):
+    story = dx.BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n"
+    chapter = ("nodes:\n  a:\n    text: The start.\n    ambience: river\n    choices:\n      - {text: Climb, goto: b}\n"
+               "      - {text: Wade, goto: d}\n  b:\n    text: On the hill.\n    ambience: wind\n    choices:\n"
+               "      - {text: Go on, goto: d}\n  d:\n    text: The meeting.\n    choices:\n      - {text: Ask, goto: e}\n"
+               "      - {text: Leave, goto: f}\n  e:\n    text: An office.\n    choices:\n      - {text: Back, goto: d}\n"
+               "      - {text: On, goto: g}\n  g:\n    text: After.\n    choices:\n      - {text: Back, goto: d}\n"
+               "  f:\n    text: The end.\n    ending: {id: done, kind: safe, title: Done}\n")
+    assert first_lines(diagnose(tmp_path, chapter, **{"story.yaml": story}), "ER081") == [
+        "01_a.yaml:13:3: warning: ER081 node 'd' sounds like 'river' on one path (a → d) and like 'wind' on another "
+        "(b → d)"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import deque
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from game.errors import RouteMapError
@@ -216,15 +217,20 @@ def _check_endings(story: Story, out: list[Diagnostic]) -> None:
 
 def _node_sccs(story: Story) -> list[list[str]]:
     """Strongly connected sets of nodes (Tarjan, iterative), ignoring conditions."""
+    return _sccs(story.nodes, lambda node_id: successors(story, node_id))
+
+
+def _sccs(nodes: Iterable[str], following: Callable[[str], Iterable[str]]) -> list[list[str]]:
+    """Strongly connected sets of a graph given by its nodes and each node's successors (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on: set[str] = set()
     stack: list[str] = []
     out: list[list[str]] = []
-    for root in story.nodes:
+    for root in nodes:
         if root in index:
             continue
-        work = [(root, iter(successors(story, root)))]
+        work = [(root, iter(following(root)))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on.add(root)
@@ -235,7 +241,7 @@ def _node_sccs(story: Story) -> list[list[str]]:
                     index[w] = low[w] = len(index)
                     stack.append(w)
                     on.add(w)
-                    work.append((w, iter(successors(story, w))))
+                    work.append((w, iter(following(w))))
                     break
                 if w in on:
                     low[v] = min(low[v], index[w])
@@ -531,16 +537,9 @@ def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
         names = path if len(path) <= 4 else [path[0], "…", *path[-2:]]
         return " → ".join(names)
 
-    for node_id in found.came_from:
-        node = story.nodes[node_id]
-        sounds = heard(node_id)
-        if node.ambience or len(sounds) < 2:
-            continue
-        # Report where the paths meet, not at every node after that inherits the same mixture.
-        if any(not story.nodes[p].ambience and set(heard(p)) == set(sounds) for p in before.get(node_id, [])):
-            continue
-        first, second = sounds[:2]
-        out.append(dx.make("ER081", node.span, node=node_id, first=first, second=second,
+    for node_id in _where_ambiences_meet(story, found, before, heard):
+        first, second = heard(node_id)[:2]
+        out.append(dx.make("ER081", story.nodes[node_id].span, node=node_id, first=first, second=second,
                            first_path=shown(found.path(node_id, first, story)),
                            second_path=shown(found.path(node_id, second, story))))
     silent = [n for n in found.came_from if "" in found.came_from[n]]
@@ -549,3 +548,42 @@ def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
         after = (ngettext("{count} node after it", "{count} nodes after it", count).format(count=count) if count
                  else _("no node after it"))
         out.append(dx.make("ER082", story.nodes[story.start].span, node=story.start, after=after, names=declared))
+
+
+def _where_ambiences_meet(story: Story, found, before: dict[str, list[str]],
+                          heard: Callable[[str], tuple[str, ...]]) -> list[str]:
+    """The nodes without an ambience of their own where paths bringing different ones meet (ER081).
+
+    One warning where the paths meet, not one at every node after it that inherits the
+    same mixture: a node is left out when a node before it, without an ambience of its
+    own, already brings it the whole mixture. That alone would leave out every node of a
+    loop that the mixture enters (``decision → office → decision``: each brings the
+    other the mixture), so the walk keeps, of each such loop that nothing before brings
+    the mixture, the node the walk reached first, which is where the paths meet.
+    """
+    mixed = [n for n in found.came_from if not story.nodes[n].ambience and len(heard(n)) >= 2]
+    whole: dict[str, list[str]] = {}  # node -> the nodes right after it that inherit its whole mixture
+    brought: set[str] = set()  # nodes that some node before them brings the whole mixture
+    for node_id in mixed:
+        sounds = set(heard(node_id))
+        for p in before.get(node_id, []):
+            if not story.nodes[p].ambience and set(heard(p)) == sounds:
+                whole.setdefault(p, []).append(node_id)
+                brought.add(node_id)
+    meet = [n for n in mixed if n not in brought]
+    covered: set[str] = set()
+    todo = list(meet)
+    while todo:
+        for after in whole.get(todo.pop(), ()):
+            if after not in covered:
+                covered.add(after)
+                todo.append(after)
+    loose = [n for n in mixed if n in brought and n not in covered]  # in a loop, or after one only
+    if loose:
+        order = {n: i for i, n in enumerate(found.came_from)}
+        still = set(loose)
+        for comp in _sccs(loose, lambda n: [m for m in whole.get(n, ()) if m in still]):
+            members = set(comp)
+            if not any(m in whole.get(p, ()) and p not in members for m in comp for p in before.get(m, ())):
+                meet.append(min(comp, key=order.__getitem__))  # a loop nothing brings the mixture to
+    return meet

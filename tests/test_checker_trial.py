@@ -182,3 +182,71 @@ def test_a_loop_the_mixture_enters_is_reported_once_where_it_enters(tmp_path):
     assert first_lines(diagnose(tmp_path, chapter, **{"story.yaml": story}), "ER081") == [
         "01_a.yaml:13:3: warning: ER081 node 'd' sounds like 'river' on one path (a → d) and like 'wind' on another "
         "(b → d)"]
+
+
+# ---------------------------------------------------------------- 6. a closed choice the game can only show as code (ER038)
+
+def _choice_with(condition: str, reason: str = "") -> str:
+    said = f"        reason: {reason}\n" if reason else ""
+    return A.replace("        goto: b\n", f"        if: {condition}\n{said}        goto: b\n      - text: Wait\n"
+                                        "        goto: b\n", 1)
+
+
+def test_a_closed_choice_without_a_reason_that_the_game_shows_as_its_condition_is_a_warning(tmp_path):
+    chapter = _choice_with("not visited(b)").replace("\n  b:\n", "\n  b:\n    title: The crew office\n")
+    (line,) = [line for line in diagnose(tmp_path, chapter) if " ER038 " in line]
+    assert line.splitlines() == [
+        "01_a.yaml:6:13: warning: ER038 this choice's 'if: not visited(b)' has no 'reason:', and the game cannot put "
+        "it in words: when it is closed, the player may read \"needs not visited(b)\"",
+        "    hint: Add 'reason:' saying why the choice is closed, in the story's words (\"You have asked him "
+        "already.\"). Without one, the game words only a resource's threshold (cash >= 80: \"needs ¥80\") and an "
+        "item (has(phone)), alone or joined with 'and'."]
+
+
+@pytest.mark.parametrize("condition", ["cash >= 8", "cash < 3", "has(phone)", "not has(phone)",
+                                       "cash > 8 and has(phone)"])
+def test_a_condition_the_game_words_needs_no_reason(tmp_path, condition):
+    assert first_lines(diagnose(tmp_path, _choice_with(condition)), "ER038") == []
+
+
+@pytest.mark.parametrize("condition", ["warned", "not visited(b)", "cash >= 8 or warned", "cash + 1 >= 8",
+                                       "cash >= 8 and not visited(b)"])
+def test_a_reason_is_all_a_condition_the_game_cannot_word_needs(tmp_path, condition):
+    assert len(first_lines(diagnose(tmp_path / "bare", _choice_with(condition)), "ER038")) == 1
+    assert first_lines(diagnose(tmp_path / "said", _choice_with(condition, "Not now.")), "ER038") == []
+
+
+CONDITIONS = ["cash >= 8", "cash > 8", "cash <= 3", "cash < 3", "has(phone)", "not has(phone)", "warned",
+              "not warned", "visited(b)", "not visited(b)", "cash >= 8 and has(phone)", "cash >= 8 and warned",
+              "cash >= 8 or has(phone)", "8 <= cash", "cash + 1 >= 8", "visits(b) > 1", "not (cash >= 8)",
+              "cash >= 8 and not has(phone) and cash < 20"]
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_the_checker_calls_worded_exactly_what_the_game_words(tmp_path, condition):
+    """ER038's rule (game.story.expr.worded) against the engine's: the game shows the bare condition to some
+    player it is closed to exactly when the checker says it cannot word it."""
+    from game.engine.engine import Engine
+    from game.l10n import _
+    from game.story import expr as ex
+    from game.story.loader import load_story
+
+    story = load_story(write_story(tmp_path / "story", {**dx.BASE_STORY, "01_a.yaml": _choice_with(condition)}))
+    engine = Engine(story)
+    choice = story.nodes["a"].choices[0]
+    bare = _("needs {what}").format(what=ex.show(choice.condition_tree, story.label))
+    shown_bare = False
+    for cash in (0, 5, 10, 30):
+        for phone in (False, True):
+            for warned in (False, True):
+                for visits in (0, 2):
+                    state = engine.new_game(seed=1)
+                    state.vars.update(cash=cash, warned=warned)
+                    state.items = {"phone"} if phone else set()
+                    state.visits["b"] = visits
+                    view = engine.view(state).choices[0]
+                    if not view.available:
+                        assert view.reason
+                        # has(phone) reads the same either way ("needs Phone"): bare is when no part was worded
+                        shown_bare |= view.reason == bare and not engine.missing(state, choice)
+    assert shown_bare == (not ex.worded(choice.condition_tree, story.resources)), condition

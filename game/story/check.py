@@ -16,7 +16,7 @@ from game.errors import RouteMapError
 from game.l10n import N_, _, ngettext
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
-from game.story.expr import negates, reads
+from game.story.expr import negates, reads, show, worded
 from game.story.model import Story
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
@@ -34,6 +34,7 @@ def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = 
     salvage = salvage or Salvage()
     out: list[Diagnostic] = []
     _check_links(story, out, salvage)
+    _check_closed_choices(story, out)
     _check_reachability(story, out, salvage)
     _check_endings(story, out)
     _check_debriefs(story, out)
@@ -89,6 +90,29 @@ def _check_links(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
             out.append(dx.make("ER041", node.span, node=node.id))
         if node.choices and all(c.condition_source for c in node.choices) and not _always_one_open(node):
             out.append(dx.make("ER042", node.span, node=node.id))
+
+
+def _check_closed_choices(story: Story, out: list[Diagnostic]) -> None:
+    """ER038: a choice that can be closed, has no ``reason:``, and whose condition the game cannot word.
+
+    Without a reason the game says why a choice is closed in its own words, which it
+    has only for thresholds on resources and for items (:func:`game.story.expr.worded`);
+    any other condition reaches the player as it is written ("needs not visited(hyesan
+    crew office)"). A condition that reads nothing (``true``) is never closed.
+    """
+    resources = story.resources
+    for node in story.nodes.values():
+        for choice in node.choices:
+            tree = choice.condition_tree
+            if tree is None or choice.reason or worded(tree, resources):
+                continue
+            names: set = set()
+            reads(tree, names)
+            if not names:
+                continue
+            shown = _("needs {what}").format(what=show(tree, story.label))
+            out.append(dx.make("ER038", choice.condition_span or choice.span, condition=choice.condition_source,
+                               shown=shown))
 
 
 def _always_one_open(node) -> bool:

@@ -218,6 +218,14 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        reason: You need more.\n"
                                                          "        goto: b\n", 1)},
           ("01_a.yaml", 6)),
+    Entry("ER038", "closed choice shown as its condition", W, "this choice's 'if: {condition}' has no 'reason:', "
+          "and the game cannot put it in words: when it is closed, the player may read \"{shown}\"",
+          "Add 'reason:' saying why the choice is closed, in the story's words (\"You have asked him already.\"). "
+          "Without one, the game words only a resource's threshold (cash >= 80: \"needs ¥80\") and an item "
+          "(has(phone)), alone or joined with 'and'.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        if: not visited(b)\n"
+                                                         "        goto: b\n      - text: Wait\n        goto: b\n", 1)},
+          ("01_a.yaml", 6)),
     Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start{more}",
           "Add a choice that leads here (a 'goto:' or 'fail:' in a node the story reaches), or delete the node.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"] + "  c:\n    text: Lonely.\n    choices:\n      - {text: Back, goto: b}\n"},

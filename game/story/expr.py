@@ -468,6 +468,38 @@ def _type_of_call(expr: Call, scope: Scope, problems: list[CheckProblem]) -> str
     return NUMBER
 
 
+def worded(expr: Expr, resources: Iterable[str]) -> bool:
+    """Whether the game can say why ``expr`` is false in its own words, whichever part of it fails.
+
+    This is what ``Engine.missing`` words (``game.engine.engine``): each part of an ``and``
+    that fails, when it is a threshold on a resource (``cash >= 80``: "needs ¥80; you have
+    ¥30") or an item (``has(phone)``: "needs A Chinese phone"; ``not has(phone)``). A part
+    it cannot word (``not visited(x)``, a flag, an ``or``) reaches the player as the
+    condition itself ("needs not visited(hyesan crew office)"), so a choice with such a
+    part needs the writer's ``reason:`` (ER038). ``tests/test_checker_trial.py`` holds the
+    two to each other.
+    """
+    known = set(resources)
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Binary) and node.op == "and":
+            todo += [node.left, node.right]
+        elif isinstance(node, Binary) and node.op in (">=", ">", "<=", "<"):
+            if not (isinstance(node.left, Name) and node.left.name in known and isinstance(node.right, Num)):
+                return False
+        elif isinstance(node, Unary) and node.op == "not" and isinstance(node.operand, Call):
+            if not _is_has(node.operand):
+                return False
+        elif not (isinstance(node, Call) and _is_has(node)):
+            return False
+    return True
+
+
+def _is_has(call: Call) -> bool:
+    return call.func == "has" and bool(call.args) and isinstance(call.args[0], Name)
+
+
 _OPPOSITE = {">": "<=", "<=": ">", ">=": "<", "<": ">=", "==": "!=", "!=": "=="}
 
 

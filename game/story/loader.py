@@ -881,6 +881,7 @@ class _Builder:
             goto_span=data.value_span("goto") if "goto" in data else loc.span,
             id=str(get("id", "")),
             broken_targets=tuple(dict.fromkeys(broken)),
+            condition_span=data.value_span("if") if tree is not None else None,
         )
 
     def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:

@@ -233,6 +233,8 @@ class Choice:
     #: be built (``chance: 15%``). Each is already an error where it is written; the checker
     #: keeps it only so as not to add "node 'x' cannot be reached" to it (ER040, ER043).
     broken_targets: tuple[str, ...] = ()
+    #: Where the ``if:`` is written (None without one), for the checker's warnings about it.
+    condition_span: SourceSpan | None = None
 
     @property
     def key(self) -> str:

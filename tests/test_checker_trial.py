@@ -250,3 +250,44 @@ def test_the_checker_calls_worded_exactly_what_the_game_words(tmp_path, conditio
                         # has(phone) reads the same either way ("needs Phone"): bare is when no part was worded
                         shown_bare |= view.reason == bare and not engine.missing(state, choice)
     assert shown_bare == (not ex.worded(choice.condition_tree, story.resources)), condition
+
+
+# ---------------------------------------------------------------- 7. a loop of one node (ER045)
+
+def test_a_node_that_leads_only_to_itself_is_told_so_in_the_singular(tmp_path):
+    chapter = A.replace("goto: b", "goto: c") + "  c:\n    text: Wait.\n    choices:\n      - {text: Wait, goto: c}\n"
+    assert first_lines(diagnose(tmp_path, chapter), "ER045") == [
+        "01_a.yaml:10:3: error: ER045 node 'c' leads only to itself: a player who reaches it can never leave "
+        "(c at line 10)"]
+
+
+def test_a_loop_of_two_nodes_still_leads_only_to_each_other(tmp_path):
+    entry = dx.CATALOGUE["ER045"]
+    (line,) = first_lines(diagnose(tmp_path, entry.example["01_a.yaml"]), "ER045")
+    assert line.endswith("ER045 nodes 'c', 'd' lead only to each other: a player who reaches them can never leave "
+                         "(c at line 10, d at line 14)")
+
+
+# ---------------------------------------------------------------- every new sentence in Korean too
+
+KOREAN_CASES = {
+    "ER031": _choice_with("cash => 8"),
+    "ER034": A.replace("text: The start.", "text: \"The start. {if cash >= 30 He waits.\""),
+    "ER045": A.replace("goto: b", "goto: c") + "  c:\n    text: Wait.\n    choices:\n      - {text: Wait, goto: c}\n",
+}
+
+
+@pytest.mark.parametrize("code", sorted(KOREAN_CASES))
+def test_the_new_sentences_are_korean_with_lang_ko(tmp_path, code):
+    from test_checker_korean import HANGUL, english_left
+
+    from game.l10n import set_language
+
+    folder = write_story(tmp_path / "story", {**dx.BASE_STORY, "01_a.yaml": KOREAN_CASES[code]})
+    set_language("ko")
+    try:
+        (found,) = [d for d in analyse(folder).diagnostics if d.code == code]
+    finally:
+        set_language("en")
+    for text in (found.message, found.hint):
+        assert HANGUL.search(text) and english_left(text) is None, text

@@ -330,7 +330,7 @@ def _check_loops(story: Story, out: list[Diagnostic]) -> bool:
                           for n in ordered[:6])
         span = story.nodes[first].span
         if not exits:
-            out.append(dx.make("ER045", span, nodes=names, where=where))
+            out.append(dx.make("ER045", span, nodes=names, where=where, count=len(comp)))
             found = True
             continue
         if any(c.condition_tree is None for c in exits):

@@ -75,6 +75,13 @@ def test_a_wrong_value_is_refused_in_korean_with_the_programs_own_reason():
     assert error.endswith(" 중에서 고르세요)")
     _, error = usage_error(run("facilitate", "--lang", "ko", "--luck", "own"))
     assert error == "escape-route facilitate: 오류: --luck은(는) 학급 여정용입니다. --journeys를 더하세요"
+    _, error = usage_error(run("facilitate", "--lang", "ko", "--bind", "0.0.0.0"))
+    assert error == ("escape-route facilitate: 오류: 인수 --bind: 0.0.0.0은(는) 모든 네트워크를 한꺼번에 뜻합니다. "
+                     "주소 하나를 주세요(이 컴퓨터의 LAN 주소, 또는 이 컴퓨터 안에서만 쓰려면 127.0.0.1). 아니면 "
+                     "--bind를 빼세요")
+    _, error = usage_error(run("facilitate", "--lang", "ko", "--bind", "not a host"))
+    assert error == ("escape-route facilitate: 오류: 인수 --bind: 'not a host'은(는) IP 주소(예: 192.168.1.20)도 "
+                     "호스트 이름도 아닙니다")
 
 
 def test_help_has_korean_headings_and_the_computed_limits_in_korean():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pygame
+import pytest
 from test_ui import click, key, map_story  # noqa: F401 - fixtures
 
 from game.engine.history import history_path, load_history
@@ -86,3 +87,30 @@ def test_a_history_file_with_a_damaged_journey_is_kept_aside(map_story, make_app
     app = make_app(map_story)
     open_gallery(app)
     assert app.stack.top.journeys == [] and list((path.parent / "unreadable").iterdir())
+
+
+@pytest.mark.parametrize(("content", "english", "korean"), [
+    ("{ not json", "", ""),
+    (json.dumps({"format": "something else"}), "it is not the game's record of past journeys",
+     "게임이 쓴 지난 여정 기록이 아닙니다"),
+    (json.dumps({"format": "escape-route-history", "version": 1, "journeys": [{"key": 1}]}),
+     "a journey's ending is damaged", "한 여정의 결말이 손상되었습니다"),
+])
+def test_the_notice_of_a_damaged_history_is_in_the_language_spoken(content, english, korean):
+    """The gallery's notice and its reason were English f-strings in the Korean edition."""
+    from game.l10n import set_language
+
+    path = history_path()
+    for lang, reason in (("en", english), ("ko", korean)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        try:
+            set_language(lang)
+            journeys, notice = load_history()
+        finally:
+            set_language("en")
+        assert journeys == []
+        start = ("The record of past journeys cannot be read (" if lang == "en"
+                 else "지난 여정 기록을 읽을 수 없습니다(")
+        assert notice.startswith(start + reason), notice
+        assert notice.endswith("The gallery starts empty." if lang == "en" else "결말 모음은 빈 채로 시작합니다."), notice

@@ -280,3 +280,33 @@ def test_describe_os_error_says_what_to_do(tmp_path, code, says):
 
     text = describe_os_error(OSError(code, os.strerror(code), str(tmp_path / "x")))
     assert text.startswith(f"{tmp_path / 'x'}: {os.strerror(code)}. ") and says in text and "\n" not in text
+
+
+def test_play_takes_the_story_folder_as_the_other_commands_do(tmp_path, private_data_dir):
+    """`play story/` is `play --story story/` (check, simulate and graph take it that way; a writer tried it);
+    both at once must name the same folder, else a usage error that says so."""
+    out = run("play", str(REPO / "story"), "--text", data_dir=private_data_dir, stdin="q\n")
+    assert out.returncode == 0 and "3,500 MILES" in out.stdout, out.stderr
+    both = run("play", str(REPO / "story"), "--story", str(tmp_path), "--text", data_dir=private_data_dir)
+    assert both.returncode == 2 and "the story folder is given twice" in both.stderr, both.stderr
+    missing = run("play", str(tmp_path / "nowhere"), "--text", data_dir=private_data_dir)
+    assert missing.returncode == 1 and "nowhere" in missing.stderr and "Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_set_says_what_is_wrong_and_what_it_changed_in_the_language_spoken(private_data_dir, lang):
+    """A bad --set is one line in the language asked; a value past the story's bounds is held to them and said
+    (it used to start at 100 health without a word when given 500)."""
+    bad = run("simulate", "story", "--runs", "1", "--set", "cash=abc", "--lang", lang, data_dir=private_data_dir)
+    said = one_line(bad.stderr)
+    assert bad.returncode == 1
+    assert said == ("escape-route: --set cash=abc: 'abc' is not a number" if lang == "en"
+                    else "escape-route: --set cash=abc: 'abc'은(는) 수가 아닙니다"), said
+    unknown = run("simulate", "story", "--runs", "1", "--set", "phon=true", "--lang", lang, data_dir=private_data_dir)
+    assert "phone" in one_line(unknown.stderr) and ("not a declared" in unknown.stderr) == (lang == "en")
+    clamped = run("simulate", "story", "--runs", "1", "--json", "--set", "health=500", "--set", "cash=-50",
+                  data_dir=private_data_dir)
+    assert clamped.returncode == 0, clamped.stderr
+    assert clamped.stderr.splitlines() == [
+        "escape-route: --set health=500: Health is at most 100; the journey starts at 100",
+        "escape-route: --set cash=-50: Cash is at least ¥0; the journey starts at ¥0"]

@@ -302,3 +302,38 @@ def test_help_is_in_the_language_asked():
     assert result.returncode == 0
     assert "모든 진단 코드와 도움말을 나열" in result.stdout  # --list-codes
     assert "list every diagnostic code" in run_cli("check", "--help").stdout
+
+
+def test_a_file_that_continues_a_chapter_is_translated_with_it(tmp_path):
+    """01b_more.yaml says `chapter: The start` like 01_a.yaml: one title to translate (the first file's), and
+    both files carry it, so the Korean edition shows no chapter card half-way through the chapter."""
+    files = dict(STORY)
+    files["01_a.yaml"] = files["01_a.yaml"].replace("      - text: Go on\n        goto: b",
+                                                    "      - text: Go on\n        goto: side")
+    files["01b_more.yaml"] = ("chapter: The start\nnodes:\n  side:\n    title: A side street\n"
+                              "    text: A side street.\n    choices:\n      - text: Go back\n        goto: b\n")
+    folder = write_story(tmp_path / "story", files)
+    extract(folder)
+    update(folder, "ko")
+    assert "chapter:01_a/title" in entries(folder / "locale" / "01_a.pot")
+    assert not any(c.startswith("chapter:") for c in entries(folder / "locale" / "01b_more.pot"))
+    translate(folder / "locale" / "ko" / "01_a.po", {"chapter:01_a/title": "시작"})
+    korean = load_story(folder, lang="ko")
+    assert [title for _file, title in korean.chapters] == ["시작", "시작"]
+    assert korean.nodes["side"].chapter == korean.nodes["a"].chapter == "시작"
+
+
+def test_extract_counts_new_strings_apart_from_those_still_to_translate(story):
+    """After one new passage, extract says '3 new' (its title, text and choice), and apart from that how many
+    strings are still to translate (before, 'new' counted every untranslated entry)."""
+    extract(story)
+    update(story, "ko")
+    chapter = story / "01_a.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "  b:\n", "  c:\n    title: A side road\n    text: A side road.\n    choices:\n      - text: Back\n"
+                  "        goto: b\n  b:\n", 1), encoding="utf-8")
+    out = run_cli("i18n", "extract", str(story))
+    assert out.returncode == 0, out.stderr
+    empty = sum(1 for po in (story / "locale" / "ko").glob("*.po") for m in entries(po).values() if not m.string)
+    assert empty > 3  # nothing was translated: the old strings are still to translate too
+    assert f", 3 new, {empty} still to translate, " in out.stdout, out.stdout  # the title, the text, the choice

@@ -221,3 +221,30 @@ def test_simulate_starts_from_a_scene_with_values_and_items(tmp_path):
                           "--start", "river", "--set", "cash=5"], capture_output=True, text=True, cwd=REPO, timeout=120)
     exact = json.loads(out.stdout)["random"]["endings"]
     assert exact == {"drowned": {"fraction": "1/2", "value": 0.5}, "safe": {"fraction": "1/2", "value": 0.5}}
+
+
+def test_the_text_report_counts_every_soft_lock_and_cuts_choice_text_at_a_word(planted):
+    """Ten soft-locks are listed, then how many runs there were in all; a long choice's text is cut at a word
+    with "…" (a writer trial read "(… ask the market's security man abo)")."""
+    chapter = planted / "01.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "text: A door that never opens", "text: A door that never opens, however long you stand in front of it"),
+        encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "game", "simulate", str(planted), "--runs", "300", "--seed", "2"],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    code, report = simulate_json(planted, "--runs", "300", "--seed", "2")
+    locks = len(report["soft_locks"])
+    assert out.returncode == 1 and locks > 10
+    assert out.stdout.count("SOFT-LOCK at 'stuck'") == 10
+    assert f"… {locks} of the 300 runs ended in a soft-lock (--json lists them all)" in out.stdout
+    assert "(A door that never opens, however long you stand…)" in out.stdout, out.stdout
+
+
+def test_a_tiny_exact_share_is_never_printed_as_zero():
+    from game.writer.simreport import _share, _short
+
+    assert _share(Fraction(1, 10**9)).strip() == "<0.001%" and _share(Fraction(0)).strip() == "0.000%"
+    assert _share(Fraction(1, 3)).strip() == "33.333%" and len(_share(Fraction(1, 10**9))) == 8
+    cut = _short("word " * 20)
+    assert len(cut) <= 50 and cut.endswith(" word…") and set(cut[:-1].split()) == {"word"}
+    assert _short("short") == "short"

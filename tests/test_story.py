@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+
 import pytest
 
-from conftest import STORY
+from conftest import REPO, STORY
 from game.engine import sim
-from game.story.loader import analyse
+from game.story.loader import analyse, load_story
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +74,25 @@ def test_decisions_matter_more_than_dice(reports):
     random_rate, careful_rate = reports["random"]["safe_rate"], reports["careful"]["safe_rate"]
     assert careful_rate >= 2 * random_rate
     assert careful_rate <= 0.8  # there is no sure path
+
+
+def test_the_model_lists_every_number_of_the_chapters(tmp_path):
+    """docs/model.md's "Every number, by chapter" has a row for each effect, hidden cost, risk and numeric
+    condition the chapters set, and none they no longer set (``tools/model_numbers.py --check`` says which)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    import model_numbers
+
+    story = load_story(STORY)
+    text = (REPO / "docs" / "model.md").read_text(encoding="utf-8")
+    missing, stale = model_numbers.check(story, text)
+    assert not missing and not stale, (missing, stale)
+    # The check is not empty-handed: a changed number in a copy of a chapter is named, with its new row.
+    copy = tmp_path / "story"
+    shutil.copytree(STORY, copy)
+    (copy / "story.yaml").write_text((copy / "story.yaml").read_text(encoding="utf-8").replace(
+        "map: ../assets/maps/route.tmx", f"map: {REPO / 'assets' / 'maps' / 'route.tmx'}"), encoding="utf-8")
+    chapter = copy / "01_hyesan.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("effects: {cash: 30}", "effects: {cash: 35}", 1),
+                       encoding="utf-8")
+    missing, stale = model_numbers.check(load_story(copy), text)
+    assert [row[2] for row in missing] == ["cash +35"] and [row[2] for row in stale] == ["cash +30"]

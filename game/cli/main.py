@@ -178,11 +178,26 @@ def _quiet_stdout() -> None:
 
 # --------------------------------------------------------------------------- the parser
 def _story_arg(parser: argparse.ArgumentParser, positional: bool = False) -> None:
+    """The story folder: a positional argument (check, simulate, graph, i18n), or for the commands that start
+    the game ``--story`` and, as the others take it, a positional one too (``play story/``)."""
     if positional:
         parser.add_argument("story", nargs="?", type=Path, default=None,
                             help=_("story folder (default: the shipped story)"))
     else:
         parser.add_argument("--story", type=Path, default=None, help=_("story folder (default: the shipped story)"))
+        parser.add_argument("story_folder", nargs="?", type=Path, default=None, metavar="STORY",
+                            help=_("story folder, the same as --story"))
+
+
+def _one_story_folder(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``play story/`` is ``play --story story/``; both at once must agree (a usage error, exit 2)."""
+    folder = getattr(args, "story_folder", None)
+    if folder is None:
+        return
+    if args.story is not None and Path(args.story) != folder:
+        parser.error(_("the story folder is given twice, as {folder} and as --story {story}: give one").format(
+            folder=folder, story=args.story))
+    args.story = folder
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -265,14 +280,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("lsp", help=_("run the language server on standard input and output (for editors)"))
     i18n = sub.add_parser("i18n", help=_("make and update the story's translation catalogs (gettext .pot/.po)"))
     i18n.add_argument("action", choices=("extract", "update"),
-                      help=_("extract: add missing choice ids and write locale/*.pot; "
-                           "update: merge them into locale/LANG/*.po (every language, or --lang)"))
+                      help=_("extract: add missing choice ids, write locale/*.pot and merge them into every "
+                             "language's locale/LANG/*.po; update: only merge (every language, or the one given "
+                             "with --lang)"))
     _story_arg(i18n, positional=True)
     for command in [parser, *sub.choices.values()]:
         command.formatter_class = Formatter  # wraps by the columns Korean takes in a terminal
     for command in sub.choices.values():
         command.add_argument("--lang", type=language_code, default=None, metavar="LANG",
-                             help=_("the language to use, such as ko (default: your system's language)"))
+                             help=_("the language to use, such as ko (default: your system's language)")
+                             if command is not i18n else
+                             _("the language the program speaks, such as ko; with update, also the only "
+                               "language whose catalogs are merged (a new one is started)"))
     return parser
 
 
@@ -298,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(given)
     if args.command is None:
         args = parser.parse_args(["play"])
+    _one_story_folder(parser, args)
     check = getattr(args, "check_arguments", None)
     if check is not None:
         check(args)  # arguments that are wrong together: a usage error, exit 2
@@ -459,6 +479,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.start, story.nodes, _("Run 'escape-route check' to list problems."))
         raise StoryError(_("--start: there is no node '{node}'. {hint}").format(node=args.start, hint=hint))
     presets = parse_presets(story, args.set)
+    for note in presets.notes:
+        print(f"escape-route: {note}", file=sys.stderr)
     if args.replay:
         from game.cli.classroom import cmd_replay
 

@@ -225,7 +225,9 @@ class Engine:
             text=text,
             available=ok,
             reason="" if ok else self.reason(state, choice),
-            costs=self.costs_of(state, choice, weighed),
+            # A closed choice shows what it costs as written: a ¥3,000 bribe with ¥20 in hand is ¥3,000, not the
+            # ¥20 that clamping at 0 would take (its reason says "needs ¥3,000; you have ¥20").
+            costs=self.costs_of(state, choice, weighed, clamp=ok),
             risk=risk,
             goto=choice.goto,
             ends_in=self._ending_kind(choice.goto),
@@ -306,25 +308,27 @@ class Engine:
             return _("not possible now")
         return _("needs {what}").format(what=ex.show(tree, story.label))
 
-    def preview(self, state: GameState, choice: Choice) -> GameState:
+    def preview(self, state: GameState, choice: Choice, clamp: bool = True) -> GameState:
         """Where a choice leads when its risk does not fall: its effects, then the next page's.
 
         Only values, items and visits are copied (no journal, no undo): cheap enough to
         call for every choice on every page, so what a choice shows is what it does.
+        Without ``clamp``, values may pass their bounds: the amounts as written.
         """
         scratch = state.light_copy()
-        self._apply(scratch, choice.effects)
+        self._apply(scratch, choice.effects, clamp)
         target = self.story.nodes.get(choice.goto)
         if target is not None:
             scratch.node = target.id
             scratch.visits[target.id] = scratch.visits.get(target.id, 0) + 1
-            self._apply(scratch, target.effects)
+            self._apply(scratch, target.effects, clamp)
         return scratch
 
-    def costs_of(self, state: GameState, choice: Choice, weighed: frozenset[str] | None = None) -> tuple[CostView, ...]:
+    def costs_of(self, state: GameState, choice: Choice, weighed: frozenset[str] | None = None,
+                 clamp: bool = True) -> tuple[CostView, ...]:
         """Everything the choice will change when its risk does not fall, including what the next page applies
-        (only the resources in ``weighed`` when it is given)."""
-        after = self.preview(state, choice)
+        (only the resources in ``weighed`` when it is given; without ``clamp``, the amounts as written)."""
+        after = self.preview(state, choice, clamp)
         views: list[CostView] = []
         target = self.story.nodes.get(choice.goto)
         written = [e.target for e in (*choice.effects, *(target.effects if target is not None else ()))]
@@ -599,7 +603,7 @@ class Engine:
         env.vars, env.items, env.visits = state.vars, state.items, state.visits
         return env
 
-    def _apply(self, state: GameState, effects: Iterable[Effect]) -> None:
+    def _apply(self, state: GameState, effects: Iterable[Effect], clamp: bool = True) -> None:
         resources = self.story.resources
         env = self.bind(state)
         for effect in effects:
@@ -609,7 +613,7 @@ class Engine:
                 if value != value or value in (float("inf"), float("-inf")):
                     continue  # a computed NaN or infinity changes nothing rather than poisoning the state
                 new = state.vars[effect.target] + value if kind == "add" else value
-                state.vars[effect.target] = resources[effect.target].clamp(new)
+                state.vars[effect.target] = resources[effect.target].clamp(new) if clamp else new
             elif kind == "flag":
                 state.vars[effect.target] = effect.value
             elif effect.value:

@@ -114,17 +114,17 @@ class PastJourney:
     def from_dict(cls, data: Any) -> PastJourney:
         """Raises ValueError on anything that is not a journey this module wrote."""
         if not isinstance(data, dict):
-            raise ValueError("a journey is not an object")
+            raise ValueError(_("a journey is not an object"))
         text = {k: data.get(k) for k in ("key", "ending_id", "kind", "title", "node")}
         if not all(isinstance(v, str) for v in text.values()) or text["kind"] not in ENDING_KINDS:
-            raise ValueError("a journey's ending is damaged")
+            raise ValueError(_("a journey's ending is damaged"))
         when = data.get("finished_at")
         journal, values, items = data.get("journal"), data.get("vars", {}), data.get("items", [])
         if (not isinstance(when, (int, float)) or isinstance(when, bool) or not 0 <= when < 4102444800
                 or not isinstance(journal, list) or not all(isinstance(e, dict) for e in journal)
                 or not isinstance(values, dict) or not isinstance(items, list)
                 or not all(isinstance(i, str) for i in items)):
-            raise ValueError("a journey's record is damaged")
+            raise ValueError(_("a journey's record is damaged"))
         return cls(text["key"], text["ending_id"], text["kind"], text["title"], float(when), text["node"],
                    tuple(_clean(e) for e in journal), dict(values), tuple(items))
 
@@ -164,18 +164,20 @@ def load_history(path: Path | None = None) -> tuple[list[PastJourney], str]:
     try:
         data = read_json(path, LIMITS["endings"], "the endings gallery")
         if not isinstance(data, dict) or data.get("format") != HISTORY_FORMAT:
-            raise ValueError("it is not the game's record of past journeys")
+            raise ValueError(_("it is not the game's record of past journeys"))
         if not isinstance(data.get("version"), int) or data["version"] > HISTORY_VERSION:
-            raise ValueError("it was written by a newer version of the game")
+            raise ValueError(_("it was written by a newer version of the game"))
         raw = data.get("journeys")
         if not isinstance(raw, list):
-            raise ValueError("its list of journeys is missing")
+            raise ValueError(_("its list of journeys is missing"))
         return [PastJourney.from_dict(item) for item in raw], ""
     except (StoryError, ValueError, OSError) as exc:
         reason = str(exc).rstrip(".")
     kept = set_aside(path)
-    where = f"it was kept as {kept}" if kept is not None else "it could not be moved aside and is left as it is"
-    return [], f"The record of past journeys cannot be read ({reason}); {where}. The gallery starts empty."
+    where = (_("it was kept as {path}").format(path=kept) if kept is not None
+             else _("it could not be moved aside and is left as it is"))
+    return [], _("The record of past journeys cannot be read ({reason}); {where}. The gallery starts empty.").format(
+        reason=reason, where=where)
 
 
 def record(journey: PastJourney, path: Path | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from game.errors import StoryError
+from game.l10n import _
 from game.story.limits import number_problem
 from game.story.model import Story
 from game.story.suggest import did_you_mean
@@ -24,6 +25,8 @@ class Presets(dict):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.carried: dict[str, bool] = {}
+        #: What was changed to fit the story's bounds ("--set health=500: Health is at most 100, …"), to be said.
+        self.notes: list[str] = []
 
     def apply(self, state: Any) -> None:
         state.vars.update(self)
@@ -55,25 +58,32 @@ def parse_presets(story: Story, items: list[str]) -> Presets:
         name, sep, raw = item.partition("=")
         name, raw = name.strip(), raw.strip()
         if not sep:
-            raise StoryError(f"--set {item}: write NAME=VALUE, for example --set cash=100")
+            raise StoryError(_("--set {item}: write NAME=VALUE, for example --set cash=100").format(item=item))
         if name in story.resources:
             try:
                 number = float(raw) if any(c in raw for c in ".eE") or raw.lower() in ("nan", "inf", "-inf") else int(raw)
             except ValueError:
-                raise StoryError(f"--set {item}: '{raw}' is not a number") from None
+                raise StoryError(_("--set {item}: '{raw}' is not a number").format(item=item, raw=raw)) from None
             problem = number_problem(number)
             if problem:
                 raise StoryError(f"--set {item}: '{raw}' {problem}")
-            values[name] = story.resources[name].clamp(number)
+            resource = story.resources[name]
+            values[name] = resource.clamp(number)
+            if values[name] != number:
+                bound = _("at most {bound}") if number > values[name] else _("at least {bound}")
+                values.notes.append(_("--set {item}: {label} is {bound_words}; the journey starts at {value}").format(
+                    item=item, label=resource.label, bound_words=bound.format(bound=resource.format(values[name])),
+                    value=resource.format(values[name])))
         elif name in story.flags or name in story.items:
-            what = "a flag" if name in story.flags else "an item (true: carried)"
+            what = _("a flag") if name in story.flags else _("an item (true: carried)")
             if raw.lower() not in ("true", "false"):
-                raise StoryError(f"--set {item}: {what} is true or false")
+                raise StoryError(_("--set {item}: {what} is true or false").format(item=item, what=what))
             if name in story.flags:
                 values[name] = raw.lower() == "true"
             else:
                 values.carried[name] = raw.lower() == "true"
         else:
             hint = did_you_mean(name, [*story.resources, *story.flags, *story.items], "")
-            raise StoryError(f"--set {item}: '{name}' is not a declared resource, flag or item. {hint}".strip())
+            raise StoryError(_("--set {item}: '{name}' is not a declared resource, flag or item. {hint}").format(
+                item=item, name=name, hint=hint).strip())
     return values

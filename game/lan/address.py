@@ -17,6 +17,8 @@ import struct
 import sys
 from dataclasses import dataclass
 
+from game.l10n import _
+
 SIOCGIFFLAGS = 0x8913
 SIOCGIFADDR = 0x8915
 IFF_UP = 0x1
@@ -95,15 +97,16 @@ _HOST_NAME = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0
 
 def _resolve_name(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     if not _HOST_NAME.fullmatch(text) or text.replace(".", "").isdigit():
-        raise ValueError(f"{text[:60]!r} is neither an IP address (like 192.168.1.20) nor a host name")
+        raise ValueError(_("{text} is neither an IP address (like 192.168.1.20) nor a host name").format(
+            text=repr(text[:60])))
     try:
         infos = socket.getaddrinfo(text, None, socket.AF_UNSPEC, socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise ValueError(f"{text!r} is not a name this machine knows; give one of its IP addresses "
-                         "(or leave --bind out)") from None
+        raise ValueError(_("{text} is not a name this machine knows; give one of its IP addresses "
+                           "(or leave --bind out)").format(text=repr(text))) from None
     found = sorted({str(info[4][0]).split("%")[0] for info in infos}, key=lambda a: (":" in a, a))
     if not found:
-        raise ValueError(f"{text!r} has no IP address")
+        raise ValueError(_("{text} has no IP address").format(text=repr(text)))
     return ipaddress.ip_address(found[0])
 
 
@@ -124,8 +127,8 @@ def resolve_bind(text: str) -> str:
     except ValueError:
         ip = _resolve_name(text)
     if ip.is_unspecified:
-        raise ValueError(f"{ip} means every network at once: give one address (this machine's LAN address, or "
-                         "127.0.0.1 for this machine only), or leave --bind out")
+        raise ValueError(_("{ip} means every network at once: give one address (this machine's LAN address, or "
+                           "127.0.0.1 for this machine only), or leave --bind out").format(ip=ip))
     if ip.is_multicast:
-        raise ValueError(f"{ip} is a multicast address, not an address of this machine")
+        raise ValueError(_("{ip} is a multicast address, not an address of this machine").format(ip=ip))
     return str(ip)

@@ -107,6 +107,16 @@ def _stem(file: str) -> str:
     return Path(file).stem
 
 
+def chapter_files(story: Story) -> dict[str, str]:
+    """Each chapter title and the first file that has it. A file that continues a chapter (``01b_…`` with
+    ``chapter: Hyesan``) is translated with it, under the first file's context, so the translated chapter
+    cannot differ between its files (a second, different title would show a chapter card mid-chapter)."""
+    first: dict[str, str] = {}
+    for file, title in story.chapters:
+        first.setdefault(title, file)
+    return first
+
+
 def story_strings(story: Story, places: Mapping[str, str] | None = None,
                   notes: Mapping[str, str] | None = None) -> list[StoryString]:
     """Every translatable string of the story, in reading order, grouped by the file that holds it.
@@ -139,7 +149,7 @@ def story_strings(story: Story, places: Mapping[str, str] | None = None,
             "what the player hears, written under the text when captions are on (short, lower case)")
     for number, question in enumerate(story.debrief_questions, 1):
         add(f"story/debrief_question:{number}", question, story_file, 0, "a question for the class debrief")
-    for file, title in story.chapters:
+    for title, file in chapter_files(story).items():
         add(f"chapter:{_stem(file)}/title", title, _stem(file), 1, "the chapter's title")
     for node in story.nodes.values():
         file, line = _stem(node.file), node.span.line
@@ -398,7 +408,8 @@ def translate_story(story: Story, translation: Translation, places: Mapping[str,
     items = {name: dataclasses.replace(item, label=pick(f"item:{name}/label", item.label))
              for name, item in story.items.items()}
     facts = {fid: dataclasses.replace(fact, text=pick(f"fact:{fid}/text", fact.text)) for fid, fact in story.facts.items()}
-    chapter_titles = {file: pick(f"chapter:{_stem(file)}/title", title) for file, title in story.chapters}
+    first = chapter_files(story)
+    chapter_titles = {file: pick(f"chapter:{_stem(first[title])}/title", title) for file, title in story.chapters}
     nodes = {}
     for node_id, node in story.nodes.items():
         choices: list[Choice] = []

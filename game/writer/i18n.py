@@ -11,6 +11,7 @@ changed; an entry whose place is gone becomes obsolete (``#~``) rather than lost
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import sys
@@ -222,8 +223,9 @@ class Merged:
     path: Path
     kept: int
     fuzzy: int
-    new: int
+    new: int  # strings the catalog did not have before
     retired: int
+    untranslated: int = 0  # strings with no translation yet, new or not
 
 
 def merge(template: Catalog, old: Catalog | None, lang: str) -> tuple[Catalog, Merged]:
@@ -240,11 +242,13 @@ def merge(template: Catalog, old: Catalog | None, lang: str) -> tuple[Catalog, M
         catalog.revision_date = old.revision_date
         catalog.last_translator = old.last_translator
         catalog.language_team = old.language_team
-    kept = fuzzy = new = 0
+    kept = fuzzy = new = untranslated = 0
     for message in template:
         if not message.id:
             continue
         before = previous.pop(message.context, None)
+        if before is None:
+            new += 1
         flags: set[str] = set()
         string: str = ""
         previous_id: list[str] = []
@@ -260,14 +264,14 @@ def merge(template: Catalog, old: Catalog | None, lang: str) -> tuple[Catalog, M
                     previous_id = list(before.previous_id or [])
                 kept += 1
         else:
-            new += 1
+            untranslated += 1
         catalog.add(message.id, string, context=message.context, locations=message.locations,
                     auto_comments=message.auto_comments, user_comments=before.user_comments if before else [],
                     flags=flags, previous_id=previous_id)
     for context, message in previous.items():
         if message.string:
             catalog.obsolete[(message.id, context)] = Message(message.id, message.string, context=context)
-    return catalog, Merged(Path(), kept, fuzzy, new, len([m for m in previous.values() if m.string]))
+    return catalog, Merged(Path(), kept, fuzzy, new, len([m for m in previous.values() if m.string]), untranslated)
 
 
 def update(root: Path, lang: str) -> list[Merged]:
@@ -287,7 +291,7 @@ def update(root: Path, lang: str) -> list[Merged]:
         old = _read(path) if path.exists() else None
         catalog, merged = merge(_read(pot), old, lang)
         atomic_write_bytes(path, _po_bytes(catalog))
-        results.append(Merged(path, merged.kept, merged.fuzzy, merged.new, merged.retired))
+        results.append(dataclasses.replace(merged, path=path))
     return results
 
 
@@ -340,9 +344,11 @@ def cmd_i18n(args) -> int:  # noqa: ANN001 (argparse.Namespace)
         fuzzy = sum(m.fuzzy for m in merged)
         new = sum(m.new for m in merged)
         retired = sum(m.retired for m in merged)
+        untranslated = sum(m.untranslated for m in merged)
         print(_("{lang}: {count} catalogs in {folder}: {kept} kept, {fuzzy} now fuzzy (the English changed), "
-                "{new} new, {retired} retired").format(lang=lang, count=len(merged), folder=root / LOCALE_FOLDER / lang,
-                                                      kept=kept, fuzzy=fuzzy, new=new, retired=retired))
+                "{new} new, {untranslated} still to translate, {retired} retired").format(
+                    lang=lang, count=len(merged), folder=root / LOCALE_FOLDER / lang, kept=kept, fuzzy=fuzzy, new=new,
+                    untranslated=untranslated, retired=retired))
     return 0
 
 

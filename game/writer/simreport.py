@@ -39,6 +39,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         hint = did_you_mean(start, story.nodes, _("Run 'escape-route check' to list problems."))
         raise StoryError(_("--start: there is no node '{node}'. {hint}").format(node=start, hint=hint))
     presets = parse_presets(story, getattr(args, "set", []) or [])
+    for note in presets.notes:
+        print(f"escape-route: {note}", file=sys.stderr)
     if args.exhaustive:
         return _exhaustive(story, args, start, presets)
     policies = ["random", "careful", "greedy", "first"] if args.policy == "all" else [args.policy]
@@ -123,7 +125,7 @@ def _print_report(report: dict) -> None:
         print("  " + _("… and {count} more nodes never visited (--json lists them all)").format(count=len(nodes) - shown))
     for item in choices[:shown]:
         print("  " + _("never taken:   {where} choice {choice} ({text})").format(
-            where=f"{item['file']}:{item['line']}: {item['node']}", choice=item["choice"], text=item["text"][:50]))
+            where=f"{item['file']}:{item['line']}: {item['node']}", choice=item["choice"], text=_short(item["text"])))
     if shown is not None and len(choices) > shown:
         print("  " + _("… and {count} more choices never taken (--json lists them all)").format(
             count=len(choices) - shown))
@@ -131,9 +133,16 @@ def _print_report(report: dict) -> None:
     for lock in report["soft_locks"][:10]:
         print("  " + _("SOFT-LOCK at '{node}' in run {run}: {path}").format(
             node=lock["node"], run=lock["run"], path=" → ".join(lock["path"][-8:])))
+    if len(report["soft_locks"]) > 10:
+        print("  " + _("… {count} of the {runs} runs ended in a soft-lock (--json lists them all)").format(
+            count=number(len(report["soft_locks"])), runs=number(report["runs"])))
     for loop in report["loops"][:10]:
         print("  " + _("LOOP: run {run} still at '{node}' after {steps} choices").format(
             run=loop["run"], node=loop["node"], steps=loop["steps"]))
+    if len(report["loops"]) > 10:
+        print("  " + _("… {count} of the {runs} runs were still going round after {steps} choices (--json lists "
+                       "them all)").format(count=number(len(report["loops"])), runs=number(report["runs"]),
+                                           steps=number(sim.STEP_LIMIT)))
     if not report["soft_locks"] and not report["loops"]:
         print(_("No soft-locks, no endless loops."))
     print()
@@ -146,6 +155,19 @@ def _print_report(report: dict) -> None:
                                                      median=report["median_choices"], words=f"{words:,.0f}",
                                                      minutes=f"{words / 200:.0f}"))
     print()
+
+
+def _short(text: str, width: int = 50) -> str:
+    """A choice's text for one line of the report: whole words, and "…" where it was cut."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0] if " " in text[:width - 1] else text[:width - 1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _share(p: Fraction) -> str:
+    """An exact probability as a percentage for the eye (8 wide): never "0.000%" for one that is not 0."""
+    return f"{'<0.001%':>8}" if 0 < p < Fraction(1, 100_000) else f"{float(p):8.3%}"
 
 
 def _fraction(value: Fraction) -> dict:
@@ -226,13 +248,13 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
         print(_("Exact ending probabilities under {label}{where} ({states} distinct states, {seconds} s):").format(
             label=label, where=where, states=f"{r['states']:,}", seconds=f"{r['seconds']:.1f}"))
         for eid, p in sorted(r["endings"].items(), key=lambda kv: -kv[1]):
-            print(f"  {eid:28} {float(p):8.3%}   {p.numerator}/{p.denominator}")
+            print(f"  {eid:28} {_share(p)}   {p.numerator}/{p.denominator}")
         for node, p in r["soft_locks"].items():
             print("  " + _("SOFT-LOCK at {node}").format(node=f"{node:21}")
-                  + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
+                  + f" {_share(p)}   {p.numerator}/{p.denominator}")
         for node, p in r["loops"].items():
             print("  " + _("ENDLESS LOOP at {node}").format(node=f"{node:18}")
-                  + f" {float(p):8.3%}   {p.numerator}/{p.denominator}")
+                  + f" {_share(p)}   {p.numerator}/{p.denominator}")
         for name, floor in r["beyond"].items():
             if name.startswith("visits("):
                 print("  " + _("{count} visits to '{node}' or more counted as one: the walk proved that nothing "

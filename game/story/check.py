@@ -11,6 +11,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.errors import RouteMapError
 from game.l10n import N_, _, ngettext
@@ -21,6 +22,9 @@ from game.story.model import Story
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from game.story.ambience import Resolution
 
 
 def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = None) -> list[Diagnostic]:
@@ -574,7 +578,7 @@ def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
         out.append(dx.make("ER082", story.nodes[story.start].span, node=story.start, after=after, names=declared))
 
 
-def _where_ambiences_meet(story: Story, found, before: dict[str, list[str]],
+def _where_ambiences_meet(story: Story, found: Resolution, before: dict[str, list[str]],
                           heard: Callable[[str], tuple[str, ...]]) -> list[str]:
     """The nodes without an ambience of their own where paths bringing different ones meet (ER081).
 

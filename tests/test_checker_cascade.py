@@ -152,7 +152,9 @@ def test_dividing_by_zero_is_a_warning_where_the_slash_is(tmp_path):
     files = dict(dx.BASE_STORY)
     files["01_a.yaml"] = files["01_a.yaml"].replace("      - text: Go on\n",
                                                     "      - text: Go on\n        if: cash / (1 - 1) > 2\n")
-    (diag,) = [d for d in analyse(write_story(tmp_path / "story", files)).diagnostics if d.code != "ER042"]
+    # ER042 (the only choice has a condition) and ER038 (it has no reason) are true too, and beside the point
+    (diag,) = [d for d in analyse(write_story(tmp_path / "story", files)).diagnostics
+               if d.code not in ("ER042", "ER038")]
     assert (diag.code, diag.severity.value, diag.span.line, diag.span.col) == ("ER036", "warning", 6, 18)
 
 

@@ -41,7 +41,7 @@ def test_renders(text, expected):
 @pytest.mark.parametrize(("text", "message", "offset", "snippet", "code"), [
     ("a } b", "a lone '}': write '}}' for a brace in the text", 2, "}", "ER034"),
     ("a { b", "a lone '{': write '{{' for a brace in the text", 2, "{", "ER034"),
-    ("a {b {c}", "a lone '{': write '{{' for a brace in the text", 2, "{", "ER034"),
+    ("a {b {c}", "the '{b' opened here is never closed with '}'", 2, "{", "ER034"),
     ("{if}x{end}", "'{if}' needs a condition", 0, "{if}", "ER034"),
     ("x{else}y", "'{else}' without an '{if}' before it", 1, "{else}", "ER034"),
     ("x{end}", "'{end}' without an '{if}' before it", 1, "{end}", "ER034"),

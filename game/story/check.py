@@ -9,17 +9,22 @@ from __future__ import annotations
 import os
 import re
 from collections import deque
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.errors import RouteMapError
 from game.l10n import N_, _, ngettext
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
-from game.story.expr import negates, reads
+from game.story.expr import negates, reads, show, worded
 from game.story.model import Story
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from game.story.ambience import Resolution
 
 
 def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = None) -> list[Diagnostic]:
@@ -33,6 +38,7 @@ def check_story(story: Story, check_map: bool = True, salvage: Salvage | None = 
     salvage = salvage or Salvage()
     out: list[Diagnostic] = []
     _check_links(story, out, salvage)
+    _check_closed_choices(story, out)
     _check_reachability(story, out, salvage)
     _check_endings(story, out)
     _check_debriefs(story, out)
@@ -90,6 +96,29 @@ def _check_links(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
             out.append(dx.make("ER042", node.span, node=node.id))
 
 
+def _check_closed_choices(story: Story, out: list[Diagnostic]) -> None:
+    """ER038: a choice that can be closed, has no ``reason:``, and whose condition the game cannot word.
+
+    Without a reason the game says why a choice is closed in its own words, which it
+    has only for thresholds on resources and for items (:func:`game.story.expr.worded`);
+    any other condition reaches the player as it is written ("needs not visited(hyesan
+    crew office)"). A condition that reads nothing (``true``) is never closed.
+    """
+    resources = story.resources
+    for node in story.nodes.values():
+        for choice in node.choices:
+            tree = choice.condition_tree
+            if tree is None or choice.reason or worded(tree, resources):
+                continue
+            names: set = set()
+            reads(tree, names)
+            if not names:
+                continue
+            shown = _("needs {what}").format(what=show(tree, story.label))
+            out.append(dx.make("ER038", choice.condition_span or choice.span, condition=choice.condition_source,
+                               shown=shown))
+
+
 def _always_one_open(node) -> bool:
     """Whether two of the node's conditions are plainly each other's negation, so one is always true."""
     trees = [c.condition_tree for c in node.choices if c.condition_tree is not None]
@@ -101,11 +130,13 @@ def successors(story: Story, node_id: str) -> list[str]:
     return story.successors(node_id)
 
 
-def reachable(story: Story, salvage: Salvage | None = None) -> set[str]:
+def reachable(story: Story, salvage: Salvage | None = None, as_meant: bool = False) -> set[str]:
     """Every node reachable from the start, ignoring conditions (they can all be true somehow).
 
     With ``salvage``, a path into a file that cannot be read is taken to go on to every
     node that file's text leads to, so that nodes after it are not called unreachable.
+    With ``as_meant``, a choice also leads where it meant to under a misspelt key or in
+    a roll that could not be built (:func:`_as_meant`): those are errors already.
     """
     missing = salvage.nodes if salvage else set()
     seen: set[str] = set()
@@ -131,14 +162,30 @@ def reachable(story: Story, salvage: Salvage | None = None) -> set[str]:
             reach(choice.goto)
             if choice.roll:
                 reach(choice.roll.fail)
+            if as_meant:
+                for target in choice.broken_targets:
+                    if target in story.nodes:
+                        reach(target)
     return seen
+
+
+def _as_meant(story: Story, node_id: str) -> list[str]:
+    """Where a node's choices lead, and where its broken ones meant to (``gotoo: x``, ``chance: 15%``).
+
+    A choice whose link is an error where it is written (ER010, ER011, ER012, ER031, …)
+    still says where the writer wanted it to go. The reachability warnings follow that
+    too: "node 'x' cannot be reached, add a choice that leads here" would send the
+    writer looking for a choice they wrote, away from the error that is the real one.
+    """
+    meant = [t for c in story.nodes[node_id].choices for t in c.broken_targets if t in story.nodes]
+    return successors(story, node_id) + meant if meant else successors(story, node_id)
 
 
 def _check_reachability(story: Story, out: list[Diagnostic], salvage: Salvage) -> None:
     if story.start not in story.nodes and story.start not in salvage.nodes:
         return
-    seen = reachable(story, salvage)
-    targeted = {t for n in story.nodes for t in successors(story, n)} | salvage.targets
+    seen = reachable(story, salvage, as_meant=True)
+    targeted = {t for n in story.nodes for t in _as_meant(story, n)} | salvage.targets
     lost: list[str] = []
     for node in story.nodes.values():
         if node.id in seen:
@@ -165,7 +212,7 @@ def _unreachable_branches(story: Story, lost: list[str]) -> list[tuple[str, list
     loop) says it all, where one per node would bury it.
     """
     cut = set(lost)
-    led_to = {t for n in lost for t in successors(story, n) if t in cut}
+    led_to = {t for n in lost for t in _as_meant(story, n) if t in cut}
     entrances = [n for n in lost if n not in led_to]
     placed: set[str] = set()
     groups: list[tuple[str, list[str]]] = []
@@ -176,7 +223,7 @@ def _unreachable_branches(story: Story, lost: list[str]) -> list[tuple[str, list
         followers: list[str] = []
         queue = deque([entrance])
         while queue:
-            for target in successors(story, queue.popleft()):
+            for target in _as_meant(story, queue.popleft()):
                 if target in cut and target not in placed:
                     placed.add(target)
                     followers.append(target)
@@ -198,15 +245,20 @@ def _check_endings(story: Story, out: list[Diagnostic]) -> None:
 
 def _node_sccs(story: Story) -> list[list[str]]:
     """Strongly connected sets of nodes (Tarjan, iterative), ignoring conditions."""
+    return _sccs(story.nodes, lambda node_id: successors(story, node_id))
+
+
+def _sccs(nodes: Iterable[str], following: Callable[[str], Iterable[str]]) -> list[list[str]]:
+    """Strongly connected sets of a graph given by its nodes and each node's successors (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on: set[str] = set()
     stack: list[str] = []
     out: list[list[str]] = []
-    for root in story.nodes:
+    for root in nodes:
         if root in index:
             continue
-        work = [(root, iter(successors(story, root)))]
+        work = [(root, iter(following(root)))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on.add(root)
@@ -217,7 +269,7 @@ def _node_sccs(story: Story) -> list[list[str]]:
                     index[w] = low[w] = len(index)
                     stack.append(w)
                     on.add(w)
-                    work.append((w, iter(successors(story, w))))
+                    work.append((w, iter(following(w))))
                     break
                 if w in on:
                     low[v] = min(low[v], index[w])
@@ -282,7 +334,7 @@ def _check_loops(story: Story, out: list[Diagnostic]) -> bool:
                           for n in ordered[:6])
         span = story.nodes[first].span
         if not exits:
-            out.append(dx.make("ER045", span, nodes=names, where=where))
+            out.append(dx.make("ER045", span, nodes=names, where=where, count=len(comp)))
             found = True
             continue
         if any(c.condition_tree is None for c in exits):
@@ -513,16 +565,9 @@ def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
         names = path if len(path) <= 4 else [path[0], "…", *path[-2:]]
         return " → ".join(names)
 
-    for node_id in found.came_from:
-        node = story.nodes[node_id]
-        sounds = heard(node_id)
-        if node.ambience or len(sounds) < 2:
-            continue
-        # Report where the paths meet, not at every node after that inherits the same mixture.
-        if any(not story.nodes[p].ambience and set(heard(p)) == set(sounds) for p in before.get(node_id, [])):
-            continue
-        first, second = sounds[:2]
-        out.append(dx.make("ER081", node.span, node=node_id, first=first, second=second,
+    for node_id in _where_ambiences_meet(story, found, before, heard):
+        first, second = heard(node_id)[:2]
+        out.append(dx.make("ER081", story.nodes[node_id].span, node=node_id, first=first, second=second,
                            first_path=shown(found.path(node_id, first, story)),
                            second_path=shown(found.path(node_id, second, story))))
     silent = [n for n in found.came_from if "" in found.came_from[n]]
@@ -531,3 +576,42 @@ def _check_ambiences(story: Story, out: list[Diagnostic]) -> None:
         after = (ngettext("{count} node after it", "{count} nodes after it", count).format(count=count) if count
                  else _("no node after it"))
         out.append(dx.make("ER082", story.nodes[story.start].span, node=story.start, after=after, names=declared))
+
+
+def _where_ambiences_meet(story: Story, found: Resolution, before: dict[str, list[str]],
+                          heard: Callable[[str], tuple[str, ...]]) -> list[str]:
+    """The nodes without an ambience of their own where paths bringing different ones meet (ER081).
+
+    One warning where the paths meet, not one at every node after it that inherits the
+    same mixture: a node is left out when a node before it, without an ambience of its
+    own, already brings it the whole mixture. That alone would leave out every node of a
+    loop that the mixture enters (``decision → office → decision``: each brings the
+    other the mixture), so the walk keeps, of each such loop that nothing before brings
+    the mixture, the node the walk reached first, which is where the paths meet.
+    """
+    mixed = [n for n in found.came_from if not story.nodes[n].ambience and len(heard(n)) >= 2]
+    whole: dict[str, list[str]] = {}  # node -> the nodes right after it that inherit its whole mixture
+    brought: set[str] = set()  # nodes that some node before them brings the whole mixture
+    for node_id in mixed:
+        sounds = set(heard(node_id))
+        for p in before.get(node_id, []):
+            if not story.nodes[p].ambience and set(heard(p)) == sounds:
+                whole.setdefault(p, []).append(node_id)
+                brought.add(node_id)
+    meet = [n for n in mixed if n not in brought]
+    covered: set[str] = set()
+    todo = list(meet)
+    while todo:
+        for after in whole.get(todo.pop(), ()):
+            if after not in covered:
+                covered.add(after)
+                todo.append(after)
+    loose = [n for n in mixed if n in brought and n not in covered]  # in a loop, or after one only
+    if loose:
+        order = {n: i for i, n in enumerate(found.came_from)}
+        still = set(loose)
+        for comp in _sccs(loose, lambda n: [m for m in whole.get(n, ()) if m in still]):
+            members = set(comp)
+            if not any(m in whole.get(p, ()) and p not in members for m in comp for p in before.get(m, ())):
+                meet.append(min(comp, key=order.__getitem__))  # a loop nothing brings the mixture to
+    return meet

@@ -218,6 +218,14 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        reason: You need more.\n"
                                                          "        goto: b\n", 1)},
           ("01_a.yaml", 6)),
+    Entry("ER038", "closed choice shown as its condition", W, "this choice's 'if: {condition}' has no 'reason:', "
+          "and the game cannot put it in words: when it is closed, the player may read \"{shown}\"",
+          "Add 'reason:' saying why the choice is closed, in the story's words (\"You have asked him already.\"). "
+          "Without one, the game words only a resource's threshold (cash >= 80: \"needs ¥80\") and an item "
+          "(has(phone)), alone or joined with 'and'.",
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        if: not visited(b)\n"
+                                                         "        goto: b\n      - text: Wait\n        goto: b\n", 1)},
+          ("01_a.yaml", 6)),
     Entry("ER040", "unreachable node", W, "node '{node}' cannot be reached from the start{more}",
           "Add a choice that leads here (a 'goto:' or 'fail:' in a node the story reaches), or delete the node.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"] + "  c:\n    text: Lonely.\n    choices:\n      - {text: Back, goto: b}\n"},
@@ -240,13 +248,14 @@ _ENTRIES = [
                                                            "      - text: Go on\n        goto: b\n      - text: Other\n        goto: c\n")
                         + "  c:\n    text: Also.\n    ending: {id: done, kind: lost, title: Done}\n"},
           ("01_a.yaml", 12)),
-    Entry("ER045", "loop with no way out", E, "nodes {nodes} lead only to each other: a player who reaches "
-          "them can never leave ({where})",
+    Entry("ER045", "loop with no way out", E, "node {nodes} leads only to itself: a player who reaches it can "
+          "never leave ({where})",
           "Add a choice that leads out of the loop (to a node outside it, or an ending).",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: c") +
            "  c:\n    text: Wait.\n    choices:\n      - {text: Wait, goto: d}\n"
            "  d:\n    text: Wait more.\n    choices:\n      - {text: Again, goto: c}\n"},
-          ("01_a.yaml", 10)),
+          ("01_a.yaml", 10),
+          plural="nodes {nodes} lead only to each other: a player who reaches them can never leave ({where})"),
     Entry("ER046", "loop whose exits never open", W, "every way out of the loop {nodes} has a condition on "
           "{names}, which nothing in the loop changes: a player who enters with it false stays forever ({where})",
           "Add a way out without a condition, or let a choice in the loop change what the exit needs "

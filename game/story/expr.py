@@ -69,6 +69,10 @@ def tokenize(text: str) -> list[Token]:
                 break
             col = length - len(rest) + 1
             char = rest[0]
+            if rest.startswith("=>"):  # the order of the signs as they are said: "equal or greater"
+                raise ExprError(_("'=>' is not a comparison; write '>=' (greater than or equal)"), col)
+            if rest.startswith("=<"):
+                raise ExprError(_("'=<' is not a comparison; write '<=' (less than or equal)"), col)
             if char == "=":
                 raise ExprError(_("'=' is not a comparison; write '==' to compare"), col)
             if char in "'\"":
@@ -464,6 +468,38 @@ def _type_of_call(expr: Call, scope: Scope, problems: list[CheckProblem]) -> str
     return NUMBER
 
 
+def worded(expr: Expr, resources: Iterable[str]) -> bool:
+    """Whether the game can say why ``expr`` is false in its own words, whichever part of it fails.
+
+    This is what ``Engine.missing`` words (``game.engine.engine``): each part of an ``and``
+    that fails, when it is a threshold on a resource (``cash >= 80``: "needs ¥80; you have
+    ¥30") or an item (``has(phone)``: "needs A Chinese phone"; ``not has(phone)``). A part
+    it cannot word (``not visited(x)``, a flag, an ``or``) reaches the player as the
+    condition itself ("needs not visited(hyesan crew office)"), so a choice with such a
+    part needs the writer's ``reason:`` (ER038). ``tests/test_checker_trial.py`` holds the
+    two to each other.
+    """
+    known = set(resources)
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Binary) and node.op == "and":
+            todo += [node.left, node.right]
+        elif isinstance(node, Binary) and node.op in (">=", ">", "<=", "<"):
+            if not (isinstance(node.left, Name) and node.left.name in known and isinstance(node.right, Num)):
+                return False
+        elif isinstance(node, Unary) and node.op == "not" and isinstance(node.operand, Call):
+            if not _is_has(node.operand):
+                return False
+        elif not (isinstance(node, Call) and _is_has(node)):
+            return False
+    return True
+
+
+def _is_has(call: Call) -> bool:
+    return call.func == "has" and bool(call.args) and isinstance(call.args[0], Name)
+
+
 _OPPOSITE = {">": "<=", "<=": ">", ">=": "<", "<": ">=", "==": "!=", "!=": "=="}
 
 
@@ -474,15 +510,15 @@ def negates(a: Expr, b: Expr) -> bool:
     without solving conditions in general.
     """
     if isinstance(a, Unary) and a.op == "not":
-        return _same(a.operand, b)
+        return same(a.operand, b)
     if isinstance(b, Unary) and b.op == "not":
-        return _same(b.operand, a)
+        return same(b.operand, a)
     if isinstance(a, Binary) and isinstance(b, Binary) and _OPPOSITE.get(a.op) == b.op:
-        return _same(a.left, b.left) and _same(a.right, b.right)
+        return same(a.left, b.left) and same(a.right, b.right)
     return False
 
 
-def _same(a: Expr, b: Expr) -> bool:
+def same(a: Expr, b: Expr) -> bool:
     """Structural equality that ignores columns."""
     if type(a) is not type(b):
         return False
@@ -491,11 +527,11 @@ def _same(a: Expr, b: Expr) -> bool:
     if isinstance(a, Name):
         return a.name == b.name
     if isinstance(a, Unary):
-        return a.op == b.op and _same(a.operand, b.operand)
+        return a.op == b.op and same(a.operand, b.operand)
     if isinstance(a, Binary):
-        return a.op == b.op and _same(a.left, b.left) and _same(a.right, b.right)
+        return a.op == b.op and same(a.left, b.left) and same(a.right, b.right)
     if isinstance(a, Call):
-        return a.func == b.func and len(a.args) == len(b.args) and all(map(_same, a.args, b.args))
+        return a.func == b.func and len(a.args) == len(b.args) and all(map(same, a.args, b.args))
     return False  # pragma: no cover
 
 

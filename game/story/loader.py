@@ -156,10 +156,18 @@ _TYPE_FIX = {
 
 
 _PLACE_PART = re.compile(r"\{[^{}]*\}|[^{}]+")  # the tags and the stretches between them
-#: A price or a distance as the player reads it: ¥150, 150 yuan, $3,500, 300 km, 3,500 miles (ER054).
-MONEY_OR_DISTANCE = re.compile(
-    r"¥\s?\d[\d,]*|\d[\d,]*\s?(?:yuan|baht|won)\b|\$\s?\d[\d,]*|\d[\d,.]*\s?(?:km|kilometres|kilometers|miles?)\b",
-    re.I)
+#: A price or a distance as the player reads it, written with a figure (ER054): a currency sign
+#: before it (¥150, ₩5,000, ฿500, $300, US$300, €20, £20), or a currency or a unit of length
+#: after it (150 yuan, 40 RMB, 5,000 won, 500 baht, 300 dollars, 2 million won, 300 km,
+#: 3,500 miles, 300 metres). The story's route runs through China, both Koreas, Laos and
+#: Thailand, so their money is named as writers spell it, in words and in ISO codes.
+MONEY_OR_DISTANCE = re.compile(r"""
+      (?<![A-Za-z])(?-i:US\s?|HK\s?)?[¥₩฿$€£]\s?\d(?:[\d,]*\d)?(?:\.\d+)?
+    | \d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:hundred|thousand|million|billion))?\s?
+      (?:(?:US|Chinese|North\ Korean|South\ Korean|Korean|Thai|Lao|Laotian)\s)?
+      (?:yuan|renminbi|RMB|CNY|won|KRW|KPW|baht|THB|kip|LAK|dollars?|USD|euros?|EUR|pounds?\ sterling|GBP)\b
+    | \d(?:[\d,.]*\d)?\s?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?)\b
+""", re.I | re.X)
 
 
 def _own_numbers(choice: LMap) -> set[str]:
@@ -170,6 +178,20 @@ def _own_numbers(choice: LMap) -> set[str]:
         written += list(effects.values())
     return {n for value in written if isinstance(value, (str, int, float)) and not isinstance(value, bool)
             for n in re.findall(r"\d+", str(value).replace(",", ""))}
+
+
+def _names_in_broken(data: LMap, spec: _Spec) -> list[str]:
+    """The texts under a checked mapping's unknown or mistyped keys (``gotoo: x`` gives ``x``), for
+    :attr:`Choice.broken_targets`. Any text: the checker keeps only those that are node ids."""
+    wrong = data.wrong or _NONE_WRONG
+    found: list[str] = []
+    for key, value in data.items():
+        if key in spec and key not in wrong:
+            continue
+        for one in (value if isinstance(value, list) else (value,)):
+            if isinstance(one, str) and one.strip():
+                found.append(one.strip())
+    return found
 
 
 def _named(where: str | Callable[[], str]) -> str:
@@ -837,8 +859,12 @@ class _Builder:
         if "reason" in data and "if" not in data:
             f.report("ER037", data.value_span("reason"))
         roll = None
+        broken = _names_in_broken(data, _CHOICE)
         if "roll" in data and isinstance(data["roll"], LMap):
             roll = self.build_roll(f, node_id, data["roll"], data.value_locs["roll"])
+            broken += _names_in_broken(data["roll"], _ROLL)
+            if roll is None and isinstance(data["roll"].get("fail"), str):
+                broken.append(data["roll"]["fail"].strip())
         return Choice(
             index=index,
             text=self.template(f, text_source, lambda: data.value_locs.get("text", loc)),
@@ -854,6 +880,8 @@ class _Builder:
             span=loc.span,
             goto_span=data.value_span("goto") if "goto" in data else loc.span,
             id=str(get("id", "")),
+            broken_targets=tuple(dict.fromkeys(broken)),
+            condition_span=data.value_span("if") if tree is not None else None,
         )
 
     def build_roll(self, f: _File, node_id: str, raw: LMap, loc: Loc) -> Roll | None:
@@ -993,10 +1021,10 @@ class _Builder:
         except tpl.TemplateError as exc:
             span = locate_in(f.src, loc() if callable(loc) else loc, exc.offset, exc.snippet)
             code = exc.code
-            hint = dx.hint(code)
+            hint = exc.hint or dx.hint(code)
             f.out.append(dx.Diagnostic(code, Severity.ERROR, exc.message, span, hint))
             return tpl.Template.plain(text)
-        ok = True
+        ok, divides = True, False
         shown = self._shown_names
         for kind, payload, offset in tpl.names_in(parts):
             if kind == "value":
@@ -1009,15 +1037,23 @@ class _Builder:
                     ok = False
             elif payload[0] not in self._good_conditions:
                 problems = ex.check(payload[1], self.scope, ex.BOOL)
-                if not problems:
+                zero = None if problems else _divides_by_zero(payload[1])
+                if not problems and zero is None:
                     self._good_conditions.add(payload[0])
                 for problem in problems:
                     loc = loc() if callable(loc) else loc
                     self.report_problem(f, loc, text, problem, base=offset)
                     ok = False
+                if zero is not None:  # a warning: the text still works, so it is kept
+                    loc = loc() if callable(loc) else loc
+                    at = offset + zero.col - 1
+                    f.report("ER036", locate_in(f.src, loc, at, "/", text[:at].count("/")), text=payload[0])
+                    divides = True
         if not ok:
             return tpl.Template.plain(text)
-        render = self._text_cache[text] = tpl.Template(parts)
+        render = tpl.Template(parts)
+        if not divides:  # a text with a warning is not cached, so each copy of it is reported where it is
+            self._text_cache[text] = render
         return render
 
     def effects(self, f: _File, data: LMap, key: str) -> tuple[Effect, ...]:
@@ -1097,23 +1133,53 @@ class _Builder:
 
 
 def _divides_by_zero(tree: ex.Expr) -> ex.Binary | None:
-    """The first division by a number that is always 0 (``exposure / 0``, ``x / (2 - 2)``), if any."""
+    """The first division by a number that is always 0 (``exposure / 0``, ``x / (2 - 2)``, ``x / (trust - trust)``)."""
     return next((node for node in ex.walk(tree)
-                 if isinstance(node, ex.Binary) and node.op == "/" and _constant(node.right) == 0), None)
+                 if isinstance(node, ex.Binary) and node.op == "/" and _always_zero(node.right)), None)
+
+
+def _always_zero(node: ex.Expr) -> bool:
+    """Whether an expression is 0 whatever the story's values are.
+
+    Not a solver: numbers alone (``2 - 2``), a part taken from itself (``trust - trust``,
+    ``(cash + 1) - (cash + 1)``), and what multiplies or divides such a part (``days * 0``,
+    ``0 / cash``). That is what a writer types by mistake; a divisor that is 0 only for
+    some values (``trust - 5``) is the story's business, and gives 0 in play.
+    """
+    value = _constant(node)
+    if value is not None:
+        return value == 0
+    if isinstance(node, ex.Unary) and node.op in ("-", "+"):
+        return _always_zero(node.operand)
+    if isinstance(node, ex.Binary):
+        if node.op == "-":
+            return ex.same(node.left, node.right)
+        if node.op == "*":
+            return _always_zero(node.left) or _always_zero(node.right)
+        if node.op == "/":
+            return _always_zero(node.left)
+    return False
 
 
 def _constant(node: ex.Expr) -> float | None:
-    """The value of an expression made only of numbers, or None."""
+    """The value of an expression made only of numbers (and min/max of them), or None."""
     if isinstance(node, ex.Num):
         return node.value
     if isinstance(node, ex.Unary) and node.op in ("-", "+"):
         inner = _constant(node.operand)
         return None if inner is None else (-inner if node.op == "-" else inner)
-    if isinstance(node, ex.Binary) and node.op in ("+", "-", "*"):
+    if isinstance(node, ex.Binary) and node.op in ("+", "-", "*", "/"):
         a, b = _constant(node.left), _constant(node.right)
         if a is None or b is None:
             return None
+        if node.op == "/":
+            return a / b if b else 0  # as in play (a division by 0 is reported where it is)
         return a + b if node.op == "+" else a - b if node.op == "-" else a * b
+    if isinstance(node, ex.Call) and node.func in ("min", "max") and node.args:
+        values = [_constant(arg) for arg in node.args]
+        if any(v is None for v in values):
+            return None
+        return min(values) if node.func == "min" else max(values)
     return None
 
 

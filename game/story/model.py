@@ -228,6 +228,13 @@ class Choice:
     #: translation stays tied to the choice when choices are reordered. Optional: a
     #: choice whose ``goto`` no other choice of the node shares is named by its goto.
     id: str = ""
+    #: What the choice names that could not become a link: the values of keys the loader did
+    #: not know (``gotoo: x``) or found mistyped, and the ``fail:`` of a roll that could not
+    #: be built (``chance: 15%``). Each is already an error where it is written; the checker
+    #: keeps it only so as not to add "node 'x' cannot be reached" to it (ER040, ER043).
+    broken_targets: tuple[str, ...] = ()
+    #: Where the ``if:`` is written (None without one), for the checker's warnings about it.
+    condition_span: SourceSpan | None = None
 
     @property
     def key(self) -> str:

@@ -43,14 +43,16 @@ Part = Literal | Value | Cond
 class TemplateError(ExprError):
     """A template problem; ``offset`` is the 0-based character offset in the template, ``snippet`` the text there."""
 
-    def __init__(self, message: str, offset: int, snippet: str, code: str = "ER034") -> None:
-        super().__init__(message, offset + 1)
+    def __init__(self, message: str, offset: int, snippet: str, code: str = "ER034", hint: str = "") -> None:
+        super().__init__(message, offset + 1, hint)
         self.offset = offset
         self.snippet = snippet
         self.code = code
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: How much of a tag left open its message quotes ("'{if exposure >= 30 He…' … is never closed").
+_SHOWN_OPEN = 24
 
 
 @dataclass(slots=True)
@@ -136,7 +138,7 @@ def parse_template(text: str) -> tuple[Part, ...]:
             continue
         following = find("{", opening + 1)
         if closing < 0 or 0 <= following < closing:
-            raise TemplateError(_("a lone '{': write '{{' for a brace in the text"), opening, "{")
+            raise _unclosed(text, opening, following)
         if opening > pos:
             parts.append(Literal(text[pos:opening]))
         pos = closing + 1
@@ -177,6 +179,25 @@ def parse_template(text: str) -> tuple[Part, ...]:
     if pos < len(text):
         parts.append(Literal(text[pos:]))
     return tuple(parts)
+
+
+def _unclosed(text: str, opening: int, following: int) -> TemplateError:
+    """The error for a '{' that no '}' closes before the next '{' or the end of the text.
+
+    A '{' right before a letter starts a tag (``{if …``, ``{else``, ``{end``, ``{cash``)
+    whose '}' was forgotten: the writer is told that, with the tag's first words, not
+    to double a brace they never meant as one.
+    """
+    if not _NAME.match(text, opening + 1):
+        return TemplateError(_("a lone '{': write '{{' for a brace in the text"), opening, "{")
+    stop = min(i for i in (following, text.find("\n", opening), len(text)) if i >= 0)
+    shown = text[opening:stop].rstrip()
+    if len(shown) > _SHOWN_OPEN:  # cut at a space, so the quote ends on a whole word
+        cut = shown.rfind(" ", 0, _SHOWN_OPEN + 1)
+        shown = shown[:cut if cut > _SHOWN_OPEN // 2 else _SHOWN_OPEN].rstrip() + "…"
+    return TemplateError(_("the '{tag}' opened here is never closed with '}'").replace("{tag}", shown, 1), opening,
+                         "{", hint=_("Close the tag with '}' where it ends, as in {if cash >= 30}…{end} or {cash}; for "
+                                     "a brace in the text, write '{{'."))
 
 
 def names_in(parts: tuple[Part, ...]):

@@ -334,19 +334,25 @@ def _properties(node: ET.Element) -> dict[str, str]:
     return {p.get("name", ""): p.get("value", p.text or "") for p in props.findall("property")}
 
 
-def _object_layer(tree: _Tree, name: str, path: Path) -> ET.Element:
+def _object_layers(tree: _Tree, name: str, path: Path) -> list[ET.Element]:
+    """The object layer called ``name``, as a list of none or one: two of them are an error (which one is meant?)."""
     found = [group for group in tree.root.iter("objectgroup") if group.get("name") == name]
-    if not found:
-        raise RouteMapError(_("the map has no object layer named {name}").format(name=repr(name)), path,
-                            line=tree.line(tree.root) or 1,
-                            hint=_("regenerate with: python tools/make_map.py, or add an object layer '{name}' "
-                                   "in Tiled").format(name=name))
     if len(found) > 1:
         raise RouteMapError(_("the map has {count} object layers named {name}; the game needs exactly one").format(
                                 count=len(found), name=repr(name)),
                             path, tree.line(found[1]),
                             hint=_("rename or merge the layers in Tiled (the first is on line {line})").format(
                                 line=tree.line(found[0])))
+    return found
+
+
+def _object_layer(tree: _Tree, name: str, path: Path) -> ET.Element:
+    found = _object_layers(tree, name, path)
+    if not found:
+        raise RouteMapError(_("the map has no object layer named {name}").format(name=repr(name)), path,
+                            line=tree.line(tree.root) or 1,
+                            hint=_("regenerate with: python tools/make_map.py, or add an object layer '{name}' "
+                                   "in Tiled").format(name=name))
     return found[0]
 
 
@@ -561,15 +567,9 @@ def _legs(tree: _Tree, path: Path, size: tuple[int, int], locations: Mapping[str
 
 def _labels(tree: _Tree, path: Path, size: tuple[int, int]) -> list[AreaLabel]:
     """The optional ``labels`` layer: the names of countries, seas and rivers (a map without it has none)."""
-    found = [group for group in tree.root.iter("objectgroup") if group.get("name") == LABELS_LAYER]
+    found = _object_layers(tree, LABELS_LAYER, path)
     if not found:
         return []
-    if len(found) > 1:
-        raise RouteMapError(_("the map has {count} object layers named {name}; the game needs exactly one").format(
-                                count=len(found), name=repr(LABELS_LAYER)),
-                            path, tree.line(found[1]),
-                            hint=_("rename or merge the layers in Tiled (the first is on line {line})").format(
-                                line=tree.line(found[0])))
     labels = []
     for obj in found[0].findall("object"):
         line = tree.line(obj)

@@ -255,41 +255,32 @@ class Engine:
         if tree is None:
             return ""
         env = self.bind(state)
-        parts: list[str] = []
-        todo = [tree]
-        while todo:
-            node = todo.pop()
-            if isinstance(node, ex.Binary) and node.op == "and":
-                todo += [node.right, node.left]
-                continue
-            if ex.Program(node)(env):
-                continue  # this part holds
-            parts.append(self._missing_part(node, state))
+        parts = [self._missing_part(node, state) for node in ex.conjuncts(tree)
+                 if not ex.Program(node)(env)]  # the parts that do not hold
         return "; ".join(p for p in parts if p)
 
     def _missing_part(self, node: ex.Expr, state: GameState) -> str:
         story = self.story
-        if isinstance(node, ex.Binary) and node.op in (">=", ">", "<=", "<") and isinstance(node.left, ex.Name) \
-                and isinstance(node.right, ex.Num) and node.left.name in story.resources:
-            resource = story.resources[node.left.name]
-            have = state.vars.get(node.left.name, resource.start)
-            step = 0 if node.op in (">=", "<=") else 1
-            if node.op in (">=", ">"):
-                amount = node.right.value + step
+        found = ex.threshold(node, story.resources)
+        if found is not None:
+            resource = story.resources[found.left.name]
+            have = state.vars.get(found.left.name, resource.start)
+            step = 0 if found.op in (">=", "<=") else 1
+            if found.op in (">=", ">"):
+                amount = found.right.value + step
                 need = (resource.format(amount) if resource.is_currency
                         else _("{label} {amount} or more").format(label=resource.label, amount=number(amount)))
             else:
-                amount = node.right.value - step
+                amount = found.right.value - step
                 need = (_("at most {amount}").format(amount=resource.format(amount)) if resource.is_currency
                         else _("{label} {amount} or less").format(label=resource.label, amount=number(amount)))
             return _("needs {need}; you have {have}").format(need=need, have=resource.format(have))
-        if isinstance(node, ex.Call) and node.func == "has" and node.args and isinstance(node.args[0], ex.Name):
-            item = story.items.get(node.args[0].name)
-            return _("needs {what}").format(what=item.label if item else node.args[0].name)
-        if isinstance(node, ex.Unary) and node.op == "not" and isinstance(node.operand, ex.Call) \
-                and node.operand.func == "has" and node.operand.args and isinstance(node.operand.args[0], ex.Name):
-            item = story.items.get(node.operand.args[0].name)
-            return _("only without {what}").format(what=item.label if item else node.operand.args[0].name)
+        tested = ex.item_test(node)
+        if tested is not None:
+            name, wanted = tested
+            item = story.items.get(name)
+            what = item.label if item else name
+            return _("needs {what}").format(what=what) if wanted else _("only without {what}").format(what=what)
         return ""
 
     def explain(self, choice: Choice) -> str:

@@ -468,36 +468,48 @@ def _type_of_call(expr: Call, scope: Scope, problems: list[CheckProblem]) -> str
     return NUMBER
 
 
-def worded(expr: Expr, resources: Iterable[str]) -> bool:
-    """Whether the game can say why ``expr`` is false in its own words, whichever part of it fails.
-
-    This is what ``Engine.missing`` words (``game.engine.engine``): each part of an ``and``
-    that fails, when it is a threshold on a resource (``cash >= 80``: "needs ¥80; you have
-    ¥30") or an item (``has(phone)``: "needs A Chinese phone"; ``not has(phone)``). A part
-    it cannot word (``not visited(x)``, a flag, an ``or``) reaches the player as the
-    condition itself ("needs not visited(hyesan crew office)"), so a choice with such a
-    part needs the writer's ``reason:`` (ER038). ``tests/test_checker_trial.py`` holds the
-    two to each other.
-    """
-    known = set(resources)
-    todo = [expr]
+def conjuncts(tree: Expr) -> list[Expr]:
+    """The parts of an ``and``, left to right (any other expression is its own only part)."""
+    parts, todo = [], [tree]
     while todo:
         node = todo.pop()
         if isinstance(node, Binary) and node.op == "and":
-            todo += [node.left, node.right]
-        elif isinstance(node, Binary) and node.op in (">=", ">", "<=", "<"):
-            if not (isinstance(node.left, Name) and node.left.name in known and isinstance(node.right, Num)):
-                return False
-        elif isinstance(node, Unary) and node.op == "not" and isinstance(node.operand, Call):
-            if not _is_has(node.operand):
-                return False
-        elif not (isinstance(node, Call) and _is_has(node)):
-            return False
-    return True
+            todo += [node.right, node.left]
+        else:
+            parts.append(node)
+    return parts
 
 
-def _is_has(call: Call) -> bool:
-    return call.func == "has" and bool(call.args) and isinstance(call.args[0], Name)
+def threshold(node: Expr, resources: Iterable[str]) -> Binary | None:
+    """``node`` when it is a resource compared with a number (``cash >= 80``), the part the game can word."""
+    if isinstance(node, Binary) and node.op in (">=", ">", "<=", "<") and isinstance(node.left, Name) \
+            and isinstance(node.right, Num) and node.left.name in resources:
+        return node
+    return None
+
+
+def item_test(node: Expr) -> tuple[str, bool] | None:
+    """``(item, True)`` for ``has(item)``, ``(item, False)`` for ``not has(item)``; None for anything else."""
+    wanted = True
+    if isinstance(node, Unary) and node.op == "not":
+        node, wanted = node.operand, False
+    if isinstance(node, Call) and node.func == "has" and node.args and isinstance(node.args[0], Name):
+        return node.args[0].name, wanted
+    return None
+
+
+def worded(expr: Expr, resources: Iterable[str]) -> bool:
+    """Whether the game can say why ``expr`` is false in its own words, whichever part of it fails.
+
+    ``Engine.missing`` (``game.engine.engine``) words each part of an ``and`` that fails
+    when it is a :func:`threshold` on a resource ("needs ¥80; you have ¥30") or an
+    :func:`item_test` ("needs A Chinese phone"). A part it cannot word (``not visited(x)``,
+    a flag, an ``or``) reaches the player as the condition itself ("needs not
+    visited(hyesan crew office)"), so a choice with such a part needs the writer's
+    ``reason:`` (ER038). Both use the two functions above, so they cannot drift apart.
+    """
+    known = set(resources)
+    return all(threshold(part, known) is not None or item_test(part) is not None for part in conjuncts(expr))
 
 
 _OPPOSITE = {">": "<=", "<=": ">", ">=": "<", "<": ">=", "==": "!=", "!=": "=="}

@@ -209,8 +209,7 @@ class DashboardScene(FacilitateScene):
         # Side by side, each column as wide as its longest words need at full size (at least 220 px each),
         # the map giving up width down to 30% of the space for it: a chapter's title is never cut short
         # where there is room for it ("Hiding in China", not "Hiding in Chi…").
-        full = max(12, round(pj.small * SCALES[0]))
-        two = max(2 * pj.px(220), self._needs(full)[0] + self._needs(full)[1]) + gap
+        two = max(2 * pj.px(220), sum(self._needs(max(12, round(pj.small * SCALES[0]))))) + gap
         map_w = min(round(body_h * self.map_aspect()), max(round(width * 0.3), width - gap - two))
         self.map_rect = pygame.Rect(x0, body_top, map_w, body_h)
         col_x = self.map_rect.right + gap

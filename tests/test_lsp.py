@@ -277,6 +277,27 @@ async def test_hover(client: LanguageClient, story: Path):
 
 
 @pytest.mark.asyncio
+async def test_hover_in_korean(korean_client: LanguageClient, story: Path):
+    """The hover's own words follow the server's language (the story's words stay as written)."""
+    start = story / "01_start.yaml"
+    open_doc(korean_client, start)
+
+    async def hover(line: int, text: str) -> str:
+        where = at(start, line, text)
+        result = await korean_client.text_document_hover_async(lsp.HoverParams(**where))
+        return result.contents.value
+
+    fact = await hover(4, "river_price")
+    assert "**사실** `river_price`" in fact and "출처: " in fact and "신뢰도: medium" in fact
+    choice = await hover(9, "Pay the guide")
+    assert "**선택지**: Pay the guide" in choice and "대가: " in choice and "새 게임의 시작값" in choice
+    assert "선택 불가: " in await hover(13, "Wait")
+    everything = fact + choice + await hover(6, "cash") + await hover(1, "nodes")
+    for english in ("Costs:", "Risk:", "Source:", "Confidence:", "Starts at", "words**", "Unavailable:"):
+        assert english not in everything, english
+
+
+@pytest.mark.asyncio
 async def test_quick_fix_for_a_did_you_mean_in_korean(korean_client: LanguageClient, story: Path):
     """A writer who runs the server in Korean gets the hint in Korean and the same quick fix, titled in Korean."""
     client = korean_client

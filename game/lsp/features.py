@@ -102,7 +102,7 @@ def outline(story: Story | None, file: str, last_line: int) -> list[Symbol]:
 def word_counts(story: Story | None, file: str) -> str:
     nodes = nodes_in(story, file)
     total = sum(node_words(n) for n in nodes)
-    lines = [f"**{total:,} words** in {len(nodes)} nodes", ""]
+    lines = [_("**{words} words** in {count} nodes").format(words=f"{total:,}", count=len(nodes)), ""]
     lines += [f"- `{n.id}`: {node_words(n):,}" for n in nodes]
     return "\n".join(lines)
 
@@ -120,32 +120,40 @@ def describe(story: Story, occ: Occurrence) -> str:
     if occ.kind == "node":
         node = story.nodes.get(name)
         if node is None:
-            return f"`{name}`: no such node"
+            return _("`{name}`: no such node").format(name=name)
         head = f"**{node.title or name}** (`{name}`, {node.file})"
-        ending = f"\n\nEnding: {node.ending.kind} — {node.ending.title}" if node.ending else ""
-        return f"{head}\n\n{first_line(node.text_source)}{ending}\n\n{node_words(node):,} words"
+        ending = ("\n\n" + _("Ending: {kind} — {title}").format(kind=node.ending.kind, title=node.ending.title)
+                  if node.ending else "")
+        return (f"{head}\n\n{first_line(node.text_source)}{ending}\n\n"
+                + _("{words} words").format(words=f"{node_words(node):,}"))
     if occ.kind == "fact":
         fact = story.facts.get(name)
         if fact is None:
-            return f"`{name}`: no such fact"
+            return _("`{name}`: no such fact").format(name=name)
         # Every further source, whatever the language spoken: the writer checks them all.
-        also = "".join(f"\n\nAlso ({s.lang}): {s.source_title}, {s.source}" for s in fact.also)
-        return (f"**Fact** `{name}`\n\n{fact.text.strip()}\n\nSource: {fact.source_title} ({fact.year}), "
-                f"{fact.source}{also}\n\nConfidence: {fact.confidence}")
+        also = "".join("\n\n" + _("Also ({lang}): {title}, {source}").format(
+            lang=s.lang, title=s.source_title, source=s.source) for s in fact.also)
+        return (_("**Fact** `{name}`").format(name=name) + f"\n\n{fact.text.strip()}\n\n"
+                + _("Source: {title} ({year}), {source}").format(title=fact.source_title, year=fact.year,
+                                                                 source=fact.source)
+                + also + "\n\n" + _("Confidence: {confidence}").format(confidence=fact.confidence))
     if occ.kind == "resource":
         res = story.resources.get(name)
         if res is None:
-            return f"`{name}`: no such resource"
+            return _("`{name}`: no such resource").format(name=name)
         bounds = ", ".join(f"{k} {v:g}" for k, v in (("min", res.min), ("max", res.max)) if v is not None)
-        unit = f", unit {res.unit}" if res.unit else ""
-        return (f"**Resource** `{name}`: {res.label}\n\nStarts at {res.format(res.start)}"
-                f"{'; ' + bounds if bounds else ''}{unit}; better {res.better}")
+        unit = _(", unit {unit}").format(unit=res.unit) if res.unit else ""
+        return (_("**Resource** `{name}`: {label}").format(name=name, label=res.label) + "\n\n"
+                + _("Starts at {start}").format(start=res.format(res.start))
+                + f"{'; ' + bounds if bounds else ''}{unit}; " + _("better {better}").format(better=res.better))
     if occ.kind == "item":
         item = story.items.get(name)
-        return f"**Item** `{name}`: {item.label}" if item else f"`{name}`: no such item"
+        return (_("**Item** `{name}`: {label}").format(name=name, label=item.label) if item
+                else _("`{name}`: no such item").format(name=name))
     if occ.kind == "flag":
-        return f"**Flag** `{name}`" + ("" if name in story.flags else ": not declared")
-    return f"**Location** `{name}` (on the route map)"
+        return (_("**Flag** `{name}`").format(name=name) if name in story.flags
+                else _("**Flag** `{name}`: not declared").format(name=name))
+    return _("**Location** `{name}` (on the route map)").format(name=name)
 
 
 def choice_at(story: Story, file: str, line: int) -> Choice | None:
@@ -165,13 +173,15 @@ def describe_choice(story: Story, choice: Choice) -> str:
     engine = Engine(story, keep_journal=False, keep_undo=False)
     state = engine.new_game(seed=0)
     view = engine.choice_view(state, choice)
-    lines = [f"**Choice**: {view.text}", ""]
-    lines.append(f"Costs: {view.cost_text or 'none'}")
-    lines.append(f"Risk: {view.risk.text if view.risk else 'none'}")
+    none = _("none")
+    lines = [_("**Choice**: {text}").format(text=view.text), ""]
+    lines.append(_("Costs: {costs}").format(costs=view.cost_text or none))
+    lines.append(_("Risk: {risk}").format(risk=view.risk.text if view.risk else none))
     if not view.available:
-        lines.append(f"Unavailable: {view.reason}")
-    lines += ["", f"→ `{view.goto}`" + (f" (ending: {view.ends_in})" if view.ends_in else ""), "",
-              "_As the player sees it at the start values of a new game (costs and risks may depend on the state)._"]
+        lines.append(_("Unavailable: {reason}").format(reason=view.reason))
+    lines += ["", f"→ `{view.goto}`" + (_(" (ending: {kind})").format(kind=view.ends_in) if view.ends_in else ""), "",
+              _("_As the player sees it at the start values of a new game (costs and risks may depend on the "
+                "state)._")]
     return "\n".join(lines)
 
 

@@ -266,7 +266,7 @@ def test_the_system_language_is_followed(monkeypatch):
 def test_i18n_refuses_a_story_with_errors(tmp_path):
     folder = write_story(tmp_path / "story", {**STORY, "01_a.yaml": STORY["01_a.yaml"].replace("goto: b", "goto: bb", 1)})
     result = run_cli("i18n", "extract", str(folder))
-    assert result.returncode == 1 and "fix them first" in result.stderr
+    assert result.returncode == 1 and "has 1 error; fix it first" in result.stderr
     assert not (folder / "locale").exists()
 
 

@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
             filled += 1
     with catalog_path.open("wb") as handle:
         write_po(handle, catalog, width=0, include_previous=True)
-    print(f"{catalog_path}: {filled} entries filled")
+    print(f"{catalog_path}: {filled} {'entry' if filled == 1 else 'entries'} filled")
     return 0
 
 

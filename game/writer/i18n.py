@@ -119,8 +119,8 @@ def _load(root: Path) -> Story:
     analysis = analyse(root, check_map=False)
     if analysis.story is None or analysis.errors:
         count = len(analysis.errors)
-        raise I18nError(ngettext("the story in {root} has {count} error; fix them first ('escape-route check {root}' "
-                                 "lists them): catalogs are made from a story that loads",
+        raise I18nError(ngettext("the story in {root} has {count} error; fix it first ('escape-route check {root}' "
+                                 "shows it): catalogs are made from a story that loads",
                                  "the story in {root} has {count} errors; fix them first ('escape-route check {root}' "
                                  "lists them): catalogs are made from a story that loads", count)
                         .format(root=root, count=count))
@@ -241,6 +241,7 @@ def merge(template: Catalog, old: Catalog | None, lang: str) -> tuple[Catalog, M
                 previous[message.context] = message
         catalog.revision_date = old.revision_date
         catalog.last_translator = old.last_translator
+        catalog.msgid_bugs_address = old.msgid_bugs_address
         catalog.language_team = old.language_team
     kept = fuzzy = new = untranslated = 0
     for message in template:

@@ -27,6 +27,7 @@ from typing import Any
 from game.engine.engine import Engine
 from game.engine.policies import POLICIES, READS
 from game.engine.rng import Pcg32
+from game.story.graphs import strongly_connected
 from game.story.model import Story
 
 STEP_LIMIT = 1000
@@ -317,58 +318,6 @@ def _picks(engine: Engine, policy: str, state, options) -> list[tuple[Any, Fract
     return [(by_index[i], p) for i, p in picked.items()]
 
 
-def _sccs(count: int, edges: list) -> list[list[int]]:
-    """Tarjan's strongly connected components, iteratively, sinks first."""
-    index = [0] * count
-    low = [0] * count
-    on = [False] * count
-    seen = [False] * count
-    stack: list[int] = []
-    out: list[list[int]] = []
-    counter = 0
-    for root in range(count):
-        if seen[root]:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, i = work.pop()
-            if i == 0:
-                seen[v] = True
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on[v] = True
-            succ = edges[v]
-            recurse = False
-            while i < len(succ):
-                w = succ[i][1]
-                i += 1
-                if not isinstance(w, int):
-                    continue
-                if not seen[w]:
-                    work.append((v, i))
-                    work.append((w, 0))
-                    recurse = True
-                    break
-                if on[w]:
-                    low[v] = min(low[v], index[w])
-            if recurse:
-                continue
-            if low[v] == index[v]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on[w] = False
-                    comp.append(w)
-                    if w == v:
-                        break
-                out.append(comp)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[v])
-    return out
-
-
 def _spread(comp: list[int], edges: list, mass: list, outcome: Counter) -> None:
     """Pass the probability that enters a cyclic component on to where it leaves, exactly.
 
@@ -623,7 +572,10 @@ def _walk(story: Story, policy: str, state_limit: int, start: str | None, preset
     mass[0] = Fraction(1)
     result: Counter = Counter()
     largest = 1
-    for comp in reversed(_sccs(len(samples), edges)):
+    def following(v: int) -> list[int]:  # the states a move leads to (an ending is not a number)
+        return [w for _, w in edges[v] if isinstance(w, int)]
+
+    for comp in reversed(strongly_connected(range(len(samples)), following)):
         v = comp[0]
         if len(comp) == 1 and not any(w == v for _, w in edges[v]):
             m = mass[v]

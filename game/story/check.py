@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from game.l10n import N_, _, ngettext
 from game.story import diagnostics as dx
 from game.story.diagnostics import Diagnostic
 from game.story.expr import negates, reads, show, worded
+from game.story.graphs import strongly_connected
 from game.story.model import Story
 from game.story.salvage import Salvage
 from game.story.source import SourceSpan
@@ -245,48 +246,7 @@ def _check_endings(story: Story, out: list[Diagnostic]) -> None:
 
 def _node_sccs(story: Story) -> list[list[str]]:
     """Strongly connected sets of nodes (Tarjan, iterative), ignoring conditions."""
-    return _sccs(story.nodes, lambda node_id: successors(story, node_id))
-
-
-def _sccs(nodes: Iterable[str], following: Callable[[str], Iterable[str]]) -> list[list[str]]:
-    """Strongly connected sets of a graph given by its nodes and each node's successors (Tarjan, iterative)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on: set[str] = set()
-    stack: list[str] = []
-    out: list[list[str]] = []
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, iter(following(root)))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on.add(root)
-        while work:
-            v, it = work[-1]
-            for w in it:
-                if w not in index:
-                    index[w] = low[w] = len(index)
-                    stack.append(w)
-                    on.add(w)
-                    work.append((w, iter(following(w))))
-                    break
-                if w in on:
-                    low[v] = min(low[v], index[w])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
-                if low[v] == index[v]:
-                    comp = []
-                    while True:
-                        w = stack.pop()
-                        on.discard(w)
-                        comp.append(w)
-                        if w == v:
-                            break
-                    out.append(comp)
-    return out
+    return strongly_connected(story.nodes, lambda node_id: successors(story, node_id))
 
 
 def _written(story: Story, node_ids: set[str]) -> set[str]:
@@ -610,7 +570,7 @@ def _where_ambiences_meet(story: Story, found: Resolution, before: dict[str, lis
     if loose:
         order = {n: i for i, n in enumerate(found.came_from)}
         still = set(loose)
-        for comp in _sccs(loose, lambda n: [m for m in whole.get(n, ()) if m in still]):
+        for comp in strongly_connected(loose, lambda n: [m for m in whole.get(n, ()) if m in still]):
             members = set(comp)
             if not any(m in whole.get(p, ()) and p not in members for m in comp for p in before.get(m, ())):
                 meet.append(min(comp, key=order.__getitem__))  # a loop nothing brings the mixture to

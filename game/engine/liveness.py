@@ -43,7 +43,7 @@ it, or it is set or computed). 'random' and 'first' read nothing.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,26 +127,14 @@ class _Flow:
 
     def read(self, tree: ex.Expr, resources: dict[str, Resource]) -> None:
         """What an expression reads: comparisons of a resource with a number as cuts, the rest exactly."""
-        stack = [tree]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ex.Binary) and node.op in _COMPARE:
-                name, number, op = compared(node)
-                if name is not None and name in resources:
-                    self.cut(name, [(number, strict) for strict in _CUTS_OF[op]])
-                    continue
-                stack.extend((node.left, node.right))
-            elif isinstance(node, ex.Name):
-                self.exact(node.name)
-            elif isinstance(node, ex.Unary):
-                stack.append(node.operand)
-            elif isinstance(node, ex.Binary):
-                stack.extend((node.left, node.right))
-            elif isinstance(node, ex.Call):
-                if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], ex.Name):
-                    self.others.add((node.func, node.args[0].name))
-                else:
-                    stack.extend(node.args)
+        for read in reads_in(tree, lambda name: name in resources):
+            if read[0] == "compared":
+                _, name, number, op = read
+                self.cut(name, [(number, strict) for strict in _CUTS_OF[op]])
+            elif read[0] == "name":
+                self.exact(read[1])
+            else:
+                self.others.add((read[1], read[2]))
 
     def read_exactly(self, tree: ex.Expr) -> None:
         found: set = set()
@@ -164,6 +152,35 @@ class _Flow:
             else:
                 self.cut(name, got)
         self.others |= other.others
+
+
+def reads_in(tree: ex.Expr, as_cut: Callable[[str], bool]) -> Iterator[tuple]:
+    """What an expression reads, one read at a time (the one walk the liveness analysis and the spread report share).
+
+    Yields ``("compared", name, number, op)`` for ``name OP number`` when ``as_cut(name)`` (only which
+    side of ``number`` matters), ``("name", name)`` for any other read of a value (all of it matters),
+    and ``("marker", func, arg)`` for ``has(item)``, ``visited(node)``, ``visits(node)``.
+    """
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ex.Binary) and node.op in _COMPARE:
+            name, number, op = compared(node)
+            if name is not None and as_cut(name):
+                yield "compared", name, number, op
+                continue
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Name):
+            yield "name", node.name
+        elif isinstance(node, ex.Unary):
+            stack.append(node.operand)
+        elif isinstance(node, ex.Binary):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, ex.Call):
+            if node.func in ("has", "visited", "visits") and node.args and isinstance(node.args[0], ex.Name):
+                yield "marker", node.func, node.args[0].name
+            else:
+                stack.extend(node.args)
 
 
 def compared(node: ex.Binary) -> tuple[str | None, Any, str]:

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.engine.beyond import Beyond
-from game.engine.liveness import View, compared, part
-from game.story import expr as ex
+from game.engine.liveness import View, part, reads_in
 from game.story.model import Story
 from game.story.source import SourceSpan
 
@@ -110,24 +109,14 @@ def where_read(story: Story) -> dict[str, Reads]:
     found: dict[str, Reads] = defaultdict(Reads)
 
     def read(tree: Any, kind: str, span: SourceSpan) -> None:
-        stack = [tree]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ex.Binary) and kind == "condition":
-                name, _number, _op = compared(node)
-                if name is not None:
-                    found[name].add("compared", span)
-                    continue
-            if isinstance(node, ex.Name):
-                found[node.name].add(kind, span)
-            elif isinstance(node, ex.Call) and node.func in ("has", "visited", "visits") and node.args:
-                found[f"{node.func}({node.args[0].name})"].add(kind, span)
-            elif isinstance(node, ex.Unary):
-                stack.append(node.operand)
-            elif isinstance(node, ex.Binary):
-                stack.extend((node.left, node.right))
-            elif isinstance(node, ex.Call):
-                stack.extend(node.args)
+        # Only a condition's comparison keeps a range; in a chance or a computed effect all of the value matters.
+        for one in reads_in(tree, lambda _name: kind == "condition"):
+            if one[0] == "compared":
+                found[one[1]].add("compared", span)
+            elif one[0] == "name":
+                found[one[1]].add(kind, span)
+            else:
+                found[f"{one[1]}({one[2]})"].add(kind, span)
 
     for node in story.nodes.values():
         for effect in node.effects:

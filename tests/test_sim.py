@@ -248,3 +248,28 @@ def test_a_tiny_exact_share_is_never_printed_as_zero():
     cut = _short("word " * 20)
     assert len(cut) <= 50 and cut.endswith(" word…") and set(cut[:-1].split()) == {"word"}
     assert _short("short") == "short"
+
+
+def test_a_long_exact_fraction_is_shortened_in_the_text_and_whole_in_the_json():
+    """The text report keeps a line readable (the shipped story's fractions run to 230 digits); --json is exact."""
+    from game.writer.simreport import FRACTION_WIDTH, _written
+
+    assert _written(Fraction(4, 25)) == "4/25"
+    long = Fraction(3**300 + 1, 2**500)
+    shown = _written(long)
+    top, bottom = str(long.numerator), str(long.denominator)
+    assert shown == f"{top[:6]}…/{bottom[:6]}… ({len(top)} and {len(bottom)} digits; --json gives it whole)"
+    assert len(shown) < 2 * FRACTION_WIDTH
+
+
+def test_the_shipped_story_exact_report_fits_a_terminal_and_its_json_is_whole():
+    args = ["--exhaustive", "--policy", "careful"]
+    text = subprocess.run([sys.executable, "-m", "game", "simulate", "story", *args],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    code, report = simulate_json("story", *args)
+    assert text.returncode == code == 0
+    lines = [line for line in text.stdout.splitlines() if line.startswith("  seoul_in_debt")]
+    assert len(lines) == 1 and len(lines[0]) < 120 and "digits; --json gives it whole" in lines[0], lines
+    written = report["careful"]["endings"]["seoul_in_debt"]["fraction"]
+    top, bottom = written.split("/")
+    assert len(top) > 100 and f"{top[:6]}…/{bottom[:6]}… ({len(top)} and {len(bottom)} digits" in lines[0]

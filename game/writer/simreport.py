@@ -170,6 +170,19 @@ def _share(p: Fraction) -> str:
     return f"{'<0.001%':>8}" if 0 < p < Fraction(1, 100_000) else f"{float(p):8.3%}"
 
 
+FRACTION_WIDTH = 40  # characters of a fraction the text report prints whole
+
+
+def _written(p: Fraction) -> str:
+    """The exact fraction, or its first digits and how long it is (some run to hundreds of digits)."""
+    whole = f"{p.numerator}/{p.denominator}"
+    if len(whole) <= FRACTION_WIDTH:
+        return whole
+    top, bottom = str(p.numerator), str(p.denominator)
+    return _("{top}…/{bottom}… ({top_digits} and {bottom_digits} digits; --json gives it whole)").format(
+        top=top[:6], bottom=bottom[:6], top_digits=len(top), bottom_digits=len(bottom))
+
+
 def _fraction(value: Fraction) -> dict:
     return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
 
@@ -248,13 +261,13 @@ def _exhaustive(story, args: argparse.Namespace, start: str | None = None, prese
         print(_("Exact ending probabilities under {label}{where} ({states} distinct states, {seconds} s):").format(
             label=label, where=where, states=f"{r['states']:,}", seconds=f"{r['seconds']:.1f}"))
         for eid, p in sorted(r["endings"].items(), key=lambda kv: -kv[1]):
-            print(f"  {eid:28} {_share(p)}   {p.numerator}/{p.denominator}")
+            print(f"  {eid:28} {_share(p)}   {_written(p)}")
         for node, p in r["soft_locks"].items():
             print("  " + _("SOFT-LOCK at {node}").format(node=f"{node:21}")
-                  + f" {_share(p)}   {p.numerator}/{p.denominator}")
+                  + f" {_share(p)}   {_written(p)}")
         for node, p in r["loops"].items():
             print("  " + _("ENDLESS LOOP at {node}").format(node=f"{node:18}")
-                  + f" {_share(p)}   {p.numerator}/{p.denominator}")
+                  + f" {_share(p)}   {_written(p)}")
         for name, floor in r["beyond"].items():
             if name.startswith("visits("):
                 print("  " + _("{count} visits to '{node}' or more counted as one: the walk proved that nothing "

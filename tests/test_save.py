@@ -73,10 +73,11 @@ def test_damaged_save_gives_one_clear_message(played):
     write_save(path, state, story)
     damaged = path.read_bytes()[:200]
     path.write_bytes(damaged)
-    assert list_saves()[0].problem.startswith("broken.json is damaged (not valid JSON: ")
+    cut_short = "broken.json is damaged (it ends too soon, at line "
+    assert list_saves()[0].problem.startswith(cut_short) and "the file was cut short" in list_saves()[0].problem
     loaded, message = load_save_safely(path, story)
     assert loaded is None
-    assert message.startswith("broken.json is damaged (not valid JSON: ")
+    assert message.startswith(cut_short)
     assert "start a new journey or load another save. The file was kept as " in message
     kept = list((path.parent / "unreadable").glob("broken.unreadable-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged and str(kept[0]) in message
@@ -124,3 +125,22 @@ def test_save_from_edited_story_says_which_node_is_gone(played, tmp_path):
             read_save(path, new_story)
     else:
         assert read_save(path, new_story)[0].node == "caught"
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda text: text[:len(text) // 2], "it ends too soon"),                 # a copy that stopped half-way
+    (lambda text: text.rstrip()[:-1] + "\n\n", "it ends too soon"),        # the last brace lost
+    (lambda text: text.replace('",', '"', 1), "not valid JSON: a comma is missing at line"),
+    (lambda text: text.replace('":', '"', 1), "not valid JSON: a colon is missing at line"),
+    (lambda text: text + "x", "not valid JSON: more follows the end of the data at line"),
+    (lambda text: text.replace('"', "'", 2), "not valid JSON: a name in double quotes was expected at line"),
+])
+def test_a_damaged_save_says_what_is_wrong_in_plain_words(played, damage, words):
+    """A save edited by hand or cut short is named with what is wrong, where, in words (never "at at line")."""
+    story, _, state = played
+    path = slot_path("hand")
+    write_save(path, state, story)
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    problem = list_saves()[0].problem
+    assert problem.startswith("hand.json is damaged (") and words in problem, problem
+    assert " at at " not in problem and "Expecting" not in problem and "delimiter" not in problem

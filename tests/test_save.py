@@ -113,6 +113,20 @@ def test_save_from_edited_story_loads_if_its_node_still_exists(played, tmp_path)
     assert "story version 1; the story is now version 2" in notice
 
 
+def test_save_from_a_story_edited_without_a_new_version_does_not_name_two_equal_versions(played, tmp_path):
+    """A writer's edit that keeps `version:` must not read "made with version 1; the story is now version 1"."""
+    story, _, state = played
+    path = slot_path("old")
+    write_save(path, state, story)
+    edited = TINY["story.yaml"].replace("flags: [warned]", "flags: [warned, rested]")
+    new_story = load_story(write_story(tmp_path / "same", {**TINY, "story.yaml": edited}))
+    assert new_story.version == story.version and new_story.digest != story.digest
+    loaded, notice = read_save(path, new_story)
+    assert loaded.node == state.node
+    assert notice.startswith("This save was made before the story's files last changed (both are version 1). ")
+    assert "the story is now version" not in notice
+
+
 def test_save_from_edited_story_says_which_node_is_gone(played, tmp_path):
     story, engine, state = played
     engine.choose(state, 0)  # to the bank or the caught ending
@@ -121,7 +135,8 @@ def test_save_from_edited_story_says_which_node_is_gone(played, tmp_path):
     chapter = TINY["01_river.yaml"].replace("  bank:", "  far_bank:").replace("goto: bank", "goto: far_bank")
     new_story = load_story(write_story(tmp_path / "v2", {**TINY, "01_river.yaml": chapter}))
     if state.node == "bank":
-        with pytest.raises(SaveError, match="at the passage 'bank', which the current story"):
+        with pytest.raises(SaveError, match=r"made before the story's files last changed \(both are version 1\), "
+                                             "and is at the passage 'bank', which the story no longer has"):
             read_save(path, new_story)
     else:
         assert read_save(path, new_story)[0].node == "caught"

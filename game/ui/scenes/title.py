@@ -10,7 +10,7 @@ from game.engine.save import AUTOSAVE, read_info, slot_path
 from game.l10n import _, moment, ngettext, number
 from game.ui import commands as c
 from game.ui.scenes.base import Scene
-from game.ui.widgets.button import Menu, MenuItem
+from game.ui.widgets.button import Menu, MenuItem, menu_viewport
 from game.ui.widgets.scroll import Scrolling
 from game.ui.widgets.text import Block, blit_block
 
@@ -133,6 +133,15 @@ class TitleScene(Scene):
         self.app.running = False
 
     def relayout(self) -> None:
+        """Title, line, menu and footer, so that the footer never covers a button and every button can be seen.
+
+        The column (title, subtitle, menu) stands at a sixth of the height; where it is taller than the
+        window above the footer (a small window, large text, Korean), it first moves up to the margin,
+        then the menu stands in a column of its own at the right of the title, and past that the menu
+        scrolls inside the room it has, keeping the focused button wholly in view (a trial at
+        1024x600 with the largest text showed two buttons, the footer over them, and a hidden Quit
+        focused with the arrows).
+        """
         theme, text = self.theme, self.app.text
         p = theme.palette
         w, h = theme.size
@@ -145,16 +154,33 @@ class TitleScene(Scene):
                                       "A story drawn from published accounts.").format(distance=self._distance()),
                                     "serif-italic",
                                     theme.type(24, 16), col, p.muted, 1.45)
+        self.foot = text.block(f"escape-route {__version__}  ·  " + _("Enter or 1-6 to choose  ·  F11 full screen"),
+                               "sans", theme.small, w - x - m, p.faint, 1.3)
+        self.foot_pos = (x, h - m - self.foot.height)
+        bottom = self.foot_pos[1] - theme.px(20)  # no button below this line
+        gap = 10
+        menu_w = min(col, theme.px(520) + round(theme.px(160) * (theme.text_scale - 1)))
+        menu_h = self.menu.layout(theme, text, 0, 0, menu_w, gap=gap)
+        head_h = self.title_block.height + theme.px(14) + self.sub_block.height
+        menu_gap = theme.px(44)
         y = round(h * 0.16)
+        if y + head_h + menu_gap + menu_h > bottom:  # move the whole column up to the margin
+            y = max(m, bottom - head_h - menu_gap - menu_h)
         self.title_pos = (x, y)
-        y += self.title_block.height + theme.px(14)
-        self.sub_pos = (x, y)
-        y += self.sub_block.height + theme.px(44)
-        self.menu.layout(theme, text, x, y, min(col, theme.px(520) + round(theme.px(160) * (theme.text_scale - 1))),
-                         gap=10)
-        self.foot = text.line(f"escape-route {__version__}  ·  " + _("Enter or 1-6 to choose  ·  F11 full screen"),
-                              "sans", theme.small, p.faint)
-        self.foot_pos = (x, h - m - self.foot.get_height())
+        self.sub_pos = (x, y + self.title_block.height + theme.px(14))
+        menu_x, menu_y = x, self.sub_pos[1] + self.sub_block.height + menu_gap
+        right_x = x + col + theme.px(56)
+        right_w = min(menu_w, w - right_x - m - theme.px(14))
+        if menu_y + menu_h > bottom and right_w >= min(menu_w, theme.px(380)):
+            # Side by side: the title where it stands by default, the menu in the right-hand column,
+            # in the middle of the room above the footer.
+            self.title_pos = (x, round(h * 0.16))
+            self.sub_pos = (x, self.title_pos[1] + self.title_block.height + theme.px(14))
+            menu_x, menu_w = right_x, right_w
+            menu_h = self.menu.layout(theme, text, 0, 0, menu_w, gap=gap)
+            menu_y = max(m, (m + bottom - menu_h) // 2)
+        viewport = menu_viewport(theme, menu_x, menu_y, menu_w, bottom) if menu_y + menu_h > bottom else None
+        self.menu.layout(theme, text, menu_x, menu_y, menu_w, gap=gap, viewport=viewport)
         self._backdrop_wanted = (theme.key, (w, h))
 
     def _distance(self) -> str:
@@ -196,7 +222,7 @@ class TitleScene(Scene):
                          max(2, self.theme.px(3)))
         blit_block(surface, self.sub_block, self.sub_pos[0], self.sub_pos[1] + self.theme.px(6))
         self.menu.draw(surface, self.theme, self.app.text)
-        surface.blit(self.foot, self.foot_pos)
+        blit_block(surface, self.foot, *self.foot_pos)
 
 
 class ContentNoteScene(Scrolling, Scene):

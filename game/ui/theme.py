@@ -82,6 +82,23 @@ def font_dir() -> Path:
     return assets_dir() / "fonts"
 
 
+def fallback_files(kind: str, lang: str | None = None) -> tuple[str, ...]:
+    """The faces tried, in order, for a character the kind's own face lacks.
+
+    Nanum Myeongjo has no yen sign (a trial showed every Korean amount in the story as
+    "□3,100"), and Noto's subsets have no Hangul and no up or down arrows. The same kind in the
+    other language comes first (Noto Serif for Nanum Myeongjo keeps a serif ¥ in serif
+    text), then the two sans faces.
+    """
+    files = (font_file(kind, lang), FONT_FILES[kind], KOREAN_FONT_FILES[kind], "NanumGothic.ttf",
+             "NotoSans-Regular.ttf")
+    return tuple(dict.fromkeys(files))
+
+
+# A character no font has: what a face draws for it is its .notdef box.
+_NOT_A_CHARACTER = "\uffff"
+
+
 class Fonts:
     """Font objects by (file, pixel size); opening a TTF is slow, so each is opened once.
 
@@ -91,9 +108,12 @@ class Fonts:
 
     def __init__(self) -> None:
         self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
+        self._glyphs: dict[tuple[str, str], bool] = {}
 
     def get(self, kind: str, size: int) -> pygame.font.Font:
-        file = font_file(kind)
+        return self.get_file(font_file(kind), size)
+
+    def get_file(self, file: str, size: int) -> pygame.font.Font:
         key = (file, size)
         font = self._fonts.get(key)
         if font is None:
@@ -101,6 +121,61 @@ class Fonts:
             font = pygame.font.Font(str(path) if path.is_file() else None, size)
             self._fonts[key] = font
         return font
+
+    def has_glyph(self, file: str, char: str) -> bool:
+        """Whether the face draws ``char`` itself rather than its .notdef box (asked once per face and character).
+
+        ``Font.metrics`` cannot tell: SDL_ttf reports the box's metrics for a missing glyph.
+        """
+        if char.isascii():
+            return True
+        key = (file, char)
+        known = self._glyphs.get(key)
+        if known is None:
+            font = self.get_file(file, 16)
+            def picture(text: str) -> tuple[bytes, tuple[int, int]]:
+                image = font.render(text, False, (255, 255, 255), (0, 0, 0))
+                return pygame.image.tobytes(image, "RGB"), image.get_size()
+            known = picture(char) != picture(_NOT_A_CHARACTER)
+            self._glyphs[key] = known
+        return known
+
+    def runs(self, kind: str, size: int, text: str) -> list[tuple[str, pygame.font.Font]]:
+        """``text`` cut into runs, each with the first face (of :func:`fallback_files`) that has its characters."""
+        files = fallback_files(kind)
+        if text.isascii() or all(self.has_glyph(files[0], ch) for ch in text):
+            return [(text, self.get_file(files[0], size))]
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            file = next((f for f in files if self.has_glyph(f, ch)), files[0])
+            if ch.isspace() and runs:
+                file = runs[-1][1]  # a space stays with the run before it
+            if runs and runs[-1][1] == file:
+                runs[-1] = (runs[-1][0] + ch, file)
+            else:
+                runs.append((ch, file))
+        return [(part, self.get_file(file, size)) for part, file in runs]
+
+    def width(self, kind: str, size: int, text: str) -> int:
+        """The width of ``text`` as :meth:`runs` draws it."""
+        return sum(font.size(part)[0] for part, font in self.runs(kind, size, text))
+
+    def render(self, kind: str, size: int, text: str, color: Color) -> pygame.Surface:
+        """``text`` drawn in the kind's face, each character it lacks in a face that has it, on one baseline."""
+        runs = self.runs(kind, size, text)
+        if len(runs) == 1:
+            return runs[0][1].render(runs[0][0], True, color)
+        images = [(font.render(part, True, color), font.get_ascent()) for part, font in runs]
+        # On the kind's own baseline and as tall as its own lines, so a borrowed glyph never moves a
+        # line (a face's ascent also covers accents above capitals, which a borrowed ¥ does not use).
+        own = self.get(kind, size)
+        baseline = own.get_ascent()
+        line = pygame.Surface((sum(img.get_width() for img, _a in images), own.get_height()), pygame.SRCALPHA)
+        x = 0
+        for image, ascent in images:
+            line.blit(image, (x, baseline - ascent))
+            x += image.get_width()
+        return line
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,8 @@ class TextCache:
             self._lines.move_to_end(key)
             return image
         font = self.fonts.get(kind, size)
-        image = font.render(printable(text), True, color) if text else pygame.Surface((0, font.get_height()), pygame.SRCALPHA)
+        image = (self.fonts.render(kind, size, printable(text), color) if text
+                 else pygame.Surface((0, font.get_height()), pygame.SRCALPHA))
         self.renders += 1
         self._lines[key] = image
         self.line_bytes += _bytes(image)
@@ -91,7 +92,7 @@ class TextCache:
             current: list[str] = []
             current_w = 0
             for word in words:
-                w = font.size(printable(word))[0]
+                w = self.fonts.width(kind, size, printable(word))
                 while w > width and len(word) > 1:  # a URL or a very long word: cut it
                     cut = max(1, int(len(word) * width / w) - 1)
                     if current:
@@ -99,7 +100,7 @@ class TextCache:
                         current, current_w = [], 0
                     lines.append(word[:cut])
                     word = word[cut:]
-                    w = font.size(printable(word))[0]
+                    w = self.fonts.width(kind, size, printable(word))
                 if current and current_w + space + w > width:
                     lines.append(" ".join(current))
                     current, current_w = [], 0

@@ -368,3 +368,91 @@ def test_items_given_with_set_stay_for_every_new_journey_in_the_window(story, ma
     tap(app, pygame.K_3)
     app.new_journey()
     assert app.state.step == 0 and item in app.state.items
+
+
+# --------------------------------------------------------------------------- the ending's page and the debrief
+
+
+def test_space_on_the_endings_page_never_opens_the_debrief(story, make_app):
+    """README: Space shows the text and never chooses. A trial's Space on the last page opened "See what it cost"."""
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_1)
+    scene = app.stack.top
+    assert scene.view.ending is not None
+    tap(app, pygame.K_SPACE)
+    hold(app, pygame.K_SPACE, 1.0)
+    frames(app, 0.5)
+    assert app.stack.top is scene
+    tap(app, pygame.K_RETURN)
+    assert app.stack.top.name == "ending"
+
+
+def test_see_what_it_cost_says_it_is_coming_before_the_debrief_is_built(story, make_app, monkeypatch):
+    """The debrief takes up to two seconds to build: a frame that says it is coming is on screen meanwhile."""
+    from game.ui.scenes.ending import DebriefScene
+
+    seen = []
+    build = DebriefScene.enter
+
+    def enter(self) -> None:  # noqa: ANN001
+        story_page = self.app.stack.scenes[-2]
+        seen.append((story_page.preparing, self.app.draws))
+        build(self)
+
+    monkeypatch.setattr(DebriefScene, "enter", enter)
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_1)
+    frames(app, 0.5)
+    draws = app.draws
+    app.step(events=[down(pygame.K_RETURN)], dt=FRAME)
+    assert seen == [(True, draws + 1)]  # drawn, saying so, before the build began
+    assert app.stack.top.name == "ending" and not app.stack.scenes[-2].preparing
+
+
+def test_one_enter_then_space_during_a_slow_debrief_opens_nothing_more(story, make_app, monkeypatch):
+    """Enter, then Space while the debrief takes two seconds to build: Space was pressed on a screen not yet seen.
+
+    In the real loop a frame's time is measured after its events, so the second a still page waited
+    before the Enter, and the two seconds of building, used up the new screen's settling pause at once
+    (a trial: "See another path" opened over the debrief). The pause now runs from the first frame
+    that shows the new screen.
+    """
+    import time as clock
+
+    from game.ui.scenes.ending import DebriefScene
+
+    slow_enter = DebriefScene.enter
+
+    def enter(self) -> None:  # noqa: ANN001
+        clock.sleep(0.3)  # a slow build: the key events below are queued meanwhile
+        slow_enter(self)
+
+    monkeypatch.setattr(DebriefScene, "enter", enter)
+    app = make_app(story, skip_title=True)
+    tap(app, pygame.K_1)
+    frames(app, 1.0)
+    # The loop: a still page sleeps, so each frame's dt is the wait before it, capped at 0.25 s.
+    app.step(events=[down(pygame.K_RETURN), up(pygame.K_RETURN)], dt=0.25)
+    app.step(events=[down(pygame.K_SPACE), up(pygame.K_SPACE)], dt=0.25)
+    app.step(events=[down(pygame.K_SPACE), up(pygame.K_SPACE)], dt=0.25)
+    assert app.stack.top.name == "ending"
+    # A press made once the debrief is on screen works.
+    tap(app, pygame.K_2)
+    assert app.stack.top.name == "content-note"
+
+
+def test_the_settling_pause_runs_from_when_the_new_screen_is_seen(story, make_app):
+    """A quick Enter then Space from a still title: the Space must not begin the journey unread.
+
+    A still screen sleeps until a key comes, and the frame's time (the wait, up to 0.25 s) is added
+    after its events: the content note's settling pause was over before it was first drawn.
+    """
+    app = make_app(story)
+    frames(app, 1.0)
+    app.step(events=[down(pygame.K_RETURN), up(pygame.K_RETURN)], dt=0.25)
+    assert app.stack.top.name == "content-note"
+    app.step(events=[], dt=FRAME)
+    app.step(events=[down(pygame.K_SPACE), up(pygame.K_SPACE)], dt=FRAME)  # 30 ms after the Enter
+    assert app.stack.top.name == "content-note"
+    tap(app, pygame.K_SPACE)  # seen, then pressed: it begins
+    assert app.stack.top.name == "story"

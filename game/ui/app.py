@@ -108,6 +108,7 @@ class App:
         self.time = 0.0
         self._accumulator = 0.0
         self._fade = 0.0
+        self._unseen = False  # a new screen not yet drawn
         self._seen_change = 0
         self._veil: pygame.Surface | None = None
         self._route: Any = None
@@ -340,7 +341,14 @@ class App:
     def new_screen(self) -> None:
         """A different screen is showing (a scene came or went, or a new story page)."""
         self.gate.screen_changed(self.time)
+        self._unseen = True
         self.dirty = True
+
+    def show_now(self) -> None:
+        """Draw and show a frame at once, before slow work, so the player sees that the press was taken."""
+        self.draw()
+        pygame.display.flip()
+        self.draws += 1
 
     def dispatch(self, cmd: c.Command) -> None:
         self.dirty = True
@@ -449,6 +457,13 @@ class App:
             self.draw()
             pygame.display.flip()
             self.draws += 1
+            if self._unseen:
+                # The settling pause runs from when the new screen is seen, not from when it was asked
+                # for: a screen that took two seconds to build (the debrief) had its pause eaten by a
+                # frame time, and a Space pressed meanwhile chose on it (a trial: one Enter then Space
+                # opened "See another path" over the debrief).
+                self._unseen = False
+                self.gate.shown(self.time)
         self.frames += 1
 
     def _run(self, entry: tuple[c.Command, bool]) -> None:

@@ -256,6 +256,10 @@ class InputGate:
         self.blocking = {key for key, (acts, last) in self.held.items()
                          if acts and now - last < STALE_HOLD_SECONDS}
 
+    def shown(self, now: float) -> None:
+        """The new screen has been drawn at ``now``: its settling pause starts here (the held keys stay held back)."""
+        self.since = max(self.since, now)
+
     def settling(self, cmd: Command, now: float) -> bool:
         """True when ``cmd`` would act on a screen that has only just appeared."""
         if isinstance(cmd, PASSIVE):

@@ -147,6 +147,9 @@ class StoryScene(Scene):
         self.buttons: list[ChoiceButton] = []
         self.tools: list[ToolButton] = []
         self.ending_menu: Menu | None = None
+        # The debrief takes a second or two to build (its map above all): "See what it cost" first
+        # shows a frame that says it is coming, then builds it.
+        self.preparing = False
         self.can_undo = (False, "")
         self.content_h = 0
         self.choices_h = 0
@@ -353,7 +356,10 @@ class StoryScene(Scene):
             if hit is not None:
                 self.choose(hit.index)
             return None
-        if self.ending_menu is not None and self.ending_menu.handle(cmd):
+        # Space never chooses on a story page, the ending's page too: it only shows the text
+        # (a trial's Space, meant to finish the last page, opened the debrief).
+        spaced = isinstance(cmd, c.Confirm) and cmd.space
+        if self.ending_menu is not None and not spaced and self.ending_menu.handle(cmd):
             return None
         if isinstance(cmd, c.Pick):
             if view.ending is None and cmd.index < len(view.choices):
@@ -457,7 +463,13 @@ class StoryScene(Scene):
 
     def _debrief(self) -> None:
         from game.ui.scenes.ending import DebriefScene
-        self.app.push(DebriefScene(self.app))
+
+        self.preparing = True
+        try:
+            self.app.show_now()
+            self.app.push(DebriefScene(self.app))
+        finally:
+            self.preparing = False
 
     # ------------------------------------------------------------------ time
     def update(self, dt: float) -> None:
@@ -529,7 +541,11 @@ class StoryScene(Scene):
         if view.ending is not None:
             surface.set_clip(clip)
             blit_block(surface, self.ending_title, cr.x, cr.y + self.choice_heading.get_height() + theme.px(14))
-            if self.revealed and self.ending_menu is not None:
+            if self.preparing and self.ending_menu is not None:
+                note = text.block(_("Gathering the route, the risks and the facts…"), "sans", theme.ui,
+                                  self.ending_menu.rects[0].w, p.muted, 1.35)
+                blit_block(surface, note, self.ending_menu.rects[0].x, self.ending_menu.rects[0].y)
+            elif self.revealed and self.ending_menu is not None:
                 self.ending_menu.draw(surface, theme, text)
         elif self.revealed:
             for b in self.buttons:

@@ -231,3 +231,55 @@ def test_title_menu_and_footer_fit_at_every_text_size(stories, lang, size, text_
     finally:
         app.close()
         pygame.quit()
+
+
+def test_a_number_key_never_takes_a_choice_not_wholly_shown(app):
+    """At 1024×600 with the largest text, a choice cut by the pane's edge is first scrolled into view.
+
+    A trial pressed 3 and took a 12% risk whose badge was below the window's edge; a fourth choice
+    was invisible until arrowed to. The first press shows the whole card (and says more are below),
+    the second takes it.
+    """
+    press(app, pygame.K_SPACE)
+    scene = app.stack.top
+    for _page in range(12):
+        cut = [b for b in scene.buttons if not scene.shown_whole(b.index) and b.available]
+        if cut:
+            break
+        press(app, pygame.K_1)
+        press(app, pygame.K_SPACE)
+        scene = app.stack.top
+    else:
+        pytest.fail("no page with a choice below the pane's edge in the first twelve")
+    assert scene.choice_scroll < scene.choices_h - app.theme.px(12) - scene.choices_rect.h  # "more below" shows
+    target = cut[-1].index
+    node, chosen = app.state.node, len(app.state.journal)
+    press(app, pygame.K_1 + target)
+    assert (app.state.node, len(app.state.journal)) == (node, chosen), "a choice was taken unseen"
+    assert scene.shown_whole(target) and scene.focus == target
+    assert outside_pixels(app) == 0
+    press(app, pygame.K_1 + target)
+    assert len(app.state.journal) > chosen or app.state.node != node
+
+
+@pytest.mark.parametrize("text_size", ["medium", "large", "x-large"])
+@pytest.mark.parametrize("node", ["hyesan_market", "china_guide"])
+def test_the_maps_place_card_is_shown_whole_or_says_it_is_cut(app, text_size, node):
+    """The map's panel names the place she is in and gives its note, whole or ending with "…".
+
+    A trial at 1024×600 read "Korean is spoken everywhere, and" (cut mid-sentence) and, with
+    extra-large text, no card at all.
+    """
+    app.apply_settings(app.settings.changed(text_size=text_size))
+    app.state.node = node
+    press(app, pygame.K_m)
+    assert app.stack.top.name == "map"
+    app.stack.top.draw(pygame.Surface(SIZE))
+    view = app.map_view
+    loc = app.route.locations[app.story.nodes[node].location]
+    assert view.place_card is not None, "the place's card was left out"
+    name, lines = view.place_card
+    assert name == view.name(loc) and lines
+    shown, note = " ".join(lines), " ".join(view.note(loc).split())
+    assert shown == note or (shown.endswith("…") and note.startswith(shown[:-1].rstrip(",;:"))), shown
+    assert outside_pixels(app) == 0

@@ -318,6 +318,7 @@ class MapView:
         self.terrain_problem: str | None = None  # why the terrain is not drawn, after draw
         self.legend: list[str] = []  # the legend's rows as last drawn
         self.legend_rect: pygame.Rect | None = None  # where the legend was drawn, relative to the view's rect
+        self.place_card: tuple[str, list[str]] | None = None  # the panel's place and note lines, as last drawn
         self.drawn_labels: list[DrawnLabel] = []  # the area names shown, as last drawn
         self._area: list[tuple[DrawnLabel, pygame.Surface]] = []  # each with the terrain from under it
         self._area_hard: list[pygame.Rect] = []  # where no area name may go: every place's dot or marker
@@ -669,6 +670,11 @@ class MapView:
         rows = legend_rows(ahead)
         size = self._type(lay, 22, 17)
         line_h = max(round(34 * lay.unit), round(self._font("sans", size).get_linesize() * 1.25))
+        if line_h * len(rows) > 0.3 * lay.panel.h:
+            # Large text in a small window: a tighter legend, one step smaller, leaves the place's card
+            # room above it (with extra-large text at 1024x600 the card had none and was left out).
+            size = self._type(lay, 19, 15)
+            line_h = self._font("sans", size).get_linesize()
         rule_gap = round(16 * lay.unit)
         top = lay.panel.bottom - line_h * len(rows) - rule_gap
         return rows, size, line_h, pygame.Rect(lay.panel.x, top, lay.panel.w, lay.panel.bottom - top)
@@ -889,24 +895,44 @@ class MapView:
         u = lay.unit
         loc = self.route.locations[loc_id]
         x = lay.panel.x
-        name = self._text("serif", self._type(lay, 30, 20), self.name(loc), PANEL_TEXT)
         bottom = (self.legend_rect.y if self.legend_rect is not None else lay.panel.bottom) - round(12 * u)
+        # With large text in a small window the card's type steps down to the smallest the map
+        # uses (its own labels' size) before anything is left out (a trial at 1024x600 saw the note cut
+        # mid-sentence, and with extra-large text the whole card gone).
+        name_size, note_size = self._type(lay, 30, 20), self._type(lay, 20, 16)
+        smallest = max(12, round(15 * u))
+        while True:
+            name = self._text("serif", name_size, self.name(loc), PANEL_TEXT)
+            lines = self._wrap(self.note(loc), "sans", note_size, lay.panel.w)
+            line_h = self._font("sans", note_size).get_linesize()
+            need = round(18 * u) + name.get_height() + round(8 * u) + line_h * len(lines)
+            if y + need <= bottom or note_size <= smallest:
+                break
+            name_size, note_size = max(smallest, name_size - 1), max(smallest, note_size - 1)
+        self.place_card = None
         if y + round(18 * u) + name.get_height() > bottom:  # no room above the legend: the map's tooltip has it
             return
         pygame.draw.line(surf, PANEL_RULE, (x, y), (lay.panel.right, y))
         y += round(18 * u)
         surf.blit(name, (x, y))
-        ko = self._text("ko", self._type(lay, 22, 15), self.second_name(loc), PANEL_MUTED)
+        ko = self._text("ko", max(smallest, round(name_size * 0.72)), self.second_name(loc), PANEL_MUTED)
         surf.blit(ko, (x + name.get_width() + round(12 * u),
                        y + name.get_height() - ko.get_height() - round(4 * u)))
         y += name.get_height() + round(8 * u)
-        size = self._type(lay, 20, 16)
-        for line in self._wrap(self.note(loc), "sans", size, lay.panel.w):
-            img = self._text("sans", size, line, PANEL_MUTED)
-            if y + img.get_height() > bottom:  # a long note on a small screen stops above the legend
-                break
+        room = max(0, (bottom - y) // line_h)
+        if room < len(lines) and room:
+            # What does not fit ends with an ellipsis, never mid-sentence without a sign; the whole
+            # note is in the tooltip of the place on the map.
+            lines = lines[:room]
+            last = lines[-1]
+            while last and self._font("sans", note_size).size(last + "…")[0] > lay.panel.w:
+                last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+            lines[-1] = last.rstrip(",;:") + "…"
+        self.place_card = (self.name(loc), lines[:room])
+        for line in lines[:room]:
+            img = self._text("sans", note_size, line, PANEL_MUTED)
             surf.blit(img, (x, y))
-            y += img.get_height()
+            y += line_h
 
     def _wrap(self, text: str, kind: str, size: int, width: int) -> list[str]:
         """``text`` in lines no wider than ``width`` pixels, measured in the font (a lone long word stays whole)."""

@@ -354,7 +354,7 @@ class StoryScene(Scene):
                 return None
             hit = self._choice_at(cmd.pos)
             if hit is not None:
-                self.choose(hit.index)
+                self.take(hit.index)
             return None
         # Space never chooses on a story page, the ending's page too: it only shows the text
         # (a trial's Space, meant to finish the last page, opened the debrief).
@@ -363,13 +363,13 @@ class StoryScene(Scene):
             return None
         if isinstance(cmd, c.Pick):
             if view.ending is None and cmd.index < len(view.choices):
-                self.choose(cmd.index)
+                self.take(cmd.index)
         elif isinstance(cmd, c.Move) and cmd.dy and view.ending is None:
             self._move_focus(cmd.dy)
         elif isinstance(cmd, c.Confirm) and not cmd.space and view.ending is None:
             # Enter takes the focused choice; Space only ever shows the text (issue 15: a Space
             # meant to finish the page took a fatal choice).
-            self.choose(self.focus)
+            self.take(self.focus)
         elif isinstance(cmd, c.Scroll):
             self._scroll(cmd)
         elif isinstance(cmd, c.Rollback):
@@ -405,6 +405,41 @@ class StoryScene(Scene):
         local = (pos[0] - self.choices_rect.x, pos[1] - self.choices_rect.y + self.choice_scroll)
         return next((b for b in self.buttons if b.rect.collidepoint(local)), None)
 
+    def shown_whole(self, index: int) -> bool:
+        """Whether choice ``index``'s card, its costs and risk included, is wholly inside the choice pane now."""
+        button = next((b for b in self.buttons if b.index == index), None)
+        if button is None:
+            return False
+        top = button.rect.top - self.choice_scroll
+        return top >= 0 and top + button.rect.h <= self.choices_rect.h
+
+    def _scroll_to_choice(self, index: int) -> None:
+        button = next(b for b in self.buttons if b.index == index)
+        if button.rect.bottom - self.choice_scroll > self.choices_rect.h:
+            self.choice_scroll = button.rect.bottom - self.choices_rect.h
+        if button.rect.top - self.choice_scroll < 0:
+            self.choice_scroll = button.rect.top - self.choice_heading.get_height() - self.theme.px(14)
+        self._clamp_scroll()
+
+    def take(self, index: int) -> None:
+        """A player's choice (number key, Enter, click): taken only when the player can see all of it.
+
+        Every cost and risk is shown before choosing; a card cut by the pane's edge (a small window,
+        large text) is first scrolled into view and focused, and the same press again takes it (a
+        trial: 3 took a 12% risk whose badge was below the window's edge).
+        """
+        if not self.shown_whole(index):
+            button = next((b for b in self.buttons if b.index == index), None)
+            if button is None:
+                return
+            if button.available:
+                self.focus = index
+            self._scroll_to_choice(index)
+            if not self.shown_whole(index):  # taller than the pane itself: its top is shown, it can be taken
+                self.choose(index)
+            return
+        self.choose(index)
+
     def _move_focus(self, dy: int) -> None:
         open_ = [b.index for b in self.buttons if b.available]
         if not open_:
@@ -412,12 +447,7 @@ class StoryScene(Scene):
         i = open_.index(self.focus) if self.focus in open_ else 0
         self.focus = open_[(i + dy) % len(open_)]
         self.app.audio.interface("ui_focus")
-        button = next(b for b in self.buttons if b.index == self.focus)
-        if button.rect.bottom - self.choice_scroll > self.choices_rect.h:
-            self.choice_scroll = button.rect.bottom - self.choices_rect.h
-        if button.rect.top - self.choice_scroll < 0:
-            self.choice_scroll = button.rect.top - self.choice_heading.get_height() - self.theme.px(14)
-        self._clamp_scroll()
+        self._scroll_to_choice(self.focus)
 
     def _scroll(self, cmd: c.Scroll) -> None:
         line = round(self.theme.body * 1.55)
@@ -553,6 +583,12 @@ class StoryScene(Scene):
                 surface.blit(image, (cr.x + b.rect.x, cr.y + b.rect.y - self.choice_scroll))
             if self.choice_scroll < self.choices_h - theme.px(12) - cr.h:
                 surface.blit(self._choice_fade, (cr.x, cr.bottom - self.fade_h))
+                # Said in words too: a fade alone went unnoticed, and a fourth choice was missed.
+                more = text.line(_("More choices below ↓"), "sans-bold", theme.small, p.strong)
+                box = more.get_rect(bottomright=(cr.right - theme.px(8), cr.bottom - theme.px(6)))
+                surface.set_clip(clip)
+                pygame.draw.rect(surface, p.panel_hi, box.inflate(theme.px(16), theme.px(8)), border_radius=theme.px(4))
+                surface.blit(more, box)
         else:
             hint = text.line(_("Space or a click shows the whole page"), "sans", theme.small, p.faint)
             surface.blit(hint, (cr.x, cr.y + self.choice_heading.get_height() + theme.px(14)))

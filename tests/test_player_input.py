@@ -456,3 +456,18 @@ def test_the_settling_pause_runs_from_when_the_new_screen_is_seen(story, make_ap
     assert app.stack.top.name == "content-note"
     tap(app, pygame.K_SPACE)  # seen, then pressed: it begins
     assert app.stack.top.name == "story"
+
+
+@pytest.mark.parametrize(("key", "scene"), [(pygame.K_h, "journal"), (pygame.K_m, "map"), (pygame.K_F2, "settings"),
+                                            (pygame.K_F6, "saves"), (pygame.K_F9, "saves")])
+def test_the_keys_the_pause_menu_shows_work_while_it_is_open(key, scene, make_app):
+    """The menu shows "Journal H", "Map M", "Settings F2"…: those keys open them from the menu too."""
+    from conftest import STORY
+
+    app = make_app(load_story(STORY), skip_title=True)
+    tap(app, pygame.K_SPACE)
+    tap(app, pygame.K_ESCAPE)
+    assert type(app.stack.top).__name__ == "PauseScene"
+    tap(app, key)
+    assert app.stack.top.name == scene
+    assert [s.name for s in app.stack.scenes] == ["story", scene]  # the menu closed behind it

@@ -135,5 +135,15 @@ class PauseScene(PanelScene):
             MenuItem(_("Quit the game"), self.quit),
         ]
 
+    def handle(self, cmd: c.Command) -> c.Command | None:
+        # The keys the menu shows beside its items work here as they do on the page (a trial pressed
+        # H, M and F2 with the menu open and nothing happened).
+        if isinstance(cmd, (c.OpenJournal, c.OpenSaves, c.OpenSettings)) or (
+                isinstance(cmd, c.OpenMap) and self.app.route is not None):
+            self.app.pop()
+            self.app.post(cmd)
+            return None
+        return super().handle(cmd)
+
     def quit(self) -> None:
         self.app.running = False

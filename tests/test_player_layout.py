@@ -283,3 +283,27 @@ def test_the_maps_place_card_is_shown_whole_or_says_it_is_cut(app, text_size, no
     shown, note = " ".join(lines), " ".join(view.note(loc).split())
     assert shown == note or (shown.endswith("…") and note.startswith(shown[:-1].rstrip(",;:"))), shown
     assert outside_pixels(app) == 0
+
+
+@pytest.mark.parametrize("keys", [[pygame.K_END], [pygame.K_END, pygame.K_HOME], [pygame.K_PAGEDOWN],
+                                  [pygame.K_PAGEDOWN, pygame.K_PAGEDOWN, pygame.K_PAGEUP]])
+def test_settings_focus_follows_home_end_and_page_keys(app, keys):
+    """End, Home and the Page keys move the focus with the list, so Right never changes a setting unseen.
+
+    A trial's End scrolled the settings to the bottom with the focus left on Text size, off-screen;
+    the next Right arrow changed the text size.
+    """
+    press(app, pygame.K_F2)
+    scene = app.stack.top
+    assert scene.name == "settings" and scene.menu.max_offset > 0
+    for key in keys:
+        press(app, key)
+        focused_menu_rect_visible(app)
+    if keys[-1] == pygame.K_END:
+        assert scene.menu.items[scene.menu.focus].label == _("Back")
+    if keys[-1] == pygame.K_HOME:
+        assert scene.menu.focus == 0
+    before = app.settings
+    press(app, pygame.K_RIGHT)
+    focused_menu_rect_visible(app)
+    assert before.text_size == app.settings.text_size or scene.menu.focus == 0

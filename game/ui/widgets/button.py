@@ -81,6 +81,17 @@ class Menu:
                 self.offset = rect.top - view.top
         self._apply()
 
+    def _focus_in_view(self) -> None:
+        """After a scroll: keep the focus, or move it to the nearest enabled button wholly in view."""
+        view = self.viewport
+        if view is None or not self.rects or view.contains(self.rects[self.focus]):
+            return
+        shown = [i for i, r in enumerate(self.rects) if self.items[i].enabled and view.contains(r)]
+        if shown:
+            self.focus = min(shown, key=lambda i: abs(i - self.focus))
+        else:
+            self.reveal_focus()
+
     def scroll_by(self, pixels: int) -> None:
         self.offset += pixels
         self._apply()
@@ -110,8 +121,17 @@ class Menu:
             self.reveal_focus()
             return True
         if isinstance(cmd, c.Scroll) and self.max_offset:
-            step = self.viewport.h * 0.85 if self.viewport is not None else 0
-            self.scroll_by(round(cmd.lines * 30 + cmd.pages * step) if not cmd.to else cmd.to * 10**6)
+            # The focus follows the scroll, so it is always on a button that can be seen (a trial's End
+            # scrolled the settings without moving it, and the next Right arrow changed the text size
+            # off-screen): Home and End focus the first and last buttons, other scrolls the nearest in view.
+            if cmd.to:
+                order = range(len(self.items)) if cmd.to < 0 else range(len(self.items) - 1, -1, -1)
+                self.focus = next((i for i in order if self.items[i].enabled), self.focus)
+                self.reveal_focus()
+            else:
+                step = self.viewport.h * 0.85 if self.viewport is not None else 0
+                self.scroll_by(round(cmd.lines * 30 + cmd.pages * step))
+                self._focus_in_view()
             return True
         if isinstance(cmd, c.Confirm):
             return self.activate(self.focus)

@@ -184,3 +184,27 @@ def test_the_list_of_decisions_scrolls_to_the_earliest(make_app):  # noqa: F811
     earliest = retry.points[-1]
     key(app, pygame.K_RETURN)
     assert app.stack.top.name == "story" and app.state.node == earliest.node
+
+
+def test_scroll_for_more_sits_between_the_text_and_the_buttons_and_goes_at_the_end(map_story, make_app):  # noqa: F811
+    """A trial saw "Scroll for more" over the debrief's last line and the first button, still there after End."""
+    app = reach(make_app, map_story, "caught")
+    app.apply_settings(app.settings.changed(text_size="x-large"))
+    app.step(events=[])
+    scene = app.stack.top
+    assert scene.max_scroll > 0
+    hint = scene.hint.get_rect(topright=(scene.col_x + scene.col_w, scene.view_rect.bottom + app.theme.px(4)))
+    assert not hint.colliderect(scene.view_rect)
+    assert not any(hint.colliderect(rect) for rect in scene.menu.rects)
+
+    def hint_drawn() -> bool:
+        surface = pygame.Surface(app.theme.size)
+        surface.fill(app.theme.palette.bg)
+        scene.draw(surface)
+        return any(surface.get_at((x, y))[:3] != app.theme.palette.bg
+                   for x in range(hint.left, hint.right, 2) for y in range(hint.top, hint.bottom, 2))
+
+    assert hint_drawn()
+    key(app, pygame.K_END)
+    assert scene.scroll == scene.max_scroll
+    assert not hint_drawn()

@@ -185,7 +185,12 @@ class DebriefScene(Scrolling, Scene):
         probe = Menu(self.menu.items)
         menu_h = probe.layout(theme, text, 0, 0, menu_w, gap=8)
         self.menu.layout(theme, text, col_x, h - m - menu_h, menu_w, gap=8)
-        self.view_rect = pygame.Rect(col_x - theme.px(10), m, col + theme.px(20), h - 2 * m - menu_h - theme.px(24))
+        # Under the text, above the buttons: a line of its own for "Scroll for more" (it once sat over
+        # the last line of text and the first button).
+        self.hint = text.line(_("Scroll for more  ·  wheel or Page Down"), "sans", theme.small, p.faint)
+        hint_h = self.hint.get_height() + theme.px(8)
+        self.view_rect = pygame.Rect(col_x - theme.px(10), m, col + theme.px(20),
+                                     h - 2 * m - menu_h - theme.px(24) - hint_h)
         placed: list[tuple[Block, int, int]] = []
         rules: list[int] = []
         cards: list[tuple[int, int]] = []
@@ -351,9 +356,8 @@ class DebriefScene(Scrolling, Scene):
                 fade = _gradient(self.view_rect.w, theme.px(48), p.bg, down=False)
                 self._fade_cache = {(self.view_rect.size, p.bg): fade}
             surface.blit(fade, (self.view_rect.x, self.view_rect.bottom - fade.get_height()))
-        if self.max_scroll > 0:
-            hint = self.app.text.line(_("Scroll for more  ·  wheel or Page Down"), "sans", theme.small, p.faint)
-            surface.blit(hint, (self.col_x + self.col_w - hint.get_width(), self.view_rect.bottom + theme.px(4)))
+        if self.max_scroll > 0 and self.scroll < self.max_scroll:  # gone once the end is reached
+            surface.blit(self.hint, (self.col_x + self.col_w - self.hint.get_width(), self.view_rect.bottom + theme.px(4)))
         self.menu.draw(surface, theme, self.app.text)
 
 

@@ -307,3 +307,21 @@ def test_settings_focus_follows_home_end_and_page_keys(app, keys):
     press(app, pygame.K_RIGHT)
     focused_menu_rect_visible(app)
     assert before.text_size == app.settings.text_size or scene.menu.focus == 0
+
+
+def test_cost_rows_never_end_with_a_separator():
+    """Costs flow over rows with a dot between two costs on one row, never a dot left at a row's end."""
+    from game.ui.scenes.story import flow_meta
+
+    # "+¥2,800", "+5 Exposure", "+ Sister's number, written on a" / "scrap" (one cost wrapped), a risk badge.
+    pieces = [(70, False, 0), (100, False, 1), (190, False, 2), (40, False, 2), (150, True, -1)]
+    for width in range(60, 600, 7):
+        rows = flow_meta(pieces, width, 10, 6)
+        assert [i for row in rows for i, _x in row if i >= 0] == list(range(len(pieces)))
+        for row in rows:
+            assert row[0][0] >= 0 and row[-1][0] >= 0, (width, row)  # no row starts or ends with a dot
+            for (a, xa), (b, _xb) in zip(row, row[1:], strict=False):
+                if a >= 0 and b >= 0:  # two pieces side by side: the same cost's parts, or a cost and the badge
+                    assert pieces[a][2] == pieces[b][2] or pieces[b][1], (width, row)
+                assert xa < _xb
+        assert all(x + (pieces[i][0] if i >= 0 else 6) <= width for row in rows for i, x in row if len(row) > 1)

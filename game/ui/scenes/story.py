@@ -54,6 +54,31 @@ class ToolButton:
     rect: pygame.Rect
 
 
+def flow_meta(pieces: list[tuple[int, bool, int]], width: int, gap: int, dot: int) -> list[list[tuple[int, int]]]:
+    """Rows of a choice's costs and risk: ``pieces`` are (width, is a badge, which cost), the result's
+    rows hold (index into ``pieces``, or -1 for a separating dot, x).
+
+    A dot goes only between two costs on one row, so a row never ends with a separator left
+    hanging before the wrap (a trial: "+¥2,800 · +5 Exposure ·"); the parts of one cost wrapped
+    over rows, and the risk badge, take none.
+    """
+    rows: list[list[tuple[int, int]]] = [[]]
+    x, last = 0, None
+    for i, (w, badge, item) in enumerate(pieces):
+        joined = bool(rows[-1]) and not badge and last is not None and last >= 0 and item != last
+        lead = dot + gap if joined else 0
+        if rows[-1] and x + lead + w > width:
+            rows.append([])
+            x, lead, joined = 0, 0, False
+        if joined:
+            rows[-1].append((-1, x))
+            x += lead
+        rows[-1].append((i, x))
+        x += w + gap
+        last = item
+    return rows
+
+
 def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int, focused: bool) -> pygame.Surface:
     """One choice as a card: number, words, then what it costs and what it risks (or why it is closed)."""
     p = theme.palette
@@ -63,35 +88,30 @@ def compose_choice(theme: Theme, text: TextCache, choice: ChoiceView, width: int
     colour = p.strong if choice.available else p.faint
     words = text.block(choice.text, "sans", theme.ui, inner, colour, 1.38)
     # The meta row: cost segments, then the risk badge, flowing onto more lines if needed.
-    pieces: list[tuple[pygame.Surface, bool]] = []  # (image, is_badge)
+    pieces: list[tuple[pygame.Surface, bool, int]] = []  # (image, is_badge, which cost it belongs to)
     badge_room = inner - 2 * theme.px(9)
 
-    def add(words_: str, kind: str, tint: tuple[int, int, int], badge: bool) -> None:
+    def add(words_: str, kind: str, tint: tuple[int, int, int], badge: bool, item: int) -> None:
         # A piece wider than the card (a long item name, large text) wraps onto rows of its own.
         for part in text.wrap(words_, kind, theme.small, badge_room if badge else inner):
-            pieces.append((text.line(part, kind, theme.small, tint), badge))
+            pieces.append((text.line(part, kind, theme.small, tint), badge, item))
 
     if choice.available:
         for i, cost in enumerate(choice.costs):
             tint = p.good if cost.good else p.bad if cost.good is False else p.muted
-            add(cost.text + (" ·" if i < len(choice.costs) - 1 else ""), "sans", tint, False)
+            add(cost.text, "sans", tint, False, i)
         if choice.risk is not None:
             add(_("{percent} risk: {label}").format(percent=choice.risk.percent, label=choice.risk.label), "sans-bold",
-                p.danger_text, True)
+                p.danger_text, True, -1)
     # A closed choice says why under its words, wrapped to the card: the whole reason, never cut.
     reason = None if choice.available else text.block(_("Not possible: {reason}").format(reason=choice.reason),
                                                       "serif-italic", theme.small, inner, p.muted, 1.35)
     gap = theme.px(10)
     badge_px, badge_py = theme.px(9), theme.px(3)
-    rows: list[list[tuple[pygame.Surface, bool, int]]] = [[]]
-    x = 0
-    for image, badge in pieces:
-        w = image.get_width() + (2 * badge_px if badge else 0)
-        if rows[-1] and x + w > inner:
-            rows.append([])
-            x = 0
-        rows[-1].append((image, badge, x))
-        x += w + gap
+    dot = text.line("·", "sans", theme.small, p.muted)
+    placed = flow_meta([(image.get_width() + (2 * badge_px if badge else 0), badge, item)
+                        for image, badge, item in pieces], inner, gap, dot.get_width())
+    rows = [[(dot, False, x) if i < 0 else (pieces[i][0], pieces[i][1], x) for i, x in row] for row in placed]
     row_h = text.fonts.get("sans", theme.small).get_height() + 2 * badge_py
     meta_h = (len(rows) * row_h + (len(rows) - 1) * theme.px(4)) if pieces else 0
     height = pad + words.height + (theme.px(6) + meta_h if pieces else 0) + pad

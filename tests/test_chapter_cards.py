@@ -102,3 +102,24 @@ def test_reduced_motion_skips_the_cards(two, make_app):  # noqa: F811
     key(app, pygame.K_SPACE)
     key(app, pygame.K_1)
     assert app.stack.top.name == "story" and app.state.node == "town"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_chapter_named_after_its_place_says_the_name_once(make_app, lang):
+    """A trial's card read "Hyesan / Hyesan / 혜산": the chapter title is the place, so it is not repeated."""
+    from conftest import STORY
+    from game.l10n import set_language
+    from game.ui.scenes.chapter_card import ChapterCardScene
+
+    set_language(lang)
+    story = load_story(STORY, lang=lang)
+    app = make_app(story, skip_title=True)
+    english, korean = app.place("hyesan")
+    chapter = story.nodes[story.start].chapter
+    assert chapter == english  # "Hyesan" / "혜산"
+    card = ChapterCardScene(app, chapter, "hyesan")
+    app.push(card)
+    app.step(events=[])
+    shown = [b.text for b in card.blocks] + ([card.place.text] if card.place else [])
+    assert shown.count(english) == 1 and card.korean is not None
+    set_language("en")

@@ -78,6 +78,10 @@ class ChapterCardScene(Scene):
         self.blocks.append(text.block(self.chapter, "serif-bold", theme.type(64, 32), col, p.strong, 1.15,
                                       align="center"))
         english, korean = app.place(self.location) if self.location else ("", "")
+        # A chapter named after its place says the name once ("Hyesan", not "Hyesan / Hyesan / 혜산");
+        # the name in the other script stays under it, as everywhere the place is named.
+        if english.casefold() == self.chapter.casefold():
+            english = ""
         self.place = text.block(english, "serif-italic", theme.type(28, 18), col, p.text, 1.3, align="center") \
             if english else None
         self.korean = text.line(korean, "ko", theme.type(24, 16), p.muted) if korean else None

@@ -167,7 +167,10 @@ class TextGame:
                         reason=choice.reason.rstrip(".")))
                     continue
                 return int(answer) - 1
-            self.say(_("Please type a number from 1 to {count}, or '?' for help.").format(count=count))
+            if count == 1:  # "from 1 to 1" reads as a slip
+                self.say(_("Please type 1, or '?' for help."))
+            else:
+                self.say(_("Please type a number from 1 to {count}, or '?' for help.").format(count=count))
 
     def undo(self) -> None:
         try:

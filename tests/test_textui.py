@@ -86,3 +86,16 @@ def test_shipped_story_plays_to_the_end_through_a_pipe(tmp_path):
     assert result.returncode == 0, result.stderr
     ending = engine.view(state).ending
     assert result.stdout.rstrip().splitlines()[-1] == f"THE END — {ending.title} [{ending.kind}]"
+
+
+def test_a_page_with_one_choice_asks_for_1_not_a_number_from_1_to_1(tmp_path):
+    from conftest import write_story
+
+    story = {"story.yaml": "title: One\nversion: '1'\nyear: 2010\nstart: a\ncontent_note: A test story.\n"
+                           "resources:\n  days: {start: 0, min: 0, label: Days}\n",
+             "01.yaml": "chapter: One\nnodes:\n  a:\n    text: Only one way.\n    choices:\n"
+                        "      - text: Go on\n        goto: b\n"
+                        "  b:\n    text: There.\n    ending: {id: there, kind: safe, title: There}\n"}
+    code, out = play(write_story(tmp_path / "one", story), "2\n1\n")
+    assert code == 0
+    assert "Please type 1, or '?' for help." in out and "from 1 to 1" not in out

@@ -190,3 +190,38 @@ def test_the_real_mixer_crossfades_within_the_memory_budget(tmp_path):
     assert decoded <= budget
     assert int(lines["active"].rsplit(" ", 1)[1]) < 40_000_000
     assert (tmp_path / "out.raw").stat().st_size > 0
+
+
+NO_CARD = """
+import os, sys
+import pygame
+from game.story.loader import load_story
+from game.ui.app import App
+from game.ui.scenes.settings import SettingsScene
+app = App(load_story(sys.argv[1]), seed=1, size=(1024, 600))
+app.step(events=[])
+app.audio.wait_for_device(5)
+if app.audio.active:
+    print("DEVICE")
+    sys.exit(0)
+app.push(SettingsScene(app))
+app.step(events=[])
+print("ROW", next(item.label for item in app.stack.top.menu.items if item.label.startswith("Sound")))
+app.close()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA is Linux's")
+def test_with_no_sound_card_stderr_stays_quiet_and_settings_say_so(tmp_path):
+    """SDL's ALSA driver on a machine with no sound card: a trial's terminal filled with "ALSA lib …"
+    lines, while Settings said "Sound: On"."""
+    env = {k: v for k, v in os.environ.items() if k != "SDL_AUDIODRIVER"}
+    env.update(SDL_AUDIODRIVER="alsa", SDL_VIDEODRIVER="dummy", ESCAPE_ROUTE_DATA_DIR=str(tmp_path),
+               PYTHONPATH=str(REPO), AUDIODEV="", ALSA_CARD="no-such-card-escape-route")
+    result = subprocess.run([sys.executable, "-c", NO_CARD, str(REPO / "story")], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=120)
+    if "DEVICE" in result.stdout:
+        pytest.skip("this machine has a sound device")
+    assert result.returncode == 0, result.stderr
+    assert "ROW Sound:  no audio device" in result.stdout
+    assert "ALSA lib" not in result.stderr, result.stderr

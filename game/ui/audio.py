@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import queue
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,41 @@ def device_possible() -> bool:
     return os.environ.get("SDL_AUDIODRIVER", "").strip().lower() != "dummy"
 
 
+_ALSA_HANDLERS: list[Any] = []  # kept alive: libasound calls the handler for as long as the process runs
+
+
+def quiet_alsa() -> None:
+    """Stop libasound printing its own errors on stderr (a dozen lines on a machine with no sound card).
+
+    SDL reports the failure to open the device anyway, and the game then plays silent and says so in
+    Settings; ALSA's lines ("cannot find card '0'", "Unknown PCM default") only filled the terminal.
+    Both the libasound that pygame's wheel bundles and the system's get a handler that does nothing;
+    where neither can be loaded (not Linux, no ALSA) nothing changes.
+    """
+    if _ALSA_HANDLERS or not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import ctypes.util
+
+        import pygame
+
+        handler_type = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                        ctypes.c_char_p)
+        handler = handler_type(lambda *_args: None)
+        bundled = Path(pygame.__file__).resolve().parent.parent / "pygame_ce.libs"
+        candidates = [str(p) for p in sorted(bundled.glob("libasound*.so*"))] + [ctypes.util.find_library("asound")]
+        for candidate in candidates:
+            if candidate:
+                try:
+                    ctypes.CDLL(candidate).snd_lib_error_set_handler(handler)
+                except (OSError, AttributeError):
+                    continue
+        _ALSA_HANDLERS.append(handler)
+    except Exception:  # noqa: BLE001 - quieting a library is never worth failing for
+        return
+
+
 class _Worker(threading.Thread):
     """Opens the mixer and decodes sounds off the frame; the frame collects what is ready."""
 
@@ -76,6 +112,7 @@ class _Worker(threading.Thread):
         try:
             import pygame
 
+            quiet_alsa()
             pygame.mixer.init(**MIXER)
             pygame.mixer.set_num_channels(12)
             pygame.mixer.set_reserved(2)  # channels 0 and 1: the two ambiences of a crossfade
@@ -142,6 +179,17 @@ class Audio:
         """True when sounds are actually played (a device, the mixer started, not muted)."""
         worker = self._worker
         return worker is not None and worker.started.is_set() and not worker.failed
+
+    @property
+    def no_device(self) -> bool:
+        """True when no sound can be heard whatever the settings: no device, or the mixer could not open one."""
+        worker = self._worker
+        return not self.device or (worker is not None and worker.started.is_set() and bool(worker.failed))
+
+    def wait_for_device(self, seconds: float) -> None:
+        """Wait (at most ``seconds``) until a mixer just asked for has opened or failed."""
+        if self._worker is not None:
+            self._worker.started.wait(seconds)
 
     def _start(self) -> _Worker | None:
         """The worker, started the first time there is something to hear (never when muted or silent)."""

@@ -62,11 +62,14 @@ class SettingsScene(StillScene):
         for i, (field, label, values, words, explain) in enumerate(ROWS):
             value = getattr(s, field)
             word = words[values.index(value)] if value in values else str(value)
-            if field == "muted" and not self.app.audio.device:
-                explain = N_("No sound device here: the game plays silent. Captions still say what would be heard.")
-            elif field == "muted" and self.app.audio.room_muted is not None:
+            if field == "muted" and self.app.audio.room_muted is not None:
                 word, explain = (N_("Muted") if self.app.audio.muted else N_("On")), N_("For this class only: F8 switches it.")
-            items.append(MenuItem(f"{_(label)}:  ‹ {_(word)} ›", lambda i=i: self.change(i, 1), _(explain)))
+            label_text = f"{_(label)}:  ‹ {_(word)} ›"
+            if field == "muted" and self.app.audio.no_device:
+                # Not "On" where nothing can be heard (a trial: "Sound: On" with no sound card at all).
+                label_text = f"{_(label)}:  {_('no audio device')}"
+                explain = N_("No sound device here: the game plays silent. Captions still say what would be heard.")
+            items.append(MenuItem(label_text, lambda i=i: self.change(i, 1), _(explain)))
         items.append(MenuItem(_("Back"), self.app.pop, key_hint="Esc"))
         focus = self.menu.focus if self.menu.items else 0
         self.menu = Menu(items, focus=focus, numbered=True)
@@ -76,6 +79,7 @@ class SettingsScene(StillScene):
         field, _label, values, _words, _explain = ROWS[row]
         if field == "muted":
             self.app.toggle_mute()  # F8's path: in the classroom it lasts the session and is not saved
+            self.app.audio.wait_for_device(0.5)  # so the row says at once whether a device opened
             self.rebuild()
             return
         current = getattr(self.app.settings, field)

@@ -191,7 +191,7 @@ def test_the_risk_line_has_its_own_place_and_says_what_happened(story, make_app)
     if failed:
         assert message == "The 50% risk happened: turned in."
     else:
-        assert message == "You were lucky: the 50% risk (turned in) did not happen."
+        assert message == "The 50% risk (turned in) did not happen."
     # Laid out above the page's text, overlapping nothing: not an overlay on the heading.
     box = scene.banner_rect
     others = [item for item in scene.items if item.block.text != message]

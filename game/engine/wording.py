@@ -21,14 +21,18 @@ def percent(chance: float) -> str:
 
 
 def risk_words(chance: float, label: str, failed: bool) -> str:
-    """"The 26% risk happened: caught at the checkpoint." / "You were lucky: the 10% risk (…) did not happen." """
+    """"The 26% risk happened: caught at the checkpoint." / "The 10% risk (…) did not happen."
+
+    Said plainly both ways, never "You were lucky": a risk that did not happen may lead somewhere
+    worse (a trial read "You were lucky" heading the page where she is about to be sold).
+    """
     if failed:
         if label:
             return _("The {percent} risk happened: {label}.").format(percent=percent(chance), label=label)
         return _("The {percent} risk happened.").format(percent=percent(chance))
     if label:
-        return _("You were lucky: the {percent} risk ({label}) did not happen.").format(percent=percent(chance), label=label)
-    return _("You were lucky: the {percent} risk did not happen.").format(percent=percent(chance))
+        return _("The {percent} risk ({label}) did not happen.").format(percent=percent(chance), label=label)
+    return _("The {percent} risk did not happen.").format(percent=percent(chance))
 
 
 #: Marked for translation here, translated where it is shown (``_(ESTIMATE_NOTE)``).

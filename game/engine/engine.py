@@ -348,10 +348,11 @@ class Engine:
             item = self.story.items.get(name)
             if item is None or (weighed is not None and name not in weighed):
                 continue
+            neutral = item.tone == "neutral"  # shown in neither the good nor the bad colour
             if name in after.items and name not in state.items:
-                views.append(CostView(name, 1, f"+ {item.label}", True))
+                views.append(CostView(name, 1, f"+ {item.label}", None if neutral else True))
             elif name in state.items and name not in after.items:
-                views.append(CostView(name, -1, f"− {item.label}", False))
+                views.append(CostView(name, -1, f"− {item.label}", None if neutral else False))
         return tuple(views)
 
     def cost_views(self, state: GameState, effects: Iterable[Effect]) -> Iterable[CostView]:
@@ -370,12 +371,13 @@ class Engine:
                 yield CostView(effect.target, delta, f"{resource.label} → {resource.format(value)}",
                                self._is_good(effect.target, delta) if delta else None)
             elif effect.kind == "item":
-                label = self.story.items[effect.target].label
+                item = self.story.items[effect.target]
                 has = effect.target in state.items
+                neutral = item.tone == "neutral"
                 if effect.value and not has:
-                    yield CostView(effect.target, 1, f"+ {label}", True)
+                    yield CostView(effect.target, 1, f"+ {item.label}", None if neutral else True)
                 elif not effect.value and has:
-                    yield CostView(effect.target, -1, f"− {label}", False)
+                    yield CostView(effect.target, -1, f"− {item.label}", None if neutral else False)
 
     def _cost_text(self, name: str, delta: float) -> str:
         resource = self.story.resources[name]

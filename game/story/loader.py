@@ -97,7 +97,7 @@ _STORY = _Spec({"title": ("text", True), "version": ("version", True), "year": (
 _RESOURCE = _Spec({"start": ("number", True), "min": ("number", False), "max": ("number", False),
                    "label": ("text", True), "unit": ("text", False), "unit_plural": ("text", False),
                    "better": ("text", False)})
-_ITEM = _Spec({"label": ("text", True)})
+_ITEM = _Spec({"label": ("text", True), "tone": ("text", False)})
 _CHAPTER = _Spec({"chapter": ("text", False), "flags": ("texts", False), "nodes": ("map", True)})
 _NODE = _Spec({"text": ("text", True), "title": ("text", False), "location": ("text", False),
                "heading": ("text", False), "effects": ("map", False), "facts": ("texts", False),
@@ -509,7 +509,14 @@ class _Builder:
         for name, spec in items.items():
             idata = f.fields(spec, _ITEM, _("item '{name}'").format(name=name), items.value_locs[name])
             if idata is not None and self.declare(f, name, N_("an item"), items.key_locs[name].span):
-                self.items[name] = Item(name, f.get(idata, "label", "text", name), items.key_locs[name].span)
+                tone = f.get(idata, "tone", "text", "")
+                if tone not in ("", "neutral"):
+                    f.report("ER014", idata.value_locs["tone"].span,
+                             detail=_("an item's tone must be 'neutral', not '{value}'").format(value=tone),
+                             fix=_("Write tone: neutral for an item that is neither a gain nor a loss to show, "
+                                   "or leave tone out."))
+                    tone = ""
+                self.items[name] = Item(name, f.get(idata, "label", "text", name), items.key_locs[name].span, tone)
         return top
 
     def declare_flags(self, f: _File, data: LMap) -> None:

@@ -104,9 +104,16 @@ class Resource:
 
 @dataclass(frozen=True, slots=True)
 class Item:
+    """Something she can carry: ``phone`` labelled "Chinese phone".
+
+    ``tone`` "neutral" shows gaining or losing it in neither the good nor the bad colour: the
+    means to end her own life if caught is not a gain to colour green.
+    """
+
     name: str
     label: str
     span: SourceSpan
+    tone: str = ""
 
 
 @dataclass(frozen=True, slots=True)

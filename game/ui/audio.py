@@ -57,43 +57,31 @@ def audio_folder() -> Path:
 
 
 def device_possible() -> bool:
-    """False where there is surely no sound to make: SDL's dummy audio driver (CI, servers, tests)."""
-    return os.environ.get("SDL_AUDIODRIVER", "").strip().lower() != "dummy"
+    """False where there is surely no sound to make: SDL's dummy audio driver (CI, servers, tests), or a
+    Linux machine with no sound card and no sound server."""
+    driver = os.environ.get("SDL_AUDIODRIVER", "").strip().lower()
+    return driver != "dummy" and not no_sound_card(driver)
 
 
-_ALSA_HANDLERS: list[Any] = []  # kept alive: libasound calls the handler for as long as the process runs
+def no_sound_card(driver: str = "") -> bool:
+    """True on Linux when SDL could only try ALSA and ALSA has no card.
 
-
-def quiet_alsa() -> None:
-    """Stop libasound printing its own errors on stderr (a dozen lines on a machine with no sound card).
-
-    SDL reports the failure to open the device anyway, and the game then plays silent and says so in
-    Settings; ALSA's lines ("cannot find card '0'", "Unknown PCM default") only filled the terminal.
-    Both the libasound that pygame's wheel bundles and the system's get a handler that does nothing;
-    where neither can be loaded (not Linux, no ALSA) nothing changes.
+    There, opening the mixer fails anyway, after libasound has printed a dozen lines of its own
+    on stderr ("cannot find card '0'", "Unknown PCM default": a trial's terminal filled with them).
+    Not opening it keeps the terminal quiet. A sound server (PulseAudio, PipeWire) can play
+    without a card of its own, so where one is running, or another driver is asked for, SDL tries.
     """
-    if _ALSA_HANDLERS or not sys.platform.startswith("linux"):
-        return
+    if not sys.platform.startswith("linux") or driver not in ("", "alsa"):
+        return False
+    if not driver:
+        runtime = Path(os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}")
+        if os.environ.get("PULSE_SERVER") or any((runtime / name).exists() for name in ("pulse/native", "pipewire-0")):
+            return False
     try:
-        import ctypes
-        import ctypes.util
-
-        import pygame
-
-        handler_type = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
-                                        ctypes.c_char_p)
-        handler = handler_type(lambda *_args: None)
-        bundled = Path(pygame.__file__).resolve().parent.parent / "pygame_ce.libs"
-        candidates = [str(p) for p in sorted(bundled.glob("libasound*.so*"))] + [ctypes.util.find_library("asound")]
-        for candidate in candidates:
-            if candidate:
-                try:
-                    ctypes.CDLL(candidate).snd_lib_error_set_handler(handler)
-                except (OSError, AttributeError):
-                    continue
-        _ALSA_HANDLERS.append(handler)
-    except Exception:  # noqa: BLE001 - quieting a library is never worth failing for
-        return
+        cards = Path("/proc/asound/cards").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True  # no ALSA in this kernel (a container, a server): nothing to open
+    return "no soundcards" in cards or not cards.strip()
 
 
 class _Worker(threading.Thread):
@@ -112,7 +100,6 @@ class _Worker(threading.Thread):
         try:
             import pygame
 
-            quiet_alsa()
             pygame.mixer.init(**MIXER)
             pygame.mixer.set_num_channels(12)
             pygame.mixer.set_reserved(2)  # channels 0 and 1: the two ambiences of a crossfade

@@ -67,7 +67,8 @@ class SettingsScene(StillScene):
             label_text = f"{_(label)}:  ‹ {_(word)} ›"
             if field == "muted" and self.app.audio.no_device:
                 # Not "On" where nothing can be heard (a trial: "Sound: On" with no sound card at all).
-                label_text = f"{_(label)}:  {_('no audio device')}"
+                silent = _("no audio device")
+                label_text = f"{_(label)}:  {silent}"
                 explain = N_("No sound device here: the game plays silent. Captions still say what would be heard.")
             items.append(MenuItem(label_text, lambda i=i: self.change(i, 1), _(explain)))
         items.append(MenuItem(_("Back"), self.app.pop, key_hint="Esc"))

@@ -631,7 +631,7 @@ class StoryScene(Scene):
             surface.blit(label, (tool.rect.x, y))
             surface.blit(hint, (tool.rect.x + label.get_width() + theme.px(8), y))
         if not self.can_undo[0] and self.app.state is not None and self.app.state.undo:
-            note = text.line(f"Undo: {self.can_undo[1]}", "sans", theme.small, p.faint)
+            note = text.line(_("Undo: {reason}").format(reason=self.can_undo[1]), "sans", theme.small, p.faint)
             x = self.foot_rect.right - theme.margin - note.get_width()
             if x > self.tools_right:
                 surface.blit(note, (x, self.tools[0].rect.y + theme.px(6)))

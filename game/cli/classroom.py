@@ -49,7 +49,11 @@ def bind_address(text: str) -> str:
 
 def check_facilitate_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Arguments that are each fine but wrong together: a usage error (exit 2)."""
-    if args.groups and args.group > args.groups:
+    if args.group is not None and not args.groups:
+        parser.error(_("--group {group} needs --groups: without it the session is the whole class, which has "
+                       "no groups (give --groups 2 to {limit}, or leave out --group)").format(
+            group=args.group, limit=number(MAX_GROUPS)))
+    if args.groups and args.group is not None and args.group > args.groups:
         parser.error(_("--group {group}: there are only {groups} groups (--groups {groups})").format(
             group=args.group, groups=args.groups))
     if args.journeys:
@@ -58,6 +62,10 @@ def check_facilitate_arguments(parser: argparse.ArgumentParser, args: argparse.N
         if voting:
             parser.error(_("{option} is for a voting session; with --journeys every student plays her own journey "
                            "on her own device (leave out {option})").format(option=voting[0]))
+        if args.level == "younger":  # a teacher must not believe a veil is there when it is not
+            parser.error(_("--level younger veils passages on the projector, but class journeys veil nothing: every "
+                           "student reads every passage as written on her own device (for a younger class, run a "
+                           "voting session without --journeys)"))
     else:
         journeys_only = [flag for flag, used in (("--luck", args.luck is not None), ("--allow-undo", args.allow_undo),
                                                  ("--nicknames", args.nicknames)) if used]
@@ -71,10 +79,12 @@ def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--groups", type=group_count, default=0,
                         help=_("number of groups: 0 (the whole class, the default) or 2 to {limit}").format(
                             limit=number(MAX_GROUPS)))
-    parser.add_argument("--group", type=whole_number(1, MAX_GROUPS), default=1,
-                        help=_("which group this screen is, from 1 to --groups"))
+    parser.add_argument("--group", type=whole_number(1, MAX_GROUPS), default=None,
+                        help=_("with --groups: which group this screen is, from 1 to --groups (default 1)"))
     parser.add_argument("--level", choices=LEVELS, default="full",
-                        help=_("content level: full, or younger (veils the passages that depict forced marriage)"))
+                        help=_("content level: full, or younger (veils on the projector the passages that depict "
+                               "forced marriage, and the one about carrying the means to die rather than be sent "
+                               "back; the choices stay the same)"))
     parser.add_argument("--minutes", type=whole_number(1, MAX_MINUTES), default=3,
                         help=_("default discussion timer in minutes, 1 to {limit} (default {default})").format(
                             limit=number(MAX_MINUTES), default=number(3)))
@@ -191,7 +201,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         return 1
     try:
         preset = FacilitatorSettings(name=args.name or _("Class session"), groups=max(0, args.groups),
-                                     group=max(1, args.group), level=args.level,
+                                     group=args.group or 1, level=args.level,
                                      discussion_seconds=max(1, args.minutes) * 60,
                                      **({"seed": args.seed} if args.seed is not None else {}))
     except ValueError as exc:

@@ -292,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
                              if command is not i18n else
                              _("the language the program speaks, such as ko; with update, also the only "
                                "language whose catalogs are merged (a new one is started)"))
+    # Listed by `escape-route --help` too, as README promises Korean by --lang; before a command, main() hands it on.
+    parser.add_argument("--lang", type=language_code, default=None, metavar="LANG",
+                        help=_("the language to use, such as ko (default: your system's language)"))
     return parser
 
 

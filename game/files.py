@@ -142,6 +142,29 @@ def _float(text: str) -> float:
     return value
 
 
+# The json module's reasons, in words a player or teacher can act on (and translate).
+_JSON_REASONS = {
+    "Expecting value": N_("a value is missing"),
+    "Expecting ',' delimiter": N_("a comma is missing"),
+    "Expecting ':' delimiter": N_("a colon is missing"),
+    "Expecting property name enclosed in double quotes": N_("a name in double quotes was expected"),
+    "Invalid control character": N_("a line break or control character inside a text in quotes"),
+    "Invalid \\escape": N_("a backslash that starts no escape"),
+    "Invalid \\uXXXX escape": N_("a \\u escape without four hexadecimal digits"),
+    "Extra data": N_("more follows the end of the data"),
+    "Illegal trailing comma before end of object": N_("a comma before the closing brace"),
+    "Illegal trailing comma before end of array": N_("a comma before the closing bracket"),
+}
+
+
+def json_reason(message: str) -> str:
+    """What is wrong, in our words (json's own are English, and some end in "at": "starting at at line 15")."""
+    for start, words in _JSON_REASONS.items():  # some go on with the character: "Invalid \\escape: 'q'"
+        if message.startswith(start):
+            return _(words)
+    return message.removesuffix(" at")
+
+
 def parse_json(text: str, path: str | os.PathLike[str], what: str = "file") -> Any:
     """Strict JSON: no NaN or Infinity, no number too large for a float, integers of at most 100 digits.
 
@@ -151,9 +174,16 @@ def parse_json(text: str, path: str | os.PathLike[str], what: str = "file") -> A
     try:
         return json.loads(text, parse_constant=_refuse_constant, parse_int=_int, parse_float=_float)
     except json.JSONDecodeError as exc:
-        raise DataFileError(_("is damaged (not valid JSON: {reason} at line {line}, column {column})").format(
-            reason=exc.msg, line=exc.lineno, column=exc.colno), path,
-            _("Replace the {what}, or fix it in a text editor.").format(what=_(what))) from None
+        kept = text.rstrip()
+        # The usual damage: a copy or a write that stopped part-way (a text in quotes left open runs to the end).
+        if exc.pos >= len(kept) or exc.msg.startswith("Unterminated string"):
+            problem = _("is damaged (it ends too soon, at line {line}, column {column}: the file was cut short)")
+            line, column = kept.count("\n") + 1, len(kept) - kept.rfind("\n")
+        else:
+            problem = _("is damaged (not valid JSON: {reason} at line {line}, column {column})")
+            line, column = exc.lineno, exc.colno
+        raise DataFileError(problem.format(reason=json_reason(exc.msg), line=line, column=column), path,
+                            _("Replace the {what}, or fix it in a text editor.").format(what=_(what))) from None
     except RecursionError:
         raise DataFileError(_("is damaged (it nests too deeply)"), path,
                             _("Replace the {what}.").format(what=_(what))) from None

@@ -38,7 +38,7 @@ def run(*args: str, columns: int = 100) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", LANG="C.UTF-8",
                LANGUAGE="", LC_ALL="", PYGAME_HIDE_SUPPORT_PROMPT="1", COLUMNS=str(columns))
     return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=REPO, env=env,
-                          timeout=120)
+                          timeout=120, stdin=subprocess.DEVNULL)
 
 
 def usage_error(result: subprocess.CompletedProcess[str]) -> tuple[str, str]:
@@ -261,3 +261,20 @@ def test_the_report_command_says_in_korean_what_it_wrote_and_what_was_damaged(tm
     assert ("escape-route report: 9B.jsonl: 3번째 줄: discussion_held.seconds 값이 숫자가 아닙니다. 이 사건은 "
             "건너뛰었습니다") in said
     assert '<html lang="ko">' in output.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("words", [["--lang", "ko", "check", "story"], ["--lang=ko", "check", "story"],
+                                   ["check", "story", "--lang", "ko"]])
+def test_lang_may_come_before_the_command(words):
+    """`escape-route --lang ko check story` is what a Korean teacher types first: it is `check --lang ko`."""
+    result = run(*words)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("story: 오류 0개, 경고 0개"), result.stdout
+
+
+def test_lang_before_help_and_version_and_the_game():
+    helped = run("--lang", "ko", "--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("사용법: escape-route") and "facilitate" in helped.stdout
+    assert run("--lang", "ko", "--version").stdout.startswith("escape-route ")
+    played = run("--lang", "ko", "play", "--story", "story", "--text", "--seed", "1")  # stdin is empty: it ends
+    assert "두 번 주어졌습니다" not in played.stderr and played.stdout.startswith("3,500마일"), played.stderr

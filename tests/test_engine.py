@@ -136,3 +136,21 @@ def test_journal_records_what_was_read_and_chosen(engine):
     assert first["node"] == "river" and first["choice"] == "Wait a week"
     assert first["text"] == ["You have ¥300. Nobody warned you.", "The water is cold."]
     assert state.journal[1]["text"][0] == "You have ¥300. You were warned."
+
+
+def test_a_closed_choice_names_a_second_sum_of_money(tmp_path):
+    """"needs ¥1; you have ¥0" read as cash while the player held ¥16,000: a sum other than the money is named."""
+    from conftest import TINY, write_story
+
+    story_yaml = TINY["story.yaml"].replace(
+        '  days: {start: 0, min: 0, label: Days, unit: day, better: lower}\n',
+        '  days: {start: 0, min: 0, label: Days, unit: day, better: lower}\n'
+        '  debt: {start: 0, min: 0, label: Debt to broker, unit: "¥", better: lower}\n')
+    chapter = TINY["01_river.yaml"].replace("        if: cash >= 1000\n", "        if: debt > 0\n")
+    engine = Engine(load_story(write_story(tmp_path / "s", {**TINY, "story.yaml": story_yaml,
+                                                            "01_river.yaml": chapter})))
+    boat = engine.view(engine.new_game(seed=1)).choices[1]
+    assert (boat.available, boat.reason) == (False, "needs Debt to broker ¥1 or more; you have ¥0")
+    pay = engine.view(engine.new_game(seed=1)).choices[0]
+    assert pay.available  # the money itself is still only its amount: "needs ¥150" elsewhere
+    assert engine.explain(engine.story.nodes["river"].choices[1]) == "needs Debt to broker ¥1 or more"

@@ -73,10 +73,11 @@ def test_damaged_save_gives_one_clear_message(played):
     write_save(path, state, story)
     damaged = path.read_bytes()[:200]
     path.write_bytes(damaged)
-    assert list_saves()[0].problem.startswith("broken.json is damaged (not valid JSON: ")
+    cut_short = "broken.json is damaged (it ends too soon, at line "
+    assert list_saves()[0].problem.startswith(cut_short) and "the file was cut short" in list_saves()[0].problem
     loaded, message = load_save_safely(path, story)
     assert loaded is None
-    assert message.startswith("broken.json is damaged (not valid JSON: ")
+    assert message.startswith(cut_short)
     assert "start a new journey or load another save. The file was kept as " in message
     kept = list((path.parent / "unreadable").glob("broken.unreadable-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged and str(kept[0]) in message
@@ -112,6 +113,20 @@ def test_save_from_edited_story_loads_if_its_node_still_exists(played, tmp_path)
     assert "story version 1; the story is now version 2" in notice
 
 
+def test_save_from_a_story_edited_without_a_new_version_does_not_name_two_equal_versions(played, tmp_path):
+    """A writer's edit that keeps `version:` must not read "made with version 1; the story is now version 1"."""
+    story, _, state = played
+    path = slot_path("old")
+    write_save(path, state, story)
+    edited = TINY["story.yaml"].replace("flags: [warned]", "flags: [warned, rested]")
+    new_story = load_story(write_story(tmp_path / "same", {**TINY, "story.yaml": edited}))
+    assert new_story.version == story.version and new_story.digest != story.digest
+    loaded, notice = read_save(path, new_story)
+    assert loaded.node == state.node
+    assert notice.startswith("This save was made before the story's files last changed (both are version 1). ")
+    assert "the story is now version" not in notice
+
+
 def test_save_from_edited_story_says_which_node_is_gone(played, tmp_path):
     story, engine, state = played
     engine.choose(state, 0)  # to the bank or the caught ending
@@ -120,7 +135,27 @@ def test_save_from_edited_story_says_which_node_is_gone(played, tmp_path):
     chapter = TINY["01_river.yaml"].replace("  bank:", "  far_bank:").replace("goto: bank", "goto: far_bank")
     new_story = load_story(write_story(tmp_path / "v2", {**TINY, "01_river.yaml": chapter}))
     if state.node == "bank":
-        with pytest.raises(SaveError, match="at the passage 'bank', which the current story"):
+        with pytest.raises(SaveError, match=r"made before the story's files last changed \(both are version 1\), "
+                                             "and is at the passage 'bank', which the story no longer has"):
             read_save(path, new_story)
     else:
         assert read_save(path, new_story)[0].node == "caught"
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda text: text[:len(text) // 2], "it ends too soon"),                 # a copy that stopped half-way
+    (lambda text: text.rstrip()[:-1] + "\n\n", "it ends too soon"),        # the last brace lost
+    (lambda text: text.replace('",', '"', 1), "not valid JSON: a comma is missing at line"),
+    (lambda text: text.replace('":', '"', 1), "not valid JSON: a colon is missing at line"),
+    (lambda text: text + "x", "not valid JSON: more follows the end of the data at line"),
+    (lambda text: text.replace('"', "'", 2), "not valid JSON: a name in double quotes was expected at line"),
+])
+def test_a_damaged_save_says_what_is_wrong_in_plain_words(played, damage, words):
+    """A save edited by hand or cut short is named with what is wrong, where, in words (never "at at line")."""
+    story, _, state = played
+    path = slot_path("hand")
+    write_save(path, state, story)
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    problem = list_saves()[0].problem
+    assert problem.startswith("hand.json is damaged (") and words in problem, problem
+    assert " at at " not in problem and "Expecting" not in problem and "delimiter" not in problem

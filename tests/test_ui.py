@@ -428,6 +428,10 @@ def test_no_display_says_so_in_one_line(tmp_path):
         assert result.returncode == 1
         assert result.stderr.strip() == ("escape-route: no display available; play in the terminal with: "
                                          "escape-route play --text")
+        korean = subprocess.run([sys.executable, "-m", "game", "--lang", "ko", "play", "--story",
+                                 str(tmp_path / "t")], capture_output=True, text=True, timeout=60, env=env, cwd=REPO)
+        assert korean.returncode == 1
+        assert korean.stderr.strip() == "escape-route: 화면을 찾을 수 없습니다. 터미널에서 하려면: escape-route play --text"
 
 
 def test_bench_first_frame_hook(tmp_path):

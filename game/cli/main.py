@@ -311,12 +311,32 @@ def _lang_given(given: list[str]) -> str | None:
     return None
 
 
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    return {name for action in parser._subparsers._group_actions for name in action.choices} \
+        if parser._subparsers is not None else set()
+
+
+def _command_first(given: list[str], commands: set[str]) -> list[str]:
+    """Options before the command go after it (`escape-route --lang ko facilitate` is `facilitate --lang ko`);
+    options with no command are the game's (`escape-route --lang ko` plays)."""
+    if not given or not given[0].startswith("-") or given[0] in ("-h", "--help", "--version"):
+        return given
+    i = 0
+    while i < len(given) and given[i].startswith("-"):
+        i += 2 if given[i] == "--lang" else 1  # --lang takes the next word; the game's other options are flags
+    if i < len(given) and given[i] in commands:
+        return [given[i], *given[:i], *given[i + 1:]]
+    for asked in ("--version", "--help", "-h"):  # `--lang ko --help`: the program's own help, in Korean
+        if asked in given[:i]:
+            return [asked]
+    return ["play", *given]
+
+
 def main(argv: list[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     set_language(_lang_given(given))
     parser = build_parser()
-    if given and given[0].startswith("-") and given[0] not in ("-h", "--help", "--version"):
-        given = ["play", *given]  # `escape-route --lang ko`: options with no command are the game's
+    given = _command_first(given, _commands(parser))
     args = parser.parse_args(given)
     if args.command is None:
         args = parser.parse_args(["play"])

@@ -21,7 +21,7 @@ from game.errors import EngineError, Impossible
 from game.l10n import _, number
 from game.story import expr as ex
 from game.story import template as tpl
-from game.story.model import CURRENCY_SYMBOLS, Choice, Effect, Ending, Node, Story
+from game.story.model import CURRENCY_SYMBOLS, Choice, Effect, Ending, Node, Resource, Story
 
 
 class Phase(Enum):
@@ -266,14 +266,17 @@ class Engine:
             resource = story.resources[found.left.name]
             have = state.vars.get(found.left.name, resource.start)
             step = 0 if found.op in (">=", "<=") else 1
+            money = self._is_the_money(resource)  # "needs ¥3,000"; another sum is named: "Debt to broker ¥1 or more"
             if found.op in (">=", ">"):
                 amount = found.right.value + step
-                need = (resource.format(amount) if resource.is_currency
-                        else _("{label} {amount} or more").format(label=resource.label, amount=number(amount)))
+                need = (resource.format(amount) if money
+                        else _("{label} {amount} or more").format(label=resource.label, amount=self._amount(resource,
+                                                                                                         amount)))
             else:
                 amount = found.right.value - step
-                need = (_("at most {amount}").format(amount=resource.format(amount)) if resource.is_currency
-                        else _("{label} {amount} or less").format(label=resource.label, amount=number(amount)))
+                need = (_("at most {amount}").format(amount=resource.format(amount)) if money
+                        else _("{label} {amount} or less").format(label=resource.label, amount=self._amount(resource,
+                                                                                                          amount)))
             return _("needs {need}; you have {have}").format(need=need, have=resource.format(have))
         tested = ex.item_test(node)
         if tested is not None:
@@ -283,6 +286,15 @@ class Engine:
             return _("needs {what}").format(what=what) if wanted else _("only without {what}").format(what=what)
         return ""
 
+    def _is_the_money(self, resource: Resource) -> bool:
+        """The story's first sum of money is "the money": its amount alone says what is meant (¥3,000)."""
+        first = next((r for r in self.story.resources.values() if r.is_currency), None)
+        return first is resource
+
+    @staticmethod
+    def _amount(resource: Resource, amount: float) -> str:
+        return resource.format(amount) if resource.is_currency else number(amount)
+
     def explain(self, choice: Choice) -> str:
         """A reason written from the condition, for choices whose writer gave none."""
         tree = choice.condition_tree
@@ -291,8 +303,11 @@ class Engine:
                 and isinstance(tree.right, ex.Num) and tree.left.name in story.resources:
             resource = story.resources[tree.left.name]
             amount = tree.right.value + (0 if tree.op == ">=" else 1)
-            if resource.unit in CURRENCY_SYMBOLS:
+            if resource.unit in CURRENCY_SYMBOLS and self._is_the_money(resource):
                 return _("needs {what}").format(what=resource.format(amount))
+            if resource.unit in CURRENCY_SYMBOLS:
+                return _("needs {what}").format(what=_("{label} {amount} or more").format(
+                    label=resource.label, amount=resource.format(amount)))
             return _("needs {what}").format(what=_("{label} {amount} or more").format(
                 label=resource.label, amount=number(amount)))
         if tree is None:

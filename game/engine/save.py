@@ -245,7 +245,12 @@ def read_save(path: Path, story: Story) -> tuple[GameState, str]:
         return state, ""
     saved_story = data.get("story") if isinstance(data.get("story"), dict) else {}
     saved_version = saved_story.get("version", "?")
+    same_version = str(saved_version) == str(story.version)  # the files changed, the version was not raised
     if state.node not in story.nodes:
+        if same_version:
+            raise SaveError(_("{name} was made before the story's files last changed (both are version {version}), "
+                              "and is at the passage '{node}', which the story no longer has").format(
+                name=path.name, node=state.node, version=story.version))
         raise SaveError(_("{name} was made with story version {saved} and is at the passage '{node}', which the "
                           "current story (version {version}) no longer has").format(
             name=path.name, saved=saved_version, node=state.node, version=story.version))
@@ -253,6 +258,10 @@ def read_save(path: Path, story: Story) -> tuple[GameState, str]:
     problem = state_problem(state, story)
     if problem:
         raise SaveError(_("{name} is damaged: {problem}").format(name=path.name, problem=problem))
+    if same_version:
+        return state, _("This save was made before the story's files last changed (both are version {version}). The "
+                        "journey continues at the same passage; earlier choices can no longer be undone.").format(
+            version=story.version)
     return state, _("This save was made with story version {saved}; the story is now version {version}. The journey "
                     "continues at the same passage; earlier choices can no longer be undone.").format(
         saved=saved_version, version=story.version)

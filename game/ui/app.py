@@ -32,7 +32,7 @@ from game.engine.save import (
 )
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
-from game.l10n import _, language, ngettext, number, set_language
+from game.l10n import N_, _, language, ngettext, number, set_language
 from game.paths import user_data_dir
 from game.story.loader import load_story
 from game.story.model import Story
@@ -45,7 +45,7 @@ from game.ui.widgets.text import TextCache
 
 STEP = 1 / 60
 MIN_SIZE = (640, 400)
-NO_DISPLAY = "escape-route: no display available; play in the terminal with: escape-route play --text"
+NO_DISPLAY = N_("no display available; play in the terminal with: escape-route play --text")
 TOAST_LIFE = 4.5
 IDLE_WAKE_MS = 250
 
@@ -609,19 +609,19 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
              state: GameState | None = None, hot_reload: bool = False, writer: bool = False) -> int:
     """Entry point for ``escape-route play`` (graphical); the command line has parsed and checked the arguments."""
     if not display_available():
-        alert(NO_DISPLAY)
+        alert("escape-route: " + _(NO_DISPLAY))
         return 1
     try:
         pygame.display.init()
         pygame.font.init()
     except pygame.error:
-        alert(NO_DISPLAY)
+        alert("escape-route: " + _(NO_DISPLAY))
         return 1
     try:
         app = App(story, seed=seed, start=start, presets=presets, resume=resume, autoplay=autoplay,
                   fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
     except pygame.error as exc:
-        alert(f"{NO_DISPLAY} ({exc})")
+        alert(f"escape-route: {_(NO_DISPLAY)} ({exc})")
         return 1
     try:
         return app.run()

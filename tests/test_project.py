@@ -180,3 +180,18 @@ def test_the_story_map_pages_chapter_arrows_are_the_storys():
     assert "china_bank or china_bank_tumen| C3" in drawn and "C6 -.->|incheon_arrival| C9" in drawn
     assert "C7 -.->|laos_questioning| C6" in drawn
     assert "one fixed node" not in page and "Ok-hee" not in page
+
+
+
+def test_the_lan_pages_tables_name_each_row_once():
+    """A limit listed twice drifts apart: docs/lan.md had "Wrong room codes" twice, worded differently."""
+    repeated, seen = [], {}
+    for number, line in enumerate((REPO / "docs" / "lan.md").read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith("|"):
+            seen = {}  # a new table starts after any other line
+            continue
+        first = line.strip("|").split("|")[0].strip()
+        if first in seen and not set(first) <= set("-: "):
+            repeated.append(f"docs/lan.md:{number}: {first!r} (also line {seen[first]})")
+        seen[first] = number
+    assert not repeated, repeated

@@ -54,6 +54,16 @@ def test_every_choice_shows_what_it_will_cost_including_the_next_page():
     assert len(checked) > 200  # most of the story's choices were looked at
 
 
+def test_only_trust_is_ever_a_hidden_cost_as_the_readme_says():
+    """README: money, days, health and exposure are always shown before a choice; only trust can fall unseen."""
+    story = load_story(STORY)
+    hidden = {(node.id, effect.target) for node in story.nodes.values() for choice in node.choices
+              for effect in choice.hidden}
+    assert hidden and {target for _, target in hidden} == {"trust"}, hidden
+    readme = (STORY.parent / "README.md").read_text(encoding="utf-8")
+    assert "Only trust (how far the people around her will stand by her)\ncan fall" in readme
+
+
 def test_a_choice_whose_next_page_costs_more_shows_it(tmp_path):
     from conftest import TINY, write_story
 

@@ -76,8 +76,8 @@ def test_a_choice_whose_next_page_costs_more_shows_it(tmp_path):
 
 
 def test_a_closed_choice_shows_its_cost_as_written_not_what_clamping_would_take():
-    """With ¥20 in hand, the ¥3,000 for the guard is ¥3,000 on the closed choice (its reason says "needs ¥3,000;
-    you have ¥20"), not the ¥20 that taking it would leave at 0; an open choice still shows what it does."""
+    """With ¥20 in hand, the ¥3,000 for the guard is ¥3,000 on the closed choice (its reason names the ¥3,000 and
+    adds "you have ¥20"), not the ¥20 that taking it would leave at 0; an open choice still shows what it does."""
     story = load_story(STORY)
     engine = Engine(story, keep_journal=False)
     state = engine.new_game(seed=1, start="river_yalu_bank")
@@ -85,7 +85,7 @@ def test_a_closed_choice_shows_its_cost_as_written_not_what_clamping_would_take(
     state.vars["hyesan_guard_contact"] = True
     view = engine.view(state)
     guard = next(c for c in view.choices if "Myong-chol" in c.text)
-    assert not guard.available and "needs ¥3,000; you have ¥20" in guard.reason
+    assert not guard.available and guard.reason.endswith("the ¥3,000 he wants. (you have ¥20)")
     assert shown(guard)["cash"] == -3000 and "¥3,000" in [c.text for c in guard.costs]
     # The same choice, open with ¥3,500, shows (and takes) ¥3,000.
     state.vars["cash"] = 3500
@@ -104,4 +104,4 @@ def test_the_terminal_shows_the_written_cost_of_a_closed_choice(tmp_path):
                           "cash=20", "--set", "hyesan_guard_contact=true"], input="q\n", capture_output=True, text=True,
                          cwd=REPO, env=env, timeout=60, check=False)
     page = " ".join(out.stdout.split())
-    assert "(needs ¥3,000; you have ¥20)) Find Myong-chol and pay him — ¥3,000" in page, page[-1500:]
+    assert "the ¥3,000 he wants. (you have ¥20)) Find Myong-chol and pay him — ¥3,000" in page, page[-1500:]

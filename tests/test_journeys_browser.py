@@ -142,7 +142,7 @@ def press_choice(browser, position: int) -> None:
 
 @pytest.mark.parametrize("size", [(360, 740), (1366, 768)], ids=["phone", "chromebook"])
 def test_a_student_plays_a_whole_journey_by_keyboard(tmp_path, size):
-    server, writer = serve(tmp_path, seed=1)
+    server, writer = serve(tmp_path, seed=2)
     browser = chrome(tmp_path, size)
     source = axe_source()
     rng = Pcg32.seeded(1)
@@ -175,7 +175,7 @@ def test_a_student_plays_a_whole_journey_by_keyboard(tmp_path, size):
                                        "{block: 'center'})")
                 shot(browser, tmp_path, f"{tag}-choice-risk")
                 risk_shot = True
-            # Deterministic and long: the simulator's careful player (seed 1 reaches Seoul by 23 places).
+            # Deterministic and long: the simulator's careful player (seed 2 reaches Seoul by 23 places).
             state_now = server.journeys.students[device_key(token)].state
             open_ = [c for c in server.journeys.engine.view(state_now).choices if c.available]
             index = careful_policy(open_, state_now.vars, rng)

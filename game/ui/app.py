@@ -10,6 +10,7 @@ so they drive the very code a player does, without sleeping.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import deque
@@ -23,12 +24,13 @@ from game.engine.engine import Engine
 from game.engine.presets import start_with
 from game.engine.save import (
     AUTOSAVE,
-    keep_autosave_aside,
+    claim_data_folder,
     load_save_safely,
+    read_info,
     remove_stale_temporaries,
     saves_dir,
     slot_path,
-    write_save,
+    write_autosave,
 )
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
@@ -78,9 +80,9 @@ class App:
         # True when the autosave slot holds a save that could not be read nor moved aside:
         # then this window never autosaves over it.
         self.autosave_blocked = False
-        # True once the autosave slot holds the journey being played. Until then, the journey
-        # in it is another one: it is kept under a name of its own before the first autosave.
-        self.autosave_ours = False
+        # The id of the journey this window last wrote to the autosave slot (see write_autosave);
+        # None until it has: the journey in the slot is then another one, kept before the first autosave.
+        self.journey: str | None = None
         remove_stale_temporaries(saves_dir(), user_data_dir())
         self.settings, notice = load_settings()
         self.toasts: list[list[Any]] = []
@@ -220,7 +222,7 @@ class App:
 
         self.state = self.engine.new_game(self.seed, start=self.start)
         start_with(self.state, self.presets)
-        self.autosave_ours = False
+        self.journey = None
         self.autosave()
         self.stack.replace_all(StoryScene(self))
 
@@ -242,9 +244,10 @@ class App:
             self.stack.push(MessageScene(self, _("This save cannot be loaded"), notice))
             return False
         self.state = state
-        # The autosave follows the journey being played, so Continue resumes the one last played.
-        self.autosave_ours = path == slot_path(AUTOSAVE)
-        if not self.autosave_ours:
+        # The autosave follows the journey being played, so Continue resumes the one last played:
+        # continuing it adopts its journey id; any other save's journey keeps it first.
+        self.journey = read_info(path).journey if path == slot_path(AUTOSAVE) else None
+        if self.journey is None:
             self.autosave()
         self.stack.replace_all(StoryScene(self))
         if notice:
@@ -252,21 +255,25 @@ class App:
         return True
 
     def autosave(self) -> None:
+        """Save the journey in the autosave slot, keeping any other journey found there (and saying so)."""
         if self.state is None or self.autosave_blocked:
             return
-        if not self.autosave_ours:
-            kept = keep_autosave_aside()
-            if kept is not None:
-                place = self.place(kept.location)[0] if kept.location else ""
-                where = ", ".join(p for p in (place, _("day {day}").format(day=kept.day)) if p)
-                self.notify(_("Your other journey ({where}) is kept: Load (F9) lists it as “{kept}”.").format(
-                    where=where, kept=_("Kept journey")))
         try:
-            write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
+            done = write_autosave(self.state, self.story, self.journey)
         except StoryError as exc:
             self.notify(_("Could not autosave: {problem}").format(problem=exc))
             return
-        self.autosave_ours = True
+        self.journey = done.journey
+        kept = done.kept
+        if kept is not None:
+            place = self.place(kept.location)[0] if kept.location else ""
+            where = ", ".join(p for p in (place, _("day {day}").format(day=kept.day)) if p)
+            if done.other_copy:
+                self.notify(_("Another copy of the game had autosaved a journey ({where}); it is kept: Load (F9) "
+                              "lists it as “{kept}”.").format(where=where, kept=_("Kept journey")))
+            else:
+                self.notify(_("Your other journey ({where}) is kept: Load (F9) lists it as “{kept}”.").format(
+                    where=where, kept=_("Kept journey")))
 
     def to_title(self) -> None:
         from game.ui.scenes.title import TitleScene
@@ -315,7 +322,12 @@ class App:
 
     # ------------------------------------------------------------------ messages
     def notify(self, text: str) -> None:
-        """A one-line notice at the bottom of the screen for a few seconds."""
+        """A one-line notice at the bottom of the screen for a few seconds.
+
+        The same notice again (an autosave that fails at every page) is not stacked: the
+        one showing starts its few seconds over.
+        """
+        self.toasts = [toast for toast in self.toasts if toast[0] != text]
         self.toasts.append([text, 0.0])
         self.toasts = self.toasts[-3:]
         self.dirty = True
@@ -604,6 +616,25 @@ def display_available() -> bool:
     return True
 
 
+def refuse(message: str, title: str) -> None:
+    """Say why the game does not start on standard error and in a window of its own (never raises).
+
+    The player who double-clicked the game a second time looks at the screen, not at a
+    terminal: SDL's native message box shows it there. Where SDL has none, the system
+    dialog of :func:`game.alert.alert` is the fallback.
+    """
+    from game.alert import has_terminal
+
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print("escape-route: " + message, file=sys.stderr, flush=True)
+    try:
+        pygame.display.message_box(title, message, message_type="error")
+    except pygame.error:
+        if not has_terminal():
+            alert(message, title)
+
+
 def run_game(story: Story, *, seed: int | None = None, start: str | None = None, presets: dict | None = None,
              resume: bool = False, autoplay: str | None = None, fast: bool = False, quit_at_end: bool = False,
              state: GameState | None = None, hot_reload: bool = False, writer: bool = False) -> int:
@@ -618,6 +649,12 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
         alert("escape-route: " + _(NO_DISPLAY))
         return 1
     try:
+        # One copy of the game at a time on one data folder: two would autosave over each other's journeys.
+        folder_lock = claim_data_folder()
+    except StoryError as exc:
+        refuse(str(exc), story.title)
+        return 1
+    try:
         app = App(story, seed=seed, start=start, presets=presets, resume=resume, autoplay=autoplay,
                   fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
     except pygame.error as exc:
@@ -627,3 +664,5 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
         return app.run()
     finally:
         pygame.quit()
+        if folder_lock is not None:
+            folder_lock.release()

@@ -83,6 +83,7 @@ class App:
         # The id of the journey this window last wrote to the autosave slot (see write_autosave);
         # None until it has: the journey in the slot is then another one, kept before the first autosave.
         self.journey: str | None = None
+        self.autosave_problem = ""  # why the last autosave failed ('' when it worked)
         remove_stale_temporaries(saves_dir(), user_data_dir())
         self.settings, notice = load_settings()
         self.toasts: list[list[Any]] = []
@@ -261,8 +262,12 @@ class App:
         try:
             done = write_autosave(self.state, self.story, self.journey)
         except StoryError as exc:
-            self.notify(_("Could not autosave: {problem}").format(problem=exc))
+            problem = _("Could not autosave: {problem}").format(problem=exc)
+            if problem != self.autosave_problem:  # said once, not at every page while the folder stays closed
+                self.notify(problem)
+            self.autosave_problem = problem
             return
+        self.autosave_problem = ""
         self.journey = done.journey
         kept = done.kept
         if kept is not None:

@@ -15,6 +15,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import pygame
 import pytest
+from test_real_window import display as x_display  # noqa: F401 - a private X server, as the window tests use
+from test_real_window import xdotool
 
 from conftest import REPO, STORY, TINY, write_story
 from game import l10n
@@ -77,11 +80,14 @@ def load_menu(app: App) -> list[str]:
 # --------------------------------------------------------------------------- 1. two copies
 
 
-def game_process(story: Path, data: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "ESCAPE_ROUTE_DATA_DIR": str(data), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
-           "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "game", "play", "--story", str(story), *args], env=env, cwd=REPO,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def game_process(story: Path, data: Path, *args: str, lang: str = "en", display: str = "") -> subprocess.Popen:
+    env = {**os.environ, "ESCAPE_ROUTE_DATA_DIR": str(data), "SDL_AUDIODRIVER": "dummy", "PYTHONPATH": str(REPO),
+           **({"DISPLAY": display} if display else {"SDL_VIDEODRIVER": "dummy"})}
+    if display:
+        env.pop("SDL_VIDEODRIVER", None)
+    command = [sys.executable, "-m", "game", "--lang", lang, "play", "--story", str(story), *args]
+    return subprocess.Popen(command, env=env, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(test, seconds: float = 60.0) -> None:  # noqa: ANN001
@@ -103,6 +109,9 @@ def test_a_second_copy_on_the_same_data_folder_refuses_to_start_and_says_why(tin
             assert "Another copy of the game is already open" in err and str(private_data_dir) in err
             assert "Close the other copy" in err and "Traceback" not in err
             assert slot_path(AUTOSAVE).read_bytes() == journey and not kept_saves()
+        korean = game_process(tiny_story, private_data_dir, "--text", lang="ko")
+        _out, err = korean.communicate("1\n", timeout=60)
+        assert korean.returncode == 1 and "게임이 이미 하나 열려 있고" in err and str(private_data_dir) in err
         assert first.poll() is None  # the first copy plays on
     finally:
         first.kill()
@@ -111,6 +120,42 @@ def test_a_second_copy_on_the_same_data_folder_refuses_to_start_and_says_why(tin
     again = game_process(tiny_story, private_data_dir, "--text", "--continue")
     out, err = again.communicate("q\n", timeout=60)
     assert "Another copy" not in err and "Continuing your saved journey" in out
+
+
+def test_on_a_screen_the_second_copy_says_it_in_a_window(tiny_story, private_data_dir, x_display, tmp_path):  # noqa: F811
+    """With a real X display, the refusal is a window the player sees, closed by a key; then the copy exits."""
+    display = x_display
+    first = game_process(tiny_story, private_data_dir, "--start", "river", display=display)
+    second = None
+    try:
+        wait_for(lambda: slot_path(AUTOSAVE).is_file())
+        second = game_process(tiny_story, private_data_dir, "--start", "river", display=display)
+        env = {**os.environ, "DISPLAY": display}
+        window = ""
+        deadline = time.monotonic() + 60
+        while not window and time.monotonic() < deadline:
+            window = xdotool(env, "search", "--onlyvisible", "--pid", str(second.pid))
+            time.sleep(0.2)
+        assert window, "no window said why the second copy does not start"
+        window = window.splitlines()[0]
+        time.sleep(0.5)
+        shot = tmp_path / "refused.png"
+        subprocess.run(["import", "-display", display, "-window", window, str(shot)], check=True, timeout=30)
+        if os.environ.get("ESCAPE_ROUTE_WINDOW_SHOT"):  # to look at it: a path to copy the screenshot to
+            shutil.copy(shot, os.environ["ESCAPE_ROUTE_WINDOW_SHOT"])
+        image = pygame.image.load(str(shot))
+        assert image.get_width() >= 600 and len({tuple(image.get_at((x, y))[:3]) for x in range(0, 600, 7)
+                                                 for y in range(0, image.get_height(), 7)}) > 3  # text drawn
+        assert second.poll() is None  # it waits for the player to read it
+        xdotool(env, "key", "--window", window, "Return")
+        _out, err = second.communicate(timeout=30)
+        assert second.returncode == 1 and "Another copy of the game is already open" in err
+        assert first.poll() is None
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=30)
 
 
 def test_the_lock_is_per_process_and_dies_with_its_holder(tmp_path):

@@ -43,7 +43,7 @@ from game.ui.bench_support import first_frame_seconds
 from game.ui.scenes.base import Scene, SceneStack
 from game.ui.settings import Settings, load_settings, save_settings
 from game.ui.theme import Fonts, Theme
-from game.ui.widgets.text import TextCache
+from game.ui.widgets.text import TextCache, blit_block
 
 STEP = 1 / 60
 MIN_SIZE = (640, 400)
@@ -202,6 +202,7 @@ class App:
         or numbers, so the state carries over as it is.
         """
         set_language(lang or None)
+        self.toasts.clear()  # notices in the other language (its fonts may not even have their letters)
         try:
             story = load_story(self.story.root, lang=language())
         except StoryError as exc:  # the story loaded a moment ago; only a file changed under it can fail
@@ -635,9 +636,44 @@ def refuse(message: str, title: str) -> None:
             print("escape-route: " + message, file=sys.stderr, flush=True)
     try:
         pygame.display.message_box(title, message, message_type="error")
+        return
+    except pygame.error:  # SDL found no message box (on Linux it needs zenity): a window of our own
+        pass
+    try:
+        if pygame.display.get_driver() != "dummy":  # a window nobody can see would wait for ever
+            message_window(message, title)
+            return
     except pygame.error:
-        if not has_terminal():
-            alert(message, title)
+        pass
+    if not has_terminal():
+        alert(message, title)
+
+
+def message_window(message: str, title: str) -> None:
+    """A small window of the game's own that shows ``message`` until a key, a click or its close button.
+
+    In the game's fonts and colours (Korean included), so that it works wherever the
+    game's own window would.
+    """
+    settings = load_settings()[0]
+    palette = Theme.build((1500, 1080), settings).palette
+    width, pad = 720, 32
+    text = TextCache(Fonts())
+    body = text.block(message, "sans", round(20 * settings.text_scale), width - 2 * pad, palette.strong, 1.4)
+    hint = text.block(_("Press any key or close this window."), "sans", round(16 * settings.text_scale),
+                      width - 2 * pad, palette.muted, 1.3)
+    height = pad + body.height + pad // 2 + hint.height + pad
+    screen = pygame.display.set_mode((width, height))
+    pygame.display.set_caption(title)
+    while True:
+        screen.fill(palette.bg)
+        pygame.draw.rect(screen, palette.accent, (0, 0, 6, height))
+        blit_block(screen, body, pad, pad)
+        blit_block(screen, hint, pad, pad + body.height + pad // 2)
+        pygame.display.flip()
+        event = pygame.event.wait()
+        if event.type in (pygame.QUIT, pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.WINDOWCLOSE):
+            return
 
 
 def run_game(story: Story, *, seed: int | None = None, start: str | None = None, presets: dict | None = None,

@@ -245,8 +245,10 @@ class TextGame:
             return False
         self.journey = done.journey
         if done.kept is not None:
-            print("escape-route: " + _("your other saved journey (day {day}) is kept as {path}; this is a new journey.")
-                  .format(day=done.kept.day, path=done.kept.path), file=sys.stderr)
+            said = (_("another copy of the game had autosaved a journey (day {day}); it is kept as {path}.")
+                    if done.other_copy else
+                    _("your other saved journey (day {day}) is kept as {path}; this is a new journey."))
+            print("escape-route: " + said.format(day=done.kept.day, path=done.kept.path), file=sys.stderr)
         return True
 
 

@@ -359,3 +359,21 @@ def test_the_system_reason_for_a_failed_write_is_in_our_words(story, monkeypatch
         assert str(raised.value).endswith(l10n._(english)) and os.strerror(code) not in str(raised.value)
         if lang == "ko":
             assert HANGUL.search(l10n._(english))
+
+
+def test_the_terminal_keeps_a_journey_another_copy_autosaved(story, capsys):
+    import io
+
+    from game.engine.engine import Engine
+    from game.textui import TextGame
+
+    engine = Engine(story)
+    mine, theirs = engine.new_game(seed=1), engine.new_game(seed=2)
+    engine.choose(theirs, 2)
+    game = TextGame(story, mine, io.StringIO(""), io.StringIO())
+    assert game.save()
+    write_autosave(theirs, story, None)  # another copy starts its journey on the same folder, and plays
+    engine.choose(mine, 2)
+    assert game.save()
+    assert [json.loads(k.path.read_text())["state"] for k in kept_saves()] == [theirs.to_dict()]
+    assert "another copy of the game had autosaved a journey (day 7)" in capsys.readouterr().err

@@ -268,7 +268,7 @@ class HeldLock:
             if entry[1] > 0:
                 return
             del _HELD[self.key]
-            _unlock(entry[0])
+            unlock_descriptor(entry[0])
             os.close(entry[0])
 
     def __enter__(self) -> HeldLock:
@@ -300,7 +300,7 @@ def hold_lock(path: str | os.PathLike[str], wait: float | None = 0.0) -> HeldLoc
     fd = os.open(key, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
     deadline = None if wait is None else time.monotonic() + max(0.0, wait)
     try:
-        while not _try_lock(fd, block=deadline is None):
+        while not lock_descriptor(fd, block=deadline is None):
             if deadline is not None and time.monotonic() >= deadline:
                 raise LockHeld(Path(key))
             time.sleep(_POLL)
@@ -310,21 +310,26 @@ def hold_lock(path: str | os.PathLike[str], wait: float | None = 0.0) -> HeldLoc
     with _HELD_GUARD:
         if key in _HELD:  # another thread of this process took it meanwhile: share theirs
             _HELD[key][1] += 1
-            _unlock(fd)
+            unlock_descriptor(fd)
             os.close(fd)
         else:
             _HELD[key] = [fd, 1]
     return HeldLock(key)
 
 
-def _try_lock(fd: int, block: bool) -> bool:
-    """True when the lock was taken; False when another process holds it."""
+def lock_descriptor(fd: int, block: bool = False, offset: int = 0) -> bool:
+    """Lock an open file for this process: True when taken, False when another process holds it.
+
+    For a file that is itself read and written while locked (a session record), give an
+    ``offset`` far past its end: Windows' locks are mandatory on the bytes they cover.
+    Other failures are the ``OSError`` they are.
+    """
     if os.name == "nt":
         import msvcrt
 
         while True:  # LK_LOCK gives up after ten seconds: blocking is a loop of it
             try:
-                os.lseek(fd, 0, os.SEEK_SET)
+                os.lseek(fd, offset, os.SEEK_SET)
                 msvcrt.locking(fd, msvcrt.LK_LOCK if block else msvcrt.LK_NBLCK, 1)
                 return True
             except OSError as exc:
@@ -343,12 +348,13 @@ def _try_lock(fd: int, block: bool) -> bool:
     return True
 
 
-def _unlock(fd: int) -> None:
+def unlock_descriptor(fd: int, offset: int = 0) -> None:
+    """Let go of :func:`lock_descriptor`'s lock (closing the file does too)."""
     try:
         if os.name == "nt":
             import msvcrt
 
-            os.lseek(fd, 0, os.SEEK_SET)
+            os.lseek(fd, offset, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
         else:
             import fcntl

@@ -626,8 +626,9 @@ def refuse(message: str, title: str) -> None:
     """Say why the game does not start on standard error and in a window of its own (never raises).
 
     The player who double-clicked the game a second time looks at the screen, not at a
-    terminal: SDL's native message box shows it there. Where SDL has none, the system
-    dialog of :func:`game.alert.alert` is the fallback.
+    terminal: SDL's native message box shows it there; where SDL has none (Linux without
+    zenity), a small window of the game's own (:func:`message_window`); where no window
+    can open at all, the system dialog of :func:`game.alert.alert`.
     """
     from game.alert import has_terminal
 
@@ -696,14 +697,16 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
         refuse(str(exc), story.title)
         return 1
     try:
-        app = App(story, seed=seed, start=start, presets=presets, resume=resume, autoplay=autoplay,
-                  fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
-    except pygame.error as exc:
-        alert(f"escape-route: {_(NO_DISPLAY)} ({exc})")
-        return 1
-    try:
-        return app.run()
+        try:
+            app = App(story, seed=seed, start=start, presets=presets, resume=resume, autoplay=autoplay,
+                      fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
+        except pygame.error as exc:
+            alert(f"escape-route: {_(NO_DISPLAY)} ({exc})")
+            return 1
+        try:
+            return app.run()
+        finally:
+            pygame.quit()
     finally:
-        pygame.quit()
         if folder_lock is not None:
             folder_lock.release()

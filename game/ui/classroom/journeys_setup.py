@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from game.classroom.content import LEVEL_LABELS, LEVELS, content_note
 from game.classroom.report import LUCK_LABELS, LUCK_WHY  # one wording for the luck everywhere
 from game.l10n import N_, _
 from game.ui.classroom.setup import FacilitateSetupScene, Field
@@ -29,18 +30,20 @@ NICKNAME_WHY = {
 }
 
 FIELDS = (Field("name", N_("Session name")), Field("luck", N_("Luck")), Field("undo", N_("Going back")),
-          Field("nicknames", N_("Nicknames")), Field("seed", N_("Seed")), Field("begin", N_("Open the room")))
+          Field("nicknames", N_("Nicknames")), Field("level", N_("Content level")), Field("seed", N_("Seed")),
+          Field("begin", N_("Open the room")))
 
 
 @dataclass(frozen=True, slots=True)
 class JourneyChoices:
-    """What the teacher chose: ``JourneyChoices("9B History", "same", False, False, 4242)``."""
+    """What the teacher chose: ``JourneyChoices("9B History", "same", False, False, 4242, "younger")``."""
 
     name: str
     luck: str            # "same" or "own"
     allow_undo: bool
     nicknames: bool
     seed: int
+    level: str = "full"  # game.classroom.content.LEVELS: "younger" veils passages on every student's page
 
 
 #: Begin: given the choices, start the room; returns None when it started, else one sentence saying why not.
@@ -50,7 +53,7 @@ Begin = Callable[[JourneyChoices], "str | None"]
 class JourneysSetupScene(FacilitateSetupScene):
     name = "journeys-setup"
     fields = FIELDS
-    arrow_fields = ("luck", "undo", "nicknames", "seed")
+    arrow_fields = ("luck", "undo", "nicknames", "level", "seed")
     heading = N_("CLASS JOURNEYS · SET UP THE ROOM")
     hint_line = N_("Up/Down move  ·  ←→ change  ·  type the name and the seed  ·  Enter: next / open the room  ·  "
                    "Esc: quit")
@@ -58,13 +61,14 @@ class JourneysSetupScene(FacilitateSetupScene):
     def __init__(self, app, choices: JourneyChoices, begin: Begin) -> None:  # noqa: ANN001
         super().__init__(app, None)
         self.values = {"name": choices.name, "luck": choices.luck, "undo": choices.allow_undo,
-                       "nicknames": choices.nicknames, "seed": str(choices.seed)}
+                       "nicknames": choices.nicknames, "seed": str(choices.seed), "level": choices.level}
         self.on_begin = begin
 
     def choices(self) -> JourneyChoices:
         v = self.values
         return JourneyChoices(name=str(v["name"]).strip() or _("Class journeys"), luck=str(v["luck"]),
-                              allow_undo=bool(v["undo"]), nicknames=bool(v["nicknames"]), seed=int(v["seed"] or 0))
+                              allow_undo=bool(v["undo"]), nicknames=bool(v["nicknames"]), seed=int(v["seed"] or 0),
+                              level=str(v["level"]))
 
     def skipped(self, key: str) -> bool:
         return False
@@ -78,7 +82,9 @@ class JourneysSetupScene(FacilitateSetupScene):
         if key == "undo":
             return _("Allowed") if v["undo"] else _("Not allowed")
         if key == "nicknames":
-            return _("On (teacher page only)") if v["nicknames"] else _("Off")
+            return _("On") if v["nicknames"] else _("Off")
+        if key == "level":
+            return _(LEVEL_LABELS[str(v["level"])])
         if key == "seed":
             return str(v["seed"]) or "0"
         return ""
@@ -90,14 +96,22 @@ class JourneysSetupScene(FacilitateSetupScene):
             v["luck"] = "own" if v["luck"] == "same" else "same"
         elif key in ("undo", "nicknames"):
             v[key] = not v[key]
+        elif key == "level":
+            v["level"] = LEVELS[(LEVELS.index(str(v["level"])) + dx) % len(LEVELS)]
         elif key == "seed":
             v["seed"] = str(secrets.randbelow(9000) + 1000)
         self.relayout()
 
     def side(self) -> list[tuple[str, str, int]]:
+        """Beside the form, what the focused row means: the luck and its lesson, going back and nicknames, and
+        everywhere else (the name first, so on entry) the content note for the level, as the voting set-up."""
         pj = self.pj
         size = max(15, round(pj.small * 0.95))
         v = self.values
+        focused = self.fields[self.focus].key
+        if focused not in ("luck", "undo", "nicknames"):
+            return [(_("CONTENT NOTE"), "sans-bold", pj.small)] + [
+                (para, "serif", size) for para in content_note(self.app.story, str(v["level"]), journeys=True)]
         luck, other = str(v["luck"]), "own" if v["luck"] == "same" else "same"
         return [(_("WHY THE LUCK MATTERS"), "sans-bold", pj.small),
                 (f"{_(LUCK_LABELS[luck])}. {_(LUCK_WHY[luck])}", "serif", size),

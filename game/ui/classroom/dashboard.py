@@ -421,7 +421,7 @@ class DashboardScene(FacilitateScene):
         surface.blit(code, (x, y))
         self.boxes.append(("room code", pygame.Rect(x, y, *code.get_size())))
         y += code.get_height() + gap
-        if note.lines:
+        if warnings:
             blit_block(surface, note, x, y)
             self.boxes.append(("warnings", pygame.Rect(x, y, note.width, note.height)))
 

@@ -366,3 +366,37 @@ def test_the_dots_on_the_dashboard_map_add_up_to_the_class(tmp_path, make_window
     pygame.image.save(app.screen, str(tmp_path / "dots.png"))
     room.close()
 
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_set_up_value_leaves_room_for_its_arrows(lang, tmp_path, make_window):
+    """"‹ Same luck for everyone ›" and the rest never touch the row's edge, in either language, at 1024×600."""
+    from game.l10n import set_language
+    from game.ui.classroom.journeys_setup import JourneyChoices, JourneysSetupScene
+
+    set_language(lang)
+    try:
+        app = make_window(load_story(STORY, lang=lang) if lang != "en" else story(), (1024, 600))
+        app.stack.replace_all(JourneysSetupScene(app, JourneyChoices("9B History", "same", False, True, 1234,
+                                                                     "younger"), lambda choices: None))
+        settle(app, 3)
+        setup = app.stack.top
+        for luck in ("same", "own"):
+            setup.values["luck"] = luck
+            for focus in range(len(setup.fields) - 1):
+                setup.focus = focus
+                setup.relayout()
+                rect, (_label, value, _arrows, _focused, _button) = setup.rows[focus], setup.row_images[focus]
+                arrow = app.text.line("›", "sans-bold", setup.pj.ui, (0, 0, 0)).get_width()
+                right = rect.x + round(rect.w * 0.42) + value.get_width() + setup.pj.px(8) + arrow
+                assert right < rect.right - setup.pj.px(4), (setup.fields[focus].key, setup.shown(
+                    setup.fields[focus].key))
+        setup.focus = 0
+        setup.relayout()
+        # At this smallest size the note for younger classes (first) and the helplines are there, whole.
+        shown = [words for words, _kind, _size in setup.side()][:len(setup.note)]
+        assert "veiled on every student's page" in shown[1] or "학생마다 자기 화면에서 가려집니다" in shown[1]
+        assert any("Childline" in words or "1388" in words for words in shown)
+        pygame.image.save(app.screen, str(tmp_path / f"setup-{lang}.png"))
+    finally:
+        set_language("en")

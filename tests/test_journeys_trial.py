@@ -400,3 +400,19 @@ def test_every_set_up_value_leaves_room_for_its_arrows(lang, tmp_path, make_wind
         pygame.image.save(app.screen, str(tmp_path / f"setup-{lang}.png"))
     finally:
         set_language("en")
+
+
+def test_the_student_handout_tells_of_class_journeys_and_prints_on_two_pages(tmp_path):
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None or shutil.which("pdfinfo") is None:
+        pytest.skip("no Chromium or pdfinfo here (.ci/run installs both)")
+    handout = REPO / "docs" / "student-handout.html"
+    assert "class journeys" in handout.read_text(encoding="utf-8")
+    pdf = tmp_path / "handout.pdf"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    handout.as_uri()], capture_output=True, timeout=120, check=False)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert re.search(r"^Pages:\s+2$", info, re.M), info      # the handout on one sheet, the exit ticket on another

@@ -147,8 +147,8 @@ def test_the_teacher_sets_up_the_room_with_keys_and_it_opens_on_the_network(tmp_
         press(app, pygame.K_DOWN)
         press(app, pygame.K_RIGHT)                 # younger classes
         assert setup.shown("level") == "Younger classes (11-13)"
-        assert setup.side()[-1][0].startswith("Younger classes: the passages that depict forced marriage") and \
-            "veiled on every student's page" in setup.side()[-1][0]
+        assert setup.side()[1][0].startswith("Younger classes: the passages that depict forced marriage") and \
+            "veiled on every student's page" in setup.side()[1][0]
         press(app, pygame.K_DOWN)
         type_text(app, "77")
         assert setup.choices() == JourneyChoices("7C Humanities", "own", True, False, 77, "younger")

@@ -63,8 +63,8 @@
       }
       if (event.code === 1001 && /stopped/.test(event.reason || "")) closed = true;   // the server stopped
       if (closed) {
-        connection(t("Your teacher's laptop has closed the room. Your journey is kept: it comes back here when the " +
-                     "room opens again."), false);
+        var words = t("Your teacher's laptop has closed the room. Your journey is kept: it comes back here when the room opens again.");
+        connection(words, false);
         delay = 5000;                     // keep trying, quietly: a resumed session lets her straight back in
       } else {
         connection(t("Connection lost: trying again…"), false);

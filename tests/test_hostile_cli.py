@@ -69,8 +69,6 @@ def usage_error(result: subprocess.CompletedProcess[str], option: str) -> str:
     (["facilitate", "--story", MISSING_STORY, "--group", "0"], "--group", "from 1 to 8"),
     (["facilitate", "--story", MISSING_STORY, "--groups", "3", "--group", "5"], "--group 5", "only 3 groups"),
     (["facilitate", "--story", MISSING_STORY, "--group", "2"], "--group 2", "needs --groups"),
-    (["facilitate", "--story", MISSING_STORY, "--journeys", "--level", "younger"], "--level younger",
-     "class journeys veil nothing"),
     (["facilitate", "--story", MISSING_STORY, "--groups", "0", "--group", "1"], "--group 1", "needs --groups"),
     (["facilitate", "--story", MISSING_STORY, "--minutes", "0"], "--minutes", "from 1 to 20"),
     (["facilitate", "--story", MISSING_STORY, "--minutes", "99999999"], "--minutes", "from 1 to 20"),

@@ -11,6 +11,7 @@ tests/test_project.py checks that the page names exactly the story's endings.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections import defaultdict
@@ -74,7 +75,11 @@ def replace_between(text: str, begin: str, end: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    # An option the tool does not know must not rewrite the page: `--help` once did.
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                            epilog="Rewrites the endings graph and table between their markers in docs/story-map.md; "
+                                   f"shares from {RUNS} simulated journeys per policy, seed {SEED}.").parse_args(argv)
     graph, table = generate()
     text = DOC.read_text(encoding="utf-8")
     text = replace_between(text, "  %% endings graph: begin (tools/story_map.py)", "  %% endings graph: end", graph)

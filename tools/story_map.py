@@ -16,6 +16,7 @@ and that it names exactly the story's endings.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections import defaultdict
@@ -111,12 +112,16 @@ LINKS = ("  %% chapter links: begin (tools/story_map.py)", "  %% chapter links: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args not in ([], ["--links"]):
-        raise SystemExit("usage: python tools/story_map.py [--links]")
+    # An option the tool does not know must not rewrite the page: `--help` once did.
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Rewrites the chapter links, the endings graph and the endings table between their markers in "
+               f"docs/story-map.md; shares from {RUNS} simulated journeys per policy, seed {SEED}.")
+    parser.add_argument("--links", action="store_true", help="rewrite only the chapter links (no simulation)")
+    args = parser.parse_args(argv)
     text = DOC.read_text(encoding="utf-8")
     text = replace_between(text, *LINKS, chapter_links(load_story(ROOT / "story")))
-    if args == ["--links"]:
+    if args.links:
         DOC.write_text(text, encoding="utf-8")
         print(f"story_map: the chapter links in {DOC} rewritten")
         return 0

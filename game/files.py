@@ -12,13 +12,20 @@ other than a file: a link to ``/dev/zero`` has no end, a FIFO blocks the first
 
 and answers every problem with :class:`~game.errors.DataFileError`, whose message
 names the file and says what to do, never with a traceback.
+
+It also holds the two other things every writer of the player's files shares: the
+system's reasons for a failed write in the player's language (:func:`os_reason`),
+and a lock that keeps two copies of the program off the same files (:func:`hold_lock`).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +77,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> 
         raise DataFileError(_("is a folder, not a {what}").format(what=what), path,
                             _("Give the path of the {what} itself.").format(what=what)) from None
     except OSError as exc:
-        raise DataFileError(_("cannot be read: {reason}").format(reason=exc.strerror or exc), path,
+        raise DataFileError(_("cannot be read: {reason}").format(reason=os_reason(exc)), path,
                             _("Check that the file exists and that you may read it.")) from None
     try:
         info = os.fstat(fd)
@@ -94,7 +101,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int, what: str = "file") -> 
             left -= len(chunk)
         data = b"".join(chunks)
     except OSError as exc:
-        raise DataFileError(_("cannot be read: {reason}").format(reason=exc.strerror or exc), path,
+        raise DataFileError(_("cannot be read: {reason}").format(reason=os_reason(exc)), path,
                             _("The disk may be failing; copy the file somewhere safe.")) from None
     finally:
         os.close(fd)
@@ -195,3 +202,163 @@ def parse_json(text: str, path: str | os.PathLike[str], what: str = "file") -> A
 def read_json(path: str | os.PathLike[str], limit: int, what: str = "file") -> Any:
     """A whole JSON file, read with :func:`read_text` and parsed with :func:`parse_json`."""
     return parse_json(read_text(path, limit, what), path, what)
+
+
+# --------------------------------------------------------------------------- why a write failed
+
+# The system's reasons (``strerror``) are English whatever the player speaks: the common ones
+# in our words, which say what to do about them.
+_OS_REASONS = {
+    "EACCES": N_("you do not have permission"),
+    "EPERM": N_("you do not have permission"),
+    "EROFS": N_("the disk or folder is read-only"),
+    "ENOSPC": N_("the disk is full"),
+    "EDQUOT": N_("the disk is full (your share of it is used up)"),
+    "ENOENT": N_("the folder does not exist"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in the current language for the common reasons (the system's words otherwise)."""
+    for name, words in _OS_REASONS.items():
+        if exc.errno is not None and exc.errno == getattr(errno, name, None):
+            return _(words)
+    return exc.strerror or str(exc)
+
+
+# --------------------------------------------------------------------------- one copy at a time
+
+
+class LockHeld(Exception):
+    """Another process holds the lock on ``path`` (another copy of the game, say)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is locked by another process")
+        self.path = path
+
+
+class HeldLock:
+    """A lock on a file that this process holds until :meth:`release`, the end of a ``with``, or its exit.
+
+    The operating system keeps the lock (``flock`` on POSIX, ``msvcrt.locking`` on
+    Windows) and drops it when the process ends however it ends, even killed: a
+    crashed game never leaves a lock that needs deleting by hand, and the lock file
+    itself may stay on disk for ever. Locks are between processes: one process that
+    asks twice for the same file holds it twice (counted), so two parts of one
+    program never lock each other out; threads of one process need a threading lock.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.held = True
+
+    @property
+    def path(self) -> Path:
+        return Path(self.key)
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        with _HELD_GUARD:
+            entry = _HELD.get(self.key)
+            if entry is None:
+                return
+            entry[1] -= 1
+            if entry[1] > 0:
+                return
+            del _HELD[self.key]
+            unlock_descriptor(entry[0])
+            os.close(entry[0])
+
+    def __enter__(self) -> HeldLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+_HELD: dict[str, list[int]] = {}  # lock file → [descriptor, times held]
+_HELD_GUARD = threading.Lock()
+_POLL = 0.05
+
+
+def hold_lock(path: str | os.PathLike[str], wait: float | None = 0.0) -> HeldLock:
+    """Lock the file ``path`` (created if missing) for this process; :class:`LockHeld` if another holds it.
+
+    ``wait`` is how long to keep trying, in seconds: 0 tries once (the game's start:
+    refuse at once), None waits as long as it takes (a short write to a shared file).
+    Any other failure (a read-only folder) is the ``OSError`` it is; the caller decides
+    whether to go on without the lock.
+    """
+    key = os.path.realpath(path)
+    with _HELD_GUARD:
+        if key in _HELD:
+            _HELD[key][1] += 1
+            return HeldLock(key)
+    Path(key).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    deadline = None if wait is None else time.monotonic() + max(0.0, wait)
+    try:
+        while not lock_descriptor(fd, block=deadline is None):
+            if deadline is not None and time.monotonic() >= deadline:
+                raise LockHeld(Path(key))
+            time.sleep(_POLL)
+    except BaseException:
+        os.close(fd)
+        raise
+    with _HELD_GUARD:
+        if key in _HELD:  # another thread of this process took it meanwhile: share theirs
+            _HELD[key][1] += 1
+            unlock_descriptor(fd)
+            os.close(fd)
+        else:
+            _HELD[key] = [fd, 1]
+    return HeldLock(key)
+
+
+def lock_descriptor(fd: int, block: bool = False, offset: int = 0) -> bool:
+    """Lock an open file for this process: True when taken, False when another process holds it.
+
+    For a file that is itself read and written while locked (a session record), give an
+    ``offset`` far past its end: Windows' locks are mandatory on the bytes they cover.
+    Other failures are the ``OSError`` they are.
+    """
+    if os.name == "nt":
+        import msvcrt
+
+        while True:  # LK_LOCK gives up after ten seconds: blocking is a loop of it
+            try:
+                os.lseek(fd, offset, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_LOCK if block else msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EDEADLK):
+                    raise
+                if not block:
+                    return False
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True
+
+
+def unlock_descriptor(fd: int, offset: int = 0) -> None:
+    """Let go of :func:`lock_descriptor`'s lock (closing the file does too)."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            os.lseek(fd, offset, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    except OSError:
+        pass  # closing the descriptor drops it anyway

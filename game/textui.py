@@ -19,12 +19,14 @@ from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite, facts_for
 from game.engine.presets import start_with
 from game.engine.save import (
     AUTOSAVE,
+    claim_data_folder,
     keep_autosave_aside,
     load_save_safely,
+    read_info,
     remove_stale_temporaries,
     saves_dir,
     slot_path,
-    write_save,
+    write_autosave,
 )
 from game.engine.state import GameState
 from game.engine.wording import risk_words
@@ -61,6 +63,7 @@ class TextGame:
         self.stdin = stdin
         self.out = stdout
         self.autosave = autosave
+        self.journey: str | None = None  # the journey id in the autosave slot once this session wrote it
         self.style = _Style(stdout)
         self.width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 2))
         self.chapter = ""
@@ -239,10 +242,16 @@ class TextGame:
         if not self.autosave:
             return False
         try:
-            write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
+            done = write_autosave(self.state, self.story, self.journey)
         except StoryError as exc:
             self.say(_("(Could not autosave: {problem})").format(problem=exc))
             return False
+        self.journey = done.journey
+        if done.kept is not None:
+            said = (_("another copy of the game had autosaved a journey (day {day}); it is kept as {path}.")
+                    if done.other_copy else
+                    _("your other saved journey (day {day}) is kept as {path}; this is a new journey."))
+            print("escape-route: " + said.format(day=done.kept.day, path=done.kept.path), file=sys.stderr)
         return True
 
 
@@ -250,12 +259,27 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
              presets: dict | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None,
              state: GameState | None = None) -> int:
     """Entry point for ``escape-route play --text`` (``state``: start from a given moment, e.g. a note)."""
+    try:
+        # One copy of the game at a time on one data folder: two would autosave over each other's journeys.
+        folder_lock = claim_data_folder()
+    except StoryError as exc:
+        print("escape-route: " + str(exc), file=sys.stderr)
+        return 1
+    try:
+        return _run_text(story, seed, resume, start, presets, stdin, stdout, state)
+    finally:
+        if folder_lock is not None:
+            folder_lock.release()
+
+
+def _run_text(story: Story, seed: int | None, resume: bool, start: str | None, presets: dict | None,
+              stdin: TextIO | None, stdout: TextIO | None, state: GameState | None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     engine = Engine(story)
     if state is not None:
         game = TextGame(story, state, stdin, stdout)
-        keep_other_journey()
+        game.autosave = keep_other_journey()
         return game.run()
     remove_stale_temporaries(saves_dir())
     keep_autosave = False
@@ -278,21 +302,29 @@ def run_text(story: Story, seed: int | None, resume: bool, start: str | None = N
                     game.say()
                 game.wrap((_("Content note: ") if count == 0 else "") + para)
     game = game or TextGame(story, state, stdin, stdout)
+    if resume and not fresh:  # continuing the autosaved journey: the slot is this journey's
+        game.journey = read_info(slot_path(AUTOSAVE)).journey
     if keep_autosave:
         game.autosave = False
     elif fresh:
-        keep_other_journey()
+        game.autosave = keep_other_journey()
     return game.run()
 
 
-def keep_other_journey() -> None:
+def keep_other_journey() -> bool:
     """Before a journey that is not the autosaved one autosaves: keep the other one, and say where.
 
     The terminal and the window share the autosave slot (so ``--continue`` resumes the
     journey last played in either); a new journey never replaces another silently.
+    False when the other journey could not be kept: then this one must not autosave over it.
     """
-    kept = keep_autosave_aside()
+    try:
+        kept = keep_autosave_aside()
+    except StoryError as exc:
+        print("escape-route: " + _("Could not autosave: {problem}").format(problem=exc), file=sys.stderr)
+        return False
     if kept is not None:
         # On stderr: the terminal shows it, and the story's own output (pipes, transcripts) stays the same.
         print("escape-route: " + _("your other saved journey (day {day}) is kept as {path}; this is a new journey.")
               .format(day=kept.day, path=kept.path), file=sys.stderr)
+    return True

@@ -95,7 +95,7 @@ def test_help_has_korean_headings_and_the_computed_limits_in_korean():
     flat = " ".join(out.split())  # argparse wraps the help column
     assert "플레이 횟수, 1–1,000,000 (기본 1,000)" in flat
     assert "쓸 프로세스 수, 1–64" in flat
-    assert "탐색할 상태 수, 1–5,000,000 (기본 200,000)" in flat
+    assert "탐색할 상태 수, 1–5,000,000 (기본 300,000)" in flat
     assert not re.search(r"usage:|options:|positional arguments|show this help|number of playthroughs", out)
     result = run("facilitate", "--lang", "ko", "--help")
     flat = " ".join(result.stdout.split())

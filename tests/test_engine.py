@@ -154,3 +154,19 @@ def test_a_closed_choice_names_a_second_sum_of_money(tmp_path):
     pay = engine.view(engine.new_game(seed=1)).choices[0]
     assert pay.available  # the money itself is still only its amount: "needs ¥150" elsewhere
     assert engine.explain(engine.story.nodes["river"].choices[1]) == "needs Debt to broker ¥1 or more"
+
+
+def test_a_reason_that_names_the_amount_is_not_told_it_again(tmp_path):
+    """"You would need ¥1,000. (needs ¥1,000; you have ¥300)" said it twice: the amount is the writer's."""
+    from conftest import TINY, write_story
+
+    chapter = TINY["01_river.yaml"].replace("        if: cash >= 1000\n",
+                                            "        if: cash >= 1000\n        reason: You would need ¥1,000.\n")
+    engine = Engine(load_story(write_story(tmp_path / "s", {**TINY, "01_river.yaml": chapter})))
+    boat = engine.view(engine.new_game(seed=1)).choices[1]
+    assert boat.reason == "You would need ¥1,000. (you have ¥300)"
+    other = TINY["01_river.yaml"].replace("        if: cash >= 1000\n",
+                                          "        if: cash >= 1000\n        reason: The boatman wants more.\n")
+    engine = Engine(load_story(write_story(tmp_path / "o", {**TINY, "01_river.yaml": other})))
+    assert engine.view(engine.new_game(seed=1)).choices[1].reason == \
+        "The boatman wants more. (needs ¥1,000; you have ¥300)"

@@ -54,6 +54,16 @@ def test_every_choice_shows_what_it_will_cost_including_the_next_page():
     assert len(checked) > 200  # most of the story's choices were looked at
 
 
+def test_only_trust_is_ever_a_hidden_cost_as_the_readme_says():
+    """README: money, days, health and exposure are always shown before a choice; only trust can fall unseen."""
+    story = load_story(STORY)
+    hidden = {(node.id, effect.target) for node in story.nodes.values() for choice in node.choices
+              for effect in choice.hidden}
+    assert hidden and {target for _, target in hidden} == {"trust"}, hidden
+    readme = (STORY.parent / "README.md").read_text(encoding="utf-8")
+    assert "Only trust (how far the people around her will stand by her)\ncan fall" in readme
+
+
 def test_a_choice_whose_next_page_costs_more_shows_it(tmp_path):
     from conftest import TINY, write_story
 
@@ -66,8 +76,8 @@ def test_a_choice_whose_next_page_costs_more_shows_it(tmp_path):
 
 
 def test_a_closed_choice_shows_its_cost_as_written_not_what_clamping_would_take():
-    """With ¥20 in hand, the ¥3,000 for the guard is ¥3,000 on the closed choice (its reason says "needs ¥3,000;
-    you have ¥20"), not the ¥20 that taking it would leave at 0; an open choice still shows what it does."""
+    """With ¥20 in hand, the ¥3,000 for the guard is ¥3,000 on the closed choice (its reason names the ¥3,000 and
+    adds "you have ¥20"), not the ¥20 that taking it would leave at 0; an open choice still shows what it does."""
     story = load_story(STORY)
     engine = Engine(story, keep_journal=False)
     state = engine.new_game(seed=1, start="river_yalu_bank")
@@ -75,7 +85,7 @@ def test_a_closed_choice_shows_its_cost_as_written_not_what_clamping_would_take(
     state.vars["hyesan_guard_contact"] = True
     view = engine.view(state)
     guard = next(c for c in view.choices if "Myong-chol" in c.text)
-    assert not guard.available and "needs ¥3,000; you have ¥20" in guard.reason
+    assert not guard.available and guard.reason.endswith("the ¥3,000 he wants. (you have ¥20)")
     assert shown(guard)["cash"] == -3000 and "¥3,000" in [c.text for c in guard.costs]
     # The same choice, open with ¥3,500, shows (and takes) ¥3,000.
     state.vars["cash"] = 3500
@@ -94,4 +104,4 @@ def test_the_terminal_shows_the_written_cost_of_a_closed_choice(tmp_path):
                           "cash=20", "--set", "hyesan_guard_contact=true"], input="q\n", capture_output=True, text=True,
                          cwd=REPO, env=env, timeout=60, check=False)
     page = " ".join(out.stdout.split())
-    assert "(needs ¥3,000; you have ¥20)) Find Myong-chol and pay him — ¥3,000" in page, page[-1500:]
+    assert "the ¥3,000 he wants. (you have ¥20)) Find Myong-chol and pay him — ¥3,000" in page, page[-1500:]

@@ -68,6 +68,8 @@ def usage_error(result: subprocess.CompletedProcess[str], option: str) -> str:
     (["facilitate", "--story", MISSING_STORY, "--groups", "-2"], "--groups", "from 0 to 8"),
     (["facilitate", "--story", MISSING_STORY, "--group", "0"], "--group", "from 1 to 8"),
     (["facilitate", "--story", MISSING_STORY, "--groups", "3", "--group", "5"], "--group 5", "only 3 groups"),
+    (["facilitate", "--story", MISSING_STORY, "--group", "2"], "--group 2", "needs --groups"),
+    (["facilitate", "--story", MISSING_STORY, "--groups", "0", "--group", "1"], "--group 1", "needs --groups"),
     (["facilitate", "--story", MISSING_STORY, "--minutes", "0"], "--minutes", "from 1 to 20"),
     (["facilitate", "--story", MISSING_STORY, "--minutes", "99999999"], "--minutes", "from 1 to 20"),
     (["facilitate", "--story", MISSING_STORY, "--lan", "--bind", "999.1.1.1"], "--bind", "neither an IP address"),
@@ -193,6 +195,26 @@ def test_facilitate_on_a_port_in_use_says_so_and_the_lesson_goes_on(private_data
     assert f"could not start on 127.0.0.1:{port}" in line and "Another program uses that port" in line
 
 
+# --------------------------------------------------------------------------- notes FILE (exit 1, one line)
+@pytest.mark.parametrize(("where", "says"), [
+    ("folder", "is a folder, not a notes file. Give the path of a real notes file."),
+    ("missing", "there is no notes file here. Check the name and the folder."),
+])
+def test_a_notes_file_that_cannot_be_read_is_one_line_and_status_1(tmp_path, private_data_dir, where, says):
+    target = {"folder": tmp_path, "missing": tmp_path / "notse.jsonl"}[where]
+    for extra in ([], ["--json"]):
+        result = run("notes", str(target), *extra, data_dir=private_data_dir)
+        assert result.returncode == 1, result
+        assert one_line(result.stderr) == f"escape-route: {target}: {says}"
+        assert result.stdout == ""  # not "No playtest notes yet": that is not the problem
+
+
+def test_no_notes_yet_is_said_and_is_not_a_problem(private_data_dir):
+    result = run("notes", data_dir=private_data_dir)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("No playtest notes yet.")
+
+
 # --------------------------------------------------------------------------- pipes, Ctrl-C
 def test_play_text_into_a_reader_that_stops_early_ends_quietly_with_141(private_data_dir):
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYTHONPATH=str(REPO), ESCAPE_ROUTE_DATA_DIR=str(private_data_dir))
@@ -233,6 +255,30 @@ def test_ctrl_c_ends_with_130_and_no_traceback(tmp_path, private_data_dir):
             proc.kill()
             proc.wait()
     assert proc.returncode == 130 and b"Traceback" not in stderr
+
+
+def test_ctrl_c_at_the_text_prompt_is_leaving_saved_with_0(private_data_dir):
+    """The one exception README names: at ``play --text``'s prompt Ctrl-C is the player leaving, as ``q`` is."""
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYTHONPATH=str(REPO), ESCAPE_ROUTE_DATA_DIR=str(private_data_dir))
+    proc = subprocess.Popen([sys.executable, "-m", "game", "play", "--text", "--seed", "1"], cwd=REPO, env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 60
+        while not seen.endswith(b"> ") and time.monotonic() < deadline:  # the prompt: now it waits for the player
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+        assert seen.endswith(b"> "), seen[-300:]
+        proc.send_signal(signal.SIGINT)
+        out, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0 and b"Traceback" not in stderr, stderr
+    assert b"Your journey is saved." in out
 
 
 # --------------------------------------------------------------------------- D11: a failed save is not "saved"

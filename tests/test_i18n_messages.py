@@ -111,7 +111,7 @@ def test_a_damaged_save_is_explained_in_korean_and_kept(tmp_path):
     kept = list((saves / "unreadable").glob("autosave.unreadable-*.json"))
     assert len(kept) == 1
     notice = next(line for line in result.stdout.splitlines() if line.startswith("autosave.json"))
-    assert notice.startswith("autosave.json: 손상되었습니다(올바른 JSON이 아님: 1번째 줄 ")
+    assert notice.startswith("autosave.json: 손상되었습니다(1번째 줄 ") and "파일이 중간에 잘렸습니다" in notice, notice
     assert "새 여정을 시작하거나 다른 저장 파일을 불러오세요. 파일은 " in notice
     assert f"{kept[0]}(으)로 옮겨 보관했습니다. 새 여정이 덮어쓰지 않습니다." in notice
 

@@ -106,13 +106,31 @@ def audit(browser, source: str, where: str) -> None:
     assert not bad, f"axe-core at {where}: {bad}"
 
 
-def join(browser, url):
+def join(browser, url, seen=None):
+    """Join with the room code typed, read the content note and go on to the first passage, by keyboard.
+
+    ``seen(where)`` is called on the content note (a screenshot, an audit)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
     browser.get(url)
     by_id = lambda name: browser.find_element("id", name)  # noqa: E731
     wait_for(lambda: by_id("join").is_displayed(), what="the join form")
     assert browser.find_element("css selector", "label[for=code]").text == "Room code"
     by_id("code").send_keys(CODE + "\n")
+    # Before her first page, the story's content note (its helplines too); one key press goes on.
+    wait_for(lambda: by_id("note").is_displayed() and by_id("note-text").text, what="the content note")
+    assert not by_id("play").is_displayed()
+    assert by_id("note-text").text.startswith("This story follows one young woman's escape")
+    assert "Childline (0800 1111" in by_id("note-text").text
+    assert browser.execute_script("return document.activeElement.id") == "note-heading"
+    if seen is not None:
+        seen("the content note")
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.execute_script("return document.activeElement.id") == "note-go"
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
     wait_for(lambda: by_id("play").is_displayed() and by_id("title").text, what="the first passage")
+    assert not by_id("note").is_displayed()
 
 
 def page_state(browser) -> dict:
@@ -142,13 +160,14 @@ def press_choice(browser, position: int) -> None:
 
 @pytest.mark.parametrize("size", [(360, 740), (1366, 768)], ids=["phone", "chromebook"])
 def test_a_student_plays_a_whole_journey_by_keyboard(tmp_path, size):
-    server, writer = serve(tmp_path, seed=1)
+    server, writer = serve(tmp_path, seed=2)
     browser = chrome(tmp_path, size)
     source = axe_source()
     rng = Pcg32.seeded(1)
     tag = f"journey-{size[0]}"
     try:
-        join(browser, server.url)
+        join(browser, server.url, lambda where: (shot(browser, tmp_path, f"{tag}-note"),
+                                                 source and audit(browser, source, where)))
         assert browser.execute_script("return document.documentElement.scrollWidth") <= size[0]
         token = browser.execute_script("return JSON.parse(localStorage.getItem('escape-route-journey')).token")
         engine_page = server.journeys.page(token)
@@ -175,7 +194,7 @@ def test_a_student_plays_a_whole_journey_by_keyboard(tmp_path, size):
                                        "{block: 'center'})")
                 shot(browser, tmp_path, f"{tag}-choice-risk")
                 risk_shot = True
-            # Deterministic and long: the simulator's careful player (seed 1 reaches Seoul by 23 places).
+            # Deterministic and long: the simulator's careful player (seed 2 reaches Seoul by 23 places).
             state_now = server.journeys.students[device_key(token)].state
             open_ = [c for c in server.journeys.engine.view(state_now).choices if c.available]
             index = careful_policy(open_, state_now.vars, rng)
@@ -196,6 +215,12 @@ def test_a_student_plays_a_whole_journey_by_keyboard(tmp_path, size):
         assert browser.find_element("css selector", "#facts .cite, #since .cite").text
         browser.execute_script("document.getElementById('ending').scrollIntoView()")
         shot(browser, tmp_path, f"{tag}-ending")
+        # Under her ending, on her own phone, the helplines of the story's content note.
+        helplines = browser.find_element("id", "helplines")
+        browser.execute_script("arguments[0].scrollIntoView()", helplines)
+        assert helplines.is_displayed() and "Samaritans (116 123" in helplines.text
+        assert browser.find_element("id", "helplines-heading").text == "IF THIS TOUCHES YOUR OWN LIFE"
+        shot(browser, tmp_path, f"{tag}-helplines")
         # The whole route on the terrain, drawn in SVG over the cached image.
         browser.execute_script("document.getElementById('map-section').scrollIntoView()")
         wait_for(lambda: browser.execute_script(
@@ -324,6 +349,80 @@ def test_a_paused_page_takes_no_input_and_every_page_shows_the_prompt(tmp_path):
         wait_for(lambda: not browser.find_element("id", "paused").is_displayed(), what="the class to play on")
         press_choice(browser, 0)
         wait_for(lambda: server.journeys.page(token)["step"] == 1, what="the choice after the pause")
+    finally:
+        browser.quit()
+        server.stop()
+        writer.close()
+
+
+# --------------------------------------------------------------------------- what the status line says
+
+
+def connection_text(browser) -> str:
+    return browser.find_element("id", "connection").text
+
+
+def test_a_refused_page_says_why_once_and_never_connection_lost(tmp_path):
+    """Refused as full (too many devices from one address), or with a wrong code: the reason beside the form,
+    and no red "Connecting…" or "Connection lost: trying again…" beside it."""
+    server, writer = serve(tmp_path)
+    (tmp_path / "full").mkdir()
+    full, full_writer = serve(tmp_path / "full")
+    full.per_address = 0                                        # every device here is one too many
+    browser = chrome(tmp_path, (360, 740))
+    try:
+        browser.get(server.url)
+        wait_for(lambda: browser.find_element("id", "join").is_displayed(), what="the join form")
+        browser.find_element("id", "code").send_keys("0000\n")
+        wait_for(lambda: "not the room code" in browser.find_element("id", "join-error").text, what="the error")
+        time.sleep(0.5)
+        assert connection_text(browser) == ""
+        browser.get(full.url + "#" + CODE)
+        wait_for(lambda: "The room is full" in browser.find_element("id", "join-error").text, what="full")
+        time.sleep(2.5)                                          # long enough for a retry to have said otherwise
+        assert browser.find_element("id", "join-error").text == "The room is full. Ask your teacher, then try again."
+        assert connection_text(browser) == "Not connected: the room is full."
+        shot(browser, tmp_path, "journey-360-full")
+    finally:
+        browser.quit()
+        for srv, wr in ((server, writer), (full, full_writer)):
+            srv.stop()
+            wr.close()
+
+
+def test_when_the_teacher_quits_the_page_says_the_room_closed_and_comes_back_on_resume(tmp_path):
+    path = tmp_path / "class.jsonl"
+    proc, info = headless(path, "--code", CODE)
+    browser = chrome(tmp_path, (360, 740))
+    try:
+        join(browser, info["url"])
+        proc.stdin.close()                                     # the teacher quits: the server stops cleanly
+        proc.wait(10)
+        wait_for(lambda: "closed the room" in connection_text(browser), what="the room-closed line")
+        time.sleep(6)                                          # it keeps trying, quietly: the words stay
+        assert connection_text(browser) == ("Your teacher's laptop has closed the room. Your journey is kept: it "
+                                            "comes back here when the room opens again.")
+        shot(browser, tmp_path, "journey-360-closed")
+        proc, again = headless(path, "--resume")
+        wait_for(lambda: connection_text(browser) == "Connected", timeout=20, what="the page to come back")
+        assert browser.find_element("id", "play").is_displayed()
+    finally:
+        browser.quit()
+        if proc.poll() is None:
+            proc.stdin.close()
+            proc.wait(10)
+
+
+def test_the_teacher_page_names_a_chapter_once_where_the_place_has_its_name(tmp_path):
+    server, writer = serve(tmp_path)
+    browser = chrome(tmp_path, (360, 740))
+    try:
+        join(browser, server.url)
+        browser.get(server.teacher_link)
+        wait_for(lambda: browser.find_element("id", "roster-section").is_displayed(), what="the roster")
+        cells = [td.text for td in browser.find_elements("css selector", "#roster td")]
+        assert cells == ["—", "Hyesan"], cells                 # not "Hyesan · Hyesan"
+        assert "Press T on the dashboard" in browser.page_source
     finally:
         browser.quit()
         server.stop()

@@ -130,27 +130,37 @@ def test_the_teacher_sets_up_the_room_with_keys_and_it_opens_on_the_network(tmp_
                                                  room.begin))
         settle(app)
         setup = app.stack.top
-        assert [words for words, _, _ in setup.side()][1].endswith(LUCK_WHY["same"])
+        # On entry, beside the form: the story's content note, as on the voting set-up.
+        side = [words for words, _, _ in setup.side()]
+        assert side[0] == "CONTENT NOTE" and side[1].startswith("This story follows one young woman's escape")
+        assert any("Childline" in para for para in side)
         for _ in range(len("Class journeys")):
             press(app, pygame.K_BACKSPACE)
         type_text(app, "7C Humanities")            # a U typed in a name is a letter, not an undo
         press(app, pygame.K_DOWN)
+        assert [words for words, _, _ in setup.side()][1].endswith(LUCK_WHY["same"])
         press(app, pygame.K_RIGHT)                 # each their own luck
         assert LUCK_WHY["own"] in setup.side()[1][0]
         press(app, pygame.K_DOWN)
         press(app, pygame.K_LEFT)                  # going back allowed
         press(app, pygame.K_DOWN)                  # nicknames stay off
         press(app, pygame.K_DOWN)
+        press(app, pygame.K_RIGHT)                 # younger classes
+        assert setup.shown("level") == "Younger classes (11-13)"
+        assert setup.side()[1][0].startswith("Younger classes: the passages that depict forced marriage") and \
+            "veiled on every student's page" in setup.side()[1][0]
+        press(app, pygame.K_DOWN)
         type_text(app, "77")
-        assert setup.choices() == JourneyChoices("7C Humanities", "own", True, False, 77)
+        assert setup.choices() == JourneyChoices("7C Humanities", "own", True, False, 77, "younger")
         press(app, pygame.K_DOWN)
         press(app, pygame.K_RETURN)                # open the room
         settle(app, 3)
         assert isinstance(app.stack.top, DashboardScene)
-        assert room.journeys.settings == JourneySettings("own", True, 77, False)
+        assert room.journeys.settings == JourneySettings("own", True, 77, False, "younger")
         record = s.read_session(tmp_path / "s.jsonl")
         assert record.name == "7C Humanities" and record.settings["mode"] == "journeys"
         assert record.settings["luck"] == "own" and record.settings["allow_undo"] is True
+        assert record.settings["level"] == "younger" and record.start["lang"] == "en"
         # The student page answers on the network, and the room code is on the screen.
         with urllib.request.urlopen(room.server.url, timeout=10) as answer:
             assert answer.status == 200
@@ -404,7 +414,7 @@ def test_dashboard_and_debrief_fit_the_window(size, lang, tmp_path, story, make_
     settle(app, 20)
     dash = app.stack.top
     names = {name for name, _ in dash.boxes}
-    assert {"qr", "room code", "map", "prompt", "where they are", "endings so far", "locked", "state"} <= names
+    assert {"qr", "room code", "map", "prompt", "where they are", "endings so far", "warnings", "state"} <= names
     for name, rect in dash.boxes:
         assert window.contains(rect), (name, rect)
     controls = [rect for name, rect in dash.boxes if name.startswith("control")]
@@ -504,7 +514,7 @@ def test_a_room_that_cannot_open_says_why_and_a_second_try_keeps_one_record(stor
         app.stack.replace_all(JourneysSetupScene(app, JourneyChoices("9B", "same", False, False, 3), room.begin))
         settle(app)
         setup = app.stack.top
-        for _ in range(5):
+        for _ in range(6):
             press(app, pygame.K_DOWN)
         press(app, pygame.K_RETURN)
         assert setup.error.startswith("The room could not open on 127.0.0.1:0: Address already in use.")

@@ -45,9 +45,12 @@ def test_phone_votes_reach_the_projector_and_the_record(tmp_path):
         app.step([])
         # Three phones vote for the second option, straight through the server's own ballot box.
         room = server.room  # the network path itself is tested in test_lan_load.py
+        tokens = []
         for _ in range(3):
             token = room.join("127.0.0.1", room.code, None).token
             assert room.vote(token, fac.decision.id, 1) == "ok"
+            tokens.append(token)
+        code = room.code
         for _ in range(5):
             app.step([], dt=0.05)
         assert fac.tally() == {1: 3}
@@ -70,3 +73,8 @@ def test_phone_votes_reach_the_projector_and_the_record(tmp_path):
     events = [e for e in read_session(tmp_path / "s.jsonl").events if e.get("type") == "tally_recorded"]
     assert events and events[0]["by_source"]["phones"] == {"1": 3}
     assert json.dumps(events[0])  # plain JSON
+    # docs/lan.md, "What is stored": of what the server holds, only the room code (with the port) and each
+    # ballot as a digest beside its option reach the disk; no token and no address.
+    raw = (tmp_path / "s.jsonl").read_text(encoding="utf-8")
+    assert code in raw and "room_opened" in raw and "votes_counted" in raw
+    assert "127.0.0.1" not in raw and not any(token in raw for token in tokens)

@@ -249,7 +249,7 @@ def overflowing(browser, width: int) -> list[str]:
 @pytest.mark.parametrize("size", [(360, 740), (1366, 768)], ids=["phone", "chromebook"])
 def test_a_student_plays_a_whole_journey_in_korean(tmp_path, size):
     l10n.set_language("ko")
-    server, writer = journeys_server(tmp_path, "ko")
+    server, writer = journeys_server(tmp_path, "ko", seed=2)  # the careful player reaches Seoul from seed 2
     browser = chrome(tmp_path, size)
     source = axe_source()
     by_id = lambda name: browser.find_element("id", name)  # noqa: E731
@@ -269,6 +269,12 @@ def test_a_student_plays_a_whole_journey_in_korean(tmp_path, size):
         shot(browser, tmp_path, f"{tag}-join-ko")
         by_id("code").clear()
         by_id("code").send_keys(CODE + "\n")
+        # The story's content note in Korean, with the Korean edition's helplines, before her first page.
+        wait_for(lambda: by_id("note").is_displayed() and by_id("note-text").text, what="the Korean content note")
+        assert by_id("note-heading").text == "시작하기 전에" and "청소년상담 1388" in by_id("note-text").text
+        if source:
+            audit(browser, source, "the Korean content note")
+        by_id("note-go").click()
         wait_for(lambda: by_id("play").is_displayed() and by_id("title").text, what="the first passage")
         assert by_id("choices-heading").text == "그녀는 어떻게 할까요?"
         assert by_id("status-heading").text == "그녀가 가진 것"
@@ -305,6 +311,7 @@ def test_a_student_plays_a_whole_journey_in_korean(tmp_path, size):
         assert risk_shot
         ending = words_of(browser, "#ending")
         assert by_id("ending-kind").text.startswith("끝 · ")
+        assert "자살예방 상담전화 109" in by_id("helplines-text").text and "Childline" not in ending
         assert "실제로 그 뒤에 일어난 일" in ending and hangul_share(ending) > 0.75, ending[:400]
         # The Korean sources of the facts, as the page draws them, under each main source.
         drawn = [e.text for e in browser.find_elements("css selector", "#facts .cite.also, #since .cite.also")]

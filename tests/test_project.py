@@ -158,3 +158,40 @@ def test_the_story_map_page_names_exactly_the_storys_endings():
     table = page[page.index("<!-- endings table: begin"):page.index("<!-- endings table: end")]
     assert set(re.findall(r"^\| `(\w+)` \|", table, re.M)) == endings
     assert "green" not in page and "#d8f0d8" not in page  # one colour for every kind of ending
+
+
+def test_the_story_map_pages_chapter_arrows_are_the_storys():
+    """docs/story-map.md's arrows between chapters are the story's own (tools/story_map.py --links).
+
+    Not every chapter hands over through one node (two banks into China, a flight from
+    Laos past the Mekong and Thailand, a way back from the Mekong to Laos): a page written
+    by hand said so and drew none of them.
+    """
+    sys.path.insert(0, str(REPO / "tools"))
+    from story_map import LINKS, chapter_links
+
+    from game.story.loader import load_story
+
+    expected = chapter_links(load_story(STORY))
+    page = (REPO / "docs" / "story-map.md").read_text()
+    assert LINKS[0] in page and LINKS[1] in page, "the graph has no generated chapter links"
+    drawn = page[page.index(LINKS[0]) + len(LINKS[0]) + 1:page.index(LINKS[1])].rstrip("\n")
+    assert drawn == expected, "run python tools/story_map.py --links"
+    assert "china_bank or china_bank_tumen| C3" in drawn and "C6 -.->|incheon_arrival| C9" in drawn
+    assert "C7 -.->|laos_questioning| C6" in drawn
+    assert "one fixed node" not in page and "Ok-hee" not in page
+
+
+
+def test_the_lan_pages_tables_name_each_row_once():
+    """A limit listed twice drifts apart: docs/lan.md had "Wrong room codes" twice, worded differently."""
+    repeated, seen = [], {}
+    for number, line in enumerate((REPO / "docs" / "lan.md").read_text(encoding="utf-8").splitlines(), 1):
+        if not line.startswith("|"):
+            seen = {}  # a new table starts after any other line
+            continue
+        first = line.strip("|").split("|")[0].strip()
+        if first in seen and not set(first) <= set("-: "):
+            repeated.append(f"docs/lan.md:{number}: {first!r} (also line {seen[first]})")
+        seen[first] = number
+    assert not repeated, repeated

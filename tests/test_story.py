@@ -96,3 +96,34 @@ def test_the_model_lists_every_number_of_the_chapters(tmp_path):
                        encoding="utf-8")
     missing, stale = model_numbers.check(load_story(copy), text)
     assert [row[2] for row in missing] == ["cash +35"] and [row[2] for row in stale] == ["cash +30"]
+
+
+def test_the_models_table_of_sources_is_facts_yaml_as_it_is(tmp_path):
+    """docs/model.md's "Sources of the facts" gives each fact's source, year and confidence as facts.yaml does
+    (``tools/model_numbers.py --check`` names the rows that differ, ``--write-facts`` writes them anew)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    import model_numbers
+
+    story = load_story(STORY)
+    text = (REPO / "docs" / "model.md").read_text(encoding="utf-8")
+    assert model_numbers.check_facts(story, text) == ([], [])
+    assert len(model_numbers.fact_table(story)) == len(story.facts) + 2
+    # A fact whose confidence changes in facts.yaml makes the table stale, row by row, until it is written anew.
+    copy = tmp_path / "story"
+    shutil.copytree(STORY, copy)
+    (copy / "story.yaml").write_text((copy / "story.yaml").read_text(encoding="utf-8").replace(
+        "map: ../assets/maps/route.tmx", f"map: {REPO / 'assets' / 'maps' / 'route.tmx'}"), encoding="utf-8")
+    facts = copy / "facts.yaml"
+    source = facts.read_text(encoding="utf-8")
+    at = source.index("  jangmadang_markets:")
+    facts.write_text(source[:at] + source[at:].replace("confidence: medium", "confidence: weak", 1),
+                     encoding="utf-8")
+    edited = load_story(copy)
+    missing, stale = model_numbers.check_facts(edited, text)
+    assert [row.split(" | ")[0] for row in missing] == ["| `jangmadang_markets`"] and "| weak |" in missing[0]
+    assert [row.split(" | ")[0] for row in stale] == ["| `jangmadang_markets`"] and "| medium |" in stale[0]
+    assert model_numbers.check_facts(edited, model_numbers.write_facts(edited, text)) == ([], [])
+    # So does a fact with no row; the rest of the page is left as it was.
+    dropped = text.replace(model_numbers.fact_row(story.facts["jangmadang_markets"]) + "\n", "")
+    assert model_numbers.check_facts(story, dropped)[0] == [model_numbers.fact_row(story.facts["jangmadang_markets"])]
+    assert model_numbers.write_facts(story, dropped) == text

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The rows of "Every number, by chapter" in docs/model.md, as the chapter files give them today.
+"""The rows of docs/model.md's two generated tables, as the story's files give them today.
 
 docs/model.md lists every number a chapter sets (each effect, hidden cost, risk and
 numeric condition of every choice, and each effect on arriving at a node) with its
@@ -10,8 +10,16 @@ chapter. This tool writes the first three columns from the story, so that
     python tools/model_numbers.py --check     # what docs/model.md lacks or still lists (exit 1 if any)
     python tools/model_numbers.py             # every row, with the YAML's own comment as a first basis
 
-tell the writer which rows to add, change or remove. ``tests/test_model_numbers.py``
-runs the check.
+tell the writer which rows to add, change or remove.
+
+The second table, "Sources of the facts", is a plain copy of ``story/facts.yaml`` (each
+fact's id, source title, year, confidence and further sources), so nothing in it is kept by
+hand: ``--check`` also says which of its rows differ from the facts, and
+
+    python tools/model_numbers.py --write-facts   # rewrite that table from story/facts.yaml
+
+writes it anew. A fact changed without the table once left seventeen rows stating an old
+confidence or year beside the new one, so ``tests/test_story.py`` runs both checks.
 """
 
 from __future__ import annotations
@@ -27,11 +35,13 @@ if str(ROOT) not in sys.path:
 
 from game.story import expr as ex  # noqa: E402
 from game.story.loader import load_story  # noqa: E402
-from game.story.model import Effect, Story  # noqa: E402
+from game.story.model import Effect, Fact, Story  # noqa: E402
 
 MODEL = ROOT / "docs" / "model.md"
 WHEN_WIDTH = 60  # a choice's text is cut to this many characters in the table
 _ROW = re.compile(r"^\| `(?P<node>[^`]+)` \| (?P<when>.*?) \| (?P<numbers>.*?) \| (?P<basis>.*) \|$")
+FACTS_HEADING = "\n## Sources of the facts"
+FACTS_HEADER = ("| fact id | source | year | confidence | further sources |", "|---|---|---|---|---|")
 
 
 def _effects(effects: tuple[Effect, ...], story: Story) -> list[str]:
@@ -140,23 +150,87 @@ def check(story: Story, text: str) -> tuple[list[tuple[str, str, str]], list[tup
     return [row for row in wanted if row not in have], sorted(have - set(wanted))
 
 
+def _cell(text: str) -> str:
+    """A table cell: one line, with any ``|`` escaped so that it does not end the cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def fact_row(fact: Fact) -> str:
+    """``| `id` | source title | year | confidence | further sources |``: one fact as the table gives it."""
+    also = "; ".join(f"{s.source_title} ({s.lang})" for s in fact.also)
+    return (f"| `{fact.id}` | {_cell(fact.source_title)} | {fact.year} | {fact.confidence} | "
+            f"{_cell(also) or '–'} |")
+
+
+def fact_table(story: Story) -> list[str]:
+    """The whole "Sources of the facts" table, header first, one row per fact in the order of facts.yaml."""
+    return [*FACTS_HEADER, *(fact_row(fact) for fact in story.facts.values())]
+
+
+def _facts_section(text: str) -> tuple[int, int]:
+    """Where the facts table lies in docs/model.md: (start, end) offsets of its lines, header included."""
+    at = text.find(FACTS_HEADING)
+    if at < 0:
+        raise ValueError("docs/model.md has no section 'Sources of the facts'")
+    end_of_section = text.find("\n## ", at + len(FACTS_HEADING))
+    end_of_section = len(text) if end_of_section < 0 else end_of_section
+    start = text.find("\n" + FACTS_HEADER[0], at, end_of_section)
+    if start < 0:
+        raise ValueError(f"docs/model.md's 'Sources of the facts' has no table headed {FACTS_HEADER[0]}")
+    end = start + 1
+    while end < end_of_section and text.startswith("|", end):
+        line_end = text.find("\n", end)
+        end = end_of_section if line_end < 0 else line_end + 1
+    return start + 1, end
+
+
+def check_facts(story: Story, text: str) -> tuple[list[str], list[str]]:
+    """(rows facts.yaml gives and the table lacks, rows the table has and facts.yaml no longer gives)."""
+    start, end = _facts_section(text)
+    have = text[start:end].splitlines()
+    wanted = fact_table(story)
+    return [row for row in wanted if row not in have], [row for row in have if row not in wanted]
+
+
+def write_facts(story: Story, text: str) -> str:
+    """docs/model.md with its facts table written anew from the story's facts (the rest untouched)."""
+    start, end = _facts_section(text)
+    return text[:start] + "\n".join(fact_table(story)) + "\n" + text[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="say what docs/model.md lacks or lists in excess")
+    parser.add_argument("--write-facts", action="store_true",
+                        help="rewrite docs/model.md's 'Sources of the facts' table from story/facts.yaml")
     parser.add_argument("--story", type=Path, default=ROOT / "story")
     args = parser.parse_args(argv)
     story = load_story(args.story)
+    if args.write_facts:
+        MODEL.write_text(write_facts(story, MODEL.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"docs/model.md: 'Sources of the facts' written from {len(story.facts)} facts")
+        return 0
     if args.check:
-        missing, stale = check(story, MODEL.read_text(encoding="utf-8"))
+        text = MODEL.read_text(encoding="utf-8")
+        missing, stale = check(story, text)
         for node, when, numbers in missing:
             print(f"missing: | `{node}` | {when} | {numbers} | BASIS |")
         for node, when, numbers in stale:
             print(f"stale:   | `{node}` | {when} | {numbers} |")
+        fact_missing, fact_stale = check_facts(story, text)
+        for row in fact_missing:
+            print(f"missing: {row}")
+        for row in fact_stale:
+            print(f"stale:   {row}")
         if missing or stale:
             print(f"docs/model.md, 'Every number, by chapter': {len(missing)} rows to add, {len(stale)} to change or "
                   "remove (a changed row shows as one of each; keep its basis, add the reason of a new number)")
+        if fact_missing or fact_stale:
+            print(f"docs/model.md, 'Sources of the facts': {len(fact_missing)} rows to add, {len(fact_stale)} to "
+                  "change or remove; `python tools/model_numbers.py --write-facts` writes the table from facts.yaml")
+        if missing or stale or fact_missing or fact_stale:
             return 1
-        print("docs/model.md lists every number of the chapters")
+        print("docs/model.md lists every number of the chapters and every fact as facts.yaml gives it")
         return 0
     for file, file_rows in rows(story).items():
         print(f"\n### {Path(file).name}\n\n| node | when | numbers | basis |\n|---|---|---|---|")

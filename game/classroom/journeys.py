@@ -44,12 +44,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from game.classroom import session as s
+from game.classroom.content import LEVELS, helplines, story_note, veil_for
 from game.engine.engine import Engine
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS, cite
 from game.engine.state import GameState
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.errors import EngineError, Impossible
-from game.l10n import _, language
+from game.l10n import N_, _, language
 from game.story.model import ENDING_KIND_LABELS, ENDING_KINDS, Fact, Story, also_line
 
 LuckMode = Literal["same", "own"]
@@ -59,6 +60,9 @@ MAX_STUDENTS = 500
 MAX_NICKNAME = 24
 MAX_PROMPT = 280
 SPLITS_SHOWN = 5
+#: A veiled passage on a student's page (younger classes), after what it deals with.
+VEILED_ON_PAGE = N_("For your class it is not shown on this page: your teacher may read it aloud or tell you what "
+                    "happens. The choices are the same either way.")
 
 Record = Callable[..., Any]
 
@@ -74,17 +78,24 @@ class JourneySettings:
     allow_undo: bool
     seed: int                 # the class seed (own-luck seeds derive from it and the student's number)
     nicknames: bool = False   # off by default
+    level: str = "full"       # the content level (game.classroom.content): "younger" veils passages on every page
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"content level must be one of {', '.join(LEVELS)}")
 
     def to_record(self) -> dict[str, Any]:
         return {"mode": MODE, "luck": self.luck, "allow_undo": self.allow_undo, "seed": self.seed,
-                "nicknames": self.nicknames}
+                "nicknames": self.nicknames, "level": self.level}
 
     @classmethod
     def from_record(cls, settings: Mapping[str, Any], seed: int) -> JourneySettings:
+        """The settings a record holds; a record from before levels (or a damaged one) is read as "full"."""
         luck = settings.get("luck")
+        level = settings.get("level")
         return cls("own" if luck == "own" else "same", bool(settings.get("allow_undo", False)),
                    int(settings.get("seed", seed)) if isinstance(settings.get("seed", seed), int) else seed,
-                   bool(settings.get("nicknames", False)))
+                   bool(settings.get("nicknames", False)), level if level in LEVELS else "full")
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,10 +418,11 @@ class ClassJourneys:
         with self._writing:
             return self._record(event_type, **data)
 
-    def note_room(self, code: str, port: int) -> None:
-        """Record the room code and port the pages use, so a resumed session opens the same room."""
+    def note_room(self, code: str, port: int, teacher: str = "") -> None:
+        """Record the room code, port and teacher code, so a resumed session opens the same room and the
+        teacher's phone (its link holds the teacher code) comes back in too."""
         with self.lock_:
-            self.record(s.ROOM, code=code, port=port)
+            self.record(s.ROOM, code=code, port=port, **({"teacher": teacher} if teacher else {}))
 
     def _changed(self) -> None:
         self.version += 1
@@ -580,6 +592,10 @@ class ClassJourneys:
                 self.record(NAMED, student=student.number, nickname=name)
             return name
 
+    def content_note(self) -> list[str]:
+        """The story's content note, which a student's page shows before her first passage (one tap goes on)."""
+        return story_note(self.story)
+
     def class_state(self) -> dict[str, Any]:
         """What every page shows about the class: pause, prompt, end (the server broadcasts it)."""
         with self.lock_:
@@ -645,11 +661,15 @@ class ClassJourneys:
         if self.route_points is not None and stops:
             with contextlib.suppress(Exception):  # a map that cannot draw this route shows the places alone
                 route = [[round(x, 1), round(y, 1)] for x, y in self.route_points(stops)]
+        paragraphs = list(view.paragraphs)
+        veil = veil_for(story, story.nodes[view.node_id], self.settings.level)
+        if veil is not None:  # younger classes: what it deals with, never the passage (the choices stay)
+            paragraphs = [_("This passage depicts {what}.").format(what=veil.text), _(VEILED_ON_PAGE)]
         page: dict[str, Any] = {
             "type": "page", "step": student.step, "student": student.number, "node": view.node_id,
             "title": view.title, "chapter": view.chapter, "chapter_number": self._chapters.get(view.chapter, -1) + 1,
             "place": self.places.get(view.location, ""),
-            "paragraphs": list(view.paragraphs), "choices": choices,
+            "paragraphs": paragraphs, "veiled": veil is not None, "choices": choices,
             "resources": resources, "items": items, "journal": journal, "route": route,
             "can_undo": bool(self.settings.allow_undo and view.can_rollback and view.ending is None),
             "changed": changed, "ending": None,
@@ -675,10 +695,14 @@ class ClassJourneys:
                               "source": fact.source, "also": _also(fact), "since": True})
         costs = [{"label": r.label, "start": r.format(r.start), "end": r.format(state.vars.get(name, r.start))}
                  for name, r in story.resources.items()]
+        debrief = [" ".join(p.split()) for p in ending.debrief.split("\n\n") if p.strip()]
+        veil = veil_for(story, story.nodes[state.node], self.settings.level)
+        if veil is not None and debrief:  # as the class debrief veils it on the projector
+            debrief = [_("This ending's account deals with {what}.").format(what=veil.text), _(VEILED_ON_PAGE)]
         return {"kind": ending.kind, "kind_label": ENDING_KIND_LABELS.get(ending.kind, ending.kind.title()),
-                "title": ending.title,
-                "debrief": [" ".join(p.split()) for p in ending.debrief.split("\n\n") if p.strip()],
-                "luck": _(LUCK_SENTENCE), "estimate": _(ESTIMATE_NOTE), "costs": costs, "facts": facts}
+                "title": ending.title, "debrief": debrief,
+                "luck": _(LUCK_SENTENCE), "estimate": _(ESTIMATE_NOTE), "costs": costs, "facts": facts,
+                "helplines": helplines(story)}
 
     def _paths(self) -> list[_Path]:
         """Every student's journey as the debrief reads it (the same shape :func:`class_debrief` rebuilds)."""
@@ -704,6 +728,15 @@ class ClassJourneys:
 # The event types (their shapes are checked on read in game.classroom.session, like every other event's).
 JOINED, CHOSE, UNDID, NAMED = s.JOINED, s.CHOSE, s.UNDID, s.NAMED
 PAUSED_ALL, PROMPT, LOCKED = s.PAUSED_ALL, s.PROMPT, s.LOCKED
+
+
+def last_teacher_code(record: s.SessionRecord) -> str | None:
+    """The teacher code this session last used (so the teacher's phone comes back after a resume), or None."""
+    for event in reversed(record.events):
+        if event["type"] == s.ROOM:
+            code = event.get("teacher")
+            return code if isinstance(code, str) and code.isdigit() and len(code) <= 12 else None
+    return None
 
 
 def is_journeys(record: s.SessionRecord) -> bool:

@@ -43,6 +43,7 @@ import math
 import os
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ from game.engine.engine import Engine
 from game.engine.state import GameState
 from game.errors import DataFileError, EngineError, Impossible, StoryError
 from game.files import LIMITS, parse_json, read_bytes
-from game.l10n import N_, _
+from game.l10n import N_, _, language
 from game.paths import user_data_dir
 from game.story.model import Story
 
@@ -106,9 +107,16 @@ _GROUP_LABEL = re.compile(r"Group (\d+) of (\d+)")  # as FacilitatorSettings.gro
 def session_filename(name: str, group: str = "", when: float | None = None) -> str:
     """``20240315-0930-9B-history-group-2.jsonl``: sortable by time, readable, safe on every filesystem."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when if when is not None else time.time()))
-    words = f"{name} {group}".strip()
-    safe = re.sub(r"[^A-Za-z0-9]+", "-", words).strip("-")[:60] or "session"
-    return f"{stamp}-{safe}.jsonl"
+    return f"{stamp}-{file_words(f'{name} {group}')}.jsonl"
+
+
+def file_words(words: str, limit: int = 60) -> str:
+    """``9반 역사`` → ``9반-역사``: the letters and digits of any script kept, every other run of characters
+    (the reserved ``<>:"/\\|?*``, spaces, dots, control characters) one hyphen; NFC (as macOS and Windows
+    compare names), at most ``limit`` characters (180 bytes of Hangul: far below every file system's 255)."""
+    text = unicodedata.normalize("NFC", words)
+    safe = "".join(ch if ch.isalnum() and ch.isprintable() else "-" for ch in text)
+    return re.sub(r"-+", "-", safe).strip("-")[:limit].strip("-") or "session"
 
 
 def new_session_path(name: str, group: str = "", folder: Path | None = None) -> Path:
@@ -718,8 +726,9 @@ def state_summary(story: Story, state: GameState) -> dict[str, Any]:
 
 
 def started_event(story: Story, seed: int, settings: dict[str, Any]) -> dict[str, Any]:
+    """The first line of a record. ``lang``: the language the session is run in (a ``--resume`` keeps it)."""
     return {"format": SESSION_FORMAT, "game_version": __version__, "story": story_header(story), "seed": seed,
-            "settings": settings, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            "settings": settings, "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "lang": language()}
 
 
 # --------------------------------------------------------------------------- rebuilding

@@ -49,7 +49,11 @@ def bind_address(text: str) -> str:
 
 def check_facilitate_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Arguments that are each fine but wrong together: a usage error (exit 2)."""
-    if args.groups and args.group > args.groups:
+    if args.group is not None and not args.groups:
+        parser.error(_("--group {group} needs --groups: without it the session is the whole class, which has "
+                       "no groups (give --groups 2 to {limit}, or leave out --group)").format(
+            group=args.group, limit=number(MAX_GROUPS)))
+    if args.groups and args.group is not None and args.group > args.groups:
         parser.error(_("--group {group}: there are only {groups} groups (--groups {groups})").format(
             group=args.group, groups=args.groups))
     if args.journeys:
@@ -71,10 +75,12 @@ def add_facilitate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--groups", type=group_count, default=0,
                         help=_("number of groups: 0 (the whole class, the default) or 2 to {limit}").format(
                             limit=number(MAX_GROUPS)))
-    parser.add_argument("--group", type=whole_number(1, MAX_GROUPS), default=1,
-                        help=_("which group this screen is, from 1 to --groups"))
+    parser.add_argument("--group", type=whole_number(1, MAX_GROUPS), default=None,
+                        help=_("with --groups: which group this screen is, from 1 to --groups (default 1)"))
     parser.add_argument("--level", choices=LEVELS, default="full",
-                        help=_("content level: full, or younger (veils the passages that depict forced marriage)"))
+                        help=_("content level: full, or younger (veils, on the projector and on the students' pages, "
+                               "the passages that depict forced marriage, and the one about carrying the means to die "
+                               "rather than be sent back; the choices stay the same)"))
     parser.add_argument("--minutes", type=whole_number(1, MAX_MINUTES), default=3,
                         help=_("default discussion timer in minutes, 1 to {limit} (default {default})").format(
                             limit=number(MAX_MINUTES), default=number(3)))
@@ -170,6 +176,26 @@ def latest_session() -> Path | None:
     return max(found)[1] if found else None
 
 
+def resume_language(args: argparse.Namespace) -> None:
+    """``--resume`` without ``--lang``: speak the language the session was started in (its first line says).
+
+    A Korean lesson resumed after a crash stays Korean: its pages, its record and its
+    report, whatever this machine's settings say. An explicit ``--lang`` still wins.
+    """
+    if not args.resume or getattr(args, "lang", None):
+        return
+    from game.classroom.session import read_session
+    from game.l10n import set_language, supported
+
+    path = latest_session() if args.resume == "last" else Path(args.resume)
+    try:
+        lang = read_session(path).start.get("lang") if path is not None and path.is_file() else None
+    except (OSError, ValueError):
+        return  # the resume itself says what is wrong with the file
+    if isinstance(lang, str) and supported(lang):
+        set_language(lang)
+
+
 def _size(size: tuple[int, int] | None) -> tuple[int, int]:
     """The window size: ``--size`` (checked by :func:`game.cli.main.window_size`), else 1280×720."""
     return size or (1280, 720)
@@ -181,6 +207,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     from game.paths import story_dir
     from game.story.loader import load_story
 
+    resume_language(args)
     story = load_story(args.story or story_dir(), lang=language())
     if getattr(args, "journeys", False):
         return cmd_journeys(story, args)
@@ -191,7 +218,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         return 1
     try:
         preset = FacilitatorSettings(name=args.name or _("Class session"), groups=max(0, args.groups),
-                                     group=max(1, args.group), level=args.level,
+                                     group=args.group or 1, level=args.level,
                                      discussion_seconds=max(1, args.minutes) * 60,
                                      **({"seed": args.seed} if args.seed is not None else {}))
     except ValueError as exc:
@@ -371,7 +398,7 @@ class JourneysRoom:
         from game.engine.engine import Engine
 
         settings = JourneySettings(luck=choices.luck, allow_undo=choices.allow_undo, seed=choices.seed,
-                                   nicknames=choices.nicknames)
+                                   nicknames=choices.nicknames, level=choices.level)
         if self.journeys is not None and self.journeys.settings == settings and self.title == choices.name:
             return self.open_room(None)  # the room failed to open a moment ago: the same record, tried again
         if self.writer is not None:
@@ -389,7 +416,7 @@ class JourneysRoom:
 
     def resume(self, path: Path) -> str | None:
         """Continue a recorded session: every student where she was, the room with its code and port."""
-        from game.classroom.journeys import ClassJourneys
+        from game.classroom.journeys import ClassJourneys, last_teacher_code
         from game.classroom.session import last_room, read_session
         from game.engine.engine import Engine
 
@@ -406,23 +433,24 @@ class JourneysRoom:
         room = last_room(record)
         if room is not None and not self.port:
             self.port = room[1]
-        return self.open_room(room[0] if room else None)
+        return self.open_room(room[0] if room else None, last_teacher_code(record))
 
-    def open_room(self, code: str | None) -> str | None:
-        """Start the LAN server on the model (keeping ``code`` and the port when they are free) and show the dashboard."""
+    def open_room(self, code: str | None, teacher_code: str | None = None) -> str | None:
+        """Start the LAN server on the model (keeping ``code``, ``teacher_code`` and the port when they are free) and
+        show the dashboard."""
         from game.lan.journeys import JourneyServer
 
         where = f"{self.bind}:{self.port}" if self.bind != "auto" else _("this machine's LAN address")
         try:
             try:
                 server = JourneyServer(self.journeys, bind=self.bind, port=self.port, room_code=code,
-                                       journey_map=self.map)
+                                       teacher_code=teacher_code, journey_map=self.map)
                 url = server.start()
             except OSError:
                 if not (code and self.port):
                     raise
                 server = JourneyServer(self.journeys, bind=self.bind, port=0, room_code=code,  # the port is taken
-                                       journey_map=self.map)
+                                       teacher_code=teacher_code, journey_map=self.map)
                 url = server.start()
         except (OSError, ValueError, TimeoutError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
@@ -432,7 +460,7 @@ class JourneysRoom:
         self.server = server  # it records its room code and port itself, so that --resume keeps them
         print(_("class journeys: {url}  room code {code}").format(url=url, code=server.room_code), flush=True)
         teacher = getattr(server, "teacher_link", "")
-        if teacher:  # the teacher's own page (nicknames): on this terminal only, never on the projector
+        if teacher:  # the teacher's own page (nicknames): here, and on the dashboard only when T is pressed
             print(_("teacher page (open it on your phone; do not project it): {link}").format(link=teacher),
                   flush=True)
         if self.journeys.ended:  # a session resumed after its end: its debrief (the pages show their endings)
@@ -497,7 +525,7 @@ def cmd_journeys(story: Any, args: argparse.Namespace) -> int:
         from game.ui.classroom.journeys_setup import JourneyChoices, JourneysSetupScene
 
         choices = JourneyChoices(name=args.name or _("Class journeys"), luck=args.luck or "same",
-                                 allow_undo=args.allow_undo, nicknames=args.nicknames,
+                                 allow_undo=args.allow_undo, nicknames=args.nicknames, level=args.level,
                                  seed=args.seed if args.seed is not None else secrets.randbelow(9000) + 1000)
         problem = None
         if resume_path is not None:
@@ -529,6 +557,13 @@ def cmd_replay(story: Any, args: argparse.Namespace) -> int:
     if not record.is_session:
         print(f"escape-route: {path}: " + (record.problems[-1] if record.problems else _("not a session record")),
               file=sys.stderr)
+        return 1
+    from game.classroom.journeys import is_journeys
+
+    if is_journeys(record):  # every student played her own journey: there is no one class's path to re-enact
+        print(f"escape-route: {path.name}: " + _("a class-journeys session has no single journey to replay (each "
+                                                  "student played her own); read it with: escape-route report "
+                                                  "{path}").format(path=path), file=sys.stderr)
         return 1
     for problem in record.problems:
         print(f"escape-route: {path.name}: {problem}", file=sys.stderr)

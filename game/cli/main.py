@@ -32,6 +32,7 @@ from game import __version__
 from game.alert import alert
 from game.cli.argparse_words import Formatter
 from game.cli.argparse_words import route as route_argparse
+from game.engine.sim import STATE_LIMIT
 from game.errors import StoryError, StoryLoadError
 from game.l10n import N_, _, language, ngettext, number, set_language
 from game.paths import story_dir
@@ -40,7 +41,7 @@ EXIT_INTERRUPTED = 130     # 128 + SIGINT
 EXIT_BROKEN_PIPE = 141     # 128 + SIGPIPE
 MAX_RUNS = 1_000_000       # simulate --runs
 MAX_WORKERS = 64           # simulate --workers
-MAX_STATE_LIMIT = 5_000_000  # simulate --exhaustive --state-limit (200,000 explore the shipped story)
+MAX_STATE_LIMIT = 5_000_000  # simulate --exhaustive --state-limit (the default is sim.STATE_LIMIT)
 MIN_SIZE, MAX_SIZE = (320, 240), (7680, 4320)  # facilitate --size: from a small window to an 8K projector
 
 
@@ -257,9 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help=_("begin every journey at this node (odds for a part of the story)"))
     simulate.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
                           help=_("a resource, flag or item's value at the start; may be repeated"))
-    simulate.add_argument("--state-limit", type=whole_number(1, MAX_STATE_LIMIT), default=200_000,
+    simulate.add_argument("--state-limit", type=whole_number(1, MAX_STATE_LIMIT), default=STATE_LIMIT,
                           help=_("with --exhaustive: states to explore, 1 to {limit} (default {default})").format(
-                              limit=number(MAX_STATE_LIMIT), default=number(200_000)))
+                              limit=number(MAX_STATE_LIMIT), default=number(STATE_LIMIT)))
     facilitate = sub.add_parser("facilitate", help=_("run the story with a class: votes, discussion, debrief"))
     _story_arg(facilitate)
     from game.cli.classroom import add_facilitate_arguments, add_report_arguments
@@ -292,6 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
                              if command is not i18n else
                              _("the language the program speaks, such as ko; with update, also the only "
                                "language whose catalogs are merged (a new one is started)"))
+    # Listed by `escape-route --help` too, as README promises Korean by --lang; before a command, main() hands it on.
+    parser.add_argument("--lang", type=language_code, default=None, metavar="LANG",
+                        help=_("the language to use, such as ko (default: your system's language)"))
     return parser
 
 

@@ -244,22 +244,26 @@ class Engine:
         the condition that failed with the numbers ("needs ¥40,000; you have ¥38,370"),
         so the player never has to guess which part it was.
         """
-        missing = self.missing(state, choice)
+        missing = self.missing(state, choice, said=choice.reason)
         if choice.reason:
             return _("{reason} ({missing})").format(reason=choice.reason, missing=missing) if missing else choice.reason
         return missing or self.explain(choice)
 
-    def missing(self, state: GameState, choice: Choice) -> str:
-        """The failing parts of a closed choice's condition that name a resource or an item, with values."""
+    def missing(self, state: GameState, choice: Choice, said: str = "") -> str:
+        """The failing parts of a closed choice's condition that name a resource or an item, with values.
+
+        A part whose amount the writer's reason ``said`` already ("You would need ¥20,000.") gives only
+        what the player has: "you have ¥4,030", not "needs ¥20,000; you have ¥4,030" after it.
+        """
         tree = choice.condition_tree
         if tree is None:
             return ""
         env = self.bind(state)
-        parts = [self._missing_part(node, state) for node in ex.conjuncts(tree)
+        parts = [self._missing_part(node, state, said) for node in ex.conjuncts(tree)
                  if not ex.Program(node)(env)]  # the parts that do not hold
         return "; ".join(p for p in parts if p)
 
-    def _missing_part(self, node: ex.Expr, state: GameState) -> str:
+    def _missing_part(self, node: ex.Expr, state: GameState, said: str = "") -> str:
         story = self.story
         found = ex.threshold(node, story.resources)
         if found is not None:
@@ -277,6 +281,8 @@ class Engine:
                 need = (_("at most {amount}").format(amount=resource.format(amount)) if money
                         else _("{label} {amount} or less").format(label=resource.label, amount=self._amount(resource,
                                                                                                           amount)))
+            if said and money and resource.format(amount) in said:
+                return _("you have {have}").format(have=resource.format(have))
             return _("needs {need}; you have {have}").format(need=need, have=resource.format(have))
         tested = ex.item_test(node)
         if tested is not None:

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.engine.save import atomic_write_text, saves_dir, set_aside
+from game.engine.save import HISTORY_FILE, atomic_write_text, saves_dir, set_aside
 from game.engine.state import GameState
 from game.errors import StoryError
-from game.files import LIMITS, read_json
+from game.files import LIMITS, os_reason, read_json
 from game.l10n import N_, _
 from game.story.model import ENDING_KINDS, Fact, Story
 
@@ -70,7 +70,6 @@ def cite(fact: Fact) -> str:
 
 HISTORY_FORMAT = "escape-route-history"
 HISTORY_VERSION = 1
-HISTORY_FILE = "history.json"
 #: The oldest journeys are dropped past this many, so the file stays far below its read limit.
 MAX_JOURNEYS = 200
 #: Journal keys kept for a past journey's debrief (no page text).
@@ -198,7 +197,8 @@ def record(journey: PastJourney, path: Path | None = None) -> str:
     try:
         atomic_write_text(path, text)
     except OSError as exc:
-        return f"Could not record this ending in the gallery: {exc}"
+        return _("Could not record this ending in the gallery ({path}): {reason}").format(path=path,
+                                                                                      reason=os_reason(exc))
     return notice
 
 

@@ -14,14 +14,15 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from game import __version__
 from game.engine.state import GameState
 from game.errors import DataFileError, SaveError, StoryError
-from game.files import LIMITS, read_json
+from game.files import LIMITS, HeldLock, LockHeld, hold_lock, os_reason, read_json
 from game.l10n import _
 from game.paths import user_data_dir
 from game.story.limits import number_problem
@@ -38,6 +39,12 @@ UNREADABLE = "unreadable"  # the folder beside the saves where a save that canno
 STALE_TEMP_SECONDS = 60.0
 #: Saved-at times outside this range (1970 to 2100) are damage, not dates.
 _LATEST_TIME = 4102444800.0
+#: The endings gallery's record of past journeys (game.engine.history), kept in the saves folder.
+HISTORY_FILE = "history.json"
+#: Files in the saves folder that are the game's own but not saves: never listed as saves.
+NOT_SAVES = frozenset({HISTORY_FILE})
+#: The lock file in the data folder that one running copy of the game holds (see :func:`claim_data_folder`).
+LOCK_FILE = "escape-route.lock"
 
 
 def saves_dir() -> Path:
@@ -98,9 +105,28 @@ class SaveInfo:
     day: int
     chapter: str
     problem: str = ""  # non-empty when the save cannot be loaded, and why
+    journey: str = ""  # the id of the journey this save's writer was playing ('' in saves made before ids)
+
+    def in_language_of(self, story: Story) -> SaveInfo:
+        """This info with the passage's title and chapter as ``story`` words them now.
+
+        The summary stores the words of the language the save was made in; the node id
+        beside them finds today's. A passage the story no longer has keeps the stored words.
+        """
+        node = story.nodes.get(self.node)
+        if node is None or self.problem:
+            return self
+        return replace(self, title=node.title, chapter=node.chapter)
 
 
-def write_save(path: Path, state: GameState, story: Story, label: str = "") -> None:
+def write_save(path: Path, state: GameState, story: Story, label: str = "", journey: str = "") -> None:
+    """Write ``state`` to ``path`` atomically; SaveError (in the player's words) when it cannot be written.
+
+    The summary's node id, location id and day are what the load screen shows, in the
+    language spoken when it shows them; the title and chapter words are kept only for
+    a passage a later story no longer has. ``journey`` names the journey (see
+    :func:`write_autosave`).
+    """
     node = story.nodes.get(state.node)
     data = {
         "format": SAVE_FORMAT,
@@ -109,6 +135,7 @@ def write_save(path: Path, state: GameState, story: Story, label: str = "") -> N
         "story": {"title": story.title, "version": story.version, "digest": story.digest},
         "saved_at": time.time(),
         "label": label,
+        "journey": journey,
         "summary": {
             "node": state.node,
             "title": node.title if node else "",
@@ -121,7 +148,7 @@ def write_save(path: Path, state: GameState, story: Story, label: str = "") -> N
     try:
         atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
     except OSError as exc:
-        raise SaveError(_("could not write the save {path}: {reason}").format(path=path, reason=exc.strerror or exc)) \
+        raise SaveError(_("could not write the save {path}: {reason}").format(path=path, reason=os_reason(exc))) \
             from None
 
 
@@ -159,7 +186,8 @@ def read_info(path: Path) -> SaveInfo:
         day = summary.get("day")
         return SaveInfo(slot, path, _short(data.get("label")), float(saved_at), _short(summary.get("node")),
                         _short(summary.get("title")), _short(summary.get("location")),
-                        round(day) if _plain_number(day) and abs(day) < 1e9 else 0, _short(summary.get("chapter")))
+                        round(day) if _plain_number(day) and abs(day) < 1e9 else 0, _short(summary.get("chapter")),
+                        journey=_short(data.get("journey"), 64))
     except SaveError as exc:
         return SaveInfo(slot, path, "", _mtime(path), "", "", "", 0, "", problem=str(exc))
 
@@ -170,21 +198,30 @@ KEPT_PREFIX = "kept-"  # a journey moved out of the autosave slot so that a new 
 def keep_autosave_aside(folder: Path | None = None) -> SaveInfo | None:
     """Move the autosave to a slot of its own when it holds a journey with progress; its info there.
 
-    Called by a front-end before its first autosave of a journey that is not the one in
-    the slot (a new journey, a journey loaded from another slot): one journey never
-    silently replaces another. A save that cannot be read is left where it is (the
-    loaders deal with it), and an untouched start (no choice made) is not worth keeping.
+    Called before the first autosave of a journey that is not the one in the slot (a
+    new journey, a journey loaded from another slot), and when another copy of the
+    game wrote the slot: one journey never silently replaces another. Returns None
+    when there is nothing worth keeping: no autosave, an untouched start (no choice
+    made), or a journey another save already holds exactly (loading slot 2 that holds
+    the very point autosaved makes no second copy of it). A save that cannot be read
+    is moved into ``unreadable/`` (:func:`set_aside`).
+
+    Raises SaveError when the journey must be kept but cannot be moved (a read-only
+    folder): the caller must then not write over it.
     """
     path = slot_path(AUTOSAVE, folder)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     try:
         data = _read_json(path)
     except SaveError:
+        if set_aside(path) is None:
+            raise SaveError(_("the autosave {path} cannot be read, nor moved aside; this journey is not saved over "
+                              "it").format(path=path)) from None
         return None
     state = data.get("state")
     step = state.get("step") if isinstance(state, dict) else 0
-    if not _plain_number(step) or step <= 0:
+    if not _plain_number(step) or step <= 0 or _held_elsewhere(state, path):
         return None
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(_mtime(path)))
     target = slot_path(KEPT_PREFIX + stamp, folder)
@@ -194,9 +231,76 @@ def keep_autosave_aside(folder: Path | None = None) -> SaveInfo | None:
         number += 1
     try:
         os.replace(path, target)
+    except OSError as exc:
+        raise SaveError(_("your other journey in {path} could not be kept ({reason}), so this journey is not saved "
+                          "over it").format(path=path, reason=os_reason(exc))) from None
+    return read_info(target)
+
+
+def _held_elsewhere(state: dict[str, Any], autosave: Path) -> bool:
+    """True when another save in the folder holds exactly this state (the same journey at the same point)."""
+    for other in autosave.parent.glob("*.json"):
+        if other == autosave or other.name.startswith(".") or other.name in NOT_SAVES:
+            continue
+        try:
+            if _read_json(other).get("state") == state:
+                return True
+        except SaveError:
+            continue
+    return False
+
+
+def new_journey_id() -> str:
+    """A fresh id for a journey: random, so no two journeys (nor two copies of the game) share one."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class Autosaved:
+    """What :func:`write_autosave` did: the journey id now in the slot (pass it to the next call),
+    the other journey it kept first (or None), and whether another copy of the game had written it."""
+
+    journey: str
+    kept: SaveInfo | None = None
+    other_copy: bool = False
+
+
+def write_autosave(state: GameState, story: Story, journey: str | None, folder: Path | None = None) -> Autosaved:
+    """Autosave ``state``, never replacing a journey that is not this one.
+
+    ``journey`` is the id this process last autosaved (or adopted by loading the
+    autosave), or None when this journey has not autosaved yet. The slot is replaced
+    as it is only when it still holds that id; otherwise it holds another journey (one
+    played before, or one another copy of the game wrote since) and it is kept under
+    a name of its own first (:func:`keep_autosave_aside`). Raises SaveError, in the
+    player's words, when the slot cannot be written or the other journey cannot be kept.
+    """
+    path = slot_path(AUTOSAVE, folder)
+    found = read_info(path).journey if os.path.lexists(path) else None
+    other_copy = journey is not None and found is not None and found != journey
+    kept = keep_autosave_aside(folder) if journey is None or other_copy else None
+    journey = journey or new_journey_id()
+    write_save(path, state, story, label="Autosave", journey=journey)
+    return Autosaved(journey, kept, other_copy and kept is not None)
+
+
+def claim_data_folder() -> HeldLock | None:
+    """Hold the data folder for this copy of the game, so that a second copy cannot play on the same saves.
+
+    Raises SaveError with the message to show when another copy holds it. Returns None
+    (and plays on, unlocked) when no lock can be made at all, a read-only data folder
+    for instance: the autosave's journey id still keeps each journey from replacing another.
+    """
+    folder = user_data_dir()
+    try:
+        return hold_lock(folder / LOCK_FILE)
+    except LockHeld:
+        raise SaveError(_("Another copy of the game is already open, using the data folder {folder}. Two copies "
+                          "would save over each other's journeys, so this one does not start. Close the other "
+                          "copy (its window may be behind others or minimised), then start the game again.").format(
+            folder=folder)) from None
     except OSError:
         return None
-    return read_info(target)
 
 
 def _plain_number(value: Any) -> bool:
@@ -221,7 +325,7 @@ def list_saves(folder: Path | None = None) -> list[SaveInfo]:
     folder = folder or saves_dir()
     if not folder.is_dir():
         return []
-    infos = [read_info(p) for p in folder.glob("*.json") if not p.name.startswith(".")]
+    infos = [read_info(p) for p in folder.glob("*.json") if not p.name.startswith(".") and p.name not in NOT_SAVES]
     return sorted(infos, key=lambda i: i.saved_at, reverse=True)
 
 

@@ -2,6 +2,7 @@
 
     python -m game.lan.headless --story story --session S.jsonl [--resume] [--bind 127.0.0.1] [--port 0]
                                 [--code 1234] [--luck same|own] [--undo] [--nicknames] [--seed N] [--lang ko]
+                                [--level full|younger]
 
 It starts (or resumes) the session record, serves the student pages, prints one JSON
 line (``url``, ``code``, ``teacher``, ``port``) and runs until it is killed, or until
@@ -19,7 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from game.classroom.journeys import ClassJourneys, JourneySettings, journey_map
+from game.classroom.content import LEVELS
+from game.classroom.journeys import ClassJourneys, JourneySettings, journey_map, last_teacher_code
 from game.classroom.session import last_room, read_session
 from game.engine.engine import Engine
 from game.l10n import LANGUAGES, set_language
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--undo", action="store_true")
     parser.add_argument("--nicknames", action="store_true")
     parser.add_argument("--seed", type=int, default=2010)
+    parser.add_argument("--level", choices=LEVELS, default="full")
     parser.add_argument("--lang", choices=LANGUAGES, default="en",
                         help="the language the pages and the story speak (as `facilitate --lang`)")
     parser.add_argument("--per-address", type=int, default=10)
@@ -52,16 +55,18 @@ def main(argv: list[str] | None = None) -> int:
     where = journey_map(story)
     extra = {"places": where.places, "route_points": where.route_points} if where else {}
     path = Path(args.session)
-    code, port = args.code, args.port
+    code, port, teacher = args.code, args.port, args.teacher_code
     if args.resume:
-        room = last_room(read_session(path))
+        record = read_session(path)
+        room = last_room(record)
         if room is not None:
             code, port = room
+        teacher = teacher or last_teacher_code(record)
         journeys, writer, _ = ClassJourneys.resume(engine, path, **extra)
     else:
-        settings = JourneySettings(args.luck, args.undo, args.seed, args.nicknames)
+        settings = JourneySettings(args.luck, args.undo, args.seed, args.nicknames, args.level)
         journeys, writer = ClassJourneys.create(engine, settings, path, name="headless", **extra)
-    server = JourneyServer(journeys, bind=args.bind, port=port, room_code=code, teacher_code=args.teacher_code,
+    server = JourneyServer(journeys, bind=args.bind, port=port, room_code=code, teacher_code=teacher,
                            journey_map=where, per_address=args.per_address)
     server.start()
     if args.dashboard_poll:

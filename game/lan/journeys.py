@@ -76,15 +76,32 @@ class JourneyServer(LanServer):
         """The teacher page with its code after ``#``: for the teacher's phone, never the projector."""
         return f"{self.url}teacher#{self.teacher_code}"
 
+    def teacher_qr_png(self, scale: int = 8, border: int = 4) -> bytes:
+        """The teacher link as a QR code (PNG), for the dashboard's T panel: only while the teacher asks for it."""
+        import io
+
+        import segno
+
+        out = io.BytesIO()
+        segno.make(self.teacher_link, error="m", micro=False).save(out, kind="png", scale=scale, border=border,
+                                                                    dark="#000000", light="#ffffff")
+        return out.getvalue()
+
+    def teacher_qr_matrix(self, border: int = 4) -> list[list[bool]]:
+        import segno
+
+        return [[bool(m) for m in row]
+                for row in segno.make(self.teacher_link, error="m", micro=False).matrix_iter(scale=1, border=border)]
+
     def start(self, timeout: float = 10.0) -> str:
         url = super().start(timeout)
-        self.journeys.note_room(self.room_code, self.port)
+        self.journeys.note_room(self.room_code, self.port, self.teacher_code)
         return url
 
     def new_code(self) -> str:
         """A new room code (someone outside the class has the old one): joined pages stay; recorded for resume."""
         code = self.room.new_code()
-        self.journeys.note_room(code, self.port)
+        self.journeys.note_room(code, self.port, self.teacher_code)
         return code
 
     # ------------------------------------------------------------------ HTTP
@@ -144,7 +161,7 @@ class JourneyServer(LanServer):
             self._joined_as(ws, token)
             self.journeys.connected(token, True)
         await ws.send_str(p.dumps({"type": "welcome", "token": token, "student": page["student"],
-                                   "map": self._map_info}))
+                                   "map": self._map_info, "note": self.journeys.content_note()}))
         await ws.send_str(p.dumps(self.journeys.class_state()))
         await ws.send_str(p.dumps({**page, "status": "ok"}))
 

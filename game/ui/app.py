@@ -10,6 +10,7 @@ so they drive the very code a player does, without sleeping.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import deque
@@ -23,12 +24,13 @@ from game.engine.engine import Engine
 from game.engine.presets import start_with
 from game.engine.save import (
     AUTOSAVE,
-    keep_autosave_aside,
+    claim_data_folder,
     load_save_safely,
+    read_info,
     remove_stale_temporaries,
     saves_dir,
     slot_path,
-    write_save,
+    write_autosave,
 )
 from game.engine.state import GameState
 from game.errors import RouteMapError, StoryError
@@ -41,7 +43,7 @@ from game.ui.bench_support import first_frame_seconds
 from game.ui.scenes.base import Scene, SceneStack
 from game.ui.settings import Settings, load_settings, save_settings
 from game.ui.theme import Fonts, Theme
-from game.ui.widgets.text import TextCache
+from game.ui.widgets.text import TextCache, blit_block
 
 STEP = 1 / 60
 MIN_SIZE = (640, 400)
@@ -78,9 +80,10 @@ class App:
         # True when the autosave slot holds a save that could not be read nor moved aside:
         # then this window never autosaves over it.
         self.autosave_blocked = False
-        # True once the autosave slot holds the journey being played. Until then, the journey
-        # in it is another one: it is kept under a name of its own before the first autosave.
-        self.autosave_ours = False
+        # The id of the journey this window last wrote to the autosave slot (see write_autosave);
+        # None until it has: the journey in the slot is then another one, kept before the first autosave.
+        self.journey: str | None = None
+        self.autosave_problem = ""  # why the last autosave failed ('' when it worked)
         remove_stale_temporaries(saves_dir(), user_data_dir())
         self.settings, notice = load_settings()
         self.toasts: list[list[Any]] = []
@@ -200,6 +203,7 @@ class App:
         or numbers, so the state carries over as it is.
         """
         set_language(lang or None)
+        self.toasts.clear()  # notices in the other language (its fonts may not even have their letters)
         try:
             story = load_story(self.story.root, lang=language())
         except StoryError as exc:  # the story loaded a moment ago; only a file changed under it can fail
@@ -221,7 +225,7 @@ class App:
 
         self.state = self.engine.new_game(self.seed, start=self.start)
         start_with(self.state, self.presets)
-        self.autosave_ours = False
+        self.journey = None
         self.autosave()
         self.stack.replace_all(StoryScene(self))
 
@@ -243,9 +247,10 @@ class App:
             self.stack.push(MessageScene(self, _("This save cannot be loaded"), notice))
             return False
         self.state = state
-        # The autosave follows the journey being played, so Continue resumes the one last played.
-        self.autosave_ours = path == slot_path(AUTOSAVE)
-        if not self.autosave_ours:
+        # The autosave follows the journey being played, so Continue resumes the one last played:
+        # continuing it adopts its journey id; any other save's journey keeps it first.
+        self.journey = read_info(path).journey if path == slot_path(AUTOSAVE) else None
+        if self.journey is None:
             self.autosave()
         self.stack.replace_all(StoryScene(self))
         if notice:
@@ -253,21 +258,29 @@ class App:
         return True
 
     def autosave(self) -> None:
+        """Save the journey in the autosave slot, keeping any other journey found there (and saying so)."""
         if self.state is None or self.autosave_blocked:
             return
-        if not self.autosave_ours:
-            kept = keep_autosave_aside()
-            if kept is not None:
-                place = self.place(kept.location)[0] if kept.location else ""
-                where = ", ".join(p for p in (place, _("day {day}").format(day=kept.day)) if p)
+        try:
+            done = write_autosave(self.state, self.story, self.journey)
+        except StoryError as exc:
+            problem = _("Could not autosave: {problem}").format(problem=exc)
+            if problem != self.autosave_problem:  # said once, not at every page while the folder stays closed
+                self.notify(problem)
+            self.autosave_problem = problem
+            return
+        self.autosave_problem = ""
+        self.journey = done.journey
+        kept = done.kept
+        if kept is not None:
+            place = self.place(kept.location)[0] if kept.location else ""
+            where = ", ".join(p for p in (place, _("day {day}").format(day=kept.day)) if p)
+            if done.other_copy:
+                self.notify(_("Another copy of the game had autosaved a journey ({where}); it is kept: Load (F9) "
+                              "lists it as “{kept}”.").format(where=where, kept=_("Kept journey")))
+            else:
                 self.notify(_("Your other journey ({where}) is kept: Load (F9) lists it as “{kept}”.").format(
                     where=where, kept=_("Kept journey")))
-        try:
-            write_save(slot_path(AUTOSAVE), self.state, self.story, label="Autosave")
-        except StoryError as exc:
-            self.notify(_("Could not autosave: {problem}").format(problem=exc))
-            return
-        self.autosave_ours = True
 
     def to_title(self) -> None:
         from game.ui.scenes.title import TitleScene
@@ -316,7 +329,12 @@ class App:
 
     # ------------------------------------------------------------------ messages
     def notify(self, text: str) -> None:
-        """A one-line notice at the bottom of the screen for a few seconds."""
+        """A one-line notice at the bottom of the screen for a few seconds.
+
+        The same notice again (an autosave that fails at every page) is not stacked: the
+        one showing starts its few seconds over.
+        """
+        self.toasts = [toast for toast in self.toasts if toast[0] != text]
         self.toasts.append([text, 0.0])
         self.toasts = self.toasts[-3:]
         self.dirty = True
@@ -619,6 +637,61 @@ def display_available() -> bool:
     return True
 
 
+def refuse(message: str, title: str) -> None:
+    """Say why the game does not start on standard error and in a window of its own (never raises).
+
+    The player who double-clicked the game a second time looks at the screen, not at a
+    terminal: SDL's native message box shows it there; where SDL has none (Linux without
+    zenity), a small window of the game's own (:func:`message_window`); where no window
+    can open at all, the system dialog of :func:`game.alert.alert`.
+    """
+    from game.alert import has_terminal
+
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print("escape-route: " + message, file=sys.stderr, flush=True)
+    try:
+        pygame.display.message_box(title, message, message_type="error")
+        return
+    except pygame.error:  # SDL found no message box (on Linux it needs zenity): a window of our own
+        pass
+    try:
+        if pygame.display.get_driver() != "dummy":  # a window nobody can see would wait for ever
+            message_window(message, title)
+            return
+    except pygame.error:
+        pass
+    if not has_terminal():
+        alert(message, title)
+
+
+def message_window(message: str, title: str) -> None:
+    """A small window of the game's own that shows ``message`` until a key, a click or its close button.
+
+    In the game's fonts and colours (Korean included), so that it works wherever the
+    game's own window would.
+    """
+    settings = load_settings()[0]
+    palette = Theme.build((1500, 1080), settings).palette
+    width, pad = 720, 32
+    text = TextCache(Fonts())
+    body = text.block(message, "sans", round(20 * settings.text_scale), width - 2 * pad, palette.strong, 1.4)
+    hint = text.block(_("Press any key or close this window."), "sans", round(16 * settings.text_scale),
+                      width - 2 * pad, palette.muted, 1.3)
+    height = pad + body.height + pad // 2 + hint.height + pad
+    screen = pygame.display.set_mode((width, height))
+    pygame.display.set_caption(title)
+    while True:
+        screen.fill(palette.bg)
+        pygame.draw.rect(screen, palette.accent, (0, 0, 6, height))
+        blit_block(screen, body, pad, pad)
+        blit_block(screen, hint, pad, pad + body.height + pad // 2)
+        pygame.display.flip()
+        event = pygame.event.wait()
+        if event.type in (pygame.QUIT, pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.WINDOWCLOSE):
+            return
+
+
 def run_game(story: Story, *, seed: int | None = None, start: str | None = None, presets: dict | None = None,
              resume: bool = False, autoplay: str | None = None, fast: bool = False, quit_at_end: bool = False,
              state: GameState | None = None, hot_reload: bool = False, writer: bool = False) -> int:
@@ -633,12 +706,22 @@ def run_game(story: Story, *, seed: int | None = None, start: str | None = None,
         alert("escape-route: " + _(NO_DISPLAY))
         return 1
     try:
-        app = App(story, seed=seed, start=start, presets=presets, resume=resume, autoplay=autoplay,
-                  fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
-    except pygame.error as exc:
-        alert(f"escape-route: {_(NO_DISPLAY)} ({exc})")
+        # One copy of the game at a time on one data folder: two would autosave over each other's journeys.
+        folder_lock = claim_data_folder()
+    except StoryError as exc:
+        refuse(str(exc), story.title)
         return 1
     try:
-        return app.run()
+        try:
+            app = App(story, seed=seed, start=start, presets=presets, resume=resume, autoplay=autoplay,
+                      fast=fast, quit_at_end=quit_at_end, state=state, hot_reload=hot_reload, writer=writer)
+        except pygame.error as exc:
+            alert(f"escape-route: {_(NO_DISPLAY)} ({exc})")
+            return 1
+        try:
+            return app.run()
+        finally:
+            pygame.quit()
     finally:
-        pygame.quit()
+        if folder_lock is not None:
+            folder_lock.release()

@@ -66,13 +66,23 @@ def read_notes(path: Path | None = None) -> tuple[list[dict[str, Any]], list[str
     No file is no notes and no problem. A file that cannot be read at all (a folder, a
     FIFO, a device, too large) is one problem. Reading never changes the file.
     """
-    path = path or notes_path()
-    if not os.path.lexists(path):
-        return [], []
     try:
-        raw = read_bytes(path, LIMITS["notes"], "notes file")
+        return load_notes(path)
     except DataFileError as exc:
         return [], [str(exc)]
+
+
+def load_notes(path: Path | None = None, missing_ok: bool = True) -> tuple[list[dict[str, Any]], list[str]]:
+    """As :func:`read_notes`, but a file that cannot be read at all raises :class:`DataFileError`.
+
+    For ``escape-route notes FILE``: a folder or a mistyped name is the one problem to
+    report (exit 1), not an empty list. ``missing_ok``: no file is no notes (the default
+    notes file before the first note).
+    """
+    path = path or notes_path()
+    if missing_ok and not os.path.lexists(path):
+        return [], []
+    raw = read_bytes(path, LIMITS["notes"], "notes file")
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte order mark, from an editor on Windows
         raw = raw[3:]
     notes, problems = [], []
@@ -236,7 +246,9 @@ def state_from_note(note_id: str, story: Story, path: Path | None = None) -> tup
 
 
 def cmd_notes(args: argparse.Namespace) -> int:
-    notes, problems = read_notes(args.file)
+    """List the notes. A notes file that cannot be read (a folder, a name that is not there when one
+    was given) raises :class:`DataFileError`: the command line says it in one line and exits 1."""
+    notes, problems = load_notes(args.file, missing_ok=args.file is None)
     for problem in problems:
         print(problem)
     if args.json:

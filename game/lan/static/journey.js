@@ -10,6 +10,8 @@
   var saved = load();
   var ws = null, page = null, cls = { paused: false, prompt: null, ended: false, undo: false, nicknames: false };
   var map = null, busy = false, retryTimer = null, delay = 500, stopped = false, lastNode = "";
+  // closed: the teacher's laptop closed the room (it stopped its server); the page keeps trying, quietly.
+  var closed = false;
 
   function load() {
     try { return JSON.parse(window.localStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
@@ -48,11 +50,26 @@
       try { msg = JSON.parse(event.data); } catch (e) { return; }
       receive(msg);
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       if (ws !== socket) return;
       ws = null;
       busy = false;
-      if (!stopped) { connection(t("Connection lost: trying again…"), false); retry(); }
+      if (stopped) return;
+      if (event.code === 1013) {          // refused as full (too many devices, or from this address): say so, stop
+        showJoin();
+        text($("join-error"), t("The room is full. Ask your teacher, then try again."));
+        connection(t("Not connected: the room is full."), false);
+        return;
+      }
+      if (event.code === 1001 && /stopped/.test(event.reason || "")) closed = true;   // the server stopped
+      if (closed) {
+        var words = t("Your teacher's laptop has closed the room. Your journey is kept: it comes back here when the room opens again.");
+        connection(words, false);
+        delay = 5000;                     // keep trying, quietly: a resumed session lets her straight back in
+      } else {
+        connection(t("Connection lost: trying again…"), false);
+      }
+      retry();
     };
   }
   function retry() {
@@ -60,6 +77,9 @@
     retryTimer = setTimeout(connect, delay);
     delay = Math.min(delay * 2, 5000);
   }
+  // Where she is not connected and no attempt is under way (refused, the room full): the status says nothing,
+  // so only the reason beside the form is read (never a red "Connecting…" beside it).
+  function idle() { connection("", false); }
   function send(message) {
     if (ws && ws.readyState === 1) { ws.send(JSON.stringify(message)); return true; }
     return false;
@@ -75,9 +95,11 @@
       saved.token = msg.token;
       store();
       map = msg.map || null;
+      closed = false;
       connection(t("Connected"), true);
       $("join").hidden = true;
-      $("play").hidden = false;
+      if (msg.note && msg.note.length && saved.noted !== msg.token) showNote(msg.note, msg.token);
+      else $("play").hidden = false;
     } else if (msg.type === "class") {
       applyClass(msg);
     } else if (msg.type === "page") {
@@ -86,7 +108,7 @@
     } else if (msg.type === "refused") {
       refused(msg);
     } else if (msg.type === "full") {
-      connection(t("The room is full: trying again…"), false);
+      // the close (code 1013) that follows says it
     } else if (msg.type === "nickname") {
       text($("name-saved"), msg.name ? t("Saved: your teacher sees “{name}”.", { name: msg.name }) : t("No nickname."));
     }
@@ -109,13 +131,32 @@
     delete saved.code;
     store();
     showJoin();
+    idle();
     text($("join-error"), words);
     $("code").setAttribute("aria-invalid", "true");
+  }
+
+  // The story's content note, before her first page: read, then one tap goes on (once per journey).
+  function showNote(paragraphs, token) {
+    var box = $("note-text");
+    clear(box);
+    paragraphs.forEach(function (para) { box.appendChild(el("p", null, para)); });
+    $("note").hidden = false;
+    $("play").hidden = true;
+    $("note-heading").focus();
+    $("note-go").onclick = function () {
+      saved.noted = token;
+      store();
+      $("note").hidden = true;
+      $("play").hidden = false;
+      $("title").focus();
+    };
   }
 
   function showJoin() {
     $("join").hidden = false;
     $("play").hidden = true;
+    $("note").hidden = true;
     var code = window.location.hash.replace(/[^0-9]/g, "").slice(0, 4);
     if (code && !$("code").value) $("code").value = code;
   }
@@ -263,6 +304,10 @@
       }
       (f.since ? since : facts).appendChild(li);
     });
+    var lines = ending.helplines || [], help = $("helplines-text");   // in the story's language, as its note
+    clear(help);
+    lines.forEach(function (para) { help.appendChild(el("p", null, para)); });
+    $("helplines").hidden = !lines.length;
   }
 
   function renderStatus(p) {
@@ -343,7 +388,10 @@
       text($("join-error"), "");
       saved.code = code;
       store();
-      if (!send({ type: "join", code: code, token: saved.token || undefined })) connect();
+      if (!send({ type: "join", code: code, token: saved.token || undefined })) {
+        connection(t("Connecting…"), false);
+        connect();
+      }
     });
     $("undo").addEventListener("click", undo);
     $("name-form").addEventListener("submit", function (event) {

@@ -9,7 +9,13 @@
     var socket = new WebSocket("ws://" + window.location.host + "/ws");
     ws = socket;
     socket.onopen = function () { text($("connection"), t("Connected")); if (code) socket.send(JSON.stringify({ type: "teacher", code: code })); };
-    socket.onclose = function () { if (ws === socket) { text($("connection"), t("Connection lost: trying again…")); timer = setTimeout(connect, 2000); } };
+    socket.onclose = function (event) {
+      if (ws !== socket) return;
+      text($("connection"), event.code === 1001 && /stopped/.test(event.reason || "")
+        ? t("The game on your laptop has closed the room; this page comes back when you resume the session.")
+        : t("Connection lost: trying again…"));
+      timer = setTimeout(connect, 2000);
+    };
     socket.onmessage = function (event) {
       var msg;
       try { msg = JSON.parse(event.data); } catch (e) { return; }
@@ -34,7 +40,9 @@
     while (body.firstChild) body.removeChild(body.firstChild);
     msg.students.forEach(function (s) {
       var tr = document.createElement("tr");
-      [String(s.number), s.nickname || "—", [s.where, s.place].filter(Boolean).join(" · ")].forEach(function (v, i) {
+      // "Hyesan", not "Hyesan · Hyesan": a place is left out where the chapter has its name.
+      var where = [s.where, s.place === s.where ? "" : s.place].filter(Boolean).join(" · ");
+      [String(s.number), s.nickname || "—", where].forEach(function (v, i) {
         var cell = document.createElement(i === 0 ? "th" : "td");
         if (i === 0) cell.setAttribute("scope", "row");
         cell.textContent = v;

@@ -11,9 +11,17 @@ Controls (keys shown on screen as buttons, which a click also presses; the lette
 keep the facilitator's meanings): **P** pause everyone ("Eyes on the board" on every
 page) or let them go on, **D** a discussion prompt on every page (the story's
 questions near where most students are, or one typed), **L** lock or open the room,
-**N** a new room code, **E** end the session (asks first, then the class debrief),
-**B** blank this screen, **Esc** the menu (where Quit is: the session stays
-resumable).
+**N** a new room code, **T** the teacher link, **E** end the session (asks first,
+then the class debrief), **B** blank this screen, **Esc** the menu (where Quit is:
+the session stays resumable).
+
+The teacher link (the teacher page, with the students' nicknames, behind its own
+code) is hidden by default, because this window is usually the projector: **T**
+shows it in place of the join panel, as a QR code for the teacher's phone with the
+link and the code, and hides it again; it hides itself after
+:data:`TEACHER_SECONDS`, so it is never left up in front of the class. When many
+wrong room codes arrive from anywhere (someone guessing), the join panel says so
+in red, as the voting projector does: **N** gives a new code.
 
 Redrawing: the loop is woken 60 times a second by a timer while the dashboard is up,
 and the scene reports itself busy (so the window is redrawn) only when the
@@ -40,6 +48,7 @@ from game.ui.widgets.text import blit_block
 POLL_SECONDS = 1 / 60
 WAKE_EVENT = pygame.event.custom_type()  # the 60 Hz timer that wakes a sleeping loop to look for changes
 SCALES = (1.0, 0.9, 0.8, 0.72, 0.64, 0.56)
+TEACHER_SECONDS = 60.0   # the teacher link hides itself after this long (the projector is public)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +61,10 @@ class Control:
     other: str = ""   # the words it shows in the other state (measured too, so the buttons never move)
 
 
-def controls_for(paused: bool, locked: bool, prompt: bool, renew: bool) -> tuple[Control, ...]:
-    """The controls as they read now (Pause or Let them go on, Lock or Open the room)."""
+def controls_for(paused: bool, locked: bool, prompt: bool, renew: bool, teacher: bool | None = None
+                 ) -> tuple[Control, ...]:
+    """The controls as they read now (Pause or Let them go on, Lock or Open the room). ``teacher``: whether
+    the teacher link is shown now (None: this room has no teacher page)."""
     def two(key: str, cap: str, on: bool, yes: str, no: str) -> Control:
         return Control(key, cap, yes if on else no, no if on else yes)
 
@@ -62,6 +73,8 @@ def controls_for(paused: bool, locked: bool, prompt: bool, renew: bool) -> tuple
              two("l", "L", locked, _("Open the room"), _("Lock the room"))]
     if renew:
         shown.append(Control("n", "N", _("New room code")))
+    if teacher is not None:
+        shown.append(two("t", "T", teacher, _("Hide the teacher link"), _("Teacher link")))
     shown += [Control("e", "E", _("End the session")), Control("b", "B", _("Blank")),
               Control("esc", "Esc", _("Menu"))]
     return tuple(shown)
@@ -93,6 +106,9 @@ class DashboardScene(FacilitateScene):
         self.boxes: list[tuple[str, pygame.Rect]] = []
         self.buttons: list[tuple[Control, pygame.Rect]] = []
         self.cut_short: set[str] = set()  # chapter titles or ending words drawn shortened ("…"), for the tests
+        self.teacher_until: float | None = None   # the teacher link is shown until then (monotonic seconds)
+        self._teacher_qr: tuple[int, pygame.Surface] | None = None
+        self.dot_counts: list[int] = []   # the counts drawn on the map's dots, for the tests (they add up)
 
     # ------------------------------------------------------------------ lifecycle
     def enter(self) -> None:
@@ -128,12 +144,29 @@ class DashboardScene(FacilitateScene):
             return
         self.snap = self.journeys.snapshot()
 
-    def shown_key(self) -> tuple[int, int]:
-        return self.snap.version, int(self.snap.minutes_played)
+    def shown_key(self) -> tuple[int, int, bool, bool]:
+        return self.snap.version, int(self.snap.minutes_played), self.teacher_shown, self.guessing()
 
     def busy(self) -> bool:
         self.poll()
+        if self.teacher_until is not None and time.monotonic() >= self.teacher_until:
+            self.teacher_until = None   # hidden again by itself: the projector is public
         return self.shown_key() != self.drawn
+
+    @property
+    def teacher_shown(self) -> bool:
+        return self.teacher_until is not None
+
+    def has_teacher_page(self) -> bool:
+        return bool(getattr(self.channel, "teacher_link", ""))
+
+    def guessing(self) -> bool:
+        """Whether wrong room codes from all addresses together are over the limit now (someone guessing)."""
+        room = getattr(self.channel, "room", None)
+        try:
+            return bool(room.guessing()) if room is not None else False
+        except Exception:  # noqa: BLE001 - a stand-in without a room: no warning
+            return False
 
     def act(self, key: str) -> bool:
         """Carry out a control; True when ``key`` is one."""
@@ -150,6 +183,10 @@ class DashboardScene(FacilitateScene):
             self.journeys.lock(not snap.locked)
             app.notify(_("Room locked: nobody new can join; everyone in plays on.") if not snap.locked
                        else _("Room open again: new students can join."))
+        elif key == "t" and self.has_teacher_page():
+            self.teacher_until = None if self.teacher_shown else time.monotonic() + TEACHER_SECONDS
+            if self.teacher_shown:
+                app.notify(_("The teacher link is on the screen: it hides itself after a minute, or press T."))
         elif key == "n" and hasattr(self.channel, "new_code"):
             self.channel.new_code()
             self._qr = None
@@ -275,7 +312,8 @@ class DashboardScene(FacilitateScene):
         placed: list[tuple[Control, pygame.Rect]] = []
         x, row = safe.x, 0
         for control in controls_for(self.snap.paused, self.snap.locked, self.snap.prompt is not None,
-                                    hasattr(self.channel, "new_code")):
+                                    hasattr(self.channel, "new_code"),
+                                    self.teacher_shown if self.has_teacher_page() else None):
             words = max(text.line(words, "sans", size, p.strong).get_width()
                         for words in (control.label, control.other or control.label))
             w = text.line(control.cap, "sans-bold", size, p.bg).get_width() + 2 * pad + words + 2 * pad
@@ -297,7 +335,7 @@ class DashboardScene(FacilitateScene):
         what moves with every change: the numbers, the dots and the bars (a frame stays within a few ms)."""
         snap = self.snap
         key = (surface.get_size(), snap.paused, snap.locked, snap.ended, snap.prompt, self.channel.room_code,
-               self.title, self.row_size)
+               self.title, self.row_size, self.teacher_shown, self.guessing())
         if self._still is None or self._still[0] != key:
             still = pygame.Surface(surface.get_size(), 0, surface)  # the window's own pixel format: a plain copy
             still.fill(self.theme.palette.bg)
@@ -337,7 +375,10 @@ class DashboardScene(FacilitateScene):
             pygame.draw.rect(surface, p.accent, box, border_radius=pj.px(4))
             surface.blit(badge, (box.x + pj.px(8), box.y + pj.px(2)))
             self.boxes.append(("state", box))
-        self.draw_join(surface, self.panel)
+        if self.teacher_shown:
+            self.draw_teacher(surface, self.panel)
+        else:
+            self.draw_join(surface, self.panel)
         self.draw_map(surface, self.map_rect)
         self.draw_column(surface, still=True)
         self.draw_prompt(surface, self.prompt_rect)
@@ -357,8 +398,10 @@ class DashboardScene(FacilitateScene):
         if code.get_width() > w:
             code = text.line(room, "sans-bold", max(12, round(pj.title * w / code.get_width())),
                              p.strong)
-        note = self.block(_("Locked: nobody new can join.") if self.snap.locked else "", "sans-bold", pj.small, w,
-                          p.bad, 1.2)
+        warnings = [_("Locked: nobody new can join.")] if self.snap.locked else []
+        if self.guessing():  # as the voting projector says it (docs/lan.md): N gives a new code
+            warnings.append(_("Many wrong room codes: someone may be guessing. N: a new code."))
+        note = self.block("\n".join(warnings), "sans-bold", pj.small, w, p.bad, 1.2)
         gap = pj.px(6)
         fixed = label.height + address.height + code.get_height() + note.height + 5 * gap + pj.px(24)
         side = min(w, rect.h - fixed)
@@ -378,9 +421,42 @@ class DashboardScene(FacilitateScene):
         surface.blit(code, (x, y))
         self.boxes.append(("room code", pygame.Rect(x, y, *code.get_size())))
         y += code.get_height() + gap
-        if note.lines:
+        if warnings:
             blit_block(surface, note, x, y)
-            self.boxes.append(("locked", pygame.Rect(x, y, note.width, note.height)))
+            self.boxes.append(("warnings", pygame.Rect(x, y, note.width, note.height)))
+
+    def draw_teacher(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """T: the teacher page's link as a QR code for the teacher's phone, the link and its code, in place of
+        the join panel until T is pressed again (or :data:`TEACHER_SECONDS` pass)."""
+        pj, p = self.pj, self.theme.palette
+        channel = self.channel
+        pygame.draw.rect(surface, p.panel, rect, border_radius=pj.px(8))
+        pygame.draw.rect(surface, p.bad, rect, max(2, pj.px(3)), border_radius=pj.px(8))
+        self.boxes.append(("panel", rect))
+        x, w = rect.x + pj.px(12), rect.w - pj.px(24)
+        label = self.block(_("TEACHER PAGE: FOR YOUR PHONE, NOT THE CLASS"), "sans-bold", pj.small, w, p.bad, 1.2)
+        link = self.block(str(channel.teacher_link).removeprefix("http://"), "sans", pj.small, w, p.text, 1.2)
+        code = self.block(_("Teacher code {code}").format(code=channel.teacher_code), "sans-bold", pj.ui, w,
+                          p.strong, 1.2)
+        hint = self.block(_("T: hide it (it hides itself after a minute)"), "sans", pj.small, w, p.muted, 1.2)
+        gap = pj.px(6)
+        side = min(w, rect.h - (label.height + link.height + code.height + hint.height + 5 * gap + pj.px(24)))
+        y = rect.y + pj.px(12)
+        for name, item in (("teacher label", label), ("teacher qr", None), ("teacher link", link),
+                           ("teacher code", code), ("teacher hint", hint)):
+            if item is None:
+                self._teacher_qr = qr_image(_TeacherQR(channel), side, self._teacher_qr) if side >= pj.px(64) \
+                    else None
+                if self._teacher_qr is not None:
+                    qr = self._teacher_qr[1]
+                    qx = x + (w - qr.get_width()) // 2
+                    surface.blit(qr, (qx, y))
+                    self.boxes.append((name, pygame.Rect(qx, y, *qr.get_size())))
+                    y += qr.get_height() + gap
+                continue
+            blit_block(surface, item, x, y)
+            self.boxes.append((name, pygame.Rect(x, y, item.width, item.height)))
+            y += item.height + gap
 
     def qr_surface(self, width: int) -> pygame.Surface | None:
         """The join link as a QR code, as large as fits (the shared helper, cached per width)."""
@@ -420,34 +496,57 @@ class DashboardScene(FacilitateScene):
         self.boxes.append(("map", rect))
 
     def draw_dots(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """A dot where students are, sized by how many, with its count. Places so close on the screen that their
+        dots would overlap are drawn as one dot with the sum (at the place of most), so the counts shown always
+        add up to the class: never a "20" over a crowd of 29."""
         view = self.app.map_view
         pj, p, text = self.pj, self.theme.palette, self.app.text
+        self.dot_counts = []
         if view is None or rect.w < pj.px(80) or rect.h < pj.px(80):
             return
         known = view.route.locations
         positions = [(loc, n) for loc, n in self.snap.positions if loc in known and n > 0]
         if not positions:
             return
-        most = max(n for _, n in positions)
+        base = max(4, pj.px(7))
+        total = sum(n for _, n in positions)
+
+        def radius(n: int) -> int:
+            return round(base + (pj.px(22) - base) * math.sqrt(n / total)) if total > 1 else base + pj.px(4)
+
+        # Greedy clusters, the largest place first: a place whose dot would touch a cluster's joins it.
+        clusters: list[list] = []   # [x, y, n]
+        for loc, n in sorted(positions, key=lambda item: (-item[1], item[0])):
+            x, y = view.screen_pos(rect, loc)
+            for cl in clusters:
+                if math.hypot(cl[0] - x, cl[1] - y) < radius(cl[2]) + radius(n) + pj.px(3):
+                    cl[2] += n
+                    break
+            else:
+                clusters.append([x, y, n])
+        # Joining can make a dot grow into another: join again until no two touch.
+        merged = True
+        while merged:
+            merged = False
+            for i, a in enumerate(clusters):
+                for b in clusters[i + 1:]:
+                    if math.hypot(a[0] - b[0], a[1] - b[1]) < radius(a[2]) + radius(b[2]) + pj.px(3):
+                        a[2] += b[2]
+                        clusters.remove(b)
+                        merged = True
+                        break
+                if merged:
+                    break
         clip = surface.get_clip()
         surface.set_clip(rect)
-        base = max(4, pj.px(7))
-        dots = []
-        for loc, n in sorted(positions, key=lambda item: -item[1]):  # the small dots on top of the large
-            x, y = view.screen_pos(rect, loc)
-            r = round(base + (pj.px(22) - base) * math.sqrt(n / most)) if most > 1 else base + pj.px(4)
+        for x, y, n in sorted(clusters, key=lambda cl: -cl[2]):
+            r = radius(n)
+            label = text.line(str(n), "sans-bold", max(12, min(pj.small, round(r * 1.2))), (0, 0, 0))
+            r = max(r, label.get_width() // 2 + pj.px(3))     # the count always fits inside its dot
             pygame.draw.circle(surface, (0, 0, 0), (x, y), r + max(2, pj.px(2)))
             pygame.draw.circle(surface, p.accent, (x, y), r)
-            dots.append((n, x, y, r))
-        taken: list[pygame.Rect] = []
-        for n, x, y, r in dots:  # the counts of the largest first; a count that would cover another is left out
-            label = text.line(str(n), "sans-bold", max(12, min(pj.small, round(r * 1.2))), (0, 0, 0))
-            box = label.get_rect(center=(round(x), round(y)))
-            if label.get_width() > 2 * r + pj.px(4) or box.collidelist(taken) >= 0:
-                continue
-            pygame.draw.circle(surface, p.accent, (x, y), max(r, label.get_width() // 2 + pj.px(2)))
-            surface.blit(label, box)
-            taken.append(box)
+            surface.blit(label, label.get_rect(center=(round(x), round(y))))
+            self.dot_counts.append(n)
         surface.set_clip(clip)
 
     def draw_column(self, surface: pygame.Surface, still: bool) -> None:
@@ -601,6 +700,8 @@ class DashboardMenuScene(_Panel):
                 (_("Let everyone go on") if snap.paused else _("Pause everyone (Eyes on the board)"), self.then("p")),
                 (_("Send a discussion prompt"), self.then("d")),
                 (_("Open the room") if snap.locked else _("Lock the room"), self.then("l")),
+                *([(_("Hide the teacher link") if self.dashboard.teacher_shown else _("Teacher link"),
+                    self.then("t"))] if self.dashboard.has_teacher_page() else []),
                 (_("End the session for everyone…"), self.then("e")),
                 (_("Quit (the session is kept: resume it with --resume)"), self.quit)]
 
@@ -612,3 +713,16 @@ class DashboardMenuScene(_Panel):
 
     def quit(self) -> None:
         self.app.running = False
+
+
+class _TeacherQR:
+    """The teacher link in the shape :func:`qr_image` reads (``qr_matrix``, ``qr_png``)."""
+
+    def __init__(self, channel: Any) -> None:
+        self.channel = channel
+
+    def qr_matrix(self, border: int = 4) -> list[list[bool]]:
+        return self.channel.teacher_qr_matrix(border=border)
+
+    def qr_png(self, scale: int = 8, border: int = 4) -> bytes:
+        return self.channel.teacher_qr_png(scale=scale, border=border)

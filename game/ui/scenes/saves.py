@@ -63,7 +63,8 @@ class SavesScene(StillScene):
                                            _("saved {when}").format(when=when) if when else ""]))
 
     def rebuild(self) -> None:
-        infos = {info.slot: info for info in list_saves()}
+        # In the language spoken now, whatever the language the save was made in.
+        infos = {info.slot: info.in_language_of(self.app.story) for info in list_saves()}
         items: list[MenuItem] = []
         if self.mode == "save":
             for slot in SLOTS:
@@ -87,7 +88,7 @@ class SavesScene(StillScene):
 
     def save(self, slot: str) -> None:
         """Save in ``slot``; a slot that holds a journey is only written over after asking."""
-        info = next((i for i in list_saves() if i.slot == slot), None)
+        info = next((i.in_language_of(self.app.story) for i in list_saves() if i.slot == slot), None)
         if info is None:
             self.write(slot)
             return

@@ -83,7 +83,7 @@ class TitleScene(Scene):
 
     def _build_menu(self) -> None:
         app = self.app
-        info = read_info(slot_path(AUTOSAVE)) if slot_path(AUTOSAVE).exists() else None
+        info = read_info(slot_path(AUTOSAVE)).in_language_of(app.story) if slot_path(AUTOSAVE).exists() else None
         if info is None:
             cont = MenuItem(_("Continue"), None, _("No journey saved yet"), enabled=False)
         elif info.problem:

@@ -410,10 +410,17 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation:
 def load_story(root: str | Path, cache: ParseCache | None = None, lang: str | None = None) -> Story:
     """Load a story for playing; raises StoryLoadError listing every error if there is any.
 
+    Every command that plays the story comes through here (play, simulate, graph,
+    facilitate, class journeys, hot reload), and it runs every check ``escape-route check``
+    runs, the route map's included (ER060, ER061): a story that ``check`` reports errors
+    in is never played, and the count in the refusal is the count ``check`` lists. Only a
+    translation's problems (``check --translation``) stop nothing: a string whose
+    translation is missing or broken is shown in English.
+
     With ``lang`` (``ko``), the story's text is that language's translation wherever one is
     usable, English elsewhere (``game.story.translation``).
     """
-    analysis = analyse(root, cache, check_map=False)
+    analysis = analyse(root, cache)
     errors = analysis.errors
     if errors or analysis.story is None:
         count = len(errors)

@@ -1,0 +1,57 @@
+"""What a review of the writer tools against their documentation found, each kept fixed by a test.
+
+Every test runs the real command (``game.cli.main.main``) or the real module on a small
+story written to disk, and asserts what the writer reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import write_story
+from game.cli.main import main
+from game.story import diagnostics as dx
+from test_diagnostics import SMALL_MAP
+
+A = dx.BASE_STORY["01_a.yaml"]
+
+
+def story_with(tmp_path, chapter: str = A, **more: str | None):
+    files = {**dx.BASE_STORY, "01_a.yaml": chapter, **more}
+    return write_story(tmp_path / "story", files)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+# ---------------------------------------------------------------- A. errors stop play, with check's count
+
+MAPPED = {"story.yaml": dx.BASE_STORY["story.yaml"] + "map: map.tmx\n", "map.tmx": SMALL_MAP}
+
+
+@pytest.mark.parametrize("command", [["play", "--text", "--story"], ["simulate", "--runs", "3"], ["graph"],
+                                     ["facilitate", "--story"]])
+def test_every_command_that_plays_refuses_a_story_with_errors_and_counts_as_check_does(tmp_path, capsys,
+                                                                                        command):
+    chapter = A.replace("    text: The start.\n", "    text: The start.\n    location: hyesn\n") \
+               .replace("goto: b", "goto: bb")
+    folder = story_with(tmp_path, chapter, **MAPPED)
+    status, out, _ = run(capsys, "check", str(folder))
+    assert status == 1
+    assert re.search(r": 2 errors, ", out), out  # ER020 and the route map's ER060
+    status, _, err = run(capsys, *command, str(folder))
+    assert status == 1
+    assert f"the story in {folder} has 2 errors; run 'escape-route check {folder}' to see them" in err, err
+    assert "ER060 location 'hyesn' is not on the route map" in err
+
+
+def test_a_story_with_only_a_map_error_is_not_played(tmp_path, capsys):
+    chapter = A.replace("    text: The start.\n", "    text: The start.\n    location: hyesn\n")
+    folder = story_with(tmp_path, chapter, **MAPPED)
+    status, _, err = run(capsys, "play", "--text", str(folder))
+    assert status == 1 and "has 1 error;" in err, err

@@ -20,6 +20,8 @@ A = dx.BASE_STORY["01_a.yaml"]
 
 def story_with(tmp_path, chapter: str = A, **more: str | None):
     files = {**dx.BASE_STORY, "01_a.yaml": chapter, **more}
+    for name in files:
+        (tmp_path / "story" / name).parent.mkdir(parents=True, exist_ok=True)
     return write_story(tmp_path / "story", files)
 
 
@@ -55,3 +57,21 @@ def test_a_story_with_only_a_map_error_is_not_played(tmp_path, capsys):
     folder = story_with(tmp_path, chapter, **MAPPED)
     status, _, err = run(capsys, "play", "--text", str(folder))
     assert status == 1 and "has 1 error;" in err, err
+
+
+# ---------------------------------------------------------------- B. ER074 at the first untranslated entry
+
+PO_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ko\\n"\n\n'
+
+
+def test_an_untranslated_string_is_named_at_its_po_line_with_its_english(tmp_path, capsys):
+    chapter = A.replace("      - text: Go on\n", "      - text: Look for a torch before the long crossing of the river at night\n")
+    catalog = (PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "시작."\n\n'  # lines 6-8
+               'msgctxt "node:a/choice:b/text"\nmsgid "Look for a torch before the long crossing of the river at night"\n'
+               'msgstr ""\n\n'  # its msgid: line 11
+               'msgctxt "node:b/text"\nmsgid "The end."\nmsgstr ""\n')  # line 14
+    folder = story_with(tmp_path, chapter, **{"locale/ko/01_a.po": catalog})
+    status, out, _ = run(capsys, "check", str(folder), "--translation", "ko")
+    (line,) = [line for line in out.splitlines() if "ER074" in line and "01_a.po" in line]
+    assert line == (f"{folder}/locale/ko/01_a.po:11:1: warning: ER074 4 strings of 01_a are not translated "
+                    "(first: \"Look for a torch before the long crossing of the …\", node:a/choice:b/text)"), line

@@ -332,11 +332,13 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("text: The start.", "text: You have {cash}."),
            "locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "You have {cash}."\nmsgstr "{cahs} 있다."\n'},
           ("locale/ko/01_a.po", 7), lang="ko"),
-    Entry("ER074", "not translated", W, "{count} string of {file} is not translated (first: '{first}')",
+    Entry("ER074", "not translated", W, "{count} string of {file} is not translated (first: \"{english}\", "
+          "{first})",
           "Translate them in Poedit; if the file is missing or old, run 'escape-route i18n update STORY --lang "
           "LANG' first. Until then the English is shown.",
-          {"locale/ko/01_a.po": _PO_HEAD}, ("locale/ko/01_a.po", 1), lang="ko",
-          plural="{count} strings of {file} are not translated (first: '{first}')"),
+          {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr ""\n'},
+          ("locale/ko/01_a.po", 7), lang="ko",
+          plural="{count} strings of {file} are not translated (first: \"{english}\", {first})"),
     Entry("ER075", "fuzzy translation", W, "{count} translation is fuzzy (the English changed or the entry is "
           "marked for review; first: '{first}')",
           "Review each against the new English, correct it and clear its fuzzy mark (in Poedit: 'Needs work' off). "

@@ -75,3 +75,30 @@ def test_an_untranslated_string_is_named_at_its_po_line_with_its_english(tmp_pat
     (line,) = [line for line in out.splitlines() if "ER074" in line and "01_a.po" in line]
     assert line == (f"{folder}/locale/ko/01_a.po:11:1: warning: ER074 4 strings of 01_a are not translated "
                     "(first: \"Look for a torch before the long crossing of the …\", node:a/choice:b/text)"), line
+
+
+# ---------------------------------------------------------------- C. --list-codes gives every code a real hint
+
+STORY_SYNTAX = {"name", "else", "end"}  # the story's own {name} and {if …}{else}{end}, shown as they are
+
+
+@pytest.mark.parametrize("code", sorted(dx.CATALOGUE))
+def test_every_code_has_a_hint_of_its_own_to_list(code):
+    listed = dx.CATALOGUE[code].listed_hint()
+    assert len(listed.split()) >= 6, listed
+    assert set(dx._FIELD.findall(listed)) <= STORY_SYNTAX, f"{code} lists a hint with a blank to fill: {listed}"
+
+
+def test_list_codes_prints_each_codes_hint_and_example(capsys):
+    status, out, _ = run(capsys, "check", "--list-codes")
+    assert status == 0
+    blocks = re.split(r"\n(?=ER\d{3} )", out.strip())
+    assert len(blocks) == len(dx.CATALOGUE)
+    for block in blocks:
+        code = block[:5]
+        title, hint, example = block.splitlines()
+        assert hint == "    hint: " + dx.CATALOGUE[code].listed_hint(), block
+        assert example.startswith("    for example: "), block
+    assert "specific to the problem" not in out
+    assert ("ER020 error   missing target\n    hint: Fix the node id's spelling (the hint names the closest id), or "
+            "add a node with that id.\n    for example: 01_a.yaml line 6: goto: bb") in out

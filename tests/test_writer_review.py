@@ -102,3 +102,40 @@ def test_list_codes_prints_each_codes_hint_and_example(capsys):
     assert "specific to the problem" not in out
     assert ("ER020 error   missing target\n    hint: Fix the node id's spelling (the hint names the closest id), or "
             "add a node with that id.\n    for example: 01_a.yaml line 6: goto: bb") in out
+
+
+# ---------------------------------------------------------------- D. messages that say what is wrong
+
+def test_a_mistyped_chapter_path_is_named_as_missing_not_as_a_folder_without_story_yaml(tmp_path, capsys):
+    folder = story_with(tmp_path)
+    status, out, _ = run(capsys, "check", str(folder / "01b_herbalist.yaml"))
+    assert status == 1
+    first, hint = out.splitlines()[:2]
+    assert first == f"{folder}/01b_herbalist.yaml:1:1: error: ER007 there is no file or folder {folder}/01b_herbalist.yaml"
+    assert hint == f"    hint: Give the story's folder, the one with story.yaml in it: {folder}/"
+    assert "story.yaml:1:1" not in out and "is not a folder" not in out
+    status, out, _ = run(capsys, "check", str(tmp_path / "stroy"))
+    assert out.splitlines()[:2] == [f"{tmp_path}/stroy:1:1: error: ER007 there is no file or folder {tmp_path}/stroy",
+                                    "    hint: Check the path for a typo, and give the story's folder, the one with "
+                                    "story.yaml in it."]
+    status, _, err = run(capsys, "simulate", str(folder / "01_a.yaml"))
+    assert status == 1
+    assert err.strip() == (f"escape-route: {folder}/01_a.yaml is a file, not the story's folder. Give the story's "
+                           f"folder, the one with story.yaml in it: {folder}/")
+
+
+def test_a_story_yaml_without_resources_is_one_error_not_hundreds(tmp_path, capsys):
+    uses = "".join(f"      - text: Pay {n}\n        if: cash > {n}\n        effects: {{cash: -{n}, health: -1}}\n"
+                   "        goto: b\n" for n in range(1, 40))
+    chapter = A.replace("    choices:\n", "    choices:\n" + uses).replace("goto: b\n  b:", "goto: bb\n  b:")
+    story_yaml = dx.BASE_STORY["story.yaml"].replace("resources:\n", "resource:\n")
+    folder = story_with(tmp_path, chapter, **{"story.yaml": story_yaml})
+    status, out, _ = run(capsys, "check", str(folder))
+    assert status == 1
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert [e.split(": error: ")[1] for e in errors] == [
+        "ER020 'goto' leads to 'bb', which is not a node",  # a real mistake of its own is still reported
+        "ER012 story.yaml needs 'resources'; 117 problems elsewhere that follow from it are held back until it "
+        "is fixed",
+        "ER010 unknown key 'resource' in story.yaml",
+    ], out

@@ -139,3 +139,62 @@ def test_a_story_yaml_without_resources_is_one_error_not_hundreds(tmp_path, caps
         "is fixed",
         "ER010 unknown key 'resource' in story.yaml",
     ], out
+
+
+# ---------------------------------------------------------------- E. text as a reader sees it, not its markup
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ("Tell Sun-hui, and ask about {if visited(a)}her cousin{else}her husband's people at the post{end}",
+     "Tell Sun-hui, and ask about [her cousin / her husband's people at the post]"),
+    ("Pay ¥{cash} now. {if warned}Careful.\n\nVery careful.{end}", "Pay ¥… now. [Careful. Very careful.]"),
+    ("{if warned}Run{elif has(phone)}Call{else}Run{end} now", "[Run / Call] now"),
+    ("{if warned}{end}Quiet. Braces: {{x}}", "Quiet. Braces: {x}"),
+    ("{if warned", "{if warned"),  # not a template: shown as written
+])
+def test_template_text_as_a_reader_sees_it(source, shown):
+    from game.story.template import as_read
+
+    assert as_read(source) == shown
+
+
+CONDITIONAL = A.replace("      - text: Go on\n        goto: b\n",
+                        "      - text: Go on\n        goto: b\n"
+                        "      - text: \"Ask about {if warned}her cousin{else}the post{end}\"\n        if: cash > 99\n"
+                        "        goto: b\n")
+
+
+def test_the_simulators_never_taken_list_shows_the_choice_as_read(tmp_path, capsys):
+    folder = story_with(tmp_path, CONDITIONAL)
+    status, out, _ = run(capsys, "simulate", str(folder), "--runs", "5")
+    (line,) = [line for line in out.splitlines() if "never taken" in line]
+    assert line.endswith("choice 2 (Ask about [her cousin / the post])"), line
+
+
+def test_the_graph_labels_a_choice_as_read(tmp_path, capsys):
+    folder = story_with(tmp_path, CONDITIONAL)
+    status, out, _ = run(capsys, "graph", str(folder), "--format", "dot")
+    assert status == 0 and "Ask about [her cousin / the" in out and "{if" not in out, out
+    status, out, _ = run(capsys, "graph", str(folder), "--format", "html")
+    assert status == 0 and "Ask about [her cousin / the post]" in out and "{if" not in out
+
+
+# ---------------------------------------------------------------- D. the writer tools speak the story's language too
+
+KOREAN_CHAPTER = A.replace("      - text: Go on\n        goto: b\n",
+                           "      - id: go\n        text: Go on\n        goto: b\n"
+                           "      - id: stay\n        text: Stay and wait for the dark\n        if: cash > 99\n"
+                           "        goto: b\n")
+KOREAN_PO = (PO_HEAD + 'msgctxt "node:a/choice:stay/text"\nmsgid "Stay and wait for the dark"\n'
+             'msgstr "어두워질 때까지 기다린다"\n\nmsgctxt "node:b/title"\nmsgid "b"\nmsgstr ""\n')
+
+
+def test_simulate_and_graph_in_korean_show_the_korean_text_where_the_story_has_it(tmp_path, capsys):
+    folder = story_with(tmp_path, KOREAN_CHAPTER, **{"locale/ko/01_a.po": KOREAN_PO})
+    status, out, _ = run(capsys, "simulate", str(folder), "--runs", "5", "--lang", "ko")
+    assert status == 0
+    (line,) = [line for line in out.splitlines() if "01_a.yaml:8:" in line]
+    assert line.endswith("선택지 2 (어두워질 때까지 기다린다)"), line  # at the English's line in the story file
+    status, out, _ = run(capsys, "graph", str(folder), "--format", "dot", "--lang", "ko")
+    assert status == 0 and "어두워질 때까지" in out and "Go on" in out  # untranslated: the English
+    status, out, _ = run(capsys, "simulate", str(folder), "--runs", "5")
+    assert "(Stay and wait for the dark)" in out

@@ -198,3 +198,34 @@ def test_simulate_and_graph_in_korean_show_the_korean_text_where_the_story_has_i
     assert status == 0 and "어두워질 때까지" in out and "Go on" in out  # untranslated: the English
     status, out, _ = run(capsys, "simulate", str(folder), "--runs", "5")
     assert "(Stay and wait for the dark)" in out
+
+
+# ---------------------------------------------------------------- F. a writer's install is the game and pytest
+
+def test_the_writers_install_has_what_the_story_tests_import():
+    """The guide installs '.[writer]': the game's dependencies and that extra must cover every import of the
+    tests a writer runs (and of what they load), so a writer never needs the 500 MB of the 'test' extra."""
+    import ast
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    from conftest import REPO
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    module_of = {"pygame-ce": "pygame", "pyyaml": "yaml", "babel": "babel", "pytest-asyncio": "pytest_asyncio"}
+    installed = {module_of.get(name, name.replace("-", "_")) for name in
+                 (re.split(r"[<>=\[; ]", spec, maxsplit=1)[0].lower()
+                  for spec in project["dependencies"] + project["optional-dependencies"]["writer"])}
+    ours = {"game", "conftest", "model_numbers"}
+    files = [REPO / "tests" / n for n in ("test_story.py", "test_korean.py", "conftest.py")] + \
+            [REPO / "tools" / "model_numbers.py"]
+    for path in files:
+        for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+            for name in names:
+                top = name.split(".")[0]
+                assert top in sys.stdlib_module_names or top in installed | ours, f"{path.name} imports {name}"
+    guide = (REPO / "docs" / "writing-guide.md").read_text(encoding="utf-8")
+    assert "pip install -e '.[writer]'" in guide

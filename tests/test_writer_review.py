@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_diagnostics import SMALL_MAP
 
 from conftest import write_story
 from game.cli.main import main
 from game.story import diagnostics as dx
-from test_diagnostics import SMALL_MAP
 
 A = dx.BASE_STORY["01_a.yaml"]
 
@@ -100,7 +100,7 @@ def test_list_codes_prints_each_codes_hint_and_example(capsys):
         assert hint == "    hint: " + dx.CATALOGUE[code].listed_hint(), block
         assert example.startswith("    for example: "), block
     assert "specific to the problem" not in out
-    assert ("ER020 error   missing target\n    hint: Fix the node id's spelling (the hint names the closest id), or "
+    assert ("ER020 error   missing target\n    hint: Fix the node id's spelling (the checker names the closest id), or "
             "add a node with that id.\n    for example: 01_a.yaml line 6: goto: bb") in out
 
 
@@ -207,8 +207,9 @@ def test_the_writers_install_has_what_the_story_tests_import():
     tests a writer runs (and of what they load), so a writer never needs the 500 MB of the 'test' extra."""
     import ast
     import sys
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     from conftest import REPO
 

@@ -163,7 +163,7 @@ _ENTRIES = [
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b", "        goto: b\n        gotoo: b")},
           ("01_a.yaml", 7),
-          advice="Fix the key's spelling (the hint names the closest allowed key) or remove it; docs/story-format.md "
+          advice="Fix the key's spelling (the checker names the closest allowed key) or remove it; docs/story-format.md "
                  "lists the keys of each part of a story."),
     Entry("ER011", "wrong type", E, "{key} must be {expected}, not {got}",
           "{fix}",
@@ -183,12 +183,12 @@ _ENTRIES = [
     Entry("ER014", "bad value", E, "{detail}",
           "{fix}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("kind: safe", "kind: great")}, ("01_a.yaml", 9),
-          advice="Write one of the values the message allows (the hint says which); docs/story-format.md lists them "
+          advice="Write one of the values the message allows (the checker says which); docs/story-format.md lists them "
                  "for each key."),
     Entry("ER020", "missing target", E, "'{key}' leads to '{target}', which is not a node",
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: bb")}, ("01_a.yaml", 6),
-          advice="Fix the node id's spelling (the hint names the closest id), or add a node with that id."),
+          advice="Fix the node id's spelling (the checker names the closest id), or add a node with that id."),
     Entry("ER021", "duplicate node id", E, "node '{node}' is also defined at {other}",
           "Node ids are shared by all chapter files: rename one of them.",
           {"02_b.yaml": "nodes:\n  b:\n    text: Again.\n    ending: {id: done, kind: safe, title: Done}\n"},
@@ -196,7 +196,7 @@ _ENTRIES = [
     Entry("ER022", "start node missing", E, "the start node '{target}' is not defined",
           "{suggestion}",
           {"story.yaml": BASE_STORY["story.yaml"].replace("start: a", "start: aa")}, ("story.yaml", 4),
-          advice="Set 'start:' in story.yaml to the id of a node the chapters define (the hint names the closest)."),
+          advice="Set 'start:' in story.yaml to the id of a node the chapters define (the checker names the closest)."),
     Entry("ER023", "duplicate declaration", E, "'{name}' is declared as {what} and also at {other}",
           "Each name is declared once, as a resource, a flag or an item; rename one.",
           {"01_a.yaml": "flags: [warned]\n" + BASE_STORY["01_a.yaml"]}, ("01_a.yaml", 1)),
@@ -205,7 +205,7 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cahs > 5\n")},
           ("01_a.yaml", 6),
           advice="Declare the name in story.yaml (under 'resources:', 'flags:' or 'items:'; a chapter may declare its "
-                 "own 'flags:'), or fix its spelling (the hint names the closest declared name)."),
+                 "own 'flags:'), or fix its spelling (the checker names the closest declared name)."),
     Entry("ER031", "expression syntax", E, "{detail}",
           "Expressions use numbers, declared names, + - * /, comparisons, and/or/not and parentheses.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cash >= \n")},
@@ -227,8 +227,8 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        goto: b\n        effects: {money: -5}\n", 1)},
           ("01_a.yaml", 7),
           advice='Change a resource by a number or an expression (cash: -40, health: "-health / 2"), set a flag or '
-                 "give an item with true or false, and name only declared resources, flags and items; the hint says "
-                 "what to change here."),
+                 "give an item with true or false, and name only declared resources, flags and items; the checker says "
+                 "what to change in each case."),
     Entry("ER036", "division by zero", W, "'{text}' divides by zero, which gives 0 in play",
           "Divide by a number that is not 0; if you meant 'nothing', write 0 instead of the division.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n",
@@ -307,7 +307,7 @@ _ENTRIES = [
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    facts: [no_such_fact]\n")},
           ("01_a.yaml", 4),
-          advice="Link a fact id that facts.yaml defines (the hint names the closest), or add the fact to facts.yaml "
+          advice="Link a fact id that facts.yaml defines (the checker names the closest), or add the fact to facts.yaml "
                  "with its source."),
     Entry("ER051", "fact never linked", W, "fact '{fact}' is not linked from any node",
           "Link it with 'facts: [{fact}]' on the node that states it, or remove it.",
@@ -341,13 +341,13 @@ _ENTRIES = [
            "map.tmx": None,  # filled in by the test helper with a small valid map
            "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    location: hyesn\n")},
           ("01_a.yaml", 4),
-          advice="Use a place id of the route map (the hint names the closest; 'escape-route check --locations' lists "
+          advice="Use a place id of the route map (the checker names the closest; 'escape-route check --locations' lists "
                  "them all), or add the place to the map's 'locations' layer in Tiled (docs/map.md)."),
     Entry("ER061", "map unusable", E, "the route map cannot be used: {detail}",
           "{fix}",
           {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11),
           advice="Make 'map:' in story.yaml name the route map from the story folder (or by an absolute path), with "
-                 "its terrain image beside it, or regenerate the map with 'python tools/make_map.py'; the hint says "
+                 "its terrain image beside it, or regenerate the map with 'python tools/make_map.py'; the checker says "
                  "what was found."),
     Entry("ER070", "no such translation", E, "{detail}", "{fix}", {}, ("", 1), lang="xx",
           advice="Give the code of a language the story has catalogs for (a folder locale/LANG/), or start one with "
@@ -406,7 +406,7 @@ _ENTRIES = [
           {"story.yaml": BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n",
            "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    ambience: rivr\n")},
           ("01_a.yaml", 4),
-          advice="Use a name declared under 'ambiences:' in story.yaml (the hint names the closest), or declare it "
+          advice="Use a name declared under 'ambiences:' in story.yaml (the checker names the closest), or declare it "
                  "there with its caption."),
     Entry("ER081", "two ambiences meet", W, "node '{node}' sounds like '{first}' on one path ({first_path}) and like "
           "'{second}' on another ({second_path})",

@@ -50,7 +50,7 @@ def menu(app) -> dict[int, str]:
     """The menu on screen: number -> label (a greyed row's label ends with why it cannot be taken)."""
     top = app.stack.top
     assert top.name == "facilitate-pause", top.name
-    return {row.number: top.label(row) for row in top.items}
+    return {row.number: top.label(row) for row in top.menu}
 
 
 ACTIONS = {1: "Continue", 2: "Blank the screen", 3: "Cancel this vote", 4: "Go back one decision",
@@ -114,7 +114,7 @@ def test_the_go_back_question_starts_on_no(session):
     press(app, pygame.K_BACKSPACE)
     question = app.stack.top
     assert question.name == "facilitate-confirm"
-    assert question.items[question.focus].label == "No, stay here"
+    assert question.menu[question.focus].label == "No, stay here"
     press(app, pygame.K_RETURN)                          # Enter takes the safe answer
     assert fac.state.step == step and app.stack.top.name == "facilitate-story"
     assert vote is not None

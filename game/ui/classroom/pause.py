@@ -10,7 +10,7 @@ and the record marks it as such.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pygame
 
@@ -44,16 +44,16 @@ class BlankScene(FacilitateScene):
         surface.fill((0, 0, 0))
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One numbered row of a menu: the number is the key that takes it, the same on every screen.
 
     ``why_not`` greys the row out and says why it cannot be taken now; ``confirm`` makes the
-    first press ask ("press 6 again to quit") and only a second press act."""
+    first press ask ("press 6 again to quit") and only a second press act. ``row[0]`` is the
+    label and ``row[1]`` the action, as in the plain (label, action) pairs menus may give."""
 
-    number: int
     label: str
     action: Callable[[], None]
+    number: int
     why_not: str = ""
     confirm: str = ""
 
@@ -72,13 +72,13 @@ class _Panel(FacilitateScene):
     def enter(self) -> None:
         self.armed: Row | None = None
         self.relayout()
-        usable = [i for i, row in enumerate(self.items) if not row.why_not]
+        usable = [i for i, row in enumerate(self.menu) if not row.why_not]
         self.focus = self.default_focus if self.default_focus in usable else (usable[0] if usable else 0)
 
     def _rows(self) -> list[Row]:
         out = []
         for i, row in enumerate(self.rows()):
-            out.append(row if isinstance(row, Row) else Row(i + 1, row[0], row[1]))
+            out.append(row if isinstance(row, Row) else Row(row[0], row[1], i + 1))
         return out
 
     def label(self, row: Row) -> str:
@@ -89,8 +89,9 @@ class _Panel(FacilitateScene):
     def relayout(self) -> None:
         pj, p = self.pj, self.theme.palette
         armed = getattr(self, "armed", None)
-        self.items = self._rows()
-        self.armed = next((r for r in self.items if armed is not None and r.number == armed.number), None)
+        self.menu = self._rows()
+        self.items = [(row.label, row.action) for row in self.menu]  # (label, action) pairs, as menus give them
+        self.armed = next((r for r in self.menu if armed is not None and r.number == armed.number), None)
         width = min(pj.safe.w, pj.px(820))
         pad = pj.px(28)
         inner = width - 2 * pad
@@ -99,7 +100,7 @@ class _Panel(FacilitateScene):
         self.row_blocks = [self.block(f"{row.number}.  {self.label(row)}", "sans" if row.why_not else "sans-bold",
                                       pj.ui, inner - pj.px(20),
                                       p.faint if row.why_not else (p.accent if row is self.armed else p.strong), 1.3)
-                           for row in self.items]
+                           for row in self.menu]
         height = pad + self.title_block.height + pj.px(14)
         height += (self.body_block.height + pj.px(14)) if self.body_block else 0
         height += sum(b.height + pj.px(16) for b in self.row_blocks) + pad
@@ -111,12 +112,12 @@ class _Panel(FacilitateScene):
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Move) and cmd.dy and self.items:
-            usable = [i for i, row in enumerate(self.items) if not row.why_not] or [self.focus]
+            usable = [i for i, row in enumerate(self.menu) if not row.why_not] or [self.focus]
             at = usable.index(self.focus) if self.focus in usable else 0
             self.focus = usable[(at + cmd.dy) % len(usable)]
             self._disarm()
         elif isinstance(cmd, c.Pick):
-            found = next((i for i, row in enumerate(self.items) if row.number == cmd.index + 1), None)
+            found = next((i for i, row in enumerate(self.menu) if row.number == cmd.index + 1), None)
             if found is not None:
                 self.focus = found
                 self.activate()
@@ -137,7 +138,7 @@ class _Panel(FacilitateScene):
             self.relayout()
 
     def activate(self) -> None:
-        row = self.items[self.focus]
+        row = self.menu[self.focus]
         if row.why_not:
             self.app.notify(_("Not now: {reason}.").format(reason=row.why_not))
             return
@@ -189,17 +190,17 @@ class FacilitatePauseScene(_Panel):
         fac = self.fac
         at_debrief = self._at_debrief()
         ok, why = fac.can_rollback()
-        rows = [Row(1, _("Continue"), self.cancel),
-                Row(2, _("Blank the screen"), self.blank),
-                Row(3, _("Cancel this vote (no decision; phones are told)"), self.cancel_the_vote,
+        rows = [Row(_("Continue"), self.cancel, 1),
+                Row(_("Blank the screen"), self.blank, 2),
+                Row(_("Cancel this vote (no decision; phones are told)"), self.cancel_the_vote, 3,
                     why_not="" if fac.decision is not None else _("no vote is open")),
-                Row(4, _("Go back one decision (try the other way)"), self.back_one, why_not="" if ok else why)]
+                Row(_("Go back one decision (try the other way)"), self.back_one, 4, why_not="" if ok else why)]
         if not at_debrief:
-            rows.append(Row(5, _("End the session now and go to the debrief"), self.end_now,
+            rows.append(Row(_("End the session now and go to the debrief"), self.end_now, 5,
                             why_not=_("the journey is over") if fac.ended else "",
                             confirm=_("Press 5 again (or Enter) to end the session and go to the debrief; "
                                       "Esc: stay")))
-        rows.append(Row(6, _("Quit (the session is saved; resume it with --resume)"), self.quit,
+        rows.append(Row(_("Quit (the session is saved; resume it with --resume)"), self.quit, 6,
                         confirm=_("Press 6 again (or Enter) to quit; the session is saved. Esc: stay")))
         return rows
 

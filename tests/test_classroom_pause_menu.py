@@ -64,8 +64,7 @@ def test_each_action_has_the_same_number_on_a_passage_and_on_a_vote(session, tmp
     assert sorted(on_passage) == [1, 2, 3, 4, 5, 6]
     assert all(on_passage[n].startswith(words) for n, words in ACTIONS.items())
     assert on_passage[3].endswith("— no vote is open")  # shown greyed, so that 4, 5 and 6 keep their place
-    shot = tmp_path / "pause-passage.png"  # looked at: the greyed row keeps its place
-    pygame.image.save(app.screen, "/tmp/classvote-pause.png")
+    pygame.image.save(app.screen, str(tmp_path / "pause-passage.png"))  # looked at: greyed rows keep their place
     number(app, 3)                                       # a greyed row does nothing but say why
     assert app.stack.top.name == "facilitate-pause" and fac.decision is None
     press(app, pygame.K_ESCAPE)
@@ -83,7 +82,7 @@ def test_quit_and_end_ask_first_a_second_press_acts_esc_takes_it_back(session, t
     number(app, 6)                                       # the trial's slip: one press quit the class
     assert app.running
     assert menu(app)[6].startswith("Press 6 again (or Enter) to quit")
-    pygame.image.save(app.screen, "/tmp/classvote-pause-armed.png")
+    pygame.image.save(app.screen, str(tmp_path / "pause-armed.png"))
     press(app, pygame.K_ESCAPE)                          # Esc takes the first press back; the menu stays
     assert app.running and menu(app)[6].startswith("Quit")
     number(app, 5)

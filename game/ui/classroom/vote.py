@@ -331,6 +331,16 @@ class VoteScene(FacilitateScene):
                     fill = track.copy()
                     fill.w = max(pj.px(4), round(lay["bar_w"] * n / most))
                     pygame.draw.rect(surface, p.accent if n == most else p.muted, fill, border_radius=pj.px(4))
+            elif choice.available and choice.index in self.fac.keyboard.touched:
+                # Phones' counts stay hidden until V, but the hands the facilitator types are shown as typed
+                # (the room saw the hands go up), in muted words so they do not read as the option's total.
+                hands = self.fac.keyboard.counts.get(choice.index, 0)
+                words = text.line(ngettext("{n} hand", "{n} hands", hands).format(n=hands), "sans-bold", lay["ui"],
+                                  p.accent if focused else p.muted)
+                nx = rect.right - pj.px(8) - words.get_width()
+                ny = rect.centery - words.get_height() // 2
+                surface.blit(words, (nx, ny))
+                self.boxes.append((f"hands {choice.index + 1}", pygame.Rect(nx, ny, *words.get_size())))
         if self.channel is not None:
             self.draw_join_panel(surface, lay["panel"])
         summary = ngettext("{n} vote", "{n} votes", total).format(n=total) if total else _("No votes yet")

@@ -569,7 +569,8 @@ svg .grid { stroke: #e6e1d8; stroke-width: 1; } svg .axis { stroke: #8a8a8a; str
   border: 1px solid #e8d6b8; border-radius: 4px; padding: 8px 12px; }
 .problems li { margin: 2px 0; }
 .q li { margin: 4px 0; }
-.fact { margin: 0 0 10px; break-inside: avoid; page-break-inside: avoid; }
+.facts { columns: 2; column-gap: 8mm; font-size: 12.5px; line-height: 1.4; }
+.fact { margin: 0 0 9px; break-inside: avoid; page-break-inside: avoid; }
 .fact p { margin: 0; }
 .fact .meta { margin-top: 2px; }
 .fact a { color: var(--accent); }
@@ -841,7 +842,7 @@ def _facts(add: Any, sessions: Sequence[SessionSummary]) -> None:
         return
     catalog = fact_catalog()
     add('<section class="pagebreak"><h2>' + e(_("The facts behind these journeys, and their sources")) + "</h2>")
-    add(f'<p class="meta">{e(_(FACTS_VOTING_NOTE))}</p>')
+    add(f'<p class="meta">{e(_(FACTS_VOTING_NOTE))}</p><div class="facts">')
     for fid in order:
         seen = sum(1 for x in sessions if fid in x.met or fid in x.facts)
         cards = sum(x.facts.count(fid) for x in sessions)
@@ -850,7 +851,7 @@ def _facts(add: Any, sessions: Sequence[SessionSummary]) -> None:
         if cards:
             bits.append(ngettext("fact card shown {n} time", "fact card shown {n} times", cards).format(n=cards))
         add(fact_html(fid, catalog.get(fid), bits))
-    add("</section>")
+    add("</div></section>")
 
 
 _CATALOGS: dict[str, dict[str, Fact]] = {}
@@ -892,6 +893,7 @@ def fact_html(fid: str, fact: Fact | None, bits: Sequence[str]) -> str:
 
 # --------------------------------------------------------------------------- class journeys
 
+MAX_JOURNEY_FACTS = 24  # facts given in full in a journeys section (most met first); the rest are counted
 MAX_ENDING_ROWS = 6  # ending titles drawn on a journeys session's first page; the rest are counted
 
 #: How each luck is named, and why it matters (the set-up screen, the class debrief and the report say it alike).
@@ -906,8 +908,8 @@ VOTES_NOTE = N_("One bar per session at each decision: the width of each colour 
 SPLIT_NOTE = N_("The decisions where the most students chose differently from the rest, with what each side met "
                 "later (each student counted at her last choice there).")
 DOTS_NOTE = N_("One dot per journey that reached an ending; the dark line marks the middle one (the median).")
-FACTS_NOTE = N_("Every fact behind the passages the students read, with its source and how many students met "
-                "it, most met first.")
+FACTS_NOTE = N_("The facts behind the passages the students read, with their sources and how many students met "
+                "each, most met first.")
 FACTS_VOTING_NOTE = N_("Every fact behind the passages the class saw, in the order met, with its source: the "
                        "debrief on the projector shows the first few and sends the class here for the rest.")
 
@@ -1039,10 +1041,17 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     if facts:
         catalog = fact_catalog()
         add('<section class="pagebreak"><h2>' + e(_("The facts the class saw most"))
-            + f'</h2><p class="meta">{e(_(FACTS_NOTE))}</p>')
-        for fid, n in facts:
+            + f'</h2><p class="meta">{e(_(FACTS_NOTE))}</p><div class="facts">')
+        for fid, n in facts[:MAX_JOURNEY_FACTS]:
             add(fact_html(fid, catalog.get(fid), [ngettext("seen by {n} student", "seen by {n} students", n).format(
                 n=n)]))
+        add("</div>")
+        rest = len(facts) - MAX_JOURNEY_FACTS
+        if rest > 0:
+            add('<p class="meta">' + e(ngettext(
+                "{n} more fact was met by fewer students; each student's debrief gave it with its source.",
+                "{n} more facts were met by fewer students; each student's debrief gave them with their sources.",
+                rest).format(n=rest)) + "</p>")
         add("</section>")
 
 

@@ -59,7 +59,7 @@ from game import __version__
 from game.engine.engine import Engine
 from game.engine.state import GameState
 from game.errors import DataFileError, EngineError, Impossible, StoryError
-from game.files import LIMITS, parse_json, read_bytes
+from game.files import LIMITS, lock_descriptor, parse_json, read_bytes
 from game.l10n import N_, _, language
 from game.paths import user_data_dir
 from game.story.model import Story
@@ -114,21 +114,14 @@ _WINDOWS_LOCK_AT = 2**62
 def _lock(handle: Any, path: Path) -> None:
     """Take the record's lock for this process, or raise :class:`RecordInUse`; it dies with the process.
 
-    An advisory lock on the open file itself (no lock file is left behind after a crash)."""
+    An advisory lock on the open file itself (no lock file is left behind after a crash),
+    taken with the same code as the game's own one-copy lock (:func:`game.files.lock_descriptor`)."""
+    here = handle.tell()
     try:
-        if os.name == "nt":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            here = handle.tell()
-            handle.seek(_WINDOWS_LOCK_AT)
-            try:
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            finally:
-                handle.seek(here)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if not lock_descriptor(handle.fileno(), offset=_WINDOWS_LOCK_AT):
+            raise OSError("held by another process")
+        if os.name == "nt":  # pragma: no cover - Windows moved the descriptor to the lock's byte
+            handle.seek(here)
     except OSError:
         with contextlib.suppress(OSError):
             handle.close()

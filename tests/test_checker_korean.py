@@ -113,7 +113,7 @@ def test_the_english_plural_and_singular_of_the_translation_counts(tmp_path):
     assert fuzzy.message == ("1 translation is fuzzy (the English changed or the entry is marked for review; "
                              "first: 'node:a/text')")
     missing = [d.message for d in analyse(folder, translation="ko").diagnostics if d.code == "ER074"]
-    assert "4 strings of story are not translated (first: 'story/title')" in missing
+    assert '4 strings of story are not translated (first: "Example", story/title)' in missing
     (folder / "story.yaml").write_text(dx.BASE_STORY["story.yaml"].replace("content_note: An example.\n",
                                                                            "content_note: An example.\n"))
     set_language("ko")

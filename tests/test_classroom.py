@@ -160,6 +160,7 @@ def test_resume_appends_after_a_torn_line_and_continues_the_same_journey(class_s
     state = fac.state.to_dict()
     fac.writer._handle.write(b'{"v":1,"seq":99,"t":1.0,"type":"fac')  # the crash: half an event
     fac.writer._handle.flush()
+    fac.writer._handle.close()  # the crashed program's file (and its lock on the record) is gone with it
     again = Facilitation.resume(class_story, path)
     assert again.state.to_dict() == state
     again.open_vote()

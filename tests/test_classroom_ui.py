@@ -170,7 +170,7 @@ def test_a_facilitated_session_from_setup_to_debrief(class_story, make_app):
     # The class wants to try the other way: Backspace, confirm.
     press(app, pygame.K_BACKSPACE)
     assert app.stack.top.name == "facilitate-confirm"
-    press(app, pygame.K_RETURN)
+    press(app, pygame.K_1, "1")                           # 1: "Yes, go back" (Enter alone answers No)
     assert app.state.node == "market" and app.stack.top.name == "facilitate-story"
     # Again: the discussion is skipped; a tie is settled by the facilitator.
     press(app, pygame.K_RETURN)

@@ -234,9 +234,9 @@ def test_cancelling_a_vote_is_recorded_and_the_phones_go_back_to_waiting(room):
     app.step([])
     press(app, pygame.K_ESCAPE)
     pause = app.stack.top
-    labels = [label for label, _ in pause.items]
-    press(app, pygame.K_1 + labels.index("Cancel this vote (no decision; phones are told)"),
-          str(labels.index("Cancel this vote (no decision; phones are told)") + 1))
+    row = next(r for r in pause.menu if r.label == "Cancel this vote (no decision; phones are told)")
+    assert row.number == 3                                 # the same number on every screen
+    press(app, pygame.K_0 + row.number, str(row.number))
     assert fac.decision is None and server.room.state()["status"] == "waiting"
     record = s.read_session(fac.path)
     assert [e["reason"] for e in record.of(s.CANCELLED)] == ["cancelled"]

@@ -99,7 +99,7 @@ def test_list_codes_in_korean(tmp_path):
     result = run("check", "--list-codes", "--lang", "ko", data_dir=tmp_path)
     assert result.returncode == 0
     assert "ER020 error   없는 목적지" in result.stdout
-    assert "    도움말: 문제마다 다름(아래 예시 참고)" in result.stdout
+    assert "    도움말: 노드 id의 철자를 고치거나(검사기가 가장 가까운 id를 알려 줍니다) 그 id로 노드를 더하세요." in result.stdout
     assert "    예: 01_a.yaml 6번째 줄: goto: bb" in result.stdout
 
 

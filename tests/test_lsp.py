@@ -264,7 +264,7 @@ async def test_hover(client: LanguageClient, story: Path):
         return result.contents.value
 
     node = await hover(12, "far_bank")
-    assert "The far bank" in node and "China." in node
+    assert "The far bank" in node and "China. [You made it.]" in node and "{if" not in node  # as a reader sees it
     fact = await hover(4, "river_price")
     assert "10,000 yuan" in fact and "example.org/price" in fact and "medium" in fact
     assert "Cash" in await hover(6, "cash")

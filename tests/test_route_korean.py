@@ -200,8 +200,9 @@ def test_the_english_is_unchanged(tmp_path):
 
 def test_the_window_words_a_broken_maps_hint_in_korean_too(tmp_path, make_app):
     """The window's notice gives the map's problem with its hint, and the word for "hint" is Korean as well."""
-    path = _write(tmp_path, SOURCE.replace("<map ", "<mop ").replace("</map>", "</mop>"))
-    story = load_story(_story_with_map(tmp_path / "story", path))  # the map is read when the window needs it
+    path = _write(tmp_path, SOURCE)
+    story = load_story(_story_with_map(tmp_path / "story", path))  # a story whose map is broken is not played
+    path.write_text(SOURCE.replace("<map ", "<mop ").replace("</map>", "</mop>"), encoding="utf-8")  # broken since
     set_language("ko")
     app = make_app(story, skip_title=True)
     assert app.route is None

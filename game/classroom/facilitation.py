@@ -220,6 +220,13 @@ class Facilitation:
             for src, counts in now:
                 if counts != self._live.get(src.name, {}):
                     self._record_live(src, counts)
+        if self.decision is not None:
+            # A source that shows the class the counts (the phones) is told the others' (the hands), so that
+            # what the class sees on its phones is what the projector shows, as soon as it shows it.
+            for src, _counts in now:
+                share = getattr(src, "show_others", None)
+                if share is not None:
+                    share(combine(counts for other, counts in now if other is not src))
         return combine(counts for _, counts in now)
 
     def _record_live(self, src: TallySource, counts: dict[int, int], reset: bool = False) -> None:

@@ -35,10 +35,12 @@ from typing import Any
 from game import __version__
 from game.classroom import session as s
 from game.classroom.journeys import ClassDebrief, class_debrief, is_journeys
+from game.classroom.sources import confidence_words, fact_year
 from game.engine.history import LUCK_SENTENCE, SINCE_2010_FACTS
 from game.engine.wording import ESTIMATE_NOTE
+from game.errors import StoryError
 from game.l10n import N_, _, language, ngettext
-from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS
+from game.story.model import ENDING_KIND_LABELS, ENDING_KIND_MEANINGS, Fact
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print order.
 SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7a7a7a", "#000000")
@@ -88,13 +90,14 @@ class SessionSummary:
     decisions: list[DecisionRow]
     points: list[dict[str, Any]]          # node_shown events: node, vars, step
     discussions: list[dict[str, Any]]
-    facts: list[str]
+    facts: list[str]                      # fact cards shown on the projector (F), in order
     rollbacks: int
     ending: dict[str, Any] | None
     duration: float
     blank_seconds: float
     colour: str = "#000"
     display: str = ""  # how tables name it: the group alone when every session has the same name
+    met: list[str] = field(default_factory=list)  # the facts behind every passage the class saw, first met first
 
     @property
     def label(self) -> str:
@@ -121,6 +124,7 @@ def summarise(record: s.SessionRecord) -> SessionSummary:
     points: list[dict[str, Any]] = []
     discussions: list[dict[str, Any]] = []
     facts: list[str] = []
+    met: list[str] = []
     rollbacks = 0
     blank = 0.0
     ending = None
@@ -164,6 +168,9 @@ def summarise(record: s.SessionRecord) -> SessionSummary:
             ending = None
         elif kind == s.NODE:
             points.append(ev)
+            for fid in ev.get("facts") or ():
+                if isinstance(fid, str) and fid not in met:
+                    met.append(fid)
         elif kind == s.DISCUSSION:
             discussions.append(ev)
         elif kind == s.FACT:
@@ -180,7 +187,7 @@ def summarise(record: s.SessionRecord) -> SessionSummary:
     line = [by_step[k] for k in sorted(by_step)]
     times = [float(ev["t"]) for ev in record.events]
     duration = (max(times) - min(times)) if times else 0.0
-    return SessionSummary(record, order, line, discussions, facts, rollbacks, ending, duration, blank)
+    return SessionSummary(record, order, line, discussions, facts, rollbacks, ending, duration, blank, met=met)
 
 
 def _int(value: Any) -> int:
@@ -562,6 +569,11 @@ svg .grid { stroke: #e6e1d8; stroke-width: 1; } svg .axis { stroke: #8a8a8a; str
   border: 1px solid #e8d6b8; border-radius: 4px; padding: 8px 12px; }
 .problems li { margin: 2px 0; }
 .q li { margin: 4px 0; }
+.facts { columns: 2; column-gap: 8mm; font-size: 12.5px; line-height: 1.4; }
+.fact { margin: 0 0 9px; break-inside: avoid; page-break-inside: avoid; }
+.fact p { margin: 0; }
+.fact .meta { margin-top: 2px; }
+.fact a { color: var(--accent); }
 .tag { font-family: "Noto Sans", Arial, sans-serif; font-size: 11px; border: 1px solid var(--rule);
   border-radius: 3px; padding: 0 5px; color: var(--muted); white-space: nowrap; }
 footer { margin-top: 28px; font-size: 11.5px; color: var(--muted); font-family: "Noto Sans", Arial, sans-serif; }
@@ -625,6 +637,7 @@ def render_html(loaded: Loaded, title: str = "") -> str:
         _risks(add, sessions)
         _resources(add, sessions)
         _discussion(add, sessions)
+        _facts(add, sessions)
     for i, summary in enumerate(loaded.journeys):
         _journeys(add, summary, first=not sessions and i == 0)
     _problems(add, loaded)
@@ -680,9 +693,13 @@ def _endings(add: Any, sessions: Sequence[SessionSummary]) -> None:
     risks = [(x, d) for x in sessions for d in x.decisions if d.roll and not d.undone]
     if risks:
         fell = sum(1 for _key, d in risks if d.roll and d.roll.get("failed"))
-        taken = ngettext("{n} risk taken across the sessions; {fell} fell (listed under “The risks that fell”).",
-                         "{n} risks taken across the sessions; {fell} fell (listed under “The risks that fell”).",
-                         len(risks)).format(n=len(risks), fell=fell)
+        if fell:  # then the section "The risks that fell" lists them
+            taken = ngettext("{n} risk taken across the sessions; {fell} fell (listed under “The risks that fell”).",
+                             "{n} risks taken across the sessions; {fell} fell (listed under “The risks that fell”).",
+                             len(risks)).format(n=len(risks), fell=fell)
+        else:
+            taken = ngettext("{n} risk taken across the sessions; none fell.",
+                             "{n} risks taken across the sessions; none fell.", len(risks)).format(n=len(risks))
         add(f'<p class="meta">{e(taken)} {e(_(ESTIMATE_NOTE))} {e(_(LUCK_SENTENCE))}</p>')
     add("</section>")
 
@@ -729,8 +746,10 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
                 f'</span>{index + 1}. {e(opt.get("text", ""))}{e(avail)}</span>')
         add("</div><table>")
         for x, d, visit in rows:
-            how = {"tie-break": _("tie settled by the facilitator"), "override": _("the facilitator overrode the vote"),
-                   "facilitator": _("decided by the facilitator")}.get(d.decided_by, "")
+            # How it was decided: a sentence of its own, under the counts (never run on after them).
+            how = {"tie-break": _("A tie, settled by the facilitator."),
+                   "override": _("The facilitator overrode the vote."),
+                   "facilitator": _("Decided by the facilitator (no votes were entered).")}.get(d.decided_by, "")
             taken = _("took {n}").format(n=d.chosen + 1) if d.chosen is not None else {
                 "cancelled": _("vote cancelled, no decision"),
                 "went back": _("vote closed when the class went back")}.get(
@@ -739,7 +758,7 @@ def _votes(add: Any, sessions: Sequence[SessionSummary]) -> None:
                 hands = sum(n for k, n in d.by_source.items() if k != "phones")
                 taken += " · " + _("{phones} phones, {hands} hands").format(phones=d.by_source["phones"], hands=hands)
             if d.undone:
-                taken += _(", then undone")
+                taken += " · " + _("undone later (the class went back)")
             again = " " + _("({nth} time)").format(nth=_ordinal(visit)) if visit > 1 else ""
             add(f'<tr><td style="width:30%"><span class="swatch" style="background:{x.colour}"></span>'
                 f'{e(_clip(x.short, 26))}{e(again)}</td><td style="width:50%">{svg_split(d, 360)}</td>'
@@ -808,18 +827,73 @@ def _discussion(add: Any, sessions: Sequence[SessionSummary]) -> None:
                 f"<td class=n>{e(_minutes(sum(secs) / len(secs)))}</td><td class=n>{e(_minutes(max(secs)))}</td>"
                 f"</tr>")
         add("</tbody></table>")
-    facts: dict[str, int] = {}
-    for x in sessions:
-        for f in x.facts:
-            facts[f] = facts.get(f, 0) + 1
-    if facts:
-        add('<h3>' + e(_("Fact cards shown")) + '</h3><p class="meta">' +
-            " · ".join(f"{e(f)} ×{n}" for f, n in sorted(facts.items(), key=lambda kv: -kv[1])) + "</p>")
     add("</section>")
+
+
+def _facts(add: Any, sessions: Sequence[SessionSummary]) -> None:
+    """Every fact behind the passages the classes saw, with its text and source (the debrief sends the class
+    here for the ones it had no room for), and the fact cards shown on the projector."""
+    order: list[str] = []
+    for x in sessions:
+        for fid in [*x.met, *x.facts]:
+            if fid and fid not in order:
+                order.append(fid)
+    if not order:
+        return
+    catalog = fact_catalog()
+    add('<section class="pagebreak"><h2>' + e(_("The facts behind these journeys, and their sources")) + "</h2>")
+    add(f'<p class="meta">{e(_(FACTS_VOTING_NOTE))}</p><div class="facts">')
+    for fid in order:
+        seen = sum(1 for x in sessions if fid in x.met or fid in x.facts)
+        cards = sum(x.facts.count(fid) for x in sessions)
+        bits = [ngettext("in {n} of {total} session", "in {n} of {total} sessions", len(sessions)).format(
+            n=seen, total=len(sessions))] if len(sessions) > 1 else []
+        if cards:
+            bits.append(ngettext("fact card shown {n} time", "fact card shown {n} times", cards).format(n=cards))
+        add(fact_html(fid, catalog.get(fid), bits))
+    add("</div></section>")
+
+
+_CATALOGS: dict[str, dict[str, Fact]] = {}
+
+
+def fact_catalog() -> dict[str, Fact]:
+    """The shipped story's facts in the language of the report (the Korean texts when it is written in
+    Korean), read once per language; empty when the story cannot be read (the report then gives the ids)."""
+    lang = language()
+    if lang not in _CATALOGS:
+        from game.paths import story_dir
+        from game.story.loader import load_story
+
+        try:
+            _CATALOGS[lang] = dict(load_story(story_dir(), lang=lang).facts)
+        except (StoryError, OSError):
+            _CATALOGS[lang] = {}
+    return _CATALOGS[lang]
+
+
+def fact_html(fid: str, fact: Fact | None, bits: Sequence[str]) -> str:
+    """One fact as the report shows it: its text, then its source (linked), year and confidence, then ``bits``
+    (how often the class met it). A fact the story no longer has is named by its id, and says so."""
+    if fact is None:
+        return (f'<div class="fact"><p>{e(fid)}</p><p class="meta">'
+                + e(" · ".join([_("no longer in the story's facts file"), *bits])) + "</p></div>")
+    source = f'<a href="{e(fact.source)}">{e(fact.source_title)}</a>' if fact.source else e(fact.source_title)
+    year = fact_year(fact)
+    before, _mark, after = _("Source: {source}").partition("{source}")  # the link goes where the words put it
+    parts = [e(before) + source + e(after) + (" · " + e(year) if year else "")]
+    if fact.confidence:
+        parts.append(e(_("evidence: {level}").format(level=confidence_words(fact))))
+    for further in fact.also_in(language()) if language() != "en" else ():
+        parts.append(f'<a href="{e(further.source)}">{e(further.source_title)}</a>')
+    parts.extend(e(b) for b in bits)
+    return (f'<div class="fact"><p>{e(" ".join(fact.text.split()))}</p><p class="meta">' + " · ".join(parts)
+            + "</p></div>")
 
 
 # --------------------------------------------------------------------------- class journeys
 
+MAX_JOURNEY_FACTS = 24  # facts given in full in a journeys section (most met first); the rest are counted
 MAX_ENDING_ROWS = 6  # ending titles drawn on a journeys session's first page; the rest are counted
 
 #: How each luck is named, and why it matters (the set-up screen, the class debrief and the report say it alike).
@@ -834,8 +908,10 @@ VOTES_NOTE = N_("One bar per session at each decision: the width of each colour 
 SPLIT_NOTE = N_("The decisions where the most students chose differently from the rest, with what each side met "
                 "later (each student counted at her last choice there).")
 DOTS_NOTE = N_("One dot per journey that reached an ending; the dark line marks the middle one (the median).")
-FACTS_NOTE = N_("Fact cards by id, with how many students saw each; the texts and their sources are in the story's "
-                "facts file and on every student's debrief.")
+FACTS_NOTE = N_("The facts behind the passages the students read, with their sources and how many students met "
+                "each, most met first.")
+FACTS_VOTING_NOTE = N_("Every fact behind the passages the class saw, in the order met, with its source: the "
+                       "debrief on the projector shows the first few and sends the class here for the rest.")
 
 
 def luck_lines(debrief: ClassDebrief) -> list[str]:
@@ -963,8 +1039,20 @@ def _journeys(add: Any, summary: JourneysSummary, first: bool) -> None:
     add("</div></section>")
     facts = [(f, n) for f, n in d.facts_seen if f not in SINCE_2010_FACTS]
     if facts:
-        add('<section><h2>' + e(_("The facts the class saw most")) + f'</h2><p class="meta">{e(_(FACTS_NOTE))}</p>'
-            "<p>" + " · ".join(f"{e(f)} ×{n}" for f, n in facts[:24]) + "</p></section>")
+        catalog = fact_catalog()
+        add('<section class="pagebreak"><h2>' + e(_("The facts the class saw most"))
+            + f'</h2><p class="meta">{e(_(FACTS_NOTE))}</p><div class="facts">')
+        for fid, n in facts[:MAX_JOURNEY_FACTS]:
+            add(fact_html(fid, catalog.get(fid), [ngettext("seen by {n} student", "seen by {n} students", n).format(
+                n=n)]))
+        add("</div>")
+        rest = len(facts) - MAX_JOURNEY_FACTS
+        if rest > 0:
+            add('<p class="meta">' + e(ngettext(
+                "{n} more fact was met by fewer students; each student's debrief gave it with its source.",
+                "{n} more facts were met by fewer students; each student's debrief gave them with their sources.",
+                rest).format(n=rest)) + "</p>")
+        add("</section>")
 
 
 def _svg_ending_titles(endings: Sequence[tuple[str, str, int]]) -> str:

@@ -12,6 +12,12 @@ shows an example):
   the facilitator's settings, and the story's resource labels, so a report can be
   written without the story files.
 
+One copy at a time: the writer holds an operating-system lock on the record for as
+long as it is open (``flock`` on POSIX, ``msvcrt.locking`` on Windows), so a second
+copy of the game that tries to resume or write the same record is refused with
+:class:`RecordInUse` instead of interleaving its events with the first one's. The
+lock dies with the process that holds it: a crashed session can be resumed at once.
+
 Writing: each event is one ``write`` of a whole line to a file opened for appending,
 then ``flush`` and ``fsync``. A crash or a power cut can therefore lose only the
 event being written, and can leave at worst one torn last line, which the reader
@@ -53,7 +59,7 @@ from game import __version__
 from game.engine.engine import Engine
 from game.engine.state import GameState
 from game.errors import DataFileError, EngineError, Impossible, StoryError
-from game.files import LIMITS, parse_json, read_bytes
+from game.files import LIMITS, lock_descriptor, parse_json, read_bytes
 from game.l10n import N_, _, language
 from game.paths import user_data_dir
 from game.story.model import Story
@@ -95,6 +101,34 @@ EVENT_TYPES = (STARTED, RESUMED, NODE, VOTE_OPENED, TALLY, CHOICE, ROLLBACK, DIS
 
 class SessionError(StoryError):
     """A session record that cannot be written, or cannot be used for what was asked (resume, replay)."""
+
+
+class RecordInUse(SessionError):
+    """Another running copy of the game holds the record open (it writes to it): this one must not."""
+
+
+#: Where the Windows lock sits: one byte far past any real record, so readers never meet it.
+_WINDOWS_LOCK_AT = 2**62
+
+
+def _lock(handle: Any, path: Path) -> None:
+    """Take the record's lock for this process, or raise :class:`RecordInUse`; it dies with the process.
+
+    An advisory lock on the open file itself (no lock file is left behind after a crash),
+    taken with the same code as the game's own one-copy lock (:func:`game.files.lock_descriptor`)."""
+    here = handle.tell()
+    try:
+        if not lock_descriptor(handle.fileno(), offset=_WINDOWS_LOCK_AT):
+            raise OSError("held by another process")
+        if os.name == "nt":  # pragma: no cover - Windows moved the descriptor to the lock's byte
+            handle.seek(here)
+    except OSError:
+        with contextlib.suppress(OSError):
+            handle.close()
+        raise RecordInUse(_(
+            "the session record {path} is open in another copy of the game, which is still writing to it. "
+            "Use that copy (look for its window), or close it first and then resume here; two copies writing "
+            "one record would mix up the class's decisions").format(path=path)) from None
 
 
 def sessions_dir() -> Path:
@@ -156,6 +190,7 @@ class SessionWriter:
         except OSError as exc:
             raise SessionError(_("could not create the session record {path}: {problem}").format(
                 path=path, problem=exc.strerror or exc)) from None
+        _lock(handle, path)
         _fsync_dir(path.parent)
         return cls(path, handle, 1)
 
@@ -166,20 +201,33 @@ class SessionWriter:
         Returns the writer and how many bytes of a torn line were cut (0 normally).
         """
         try:
+            # The lock first: a second copy must be refused before it cuts or appends anything.
+            handle = open(path, "ab")  # noqa: SIM115 - kept open for the whole session
+        except OSError as exc:
+            raise SessionError(_("could not reopen the session record {path}: {problem}").format(
+                path=path, problem=exc.strerror or exc)) from None
+        _lock(handle, path)
+        try:
             data = read_bytes(path, MAX_SESSION_BYTES, "session record")
         except DataFileError as exc:
+            handle.close()
             raise SessionError(_("could not reopen the session record: {problem}").format(problem=exc)) from None
+        if record.size is not None and len(data) != record.size:
+            # Written to after it was read (by a copy that has since closed): resume from what is there now.
+            handle.close()
+            raise SessionError(_("the session record {path} changed while it was being resumed; resume it "
+                                 "again").format(path=path))
         try:
             cut = 0
             if data and not data.endswith(b"\n"):
                 keep = data.rfind(b"\n") + 1
                 cut = len(data) - keep
-                with open(path, "r+b") as handle:
-                    handle.truncate(keep)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            handle = open(path, "ab")  # noqa: SIM115 - kept open for the whole session
+                with open(path, "r+b") as fixer:
+                    fixer.truncate(keep)
+                    fixer.flush()
+                    os.fsync(fixer.fileno())
         except OSError as exc:
+            handle.close()
             raise SessionError(_("could not reopen the session record {path}: {problem}").format(
                 path=path, problem=exc.strerror or exc)) from None
         return cls(path, handle, record.last_seq + 1), cut
@@ -236,6 +284,7 @@ class SessionRecord:
     events: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     torn_tail: bool = False
+    size: int | None = None  # bytes read (resume checks that nobody wrote meanwhile)
 
     @property
     def is_session(self) -> bool:
@@ -288,6 +337,7 @@ def read_session(path: Path) -> SessionRecord:
     except DataFileError as exc:
         record.problems.append(str(exc))
         return record
+    record.size = len(raw)
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte order mark, from an editor on Windows
         raw = raw[3:]
     lines = raw.split(b"\n")

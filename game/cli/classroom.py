@@ -227,19 +227,14 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
     app = open_app(story, _size(args.size))
     if app is None:
         return 1
-    room = None
-    if resume_path is not None and args.lan:  # the phones rejoin the same room, on the same port, silently
-        from game.classroom.session import last_room, read_session
-
-        room = last_room(read_session(resume_path))
-    port = args.port if args.port or room is None else room[1]
-    server = start_vote_channel(app, args.bind, port, room[0] if room else None) if args.lan else None
     fac = None
+    server = None
     try:
         from game.ui.classroom.setup import FacilitateSetupScene
         from game.ui.classroom.story import start_session
 
         try:
+            # The record first: a second copy on the same record is refused (its lock) before any room opens.
             if resume_path is not None:
                 fac = Facilitation.resume(story, resume_path)
             elif args.skip_setup or args.autotally:
@@ -248,6 +243,9 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
             print("escape-route facilitate: " + _("cannot record the session: {problem}").format(
                 problem=describe_os_error(exc)), file=sys.stderr)
             return 1
+        room = fac.room if resume_path is not None and fac is not None else None  # the phones rejoin this room
+        port = args.port if args.port or room is None else room[1]
+        server = start_vote_channel(app, args.bind, port, room[0] if room else None) if args.lan else None
         if args.autotally:
             from game.classroom.vote import RandomTally
             from game.ui.classroom.auto import FacilitateDriver
@@ -304,6 +302,9 @@ def start_vote_channel(app: Any, bind: str, port: int, code: str | None = None) 
                 raise
             server = VoteServer(bind=bind, port=0, room_code=code)  # the old port is taken: the code still holds
             url = server.start()
+            moved = port_moved_message(port, server.port)
+            print("escape-route facilitate: " + moved, file=sys.stderr, flush=True)
+            app.notify(moved)
     except (OSError, ValueError) as exc:
         reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
         print("escape-route facilitate: " + _("voting from phones could not start on {where}: {reason} The "
@@ -321,6 +322,13 @@ def start_vote_channel(app: Any, bind: str, port: int, code: str | None = None) 
             print("  " + _("if phones cannot reach it, choose another network with --bind: {addresses}").format(
                 addresses=", ".join(others)), flush=True)
     return server
+
+
+def port_moved_message(old: int, new: int) -> str:
+    """What the teacher must know when a resumed room cannot have its old port: the phones will not find it."""
+    return _("Port {old}, where the phones were, is taken (another program, or another copy of the game), so "
+             "the room opened on port {new}. The phones cannot reconnect by themselves: ask the class to scan "
+             "the QR code again (the room code is the same).").format(old=old, new=new)
 
 
 def open_app(story: Any, size: tuple[int, int]) -> Any:
@@ -452,6 +460,9 @@ class JourneysRoom:
                 server = JourneyServer(self.journeys, bind=self.bind, port=0, room_code=code,  # the port is taken
                                        teacher_code=teacher_code, journey_map=self.map)
                 url = server.start()
+                moved = port_moved_message(self.port, server.port)
+                print("escape-route facilitate: " + moved, file=sys.stderr, flush=True)
+                self.app.notify(moved)
         except (OSError, ValueError, TimeoutError) as exc:
             reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
             print("escape-route facilitate: " + _("the class's room could not open on {where}: {reason}").format(

@@ -418,8 +418,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.list_codes:
         for entry in CATALOGUE.values():
             print(f"{entry.code} {entry.severity.value:7} {translate(entry.title)}")
-            print("    " + (translate(entry.hint) if "{" not in entry.hint
-                            else _("hint: specific to the problem, as below")))
+            print("    " + _("hint: {hint}").format(hint=translate(entry.listed_hint())))
             example = entry.shown_example()
             if example:
                 print("    " + _("for example: {example}").format(example=example))

@@ -9,6 +9,7 @@ as text, so each front-end can show them its own way (Yarn Spinner's options).
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -139,6 +140,12 @@ class Outcome:
     #: so that a recorded session replays exactly.
     hidden_roll: RollResult | None = None
 
+
+
+def mid_sentence(label: str) -> str:
+    """An item's label as it reads inside a sentence: "only without a disc of South Korean dramas", not
+    "only without A disc of …". Only an English leading article is lowered; a name keeps its capital."""
+    return re.sub(r"^(A|An|The)(?= )", lambda m: m[1].lower(), label)
 
 class Engine:
     """Plays a :class:`Story`. Holds no journey state of its own: every call takes a GameState.
@@ -288,7 +295,7 @@ class Engine:
         if tested is not None:
             name, wanted = tested
             item = story.items.get(name)
-            what = item.label if item else name
+            what = mid_sentence(item.label) if item else name
             return _("needs {what}").format(what=what) if wanted else _("only without {what}").format(what=what)
         return ""
 

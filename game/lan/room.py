@@ -64,6 +64,7 @@ class Room:
         self.lock = threading.Lock()
         self.status = WAITING
         self.decision_id = ""
+        self.round = ""                       # new at every open: a reset vote is a new round of the same decision
         self.title = ""
         self.choices: tuple[dict[str, Any], ...] = ()
         self._open_indices: frozenset[int] = frozenset()
@@ -71,6 +72,7 @@ class Room:
         self.ballots: dict[str, int] = {}     # token -> option index, for the open decision only
         self.counts: dict[int, int] = {}
         self.result: dict[int, int] = {}
+        self.hands: dict[int, int] = {}   # the other sources' counts (hands typed on the projector), shown with ours
         self.chosen: int | None = None  # the option the class took, once the facilitator decided
         self.version = 0                      # bumped at every change the projector may show
         self.tokens: set[str] = set()
@@ -208,6 +210,8 @@ class Room:
         with self.lock:
             self.status = VOTING
             self.decision_id = decision_id
+            # Random, not counted: a page must never take a round of an earlier run of the game for this one.
+            self.round = secrets.token_hex(4)
             self.title = clean_title(title)
             self.choices = cleaned
             self._open_indices = frozenset(c["index"] for c in cleaned if c["available"])
@@ -215,6 +219,7 @@ class Room:
             self.ballots = {}
             self.counts = {}
             self.result = {}
+            self.hands = {}
             self.chosen = None
             self.how = ""
             self.journal = []
@@ -243,6 +248,7 @@ class Room:
             self.ballots = {}
             self.counts = {}
             self.result = {}
+            self.hands = {}
             self.chosen = None
             self.version += 1
 
@@ -253,9 +259,23 @@ class Room:
             if self.status == CLOSED and index in self._all_indices:
                 self.chosen = index
                 self.how = how
-                if counts is not None:
+                if counts is not None:  # every source's counts: the hands are in them now
                     self.result = {i: n for i, n in counts.items() if i in self._open_indices and n}
+                    self.hands = {}
                 self.version += 1
+
+    def set_hands(self, counts: Mapping[int, int]) -> bool:
+        """The counts of the vote's other sources (hands typed on the projector), so that a closed vote's page
+        shows the same counts and total as the projector; True when that changed what the pages show."""
+        with self.lock:
+            hands = {i: int(n) for i, n in counts.items() if i in self._open_indices and n}
+            if hands == self.hands:
+                return False
+            self.hands = hands
+            if self.status != CLOSED:
+                return False  # the pages show no counts while the vote is open
+            self.version += 1
+            return True
 
     def close(self) -> dict[int, int]:
         """Stop counting; the final counts (only available options can have any). Ballots are dropped."""
@@ -280,10 +300,12 @@ class Room:
         with self.lock:
             decision = None
             if self.status != WAITING:
-                decision = {"id": self.decision_id, "title": self.title, "choices": list(self.choices)}
+                decision = {"id": self.decision_id, "round": self.round, "title": self.title,
+                            "choices": list(self.choices)}
             result = None
-            if self.status == CLOSED:
-                result = {"counts": [{"index": c["index"], "votes": self.result.get(c["index"], 0)}
-                                     for c in self.choices if c["available"]],
-                          "total": sum(self.result.values()), "chosen": self.chosen, "how": self.how}
+            if self.status == CLOSED:  # the phones' counts and the hands: what the projector shows
+                shown = {c["index"]: self.result.get(c["index"], 0) + self.hands.get(c["index"], 0)
+                         for c in self.choices if c["available"]}
+                result = {"counts": [{"index": i, "votes": n} for i, n in shown.items()],
+                          "total": sum(shown.values()), "chosen": self.chosen, "how": self.how}
             return {"type": "state", "status": self.status, "decision": decision, "result": result}

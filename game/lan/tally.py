@@ -78,6 +78,12 @@ class LanTally:
         """Ballots cast since the last call, as (device digest, option), for the session record."""
         return self.server.room.take_journal()
 
+    def show_others(self, counts: dict[int, int]) -> None:
+        """The other sources' counts (hands typed on the projector): a closed vote's pages show them with the
+        phones', at once, so every phone shows the counts and the total the projector shows."""
+        if self.server.room.set_hands(counts):
+            self.server.publish()
+
     def announce(self, decision_id: str, index: int, counts: dict[int, int] | None = None,
                  how: str = "vote") -> None:
         """The phones show which option the class took, how, and the counts of phones and hands together."""

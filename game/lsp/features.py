@@ -20,6 +20,7 @@ from game.lsp.index import Occurrence
 from game.lsp.workspace import StoryFolder
 from game.story.expr import FUNCTIONS
 from game.story.model import Choice, Node, Story
+from game.story.template import as_read
 
 #: The did-you-mean hints as game.story.suggest writes them (the same msgids, so the same translations).
 _ONE = N_("Did you mean '{name}'?")
@@ -124,7 +125,7 @@ def describe(story: Story, occ: Occurrence) -> str:
         head = f"**{node.title or name}** (`{name}`, {node.file})"
         ending = ("\n\n" + _("Ending: {kind} — {title}").format(kind=node.ending.kind, title=node.ending.title)
                   if node.ending else "")
-        return (f"{head}\n\n{first_line(node.text_source)}{ending}\n\n"
+        return (f"{head}\n\n{first_line(as_read(node.text_source))}{ending}\n\n"
                 + _("{words} words").format(words=f"{node_words(node):,}"))
     if occ.kind == "fact":
         fact = story.facts.get(name)

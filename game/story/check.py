@@ -10,6 +10,7 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -460,13 +461,16 @@ def _check_map(story: Story, out: list[Diagnostic]) -> None:
     if route.terrain is not None:
         try:
             read_terrain(route.terrain)
-        except RouteMapError as exc:  # the game still runs: its map screen draws the map without the terrain
+        except RouteMapError as exc:
+            # Only a warning: the game still runs, and its map screen draws the places and the route on a
+            # plain sheet with a notice. An error would stop the story from being played (load_story).
             named_at = f"{story.map_path}:{route.terrain_line}" if route.terrain_line else str(story.map_path)
-            out.append(dx.make("ER061", span,
-                               detail=_("{problem} ({path}, named at {named_at})").format(
-                                   problem=exc.message, path=exc.path, named_at=named_at),
-                               fix=exc.hint or _("Put the image beside the map, or regenerate it with "
-                                                 "'python tools/make_map.py'.")))
+            found = dx.make("ER061", span, fix=exc.hint or _("Put the image beside the map, or regenerate it with "
+                                                             "'python tools/make_map.py'."))
+            out.append(replace(found, severity=dx.Severity.WARNING, message=_(
+                "the route map's terrain image cannot be used, so the map screen draws the map without it: "
+                "{problem} ({path}, named at {named_at})").format(problem=exc.message, path=exc.path,
+                                                                 named_at=named_at)))
     known = set(route.locations)
     for node in story.nodes.values():
         written = [(place, span) for _, place, span in node.place_options]

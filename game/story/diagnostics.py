@@ -82,6 +82,14 @@ class Entry:
     lang: str = ""
     #: The template's plural ("{count} translations are fuzzy"); ``template`` is then the singular.
     plural: str = ""
+    #: How to fix any problem of this kind, for ``check --list-codes``, where nothing fills a hint's
+    #: ``{fields}``: given for every entry whose hint is made for the one problem ("{suggestion}",
+    #: "Add '{key}:' here"); an entry whose hint is the same for every problem lists that hint.
+    advice: str = ""
+
+    def listed_hint(self) -> str:
+        """How to fix this kind of problem, in English, for the list of codes (see :attr:`advice`)."""
+        return self.advice or self.hint
 
 
 # The smallest valid story. Every example replaces some of these files.
@@ -154,38 +162,50 @@ _ENTRIES = [
     Entry("ER010", "unknown key", E, "unknown key '{key}' in {where}",
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b", "        goto: b\n        gotoo: b")},
-          ("01_a.yaml", 7)),
+          ("01_a.yaml", 7),
+          advice="Fix the key's spelling (the checker names the closest allowed key) or remove it; docs/story-format.md "
+                 "lists the keys of each part of a story."),
     Entry("ER011", "wrong type", E, "{key} must be {expected}, not {got}",
           "{fix}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    choices:\n", "    tags: checkpoint\n    choices:\n")},
-          ("01_a.yaml", 4)),
+          ("01_a.yaml", 4),
+          advice="Write the value as the key expects it (a text, a number, true or false, a list [a, b] or a mapping "
+                 "of keys); docs/story-format.md gives each key's type."),
     Entry("ER012", "missing key", E, "{where} needs '{key}'",
           "Add '{key}:' here; see docs/story-format.md.",
-          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "")}, ("01_a.yaml", 5)),
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "")}, ("01_a.yaml", 5),
+          advice="Add the key the message names, at the place it points to; docs/story-format.md says which keys each "
+                 "part of a story needs."),
     Entry("ER013", "choices and ending", E, "node '{node}' {detail}",
           "A node has either 'choices:' (a list) or 'ending:', never both.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    ending:", "    choices: []\n    ending:")},
           ("01_a.yaml", 7)),
     Entry("ER014", "bad value", E, "{detail}",
           "{fix}",
-          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("kind: safe", "kind: great")}, ("01_a.yaml", 9)),
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("kind: safe", "kind: great")}, ("01_a.yaml", 9),
+          advice="Write one of the values the message allows (the checker says which); docs/story-format.md lists them "
+                 "for each key."),
     Entry("ER020", "missing target", E, "'{key}' leads to '{target}', which is not a node",
           "{suggestion}",
-          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: bb")}, ("01_a.yaml", 6)),
+          {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("goto: b", "goto: bb")}, ("01_a.yaml", 6),
+          advice="Fix the node id's spelling (the checker names the closest id), or add a node with that id."),
     Entry("ER021", "duplicate node id", E, "node '{node}' is also defined at {other}",
           "Node ids are shared by all chapter files: rename one of them.",
           {"02_b.yaml": "nodes:\n  b:\n    text: Again.\n    ending: {id: done, kind: safe, title: Done}\n"},
           ("02_b.yaml", 2)),
     Entry("ER022", "start node missing", E, "the start node '{target}' is not defined",
           "{suggestion}",
-          {"story.yaml": BASE_STORY["story.yaml"].replace("start: a", "start: aa")}, ("story.yaml", 4)),
+          {"story.yaml": BASE_STORY["story.yaml"].replace("start: a", "start: aa")}, ("story.yaml", 4),
+          advice="Set 'start:' in story.yaml to the id of a node the chapters define (the checker names the closest)."),
     Entry("ER023", "duplicate declaration", E, "'{name}' is declared as {what} and also at {other}",
           "Each name is declared once, as a resource, a flag or an item; rename one.",
           {"01_a.yaml": "flags: [warned]\n" + BASE_STORY["01_a.yaml"]}, ("01_a.yaml", 1)),
     Entry("ER030", "undeclared name", E, "'{name}' is not declared",
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cahs > 5\n")},
-          ("01_a.yaml", 6)),
+          ("01_a.yaml", 6),
+          advice="Declare the name in story.yaml (under 'resources:', 'flags:' or 'items:'; a chapter may declare its "
+                 "own 'flags:'), or fix its spelling (the checker names the closest declared name)."),
     Entry("ER031", "expression syntax", E, "{detail}",
           "Expressions use numbers, declared names, + - * /, comparisons, and/or/not and parentheses.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("      - text: Go on\n", "      - text: Go on\n        if: cash >= \n")},
@@ -205,7 +225,10 @@ _ENTRIES = [
     Entry("ER035", "bad effect", E, "{detail}",
           "{fix}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n", "        goto: b\n        effects: {money: -5}\n", 1)},
-          ("01_a.yaml", 7)),
+          ("01_a.yaml", 7),
+          advice='Change a resource by a number or an expression (cash: -40, health: "-health / 2"), set a flag or '
+                 "give an item with true or false, and name only declared resources, flags and items; the checker says "
+                 "what to change in each case."),
     Entry("ER036", "division by zero", W, "'{text}' divides by zero, which gives 0 in play",
           "Divide by a number that is not 0; if you meant 'nothing', write 0 instead of the division.",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("        goto: b\n",
@@ -272,7 +295,9 @@ _ENTRIES = [
            .replace("      - text: Go on\n", "      - text: Other\n        goto: c\n      - text: Go on\n")
            + "  c:\n    text: Also.\n    ending:\n      id: other\n      kind: lost\n      title: Other\n"
              "      debrief: " + " ".join(["word"] * 30) + "\n"},
-          ("01_a.yaml", 11)),
+          ("01_a.yaml", 11),
+          advice="A debrief says what happened and what was real about it: write at least 30 words, with the facts it "
+                 "rests on."),
     Entry("ER048", "journeys too short or too long", W, "a journey takes about {mean} choices on average "
           "(uniform choice, ignoring conditions); this story aims at {low} to {high}",
           "Add or remove scenes on the main routes, or change the aim in story.yaml ('journey_choices: "
@@ -281,12 +306,15 @@ _ENTRIES = [
     Entry("ER050", "unknown fact", E, "fact '{fact}' is not in facts.yaml",
           "{suggestion}",
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    facts: [no_such_fact]\n")},
-          ("01_a.yaml", 4)),
+          ("01_a.yaml", 4),
+          advice="Link a fact id that facts.yaml defines (the checker names the closest), or add the fact to facts.yaml "
+                 "with its source."),
     Entry("ER051", "fact never linked", W, "fact '{fact}' is not linked from any node",
           "Link it with 'facts: [{fact}]' on the node that states it, or remove it.",
           {"facts.yaml": "facts:\n  spare:\n    text: A fact.\n    source: https://example.org\n    source_title: Example, 2010\n"
                          "    year: 2010\n    confidence: medium\n"},
-          ("facts.yaml", 2)),
+          ("facts.yaml", 2),
+          advice="Link the fact with 'facts: [its_id]' on the node that states it, or remove it from facts.yaml."),
     Entry("ER052", "number without a fact", W, "the debrief of '{node}' states {number}, which none of its facts says",
           "Link the fact that gives this number with 'facts: [...]' on the node. A debrief states only numbers its "
           "facts give: if this one is your estimate, say it without a figure (\"a few months' wages\").",
@@ -312,11 +340,18 @@ _ENTRIES = [
           {"story.yaml": BASE_STORY["story.yaml"] + "map: map.tmx\n",
            "map.tmx": None,  # filled in by the test helper with a small valid map
            "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    location: hyesn\n")},
-          ("01_a.yaml", 4)),
+          ("01_a.yaml", 4),
+          advice="Use a place id of the route map (the checker names the closest; 'escape-route check --locations' lists "
+                 "them all), or add the place to the map's 'locations' layer in Tiled (docs/map.md)."),
     Entry("ER061", "map unusable", E, "the route map cannot be used: {detail}",
           "{fix}",
-          {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11)),
-    Entry("ER070", "no such translation", E, "{detail}", "{fix}", {}, ("", 1), lang="xx"),
+          {"story.yaml": BASE_STORY["story.yaml"] + "map: missing.tmx\n"}, ("story.yaml", 11),
+          advice="Make 'map:' in story.yaml name the route map from the story folder (or by an absolute path), with "
+                 "its terrain image beside it, or regenerate the map with 'python tools/make_map.py'; the checker says "
+                 "what was found."),
+    Entry("ER070", "no such translation", E, "{detail}", "{fix}", {}, ("", 1), lang="xx",
+          advice="Give the code of a language the story has catalogs for (a folder locale/LANG/), or start one with "
+                 "'escape-route i18n update STORY --lang LANG'."),
     Entry("ER071", "catalog unreadable", E, "{detail}",
           "Open it in Poedit, which shows and repairs the broken entry, or restore it from git.",
           {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr "\udcff"\n'},
@@ -332,11 +367,13 @@ _ENTRIES = [
           {"01_a.yaml": BASE_STORY["01_a.yaml"].replace("text: The start.", "text: You have {cash}."),
            "locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "You have {cash}."\nmsgstr "{cahs} 있다."\n'},
           ("locale/ko/01_a.po", 7), lang="ko"),
-    Entry("ER074", "not translated", W, "{count} string of {file} is not translated (first: '{first}')",
+    Entry("ER074", "not translated", W, "{count} string of {file} is not translated (first: \"{english}\", "
+          "{first})",
           "Translate them in Poedit; if the file is missing or old, run 'escape-route i18n update STORY --lang "
           "LANG' first. Until then the English is shown.",
-          {"locale/ko/01_a.po": _PO_HEAD}, ("locale/ko/01_a.po", 1), lang="ko",
-          plural="{count} strings of {file} are not translated (first: '{first}')"),
+          {"locale/ko/01_a.po": _PO_HEAD + 'msgctxt "node:a/text"\nmsgid "The start."\nmsgstr ""\n'},
+          ("locale/ko/01_a.po", 7), lang="ko",
+          plural="{count} strings of {file} are not translated (first: \"{english}\", {first})"),
     Entry("ER075", "fuzzy translation", W, "{count} translation is fuzzy (the English changed or the entry is "
           "marked for review; first: '{first}')",
           "Review each against the new English, correct it and clear its fuzzy mark (in Poedit: 'Needs work' off). "
@@ -368,7 +405,9 @@ _ENTRIES = [
           "{suggestion}",
           {"story.yaml": BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n",
            "01_a.yaml": BASE_STORY["01_a.yaml"].replace("    text: The start.\n", "    text: The start.\n    ambience: rivr\n")},
-          ("01_a.yaml", 4)),
+          ("01_a.yaml", 4),
+          advice="Use a name declared under 'ambiences:' in story.yaml (the checker names the closest), or declare it "
+                 "there with its caption."),
     Entry("ER081", "two ambiences meet", W, "node '{node}' sounds like '{first}' on one path ({first_path}) and like "
           "'{second}' on another ({second_path})",
           "Give node '{node}' an ambience of its own, or set the same one on both paths.",
@@ -378,10 +417,12 @@ _ENTRIES = [
                         "    ambience: wind\n    choices:\n      - text: Go on\n        goto: d\n  c:\n"
                         "    text: In the water.\n    choices:\n      - text: Go on\n        goto: d\n  d:\n"
                         "    text: The end.\n    ending: {id: done, kind: safe, title: Done}\n"},
-          ("01_a.yaml", 21)),
+          ("01_a.yaml", 21),
+          advice="Give the node where the paths meet an ambience of its own, or set the same one on both paths."),
     Entry("ER082", "no ambience", W, "the story starts at node '{node}' with no ambience; {after} would be silent too",
           "Add 'ambience: NAME' to node '{node}' (story.yaml declares {names}).",
-          {"story.yaml": BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n"}, ("01_a.yaml", 2)),
+          {"story.yaml": BASE_STORY["story.yaml"] + "ambiences:\n  river: water at night\n  wind: wind on a hill\n"}, ("01_a.yaml", 2),
+          advice="Add 'ambience: NAME' to the start node, with a NAME declared under 'ambiences:' in story.yaml."),
 ]
 
 def _shown_example(entry: Entry) -> str:

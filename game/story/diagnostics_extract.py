@@ -3,7 +3,7 @@
 The catalogue (``game/story/diagnostics.py``) keeps its messages as data, not as
 ``_("…")`` calls, so Babel's Python extractor cannot see them; this one reads the
 file's syntax tree (nothing is imported or run) and yields each ``Entry(…)``'s
-``title``, ``template`` and ``hint`` as a message, with the code as the translator's
+``title``, ``template``, ``hint`` and ``advice`` (the hint ``check --list-codes`` gives) as a message, with the code as the translator's
 comment (an entry with a ``plural`` gives its template as a plural message, as
 ``ngettext`` would). It then runs Babel's own Python extractor on the same file, so an ordinary
 ``_("…")`` there is found too. ``babel.cfg`` maps the file to it:
@@ -55,7 +55,7 @@ def entries(source: str) -> Iterator[tuple[int, str, dict[str, str]]]:
                 fields[name] = text
         for keyword in node.keywords:
             text = _text(keyword.value)
-            if keyword.arg in (*_FIELDS, "plural") and text is not None:
+            if keyword.arg in (*_FIELDS, "plural", "advice") and text is not None:
                 fields[keyword.arg] = text
         if "code" in fields:
             yield node.lineno, fields["code"], fields
@@ -69,10 +69,11 @@ def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Colle
         title = fields.get("title", "")
         if title:
             yield line, None, title, [f"checker {code}: the problem's name (check --list-codes)"]
-        for name in ("template", "hint"):
+        for name in ("template", "hint", "advice"):
             text = fields.get(name, "")
             if translatable(text):
-                what = "message" if name == "template" else "hint: how to fix it"
+                what = {"template": "message", "hint": "hint: how to fix it",
+                        "advice": "how to fix any problem of the kind (check --list-codes)"}[name]
                 comments = [f"checker {code} ({title}), {what}; keep every {{name}}"]
                 if name == "template" and fields.get("plural"):
                     yield line, "ngettext", (text, fields["plural"]), comments

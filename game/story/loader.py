@@ -46,7 +46,7 @@ from game.story.model import (
     Roll,
     Story,
 )
-from game.story.salvage import Salvage
+from game.story.salvage import Salvage, hold_back_without_resources
 from game.story.source import SourceSpan
 from game.story.suggest import did_you_mean
 from game.story.translation import translated_story, translation_diagnostics
@@ -234,11 +234,11 @@ class _File:
             elif not fits(value):
                 wrong.append(key)
                 kind = spec[key][0]
-                self.report("ER011", data.value_span(key), key=f"'{key}'", expected=_(_TYPE_WORDS[kind]),
+                self.report("ER011", data.value_span(key), f"key:{key}", key=f"'{key}'", expected=_(_TYPE_WORDS[kind]),
                             got=_kind_of(value), fix=_(_TYPE_FIX.get(kind, N_("See docs/story-format.md."))))
         for key in spec.required:
             if key not in data:
-                self.report("ER012", data.loc.span, key=key, where=_named(where))
+                self.report("ER012", data.loc.span, f"key:{key}", key=key, where=_named(where))
         data.wrong = frozenset(wrong) if wrong else _NONE_WRONG
         return data
 
@@ -371,9 +371,17 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation:
         return str(Path(shown) / path.name)
 
     if story_path is None:
-        out.append(dx.make("ER007", SourceSpan(str(Path(shown) / STORY_FILE), 1, 1),
-                           detail=_("no {file} in {folder}").format(file=STORY_FILE, folder=shown) if root.is_dir()
-                           else _("{folder} is not a folder").format(folder=shown)))
+        if root.is_dir():
+            out.append(dx.make("ER007", SourceSpan(str(Path(shown) / STORY_FILE), 1, 1),
+                               detail=_("no {file} in {folder}").format(file=STORY_FILE, folder=shown)))
+        else:  # a typo in the path, or a file where the folder goes: said as such, not as a story.yaml missing
+            detail = (_("{path} is a file, not the story's folder").format(path=shown) if root.exists()
+                      else _("there is no file or folder {path}").format(path=shown))
+            near = _story_folder_near(root)
+            fix = (_("Give the story's folder, the one with {file} in it: {folder}").format(file=STORY_FILE, folder=near)
+                   if near else _("Check the path for a typo, and give the story's folder, the one with {file} in "
+                                  "it.").format(file=STORY_FILE))
+            out.append(replace(dx.make("ER007", SourceSpan(shown, 1, 1), detail=detail), hint=fix))
         return Analysis(None, out)
     if not chapter_paths:
         out.append(dx.make("ER007", SourceSpan(display(story_path), 1, 1),
@@ -401,20 +409,39 @@ def _analyse(root: Path, cache: ParseCache | None, check_map: bool, translation:
         out.extend(check_story(story, check_map=check_map, salvage=salvage))
         out.extend(translation_diagnostics(story, root, shown, translation))
     out = salvage.hold_back_after_emptied(out)
+    out = hold_back_without_resources(out, display(story_path))
     # A file that cannot be read comes first: everything else may change once it is fixed.
     unreadable = set(salvage.files) | set(salvage.emptied)
     out.sort(key=lambda d: (d.span.file not in unreadable, d.span.file, d.span.line, d.span.col, d.code))
     return Analysis(story, out, [f.name for f in files.values()], words)
 
 
+def _story_folder_near(path: Path) -> str:
+    """The story folder a mistyped path most likely meant: the nearest folder above it with a story.yaml ('')."""
+    for folder in path.parents:
+        if (folder / STORY_FILE).is_file():
+            return f"{folder}/" if str(folder) != "." else "."
+    return ""
+
+
 def load_story(root: str | Path, cache: ParseCache | None = None, lang: str | None = None) -> Story:
     """Load a story for playing; raises StoryLoadError listing every error if there is any.
+
+    Every command that plays the story comes through here (play, simulate, graph,
+    facilitate, class journeys, hot reload), and it runs every check ``escape-route check``
+    runs, the route map's included (ER060, ER061): a story that ``check`` reports errors
+    in is never played, and the count in the refusal is the count ``check`` lists. Only a
+    translation's problems (``check --translation``) stop nothing: a string whose
+    translation is missing or broken is shown in English.
 
     With ``lang`` (``ko``), the story's text is that language's translation wherever one is
     usable, English elsewhere (``game.story.translation``).
     """
-    analysis = analyse(root, cache, check_map=False)
+    analysis = analyse(root, cache)
     errors = analysis.errors
+    if not Path(root).is_dir():  # no story at all, only a wrong path: one line, not "run check to see it"
+        (problem,) = errors
+        raise StoryLoadError(f"{problem.message}. {problem.hint}", [])
     if errors or analysis.story is None:
         count = len(errors)
         raise StoryLoadError(ngettext("the story in {root} has {count} error; run 'escape-route check {root}' to see them",
@@ -1089,9 +1116,11 @@ class _Builder:
                     continue
                 for name, v in value.items():
                     if name not in self.resources:
-                        f.report("ER035", value.key_locs[name].span,
+                        fallback = _("Use a resource name.")
+                        fix = did_you_mean(name, self.resources, fallback)
+                        f.report("ER035", value.key_locs[name].span, "undeclared" if fix == fallback else "near_miss",
                                  detail=_("'set' can only set resources; '{name}' is not one").format(name=name),
-                                 fix=did_you_mean(name, self.resources, _("Use a resource name.")))
+                                 fix=fix)
                         continue
                     effect = self.number_effect(f, "set", name, v, value.value_locs[name])
                     if effect:

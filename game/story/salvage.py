@@ -142,6 +142,38 @@ def _keys_under(lines: list[str], top: str) -> set[str]:
 _FOLLOW_ON = frozenset({"ER040", "ER042", "ER043", "ER045", "ER046", "ER048", "ER051"})
 
 
+def hold_back_without_resources(diagnostics: list[Diagnostic], story_file: str) -> list[Diagnostic]:
+    """``diagnostics`` without what follows from story.yaml declaring no resources, which its error then counts.
+
+    A story.yaml whose ``resources:`` is missing (a key misspelt, a block deleted) or is not a
+    mapping leaves every ``cash`` and ``health`` of every condition, text and effect
+    undeclared: hundreds of errors, with the one that matters buried among them. Those
+    (an undeclared name with no close spelling, an effect on an undeclared name, and what
+    the checks of the whole story make of conditions that no longer compile) are held
+    back, as an unreadable file's are, and the error at ``resources`` says how many.
+    """
+    where = next((i for i, d in enumerate(diagnostics) if d.span.file == story_file and d.code in ("ER011", "ER012")
+                  and d.variant == "key:resources"), None)
+    if where is None:
+        return diagnostics
+    kept = [d for d in diagnostics if d.span.file == story_file or not _follows_from_no_resources(d)]
+    held = len(diagnostics) - len(kept)
+    if not held:
+        return diagnostics
+    said = ngettext("{count} problem elsewhere that follows from it is held back until it is fixed",
+                    "{count} problems elsewhere that follow from it are held back until it is fixed", held)
+    first = diagnostics[where]
+    return [replace(d, message=f"{d.message}; " + said.format(count=f"{held:,}")) if d is first else d for d in kept]
+
+
+def _follows_from_no_resources(d: Diagnostic) -> bool:
+    if d.code in _FOLLOW_ON:
+        return True
+    if d.code == "ER030":
+        return d.variant not in ("near_miss", "flag_not_item", "not_node")
+    return d.code == "ER035" and d.variant == "undeclared"
+
+
 def _follows_from_missing(d: Diagnostic) -> bool:
     return d.code in _FOLLOW_ON or _names_missing(d)
 

@@ -285,3 +285,36 @@ def paragraphs(text: str) -> tuple[str, ...]:
         if para:
             result.append(para)
     return tuple(result)
+
+
+def neutral(parts: tuple[Part, ...]) -> str:
+    """The text as a reader would see it, without a journey to decide it: for the writer tools' lists.
+
+    A value is "…" (its amount depends on the journey); an ``{if}`` shows what it may
+    say, each way, in square brackets: ``ask about {if visited(x)}her cousin{else}the
+    post{end}`` reads "ask about [her cousin / the post]", and a branch that says nothing
+    is left out ("[The phone is warm.]" for an ``{if}`` without ``{else}``).
+    """
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Literal):
+            out.append(part.text)
+        elif isinstance(part, Value):
+            out.append("…")
+        else:
+            # each way on one line, so that the brackets open and close on the same line
+            ways = [" ".join(neutral(inner).split()) for *_, inner in (*part.branches, ((), (), (), part.otherwise))]
+            said = list(dict.fromkeys(way for way in ways if way))
+            if said:
+                out.append("[" + " / ".join(said) + "]")
+    return "".join(out)
+
+
+def as_read(source: str) -> str:
+    """``source`` (template text) as :func:`neutral` shows it; text that does not parse is shown as written."""
+    if "{" not in source and "}" not in source:
+        return source
+    try:
+        return neutral(parse_template(source))
+    except TemplateError:
+        return source

@@ -481,14 +481,14 @@ def check_translation(story: Story, translation: Translation, places: Mapping[st
     strings = story_strings(story, places, notes)
     known = {s.context for s in strings}
     translated = fuzzy = missing = bad = 0
-    missing_by_file: dict[str, list[StoryString]] = {}
+    missing_by_file: dict[str, list[tuple[StoryString, Entry | None]]] = {}
     fuzzy_by_file: dict[str, list[Entry]] = {}
     folder = f"{translation.shown_root}/{LOCALE_FOLDER}/{translation.lang}"
     for string in strings:
         entry = translation.entries.get(string.context)
         if entry is None or not entry.text.strip():
             missing += 1
-            missing_by_file.setdefault(string.file, []).append(string)
+            missing_by_file.setdefault(string.file, []).append((string, entry))
             continue
         if entry.fuzzy or entry.english != string.english:
             fuzzy += 1
@@ -501,8 +501,12 @@ def check_translation(story: Story, translation: Translation, places: Mapping[st
             continue
         translated += 1
     for file, items in missing_by_file.items():
-        out.append(_diag("ER074", f"{folder}/{file}.po", 1, hint=_for(translation.lang, "ER074"), count=len(items),
-                         file=file, first=items[0].context))
+        # At the first entry waiting for its translation, where Poedit opens it; at the top of the
+        # catalog only when none of them is in it yet (a new or old file: the hint says to update it).
+        present = [(entry.line, entry.path, string) for string, entry in items if entry is not None]
+        line, path, first = min(present, key=lambda p: p[0]) if present else (1, f"{folder}/{file}.po", items[0][0])
+        out.append(_diag("ER074", path, line, hint=_for(translation.lang, "ER074"), count=len(items),
+                         file=file, english=_shortened(first.english), first=first.context))
     for entries in fuzzy_by_file.values():
         first = min(entries, key=lambda e: e.line)
         out.append(_diag("ER075", first.path, first.line, count=len(entries), first=first.context))
@@ -511,6 +515,15 @@ def check_translation(story: Story, translation: Translation, places: Mapping[st
             out.append(_diag("ER076", entry.path, entry.line, hint=_for(translation.lang, "ER076"), context=context))
     coverage = Coverage(len(strings), translated, fuzzy, missing, bad)
     return out, coverage
+
+
+def _shortened(english: str, width: int = 50) -> str:
+    """The first line of an English string, cut at a word to about ``width`` characters, for a message."""
+    text = " ".join(english.split())
+    if len(text) <= width:
+        return text
+    cut = text[:width].rsplit(" ", 1)[0] if " " in text[:width] else text[:width]
+    return cut.rstrip(",.;:") + " …"
 
 
 # --- in the checker -------------------------------------------------------------------------------

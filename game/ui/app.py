@@ -584,7 +584,9 @@ class App:
 
     def _draw_toasts(self, surface: pygame.Surface) -> None:
         theme, p = self.theme, self.theme.palette
-        y = surface.get_height() - theme.px(70)
+        # Above the key hints (and buttons) of the screen below, when it says where they begin (toast_bottom).
+        y = next((bottom for scene in reversed(self.stack.scenes) if (bottom := getattr(scene, "toast_bottom", 0))),
+                 surface.get_height() - theme.px(70))
         for text, age in reversed(self.toasts):
             width = min(surface.get_width() - 2 * theme.margin, theme.px(1100))
             block = self.text.block(text, "sans", theme.ui, width - theme.px(40), p.strong, 1.35)

@@ -26,11 +26,12 @@ import sys
 from collections import defaultdict, deque
 from pathlib import Path
 
-from game.l10n import _
+from game.l10n import _, language
 from game.paths import story_dir
 from game.story.check import reachable, successors
-from game.story.loader import analyse
+from game.story.loader import load_story
 from game.story.model import Story
+from game.story.template import as_read
 
 CHAPTER_COLOURS = ["#e8dcc8", "#d9e4d0", "#d6e0ea", "#eadad6", "#e4dbe9", "#f0e6c4", "#d3e6e2", "#e6d6c4",
                    "#dde0e6", "#e9e3d3"]
@@ -59,7 +60,7 @@ def _edges(story: Story):
         for choice in node.choices:
             style = "conditional" if choice.condition_source else "plain"
             if choice.goto in story.nodes:
-                yield node.id, choice.goto, short(choice.text_source), style
+                yield node.id, choice.goto, short(as_read(choice.text_source)), style
             if choice.roll and choice.roll.fail in story.nodes:
                 odds = f"{round(choice.roll.constant * 100)}%" if choice.roll.constant is not None else "risk"
                 yield node.id, choice.roll.fail, f"{odds}: {short(choice.roll.label, 20)}", "risk"
@@ -208,9 +209,9 @@ def _node_data(story: Story) -> dict:
             "title": node.title,
             "chapter": node.chapter,
             "where": f"{node.file}:{node.span.line}",
-            "text": node.text_source.strip(),
+            "text": as_read(node.text_source).strip(),  # as read: "[her cousin / the post]"
             "ending": {"kind": node.ending.kind, "title": node.ending.title} if node.ending else None,
-            "choices": [{"text": c.text_source, "goto": c.goto, "if": c.condition_source,
+            "choices": [{"text": as_read(c.text_source), "goto": c.goto, "if": c.condition_source,
                          "risk": f"{c.roll.chance_source}: {c.roll.label} → {c.roll.fail}" if c.roll else ""}
                         for c in node.choices],
             "reachable": node.id in live,
@@ -232,12 +233,8 @@ def to_html(story: Story) -> str:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     root = args.story or story_dir()
-    analysis = analyse(root, check_map=False)
-    story = analysis.story
-    if story is None or analysis.errors:
-        print("escape-route graph: " + _("the story in {root} has errors; run 'escape-route check {root}' first")
-              .format(root=root), file=sys.stderr)
-        return 1
+    # A story with errors is refused as play refuses it, with check's count; its text is in the language spoken.
+    story = load_story(root, lang=language())
     if args.format == "dot":
         output = to_dot(story)
     elif args.format == "mermaid":

@@ -51,7 +51,7 @@ class StoryReloader:
     def load(self) -> ReloadResult:
         """Load (or reload) the story; errors come back in the result, never as an exception."""
         self._stamps = self._read_stamps()
-        analysis = analyse(self.root, self.cache, check_map=False)
+        analysis = analyse(self.root, self.cache)  # every check, as load_story runs
         if analysis.errors or analysis.story is None:
             count = len(analysis.errors)
             return ReloadResult(None, analysis.errors,

@@ -10,9 +10,10 @@ from fractions import Fraction
 
 from game.engine import sim
 from game.engine.spread import PLACES_SHOWN, Reads, Spread, where_read
-from game.l10n import _, ngettext, number
+from game.l10n import _, language, ngettext, number
 from game.paths import story_dir
 from game.story.loader import load_story
+from game.story.template import as_read
 
 
 def _progress(stream):
@@ -33,7 +34,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from game.story.suggest import did_you_mean
 
     root = args.story or story_dir()
-    story = load_story(root)
+    story = load_story(root, lang=language())  # the text in the language spoken, where the story is translated
     start = getattr(args, "start", None)
     if start and start not in story.nodes:
         hint = did_you_mean(start, story.nodes, _("Run 'escape-route check' to list problems."))
@@ -125,7 +126,7 @@ def _print_report(report: dict) -> None:
         print("  " + _("… and {count} more nodes never visited (--json lists them all)").format(count=len(nodes) - shown))
     for item in choices[:shown]:
         print("  " + _("never taken:   {where} choice {choice} ({text})").format(
-            where=f"{item['file']}:{item['line']}: {item['node']}", choice=item["choice"], text=_short(item["text"])))
+            where=f"{item['file']}:{item['line']}: {item['node']}", choice=item["choice"], text=_short(as_read(item["text"]))))
     if shown is not None and len(choices) > shown:
         print("  " + _("… and {count} more choices never taken (--json lists them all)").format(
             count=len(choices) - shown))

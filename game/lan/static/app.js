@@ -28,7 +28,8 @@
   var retryTimer = null;
   var joined = false;
   var state = null;
-  var pending = null;        // {decision, choice} waiting to be sent or acknowledged
+  var pending = null;        // {decision, round, choice} waiting to be sent or acknowledged
+  var restarted = {};        // decision id -> true once its vote started again (R on the projector)
   var shownDecision = null;  // the decision whose buttons are on the page
   var lockedUntil = 0;
 
@@ -116,8 +117,14 @@
         refused(msg);
         break;
       case "state":
+        var before = state && state.decision;
         state = msg;
-        if (typeof msg.vote === "number" && msg.decision) remember(msg.decision.id, msg.vote);
+        if (msg.decision && before && before.id === msg.decision.id && before.round !== msg.decision.round
+            && msg.status === "voting" && typeof saved.votes[roundKey(before)] === "number") {
+          restarted[msg.decision.id] = true;   // the teacher reset this vote: the vote this phone cast is gone
+        }
+        if (pending && (!msg.decision || pending.round !== msg.decision.round)) pending = null;
+        if (typeof msg.vote === "number" && msg.decision) remember(roundKey(msg.decision), msg.vote);
         render();
         if (pending && state.status === "voting" && state.decision && state.decision.id === pending.decision) {
           send({ type: "vote", decision: pending.decision, choice: pending.choice });
@@ -125,7 +132,9 @@
         break;
       case "ack":
         if (pending && pending.decision === msg.decision && pending.choice === msg.choice) pending = null;
-        remember(msg.decision, msg.choice);
+        if (state && state.decision && state.decision.id === msg.decision) {
+          remember(roundKey(state.decision), msg.choice);
+        }
         render();
         break;
       case "rejected":
@@ -189,8 +198,14 @@
     input.focus();
   }
 
-  function remember(decision, choice) {
-    saved.votes[decision] = choice;
+  // A vote is remembered per round of a decision: after a reset (R) the same decision is a new round, so the
+  // page forgets the vote it showed, even after a reload.
+  function roundKey(decision) {
+    return decision.id + "/" + (decision.round || "");
+  }
+
+  function remember(key, choice) {
+    saved.votes[key] = choice;
     save();
   }
 
@@ -225,7 +240,7 @@
       return;
     }
     $("title").textContent = decision.title || t("The class decides");
-    var mine = saved.votes[decision.id];
+    var mine = saved.votes[roundKey(decision)];
     var voting = status === "voting";
     $("hint").textContent = voting
       ? t("Choose one. You can change your vote until the vote closes.")
@@ -252,6 +267,8 @@
     } else if (picked) {
       line = voting ? t("Your vote: {choice} (you can still change it).", { choice: choiceLabel(picked) })
         : t("You voted for {choice}.", { choice: choiceLabel(picked) });
+    } else if (voting && restarted[decision.id]) {
+      line = t("The vote started again from zero: your earlier vote no longer counts. Choose again.");
     } else if (voting) {
       line = t("You have not voted yet.");
     } else {
@@ -315,7 +332,7 @@
       var li = el("li", r.votes && r.votes === most ? "top" : "");
       var row = el("div", "row");
       var name = row.appendChild(el("span", "label", c ? choiceLabel(c) : String(r.index + 1)));
-      if (r.index === saved.votes[decision.id]) name.appendChild(el("span", "yours", t("Your vote")));
+      if (r.index === saved.votes[roundKey(decision)]) name.appendChild(el("span", "yours", t("Your vote")));
       row.appendChild(el("span", "n", tn("{n} vote", "{n} votes", r.votes)));
       li.appendChild(row);
       var track = el("div", "track");
@@ -344,7 +361,7 @@
 
   function vote(decisionId, index) {
     if (!state || state.status !== "voting" || !state.decision || state.decision.id !== decisionId) return;
-    pending = { decision: decisionId, choice: index };
+    pending = { decision: decisionId, round: state.decision.round, choice: index };
     if (!send({ type: "vote", decision: decisionId, choice: index })) {
       $("mine").textContent = t("Not connected: your vote is sent when the connection is back.");
       if (!ws) connect();

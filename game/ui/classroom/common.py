@@ -39,6 +39,7 @@ class FacilitateScene(Scene):
 
     name = "facilitate"
     facts_on_f = False  # F opens the passage's fact cards (the story scene handles F itself)
+    toast_bottom = 0    # where the app's notices end (above the key hints), once the hints are drawn
 
     def __init__(self, app, fac: Facilitation | None) -> None:  # noqa: ANN001
         super().__init__(app)
@@ -75,25 +76,32 @@ class FacilitateScene(Scene):
         pj, p = self.pj, self.theme.palette
         block = self.block(text, "sans", pj.small, pj.safe.w, p.muted, 1.3)
         blit_block(surface, block, pj.safe.x, pj.safe.bottom - block.height)
+        self.toast_bottom = pj.safe.bottom - block.height - pj.px(10)  # the app's notices stand above the hints
         self.room_badge(surface)
 
     def room_badge(self, surface: pygame.Surface) -> None:
         """With phones, the room code and address in the top margin of every screen: latecomers join any time."""
-        channel = getattr(self.app, "vote_channel", None)
-        if channel is None or self.name in ("facilitate-vote", "facilitate-blank"):
-            return
-        pj, p = self.pj, self.theme.palette
-        words = _("Join: {address}  ·  Room {code}").format(address=channel.url.removeprefix("http://").rstrip("/"),
-                                                             code=channel.room_code)
-        image = self.app.text.line(words, "sans-bold", max(14, pj.small - 2), p.muted)
-        y = max(0, (pj.safe.y - image.get_height()) // 2)
-        surface.blit(image, (pj.safe.right - image.get_width(), y))
+        if self.name not in ("facilitate-vote", "facilitate-blank"):  # the vote shows its own panel
+            draw_room_badge(self.app, surface)
 
     def kicker(self, surface: pygame.Surface, text: str, y: int | None = None) -> int:
         pj, p = self.pj, self.theme.palette
         image = self.app.text.line(text.upper(), "sans-bold", pj.small, p.accent)
         surface.blit(image, (pj.safe.x, pj.safe.y if y is None else y))
         return image.get_height()
+
+
+def draw_room_badge(app, surface: pygame.Surface) -> pygame.Rect | None:  # noqa: ANN001
+    """The join address and room code in the top margin (the facilitator's screens, and the map over them)."""
+    channel = getattr(app, "vote_channel", None)
+    if channel is None:
+        return None
+    pj, p = Projector.of(app.theme.size), app.theme.palette
+    words = _("Join: {address}  ·  Room {code}").format(address=channel.url.removeprefix("http://").rstrip("/"),
+                                                         code=channel.room_code)
+    image = app.text.line(words, "sans-bold", max(14, pj.small - 2), p.muted)
+    y = max(0, (pj.safe.y - image.get_height()) // 2)
+    return surface.blit(image, (pj.safe.right - image.get_width(), y))
 
 
 def open_facts(app, fac) -> None:  # noqa: ANN001

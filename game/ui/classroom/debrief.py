@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.classroom.sources import source_line
 from game.engine.wording import ESTIMATE_NOTE, risk_words
 from game.l10n import _, language, ngettext
 from game.story.model import ENDING_KIND_LABELS, also_line
@@ -147,7 +148,7 @@ class ClassDebriefScene(FacilitateScene):
         for fid in fact_ids[:MAX_FACTS]:
             fact = story.facts[fid]
             facts.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35), pj.px(2)))
-            source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
+            source = source_line(fact)
             source = _("Source: {source}").format(source=source)
             also = also_line(fact, language())
             facts.append((self.block(f"{source}  ·  {also}" if also else source, "sans", pj.small, safe.w, p.muted, 1.3),
@@ -168,7 +169,7 @@ class ClassDebriefScene(FacilitateScene):
             blocks = [(self.block(_("The story is set around 2010. Since then:"), "sans-bold", pj.ui, safe.w, p.strong,
                                   1.3), pj.px(8))]
             for fact in since:
-                source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
+                source = source_line(fact)
                 blocks.append((self.block(" ".join(fact.text.split()), "serif", pj.ui, safe.w, p.text, 1.35),
                                pj.px(2)))
                 source = _("Source: {source}").format(source=source)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.classroom.sources import confidence_words, source_line
 from game.l10n import _, language
 from game.story.model import also_line
 from game.ui import commands as c
@@ -51,16 +52,14 @@ class FactCardScene(FacilitateScene):
         fact = self.app.story.facts[self.ids[self.index]]
         w = pj.safe.w
         self.text_block = self.block(" ".join(fact.text.split()), "serif", pj.body, w, p.strong, 1.45)
-        source = " · ".join(x for x in (fact.source_title, str(fact.year) if fact.year else "") if x)
+        source = source_line(fact)  # the year once, or "about 2001" beside a title that gives another
         self.source_block = self.block(_("Source: {source}").format(source=source), "sans-bold", pj.ui, w, p.text, 1.3)
         self.url_block = self.block(fact.source, "sans", pj.small, w, p.muted, 1.3)
         # A source in the language spoken (a Korean report of the same figures), under the main one: its
         # name and year only, as a class reads it from the back of the room (the debrief gives the addresses).
         also = also_line(fact, language())
         self.also_blocks = [self.block(also, "sans-bold", pj.ui, w, p.text, 1.3)] if also else []
-        words = {"strong": _("strong (official data or two reputable sources)"),
-                 "medium": _("medium (one credible source)"), "weak": _("weak (a memoir, undated or disputed)")}
-        self.confidence = self.block(_("Evidence: {level}").format(level=words.get(fact.confidence, fact.confidence)), "sans", pj.small,
+        self.confidence = self.block(_("Evidence: {level}").format(level=confidence_words(fact)), "sans", pj.small,
                                      w, p.muted, 1.3)
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -9,6 +9,9 @@ and the record marks it as such.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import pygame
 
 from game.errors import Impossible
@@ -41,30 +44,63 @@ class BlankScene(FacilitateScene):
         surface.fill((0, 0, 0))
 
 
+class Row(NamedTuple):
+    """One numbered row of a menu: the number is the key that takes it, the same on every screen.
+
+    ``why_not`` greys the row out and says why it cannot be taken now; ``confirm`` makes the
+    first press ask ("press 6 again to quit") and only a second press act. ``row[0]`` is the
+    label and ``row[1]`` the action, as in the plain (label, action) pairs menus may give."""
+
+    label: str
+    action: Callable[[], None]
+    number: int
+    why_not: str = ""
+    confirm: str = ""
+
+
 class _Panel(FacilitateScene):
-    """A card over the dimmed screen with numbered rows (1-9, Up/Down and Enter)."""
+    """A card over the dimmed screen with numbered rows (the number's key, Up/Down and Enter)."""
 
     transparent = True
     title = ""
     body = ""
+    default_focus = 0  # the row Enter takes at first (a question's safe answer)
 
-    def rows(self) -> list[tuple[str, object]]:
+    def rows(self) -> list[Row | tuple[str, Callable[[], None]]]:
         return []
 
     def enter(self) -> None:
-        self.focus = 0
+        self.armed: Row | None = None
         self.relayout()
+        usable = [i for i, row in enumerate(self.menu) if not row.why_not]
+        self.focus = self.default_focus if self.default_focus in usable else (usable[0] if usable else 0)
+
+    def _rows(self) -> list[Row]:
+        out = []
+        for i, row in enumerate(self.rows()):
+            out.append(row if isinstance(row, Row) else Row(row[0], row[1], i + 1))
+        return out
+
+    def label(self, row: Row) -> str:
+        if row is self.armed:
+            return row.confirm
+        return f"{row.label} — {row.why_not}" if row.why_not else row.label
 
     def relayout(self) -> None:
         pj, p = self.pj, self.theme.palette
-        self.items = self.rows()
+        armed = getattr(self, "armed", None)
+        self.menu = self._rows()
+        self.items = [(row.label, row.action) for row in self.menu]  # (label, action) pairs, as menus give them
+        self.armed = next((r for r in self.menu if armed is not None and r.number == armed.number), None)
         width = min(pj.safe.w, pj.px(820))
         pad = pj.px(28)
         inner = width - 2 * pad
         self.title_block = self.block(_(self.title) if self.title else "", "serif-bold", pj.title, inner, p.strong, 1.15)
         self.body_block = self.block(_(self.body), "serif", pj.ui, inner, p.text, 1.4) if self.body else None
-        self.row_blocks = [self.block(f"{i + 1}.  {label}", "sans-bold", pj.ui, inner - pj.px(20), p.strong, 1.3)
-                           for i, (label, _) in enumerate(self.items)]
+        self.row_blocks = [self.block(f"{row.number}.  {self.label(row)}", "sans" if row.why_not else "sans-bold",
+                                      pj.ui, inner - pj.px(20),
+                                      p.faint if row.why_not else (p.accent if row is self.armed else p.strong), 1.3)
+                           for row in self.menu]
         height = pad + self.title_block.height + pj.px(14)
         height += (self.body_block.height + pj.px(14)) if self.body_block else 0
         height += sum(b.height + pj.px(16) for b in self.row_blocks) + pad
@@ -76,21 +112,42 @@ class _Panel(FacilitateScene):
 
     def handle(self, cmd: c.Command) -> c.Command | None:
         if isinstance(cmd, c.Move) and cmd.dy and self.items:
-            self.focus = (self.focus + cmd.dy) % len(self.items)
-        elif isinstance(cmd, c.Pick) and cmd.index < len(self.items):
-            self.focus = cmd.index
-            self.activate()
+            usable = [i for i, row in enumerate(self.menu) if not row.why_not] or [self.focus]
+            at = usable.index(self.focus) if self.focus in usable else 0
+            self.focus = usable[(at + cmd.dy) % len(usable)]
+            self._disarm()
+        elif isinstance(cmd, c.Pick):
+            found = next((i for i, row in enumerate(self.menu) if row.number == cmd.index + 1), None)
+            if found is not None:
+                self.focus = found
+                self.activate()
         elif isinstance(cmd, c.Confirm) and self.items:
             self.activate()
         elif isinstance(cmd, c.Back):
-            self.cancel()
+            if self.armed is not None:
+                self._disarm()  # Esc takes back the first press: the menu stays
+            else:
+                self.cancel()
         elif letter(cmd) == "b" and self.fac is not None:
             self.common(cmd)
         return None
 
+    def _disarm(self) -> None:
+        if self.armed is not None:
+            self.armed = None
+            self.relayout()
+
     def activate(self) -> None:
-        action = self.items[self.focus][1]
-        action()  # type: ignore[operator]
+        row = self.menu[self.focus]
+        if row.why_not:
+            self.app.notify(_("Not now: {reason}.").format(reason=row.why_not))
+            return
+        if row.confirm and row is not self.armed:
+            self.armed = row  # the first press asks; the same number (or Enter) again acts
+            self.relayout()
+            return
+        self.armed = None
+        row.action()
 
     def cancel(self) -> None:
         self.app.pop()
@@ -117,6 +174,11 @@ class _Panel(FacilitateScene):
 
 
 class FacilitatePauseScene(_Panel):
+    """The facilitator's menu. Every action keeps its number on every screen (1 Continue ... 6 Quit): a row
+    that cannot be taken here is shown greyed with the reason, never left out so that the others move up.
+    Only "End the session now" is left out at the debrief, where the session already ends. Ending and
+    quitting ask first: press the number again (or Enter), or Esc to stay."""
+
     name = "facilitate-pause"
     title = N_("Paused")
 
@@ -124,17 +186,28 @@ class FacilitatePauseScene(_Panel):
         super().__init__(app, fac)
         self.seconds = 0.0
 
-    def rows(self) -> list[tuple[str, object]]:
-        items: list[tuple[str, object]] = [(_("Continue"), self.cancel), (_("Blank the screen"), self.blank)]
-        if self.fac.decision is not None:
-            items.append((_("Cancel this vote (no decision; phones are told)"), self.cancel_the_vote))
-        ok, _why = self.fac.can_rollback()
-        if ok:
-            items.append((_("Go back one decision (try the other way)"), self.back_one))
-        if not self.fac.ended:
-            items.append((_("End the session now and go to the debrief"), self.end_now))
-        items.append((_("Quit (the session is saved; resume it with --resume)"), self.quit))
-        return items
+    def rows(self) -> list[Row | tuple[str, Callable[[], None]]]:
+        fac = self.fac
+        at_debrief = self._at_debrief()
+        ok, why = fac.can_rollback()
+        rows = [Row(_("Continue"), self.cancel, 1),
+                Row(_("Blank the screen"), self.blank, 2),
+                Row(_("Cancel this vote (no decision; phones are told)"), self.cancel_the_vote, 3,
+                    why_not="" if fac.decision is not None else _("no vote is open")),
+                Row(_("Go back one decision (try the other way)"), self.back_one, 4, why_not="" if ok else why)]
+        if not at_debrief:
+            rows.append(Row(_("End the session now and go to the debrief"), self.end_now, 5,
+                            why_not=_("the journey is over") if fac.ended else "",
+                            confirm=_("Press 5 again (or Enter) to end the session and go to the debrief; "
+                                      "Esc: stay")))
+        rows.append(Row(_("Quit (the session is saved; resume it with --resume)"), self.quit, 6,
+                        confirm=_("Press 6 again (or Enter) to quit; the session is saved. Esc: stay")))
+        return rows
+
+    def _at_debrief(self) -> bool:
+        from game.ui.classroom.debrief import ClassDebriefScene
+
+        return self.app.stack.find(ClassDebriefScene) is not None
 
     def update(self, dt: float) -> None:
         self.seconds += dt
@@ -173,7 +246,10 @@ class FacilitatePauseScene(_Panel):
 
 
 class ConfirmRollbackScene(_Panel):
+    """Going back is a choice the class must see: the safe answer, "No", is the one Enter takes at first."""
+
     name = "facilitate-confirm"
+    default_focus = 1
     title = N_("Go back one decision?")
     body = N_("The class returns to before its last decision, with the same money, days and risks, and can try "
               "the other way. The dice are not rolled again for the same choice. The session record keeps both.")

@@ -106,7 +106,11 @@ class FacilitateStoryScene(FacilitateScene):
         text = self.app.text
         number = self.app.story.chapter_number(view.chapter)
         place = self.app.place(view.location)[0] if view.location else ""
-        kicker = " · ".join(x for x in (_("Chapter {n}").format(n=number) if number else "", view.chapter, place) if x)
+        # A chapter named after its place ("Hyesan") names it once: not "CHAPTER 1 · HYESAN · HYESAN".
+        same = place and view.chapter and place.casefold() == view.chapter.casefold()
+        kicker = " · ".join(x for x in (_("Chapter {n}").format(n=number) if number else "", view.chapter,
+                                        "" if same else place) if x)
+        self.kicker_text = kicker
         self.kicker_image = text.line(kicker.upper(), "sans-bold", pj.small, p.accent)
         self.strip_h = round(pj.small * 1.4 + pj.ui * 1.4)
         y = safe.y + self.strip_h + pj.px(14)
@@ -184,8 +188,7 @@ class FacilitateStoryScene(FacilitateScene):
             if self.app.route is None:
                 self.app.notify(_("This story has no map."))
             else:
-                from game.ui.scenes.map import MapScene
-                self.app.push(MapScene(self.app))
+                self.app.push(class_map(self.app))
         elif isinstance(cmd, c.Rollback):
             self.ask_rollback()
         elif isinstance(cmd, c.Back):
@@ -263,3 +266,16 @@ class FacilitateStoryScene(FacilitateScene):
         else:
             hint = more + _(HINTS)
         self.hints(surface, hint)
+
+
+def class_map(app):  # noqa: ANN001, ANN201
+    """The route map (M) over the facilitator's passage, with the room code still in its top margin."""
+    from game.ui.classroom.common import draw_room_badge
+    from game.ui.scenes.map import MapScene
+
+    class ClassMapScene(MapScene):
+        def draw(self, surface: pygame.Surface) -> None:
+            super().draw(surface)
+            draw_room_badge(self.app, surface)
+
+    return ClassMapScene(app)

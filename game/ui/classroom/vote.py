@@ -14,7 +14,8 @@ facilitator reveals them (V, or the first Enter), which also closes the phones' 
 so what the class sees is what is decided. T starts a 30-second countdown that
 closes the vote (the facilitator still decides); O takes the highlighted option
 whatever the votes (recorded as an override); N a new room code, L lock the room,
-R reset this vote. Esc opens the pause menu with the vote still open; F the facts.
+R reset this vote. Esc opens the pause menu with the vote still open (the countdown
+stops while anything covers the vote: the menu, the blank screen, a fact); F the facts.
 
 Layout: every option, its count, the totals, the messages and the hints fit the
 window: the text shrinks step by step (``SCALES``), then the options go into two
@@ -122,6 +123,7 @@ class VoteScene(FacilitateScene):
         self.revealed = True
         self.countdown = None
         if self.channel is not None and self.fac.decision is not None:
+            self.fac.tally()  # the phones hold the hands typed up to now, so they show the projector's counts
             self.channel.close(self.fac.decision.id)
         self._changed()
         self.message = self.reveal_message()
@@ -156,7 +158,8 @@ class VoteScene(FacilitateScene):
         counts = self.fac.tally()
         if counts != self._shown_counts:  # another source (phones) may have counted meanwhile
             self._shown_counts = counts
-        if self.countdown is not None:
+        if self.countdown is not None and self.app.stack.top is self:
+            # Only while the class sees the vote: the pause menu, the blank screen or a fact over it stop the clock.
             self.countdown -= dt
             if self.countdown <= 0:
                 self.countdown = None
@@ -328,6 +331,16 @@ class VoteScene(FacilitateScene):
                     fill = track.copy()
                     fill.w = max(pj.px(4), round(lay["bar_w"] * n / most))
                     pygame.draw.rect(surface, p.accent if n == most else p.muted, fill, border_radius=pj.px(4))
+            elif choice.available and choice.index in self.fac.keyboard.touched:
+                # Phones' counts stay hidden until V, but the hands the facilitator types are shown as typed
+                # (the room saw the hands go up), in muted words so they do not read as the option's total.
+                hands = self.fac.keyboard.counts.get(choice.index, 0)
+                words = text.line(ngettext("{n} hand", "{n} hands", hands).format(n=hands), "sans-bold", lay["ui"],
+                                  p.accent if focused else p.muted)
+                nx = rect.right - pj.px(8) - words.get_width()
+                ny = rect.centery - words.get_height() // 2
+                surface.blit(words, (nx, ny))
+                self.boxes.append((f"hands {choice.index + 1}", pygame.Rect(nx, ny, *words.get_size())))
         if self.channel is not None:
             self.draw_join_panel(surface, lay["panel"])
         summary = ngettext("{n} vote", "{n} votes", total).format(n=total) if total else _("No votes yet")

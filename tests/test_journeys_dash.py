@@ -113,7 +113,16 @@ def test_resume_of_a_voting_record_says_so(tmp_path, story, capsys):
     assert main(["facilitate", "--journeys", "--resume", str(path)]) == 1
     assert "is not a class-journeys session; resume it without --journeys" in capsys.readouterr().err
     assert main(["facilitate", "--journeys", "--resume", str(tmp_path / "none.jsonl")]) == 1
-    assert "no session record to resume" in capsys.readouterr().err
+    assert f"no session record to resume at {tmp_path / 'none.jsonl'}: give the file" in capsys.readouterr().err
+
+
+def test_resume_with_no_session_yet_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    """`--resume` alone before any session: not "no session record to resume (last)" but where, and what to do."""
+    monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(tmp_path / "fresh"))
+    assert main(["facilitate", "--journeys", "--resume"]) == 1
+    err = capsys.readouterr().err
+    assert "no session record to resume yet in " in err and "start a session with 'escape-route facilitate'" in err
+    assert "(last)" not in err
 
 
 # --------------------------------------------------------------------------- the set-up screen

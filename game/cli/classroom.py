@@ -496,9 +496,16 @@ def _resume_path(args: argparse.Namespace) -> tuple[Path | None, bool]:
     if not args.resume:
         return None, True
     path = latest_session() if args.resume == "last" else Path(args.resume)
-    if path is None or not path.is_file():
-        print("escape-route facilitate: " + _("no session record to resume ({given})").format(given=args.resume),
+    if path is None:  # --resume alone, and no session has been recorded yet
+        from game.classroom.session import sessions_dir
+
+        print("escape-route facilitate: " + _("no session record to resume yet in {folder}: start a session with "
+                                              "'escape-route facilitate'").format(folder=sessions_dir()),
               file=sys.stderr)
+        return None, False
+    if not path.is_file():
+        print("escape-route facilitate: " + _("no session record to resume at {path}: give the file the session "
+                                              "wrote, or --resume alone for the latest").format(path=path), file=sys.stderr)
         return None, False
     return path, True
 

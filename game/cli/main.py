@@ -30,7 +30,7 @@ from pathlib import Path
 
 from game import __version__
 from game.alert import alert
-from game.cli.argparse_words import Formatter
+from game.cli.argparse_words import Formatter, Parser
 from game.cli.argparse_words import route as route_argparse
 from game.engine.sim import STATE_LIMIT
 from game.errors import StoryError, StoryLoadError
@@ -203,7 +203,7 @@ def _one_story_folder(parser: argparse.ArgumentParser, args: argparse.Namespace)
 
 def build_parser() -> argparse.ArgumentParser:
     route_argparse()  # its "usage:", "options" and usage errors, in the language spoken
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="escape-route",
         description=_("3,500 Miles: an interactive story of one escape from North Korea."),
     )

@@ -55,7 +55,7 @@ def usage_error(result: subprocess.CompletedProcess[str]) -> tuple[str, str]:
 def test_an_unknown_option_is_refused_in_korean():
     usage, error = usage_error(run("play", "--lang", "ko", "--nonsense"))
     assert usage.startswith("사용법: escape-route")
-    assert error == "escape-route: 오류: 알 수 없는 인수: --nonsense"
+    assert error == "escape-route play: 오류: 알 수 없는 인수: --nonsense"
 
 
 def test_a_missing_argument_is_refused_in_korean():
@@ -121,7 +121,7 @@ def test_korean_help_fits_an_80_column_terminal_and_its_usage_lines_align(comman
 
 def test_english_is_unchanged_without_lang():
     usage, error = usage_error(run("play", "--nonsense"))
-    assert usage.startswith("usage: escape-route") and error == "escape-route: error: unrecognized arguments: --nonsense"
+    assert usage.startswith("usage: escape-route") and error == "escape-route play: error: unrecognized arguments: --nonsense"
     _, error = usage_error(run("simulate", "--runs", "0"))
     assert error == "escape-route simulate: error: argument --runs: 0 is out of range; give a whole number from 1 to " \
                     "1,000,000"

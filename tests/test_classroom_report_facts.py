@@ -133,3 +133,26 @@ def test_the_debriefs_promise_is_kept(tmp_path):
     ids = facts_for(story, journal, journal[-1]["node"])
     words = text_of(render_html(load_sessions([path])))
     assert all(" ".join(story.facts[f].text.split()) in words for f in ids)
+
+
+def test_report_story_gives_the_facts_of_the_story_the_sessions_were_played_from(tmp_path, capsys):
+    """A writer's own story: `report --story` gives its facts' texts, not the shipped story's (or none)."""
+    import shutil
+
+    from game.cli.main import main
+
+    path = played(tmp_path, load_story(STORY))
+    copy = tmp_path / "own"
+    shutil.copytree(STORY, copy)
+    (copy / "story.yaml").write_text((copy / "story.yaml").read_text(encoding="utf-8").replace(
+        "map: ../assets/", f"map: {REPO}/assets/"), encoding="utf-8")
+    facts = copy / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("    text: ", "    text: OWN EDITION. "),
+                     encoding="utf-8")
+    try:
+        assert main(["report", str(path), "-o", str(tmp_path / "own.html"), "--story", str(copy)]) == 0
+        assert main(["report", str(path), "-o", str(tmp_path / "shipped.html")]) == 0
+    finally:
+        set_language(None)
+    assert "OWN EDITION." in (tmp_path / "own.html").read_text(encoding="utf-8")
+    assert "OWN EDITION." not in (tmp_path / "shipped.html").read_text(encoding="utf-8")

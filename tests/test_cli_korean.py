@@ -55,7 +55,7 @@ def usage_error(result: subprocess.CompletedProcess[str]) -> tuple[str, str]:
 def test_an_unknown_option_is_refused_in_korean():
     usage, error = usage_error(run("play", "--lang", "ko", "--nonsense"))
     assert usage.startswith("사용법: escape-route")
-    assert error == "escape-route: 오류: 알 수 없는 인수: --nonsense"
+    assert error == "escape-route play: 오류: 알 수 없는 인수: --nonsense"
 
 
 def test_a_missing_argument_is_refused_in_korean():
@@ -121,7 +121,7 @@ def test_korean_help_fits_an_80_column_terminal_and_its_usage_lines_align(comman
 
 def test_english_is_unchanged_without_lang():
     usage, error = usage_error(run("play", "--nonsense"))
-    assert usage.startswith("usage: escape-route") and error == "escape-route: error: unrecognized arguments: --nonsense"
+    assert usage.startswith("usage: escape-route") and error == "escape-route play: error: unrecognized arguments: --nonsense"
     _, error = usage_error(run("simulate", "--runs", "0"))
     assert error == "escape-route simulate: error: argument --runs: 0 is out of range; give a whole number from 1 to " \
                     "1,000,000"
@@ -278,3 +278,16 @@ def test_lang_before_help_and_version_and_the_game():
     assert run("--lang", "ko", "--version").stdout.startswith("escape-route ")
     played = run("--lang", "ko", "play", "--story", "story", "--text", "--seed", "1")  # stdin is empty: it ends
     assert "두 번 주어졌습니다" not in played.stderr and played.stdout.startswith("3,500마일"), played.stderr
+
+
+def test_a_usage_error_is_a_short_usage_and_one_line_of_what_is_wrong():
+    """`facilitate --group 2` printed eight lines of usage above the one that mattered (teacher trial)."""
+    english = run("facilitate", "--group", "2")
+    assert english.returncode == 2
+    assert english.stderr.splitlines() == [
+        "usage: escape-route facilitate [options] [STORY]",
+        "escape-route facilitate: error: --group 2 needs --groups: without it the session is the whole class, "
+        "which has no groups (give --groups 2 to 8, or leave out --group)"]
+    korean = run("--lang", "ko", "facilitate", "--group", "2").stderr.splitlines()
+    assert len(korean) == 2 and korean[0] == "사용법: escape-route facilitate [옵션] [STORY]"
+    assert korean[1].startswith("escape-route facilitate: 오류: --group 2")

@@ -65,6 +65,17 @@ def test_html_map_opens_without_console_errors_and_a_click_shows_a_node(story, t
         assert story.start in info and "01_hyesan.yaml:" in info
         browser.find_element("id", "search").send_keys("mekong_bank")
         assert "mekong_bank" in browser.find_element("id", "info").text
+        # The node found is brought into the middle of the map, large enough to read (a writer once searched
+        # and saw an empty map: the node had been moved by the SVG's own offset, off the screen).
+        node, area = browser.execute_script("""
+            var g = [...document.querySelectorAll('g.node')].find(g => g.classList.contains('hit'));
+            var b = g.getBoundingClientRect(), m = document.getElementById('map').getBoundingClientRect();
+            return [[b.left, b.top, b.right, b.bottom], [m.left, m.top, m.right, m.bottom]];""")
+        assert area[0] <= node[0] and node[2] <= area[2] and area[1] <= node[1] and node[3] <= area[3], (node, area)
+        assert node[2] - node[0] >= 100
+        # A paragraph reads as one: the source file's line breaks inside it are not shown.
+        text = browser.find_element("css selector", "#info .text").get_attribute("textContent")
+        assert text and not any("\n" in paragraph.strip() for paragraph in text.split("\n\n")), text
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert errors == []
     finally:

@@ -63,11 +63,13 @@ def test_a_note_whose_file_is_a_number_is_skipped_and_the_list_still_prints(note
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(bad) + "\n")
     assert cmd_notes(notes_args(path)) == 0
-    out = capsys.readouterr().out
-    assert f"{path}:3: note bad1: 'file' is not text; the note was skipped" in out
-    assert notes[0]["id"] in out and notes[1]["id"] in out and "[bad1]" not in out
+    out, err = capsys.readouterr()
+    assert f"{path}:3: note bad1: 'file' is not text; the note was skipped" in err
+    assert notes[0]["id"] in out and notes[1]["id"] in out and "[bad1]" not in out and "skipped" not in out
     assert cmd_notes(notes_args(path, as_json=True)) == 0
-    listed = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    out, err = capsys.readouterr()
+    listed = json.loads(out)  # the whole of stdout is the JSON; the skipped line is said on stderr
+    assert "the note was skipped" in err
     assert [n["id"] for n in listed] == [notes[0]["id"], notes[1]["id"]]
 
 

@@ -113,7 +113,16 @@ def test_resume_of_a_voting_record_says_so(tmp_path, story, capsys):
     assert main(["facilitate", "--journeys", "--resume", str(path)]) == 1
     assert "is not a class-journeys session; resume it without --journeys" in capsys.readouterr().err
     assert main(["facilitate", "--journeys", "--resume", str(tmp_path / "none.jsonl")]) == 1
-    assert "no session record to resume" in capsys.readouterr().err
+    assert f"no session record to resume at {tmp_path / 'none.jsonl'}: give the file" in capsys.readouterr().err
+
+
+def test_resume_with_no_session_yet_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    """`--resume` alone before any session: not "no session record to resume (last)" but where, and what to do."""
+    monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(tmp_path / "fresh"))
+    assert main(["facilitate", "--journeys", "--resume"]) == 1
+    err = capsys.readouterr().err
+    assert "no session record to resume yet in " in err and "start a session with 'escape-route facilitate'" in err
+    assert "(last)" not in err
 
 
 # --------------------------------------------------------------------------- the set-up screen
@@ -548,3 +557,22 @@ def test_resuming_an_ended_session_opens_its_debrief(tmp_path, story, make_windo
         assert isinstance(app.stack.top, JourneysDebriefScene) and app.stack.top.debrief.students == 4
     finally:
         last.close()
+
+
+def test_notices_stand_above_the_dashboard_buttons(class_room, story, make_window):
+    """A notice ("New room code …") never covers a button the teacher may need to press or click."""
+    from game.ui.classroom.dashboard import DashboardScene
+
+    app = make_window(story)
+    scene = DashboardScene(app, class_room, "9B History")
+    app.stack.replace_all(scene)
+    settle(app)
+    before = app.screen.copy()
+    app.notify("New room code 1234: students already in stay in. This notice is long enough to need its width.")
+    app.step([])
+    buttons = [rect for _, rect in scene.buttons]
+    assert buttons and scene.toast_bottom <= min(rect.top for rect in buttons)
+    for rect in buttons:
+        for y in range(rect.top, rect.bottom, 2):
+            for x in range(rect.left, rect.right, 4):
+                assert app.screen.get_at((x, y)) == before.get_at((x, y)), (x, y)

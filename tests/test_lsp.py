@@ -352,7 +352,8 @@ async def test_the_shipped_story(client: LanguageClient):
     await until(lambda: uri(river) in client.diagnostics, timeout=30)
     errors = [d for d in client.diagnostics[uri(river)] if d.severity == lsp.DiagnosticSeverity.Error]
     assert errors == []
-    where = at(river, 10, "hyesan")
+    line = next(i for i, words in enumerate(text.splitlines(), 1) if words.strip().startswith("location: hyesan"))
+    where = at(river, line, "hyesan")
     found = await client.text_document_definition_async(lsp.DefinitionParams(**where))
     assert [Path(f.uri).name for f in found] == ["route.tmx"]
     # An unsaved edit breaks a goto in the open file; the diagnostic comes back within the debounce and a check.

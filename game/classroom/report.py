@@ -854,22 +854,29 @@ def _facts(add: Any, sessions: Sequence[SessionSummary]) -> None:
     add("</div></section>")
 
 
-_CATALOGS: dict[str, dict[str, Fact]] = {}
+_CATALOGS: dict[tuple[str, Path | None], dict[str, Fact]] = {}
+_FACTS_FROM: list[Path | None] = [None]  # the story folder whose facts the report gives (None: the shipped story)
+
+
+def read_facts_from(folder: Path | None) -> None:
+    """Give the facts of the story in ``folder`` (``report --story``: sessions played from a writer's own story)."""
+    _FACTS_FROM[0] = folder
 
 
 def fact_catalog() -> dict[str, Fact]:
-    """The shipped story's facts in the language of the report (the Korean texts when it is written in
-    Korean), read once per language; empty when the story cannot be read (the report then gives the ids)."""
-    lang = language()
-    if lang not in _CATALOGS:
+    """The story's facts in the language of the report (the Korean texts when it is written in Korean),
+    read once per language; empty when the story cannot be read (the report then gives the ids)."""
+    folder = _FACTS_FROM[0]
+    key = (language(), folder)
+    if key not in _CATALOGS:
         from game.paths import story_dir
         from game.story.loader import load_story
 
         try:
-            _CATALOGS[lang] = dict(load_story(story_dir(), lang=lang).facts)
+            _CATALOGS[key] = dict(load_story(folder or story_dir(), lang=key[0]).facts)
         except (StoryError, OSError):
-            _CATALOGS[lang] = {}
-    return _CATALOGS[lang]
+            _CATALOGS[key] = {}
+    return _CATALOGS[key]
 
 
 def fact_html(fid: str, fact: Fact | None, bits: Sequence[str]) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gettext
 import unicodedata
+from typing import NoReturn
 
 from game.l10n import N_, _, ngettext
 
@@ -102,6 +103,26 @@ class Formatter(argparse.HelpFormatter):
             self._width += extra
         first, *rest = text.split("\n")
         return "\n".join([first, *(" " * extra + line if line.startswith(" ") else line for line in rest)])
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are two lines: a short usage and what is wrong.
+
+    argparse prints the whole usage first, eight lines for ``facilitate``, above the one line
+    that matters; a mistake is answered in one line (README), so the usage is cut to the
+    command, ``[options]`` and its positional arguments, and ``--help`` gives the rest.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        usage = self.format_usage().strip()
+        if "\n" in usage:
+            positionals = " ".join(
+                f"[{action.metavar or action.dest}]" if action.nargs in ("?", "*") else str(action.metavar or action.dest)
+                for action in self._get_positional_actions())
+            usage = (words("usage: ") or "usage: ") + " ".join(
+                part for part in (self.prog, _("[options]"), positionals) if part)
+        self.exit(2, f"{usage}\n" + (words("%(prog)s: error: %(message)s\n") or "%(prog)s: error: %(message)s\n")
+                  % {"prog": self.prog, "message": message})
 
 
 def _marked_for_translation() -> None:  # pragma: no cover - never called: Babel reads it

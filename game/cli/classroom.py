@@ -124,14 +124,18 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
                         help=_("also write CSV: the votes, and the class journeys' choices (beside it as "
                              "NAME-journeys.csv when the report holds both kinds of session)"))
     parser.add_argument("--title", default="", help=_("the report's title (default: the session name)"))
+    parser.add_argument("--story", type=Path, default=None,
+                        help=_("the story folder the sessions were played from, for the texts and sources of its "
+                               "facts (default: the shipped story)"))
 
 
 # --------------------------------------------------------------------------- report
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from game.classroom.report import write_report
+    from game.classroom.report import read_facts_from, write_report
 
+    read_facts_from(args.story)  # None: the shipped story's
     paths = [Path(p) for p in args.sessions]
     output = Path(args.output)
     csv_path = Path(args.csv) if args.csv else None
@@ -496,9 +500,16 @@ def _resume_path(args: argparse.Namespace) -> tuple[Path | None, bool]:
     if not args.resume:
         return None, True
     path = latest_session() if args.resume == "last" else Path(args.resume)
-    if path is None or not path.is_file():
-        print("escape-route facilitate: " + _("no session record to resume ({given})").format(given=args.resume),
+    if path is None:  # --resume alone, and no session has been recorded yet
+        from game.classroom.session import sessions_dir
+
+        print("escape-route facilitate: " + _("no session record to resume yet in {folder}: start a session with "
+                                              "'escape-route facilitate'").format(folder=sessions_dir()),
               file=sys.stderr)
+        return None, False
+    if not path.is_file():
+        print("escape-route facilitate: " + _("no session record to resume at {path}: give the file the session "
+                                              "wrote, or --resume alone for the latest").format(path=path), file=sys.stderr)
         return None, False
     return path, True
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from game import __version__
 from game.alert import alert
-from game.cli.argparse_words import Formatter
+from game.cli.argparse_words import Formatter, Parser, words
 from game.cli.argparse_words import route as route_argparse
 from game.engine.sim import STATE_LIMIT
 from game.errors import StoryError, StoryLoadError
@@ -203,7 +203,7 @@ def _one_story_folder(parser: argparse.ArgumentParser, args: argparse.Namespace)
 
 def build_parser() -> argparse.ArgumentParser:
     route_argparse()  # its "usage:", "options" and usage errors, in the language spoken
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="escape-route",
         description=_("3,500 Miles: an interactive story of one escape from North Korea."),
     )
@@ -317,6 +317,13 @@ def _commands(parser: argparse.ArgumentParser) -> set[str]:
         if parser._subparsers is not None else set()
 
 
+def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
+    if parser._subparsers is None or name is None:
+        return None
+    return next((action.choices[name] for action in parser._subparsers._group_actions if name in action.choices),
+                None)
+
+
 def _command_first(given: list[str], commands: set[str]) -> list[str]:
     """Options before the command go after it (`escape-route --lang ko facilitate` is `facilitate --lang ko`);
     options with no command are the game's (`escape-route --lang ko` plays)."""
@@ -338,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
     set_language(_lang_given(given))
     parser = build_parser()
     given = _command_first(given, _commands(parser))
-    args = parser.parse_args(given)
+    args, unknown = parser.parse_known_args(given)
+    if unknown:  # said by the command's own parser ("escape-route play: error: …"), under its own usage
+        command = _subparser(parser, args.command) or parser
+        command.error(words("unrecognized arguments: %s") % " ".join(unknown))
     if args.command is None:
         args = parser.parse_args(["play"])
     _one_story_folder(parser, args)

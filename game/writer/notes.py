@@ -20,6 +20,7 @@ import argparse
 import json
 import math
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -249,8 +250,8 @@ def cmd_notes(args: argparse.Namespace) -> int:
     """List the notes. A notes file that cannot be read (a folder, a name that is not there when one
     was given) raises :class:`DataFileError`: the command line says it in one line and exits 1."""
     notes, problems = load_notes(args.file, missing_ok=args.file is None)
-    for problem in problems:
-        print(problem)
+    for problem in problems:  # on stderr: the listing (and --json, which a program reads) stays whole
+        print(problem, file=sys.stderr)
     if args.json:
         print(json.dumps([{k: v for k, v in n.items() if k != "state"} for n in notes], ensure_ascii=False, indent=2))
         return 0

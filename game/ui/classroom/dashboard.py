@@ -625,6 +625,8 @@ class DashboardScene(FacilitateScene):
         pj, p, text = self.pj, self.theme.palette, self.app.text
         placed = self._place_controls(self.control_scale)
         self.buttons = placed
+        if placed:  # the app's notices stand above the buttons, never over them
+            self.toast_bottom = min(rect.top for _, rect in placed) - pj.px(10)
         size = self.control_size
         pad = pj.px(8)
         for control, rect in placed:

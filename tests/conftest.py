@@ -145,3 +145,14 @@ def make_app():
     for app in apps:
         app.close()
     pygame.quit()
+
+
+def press(app, key, text=""):
+    """One key as a person presses it: down, the text it types (if any), up; then one frame of the app."""
+    import pygame
+
+    events = [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)]
+    if text:
+        events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
+    events.append(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))  # a tap is released
+    app.step(events)

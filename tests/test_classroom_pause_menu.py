@@ -10,19 +10,11 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from conftest import STORY
+from conftest import STORY, press
 from game.classroom.facilitation import Facilitation, FacilitatorSettings
 from game.cli.classroom import projector_mode
 from game.story.loader import load_story
 from game.ui.app import App
-
-
-def press(app, key, text=""):
-    events = [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)]
-    if text:
-        events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    events.append(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))
-    app.step(events)
 
 
 def number(app, n: int) -> None:

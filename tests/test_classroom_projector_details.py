@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("aiohttp")
 pytest.importorskip("segno")
 
-from conftest import STORY  # noqa: E402
+from conftest import STORY, press  # noqa: E402
 from game.classroom.facilitation import Facilitation, FacilitatorSettings  # noqa: E402
 from game.cli.classroom import projector_mode  # noqa: E402
 from game.engine.engine import mid_sentence  # noqa: E402
@@ -21,14 +21,6 @@ from game.lan.server import VoteServer  # noqa: E402
 from game.lan.tally import LanTally  # noqa: E402
 from game.story.loader import load_story  # noqa: E402
 from game.ui.app import App  # noqa: E402
-
-
-def press(app, key, text=""):
-    events = [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)]
-    if text:
-        events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    events.append(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))
-    app.step(events)
 
 
 @pytest.fixture

@@ -18,17 +18,9 @@ pytest.importorskip("segno")
 
 import pygame  # noqa: E402
 
-from conftest import STORY, headless_chromium  # noqa: E402
+from conftest import STORY, headless_chromium, press  # noqa: E402
 from game.classroom.facilitation import Facilitation, FacilitatorSettings  # noqa: E402
 from game.story.loader import load_story  # noqa: E402
-
-
-def press(app, key, text=""):
-    events = [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)]
-    if text:
-        events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    events.append(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))
-    app.step(events)
 
 
 def wait_for(check, app=None, timeout: float = 10.0, what: str = "it"):

@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("aiohttp")
 pytest.importorskip("segno")
 
-from conftest import STORY  # noqa: E402
+from conftest import STORY, press  # noqa: E402
 from game.classroom import session as s  # noqa: E402
 from game.classroom.facilitation import Facilitation, FacilitatorSettings  # noqa: E402
 from game.cli.classroom import projector_mode  # noqa: E402
@@ -31,14 +31,6 @@ from game.story.loader import load_story  # noqa: E402
 from game.ui.app import App  # noqa: E402
 
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
-def press(app, key, text=""):
-    events = [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)]
-    if text:
-        events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    events.append(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))  # a tap is released
-    app.step(events)
 
 
 @pytest.fixture

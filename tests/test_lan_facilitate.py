@@ -11,19 +11,11 @@ pytest.importorskip("segno")
 
 import pygame  # noqa: E402
 
-from conftest import STORY  # noqa: E402
+from conftest import STORY, press  # noqa: E402
 from game.classroom.facilitation import Facilitation, FacilitatorSettings  # noqa: E402
 from game.classroom.session import read_session  # noqa: E402
 from game.story.loader import load_story  # noqa: E402
 from game.ui.app import App  # noqa: E402
-
-
-def press(app, key, text=""):
-    events = [pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text, scancode=0)]
-    if text:
-        events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
-    events.append(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text, scancode=0))  # a tap is released
-    app.step(events)
 
 
 def test_phone_votes_reach_the_projector_and_the_record(tmp_path):

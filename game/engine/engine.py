@@ -22,7 +22,7 @@ from game.errors import EngineError, Impossible
 from game.l10n import _, number
 from game.story import expr as ex
 from game.story import template as tpl
-from game.story.model import CURRENCY_SYMBOLS, Choice, Effect, Ending, Node, Resource, Story
+from game.story.model import Choice, Effect, Ending, Node, Resource, Story
 
 
 class Phase(Enum):
@@ -276,19 +276,8 @@ class Engine:
         if found is not None:
             resource = story.resources[found.left.name]
             have = state.vars.get(found.left.name, resource.start)
-            step = 0 if found.op in (">=", "<=") else 1
-            money = self._is_the_money(resource)  # "needs ¥3,000"; another sum is named: "Debt to broker ¥1 or more"
-            if found.op in (">=", ">"):
-                amount = found.right.value + step
-                need = (resource.format(amount) if money
-                        else _("{label} {amount} or more").format(label=resource.label, amount=self._amount(resource,
-                                                                                                         amount)))
-            else:
-                amount = found.right.value - step
-                need = (_("at most {amount}").format(amount=resource.format(amount)) if money
-                        else _("{label} {amount} or less").format(label=resource.label, amount=self._amount(resource,
-                                                                                                          amount)))
-            if said and money and resource.format(amount) in said:
+            need, amount = self._need(resource, found.op, found.right.value)
+            if said and self._is_the_money(resource) and resource.format(amount) in said:
                 return _("you have {have}").format(have=resource.format(have))
             return _("needs {need}; you have {have}").format(need=need, have=resource.format(have))
         tested = ex.item_test(node)
@@ -304,9 +293,16 @@ class Engine:
         first = next((r for r in self.story.resources.values() if r.is_currency), None)
         return first is resource
 
-    @staticmethod
-    def _amount(resource: Resource, amount: float) -> str:
-        return resource.format(amount) if resource.is_currency else number(amount)
+    def _need(self, resource: Resource, op: str, value: float) -> tuple[str, float]:
+        """What ``resource op value`` asks, in words, and the amount it names: "¥3,000" (the money),
+        "Debt to broker ¥1 or more", "Health 40 or more", "at most ¥0"."""
+        step = 0 if op in (">=", "<=") else 1
+        amount = value + step if op in (">=", ">") else value - step
+        written = resource.format(amount) if resource.is_currency else number(amount)
+        if self._is_the_money(resource):
+            return (written if op in (">=", ">") else _("at most {amount}").format(amount=written)), amount
+        words = _("{label} {amount} or more") if op in (">=", ">") else _("{label} {amount} or less")
+        return words.format(label=resource.label, amount=written), amount
 
     def explain(self, choice: Choice) -> str:
         """A reason written from the condition, for choices whose writer gave none."""
@@ -314,15 +310,8 @@ class Engine:
         story = self.story
         if isinstance(tree, ex.Binary) and tree.op in (">=", ">") and isinstance(tree.left, ex.Name) \
                 and isinstance(tree.right, ex.Num) and tree.left.name in story.resources:
-            resource = story.resources[tree.left.name]
-            amount = tree.right.value + (0 if tree.op == ">=" else 1)
-            if resource.unit in CURRENCY_SYMBOLS and self._is_the_money(resource):
-                return _("needs {what}").format(what=resource.format(amount))
-            if resource.unit in CURRENCY_SYMBOLS:
-                return _("needs {what}").format(what=_("{label} {amount} or more").format(
-                    label=resource.label, amount=resource.format(amount)))
-            return _("needs {what}").format(what=_("{label} {amount} or more").format(
-                label=resource.label, amount=number(amount)))
+            return _("needs {what}").format(what=self._need(story.resources[tree.left.name], tree.op,
+                                                           tree.right.value)[0])
         if tree is None:
             return _("not possible now")
         return _("needs {what}").format(what=ex.show(tree, story.label))

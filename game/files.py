@@ -25,7 +25,6 @@ import json
 import os
 import stat
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -280,45 +279,36 @@ class HeldLock:
 
 _HELD: dict[str, list[int]] = {}  # lock file → [descriptor, times held]
 _HELD_GUARD = threading.Lock()
-_POLL = 0.05
 
 
-def hold_lock(path: str | os.PathLike[str], wait: float | None = 0.0) -> HeldLock:
+def hold_lock(path: str | os.PathLike[str]) -> HeldLock:
     """Lock the file ``path`` (created if missing) for this process; :class:`LockHeld` if another holds it.
 
-    ``wait`` is how long to keep trying, in seconds: 0 tries once (the game's start:
-    refuse at once), None waits as long as it takes (a short write to a shared file).
+    It tries once: the game's start refuses at once rather than wait for another copy.
     Any other failure (a read-only folder) is the ``OSError`` it is; the caller decides
     whether to go on without the lock.
     """
     key = os.path.realpath(path)
     with _HELD_GUARD:
-        if key in _HELD:
+        if key in _HELD:  # this process holds it already (a second window, a test): share it
             _HELD[key][1] += 1
             return HeldLock(key)
-    Path(key).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(key, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
-    deadline = None if wait is None else time.monotonic() + max(0.0, wait)
-    try:
-        while not lock_descriptor(fd, block=deadline is None):
-            if deadline is not None and time.monotonic() >= deadline:
-                raise LockHeld(Path(key))
-            time.sleep(_POLL)
-    except BaseException:
-        os.close(fd)
-        raise
-    with _HELD_GUARD:
-        if key in _HELD:  # another thread of this process took it meanwhile: share theirs
-            _HELD[key][1] += 1
-            unlock_descriptor(fd)
+        Path(key).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            taken = lock_descriptor(fd)
+        except BaseException:
             os.close(fd)
-        else:
-            _HELD[key] = [fd, 1]
+            raise
+        if not taken:
+            os.close(fd)
+            raise LockHeld(Path(key))
+        _HELD[key] = [fd, 1]
     return HeldLock(key)
 
 
-def lock_descriptor(fd: int, block: bool = False, offset: int = 0) -> bool:
-    """Lock an open file for this process: True when taken, False when another process holds it.
+def lock_descriptor(fd: int, offset: int = 0) -> bool:
+    """Lock an open file for this process, without waiting: True when taken, False when another process holds it.
 
     For a file that is itself read and written while locked (a session record), give an
     ``offset`` far past its end: Windows' locks are mandatory on the bytes they cover.
@@ -327,20 +317,18 @@ def lock_descriptor(fd: int, block: bool = False, offset: int = 0) -> bool:
     if os.name == "nt":
         import msvcrt
 
-        while True:  # LK_LOCK gives up after ten seconds: blocking is a loop of it
-            try:
-                os.lseek(fd, offset, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_LOCK if block else msvcrt.LK_NBLCK, 1)
-                return True
-            except OSError as exc:
-                if exc.errno not in (errno.EACCES, errno.EDEADLK):
-                    raise
-                if not block:
-                    return False
+        try:
+            os.lseek(fd, offset, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EDEADLK):
+                raise
+            return False
+        return True
     import fcntl
 
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
         if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
             return False

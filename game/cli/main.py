@@ -312,16 +312,11 @@ def _lang_given(given: list[str]) -> str | None:
     return None
 
 
-def _commands(parser: argparse.ArgumentParser) -> set[str]:
-    return {name for action in parser._subparsers._group_actions for name in action.choices} \
-        if parser._subparsers is not None else set()
-
-
-def _subparser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
-    if parser._subparsers is None or name is None:
-        return None
-    return next((action.choices[name] for action in parser._subparsers._group_actions if name in action.choices),
-                None)
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each command's name and its own parser (argparse keeps them on its private subparsers action)."""
+    if parser._subparsers is None:
+        return {}
+    return {name: sub for action in parser._subparsers._group_actions for name, sub in action.choices.items()}
 
 
 def _command_first(given: list[str], commands: set[str]) -> list[str]:
@@ -344,10 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     set_language(_lang_given(given))
     parser = build_parser()
-    given = _command_first(given, _commands(parser))
+    commands = _subcommands(parser)
+    given = _command_first(given, set(commands))
     args, unknown = parser.parse_known_args(given)
     if unknown:  # said by the command's own parser ("escape-route play: error: …"), under its own usage
-        command = _subparser(parser, args.command) or parser
+        command = commands.get(args.command or "", parser)
         command.error(words("unrecognized arguments: %s") % " ".join(unknown))
     if args.command is None:
         args = parser.parse_args(["play"])
